@@ -1,0 +1,111 @@
+#include "base/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace retort {
+
+namespace fs = std::filesystem;
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidInput(path + ": cannot read: " + std::strerror(errno));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+Status WriteFile(const std::string& path, const std::string& contents) {
+  std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status::Failed(temp + ": cannot write: " + std::strerror(errno));
+    out << contents;
+    if (!out.flush()) return Status::Failed(temp + ": write failed");
+  }
+  std::error_code error;
+  fs::rename(temp, path, error);
+  if (error) return Status::Failed(path + ": cannot rename into place: " + error.message());
+  return Status::Ok();
+}
+
+Status CreateNewFile(const std::string& path, const std::string& contents) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::InvalidInput(path + ": already exists");
+    return Status::Failed(path + ": cannot create: " + std::strerror(errno));
+  }
+  size_t written = 0;
+  while (written < contents.size()) {
+    ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return Status::Failed(path + ": write failed: " + std::strerror(errno));
+    }
+    written += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+bool PathExists(const std::string& path) {
+  std::error_code error;
+  return fs::exists(path, error);
+}
+
+bool IsDirectory(const std::string& path) {
+  std::error_code error;
+  return fs::is_directory(path, error);
+}
+
+Status MakeDirectories(const std::string& path) {
+  std::error_code error;
+  fs::create_directories(path, error);
+  if (error) return Status::Failed(path + ": cannot create directory: " + error.message());
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> ListFiles(const std::string& dir, const std::string& suffix) {
+  std::error_code error;
+  fs::directory_iterator it(dir, error);
+  if (error) return Status::InvalidInput(dir + ": cannot list directory: " + error.message());
+  std::vector<std::string> names;
+  for (const auto& entry : it) {
+    if (!entry.is_regular_file(error)) continue;
+    std::string name = entry.path().filename().string();
+    if (name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      names.push_back(entry.path().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string JoinPath(const std::string& a, const std::string& b) {
+  if (a.empty() || (!b.empty() && b[0] == '/')) return b;
+  return (fs::path(a) / b).string();
+}
+
+std::string DirName(const std::string& path) {
+  std::string parent = fs::path(path).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+std::string BaseName(const std::string& path) { return fs::path(path).filename().string(); }
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code error;
+  fs::path absolute = fs::absolute(path, error);
+  return error ? path : absolute.lexically_normal().string();
+}
+
+}  // namespace retort

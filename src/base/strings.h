@@ -1,0 +1,28 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort {
+
+std::string_view Trim(std::string_view text);
+std::vector<std::string> Split(std::string_view text, char separator);
+// Splits on commas and/or whitespace, dropping empty pieces: "a, b c" -> {a, b, c}.
+std::vector<std::string> SplitList(std::string_view text);
+std::string Join(const std::vector<std::string>& pieces, std::string_view separator);
+bool StartsWith(std::string_view text, std::string_view prefix);
+bool EndsWith(std::string_view text, std::string_view suffix);
+std::string ToLower(std::string_view text);
+// 1-based line number of byte `offset` in `text`.
+int LineOfOffset(std::string_view text, size_t offset);
+// "add chunk partitions!" -> "add_chunk_partitions", at most `max_length` bytes.
+std::string Slugify(std::string_view text, size_t max_length = 40);
+// SQL literal 'it''s' and identifier "Weird""Name" quoting (identifiers quoted only when needed).
+std::string QuoteLiteral(std::string_view text);
+std::string QuoteIdentifier(std::string_view name);
+// Lowercase hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace retort

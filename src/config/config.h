@@ -1,0 +1,65 @@
+// retort.toml + environment + command-line flags -> Config, a plain struct.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace retort::config {
+
+struct Config {
+  // Directory holding retort.toml; every relative path below is relative to it.
+  std::string project_dir;
+  std::string config_path;  // empty when no file was read
+
+  std::string database_url;         // as given; may be "embedded"; never printed unredacted
+  std::string database_url_source;  // "--url", "RETORT_DATABASE_URL", "DATABASE_URL", config path
+
+  std::string script_location = "migrations";
+  std::string file_template = "{year}{month}{day}_{hour}{minute}-{rev}_{slug}";
+  std::string version_table = "retort_version";
+  std::string version_table_schema = "public";
+  bool transaction_per_migration = true;
+  std::string lock_timeout = "5s";
+  std::string statement_timeout = "0";
+
+  std::vector<std::string> schema_paths = {"schema"};
+  std::string dev_url = "embedded";
+
+  std::map<std::string, std::string> naming_convention;
+
+  // Absolute paths derived from project_dir.
+  std::string ScriptDirectory() const;    // <project>/<script_location>
+  std::string VersionsDirectory() const;  // <script dir>/versions
+  std::string EmbeddedDirectory() const;  // <project>/.retort
+};
+
+struct Overrides {
+  std::optional<std::string> config_path;  // --config
+  std::optional<std::string> url;          // --url
+};
+
+// Environment lookup, injectable so tests need not touch the process environment.
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+GetEnv ProcessEnvironment();
+
+// Parses TOML text. `path` names the file in errors ("retort.toml:7: ..."). Unknown sections or
+// keys are errors, not silently ignored: a typo in `lock_timeout` must not go unnoticed.
+Result<Config> ParseConfig(const std::string& toml_text, const std::string& path);
+
+// Finds the config (--config, else ./retort.toml), parses it, then applies the URL precedence:
+// --url > RETORT_DATABASE_URL > DATABASE_URL > [database] url. A missing retort.toml is an
+// error naming the path (run `retort init`).
+Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env);
+
+// The text `retort init` writes.
+std::string DefaultConfigToml();
+
+// "5s", "500ms", "2min", "0" -> milliseconds; error for anything else.
+Result<long> ParseDurationMs(const std::string& text);
+
+}  // namespace retort::config

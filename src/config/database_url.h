@@ -1,0 +1,27 @@
+// Database URLs as users write them -> libpq connection strings.
+//
+// Accepts postgresql:// and postgres:// URIs, SQLAlchemy's postgresql+asyncpg:// /
+// +psycopg2:// / +psycopg:// / +pg8000:// forms, and libpq keyword=value strings. Query
+// parameters libpq understands (sslmode, connect_timeout, application_name, service, ...) are
+// kept; SQLAlchemy/asyncpg-only ones are translated (asyncpg's ssl=require -> sslmode=require) or
+// dropped. Everything else (environment PG* variables, ~/.pgpass, service files) is left to
+// libpq, which honours them by itself.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace retort::config {
+
+// True for the literal "embedded": the project's private local cluster (src/devdb).
+bool IsEmbeddedUrl(std::string_view url);
+
+// REQUIRES: !IsEmbeddedUrl(url). Errors never contain the password.
+Result<std::string> ToLibpqConninfo(std::string_view url);
+
+// The same URL or conninfo with any password replaced by "****"; safe to print.
+std::string RedactPassword(std::string_view url_or_conninfo);
+
+}  // namespace retort::config

@@ -1,0 +1,178 @@
+#include "pg/connection.h"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+
+#include "base/strings.h"
+
+namespace retort::pg {
+
+namespace {
+
+std::string Field(const PGresult* result, int code) {
+  const char* value = PQresultErrorField(result, code);
+  return value ? value : "";
+}
+
+PgError ErrorFromResult(const PGresult* result, pg_conn* connection) {
+  PgError error;
+  if (result != nullptr) {
+    error.sqlstate = Field(result, PG_DIAG_SQLSTATE);
+    error.message = Field(result, PG_DIAG_MESSAGE_PRIMARY);
+    error.detail = Field(result, PG_DIAG_MESSAGE_DETAIL);
+    error.hint = Field(result, PG_DIAG_MESSAGE_HINT);
+    error.context = Field(result, PG_DIAG_CONTEXT);
+    std::string position = Field(result, PG_DIAG_STATEMENT_POSITION);
+    if (!position.empty()) error.position = std::atoi(position.c_str());
+  }
+  if (error.message.empty()) error.message = std::string(Trim(PQerrorMessage(connection)));
+  if (error.message.empty()) error.message = "unknown error";
+  return error;
+}
+
+PgOutcome<PgResult> Finish(PGresult* raw, pg_conn* connection) {
+  PgOutcome<PgResult> outcome;
+  ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY ||
+      status == PGRES_COPY_IN || status == PGRES_COPY_OUT) {
+    outcome.value.emplace(raw);
+  } else {
+    outcome.error = ErrorFromResult(raw, connection);
+    PQclear(raw);
+  }
+  return outcome;
+}
+
+}  // namespace
+
+std::string PgError::ToString() const {
+  std::string text = "ERROR:  " + message;
+  if (!sqlstate.empty()) text += " (SQLSTATE " + sqlstate + ")";
+  if (!detail.empty()) text += "\nDETAIL:  " + detail;
+  if (!hint.empty()) text += "\nHINT:  " + hint;
+  if (!context.empty()) text += "\nCONTEXT:  " + context;
+  return text;
+}
+
+PgResult::PgResult(pg_result* result) : result_(result) {}
+
+void PgResult::Deleter::operator()(pg_result* result) const { PQclear(result); }
+
+int PgResult::rows() const { return result_ ? PQntuples(result_.get()) : 0; }
+int PgResult::columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+bool PgResult::IsNull(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+std::string PgResult::Get(int row, int column) const {
+  return std::string(PQgetvalue(result_.get(), row, column),
+                     static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+}
+std::optional<std::string> PgResult::GetOptional(int row, int column) const {
+  if (IsNull(row, column)) return std::nullopt;
+  return Get(row, column);
+}
+long PgResult::AffectedRows() const {
+  if (!result_) return 0;
+  const char* tuples = PQcmdTuples(result_.get());
+  return (tuples && *tuples) ? std::atol(tuples) : 0;
+}
+
+void Connection::Deleter::operator()(pg_conn* connection) const { PQfinish(connection); }
+
+Result<Connection> Connection::Open(const std::string& conninfo,
+                                    const std::string& application_name) {
+  // fallback_application_name lets a user's own application_name (URL or PGAPPNAME) win.
+  const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
+  const char* values[] = {conninfo.c_str(), application_name.c_str(), nullptr};
+  pg_conn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
+  if (PQstatus(raw) != CONNECTION_OK) {
+    // libpq's message names host and port, never the password.
+    std::string message = std::string(Trim(PQerrorMessage(raw)));
+    PQfinish(raw);
+    return Status::Failed("cannot connect to the database: " + message);
+  }
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
+  return Connection(raw);
+}
+
+PgOutcome<PgResult> Connection::Execute(const std::string& sql) {
+  // PQexec keeps only the last result of a multi-statement string, which is what we want.
+  return Finish(PQexec(connection_.get(), sql.c_str()), connection_.get());
+}
+
+PgOutcome<PgResult> Connection::ExecuteParams(
+    const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return Finish(PQexecParams(connection_.get(), sql.c_str(), static_cast<int>(values.size()),
+                             nullptr, values.data(), nullptr, nullptr, 0),
+                connection_.get());
+}
+
+Result<PgResult> Connection::Query(const std::string& sql) {
+  auto outcome = Execute(sql);
+  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  return std::move(*outcome.value);
+}
+
+Result<PgResult> Connection::QueryParams(const std::string& sql,
+                                         const std::vector<std::optional<std::string>>& params) {
+  auto outcome = ExecuteParams(sql, params);
+  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  return std::move(*outcome.value);
+}
+
+int Connection::BackendPid() const { return PQbackendPID(connection_.get()); }
+int Connection::ServerVersion() const { return PQserverVersion(connection_.get()); }
+std::string Connection::User() const { return PQuser(connection_.get()); }
+std::string Connection::Database() const { return PQdb(connection_.get()); }
+
+std::string Connection::Describe() const {
+  std::string host = PQhost(connection_.get());
+  return "database \"" + Database() + "\" on " + host + ":" + PQport(connection_.get());
+}
+
+void Connection::Cancel() {
+  PGcancel* cancel = PQgetCancel(connection_.get());
+  if (cancel == nullptr) return;
+  char buffer[256];
+  PQcancel(cancel, buffer, sizeof buffer);
+  PQfreeCancel(cancel);
+}
+
+bool Connection::InTransaction() const {
+  return PQtransactionStatus(connection_.get()) != PQTRANS_IDLE;
+}
+
+Result<Transaction> Transaction::Begin(Connection& connection) {
+  auto outcome = connection.Execute("BEGIN");
+  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  return Transaction(&connection);
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : connection_(other.connection_) {
+  other.connection_ = nullptr;
+}
+
+Transaction::~Transaction() { Rollback(); }
+
+PgOutcome<PgResult> Transaction::Commit() {
+  PgOutcome<PgResult> outcome = connection_->Execute("COMMIT");
+  connection_ = nullptr;
+  return outcome;
+}
+
+void Transaction::Rollback() {
+  if (connection_ == nullptr) return;
+  (void)connection_->Execute("ROLLBACK");
+  connection_ = nullptr;
+}
+
+std::string QuoteIdent(const std::string& identifier) { return QuoteIdentifier(identifier); }
+std::string QuoteLiteral(const std::string& literal) { return retort::QuoteLiteral(literal); }
+
+}  // namespace retort::pg

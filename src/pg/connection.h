@@ -1,0 +1,119 @@
+// The only place that includes libpq-fe.h. Move-only RAII handles for connections and results,
+// and PgError, which keeps everything the server said about a failure.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace retort::pg {
+
+// A failed statement as the server reported it (libpqxx's sql_error, with SQLSTATE kept).
+struct PgError {
+  std::string sqlstate;  // e.g. "55P03" lock_not_available; empty for connection failures
+  std::string message;   // primary message
+  std::string detail;
+  std::string hint;
+  std::string context;
+  int position = 0;  // 1-based character position in the statement, 0 when unknown
+
+  // "ERROR:  message\nDETAIL: ...\nHINT: ..." as psql prints it.
+  std::string ToString() const;
+};
+
+class PgResult {
+ public:
+  PgResult() = default;
+  explicit PgResult(pg_result* result);
+
+  int rows() const;
+  int columns() const;
+  bool IsNull(int row, int column) const;
+  std::string Get(int row, int column) const;  // "" for NULL
+  std::optional<std::string> GetOptional(int row, int column) const;
+  long AffectedRows() const;  // from the command tag; 0 when none
+
+ private:
+  struct Deleter {
+    void operator()(pg_result* result) const;
+  };
+  std::unique_ptr<pg_result, Deleter> result_;
+};
+
+// A query outcome: rows, or the server's error.
+template <typename T>
+struct PgOutcome {
+  std::optional<T> value;
+  PgError error;
+  bool ok() const { return value.has_value(); }
+};
+
+class Connection {
+ public:
+  // Connects with a libpq conninfo string or URI. The error never contains the password.
+  static Result<Connection> Open(const std::string& conninfo,
+                                 const std::string& application_name = "retort");
+
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements (simple query protocol). Returns the last result's rows.
+  PgOutcome<PgResult> Execute(const std::string& sql);
+  // Runs one statement with text parameters ($1, $2, ...), extended protocol.
+  PgOutcome<PgResult> ExecuteParams(const std::string& sql,
+                                    const std::vector<std::optional<std::string>>& params);
+
+  // Convenience for internal bookkeeping queries: the error becomes Status::Failed.
+  Result<PgResult> Query(const std::string& sql);
+  Result<PgResult> QueryParams(const std::string& sql,
+                               const std::vector<std::optional<std::string>>& params);
+
+  int BackendPid() const;
+  int ServerVersion() const;  // e.g. 150018
+  std::string User() const;
+  std::string Database() const;
+  // Where we connected: "db on host:port" without credentials, safe to print.
+  std::string Describe() const;
+  // Asks the server to cancel the running statement (from another thread).
+  void Cancel();
+  bool InTransaction() const;
+
+ private:
+  struct Deleter {
+    void operator()(pg_conn* connection) const;
+  };
+  explicit Connection(pg_conn* connection) : connection_(connection) {}
+
+  std::unique_ptr<pg_conn, Deleter> connection_;
+};
+
+// Rolls back in its destructor unless Commit() succeeded (libpqxx's transaction_base).
+class Transaction {
+ public:
+  static Result<Transaction> Begin(Connection& connection);
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  ~Transaction();
+
+  PgOutcome<PgResult> Commit();
+  void Rollback();
+
+ private:
+  explicit Transaction(Connection* connection) : connection_(connection) {}
+  Connection* connection_;  // borrowed; null once finished
+};
+
+// Quotes an identifier / literal for SQL text.
+std::string QuoteIdent(const std::string& identifier);
+std::string QuoteLiteral(const std::string& literal);
+
+}  // namespace retort::pg

@@ -1,0 +1,39 @@
+#include "base/status.h"
+
+#include <gtest/gtest.h>
+
+#include "base/strings.h"
+
+namespace retort {
+namespace {
+
+Result<int> Half(int value) {
+  if (value % 2 != 0) return Status::InvalidInput("odd");
+  return value / 2;
+}
+
+Result<int> Quarter(int value) {
+  RETORT_ASSIGN_OR_RETURN(int half, Half(value));
+  return Half(half);
+}
+
+TEST(StatusTest, ResultPropagatesTheFirstError) {
+  EXPECT_EQ(*Quarter(8), 2);
+  Result<int> odd = Quarter(6);
+  ASSERT_FALSE(odd.ok());
+  EXPECT_EQ(odd.status().code(), Code::kInvalidInput);
+  EXPECT_EQ(odd.status().message(), "odd");
+}
+
+TEST(StringsTest, QuotingAndSlugs) {
+  EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");
+  EXPECT_EQ(QuoteIdentifier("retort_version"), "retort_version");
+  EXPECT_EQ(QuoteIdentifier("Weird\"Name"), "\"Weird\"\"Name\"");
+  EXPECT_EQ(Slugify("Add chunk partitions!"), "add_chunk_partitions");
+  EXPECT_EQ(SplitList("a, b  c,,d"), (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_EQ(LineOfOffset("a\nb\nc", 4), 3);
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace retort
