@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order: clang-format, the build with warnings as errors, every test
+# tier against real PostgreSQL 15 clusters the tests start themselves, then the same suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI="${CI:-true}"   # tests that need PostgreSQL fail instead of skipping
+
+./scripts/setup.sh
+
+echo "== clang-format"
+mapfile -t sources < <(git ls-files '*.h' '*.cc' 2>/dev/null || find src tests bench -name '*.h' -o -name '*.cc')
+clang-format --dry-run -Werror "${sources[@]}"
+
+jobs=$(nproc)
+echo "== tests"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== tests under ASan + UBSan"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRETORT_SANITIZE=ON >/dev/null
+cmake --build build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+echo "== all checks passed"
