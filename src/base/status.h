@@ -100,6 +100,7 @@ class [[nodiscard]] Result {
 #define RETORT_CONCAT(a, b) RETORT_CONCAT_INNER(a, b)
 
 // `RETORT_ASSIGN_OR_RETURN(auto graph, RevisionGraph::Build(...));`
+// It expands to several statements (it declares `lhs`), so after an `if` it needs braces.
 #define RETORT_ASSIGN_OR_RETURN(lhs, expr) \
   RETORT_ASSIGN_OR_RETURN_IMPL(RETORT_CONCAT(retort_result_, __LINE__), lhs, expr)
 #define RETORT_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -48,18 +48,23 @@ using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 GetEnv ProcessEnvironment();
 
 // Parses TOML text. `path` names the file in errors ("retort.toml:7: ..."). Unknown sections or
-// keys are errors, not silently ignored: a typo in `lock_timeout` must not go unnoticed.
+// keys are errors, not silently ignored: a typo in `lock_timeout` must not go unnoticed. Every
+// problem found is reported (one per line, in file order) in a single InvalidInput. Sets
+// database_url_source to `path` when [database] url is given; never reads the environment.
 Result<Config> ParseConfig(const std::string& toml_text, const std::string& path);
 
-// Finds the config (--config, else ./retort.toml), parses it, then applies the URL precedence:
-// --url > RETORT_DATABASE_URL > DATABASE_URL > [database] url. A missing retort.toml is an
-// error naming the path (run `retort init`).
+// Finds the config (--config, which may also name a directory holding retort.toml; else
+// ./retort.toml), parses it, then applies the URL precedence:
+// --url > RETORT_DATABASE_URL > DATABASE_URL > [database] url. Empty environment variables count
+// as unset; an empty --url is an error. A missing retort.toml is an error naming the path (run
+// `retort init`).
 Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env);
 
 // The text `retort init` writes.
 std::string DefaultConfigToml();
 
-// "5s", "500ms", "2min", "0" -> milliseconds; error for anything else.
+// "5s", "500ms", "2min", "1h", "1d", "0" -> milliseconds; a plain number means milliseconds, as
+// in PostgreSQL. Error for anything else, and above INT_MAX ms (PostgreSQL's limit).
 Result<long> ParseDurationMs(const std::string& text);
 
 }  // namespace retort::config

@@ -18,10 +18,12 @@ namespace retort::config {
 // True for the literal "embedded": the project's private local cluster (src/devdb).
 bool IsEmbeddedUrl(std::string_view url);
 
-// REQUIRES: !IsEmbeddedUrl(url). Errors never contain the password.
+// REQUIRES: !IsEmbeddedUrl(url). Errors never contain the password. A URI comes back as a
+// "postgresql://" URI (libpq decodes it), a keyword/value string unchanged. SQLAlchemy's
+// "?host=a:5432&host=b:5433" becomes "?host=a,b&port=5432,5433"; unknown parameters are errors.
 Result<std::string> ToLibpqConninfo(std::string_view url);
 
-// The same URL or conninfo with any password replaced by "****"; safe to print.
+// The same URL or conninfo with any password (and sslpassword) replaced by "****"; safe to print.
 std::string RedactPassword(std::string_view url_or_conninfo);
 
 }  // namespace retort::config

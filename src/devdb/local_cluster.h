@@ -46,8 +46,23 @@ class LocalCluster {
   // Stops the server (fast shutdown) if it runs. Idempotent.
   static Status Stop(const std::string& data_dir);
 
-  // Removes a stopped cluster's directory.
+  // Stops the server if it runs, then removes the data directory. Refuses (InvalidInput) to
+  // remove a non-empty directory that is not a PostgreSQL data directory.
   static Status Destroy(const std::string& data_dir);
+
+  // The directory holding initdb/pg_ctl/postgres: `requested` when given (InvalidInput if it
+  // lacks them), else `pg_config --bindir`, else the newest /usr/lib/postgresql/<N>/bin.
+  // Failed("PostgreSQL server binaries not found ...") when there is none.
+  static Result<std::string> FindBinDir(const std::string& requested = "");
+
+  // False when we are root and the `postgres` account, which runs the server, cannot traverse
+  // the folders above `data_dir` (a project under /root). Ensure then fails with InvalidInput;
+  // callers wanting a cluster anyway use FallbackDataDir(data_dir) instead. Always true for
+  // an ordinary user.
+  static bool ServerUserCanReach(const std::string& data_dir);
+  // A stable stand-in for an unreachable `data_dir`: /var/tmp/retort-<hash of its absolute
+  // path>/<its base name>. /var/tmp is world-traversable and survives reboots.
+  static std::string FallbackDataDir(const std::string& data_dir);
 
   // libpq conninfo reaching `dbname` over the unix socket as the cluster's superuser.
   std::string ConnInfo(const std::string& dbname = "postgres") const;

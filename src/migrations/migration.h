@@ -27,17 +27,28 @@ struct Migration {
 
   std::string path;       // the file it was read from
   int revision_line = 0;  // line of `-- retort:revision`, for graph errors ("file:3: ...")
-  std::string checksum;   // hex SHA-256 of the statements' fingerprints (whitespace-insensitive)
+  // Hex SHA-256 over the transaction mode and the sqltext::Fingerprint of every upgrade and then
+  // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
+  std::string checksum;
 };
 
-// Parses one file's text. Every error is InvalidInput naming "path:line: ...". Rejects: missing
-// or duplicate revision/revises, malformed ids (1-32 chars of [A-Za-z0-9_-]), unknown directives,
-// a section marker twice, statements before the first section, a missing upgrade section, SQL
-// syntax errors (with the line inside the file).
+// A revision id (also a `revises` or `depends-on` entry): 1-32 characters of [A-Za-z0-9_-], so
+// it fits Alembic's alembic_version.version_num varchar(32).
+bool IsValidRevisionId(std::string_view id);
+// A branch label: one or more of [A-Za-z0-9_-] (so never '@', which separates label@target).
+bool IsValidBranchLabel(std::string_view label);
+
+// Parses one file's text. Every error is InvalidInput naming "path:line: ..."; a file with
+// several independent errors reports all of them, one per line, in line order. Rejects: missing
+// or duplicate revision, duplicate header directives, malformed ids (1-32 chars of
+// [A-Za-z0-9_-]), unknown directives, header directives after `-- retort:upgrade`, a section
+// marker twice, downgrade before upgrade, statements before the first section, a missing
+// upgrade section, SQL syntax errors (with the line inside the file).
 Result<Migration> ParseMigration(std::string_view text, const std::string& path);
 
-// Parses every *.sql file in `versions_dir` (sorted by name). Collects the errors of all files
-// and returns them together (one per line), so a user fixes a broken directory in one pass.
+// Parses every *.sql file in `versions_dir` (sorted by name; names starting with '.' are
+// skipped). Collects the errors of all files and returns them together (one per line), so a
+// user fixes a broken directory in one pass. Duplicate ids across files are the graph's to find.
 Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir);
 
 struct NewRevision {
@@ -53,13 +64,18 @@ struct NewRevision {
 };
 
 // The template `init` writes to migrations/script.sql.tmpl. Placeholders: ${revision},
-// ${revises}, ${message}, ${created}, ${branch_labels}, ${depends_on}, ${upgrade},
-// ${downgrade}. Header lines whose value is empty (branch-labels, depends-on) are omitted.
+// ${revises} ("none" for a root, "a, b" for a merge), ${message} (collapsed to one line),
+// ${created} ("YYYY-MM-DD HH:MM:SS+00", UTC), ${branch_labels}, ${depends_on},
+// ${transaction} ("none" or empty), ${upgrade}, ${downgrade}. A line holding ${branch_labels},
+// ${depends_on} or ${transaction} is left out entirely when that value is empty. Unknown
+// placeholders are left as they are; values are never expanded again.
 std::string DefaultTemplate();
 std::string RenderMigration(const NewRevision& revision, std::string_view template_text);
 
 // File name (without directory, with ".sql") from `file_template` placeholders {year} {month}
-// {day} {hour} {minute} {second} {rev} {slug}, in UTC.
+// {day} {hour} {minute} {second} {rev} {slug}, in UTC and zero-padded; {slug} is
+// Slugify(message). With an empty slug, trailing '_' and '-' are dropped. Unknown placeholders are
+// left as they are (config validates file_template).
 std::string MakeFileName(std::string_view file_template, const std::string& revision_id,
                          const std::string& message, std::time_t created);
 

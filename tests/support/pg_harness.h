@@ -4,17 +4,32 @@
 // fail when CI=true.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "devdb/local_cluster.h"
+
 namespace retort::testing {
+
+// True when the CI environment variable says so ("true" or "1"): missing PostgreSQL is then
+// a failure, not a skip.
+bool InCi();
 
 class PgHarness {
  public:
-  // The process-wide cluster, started on first use and stopped at exit. Call from a test body;
-  // it FAILs (CI=true) or SKIPs the current test when no server can be started.
+  // The process-wide cluster, started on first use and stopped (and its temp dir removed) at
+  // exit. Returns nullptr when there is no server; it then records a test failure
+  // (ADD_FAILURE) if the failure must not be skipped -- CI=true, or binaries present but the
+  // server would not start -- and otherwise leaves the caller to skip. Use RETORT_REQUIRE_PG.
   static PgHarness* Get();
+  // Why Get() returned nullptr ("" while it has not).
+  static std::string UnavailableReason();
+  // Whether that nullptr already failed the test (see Get).
+  static bool UnavailableIsFailure();
 
   // A new empty database with a unique name starting with `prefix`.
   std::string CreateDatabase(const std::string& prefix = "t");
@@ -38,9 +53,23 @@ class PgHarness {
   std::string bin_dir_;
   std::string superuser_;
   int port_ = 0;
-  int next_database_ = 0;
+  std::atomic<int> next_database_{0};
+  devdb::LocalCluster cluster_;
   friend struct HarnessAccess;
 };
+
+// First line of a test body that needs the server:
+//   TEST(Upgrade, AppliesAll) { RETORT_REQUIRE_PG(pg); auto db = pg->CreateDatabase(); ... }
+// Declares `PgHarness* var`. Without a server the test is skipped with the reason, except
+// when that must fail (CI=true, or a server that would not start), where Get() has already
+// recorded the failure and the test body returns. Only usable in functions returning void.
+#define RETORT_REQUIRE_PG(var)                                             \
+  ::retort::testing::PgHarness* var = ::retort::testing::PgHarness::Get(); \
+  if (var == nullptr) {                                                    \
+    if (::retort::testing::PgHarness::UnavailableIsFailure()) return;      \
+    GTEST_SKIP() << "PostgreSQL unavailable: "                             \
+                 << ::retort::testing::PgHarness::UnavailableReason();     \
+  }
 
 struct CommandOutput {
   int exit_code = -1;

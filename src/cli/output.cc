@@ -1,0 +1,203 @@
+#include "cli/output.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/strings.h"
+
+namespace retort::cli {
+
+namespace {
+
+using nlohmann::json;
+
+json ToJson(const commands::RevisionInfo& info) {
+  return json{{"revision", info.id},
+              {"parents", info.parents},
+              {"children", info.children},
+              {"message", info.message},
+              {"created", info.created},
+              {"branch_labels", info.branch_labels},
+              {"depends_on", info.depends_on},
+              {"path", info.path},
+              {"transactional", info.transactional},
+              {"is_head", info.is_head},
+              {"is_base", info.is_base},
+              {"is_merge", info.is_merge},
+              {"is_branch_point", info.is_branch_point},
+              {"is_current", info.is_current},
+              {"upgrade_statements", info.upgrade_statements},
+              {"downgrade_statements", info.downgrade_statements}};
+}
+
+json ToJson(const std::vector<commands::RevisionInfo>& infos) {
+  json list = json::array();
+  for (const auto& info : infos) list.push_back(ToJson(info));
+  return list;
+}
+
+// "3f2a9c1b7d4e (docs) (head) (current)"
+std::string Tagged(const commands::RevisionInfo& info) {
+  std::string text = info.id;
+  if (!info.branch_labels.empty()) text += " (" + Join(info.branch_labels, ", ") + ")";
+  if (info.is_head) text += " (head)";
+  if (info.is_current) text += " (current)";
+  if (info.is_branch_point) text += " (branchpoint)";
+  if (info.is_merge) text += " (mergepoint)";
+  return text;
+}
+
+// Alembic's history line: "1a2b -> 3f2a (head), add chunk partitions"
+std::string HistoryLine(const commands::RevisionInfo& info) {
+  std::string from = info.parents.empty()         ? "<base>"
+                     : info.parents.size() == 1 ? info.parents[0]
+                                                : "(" + Join(info.parents, ", ") + ")";
+  return from + " -> " + Tagged(info) + ", " + info.message;
+}
+
+void PrintVerbose(const commands::RevisionInfo& info, std::ostream& out) {
+  out << "Rev: " << Tagged(info) << "\n";
+  if (!info.parents.empty()) {
+    out << (info.parents.size() > 1 ? "Merges: " : "Parent: ") << Join(info.parents, ", ")
+        << "\n";
+  }
+  if (!info.children.empty()) {
+    out << (info.children.size() > 1 ? "Branches into: " : "Child: ")
+        << Join(info.children, ", ") << "\n";
+  }
+  if (!info.branch_labels.empty()) out << "Branch names: " << Join(info.branch_labels, ", ") << "\n";
+  if (!info.depends_on.empty()) out << "Depends on: " << Join(info.depends_on, ", ") << "\n";
+  out << "Path: " << info.path << "\n";
+  if (!info.created.empty()) out << "Created: " << info.created << "\n";
+  if (!info.transactional) out << "Transaction: none\n";
+  out << "Statements: " << info.upgrade_statements << " up, " << info.downgrade_statements
+      << " down\n\n    " << info.message << "\n\n";
+}
+
+}  // namespace
+
+void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format format,
+                  std::ostream& out) {
+  if (format == Format::kJson) {
+    json recent = json::array();
+    for (const auto& entry : report.recent) {
+      recent.push_back(json{{"revision", entry.revision},
+                            {"direction", entry.direction},
+                            {"started_at", entry.started_at},
+                            {"finished_at", entry.finished_at},
+                            {"duration_ms", entry.duration_ms},
+                            {"checksum", entry.checksum},
+                            {"tool_version", entry.tool_version},
+                            {"db_user", entry.db_user}});
+    }
+    json document{{"database", report.database},
+                  {"current", report.rows},
+                  {"revisions", ToJson(report.revisions)},
+                  {"unknown", report.unknown_rows}};
+    if (verbose) document["recent"] = recent;
+    out << document.dump(2) << "\n";
+    return;
+  }
+  if (verbose) out << "Current revision(s) for " << report.database << ":\n";
+  if (report.rows.empty() && verbose) out << "(base: nothing applied)\n";
+  for (const auto& info : report.revisions) {
+    if (verbose) {
+      PrintVerbose(info, out);
+    } else {
+      out << Tagged(info) << "\n";
+    }
+  }
+  for (const auto& row : report.unknown_rows) {
+    out << row << " (unknown: no migration file has this revision)\n";
+  }
+  if (verbose && !report.recent.empty()) {
+    out << "Recent steps:\n";
+    for (const auto& entry : report.recent) {
+      out << "  " << entry.finished_at << "  " << entry.direction << "  " << entry.revision
+          << "  " << entry.duration_ms << " ms  by " << entry.db_user << " with "
+          << entry.tool_version << "\n";
+    }
+  }
+}
+
+void PrintHistory(const commands::HistoryReport& report, bool verbose, Format format,
+                  std::ostream& out) {
+  if (format == Format::kJson) {
+    out << ToJson(report.revisions).dump(2) << "\n";
+    return;
+  }
+  for (const auto& info : report.revisions) {
+    if (verbose) {
+      PrintVerbose(info, out);
+    } else {
+      out << HistoryLine(info) << "\n";
+    }
+  }
+}
+
+void PrintHeads(const std::vector<commands::RevisionInfo>& heads, bool verbose, Format format,
+                std::ostream& out) {
+  if (format == Format::kJson) {
+    out << ToJson(heads).dump(2) << "\n";
+    return;
+  }
+  for (const auto& info : heads) {
+    if (verbose) {
+      PrintVerbose(info, out);
+    } else {
+      out << Tagged(info) << "\n";
+    }
+  }
+}
+
+void PrintBranches(const std::vector<commands::BranchReport>& branches, Format format,
+                   std::ostream& out) {
+  if (format == Format::kJson) {
+    json list = json::array();
+    for (const auto& branch : branches) {
+      list.push_back(json{{"branch_point", ToJson(branch.branch_point)},
+                          {"children", ToJson(branch.children)}});
+    }
+    out << list.dump(2) << "\n";
+    return;
+  }
+  for (const auto& branch : branches) {
+    out << HistoryLine(branch.branch_point) << "\n";
+    for (const auto& child : branch.children) {
+      out << "    -> " << Tagged(child) << ", " << child.message << "\n";
+    }
+  }
+}
+
+void PrintShow(const commands::ShowReport& report, Format format, std::ostream& out) {
+  if (format == Format::kJson) {
+    json document = ToJson(report.revision);
+    document["upgrade"] = report.upgrade;
+    document["downgrade"] = report.downgrade;
+    out << document.dump(2) << "\n";
+    return;
+  }
+  PrintVerbose(report.revision, out);
+  out << "-- upgrade\n";
+  for (const auto& statement : report.upgrade) out << statement << ";\n";
+  out << "\n-- downgrade\n";
+  for (const auto& statement : report.downgrade) out << statement << ";\n";
+}
+
+void PrintDev(const commands::DevReport& report, Format format, std::ostream& out) {
+  if (format == Format::kJson) {
+    out << json{{"initialised", report.initialised}, {"running", report.running},
+                {"pid", report.pid},                 {"data_dir", report.data_dir},
+                {"conninfo", report.conninfo},       {"log_file", report.log_file}}
+               .dump(2)
+        << "\n";
+    return;
+  }
+  out << "data directory: " << report.data_dir
+      << (report.initialised ? "" : " (not initialised)") << "\n";
+  out << "server: " << (report.running ? "running, pid " + std::to_string(report.pid) : "stopped")
+      << "\n";
+  if (!report.conninfo.empty()) out << "connect: psql \"" << report.conninfo << "\"\n";
+  if (!report.log_file.empty()) out << "log: " << report.log_file << "\n";
+}
+
+}  // namespace retort::cli

@@ -1,0 +1,141 @@
+// init, revision, merge: the commands that write files.
+#include <ctime>
+
+#include "base/files.h"
+#include "base/strings.h"
+#include "commands/commands.h"
+
+namespace retort::commands {
+
+namespace {
+
+constexpr char kTemplateName[] = "script.sql.tmpl";
+
+Result<std::string> ReadTemplate(const config::Config& config) {
+  std::string path = JoinPath(config.ScriptDirectory(), kTemplateName);
+  if (!PathExists(path)) return migrations::DefaultTemplate();
+  return ReadFile(path);
+}
+
+Status CheckRevisionId(const Project& project, const std::string& id) {
+  if (project.graph.Find(id) != nullptr) {
+    return Status::InvalidInput("revision id '" + id + "' already exists in " +
+                                project.Get(id).path);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> WriteRevision(const Project& project, migrations::NewRevision revision,
+                                  const Io& io) {
+  RETORT_RETURN_IF_ERROR(CheckRevisionId(project, revision.id));
+  RETORT_ASSIGN_OR_RETURN(std::string template_text, ReadTemplate(project.config));
+  std::string text = migrations::RenderMigration(revision, template_text);
+  std::string path = JoinPath(project.config.VersionsDirectory(),
+                              migrations::MakeFileName(project.config.file_template, revision.id,
+                                                       revision.message, revision.created));
+  // What we write must read back as the revision we meant, or the template is broken.
+  auto reparsed = migrations::ParseMigration(text, path);
+  if (!reparsed.ok()) {
+    return Status::InvalidInput("the template " +
+                                JoinPath(project.config.ScriptDirectory(), kTemplateName) +
+                                " renders a file retort cannot read:\n" +
+                                reparsed.status().message());
+  }
+  if (reparsed->id != revision.id || reparsed->parents != revision.parents) {
+    return Status::InvalidInput("the template " +
+                                JoinPath(project.config.ScriptDirectory(), kTemplateName) +
+                                " does not render the revision/revises header lines");
+  }
+  RETORT_RETURN_IF_ERROR(CreateNewFile(path, text));
+  io.log << "created " << path << "\n";
+  return path;
+}
+
+}  // namespace
+
+Status Init(const std::string& directory, const Io& io) {
+  std::string config_path = JoinPath(directory, "retort.toml");
+  if (PathExists(config_path)) {
+    return Status::InvalidInput(config_path + " already exists; refusing to overwrite it");
+  }
+  std::string migrations_dir = JoinPath(directory, "migrations");
+  RETORT_RETURN_IF_ERROR(MakeDirectories(JoinPath(migrations_dir, "versions")));
+  RETORT_RETURN_IF_ERROR(MakeDirectories(JoinPath(directory, "schema")));
+  std::string template_path = JoinPath(migrations_dir, kTemplateName);
+  if (!PathExists(template_path)) {
+    RETORT_RETURN_IF_ERROR(CreateNewFile(template_path, migrations::DefaultTemplate()));
+  }
+  RETORT_RETURN_IF_ERROR(CreateNewFile(config_path, config::DefaultConfigToml()));
+  std::string gitignore = JoinPath(directory, ".gitignore");
+  if (!PathExists(gitignore)) RETORT_RETURN_IF_ERROR(CreateNewFile(gitignore, ".retort/\n"));
+  io.log << "created " << config_path << ", " << migrations_dir << "/versions/, "
+         << template_path << " and " << JoinPath(directory, "schema") << "/\n";
+  return Status::Ok();
+}
+
+Result<std::string> CreateRevision(const config::Config& config, const RevisionOptions& options,
+                                   const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  const revision::RevisionGraph& graph = project->graph;
+  migrations::NewRevision revision;
+  revision.id = options.rev_id.value_or(migrations::NewRevisionId());
+  revision.message = options.message;
+  revision.created = std::time(nullptr);
+  revision.branch_labels = options.branch_labels;
+  revision.transactional = options.transactional;
+  revision.upgrade_sql = options.upgrade_sql;
+  revision.downgrade_sql = options.downgrade_sql;
+
+  std::string head = options.head.value_or("head");
+  if (head != "base" && !graph.nodes().empty()) {
+    if (!options.head && graph.Heads().size() > 1) {
+      return Status::InvalidInput(
+          "several heads (" + Join(graph.Heads(), ", ") +
+          "): pass --head REV (or label@head) to say which one the new revision revises, or "
+          "`retort merge heads` first");
+    }
+    RETORT_ASSIGN_OR_RETURN(std::string parent, graph.ResolveRevision(head, {}));
+    if (!graph.Children(parent).empty() && !options.splice) {
+      return Status::InvalidInput("revision " + parent +
+                                  " is not a head; pass --splice to branch from it anyway");
+    }
+    revision.parents = {parent};
+  }
+  for (const std::string& dependency : options.depends_on) {
+    RETORT_ASSIGN_OR_RETURN(std::string resolved, graph.ResolveRevision(dependency, {}));
+    revision.depends_on.push_back(resolved);
+  }
+  return WriteRevision(*project, std::move(revision), io);
+}
+
+Result<std::string> Merge(const config::Config& config, const MergeOptions& options,
+                          const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  const revision::RevisionGraph& graph = project->graph;
+  std::vector<std::string> parents;
+  std::vector<std::string> specs = options.revisions;
+  if (specs.empty()) specs = {"heads"};
+  for (const std::string& spec : specs) {
+    if (spec == "heads") {
+      for (const std::string& head : graph.Heads()) parents.push_back(head);
+      continue;
+    }
+    RETORT_ASSIGN_OR_RETURN(std::string id, graph.ResolveRevision(spec, {}));
+    parents.push_back(id);
+  }
+  std::sort(parents.begin(), parents.end());
+  parents.erase(std::unique(parents.begin(), parents.end()), parents.end());
+  if (parents.size() < 2) {
+    return Status::InvalidInput("merge needs at least two distinct revisions (got " +
+                                DescribeRows(parents) + ")");
+  }
+  migrations::NewRevision revision;
+  revision.id = options.rev_id.value_or(migrations::NewRevisionId());
+  revision.parents = parents;
+  revision.message = options.message.empty() ? "merge " + Join(parents, ", ") : options.message;
+  revision.created = std::time(nullptr);
+  revision.branch_labels = options.branch_labels;
+  return WriteRevision(*project, std::move(revision), io);
+}
+
+}  // namespace retort::commands

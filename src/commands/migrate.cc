@@ -1,0 +1,196 @@
+// upgrade, downgrade, stamp: the commands that move a database along the graph.
+#include <iomanip>
+#include <sstream>
+
+#include "base/strings.h"
+#include "commands/commands.h"
+#include "executor/executor.h"
+#include "pg/advisory_lock.h"
+
+#ifndef RETORT_VERSION
+#define RETORT_VERSION "dev"
+#endif
+
+namespace retort::commands {
+
+namespace {
+
+enum class Verb { kUpgrade, kDowngrade };
+
+executor::Options ExecutorOptions(const config::Config& config) {
+  executor::Options options;
+  options.transaction_per_migration = config.transaction_per_migration;
+  options.lock_timeout = config.lock_timeout;
+  options.statement_timeout = config.statement_timeout;
+  options.tool_version = std::string("retort ") + RETORT_VERSION;
+  return options;
+}
+
+Result<revision::Plan> PlanFor(const Project& project, Verb verb,
+                               const std::vector<std::string>& rows, const std::string& target) {
+  for (const std::string& row : rows) {
+    if (project.graph.Find(row) == nullptr) {
+      return Status::InvalidInput("the database is at revision '" + row +
+                                  "', which is not in " + project.config.VersionsDirectory() +
+                                  " (a migration file is missing, or the database belongs to "
+                                  "another project; `retort stamp` can repair the version table)");
+    }
+  }
+  return verb == Verb::kUpgrade ? project.graph.PlanUpgrade(rows, target)
+                                : project.graph.PlanDowngrade(rows, target);
+}
+
+executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
+  return [&io, verb](const executor::StepEvent& event) {
+    if (!event.finished) return;
+    const auto& statements = verb == Verb::kUpgrade ? event.migration.upgrade
+                                                    : event.migration.downgrade;
+    std::ostringstream line;
+    line << (verb == Verb::kUpgrade ? "upgraded   " : "downgraded ") << event.step.revision
+         << "  " << event.migration.message << "  (" << statements.size() << " statement"
+         << (statements.size() == 1 ? "" : "s") << ", " << std::fixed << std::setprecision(1)
+         << event.elapsed_ms << " ms)\n";
+    io.log << line.str() << std::flush;
+  };
+}
+
+// --sql: `A:B` starts the script at A; a plain target starts at base (no database needed, as in
+// Alembic's offline mode).
+Status WriteScript(const Project& project, Verb verb, const std::string& target, const Io& io) {
+  std::vector<std::string> start_rows;
+  std::string destination = target;
+  size_t colon = target.find(':');
+  if (colon != std::string::npos) {
+    std::string from = target.substr(0, colon);
+    destination = target.substr(colon + 1);
+    if (!from.empty() && from != "base") {
+      RETORT_ASSIGN_OR_RETURN(std::string start, project.graph.ResolveRevision(from, {}));
+      start_rows = project.graph.RowsFor(project.graph.Ancestors({start}));
+    }
+  } else if (verb == Verb::kDowngrade) {
+    return Status::InvalidInput(
+        "downgrade --sql needs a range FROM:TO (e.g. head:base), since no database is read");
+  }
+  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(project, verb, start_rows, destination));
+  history::VersionStore store = project.Store();
+  executor::ScriptSink sink(io.out);
+  executor::Executor executor(sink, store, ExecutorOptions(project.config));
+  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project.index));
+  sink.Note("retort " + std::string(verb == Verb::kUpgrade ? "upgrade " : "downgrade ") + target +
+            " --sql (" + std::to_string(plan.steps.size()) + " migrations)\n");
+  RETORT_RETURN_IF_ERROR(executor.EnsureTables());
+  io.out << '\n';
+  return executor.Run(plan, project.index);
+}
+
+Status Migrate(const config::Config& config, const MigrateOptions& options, const Io& io,
+               Verb verb) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  if (options.sql) return WriteScript(*project, verb, options.target, io);
+  if (options.target.find(':') != std::string::npos) {
+    return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
+  }
+
+  std::string conninfo;
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  history::VersionStore store = project->Store();
+  RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
+  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(*project, verb, rows, options.target));
+  // An up-to-date database returns without queueing behind a running migrator.
+  if (plan.steps.empty()) {
+    io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
+    return Status::Ok();
+  }
+  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index));
+
+  RETORT_ASSIGN_OR_RETURN(
+      auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
+                                           options.lock_wait_ms, "retort migration lock"));
+  // Someone may have migrated while we waited: plan again from what is there now, towards the
+  // same absolute destination (a relative "+1" must not move twice).
+  RETORT_ASSIGN_OR_RETURN(auto rows_now, store.ReadRows(connection));
+  if (rows_now != rows) {
+    std::vector<std::string> destination = plan.final_rows;
+    revision::Plan replanned;
+    replanned.final_rows = rows_now;
+    if (verb == Verb::kUpgrade) {
+      for (const std::string& head : destination) {
+        RETORT_ASSIGN_OR_RETURN(revision::Plan part,
+                                PlanFor(*project, verb, replanned.final_rows, head));
+        replanned.steps.insert(replanned.steps.end(), part.steps.begin(), part.steps.end());
+        if (!part.steps.empty()) replanned.final_rows = part.final_rows;
+      }
+    } else {
+      return Status::Failed("the database moved from " + DescribeRows(rows) + " to " +
+                            DescribeRows(rows_now) +
+                            " while waiting for the migration lock; run the downgrade again");
+    }
+    plan = std::move(replanned);
+    if (plan.steps.empty()) {
+      io.log << "already at " << DescribeRows(rows_now)
+             << " (another process migrated while we waited); nothing to do\n";
+      return Status::Ok();
+    }
+  }
+
+  executor::LiveSink sink(connection);
+  executor::Executor executor(sink, store, ExecutorOptions(config), LogProgress(io, verb));
+  RETORT_RETURN_IF_ERROR(executor.EnsureTables());
+  Status status = executor.Run(plan, project->index);
+  if (!status.ok()) {
+    auto rows_after = store.ReadRows(connection);
+    std::string where = rows_after.ok() ? DescribeRows(*rows_after) : "unknown";
+    return Status::Failed(status.message() + "\nthe database is at " + where);
+  }
+  io.log << "now at " << DescribeRows(plan.final_rows) << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Upgrade(const config::Config& config, const MigrateOptions& options, const Io& io) {
+  return Migrate(config, options, io, Verb::kUpgrade);
+}
+
+Status Downgrade(const config::Config& config, const MigrateOptions& options, const Io& io) {
+  return Migrate(config, options, io, Verb::kDowngrade);
+}
+
+Status Stamp(const config::Config& config, const StampOptions& options, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  history::VersionStore store = project->Store();
+  executor::Options executor_options = ExecutorOptions(config);
+  if (options.sql) {
+    RETORT_ASSIGN_OR_RETURN(auto rows_after,
+                            project->graph.StampRows({}, options.revisions, /*purge=*/true));
+    executor::ScriptSink sink(io.out);
+    executor::Executor executor(sink, store, executor_options);
+    RETORT_RETURN_IF_ERROR(executor.EnsureTables());
+    return executor.Stamp({}, rows_after, /*purge=*/true);
+  }
+  std::string conninfo;
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  RETORT_ASSIGN_OR_RETURN(
+      auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
+                                           options.lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
+  std::vector<std::string> known_rows;
+  for (const std::string& row : rows) {
+    if (project->graph.Find(row) != nullptr) known_rows.push_back(row);
+  }
+  if (known_rows.size() != rows.size() && !options.purge) {
+    return Status::InvalidInput("the version table holds revisions that are not in " +
+                                config.VersionsDirectory() + " (" + DescribeRows(rows) +
+                                "); use `stamp --purge` to replace them");
+  }
+  RETORT_ASSIGN_OR_RETURN(auto rows_after,
+                          project->graph.StampRows(known_rows, options.revisions, options.purge));
+  executor::LiveSink sink(connection);
+  executor::Executor executor(sink, store, executor_options);
+  RETORT_RETURN_IF_ERROR(executor.EnsureTables());
+  RETORT_RETURN_IF_ERROR(executor.Stamp(rows, rows_after, options.purge));
+  io.log << "stamped " << DescribeRows(rows) << " -> " << DescribeRows(rows_after) << "\n";
+  return Status::Ok();
+}
+
+}  // namespace retort::commands

@@ -1,0 +1,87 @@
+#include "commands/project.h"
+
+#include <unistd.h>
+
+#include "base/files.h"
+#include "base/strings.h"
+#include "config/database_url.h"
+#include "devdb/local_cluster.h"
+
+namespace retort::commands {
+
+namespace {
+
+constexpr char kDuplicateDatabase[] = "42P04";
+
+}  // namespace
+
+history::VersionStore Project::Store() const {
+  return history::VersionStore(history::TableNames{config.version_table_schema,
+                                                   config.version_table, "retort_history"});
+}
+
+Result<std::unique_ptr<Project>> LoadProject(const config::Config& config) {
+  std::string versions = config.VersionsDirectory();
+  if (!IsDirectory(versions)) {
+    return Status::InvalidInput(versions +
+                                ": migrations directory not found (run `retort init`, or set "
+                                "script_location in " +
+                                (config.config_path.empty() ? "retort.toml" : config.config_path) +
+                                ")");
+  }
+  RETORT_ASSIGN_OR_RETURN(auto loaded, migrations::LoadDirectory(versions));
+  std::vector<revision::Node> nodes;
+  nodes.reserve(loaded.size());
+  for (const auto& migration : loaded) {
+    nodes.push_back(revision::Node{migration.id, migration.parents, migration.branch_labels,
+                                   migration.depends_on,
+                                   migration.path + ":" + std::to_string(migration.revision_line)});
+  }
+  RETORT_ASSIGN_OR_RETURN(auto graph, revision::RevisionGraph::Build(std::move(nodes)));
+  auto project =
+      std::make_unique<Project>(Project{config, std::move(loaded), std::move(graph), {}});
+  for (const auto& migration : project->migrations) project->index[migration.id] = &migration;
+  return project;
+}
+
+std::string EmbeddedDataDirectory(const config::Config& config) {
+  return JoinPath(config.EmbeddedDirectory(), "pgdata");
+}
+
+Result<std::string> ResolveConninfo(const config::Config& config, const std::string& url,
+                                    const std::string& what) {
+  if (url.empty()) {
+    return Status::InvalidInput("no " + what +
+                                ": set it in retort.toml, RETORT_DATABASE_URL, DATABASE_URL or "
+                                "pass --url");
+  }
+  if (!config::IsEmbeddedUrl(url)) {
+    auto conninfo = config::ToLibpqConninfo(url);
+    if (!conninfo.ok()) return conninfo.status().WithContext(what + ": ");
+    return conninfo;
+  }
+  devdb::ClusterOptions options;
+  options.data_dir = EmbeddedDataDirectory(config);
+  options.throwaway = false;
+  RETORT_ASSIGN_OR_RETURN(auto cluster, devdb::LocalCluster::Ensure(options));
+  std::string conninfo = cluster.ConnInfo(kEmbeddedDatabase);
+  if (pg::Connection::Open(conninfo).ok()) return conninfo;
+  // First use: create the database. Racing processes may both try; the loser sees 42P04.
+  RETORT_ASSIGN_OR_RETURN(auto admin, pg::Connection::Open(cluster.ConnInfo("postgres")));
+  auto created = admin.Execute(std::string("CREATE DATABASE ") + kEmbeddedDatabase);
+  if (!created.ok() && created.error.sqlstate != kDuplicateDatabase) {
+    return Status::Failed("cannot create the embedded database: " + created.error.ToString());
+  }
+  return conninfo;
+}
+
+Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::string* conninfo) {
+  RETORT_ASSIGN_OR_RETURN(*conninfo, ResolveConninfo(config, config.database_url, "database url"));
+  return pg::Connection::Open(*conninfo);
+}
+
+std::string DescribeRows(const std::vector<std::string>& rows) {
+  return rows.empty() ? "base" : Join(rows, ", ");
+}
+
+}  // namespace retort::commands

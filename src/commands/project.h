@@ -1,0 +1,56 @@
+// What most commands start from: the config, the parsed migration files and their graph, and
+// (when asked) a connection to the configured database.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "config/config.h"
+#include "executor/executor.h"
+#include "history/version_store.h"
+#include "migrations/migration.h"
+#include "pg/connection.h"
+#include "revision/graph.h"
+
+namespace retort::commands {
+
+// Where a command writes: data to `out` (what a script would capture), progress to `log`.
+struct Io {
+  std::ostream& out;
+  std::ostream& log;
+};
+
+struct Project {
+  config::Config config;
+  std::vector<migrations::Migration> migrations;
+  revision::RevisionGraph graph;
+  executor::MigrationIndex index;  // id -> migration, pointing into `migrations`
+
+  const migrations::Migration& Get(const std::string& id) const { return *index.at(id); }
+  history::VersionStore Store() const;
+};
+
+// Loads the migrations directory and builds the graph. Every problem is InvalidInput naming
+// file and line, and no database is touched. The Project is heap-allocated because `index`
+// points into `migrations`.
+Result<std::unique_ptr<Project>> LoadProject(const config::Config& config);
+
+// The libpq conninfo for `url` ("embedded" starts the project's private cluster on demand).
+// `what` names the setting in errors ("database url", "dev_url").
+Result<std::string> ResolveConninfo(const config::Config& config, const std::string& url,
+                                    const std::string& what);
+
+// Connects to the configured database (config.database_url).
+Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::string* conninfo);
+
+// Data directory of the project's embedded cluster, and the database retort uses in it.
+std::string EmbeddedDataDirectory(const config::Config& config);
+inline constexpr char kEmbeddedDatabase[] = "retort";
+
+// "3f2a9c1b7d4e (head), add chunk partitions" style one-liners and the rows as text.
+std::string DescribeRows(const std::vector<std::string>& rows);
+
+}  // namespace retort::commands

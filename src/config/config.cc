@@ -1,0 +1,542 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+#include <exception>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "base/files.h"
+#include "base/strings.h"
+
+namespace retort::config {
+namespace {
+
+constexpr std::string_view kDefaultConfigName = "retort.toml";
+
+// ---------------------------------------------------------------------------------------------
+// The key table: every setting retort.toml understands, one line each. ParseConfig derives the
+// set of sections, the "unknown key" errors and the type checks from it.
+
+using StringField = std::string Config::*;
+using BoolField = bool Config::*;
+using ListField = std::vector<std::string> Config::*;
+// A key that becomes one entry of a map ([naming_convention] ix = "..." -> map["ix"]).
+struct MapEntryField {
+  std::map<std::string, std::string> Config::*map;
+};
+using Field = std::variant<StringField, BoolField, ListField, MapEntryField>;
+
+// Returns what is wrong with a value ("must contain {rev}"), or nullopt. For an array, every
+// element is checked.
+using Check = std::optional<std::string> (*)(const std::string& value);
+
+struct KeySpec {
+  std::string_view section;
+  std::string_view key;
+  Field field;
+  Check check;
+  std::string_view example;  // a valid value, shown when the type is wrong
+};
+
+std::optional<std::string> CheckNotEmpty(const std::string& value) {
+  if (Trim(value).empty()) return "must not be empty";
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckIdentifier(const std::string& value) {
+  if (value.empty() || value.size() > 63) {
+    return "must be a PostgreSQL identifier of 1 to 63 bytes (got " + std::to_string(value.size()) +
+           ")";
+  }
+  if (value.find('\0') != std::string::npos) return "must not contain a NUL byte";
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckDuration(const std::string& value) {
+  Result<long> parsed = ParseDurationMs(value);
+  if (!parsed.ok()) return "value " + parsed.status().message();
+  return std::nullopt;
+}
+
+// Calls `on_placeholder` with the name inside every {...}; a message for unbalanced braces.
+template <typename OnPlaceholder>
+std::optional<std::string> ForEachPlaceholder(const std::string& text,
+                                              OnPlaceholder on_placeholder) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '}') return "has a '}' without a matching '{'";
+    if (text[i] != '{') {
+      ++i;
+      continue;
+    }
+    size_t close = text.find_first_of("{}", i + 1);
+    if (close == std::string::npos || text[close] != '}') return "has a '{' that is not closed";
+    if (std::optional<std::string> problem = on_placeholder(text.substr(i + 1, close - i - 1))) {
+      return problem;
+    }
+    i = close + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckFileTemplate(const std::string& value) {
+  static constexpr std::string_view kPlaceholders[] = {"year",   "month",  "day", "hour",
+                                                       "minute", "second", "rev", "slug"};
+  bool has_rev = false;
+  std::optional<std::string> problem =
+      ForEachPlaceholder(value, [&](const std::string& name) -> std::optional<std::string> {
+        if (name == "rev") has_rev = true;
+        if (std::find(std::begin(kPlaceholders), std::end(kPlaceholders), name) ==
+            std::end(kPlaceholders)) {
+          return "has an unknown placeholder {" + name +
+                 "} (known: {year} {month} {day} {hour} {minute} {second} {rev} {slug})";
+        }
+        return std::nullopt;
+      });
+  if (problem) return problem;
+  if (!has_rev) return "must contain {rev} so that every file name is unique";
+  if (value.find('/') != std::string::npos) return "must not contain '/' (it names a file)";
+  return std::nullopt;
+}
+
+// SQLAlchemy's naming-convention tokens, written {token}; {table} and {referred_table} are short
+// for {table_name} and {referred_table_name}.
+bool IsNamingToken(std::string_view token) {
+  if (token == "constraint_name") return true;
+  if (StartsWith(token, "referred_")) token.remove_prefix(9);
+  if (token == "table" || token == "table_name") return true;
+  if (!StartsWith(token, "column_")) return false;
+  token.remove_prefix(7);
+  size_t last = token.rfind('_');
+  if (last == std::string_view::npos) return false;
+  std::string_view index = token.substr(0, last);
+  std::string_view part = token.substr(last + 1);
+  bool numbered = !index.empty() && std::all_of(index.begin(), index.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+  return (numbered || index == "0N" || index == "0_N") &&
+         (part == "name" || part == "label" || part == "key");
+}
+
+std::optional<std::string> CheckNamingTemplate(const std::string& value) {
+  if (Trim(value).empty()) return "must not be empty";
+  return ForEachPlaceholder(value, [](const std::string& name) -> std::optional<std::string> {
+    if (IsNamingToken(name)) return std::nullopt;
+    return "has an unknown token {" + name +
+           "} (known: {table}, {referred_table}, {constraint_name}, {column_0_name}, "
+           "{column_0_label}, {column_0_key}, {column_0N_name}, {referred_column_0_name}, ...)";
+  });
+}
+
+const MapEntryField kNamingConvention{&Config::naming_convention};
+
+const KeySpec kKeys[] = {
+    {"database", "url", &Config::database_url, CheckNotEmpty,
+     R"("postgresql://app@localhost/app")"},
+    {"migrations", "script_location", &Config::script_location, CheckNotEmpty, R"("migrations")"},
+    {"migrations", "file_template", &Config::file_template, CheckFileTemplate, R"("{rev}_{slug}")"},
+    {"migrations", "version_table", &Config::version_table, CheckIdentifier, R"("retort_version")"},
+    {"migrations", "version_table_schema", &Config::version_table_schema, CheckIdentifier,
+     R"("public")"},
+    {"migrations", "transaction_per_migration", &Config::transaction_per_migration, nullptr,
+     "true"},
+    {"migrations", "lock_timeout", &Config::lock_timeout, CheckDuration, R"("5s")"},
+    {"migrations", "statement_timeout", &Config::statement_timeout, CheckDuration, R"("0")"},
+    {"schema", "paths", &Config::schema_paths, CheckNotEmpty, R"(["schema"])"},
+    {"schema", "dev_url", &Config::dev_url, CheckNotEmpty, R"("embedded")"},
+    {"naming_convention", "ix", kNamingConvention, CheckNamingTemplate,
+     R"("ix_{table}_{column_0_label}")"},
+    {"naming_convention", "uq", kNamingConvention, CheckNamingTemplate,
+     R"("uq_{table}_{column_0_name}")"},
+    {"naming_convention", "ck", kNamingConvention, CheckNamingTemplate,
+     R"("ck_{table}_{constraint_name}")"},
+    {"naming_convention", "fk", kNamingConvention, CheckNamingTemplate,
+     R"("fk_{table}_{column_0_name}_{referred_table}")"},
+    {"naming_convention", "pk", kNamingConvention, CheckNamingTemplate, R"("pk_{table}")"},
+};
+
+// ---------------------------------------------------------------------------------------------
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" for the closest candidate within a typo's distance, else "".
+std::string DidYouMean(std::string_view typed, const std::vector<std::string>& candidates,
+                       std::string_view quote_open = "'", std::string_view quote_close = "'") {
+  size_t allowed = typed.size() <= 4 ? 1 : 2;
+  const std::string* best = nullptr;
+  size_t best_distance = allowed + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(ToLower(typed), candidate);
+    if (distance < best_distance) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  if (best == nullptr) return "";
+  return " (did you mean " + std::string(quote_open) + *best + std::string(quote_close) + "?)";
+}
+
+std::vector<std::string> Sections() {
+  std::vector<std::string> sections;
+  for (const KeySpec& spec : kKeys) {
+    if (std::find(sections.begin(), sections.end(), spec.section) == sections.end()) {
+      sections.emplace_back(spec.section);
+    }
+  }
+  return sections;
+}
+
+const KeySpec* FindKey(std::string_view section, std::string_view key) {
+  for (const KeySpec& spec : kKeys) {
+    if (spec.section == section && spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string UnknownKeyMessage(std::string_view section, std::string_view key) {
+  std::string where = section.empty() ? "at the top level" : "in [" + std::string(section) + "]";
+  std::vector<std::string> same_section;
+  std::string home;
+  for (const KeySpec& spec : kKeys) {
+    if (spec.section == section) same_section.emplace_back(spec.key);
+    if (spec.key == key && home.empty()) home = spec.section;
+  }
+  std::string hint =
+      home.empty() ? DidYouMean(key, same_section) : " (it belongs in [" + home + "])";
+  return "unknown key '" + std::string(key) + "' " + where + hint;
+}
+
+std::string TypeName(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+// Problems found while reading the file, reported together and in file order.
+class Problems {
+ public:
+  explicit Problems(const std::string& path) : path_(path) {}
+
+  void Add(const toml::source_region& where, std::string message) {
+    problems_.emplace_back(where.begin.line, std::move(message));
+  }
+
+  Status ToStatus() {
+    if (problems_.empty()) return Status::Ok();
+    std::stable_sort(problems_.begin(), problems_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> lines;
+    for (const auto& [line, message] : problems_) {
+      lines.push_back(path_ + ":" + std::to_string(line) + ": " + message);
+    }
+    return Status::InvalidInput(Join(lines, "\n"));
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::pair<toml::source_index, std::string>> problems_;
+};
+
+// Stores one value into `config` as `spec` says, or records why it cannot.
+void Apply(const KeySpec& spec, const toml::node& node, Config& config, Problems& problems) {
+  std::string name = "[" + std::string(spec.section) + "] " + std::string(spec.key);
+  auto wrong_type = [&](std::string_view expected, const toml::node& actual,
+                        const std::string& actual_description) {
+    problems.Add(actual.source(), name + " must be " + std::string(expected) + ", like " +
+                                      std::string(spec.key) + " = " + std::string(spec.example) +
+                                      " (" + actual_description + ")");
+  };
+  auto checked = [&](const toml::node& value_node, const std::string& value) {
+    if (spec.check == nullptr) return true;
+    std::optional<std::string> problem = spec.check(value);
+    if (problem) problems.Add(value_node.source(), name + " " + *problem);
+    return !problem;
+  };
+  auto read_string = [&](const toml::node& value_node,
+                         size_t element) -> std::optional<std::string> {
+    const toml::value<std::string>* value = value_node.as_string();
+    if (value == nullptr && element == 0) {
+      wrong_type("a string", value_node, "got " + TypeName(value_node.type()));
+      return std::nullopt;
+    }
+    if (value == nullptr) {
+      wrong_type("an array of strings", value_node,
+                 "element " + std::to_string(element) + " is " + TypeName(value_node.type()));
+      return std::nullopt;
+    }
+    if (!checked(value_node, value->get())) return std::nullopt;
+    return value->get();
+  };
+
+  if (const auto* field = std::get_if<StringField>(&spec.field)) {
+    if (std::optional<std::string> value = read_string(node, 0)) config.*(*field) = *value;
+  } else if (const auto* map_entry = std::get_if<MapEntryField>(&spec.field)) {
+    if (std::optional<std::string> value = read_string(node, 0)) {
+      (config.*(map_entry->map))[std::string(spec.key)] = *value;
+    }
+  } else if (const auto* bool_field = std::get_if<BoolField>(&spec.field)) {
+    if (const toml::value<bool>* value = node.as_boolean()) {
+      config.*(*bool_field) = value->get();
+    } else {
+      wrong_type("true or false", node, "got " + TypeName(node.type()));
+    }
+  } else if (const auto* list_field = std::get_if<ListField>(&spec.field)) {
+    const toml::array* array = node.as_array();
+    if (array == nullptr) {
+      wrong_type("an array of strings", node, "got " + TypeName(node.type()));
+      return;
+    }
+    std::vector<std::string> values;
+    bool ok = true;
+    size_t position = 0;
+    for (const toml::node& element : *array) {
+      std::optional<std::string> value = read_string(element, ++position);
+      ok = ok && value.has_value();
+      if (value) values.push_back(*value);
+    }
+    if (ok) config.*(*list_field) = std::move(values);
+  }
+}
+
+Result<toml::table> ParseToml(const std::string& toml_text, const std::string& path) {
+  auto describe = [&](const toml::parse_error& error) {
+    const toml::source_position& where = error.source().begin;
+    return Status::InvalidInput(path + ":" + std::to_string(where.line) + ":" +
+                                std::to_string(where.column) + ": " +
+                                std::string(error.description()));
+  };
+#if TOML_EXCEPTIONS
+  try {
+    return toml::parse(toml_text, path);
+  } catch (const toml::parse_error& error) {
+    return describe(error);
+  } catch (const std::exception& error) {
+    return Status::Failed(path + ": cannot read: " + error.what());
+  }
+#else
+  toml::parse_result result = toml::parse(toml_text, path);
+  if (!result) return describe(result.error());
+  return std::move(result).table();
+#endif
+}
+
+std::optional<std::string> NonEmptyEnv(const GetEnv& env, const std::string& name) {
+  if (!env) return std::nullopt;
+  std::optional<std::string> value = env(name);
+  if (value && Trim(*value).empty()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string Config::ScriptDirectory() const {
+  return AbsolutePath(JoinPath(project_dir, script_location));
+}
+
+std::string Config::VersionsDirectory() const { return JoinPath(ScriptDirectory(), "versions"); }
+
+std::string Config::EmbeddedDirectory() const {
+  return AbsolutePath(JoinPath(project_dir, ".retort"));
+}
+
+GetEnv ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<Config> ParseConfig(const std::string& toml_text, const std::string& path) {
+  RETORT_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, path));
+  Config config;
+  Problems problems(path);
+  std::vector<std::string> sections = Sections();
+  for (const auto& [section_key, section_node] : root) {
+    std::string_view section = section_key.str();
+    bool known = std::find(sections.begin(), sections.end(), section) != sections.end();
+    const toml::table* table = section_node.as_table();
+    if (table == nullptr) {
+      problems.Add(section_key.source(), known ? "[" + std::string(section) +
+                                                     "] must be a table (a [" +
+                                                     std::string(section) + "] section)"
+                                               : UnknownKeyMessage("", section));
+      continue;
+    }
+    if (!known) {
+      problems.Add(section_key.source(), "unknown section [" + std::string(section) + "]" +
+                                             DidYouMean(section, sections, "[", "]"));
+      continue;
+    }
+    for (const auto& [key, node] : *table) {
+      const KeySpec* spec = FindKey(section, key.str());
+      if (spec == nullptr) {
+        problems.Add(key.source(), UnknownKeyMessage(section, key.str()));
+        continue;
+      }
+      Apply(*spec, node, config, problems);
+      if (spec->section == "database" && spec->key == "url") config.database_url_source = path;
+    }
+  }
+  RETORT_RETURN_IF_ERROR(problems.ToStatus());
+  return config;
+}
+
+Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
+  std::string path = overrides.config_path.value_or(std::string(kDefaultConfigName));
+  if (overrides.config_path && IsDirectory(path)) {
+    path = JoinPath(path, std::string(kDefaultConfigName));
+  }
+  if (!PathExists(path)) {
+    if (overrides.config_path) {
+      return Status::InvalidInput(path + ": config file not found (check --config)");
+    }
+    return Status::InvalidInput(std::string(kDefaultConfigName) + " not found in " +
+                                DirName(AbsolutePath(path)) +
+                                " (run `retort init`, or pass --config)");
+  }
+  if (IsDirectory(path)) return Status::InvalidInput(path + ": is a directory, not a config file");
+  RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  RETORT_ASSIGN_OR_RETURN(Config config, ParseConfig(text, path));
+  config.config_path = AbsolutePath(path);
+  config.project_dir = DirName(config.config_path);
+
+  if (overrides.url) {
+    // An empty --url is usually an unset shell variable; falling back to another URL could
+    // reach the wrong database.
+    if (Trim(*overrides.url).empty()) return Status::InvalidInput("--url is empty");
+    config.database_url = *overrides.url;
+    config.database_url_source = "--url";
+  } else if (std::optional<std::string> url = NonEmptyEnv(env, "RETORT_DATABASE_URL")) {
+    config.database_url = *url;
+    config.database_url_source = "RETORT_DATABASE_URL";
+  } else if (std::optional<std::string> fallback = NonEmptyEnv(env, "DATABASE_URL")) {
+    config.database_url = *fallback;
+    config.database_url_source = "DATABASE_URL";
+  }
+  return config;
+}
+
+Result<long> ParseDurationMs(const std::string& text) {
+  auto invalid = [&] {
+    return Status::InvalidInput(
+        "\"" + text +
+        "\" is not a duration (use a whole number with a unit: \"250ms\", \"5s\", "
+        "\"2min\", \"1h\", \"1d\"; a plain number means milliseconds, "
+        "\"0\" means no limit)");
+  };
+  std::string_view trimmed = Trim(text);
+  size_t digits = 0;
+  long number = 0;
+  while (digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits]))) {
+    if (number > (LONG_MAX - 9) / 10) return invalid();
+    number = number * 10 + (trimmed[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0) return invalid();
+  std::string_view unit = Trim(trimmed.substr(digits));
+  static constexpr std::pair<std::string_view, long> kUnits[] = {
+      {"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60 * 1000}, {"h", 3600 * 1000}, {"d", 86400 * 1000}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit != name) continue;
+    // PostgreSQL's timeouts are int4 milliseconds.
+    if (number > INT_MAX / factor) {
+      return Status::InvalidInput("\"" + text + "\" is too long (at most " +
+                                  std::to_string(INT_MAX) + "ms, about 24 days)");
+    }
+    return number * factor;
+  }
+  return invalid();
+}
+
+std::string DefaultConfigToml() {
+  return R"(# retort configuration. Every key is optional; the values below are the defaults.
+# Relative paths are relative to the directory holding this file.
+
+[database]
+# The database that upgrade, downgrade, current, stamp, ... work on.
+# RETORT_DATABASE_URL or DATABASE_URL in the environment, or --url on the command line, win
+# over this setting. Accepted forms:
+#   postgresql://user@host:5432/dbname?sslmode=require
+#   postgresql+asyncpg://... and postgresql+psycopg2://... (SQLAlchemy URLs are converted)
+#   host=localhost dbname=app         (a libpq keyword/value string)
+#   embedded                          (a private PostgreSQL cluster kept in .retort/)
+# Keep passwords out of this file: use ~/.pgpass, PGPASSWORD or the environment instead.
+url = "embedded"
+
+[migrations]
+# Directory holding script.sql.tmpl and versions/.
+script_location = "migrations"
+# Name of new migration files (".sql" is appended). Placeholders: {year} {month} {day}
+# {hour} {minute} {second}, {rev} (the revision id, required), {slug} (from -m).
+file_template = "{year}{month}{day}_{hour}{minute}-{rev}_{slug}"
+# Table recording the applied revisions. Set "alembic_version" to adopt an Alembic database.
+version_table = "retort_version"
+version_table_schema = "public"
+# true: each migration runs in its own transaction. false: one transaction for the whole
+# upgrade. A migration marked "-- retort:transaction none" always runs outside one.
+transaction_per_migration = true
+# SET lock_timeout / statement_timeout inside every migration's transaction, so a migration
+# waiting for a lock gives up instead of blocking all traffic behind it.
+# Units: ms, s, min, h, d; a plain number means milliseconds; "0" means no limit.
+lock_timeout = "5s"
+statement_timeout = "0"
+
+[schema]
+# Files or directories of plain SQL describing the desired state, for
+# `revision --autogenerate` and `check`.
+paths = ["schema"]
+# Scratch server where the desired state is applied and compared; "embedded" or a URL.
+dev_url = "embedded"
+
+[naming_convention]
+# Names given to constraints and indexes that the schema leaves unnamed, so that autogenerated
+# migrations can drop them again. Tokens: {table}, {referred_table}, {constraint_name},
+# {column_0_name}, {column_0_label}, {column_0N_name}, {referred_column_0_name}, ...
+ix = "ix_{table}_{column_0_label}"
+uq = "uq_{table}_{column_0_name}"
+ck = "ck_{table}_{constraint_name}"
+fk = "fk_{table}_{column_0_name}_{referred_table}"
+pk = "pk_{table}"
+)";
+}
+
+}  // namespace retort::config

@@ -1,0 +1,63 @@
+// Where a run's SQL goes: a live session, or a script a DBA reads and runs with psql (--sql).
+// Offline mode is the same path with a different sink, as in Alembic.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "base/status.h"
+#include "pg/connection.h"
+
+namespace retort::executor {
+
+// Where a statement came from, for error messages.
+struct Origin {
+  std::string file;
+  int line = 0;
+  std::string revision;
+  int statement_number = 0;  // 1-based; 0 for bookkeeping
+  int statement_count = 0;
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // One statement of a migration, without its terminating ';'.
+  virtual Status Statement(const std::string& sql, const Origin& origin) = 0;
+  // Retort's own SQL (BEGIN, SET LOCAL, bookkeeping), complete with terminators; may hold
+  // several statements.
+  virtual Status Control(const std::string& sql) = 0;
+  // A human note: a comment in a script, nothing on a live session.
+  virtual void Note(const std::string& text) = 0;
+  // Abandons the open transaction, if any. Never fails: a broken connection rolls back too.
+  virtual void Abort() = 0;
+  virtual bool IsLive() const = 0;
+};
+
+class LiveSink : public Sink {
+ public:
+  explicit LiveSink(pg::Connection& connection) : connection_(connection) {}
+  Status Statement(const std::string& sql, const Origin& origin) override;
+  Status Control(const std::string& sql) override;
+  void Note(const std::string&) override {}
+  void Abort() override;
+  bool IsLive() const override { return true; }
+
+ private:
+  pg::Connection& connection_;
+};
+
+class ScriptSink : public Sink {
+ public:
+  explicit ScriptSink(std::ostream& out) : out_(out) {}
+  Status Statement(const std::string& sql, const Origin& origin) override;
+  Status Control(const std::string& sql) override;
+  void Note(const std::string& text) override;
+  void Abort() override {}
+  bool IsLive() const override { return false; }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace retort::executor

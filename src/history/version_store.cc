@@ -1,0 +1,126 @@
+#include "history/version_store.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "base/strings.h"
+
+namespace retort::history {
+
+namespace {
+
+constexpr char kUndefinedTable[] = "42P01";
+
+std::string InList(const std::vector<std::string>& values) {
+  std::vector<std::string> quoted;
+  quoted.reserve(values.size());
+  for (const auto& value : values) quoted.push_back(QuoteLiteral(value));
+  return Join(quoted, ", ");
+}
+
+}  // namespace
+
+std::string VersionStore::QualifiedVersionTable() const {
+  return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.version_table);
+}
+
+std::string VersionStore::QualifiedHistoryTable() const {
+  return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.history_table);
+}
+
+std::string VersionStore::EnsureTablesSql() const {
+  std::string sql;
+  if (names_.schema != "public") {
+    sql += "CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(names_.schema) + ";\n";
+  }
+  // Same shape and constraint name as Alembic's table, so either tool can read the other's.
+  sql += "CREATE TABLE IF NOT EXISTS " + QualifiedVersionTable() +
+         " (\n    version_num varchar(32) NOT NULL,\n    CONSTRAINT " +
+         QuoteIdentifier(names_.version_table + "_pkc") + " PRIMARY KEY (version_num)\n);\n";
+  sql += "CREATE TABLE IF NOT EXISTS " + QualifiedHistoryTable() +
+         " (\n"
+         "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+         "    revision varchar(32) NOT NULL,\n"
+         "    direction text NOT NULL CHECK (direction IN ('up', 'down', 'stamp')),\n"
+         "    started_at timestamptz NOT NULL,\n"
+         "    finished_at timestamptz NOT NULL,\n"
+         "    duration_ms numeric NOT NULL,\n"
+         "    checksum text,\n"
+         "    tool_version text NOT NULL,\n"
+         "    db_user text NOT NULL DEFAULT current_user\n"
+         ");\n";
+  return sql;
+}
+
+std::string VersionStore::TransitionSql(const std::vector<std::string>& before,
+                                        const std::vector<std::string>& after) const {
+  std::vector<std::string> removed;
+  std::vector<std::string> added;
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                      std::back_inserter(removed));
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                      std::back_inserter(added));
+  std::string table = QualifiedVersionTable();
+  if (removed.size() == 1 && added.size() == 1) {
+    return "UPDATE " + table + " SET version_num = " + QuoteLiteral(added[0]) +
+           " WHERE version_num = " + QuoteLiteral(removed[0]) + ";\n";
+  }
+  std::string sql;
+  if (!removed.empty()) {
+    sql += "DELETE FROM " + table + " WHERE version_num IN (" + InList(removed) + ");\n";
+  }
+  for (const auto& revision : added) {
+    sql += "INSERT INTO " + table + " (version_num) VALUES (" + QuoteLiteral(revision) + ");\n";
+  }
+  return sql;
+}
+
+std::string VersionStore::RecordStepSql(const StepRecord& record) const {
+  std::string started =
+      record.started_at.empty() ? "now()" : QuoteLiteral(record.started_at) + "::timestamptz";
+  return "INSERT INTO " + QualifiedHistoryTable() +
+         " (revision, direction, started_at, finished_at, duration_ms, checksum, tool_version)"
+         " VALUES (" +
+         QuoteLiteral(record.revision) + ", " + QuoteLiteral(record.direction) + ", " + started +
+         ", clock_timestamp(), round(extract(epoch FROM clock_timestamp() - " + started +
+         ") * 1000, 3), " + (record.checksum.empty() ? "NULL" : QuoteLiteral(record.checksum)) +
+         ", " + QuoteLiteral(record.tool_version) + ");\n";
+}
+
+Result<std::vector<std::string>> VersionStore::ReadRows(pg::Connection& connection) const {
+  auto outcome =
+      connection.Execute("SELECT version_num FROM " + QualifiedVersionTable() + " ORDER BY 1");
+  std::vector<std::string> rows;
+  if (!outcome.ok()) {
+    if (outcome.error.sqlstate == kUndefinedTable) return rows;
+    return Status::Failed("cannot read " + QualifiedVersionTable() + ": " +
+                          outcome.error.ToString());
+  }
+  for (int i = 0; i < outcome.value->rows(); ++i) rows.push_back(outcome.value->Get(i, 0));
+  return rows;
+}
+
+Result<std::vector<HistoryEntry>> VersionStore::ReadHistory(pg::Connection& connection,
+                                                            int limit) const {
+  auto outcome = connection.Execute(
+      "SELECT revision, direction, to_char(started_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), to_char(finished_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), duration_ms, coalesce(checksum, ''), tool_version, "
+      "db_user FROM " +
+      QualifiedHistoryTable() + " ORDER BY id DESC LIMIT " + std::to_string(limit));
+  std::vector<HistoryEntry> entries;
+  if (!outcome.ok()) {
+    if (outcome.error.sqlstate == kUndefinedTable) return entries;
+    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
+                          outcome.error.ToString());
+  }
+  const pg::PgResult& result = *outcome.value;
+  for (int i = 0; i < result.rows(); ++i) {
+    entries.push_back(HistoryEntry{result.Get(i, 0), result.Get(i, 1), result.Get(i, 2),
+                                   result.Get(i, 3), std::atof(result.Get(i, 4).c_str()),
+                                   result.Get(i, 5), result.Get(i, 6), result.Get(i, 7)});
+  }
+  return entries;
+}
+
+}  // namespace retort::history

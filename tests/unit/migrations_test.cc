@@ -1,0 +1,456 @@
+#include "migrations/migration.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/files.h"
+
+namespace retort::migrations {
+namespace {
+
+constexpr char kPath[] = "versions/a.sql";
+
+Migration MustParse(std::string_view text) {
+  Result<Migration> migration = ParseMigration(text, kPath);
+  EXPECT_TRUE(migration.ok()) << migration.status().message();
+  return migration.ok() ? *migration : Migration{};
+}
+
+std::string ParseError(std::string_view text) {
+  Result<Migration> migration = ParseMigration(text, kPath);
+  EXPECT_FALSE(migration.ok()) << "parsed without error:\n" << text;
+  if (migration.ok()) return "";
+  EXPECT_EQ(migration.status().code(), Code::kInvalidInput);
+  return migration.status().message();
+}
+
+std::vector<std::string> Texts(const std::vector<sqltext::Statement>& statements) {
+  std::vector<std::string> texts;
+  for (const auto& statement : statements) texts.push_back(statement.text);
+  return texts;
+}
+
+std::vector<int> Lines(const std::vector<sqltext::Statement>& statements) {
+  std::vector<int> lines;
+  for (const auto& statement : statements) lines.push_back(statement.line);
+  return lines;
+}
+
+constexpr char kFull[] =
+    "-- retort:revision  3f2a9c1b7d4e\n"              // 1
+    "-- retort:revises   1a2b3c4d5e6f, 0000aaaa\n"    // 2
+    "-- retort:message   add chunk partitions\n"      // 3
+    "-- retort:created   2026-11-21 10:50:00+00\n"    // 4
+    "--retort:branch-labels docs, v2_docs\n"          // 5
+    "-- retort:depends-on    9c0ffee00000\n"          // 6
+    "-- retort:transaction   none\n"                  // 7
+    "\n"                                              // 8
+    "-- Free text about this migration.\n"            // 9
+    "/* and a block\n"                                // 10
+    "   comment */\n"                                 // 11
+    "-- retort:upgrade\n"                             // 12
+    "CREATE TABLE chunks (\n"                         // 13
+    "  id bigint,\n"                                  // 14
+    "  partition_key text\n"                          // 15
+    ") PARTITION BY LIST (partition_key);\n"          // 16
+    "\n"                                              // 17
+    "-- the index\n"                                  // 18
+    "CREATE INDEX CONCURRENTLY ix ON chunks (id);\n"  // 19
+    "\n"                                              // 20
+    "-- retort:downgrade\n"                           // 21
+    "DROP TABLE chunks;\n";                           // 22
+
+TEST(ParseMigrationTest, ReadsEveryHeaderDirectiveAndSection) {
+  Migration migration = MustParse(kFull);
+  EXPECT_EQ(migration.id, "3f2a9c1b7d4e");
+  EXPECT_EQ(migration.parents, (std::vector<std::string>{"1a2b3c4d5e6f", "0000aaaa"}));
+  EXPECT_EQ(migration.message, "add chunk partitions");
+  EXPECT_EQ(migration.created, "2026-11-21 10:50:00+00");
+  EXPECT_EQ(migration.branch_labels, (std::vector<std::string>{"docs", "v2_docs"}));
+  EXPECT_EQ(migration.depends_on, (std::vector<std::string>{"9c0ffee00000"}));
+  EXPECT_FALSE(migration.transactional);
+  EXPECT_EQ(migration.path, kPath);
+  EXPECT_EQ(migration.revision_line, 1);
+  EXPECT_EQ(Texts(migration.upgrade),
+            (std::vector<std::string>{
+                "CREATE TABLE chunks (\n  id bigint,\n  partition_key text\n) PARTITION BY LIST "
+                "(partition_key)",
+                "CREATE INDEX CONCURRENTLY ix ON chunks (id)"}));
+  EXPECT_EQ(Lines(migration.upgrade), (std::vector<int>{13, 19}));
+  EXPECT_TRUE(migration.has_downgrade);
+  EXPECT_EQ(Texts(migration.downgrade), (std::vector<std::string>{"DROP TABLE chunks"}));
+  EXPECT_EQ(Lines(migration.downgrade), (std::vector<int>{22}));
+  EXPECT_EQ(migration.checksum.size(), 64u);
+}
+
+TEST(ParseMigrationTest, MinimalRootWithoutRevisesOrDowngrade) {
+  Migration migration = MustParse("-- retort:revision a1\n-- retort:upgrade\nSELECT 1");
+  EXPECT_EQ(migration.id, "a1");
+  EXPECT_TRUE(migration.parents.empty());
+  EXPECT_TRUE(migration.transactional);
+  EXPECT_FALSE(migration.has_downgrade);
+  EXPECT_TRUE(migration.downgrade.empty());
+  EXPECT_EQ(Lines(migration.upgrade), (std::vector<int>{3}));
+}
+
+TEST(ParseMigrationTest, NoneOrEmptyRevisesIsARoot) {
+  EXPECT_TRUE(MustParse("-- retort:revision a\n-- retort:revises none\n-- retort:upgrade\n")
+                  .parents.empty());
+  EXPECT_TRUE(
+      MustParse("-- retort:revision a\n-- retort:revises\n-- retort:upgrade\n").parents.empty());
+}
+
+TEST(ParseMigrationTest, MergeRevisionHasEmptySections) {
+  Migration migration = MustParse(
+      "-- retort:revision m\n-- retort:revises a b\n\n-- retort:upgrade\n\n-- retort:downgrade\n");
+  EXPECT_EQ(migration.parents, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(migration.upgrade.empty());
+  EXPECT_TRUE(migration.downgrade.empty());
+  EXPECT_TRUE(migration.has_downgrade);
+}
+
+TEST(ParseMigrationTest, AcceptsCrlfAndByteOrderMark) {
+  Migration migration = MustParse(
+      "\xEF\xBB\xBF-- retort:revision a\r\n-- retort:upgrade\r\nSELECT 1;\r\nSELECT 2;\r\n");
+  EXPECT_EQ(migration.id, "a");
+  EXPECT_EQ(Texts(migration.upgrade), (std::vector<std::string>{"SELECT 1", "SELECT 2"}));
+  EXPECT_EQ(Lines(migration.upgrade), (std::vector<int>{3, 4}));
+}
+
+TEST(ParseMigrationTest, ChecksumIgnoresFormattingButNotStatements) {
+  std::string base = MustParse(
+                         "-- retort:revision a\n-- retort:upgrade\n"
+                         "UPDATE t SET s = 'a';\n-- retort:downgrade\nUPDATE t SET s = 'b';\n")
+                         .checksum;
+  // Same statements, other header, layout and comments.
+  EXPECT_EQ(base, MustParse("-- retort:revision a\n-- retort:message other\n\n"
+                            "-- retort:upgrade\n-- why\nupdate t\n   set s='a'  ;\n\n"
+                            "-- retort:downgrade\n/* back */ UPDATE t SET s = 'b'")
+                      .checksum);
+  EXPECT_NE(base, MustParse("-- retort:revision a\n-- retort:upgrade\n"
+                            "UPDATE t SET s = 'c';\n-- retort:downgrade\nUPDATE t SET s = 'b';\n")
+                      .checksum);
+  EXPECT_NE(base, MustParse("-- retort:revision a\n-- retort:upgrade\n"
+                            "UPDATE t SET s = 'a';\n-- retort:downgrade\nUPDATE t SET s = 'c';\n")
+                      .checksum);
+  // A statement moved from downgrade to upgrade is a different migration.
+  EXPECT_NE(base, MustParse("-- retort:revision a\n-- retort:upgrade\n"
+                            "UPDATE t SET s = 'a';\nUPDATE t SET s = 'b';\n-- retort:downgrade\n")
+                      .checksum);
+  EXPECT_NE(base, MustParse("-- retort:revision a\n-- retort:transaction none\n"
+                            "-- retort:upgrade\nUPDATE t SET s = 'a';\n"
+                            "-- retort:downgrade\nUPDATE t SET s = 'b';\n")
+                      .checksum);
+}
+
+struct Malformed {
+  const char* name;
+  const char* text;
+  const char* error;
+};
+
+class MalformedMigrationTest : public testing::TestWithParam<Malformed> {};
+
+TEST_P(MalformedMigrationTest, ReportsTheLine) {
+  EXPECT_EQ(ParseError(GetParam().text), GetParam().error);
+}
+
+// Every case names the file and the line to fix.
+const Malformed kMalformed[] = {
+    {"MissingRevision", "-- retort:message m\n-- retort:upgrade\nSELECT 1;\n",
+     "versions/a.sql:1: missing '-- retort:revision' header"},
+    {"EmptyRevision", "-- retort:message m\n-- retort:revision\n-- retort:upgrade\n",
+     "versions/a.sql:2: '-- retort:revision' needs a revision id"},
+    {"BadRevisionCharacters", "\n-- retort:revision abc.def\n-- retort:upgrade\n",
+     "versions/a.sql:2: invalid revision id 'abc.def': use 1-32 characters of A-Z, a-z, 0-9, '_' "
+     "and '-'"},
+    {"RevisionTooLong", "-- retort:revision 0123456789abcdef0123456789abcdef0\n-- retort:upgrade\n",
+     "versions/a.sql:1: invalid revision id '0123456789abcdef0123456789abcdef0': use 1-32 "
+     "characters of A-Z, a-z, 0-9, '_' and '-'"},
+    {"ReservedRevision", "-- retort:revision head\n-- retort:upgrade\n",
+     "versions/a.sql:1: revision id 'head' is a reserved word"},
+    {"BadParentId", "-- retort:revision a\n-- retort:revises b, c/d\n-- retort:upgrade\n",
+     "versions/a.sql:2: invalid revision id 'c/d' in '-- retort:revises': use 1-32 characters of "
+     "A-Z, a-z, 0-9, '_' and '-'"},
+    {"NoneMixedWithParents", "-- retort:revision a\n-- retort:revises none, b\n-- retort:upgrade\n",
+     "versions/a.sql:2: 'none' in '-- retort:revises' cannot be combined with revision ids"},
+    {"ParentTwice", "-- retort:revision a\n-- retort:revises b, b\n-- retort:upgrade\n",
+     "versions/a.sql:2: revision 'b' is listed twice in '-- retort:revises'"},
+    {"RevisesItself", "-- retort:revision a\n\n-- retort:revises a\n-- retort:upgrade\n",
+     "versions/a.sql:3: revision 'a' revises itself"},
+    {"DuplicateRevision",
+     "-- retort:revision a\n-- retort:message m\n-- retort:revision b\n"
+     "-- retort:upgrade\n",
+     "versions/a.sql:3: duplicate '-- retort:revision' (first on line 1)"},
+    {"DuplicateRevises",
+     "-- retort:revision a\n-- retort:revises b\n-- retort:revises c\n-- retort:upgrade\n",
+     "versions/a.sql:3: duplicate '-- retort:revises' (first on line 2)"},
+    {"UnknownHeaderDirective", "-- retort:revision a\n-- retort:author me\n-- retort:upgrade\n",
+     "versions/a.sql:2: unknown directive 'retort:author'"},
+    {"UnknownSectionDirective",
+     "-- retort:revision a\n-- retort:upgrade\nSELECT 1;\n  -- retort:batch size=1000\nSELECT 2;\n",
+     "versions/a.sql:4: unknown directive 'retort:batch'"},
+    {"MissingDirectiveName", "-- retort:revision a\n-- retort: upgrade\n-- retort:upgrade\n",
+     "versions/a.sql:2: missing directive name after 'retort:'"},
+    {"HeaderDirectiveInSection",
+     "-- retort:revision a\n-- retort:upgrade\nSELECT 1;\n-- retort:message late\n",
+     "versions/a.sql:4: '-- retort:message' belongs in the header, before '-- retort:upgrade'"},
+    {"SqlBeforeSection", "-- retort:revision a\n-- note\nCREATE TABLE t ();\n-- retort:upgrade\n",
+     "versions/a.sql:3: SQL before '-- retort:upgrade'; statements belong in a section"},
+    {"UnterminatedCommentInHeader", "-- retort:revision a\n/* oops\n-- retort:upgrade\nSELECT 1;\n",
+     "versions/a.sql:2: unterminated /* comment at or near \"/* oops...\""},
+    {"MissingUpgrade", "-- retort:revision a\n-- retort:message no sections\n",
+     "versions/a.sql:1: missing '-- retort:upgrade' section"},
+    {"TwoUpgradeSections",
+     "-- retort:revision a\n-- retort:upgrade\nSELECT 1;\n-- retort:upgrade\nSELECT 2;\n",
+     "versions/a.sql:4: duplicate '-- retort:upgrade' section (first on line 2)"},
+    {"TwoDowngradeSections",
+     "-- retort:revision a\n-- retort:upgrade\n-- retort:downgrade\n\n-- retort:downgrade\n",
+     "versions/a.sql:5: duplicate '-- retort:downgrade' section (first on line 3)"},
+    {"DowngradeBeforeUpgrade",
+     "-- retort:revision a\n\n-- retort:downgrade\nDROP TABLE t;\n-- retort:upgrade\n"
+     "CREATE TABLE t ();\n",
+     "versions/a.sql:3: '-- retort:downgrade' must come after '-- retort:upgrade'"},
+    {"SectionMarkerWithValue", "-- retort:revision a\n-- retort:upgrade now\n",
+     "versions/a.sql:2: '-- retort:upgrade' takes no value (found 'now')"},
+    {"BadTransactionValue", "-- retort:revision a\n-- retort:transaction off\n-- retort:upgrade\n",
+     "versions/a.sql:2: invalid value 'off' for '-- retort:transaction': the only value is 'none' "
+     "(leave the line out for a transaction)"},
+    {"BranchLabelWithAt",
+     "-- retort:revision a\n-- retort:branch-labels docs@head\n"
+     "-- retort:upgrade\n",
+     "versions/a.sql:2: branch label 'docs@head' must not contain '@'"},
+    {"BranchLabelBadCharacter",
+     "-- retort:revision a\n-- retort:branch-labels ok, no.dots\n-- retort:upgrade\n",
+     "versions/a.sql:2: invalid branch label 'no.dots': use A-Z, a-z, 0-9, '_' and '-'"},
+    {"BadDependsOn", "-- retort:revision a\n-- retort:depends-on b, c:d\n-- retort:upgrade\n",
+     "versions/a.sql:2: invalid revision id 'c:d' in '-- retort:depends-on': use 1-32 characters "
+     "of A-Z, a-z, 0-9, '_' and '-'"},
+    {"SyntaxErrorInUpgrade",
+     "-- retort:revision a\n-- retort:upgrade\nCREATE TABLE t (id int);\n\nALTER TABLE t ADD "
+     "COLUMN;\n-- retort:downgrade\nDROP TABLE t;\n",
+     "versions/a.sql:5: syntax error at or near \";\""},
+    {"SyntaxErrorInDowngrade",
+     "-- retort:revision a\n-- retort:message m\n\n-- retort:upgrade\nCREATE TABLE t (id int);\n"
+     "\n-- retort:downgrade\n-- undo\n\nDROP TABLE t;\nDROPP INDEX ix;\n",
+     "versions/a.sql:11: syntax error at or near \"DROPP\""},
+};
+
+std::string CaseName(const testing::TestParamInfo<Malformed>& info) { return info.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(AllCases, MalformedMigrationTest, testing::ValuesIn(kMalformed), CaseName);
+
+TEST(ParseMigrationTest, RejectsNulByte) {
+  std::string text("-- retort:revision a\n-- retort:upgrade\nSELECT 1;\0\n", 50);
+  EXPECT_EQ(ParseError(text), "versions/a.sql:3: NUL byte in migration file");
+}
+
+TEST(ParseMigrationTest, ReportsEveryIndependentErrorInLineOrder) {
+  EXPECT_EQ(ParseError("-- retort:revision a!\n"
+                       "-- retort:frobnicate\n"
+                       "-- retort:upgrade\n"
+                       "SELEC 1;\n"
+                       "-- retort:downgrade\n"
+                       "-- retort:revises b\n"),
+            "versions/a.sql:1: invalid revision id 'a!': use 1-32 characters of A-Z, a-z, 0-9, "
+            "'_' and '-'\n"
+            "versions/a.sql:2: unknown directive 'retort:frobnicate'\n"
+            "versions/a.sql:4: syntax error at or near \"SELEC\"\n"
+            "versions/a.sql:6: '-- retort:revises' belongs in the header, before '-- "
+            "retort:upgrade'");
+}
+
+TEST(ParseMigrationTest, DirectiveLikeTextInsideCommentsIsOnlyADirectiveAtLineStart) {
+  Migration migration = MustParse(
+      "-- retort:revision a\n"
+      "-- see retort:upgrade below\n"
+      "-- retort:upgrade\n"
+      "SELECT '-- retort:nothing'; -- retort:nothing either\n");
+  EXPECT_EQ(Texts(migration.upgrade), (std::vector<std::string>{"SELECT '-- retort:nothing'"}));
+}
+
+TEST(IdValidationTest, RevisionIdsAndBranchLabels) {
+  EXPECT_TRUE(IsValidRevisionId("3f2a9c1b7d4e"));
+  EXPECT_TRUE(IsValidRevisionId("ae1027a6acf_with-dash"));
+  EXPECT_TRUE(IsValidRevisionId(std::string(32, 'a')));
+  EXPECT_FALSE(IsValidRevisionId(std::string(33, 'a')));
+  EXPECT_FALSE(IsValidRevisionId(""));
+  EXPECT_FALSE(IsValidRevisionId("a b"));
+  EXPECT_TRUE(IsValidBranchLabel(std::string(40, 'l')));
+  EXPECT_FALSE(IsValidBranchLabel("x@y"));
+  EXPECT_FALSE(IsValidBranchLabel(""));
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "retort-migrations-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(LoadDirectoryTest, ParsesSqlFilesInNameOrderAndSkipsOthers) {
+  TempDir dir;
+  ASSERT_TRUE(WriteFile(JoinPath(dir.path(), "2_b.sql"),
+                        "-- retort:revision b\n-- retort:revises a\n-- retort:upgrade\n")
+                  .ok());
+  ASSERT_TRUE(
+      WriteFile(JoinPath(dir.path(), "1_a.sql"), "-- retort:revision a\n-- retort:upgrade\n").ok());
+  ASSERT_TRUE(WriteFile(JoinPath(dir.path(), ".#1_a.sql"), "garbage").ok());
+  ASSERT_TRUE(WriteFile(JoinPath(dir.path(), "notes.txt"), "garbage").ok());
+  ASSERT_TRUE(WriteFile(JoinPath(dir.path(), "1_a.sql~"), "garbage").ok());
+  Result<std::vector<Migration>> migrations = LoadDirectory(dir.path());
+  ASSERT_TRUE(migrations.ok()) << migrations.status().message();
+  ASSERT_EQ(migrations->size(), 2u);
+  EXPECT_EQ((*migrations)[0].id, "a");
+  EXPECT_EQ((*migrations)[0].path, JoinPath(dir.path(), "1_a.sql"));
+  EXPECT_EQ((*migrations)[1].id, "b");
+}
+
+TEST(LoadDirectoryTest, CollectsTheErrorsOfEveryFile) {
+  TempDir dir;
+  std::string good = JoinPath(dir.path(), "1_good.sql");
+  std::string bad_header = JoinPath(dir.path(), "2_bad.sql");
+  std::string bad_sql = JoinPath(dir.path(), "3_bad.sql");
+  ASSERT_TRUE(WriteFile(good, "-- retort:revision a\n-- retort:upgrade\n").ok());
+  ASSERT_TRUE(
+      WriteFile(bad_header, "-- retort:revision b\n-- retort:bogus\n-- retort:upgrade\n").ok());
+  ASSERT_TRUE(WriteFile(bad_sql, "-- retort:revision c\n-- retort:upgrade\nSELEC 1;\n").ok());
+  Result<std::vector<Migration>> migrations = LoadDirectory(dir.path());
+  ASSERT_FALSE(migrations.ok());
+  EXPECT_EQ(migrations.status().code(), Code::kInvalidInput);
+  EXPECT_EQ(migrations.status().message(), bad_header + ":2: unknown directive 'retort:bogus'\n" +
+                                               bad_sql + ":3: syntax error at or near \"SELEC\"");
+}
+
+TEST(LoadDirectoryTest, MissingDirectoryIsNamed) {
+  TempDir dir;
+  std::string missing = JoinPath(dir.path(), "versions");
+  Result<std::vector<Migration>> migrations = LoadDirectory(missing);
+  ASSERT_FALSE(migrations.ok());
+  EXPECT_EQ(migrations.status().code(), Code::kInvalidInput);
+  EXPECT_EQ(migrations.status().message(), missing + ": versions directory does not exist");
+}
+
+constexpr std::time_t kFixedTime = 1795258225;  // 2026-11-21 10:50:25 UTC
+
+TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
+  NewRevision revision;
+  revision.id = "3f2a9c1b7d4e";
+  revision.parents = {"1a2b3c4d5e6f", "abc"};
+  revision.message = "add chunk\npartitions  ${upgrade}";
+  revision.created = kFixedTime;
+  revision.branch_labels = {"docs", "v2"};
+  revision.depends_on = {"9c0ffee00000"};
+  revision.transactional = false;
+  revision.upgrade_sql = "\n\nCREATE TABLE chunks (id int);\nCREATE INDEX ON chunks (id);\n\n";
+  revision.downgrade_sql = "DROP TABLE chunks;";
+  std::string text = RenderMigration(revision, DefaultTemplate());
+  EXPECT_EQ(text,
+            "-- retort:revision      3f2a9c1b7d4e\n"
+            "-- retort:revises       1a2b3c4d5e6f, abc\n"
+            "-- retort:message       add chunk partitions ${upgrade}\n"
+            "-- retort:created       2026-11-21 10:50:25+00\n"
+            "-- retort:branch-labels docs, v2\n"
+            "-- retort:depends-on    9c0ffee00000\n"
+            "-- retort:transaction   none\n"
+            "\n"
+            "-- retort:upgrade\n"
+            "CREATE TABLE chunks (id int);\n"
+            "CREATE INDEX ON chunks (id);\n"
+            "\n"
+            "-- retort:downgrade\n"
+            "DROP TABLE chunks;\n");
+
+  Migration parsed = MustParse(text);
+  EXPECT_EQ(parsed.id, revision.id);
+  EXPECT_EQ(parsed.parents, revision.parents);
+  EXPECT_EQ(parsed.message, "add chunk partitions ${upgrade}");
+  EXPECT_EQ(parsed.created, "2026-11-21 10:50:25+00");
+  EXPECT_EQ(parsed.branch_labels, revision.branch_labels);
+  EXPECT_EQ(parsed.depends_on, revision.depends_on);
+  EXPECT_FALSE(parsed.transactional);
+  EXPECT_EQ(Texts(parsed.upgrade), (std::vector<std::string>{"CREATE TABLE chunks (id int)",
+                                                             "CREATE INDEX ON chunks (id)"}));
+  EXPECT_EQ(Texts(parsed.downgrade), (std::vector<std::string>{"DROP TABLE chunks"}));
+}
+
+TEST(RenderMigrationTest, OmitsOptionalHeaderLinesWhenEmpty) {
+  NewRevision revision;
+  revision.id = "a1";
+  revision.created = kFixedTime;
+  std::string text = RenderMigration(revision, DefaultTemplate());
+  EXPECT_EQ(text,
+            "-- retort:revision      a1\n"
+            "-- retort:revises       none\n"
+            "-- retort:message\n"
+            "-- retort:created       2026-11-21 10:50:25+00\n"
+            "\n"
+            "-- retort:upgrade\n"
+            "\n"
+            "\n"
+            "-- retort:downgrade\n"
+            "\n");
+  Migration parsed = MustParse(text);
+  EXPECT_EQ(parsed.id, "a1");
+  EXPECT_TRUE(parsed.parents.empty());
+  EXPECT_TRUE(parsed.branch_labels.empty());
+  EXPECT_TRUE(parsed.depends_on.empty());
+  EXPECT_TRUE(parsed.transactional);
+  EXPECT_TRUE(parsed.upgrade.empty());
+  EXPECT_TRUE(parsed.has_downgrade);
+}
+
+TEST(RenderMigrationTest, CustomTemplateKeepsUnknownPlaceholders) {
+  NewRevision revision;
+  revision.id = "a1";
+  revision.message = "m";
+  EXPECT_EQ(RenderMigration(revision, "-- ${revision} ${author} ${message}\n${depends_on}\nend"),
+            "-- a1 ${author} m\nend");
+}
+
+TEST(MakeFileNameTest, DefaultTemplateAtAFixedTime) {
+  EXPECT_EQ(MakeFileName("{year}{month}{day}_{hour}{minute}-{rev}_{slug}", "3f2a9c1b7d4e",
+                         "Add chunk partitions!", kFixedTime),
+            "20261121_1050-3f2a9c1b7d4e_add_chunk_partitions.sql");
+}
+
+TEST(MakeFileNameTest, EmptySlugLeavesNoTrailingSeparator) {
+  EXPECT_EQ(MakeFileName("{year}{month}{day}_{hour}{minute}-{rev}_{slug}", "abc", "", kFixedTime),
+            "20261121_1050-abc.sql");
+  EXPECT_EQ(MakeFileName("{rev}_{slug}", "abc", "!!!", kFixedTime), "abc.sql");
+}
+
+TEST(MakeFileNameTest, SecondsZeroPaddingAndUnknownPlaceholders) {
+  std::time_t early = 1767229505;  // 2026-01-01 01:05:05 UTC
+  EXPECT_EQ(
+      MakeFileName("{year}-{month}-{day}T{hour}{minute}{second}_{rev}_{other}", "x", "m", early),
+      "2026-01-01T010505_x_{other}.sql");
+}
+
+TEST(NewRevisionIdTest, TwelveLowercaseHexDigitsThatDiffer) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    std::string id = NewRevisionId();
+    EXPECT_EQ(id.size(), 12u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    EXPECT_TRUE(IsValidRevisionId(id));
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 50u);
+}
+
+}  // namespace
+}  // namespace retort::migrations
