@@ -59,8 +59,9 @@ int main(int argc, char** argv) {
   std::optional<std::string> url;
   std::string format_name = "text";
   app.add_option("--config,-c", config_path, "path to retort.toml (default ./retort.toml)");
-  app.add_option("--url", url, "database URL (overrides RETORT_DATABASE_URL, DATABASE_URL and "
-                               "retort.toml)");
+  app.add_option("--url", url,
+                 "database URL (overrides RETORT_DATABASE_URL, DATABASE_URL and "
+                 "retort.toml)");
   app.add_option("--format", format_name, "output format for data commands")
       ->check(CLI::IsMember({"text", "json"}));
 
@@ -108,8 +109,10 @@ int main(int argc, char** argv) {
   upgrade->add_option("--lock-wait", lock_wait,
                       "how long to wait for another migrator (default 60s)");
   CLI::App* downgrade = app.add_subcommand("downgrade", "revert migrations down to TARGET");
-  downgrade->add_option("target", downgrade_options.target, "base, REV, -N, label@base; FROM:TO "
-                                                            "with --sql")
+  downgrade
+      ->add_option("target", downgrade_options.target,
+                   "base, REV, -N, label@base; FROM:TO "
+                   "with --sql")
       ->required();
   downgrade->add_flag("--sql", downgrade_options.sql, "print the SQL script instead of running it");
   downgrade->add_option("--lock-wait", lock_wait, "how long to wait for another migrator");
@@ -142,8 +145,9 @@ int main(int argc, char** argv) {
 
   // dev
   std::string dev_action = "status";
-  CLI::App* dev = app.add_subcommand("dev", "manage the embedded PostgreSQL (start, stop, "
-                                            "status, url, destroy)");
+  CLI::App* dev = app.add_subcommand("dev",
+                                     "manage the embedded PostgreSQL (start, stop, "
+                                     "status, url, destroy)");
   dev->add_option("action", dev_action, "start, stop, status, url or destroy")
       ->check(CLI::IsMember({"start", "stop", "status", "url", "destroy"}));
 
@@ -165,13 +169,14 @@ int main(int argc, char** argv) {
 
   if (init->parsed()) return Report(commands::Init(init_directory, io));
 
-  auto config = retort::config::LoadConfig({config_path, url},
-                                           retort::config::ProcessEnvironment());
+  auto config =
+      retort::config::LoadConfig({config_path, url}, retort::config::ProcessEnvironment());
   if (!config.ok()) return Report(config.status());
 
   auto wait = DurationMs(lock_wait);
   if (!wait.ok()) return Report(wait.status().WithContext("--lock-wait: "));
-  upgrade_options.lock_wait_ms = downgrade_options.lock_wait_ms = stamp_options.lock_wait_ms = *wait;
+  upgrade_options.lock_wait_ms = downgrade_options.lock_wait_ms = stamp_options.lock_wait_ms =
+      *wait;
 
   if (revision->parsed()) {
     if (!head_spec.empty()) revision_options.head = head_spec;

@@ -48,7 +48,7 @@ std::string Tagged(const commands::RevisionInfo& info) {
 
 // Alembic's history line: "1a2b -> 3f2a (head), add chunk partitions"
 std::string HistoryLine(const commands::RevisionInfo& info) {
-  std::string from = info.parents.empty()         ? "<base>"
+  std::string from = info.parents.empty()       ? "<base>"
                      : info.parents.size() == 1 ? info.parents[0]
                                                 : "(" + Join(info.parents, ", ") + ")";
   return from + " -> " + Tagged(info) + ", " + info.message;
@@ -57,14 +57,14 @@ std::string HistoryLine(const commands::RevisionInfo& info) {
 void PrintVerbose(const commands::RevisionInfo& info, std::ostream& out) {
   out << "Rev: " << Tagged(info) << "\n";
   if (!info.parents.empty()) {
-    out << (info.parents.size() > 1 ? "Merges: " : "Parent: ") << Join(info.parents, ", ")
-        << "\n";
+    out << (info.parents.size() > 1 ? "Merges: " : "Parent: ") << Join(info.parents, ", ") << "\n";
   }
   if (!info.children.empty()) {
-    out << (info.children.size() > 1 ? "Branches into: " : "Child: ")
-        << Join(info.children, ", ") << "\n";
+    out << (info.children.size() > 1 ? "Branches into: " : "Child: ") << Join(info.children, ", ")
+        << "\n";
   }
-  if (!info.branch_labels.empty()) out << "Branch names: " << Join(info.branch_labels, ", ") << "\n";
+  if (!info.branch_labels.empty())
+    out << "Branch names: " << Join(info.branch_labels, ", ") << "\n";
   if (!info.depends_on.empty()) out << "Depends on: " << Join(info.depends_on, ", ") << "\n";
   out << "Path: " << info.path << "\n";
   if (!info.created.empty()) out << "Created: " << info.created << "\n";
@@ -112,9 +112,9 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
   if (verbose && !report.recent.empty()) {
     out << "Recent steps:\n";
     for (const auto& entry : report.recent) {
-      out << "  " << entry.finished_at << "  " << entry.direction << "  " << entry.revision
-          << "  " << entry.duration_ms << " ms  by " << entry.db_user << " with "
-          << entry.tool_version << "\n";
+      out << "  " << entry.finished_at << "  " << entry.direction << "  " << entry.revision << "  "
+          << entry.duration_ms << " ms  by " << entry.db_user << " with " << entry.tool_version
+          << "\n";
     }
   }
 }
@@ -185,15 +185,18 @@ void PrintShow(const commands::ShowReport& report, Format format, std::ostream& 
 
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out) {
   if (format == Format::kJson) {
-    out << json{{"initialised", report.initialised}, {"running", report.running},
-                {"pid", report.pid},                 {"data_dir", report.data_dir},
-                {"conninfo", report.conninfo},       {"log_file", report.log_file}}
+    out << json{{"initialised", report.initialised},
+                {"running", report.running},
+                {"pid", report.pid},
+                {"data_dir", report.data_dir},
+                {"conninfo", report.conninfo},
+                {"log_file", report.log_file}}
                .dump(2)
         << "\n";
     return;
   }
-  out << "data directory: " << report.data_dir
-      << (report.initialised ? "" : " (not initialised)") << "\n";
+  out << "data directory: " << report.data_dir << (report.initialised ? "" : " (not initialised)")
+      << "\n";
   out << "server: " << (report.running ? "running, pid " + std::to_string(report.pid) : "stopped")
       << "\n";
   if (!report.conninfo.empty()) out << "connect: psql \"" << report.conninfo << "\"\n";

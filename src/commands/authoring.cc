@@ -36,10 +36,9 @@ Result<std::string> WriteRevision(const Project& project, migrations::NewRevisio
   // What we write must read back as the revision we meant, or the template is broken.
   auto reparsed = migrations::ParseMigration(text, path);
   if (!reparsed.ok()) {
-    return Status::InvalidInput("the template " +
-                                JoinPath(project.config.ScriptDirectory(), kTemplateName) +
-                                " renders a file retort cannot read:\n" +
-                                reparsed.status().message());
+    return Status::InvalidInput(
+        "the template " + JoinPath(project.config.ScriptDirectory(), kTemplateName) +
+        " renders a file retort cannot read:\n" + reparsed.status().message());
   }
   if (reparsed->id != revision.id || reparsed->parents != revision.parents) {
     return Status::InvalidInput("the template " +
@@ -68,8 +67,8 @@ Status Init(const std::string& directory, const Io& io) {
   RETORT_RETURN_IF_ERROR(CreateNewFile(config_path, config::DefaultConfigToml()));
   std::string gitignore = JoinPath(directory, ".gitignore");
   if (!PathExists(gitignore)) RETORT_RETURN_IF_ERROR(CreateNewFile(gitignore, ".retort/\n"));
-  io.log << "created " << config_path << ", " << migrations_dir << "/versions/, "
-         << template_path << " and " << JoinPath(directory, "schema") << "/\n";
+  io.log << "created " << config_path << ", " << migrations_dir << "/versions/, " << template_path
+         << " and " << JoinPath(directory, "schema") << "/\n";
   return Status::Ok();
 }
 
@@ -108,8 +107,7 @@ Result<std::string> CreateRevision(const config::Config& config, const RevisionO
   return WriteRevision(*project, std::move(revision), io);
 }
 
-Result<std::string> Merge(const config::Config& config, const MergeOptions& options,
-                          const Io& io) {
+Result<std::string> Merge(const config::Config& config, const MergeOptions& options, const Io& io) {
   RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
   const revision::RevisionGraph& graph = project->graph;
   std::vector<std::string> parents;

@@ -43,7 +43,7 @@ struct RevisionOptions {
   std::string message;
   std::optional<std::string> rev_id;
   std::optional<std::string> head;  // what the new revision revises: a spec, "base" for a root
-  bool splice = false;               // allow revising a revision that is not a head
+  bool splice = false;              // allow revising a revision that is not a head
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   bool transactional = true;
@@ -59,13 +59,12 @@ struct MergeOptions {
   std::optional<std::string> rev_id;
   std::vector<std::string> branch_labels;
 };
-Result<std::string> Merge(const config::Config& config, const MergeOptions& options,
-                          const Io& io);
+Result<std::string> Merge(const config::Config& config, const MergeOptions& options, const Io& io);
 
 // ---- upgrade / downgrade / stamp
 struct MigrateOptions {
   std::string target;
-  bool sql = false;          // print the script instead of running it
+  bool sql = false;           // print the script instead of running it
   long lock_wait_ms = 60000;  // how long to wait for another migrator
 };
 Status Upgrade(const config::Config& config, const MigrateOptions& options, const Io& io);
@@ -82,8 +81,8 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
 struct CurrentReport {
   std::string database;  // where we looked, safe to print
   std::vector<std::string> rows;
-  std::vector<RevisionInfo> revisions;  // one per known row
-  std::vector<std::string> unknown_rows;  // rows with no migration file
+  std::vector<RevisionInfo> revisions;        // one per known row
+  std::vector<std::string> unknown_rows;      // rows with no migration file
   std::vector<history::HistoryEntry> recent;  // --verbose: last applied steps
 };
 Result<CurrentReport> Current(const config::Config& config, bool verbose);

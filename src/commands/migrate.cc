@@ -30,8 +30,8 @@ Result<revision::Plan> PlanFor(const Project& project, Verb verb,
                                const std::vector<std::string>& rows, const std::string& target) {
   for (const std::string& row : rows) {
     if (project.graph.Find(row) == nullptr) {
-      return Status::InvalidInput("the database is at revision '" + row +
-                                  "', which is not in " + project.config.VersionsDirectory() +
+      return Status::InvalidInput("the database is at revision '" + row + "', which is not in " +
+                                  project.config.VersionsDirectory() +
                                   " (a migration file is missing, or the database belongs to "
                                   "another project; `retort stamp` can repair the version table)");
     }
@@ -43,11 +43,11 @@ Result<revision::Plan> PlanFor(const Project& project, Verb verb,
 executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
   return [&io, verb](const executor::StepEvent& event) {
     if (!event.finished) return;
-    const auto& statements = verb == Verb::kUpgrade ? event.migration.upgrade
-                                                    : event.migration.downgrade;
+    const auto& statements =
+        verb == Verb::kUpgrade ? event.migration.upgrade : event.migration.downgrade;
     std::ostringstream line;
-    line << (verb == Verb::kUpgrade ? "upgraded   " : "downgraded ") << event.step.revision
-         << "  " << event.migration.message << "  (" << statements.size() << " statement"
+    line << (verb == Verb::kUpgrade ? "upgraded   " : "downgraded ") << event.step.revision << "  "
+         << event.migration.message << "  (" << statements.size() << " statement"
          << (statements.size() == 1 ? "" : "s") << ", " << std::fixed << std::setprecision(1)
          << event.elapsed_ms << " ms)\n";
     io.log << line.str() << std::flush;
@@ -103,9 +103,9 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   }
   RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index));
 
-  RETORT_ASSIGN_OR_RETURN(
-      auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
-                                           options.lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto lock,
+                          pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
+                                                    options.lock_wait_ms, "retort migration lock"));
   // Someone may have migrated while we waited: plan again from what is there now, towards the
   // same absolute destination (a relative "+1" must not move twice).
   RETORT_ASSIGN_OR_RETURN(auto rows_now, store.ReadRows(connection));
@@ -170,9 +170,9 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
   }
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
-  RETORT_ASSIGN_OR_RETURN(
-      auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
-                                           options.lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto lock,
+                          pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
+                                                    options.lock_wait_ms, "retort migration lock"));
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
   std::vector<std::string> known_rows;
   for (const std::string& row : rows) {

@@ -16,8 +16,8 @@ constexpr char kDuplicateDatabase[] = "42P04";
 }  // namespace
 
 history::VersionStore Project::Store() const {
-  return history::VersionStore(history::TableNames{config.version_table_schema,
-                                                   config.version_table, "retort_history"});
+  return history::VersionStore(
+      history::TableNames{config.version_table_schema, config.version_table, "retort_history"});
 }
 
 Result<std::unique_ptr<Project>> LoadProject(const config::Config& config) {

@@ -22,8 +22,7 @@ RevisionInfo DescribeRevision(const Project& project, const std::string& id,
   info.is_base = info.parents.empty();
   info.is_merge = info.parents.size() > 1;
   info.is_branch_point = info.children.size() > 1;
-  info.is_current =
-      std::find(current_rows.begin(), current_rows.end(), id) != current_rows.end();
+  info.is_current = std::find(current_rows.begin(), current_rows.end(), id) != current_rows.end();
   info.upgrade_statements = static_cast<int>(migration.upgrade.size());
   info.downgrade_statements = static_cast<int>(migration.downgrade.size());
   return info;
@@ -62,7 +61,8 @@ Result<HistoryReport> History(const config::Config& config, const std::string& r
   }
   RETORT_ASSIGN_OR_RETURN(auto ids, project->graph.Range(range, rows));
   HistoryReport report;
-  for (const std::string& id : ids) report.revisions.push_back(DescribeRevision(*project, id, rows));
+  for (const std::string& id : ids)
+    report.revisions.push_back(DescribeRevision(*project, id, rows));
   return report;
 }
 

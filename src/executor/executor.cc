@@ -36,9 +36,9 @@ std::string UtcNow() {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d.%06ld+00",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<long>(micros));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d.%06ld+00", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<long>(micros));
   return buffer;
 }
 
@@ -89,8 +89,7 @@ Status Executor::EnsureTables() {
   return sink_.Control("BEGIN;\n" + store_.EnsureTablesSql() + "COMMIT;\n");
 }
 
-Status Executor::RunStatements(const revision::Step& step,
-                               const migrations::Migration& migration) {
+Status Executor::RunStatements(const revision::Step& step, const migrations::Migration& migration) {
   const auto& statements = StatementsFor(step, migration);
   int count = static_cast<int>(statements.size());
   for (int i = 0; i < count; ++i) {
@@ -101,8 +100,7 @@ Status Executor::RunStatements(const revision::Step& step,
 }
 
 Status Executor::RunTransactional(const revision::Step& step,
-                                  const migrations::Migration& migration,
-                                  bool own_transaction) {
+                                  const migrations::Migration& migration, bool own_transaction) {
   if (own_transaction) RETORT_RETURN_IF_ERROR(sink_.Control("BEGIN;\n" + TimeoutSql("LOCAL ")));
   RETORT_RETURN_IF_ERROR(RunStatements(step, migration));
   // In a transaction of its own, now() is exactly when this migration started.
@@ -135,11 +133,11 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
     if (progress_) progress_(StepEvent{step, migration, false, 0});
     auto started = Clock::now();
-    sink_.Note("Running " + std::string(step.direction == revision::Direction::kUp ? "upgrade"
-                                                                                   : "downgrade") +
+    sink_.Note("Running " +
+               std::string(step.direction == revision::Direction::kUp ? "upgrade" : "downgrade") +
                " " + DescribeRows(step.rows_before) + " -> " + DescribeRows(step.rows_after) +
-               ": " + step.revision + " " + migration.message + "\n(" +
-               BaseName(migration.path) + ")");
+               ": " + step.revision + " " + migration.message + "\n(" + BaseName(migration.path) +
+               ")");
     Status status;
     if (!migration.transactional) {
       if (run_transaction_open) {
@@ -161,8 +159,7 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
       return status;
     }
     if (progress_) {
-      double elapsed =
-          std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+      double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
       progress_(StepEvent{step, migration, true, elapsed});
     }
   }
@@ -180,7 +177,8 @@ Status Executor::Stamp(const std::vector<std::string>& rows_before,
     sql += store_.TransitionSql(rows_before, rows_after);
   }
   for (const std::string& revision : rows_after) {
-    sql += store_.RecordStepSql(history::StepRecord{revision, "stamp", "", options_.tool_version, ""});
+    sql +=
+        store_.RecordStepSql(history::StepRecord{revision, "stamp", "", options_.tool_version, ""});
   }
   sql += "COMMIT;\n";
   sink_.Note("Stamping " + DescribeRows(rows_before) + " -> " + DescribeRows(rows_after));

@@ -57,8 +57,7 @@ class Executor {
  private:
   Status RunTransactional(const revision::Step& step, const migrations::Migration& migration,
                           bool own_transaction);
-  Status RunOutsideTransaction(const revision::Step& step,
-                               const migrations::Migration& migration);
+  Status RunOutsideTransaction(const revision::Step& step, const migrations::Migration& migration);
   Status RunStatements(const revision::Step& step, const migrations::Migration& migration);
   std::string BookkeepingSql(const revision::Step& step, const migrations::Migration& migration,
                              const std::string& started_at) const;

@@ -24,9 +24,8 @@ Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
   }
   return Status::Failed(origin.file + ":" + std::to_string(line) + ": statement " +
                         std::to_string(origin.statement_number) + " of " +
-                        std::to_string(origin.statement_count) + " in revision " +
-                        origin.revision + " failed:\n" + outcome.error.ToString() +
-                        "\nSTATEMENT:  " + Excerpt(sql));
+                        std::to_string(origin.statement_count) + " in revision " + origin.revision +
+                        " failed:\n" + outcome.error.ToString() + "\nSTATEMENT:  " + Excerpt(sql));
 }
 
 Status LiveSink::Control(const std::string& sql) {

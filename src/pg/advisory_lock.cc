@@ -1,10 +1,17 @@
 #include "pg/advisory_lock.h"
 
+#include <algorithm>
+#include <chrono>
+
 namespace retort::pg {
 
 namespace {
 
-constexpr char kLockNotAvailable[] = "55P03";
+using Clock = std::chrono::steady_clock;
+
+// Wake-ups come by NOTIFY; this bounds the wait when a holder died without sending one.
+constexpr long kRetryIntervalMs = 250;
+constexpr char kChannel[] = "retort_lock_released";
 
 // Two-key form: a fixed class for retort, the object from the name. Keeps us clear of
 // applications that use the one-key form.
@@ -27,27 +34,57 @@ std::string AdvisoryLock::DescribeHolder(Connection& connection, const std::stri
   if (!outcome.ok() || outcome.value->rows() == 0) return "";
   const PgResult& row = *outcome.value;
   return "pid " + row.Get(0, 0) + " (application_name '" + row.Get(0, 1) + "', user '" +
-         row.Get(0, 5) + "', client " + row.Get(0, 2) + ", holding since " + row.Get(0, 3) +
+         row.Get(0, 5) + "', client " + row.Get(0, 2) + ", connected since " + row.Get(0, 3) +
          ", " + row.Get(0, 4) + "s ago)";
 }
 
 Result<AdvisoryLock> AdvisoryLock::Acquire(const std::string& conninfo, const std::string& name,
                                            long wait_ms, const std::string& application_name) {
   RETORT_ASSIGN_OR_RETURN(Connection connection, Connection::Open(conninfo, application_name));
-  // The server does the waiting: pg_advisory_lock honours lock_timeout, so there is no polling
-  // loop and the lock is granted in arrival order.
-  std::string sql = "SET lock_timeout = " + std::to_string(wait_ms <= 0 ? 1 : wait_ms) +
-                    "; SELECT pg_advisory_lock(" + LockKeys(name) + "); RESET lock_timeout";
-  auto outcome = connection.Execute(sql);
-  if (outcome.ok()) return AdvisoryLock(std::move(connection));
-  if (outcome.error.sqlstate != kLockNotAvailable) {
-    return Status::Failed("cannot take the migration lock: " + outcome.error.ToString());
+  std::string try_lock = "SELECT pg_try_advisory_lock(" + LockKeys(name) + ")";
+  auto deadline = Clock::now() + std::chrono::milliseconds(std::max(0L, wait_ms));
+  bool listening = false;
+  while (true) {
+    auto outcome = connection.Execute(try_lock);
+    if (!outcome.ok()) {
+      return Status::Failed("cannot take the migration lock: " + outcome.error.ToString());
+    }
+    if (outcome.value->Get(0, 0) == "t") {
+      if (listening) (void)connection.Execute(std::string("UNLISTEN ") + kChannel);
+      return AdvisoryLock(std::move(connection), name);
+    }
+    long remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (remaining <= 0) break;
+    if (!listening) {
+      // Listen, then retry at once: a release between the first try and LISTEN is not lost.
+      auto listened = connection.Execute(std::string("LISTEN ") + kChannel);
+      if (!listened.ok()) {
+        return Status::Failed("cannot wait for the migration lock: " + listened.error.ToString());
+      }
+      listening = true;
+      continue;
+    }
+    connection.WaitForNotification(std::min(remaining, kRetryIntervalMs));
   }
   std::string holder = DescribeHolder(connection, name);
-  return Status::Failed("another migration is running: gave up waiting for the migration lock " +
-                        std::string("after ") + std::to_string(wait_ms) + " ms; held by " +
-                        (holder.empty() ? std::string("a session that has since ended") : holder) +
-                        " (use --lock-wait to wait longer)");
+  return Status::Failed(
+      "another migration is running: gave up waiting for the migration lock "
+      "after " +
+      std::to_string(wait_ms) + " ms; it is held by " +
+      (holder.empty() ? std::string("a session that has since ended") : holder) +
+      " (use --lock-wait to wait longer)");
+}
+
+AdvisoryLock::AdvisoryLock(AdvisoryLock&& other) noexcept
+    : connection_(std::move(other.connection_)), name_(std::move(other.name_)), held_(other.held_) {
+  other.held_ = false;
+}
+
+AdvisoryLock::~AdvisoryLock() {
+  if (!held_) return;
+  (void)connection_.Execute("SELECT pg_advisory_unlock(" + LockKeys(name_) + "); NOTIFY " +
+                            kChannel);
 }
 
 }  // namespace retort::pg

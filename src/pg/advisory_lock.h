@@ -1,8 +1,10 @@
 // The migration lock: a session-level advisory lock held on a dedicated connection.
 //
 // Session level and on its own connection so that it is never part of a migration's
-// transaction: CREATE INDEX CONCURRENTLY waits for every transaction that could see the table,
-// and would deadlock against a lock taken inside one.
+// transaction. Waiting is done with pg_try_advisory_lock between LISTEN wake-ups, never inside
+// a blocking pg_advisory_lock() call: a blocked statement holds a snapshot, and CREATE INDEX
+// CONCURRENTLY in the holder's migration waits for every older snapshot, so a queued deployer
+// would stall the very migration it is waiting for.
 #pragma once
 
 #include <string>
@@ -20,17 +22,23 @@ class AdvisoryLock {
   static Result<AdvisoryLock> Acquire(const std::string& conninfo, const std::string& name,
                                       long wait_ms, const std::string& application_name);
 
-  AdvisoryLock(AdvisoryLock&&) noexcept = default;
-  AdvisoryLock& operator=(AdvisoryLock&&) noexcept = default;
-  // Closing the connection releases the lock even if the unlock call fails.
-  ~AdvisoryLock() = default;
+  AdvisoryLock(AdvisoryLock&& other) noexcept;
+  AdvisoryLock& operator=(AdvisoryLock&&) = delete;
+  AdvisoryLock(const AdvisoryLock&) = delete;
+  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
+  // Unlocks and wakes the waiters. A crash releases the lock too (the session ends), and the
+  // waiters' periodic retry covers the missing wake-up.
+  ~AdvisoryLock();
 
   // Describes who holds the lock named `name`, or "" when nobody does.
   static std::string DescribeHolder(Connection& connection, const std::string& name);
 
  private:
-  explicit AdvisoryLock(Connection connection) : connection_(std::move(connection)) {}
+  AdvisoryLock(Connection connection, std::string name)
+      : connection_(std::move(connection)), name_(std::move(name)), held_(true) {}
   Connection connection_;
+  std::string name_;
+  bool held_ = false;
 };
 
 }  // namespace retort::pg

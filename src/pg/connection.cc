@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <cstdlib>
 
 #include "base/strings.h"
@@ -146,6 +148,26 @@ void Connection::Cancel() {
 
 bool Connection::InTransaction() const {
   return PQtransactionStatus(connection_.get()) != PQTRANS_IDLE;
+}
+
+bool Connection::WaitForNotification(long timeout_ms) {
+  pg_conn* connection = connection_.get();
+  auto take = [connection]() {
+    bool any = false;
+    while (PGnotify* notify = PQnotifies(connection)) {
+      PQfreemem(notify);
+      any = true;
+    }
+    return any;
+  };
+  if (PQconsumeInput(connection) == 0) return false;
+  if (take()) return true;
+  pollfd descriptor{PQsocket(connection), POLLIN, 0};
+  if (descriptor.fd < 0) return false;
+  int ready = ::poll(&descriptor, 1, static_cast<int>(timeout_ms));
+  if (ready <= 0) return false;
+  if (PQconsumeInput(connection) == 0) return false;
+  return take();
 }
 
 Result<Transaction> Transaction::Begin(Connection& connection) {

@@ -85,6 +85,9 @@ class Connection {
   // Asks the server to cancel the running statement (from another thread).
   void Cancel();
   bool InTransaction() const;
+  // Waits up to `timeout_ms` for a NOTIFY on a channel this session LISTENs to. True when one
+  // arrived; false on timeout or a broken connection. Holds no snapshot while waiting.
+  bool WaitForNotification(long timeout_ms);
 
  private:
   struct Deleter {

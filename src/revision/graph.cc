@@ -850,10 +850,12 @@ Result<Plan> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_
   RETORT_ASSIGN_OR_RETURN(Query::State state, query.MakeState(current_rows));
   if (target.empty()) return Status::InvalidInput("upgrade needs a target, e.g. 'head'");
   if (target == "base") return query.Simulate(state, {}, Direction::kUp);
-  if (std::optional<Relative> relative = query.FromCurrent(target);
-      relative && relative->sign == '-') {
-    return Status::InvalidInput("upgrade " + Quoted(target) +
-                                " would go down; use 'downgrade' for -N");
+  if (std::optional<Relative> relative = query.FromCurrent(target)) {
+    if (relative->sign == '-') {
+      return Status::InvalidInput("upgrade " + Quoted(target) +
+                                  " would go down; use 'downgrade' for -N");
+    }
+    if (relative->count == 0) return query.Simulate(state, {}, Direction::kUp);
   }
   RETORT_ASSIGN_OR_RETURN(std::vector<size_t> targets, query.ResolveMany(target, state));
   Mask wanted = query.Ancestors(targets, Query::Edges::kAll);
