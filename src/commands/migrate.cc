@@ -133,6 +133,10 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     }
   }
 
+  // Steps carry normalised rows; a table holding a redundant row (an ancestor of another, as
+  // older Alembic tables can) must move from what is really there.
+  plan.steps.front().rows_before = rows_now;
+
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, ExecutorOptions(config), LogProgress(io, verb));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());

@@ -394,6 +394,24 @@ TEST(RevisionGraphUpgradeTest, RevisionPlusNIsRelativeToThatRevision) {
   EXPECT_EQ(Revisions(at_plus), (Ids{"b", "c"}));
 }
 
+TEST(RevisionGraphUpgradeTest, PlusZeroIsAnEmptyPlan) {
+  ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
+  ASSIGN_OR_FAIL(Plan from_base, graph.PlanUpgrade({}, "+0"));
+  EXPECT_TRUE(from_base.steps.empty());
+  ASSIGN_OR_FAIL(Plan from_b, graph.PlanUpgrade({"b"}, "+0"));
+  EXPECT_TRUE(from_b.steps.empty());
+  EXPECT_EQ(from_b.final_rows, Ids{"b"});
+}
+
+TEST(RevisionGraphUpgradeTest, LabelHeadsAndLabelHead) {
+  ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
+  ASSIGN_OR_FAIL(Plan heads, graph.PlanUpgrade({}, "alpha@heads"));
+  EXPECT_EQ(Revisions(heads), (Ids{"a1", "a2"}));
+  ASSIGN_OR_FAIL(Plan head, graph.PlanUpgrade({"a2"}, "beta@head"));
+  EXPECT_EQ(Revisions(head), (Ids{"b1", "b2"}));
+  EXPECT_EQ(head.final_rows, (Ids{"a2", "b2"}));
+}
+
 TEST(RevisionGraphUpgradeTest, DependsOnPullsTheOtherBranchIn) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
   ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({}, "b2"));
@@ -532,6 +550,13 @@ TEST(RevisionGraphDowngradeTest, HeadMinusOne) {
   ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"d"}, "head-1"));
   EXPECT_EQ(Revisions(plan), Ids{"d"});
   EXPECT_EQ(plan.final_rows, Ids{"c"});
+}
+
+TEST(RevisionGraphDowngradeTest, RevisionAtMinusNCountsFromThatRevision) {
+  ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
+  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"z9"}, "a2@-1"));
+  EXPECT_EQ(Revisions(plan), (Ids{"z9", "m", "a2"}));
+  EXPECT_EQ(plan.final_rows, (Ids{"a1", "b1"}));
 }
 
 TEST(RevisionGraphDowngradeTest, LabelBaseRemovesOnlyThatBranch) {
