@@ -45,7 +45,12 @@ Result<std::unique_ptr<Project>> LoadProject(const config::Config& config) {
 }
 
 std::string EmbeddedDataDirectory(const config::Config& config) {
-  return JoinPath(config.EmbeddedDirectory(), "pgdata");
+  std::string preferred = JoinPath(config.EmbeddedDirectory(), "pgdata");
+  // As root the server runs as `postgres`, which cannot enter e.g. /root: then the cluster lives
+  // in a fixed place under /var/tmp derived from the project path, so every command finds it.
+  return devdb::LocalCluster::ServerUserCanReach(preferred)
+             ? preferred
+             : devdb::LocalCluster::FallbackDataDir(preferred);
 }
 
 Result<std::string> ResolveConninfo(const config::Config& config, const std::string& url,

@@ -1,0 +1,245 @@
+// The schema model: what a PostgreSQL database contains, as plain values.
+//
+// Every definition that PostgreSQL can print canonically is kept as the server's own text
+// (format_type, pg_get_expr, pg_get_indexdef, pg_get_constraintdef, pg_get_triggerdef,
+// pg_get_viewdef, pg_get_functiondef). Both sides of a diff are read by the same catalog code
+// from a real server, so equal objects have equal text: no type-alias tables, no guessing, no
+// false positives. Vectors are sorted by identity (see Sort()), so output is deterministic.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace retort::schema {
+
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+
+  auto operator<=>(const QualifiedName&) const = default;
+  bool operator==(const QualifiedName&) const = default;
+  // `schema.name` with each part quoted only when needed.
+  std::string Sql() const;
+};
+
+struct Schema {
+  std::string name;
+  std::optional<std::string> comment;
+  bool operator==(const Schema&) const = default;
+};
+
+struct Extension {
+  std::string name;
+  std::string schema;
+  std::string version;
+  bool operator==(const Extension&) const = default;
+};
+
+struct EnumType {
+  QualifiedName name;
+  std::vector<std::string> labels;  // in sort order (enumsortorder)
+  std::optional<std::string> comment;
+  bool operator==(const EnumType&) const = default;
+};
+
+struct DomainConstraint {
+  std::string name;
+  std::string definition;  // pg_get_constraintdef: "CHECK (VALUE > 0)"
+  bool operator==(const DomainConstraint&) const = default;
+};
+
+struct Domain {
+  QualifiedName name;
+  std::string base_type;  // format_type
+  std::optional<std::string> collation;
+  std::optional<std::string> default_expr;
+  bool not_null = false;
+  std::vector<DomainConstraint> constraints;  // sorted by name
+  std::optional<std::string> comment;
+  bool operator==(const Domain&) const = default;
+};
+
+struct CompositeAttribute {
+  std::string name;
+  std::string type;
+  std::optional<std::string> collation;
+  bool operator==(const CompositeAttribute&) const = default;
+};
+
+struct CompositeType {
+  QualifiedName name;
+  std::vector<CompositeAttribute> attributes;  // in attnum order
+  std::optional<std::string> comment;
+  bool operator==(const CompositeType&) const = default;
+};
+
+struct SequenceOptions {
+  std::string data_type = "bigint";
+  int64_t start = 1;
+  int64_t increment = 1;
+  int64_t min_value = 1;
+  int64_t max_value = INT64_MAX;
+  int64_t cache = 1;
+  bool cycle = false;
+  bool operator==(const SequenceOptions&) const = default;
+};
+
+// A free-standing sequence (identity sequences belong to their column instead).
+struct Sequence {
+  QualifiedName name;
+  SequenceOptions options;
+  std::optional<QualifiedName> owned_by_table;
+  std::optional<std::string> owned_by_column;
+  std::optional<std::string> comment;
+  bool operator==(const Sequence&) const = default;
+};
+
+struct Column {
+  std::string name;
+  std::string type;                       // format_type, e.g. "character varying(255)", "vector(1536)"
+  std::optional<std::string> collation;   // only when it differs from the type's default
+  bool not_null = false;
+  std::optional<std::string> default_expr;  // pg_get_expr(adbin); absent for generated columns
+  char identity = '\0';                     // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
+  std::optional<SequenceOptions> identity_options;
+  std::optional<std::string> generated_expr;  // GENERATED ALWAYS AS (...) STORED
+  std::optional<std::string> comment;
+  bool operator==(const Column&) const = default;
+};
+
+struct Grant {
+  std::string grantee;    // role name, "PUBLIC" for public
+  std::string privilege;  // SELECT, INSERT, ...
+  bool grantable = false;
+  auto operator<=>(const Grant&) const = default;
+  bool operator==(const Grant&) const = default;
+};
+
+struct Table {
+  QualifiedName name;
+  bool partitioned = false;              // relkind 'p'
+  bool unlogged = false;
+  std::vector<Column> columns;           // local columns, in attnum order
+  std::optional<std::string> partition_key;   // pg_get_partkeydef: "LIST (partition_key)"
+  std::optional<QualifiedName> partition_of;  // set for a partition
+  std::optional<std::string> partition_bound;  // "FOR VALUES IN (0)", "DEFAULT"
+  std::vector<QualifiedName> inherits;        // classic inheritance parents, in order
+  std::vector<std::string> options;           // reloptions, "fillfactor=70"
+  bool row_security = false;
+  bool force_row_security = false;
+  std::vector<Grant> grants;  // sorted
+  std::optional<std::string> comment;
+  bool operator==(const Table&) const = default;
+};
+
+// PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY and EXCLUDE constraints of tables. Constraints that a
+// partition inherits from its parent are left out (the parent's creates them).
+struct Constraint {
+  QualifiedName table;
+  std::string name;
+  char type = 'c';         // 'p', 'u', 'c', 'f', 'x'
+  std::string definition;  // pg_get_constraintdef, incl. DEFERRABLE and NOT VALID
+  std::optional<QualifiedName> referenced_table;  // foreign keys
+  std::optional<std::string> comment;
+  bool operator==(const Constraint&) const = default;
+};
+
+// Indexes not owned by a constraint. Indexes a partition inherits from its parent's index are
+// left out.
+struct Index {
+  QualifiedName name;  // schema is the table's
+  QualifiedName table;
+  std::string definition;  // pg_get_indexdef: "CREATE INDEX ix ON public.t USING gin (doc)"
+  bool unique = false;
+  std::optional<std::string> comment;
+  bool operator==(const Index&) const = default;
+};
+
+struct View {
+  QualifiedName name;
+  bool materialized = false;
+  std::string definition;  // pg_get_viewdef
+  std::vector<std::string> options;  // reloptions: check_option=local, security_barrier=true
+  std::vector<std::pair<std::string, std::string>> column_comments;
+  std::vector<Grant> grants;
+  std::optional<std::string> comment;
+  bool operator==(const View&) const = default;
+};
+
+struct Function {
+  QualifiedName name;
+  std::string arguments;   // pg_get_function_identity_arguments: "a integer, b text"
+  char kind = 'f';         // 'f' function, 'p' procedure, 'a' aggregate, 'w' window
+  std::string definition;  // pg_get_functiondef (CREATE OR REPLACE ...); aggregates: see catalog
+  std::string result;      // pg_get_function_result, to know when CREATE OR REPLACE can't work
+  std::optional<std::string> comment;
+  bool operator==(const Function&) const = default;
+  // "schema.name(arguments)": the identity used for DROP/COMMENT.
+  std::string Signature() const;
+};
+
+struct Trigger {
+  QualifiedName table;
+  std::string name;
+  std::string definition;  // pg_get_triggerdef
+  char enabled = 'O';      // 'O' origin (enabled), 'D' disabled, 'R' replica, 'A' always
+  std::optional<std::string> comment;
+  bool operator==(const Trigger&) const = default;
+};
+
+struct Policy {
+  QualifiedName table;
+  std::string name;
+  bool permissive = true;
+  std::string command;             // ALL, SELECT, INSERT, UPDATE, DELETE
+  std::vector<std::string> roles;  // sorted; {"public"} when for everyone
+  std::optional<std::string> using_expr;
+  std::optional<std::string> check_expr;
+  std::optional<std::string> comment;
+  bool operator==(const Policy&) const = default;
+};
+
+// What depends on what (from pg_depend), between objects of the model, identified by
+// ObjectId. The plan uses it to drop and recreate views and functions around a changed column.
+struct ObjectId {
+  enum class Kind { kTable, kColumn, kView, kFunction, kType, kSequence, kIndex, kConstraint,
+                    kTrigger, kPolicy, kSchema, kExtension };
+  Kind kind = Kind::kTable;
+  std::string identity;  // "schema.table", "schema.table.column", function Signature(), ...
+  auto operator<=>(const ObjectId&) const = default;
+  bool operator==(const ObjectId&) const = default;
+};
+
+struct Dependency {
+  ObjectId dependent;
+  ObjectId referenced;
+  auto operator<=>(const Dependency&) const = default;
+  bool operator==(const Dependency&) const = default;
+};
+
+struct Database {
+  int server_version = 0;
+  std::vector<Schema> schemas;  // user schemas, incl. public
+  std::vector<Extension> extensions;
+  std::vector<EnumType> enums;
+  std::vector<Domain> domains;
+  std::vector<CompositeType> composite_types;
+  std::vector<Sequence> sequences;
+  std::vector<Table> tables;
+  std::vector<Constraint> constraints;
+  std::vector<Index> indexes;
+  std::vector<View> views;
+  std::vector<Function> functions;
+  std::vector<Trigger> triggers;
+  std::vector<Policy> policies;
+  std::vector<Dependency> dependencies;
+
+  // Sorts every vector by identity so that equal databases compare equal and print the same.
+  void Sort();
+  bool operator==(const Database&) const = default;
+};
+
+}  // namespace retort::schema

@@ -1,0 +1,498 @@
+// The migration lock against a real server and real retort processes: racing deployers apply
+// every migration exactly once, CREATE INDEX CONCURRENTLY is not stalled by queued deployers, a
+// killed migrator leaves a consistent version table and no stuck lock, and up-to-date databases
+// never queue behind a running migrator.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/files.h"
+#include "pg/connection.h"
+#include "support/pg_harness.h"
+
+namespace retort::testing {
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// Polls a condition on the server (never a timed wait standing in for one) with an upper bound.
+bool Eventually(const std::function<bool()>& condition,
+                std::chrono::seconds limit = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+struct ChildResult {
+  int exit_code = -1;  // 128 + signal when killed
+  std::string out;
+  std::string err;
+};
+
+// Child processes that are all forked first and held at a gate (a pipe they read until the
+// parent closes it), so that they start at the same moment. stdout and stderr go to files. Any
+// child still running when this dies is killed and reaped.
+class ChildProcesses {
+ public:
+  explicit ChildProcesses(std::string log_dir) : log_dir_(std::move(log_dir)) {
+    if (::pipe2(gate_, O_CLOEXEC) != 0) ADD_FAILURE() << "pipe: " << std::strerror(errno);
+  }
+  ~ChildProcesses() {
+    Release();
+    for (Child& child : children_) {
+      if (child.reaped) continue;
+      ::kill(child.pid, SIGKILL);
+      int status = 0;
+      while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  ChildProcesses(const ChildProcesses&) = delete;
+  ChildProcesses& operator=(const ChildProcesses&) = delete;
+
+  // Forks `argv` (argv[0] a path) in `cwd`; it waits at the gate. Returns its index.
+  int Start(const std::vector<std::string>& argv, const std::string& cwd) {
+    int index = static_cast<int>(children_.size());
+    Child child;
+    child.out_path = JoinPath(log_dir_, "child" + std::to_string(index) + ".out");
+    child.err_path = JoinPath(log_dir_, "child" + std::to_string(index) + ".err");
+    // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
+    std::vector<std::string> args = argv;
+    std::vector<char*> c_args;
+    for (std::string& arg : args) c_args.push_back(arg.data());
+    c_args.push_back(nullptr);
+    int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int out = ::open(child.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int err = ::open(child.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (null_in < 0 || out < 0 || err < 0 || gate_[0] < 0) {
+      ADD_FAILURE() << "cannot set up child " << index << ": " << std::strerror(errno);
+      for (int fd : {null_in, out, err}) {
+        if (fd >= 0) ::close(fd);
+      }
+      return -1;
+    }
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(gate_[1]);
+      char byte;
+      while (::read(gate_[0], &byte, 1) < 0 && errno == EINTR) {
+      }
+      if (::dup2(null_in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
+          ::chdir(cwd.c_str()) != 0) {
+        ::_exit(126);
+      }
+      ::execv(c_args[0], c_args.data());
+      ::_exit(127);
+    }
+    for (int fd : {null_in, out, err}) ::close(fd);
+    if (pid < 0) {
+      ADD_FAILURE() << "fork: " << std::strerror(errno);
+      return -1;
+    }
+    child.pid = pid;
+    children_.push_back(std::move(child));
+    return index;
+  }
+
+  // Lets every started child run.
+  void Release() {
+    if (gate_[1] >= 0) ::close(gate_[1]);
+    if (gate_[0] >= 0) ::close(gate_[0]);
+    gate_[0] = gate_[1] = -1;
+  }
+
+  pid_t pid(int index) const { return children_[static_cast<size_t>(index)].pid; }
+
+  // True once child `index` has exited (reaping it); its result is then available from Wait.
+  bool Exited(int index) {
+    Child& child = children_[static_cast<size_t>(index)];
+    if (child.reaped) return true;
+    int status = 0;
+    if (::waitpid(child.pid, &status, WNOHANG) != child.pid) return false;
+    Reaped(child, status);
+    return true;
+  }
+
+  ChildResult Wait(int index) {
+    Child& child = children_[static_cast<size_t>(index)];
+    if (!child.reaped) {
+      int status = 0;
+      while (::waitpid(child.pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+          ADD_FAILURE() << "waitpid: " << std::strerror(errno);
+          child.reaped = true;
+          return child.result;
+        }
+      }
+      Reaped(child, status);
+    }
+    return child.result;
+  }
+
+  std::vector<ChildResult> WaitAll() {
+    std::vector<ChildResult> results;
+    for (size_t i = 0; i < children_.size(); ++i) results.push_back(Wait(static_cast<int>(i)));
+    return results;
+  }
+
+ private:
+  struct Child {
+    pid_t pid = -1;
+    std::string out_path;
+    std::string err_path;
+    bool reaped = false;
+    ChildResult result;
+  };
+
+  static void Reaped(Child& child, int status) {
+    child.reaped = true;
+    if (WIFEXITED(status)) child.result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) child.result.exit_code = 128 + WTERMSIG(status);
+    auto out = ReadFile(child.out_path);
+    auto err = ReadFile(child.err_path);
+    child.result.out = out.ok() ? *out : "";
+    child.result.err = err.ok() ? *err : "(stderr unreadable: " + err.status().message() + ")";
+  }
+
+  std::string log_dir_;
+  int gate_[2] = {-1, -1};
+  std::vector<Child> children_;
+};
+
+// Revision ids r01, r02, ...
+std::string Rev(int number) { return (number < 10 ? "r0" : "r") + std::to_string(number); }
+
+struct MigrationSpec {
+  std::string upgrade;
+  bool transactional = true;
+};
+
+// Migration `number` of the standard chain: a table, an index, and a row in applied_log, so
+// that running it twice either fails or shows up as a second row.
+MigrationSpec TableMigration(int number) {
+  std::string table = "t_" + Rev(number);
+  MigrationSpec spec;
+  if (number == 1) spec.upgrade = "CREATE TABLE applied_log (revision text NOT NULL);\n";
+  spec.upgrade += "CREATE TABLE " + table + " (id int PRIMARY KEY, v text);\n" +
+                  "CREATE INDEX ix_" + table + "_v ON " + table + " (v);\n" +
+                  "INSERT INTO applied_log (revision) VALUES ('" + Rev(number) + "');\n";
+  return spec;
+}
+
+// A table with enough rows that building an index on it is real work.
+MigrationSpec FilledTableMigration(int number) {
+  MigrationSpec spec;
+  spec.upgrade =
+      "CREATE TABLE trips (id int PRIMARY KEY, traveler text NOT NULL);\n"
+      "INSERT INTO trips SELECT g, 'traveler ' || (g % 997) FROM generate_series(1, 20000) g;\n"
+      "INSERT INTO applied_log (revision) VALUES ('" +
+      Rev(number) + "');\n";
+  return spec;
+}
+
+// Outside a transaction, as CREATE INDEX CONCURRENTLY requires.
+MigrationSpec ConcurrentIndexMigration(int number) {
+  MigrationSpec spec;
+  spec.transactional = false;
+  spec.upgrade =
+      "CREATE INDEX CONCURRENTLY ix_trips_traveler ON trips (traveler);\n"
+      "INSERT INTO applied_log (revision) VALUES ('" +
+      Rev(number) + "');\n";
+  return spec;
+}
+
+// A project directory (retort.toml + migrations/versions/) for one fresh database.
+class Project {
+ public:
+  Project(PgHarness* pg, std::string database, const std::string& extra_migrations_config = "")
+      : pg_(pg), database_(std::move(database)) {
+    dir_.Write("retort.toml", "[database]\nurl = \"" + pg_->Url(database_) +
+                                  "\"\n\n[migrations]\nscript_location = \"migrations\"\n"
+                                  "version_table = \"retort_version\"\n"
+                                  // Generous, so that only the migration lock can time out.
+                                  "lock_timeout = \"60s\"\n"
+                                  "statement_timeout = \"0\"\n" +
+                                  extra_migrations_config);
+  }
+
+  // Writes migration `number`, revising `number - 1` (a root for 1).
+  void WriteMigration(int number, const MigrationSpec& spec) const {
+    std::string text = "-- retort:revision " + Rev(number) + "\n";
+    text += "-- retort:revises " + (number == 1 ? std::string("none") : Rev(number - 1)) + "\n";
+    text += "-- retort:message migration " + std::to_string(number) + "\n";
+    if (!spec.transactional) text += "-- retort:transaction none\n";
+    text += "\n-- retort:upgrade\n" + spec.upgrade;
+    dir_.Write("migrations/versions/" + Rev(number) + ".sql", text);
+  }
+
+  void WriteChain(int count) const {
+    for (int number = 1; number <= count; ++number) WriteMigration(number, TableMigration(number));
+  }
+
+  std::vector<std::string> RetortArgv(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv = {RETORT_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  CommandOutput Run(const std::vector<std::string>& args) const {
+    return RunRetort(args, dir_.path());
+  }
+
+  Rows Query(const std::string& sql) const { return pg_->Query(database_, sql); }
+  std::string Scalar(const std::string& sql) const { return pg_->Scalar(database_, sql); }
+
+  const std::string& path() const { return dir_.path(); }
+  const std::string& database() const { return database_; }
+
+ private:
+  PgHarness* pg_;
+  std::string database_;
+  TempDir dir_;
+};
+
+// One row {revision, "1"} per revision r01..r<count>, as the GROUP BY queries below return.
+Rows OncePerRevision(int count) {
+  Rows rows;
+  for (int number = 1; number <= count; ++number) rows.push_back({Rev(number), "1"});
+  return rows;
+}
+
+std::string Describe(const std::vector<ChildResult>& results) {
+  std::string text;
+  for (size_t i = 0; i < results.size(); ++i) {
+    text += "--- process " + std::to_string(i) + " exit " + std::to_string(results[i].exit_code) +
+            "\nstdout: " + results[i].out + "\nstderr: " + results[i].err + "\n";
+  }
+  return text;
+}
+
+// Each migration ran exactly once, is recorded once, and the database is at r<count>.
+void ExpectAppliedOnce(const Project& project, int count) {
+  EXPECT_EQ(project.Query("SELECT revision, count(*) FROM applied_log GROUP BY revision "
+                          "ORDER BY revision"),
+            OncePerRevision(count));
+  EXPECT_EQ(project.Query("SELECT revision, count(*) FROM retort_history GROUP BY revision "
+                          "ORDER BY revision"),
+            OncePerRevision(count));
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM retort_history WHERE direction <> 'up'"), "0");
+  EXPECT_EQ(project.Query("SELECT version_num FROM retort_version"), Rows{{Rev(count)}});
+}
+
+// Every racer starts `upgrade head` at the same moment.
+std::vector<ChildResult> Race(const Project& project, int racers,
+                              const std::vector<std::string>& args) {
+  TempDir logs;
+  ChildProcesses children(logs.path());
+  for (int i = 0; i < racers; ++i) children.Start(project.RetortArgv(args), project.path());
+  children.Release();
+  return children.WaitAll();
+}
+
+void ExpectAllSucceeded(const std::vector<ChildResult>& results, size_t racers) {
+  ASSERT_EQ(results.size(), racers);
+  int failures = 0;
+  for (const ChildResult& result : results) failures += result.exit_code == 0 ? 0 : 1;
+  EXPECT_EQ(failures, 0) << Describe(results);
+}
+
+constexpr char kAdvisoryLocksHere[] =
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+
+// The key retort takes for the default version table (two-key form, see pg/advisory_lock.cc).
+constexpr char kRetortLockKeys[] = "hashtext('retort'), hashtext('public.retort_version')";
+
+void RaceOnFreshDatabase(int racers) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("race"));
+  constexpr int kMigrations = 10;
+  project.WriteChain(kMigrations);
+
+  auto results = Race(project, racers, {"upgrade", "head", "--lock-wait", "60s"});
+
+  ExpectAllSucceeded(results, static_cast<size_t>(racers));
+  ExpectAppliedOnce(project, kMigrations);
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = 'public' "
+                           "AND indexname LIKE 'ix_t_r%'"),
+            std::to_string(kMigrations));
+}
+
+TEST(ConcurrentUpgrade, EightRacersApplyEachMigrationOnce) { RaceOnFreshDatabase(8); }
+
+TEST(ConcurrentUpgrade, SixteenRacersApplyEachMigrationOnce) { RaceOnFreshDatabase(16); }
+
+// While one racer builds an index concurrently, the others queue for the migration lock. A
+// waiter that holds a snapshot (a blocking pg_advisory_lock call does) makes the CREATE INDEX
+// CONCURRENTLY wait for it, while it waits for the lock: the build stalls until the waiters
+// give up (--lock-wait) and exit 1. So "every racer exits 0" is the assertion, not a duration.
+TEST(ConcurrentUpgrade, QueuedRacersDoNotStallCreateIndexConcurrently) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("race_cic"));
+  constexpr int kMigrations = 8;
+  for (int number = 1; number <= kMigrations; ++number) {
+    MigrationSpec spec = TableMigration(number);
+    if (number == 4) spec = FilledTableMigration(number);
+    if (number == 5) spec = ConcurrentIndexMigration(number);
+    project.WriteMigration(number, spec);
+  }
+
+  auto results = Race(project, 8, {"upgrade", "head", "--lock-wait", "20s"});
+
+  ExpectAllSucceeded(results, 8);
+  ExpectAppliedOnce(project, kMigrations);
+  EXPECT_EQ(project.Query("SELECT indisvalid, indisready FROM pg_index "
+                          "WHERE indexrelid = to_regclass('public.ix_trips_traveler')"),
+            (Rows{{"t", "t"}}));
+}
+
+void ExpectLockReleased(const Project& project) {
+  bool released = Eventually([&] { return project.Scalar(kAdvisoryLocksHere) == "0"; });
+  EXPECT_TRUE(released) << "advisory locks still held: "
+                        << ::testing::PrintToString(project.Query(
+                               "SELECT l.pid, l.classid, l.objid, l.objsubid, a.application_name "
+                               "FROM pg_locks l LEFT JOIN pg_stat_activity a USING (pid) "
+                               "WHERE l.locktype = 'advisory'"));
+}
+
+void CreateIndexConcurrentlyUnderTheLock(const std::string& migrations_config) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("cic"), migrations_config);
+  project.WriteMigration(1, TableMigration(1));
+  project.WriteMigration(2, FilledTableMigration(2));
+  project.WriteMigration(3, ConcurrentIndexMigration(3));
+  project.WriteMigration(4, TableMigration(4));
+
+  CommandOutput upgraded = project.Run({"upgrade", "head", "--lock-wait", "5s"});
+
+  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.out << upgraded.err;
+  EXPECT_EQ(project.Scalar("SELECT indisvalid FROM pg_index "
+                           "WHERE indexrelid = to_regclass('public.ix_trips_traveler')"),
+            "t");
+  ExpectAppliedOnce(project, 4);
+  ExpectLockReleased(project);
+}
+
+TEST(CreateIndexConcurrently, CompletesWhileRetortHoldsItsLock) {
+  CreateIndexConcurrentlyUnderTheLock("");
+}
+
+// The run's shared transaction must be committed before the non-transactional migration.
+TEST(CreateIndexConcurrently, CompletesInASingleTransactionRun) {
+  CreateIndexConcurrentlyUnderTheLock("transaction_per_migration = false\n");
+}
+
+TEST(KilledMigrator, LeavesAConsistentVersionTableAndNoStuckLock) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("kill"));
+  project.WriteChain(4);
+  MigrationSpec slow = TableMigration(3);
+  // The workload being interrupted, not synchronisation: the test waits until it is running.
+  slow.upgrade += "SELECT pg_sleep(30);\n";
+  project.WriteMigration(3, slow);
+
+  TempDir logs;
+  ChildProcesses children(logs.path());
+  int migrator = children.Start(project.RetortArgv({"upgrade", "head"}), project.path());
+  ASSERT_GE(migrator, 0);
+  children.Release();
+  std::string sleeping_backend;
+  bool running = Eventually([&] {
+    sleeping_backend = project.Scalar(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep(30)%'");
+    return !sleeping_backend.empty() || children.Exited(migrator);
+  });
+  ASSERT_TRUE(running) << "migration 3 never started";
+  ASSERT_FALSE(sleeping_backend.empty())
+      << "retort exited before migration 3 ran: " << children.Wait(migrator).err;
+
+  ASSERT_EQ(::kill(children.pid(migrator), SIGKILL), 0);
+  EXPECT_EQ(children.Wait(migrator).exit_code, 128 + SIGKILL);
+  // The server only notices the dead client when the sleep ends; end it now, as a DBA would.
+  EXPECT_EQ(project.Scalar("SELECT pg_terminate_backend(" + sleeping_backend + ", 20000)"), "t");
+
+  // The lock session died with its connection: nobody has to terminate it.
+  ExpectLockReleased(project);
+  CommandOutput current = project.Run({"current"});
+  EXPECT_EQ(current.exit_code, 0) << current.err;
+  EXPECT_NE(current.out.find(Rev(2)), std::string::npos) << current.out;
+  EXPECT_EQ(current.out.find(Rev(3)), std::string::npos) << current.out;
+  EXPECT_EQ(project.Query("SELECT version_num FROM retort_version"), Rows{{Rev(2)}});
+  EXPECT_EQ(project.Scalar("SELECT to_regclass('public.t_r03') IS NULL"), "t");
+  EXPECT_EQ(project.Query("SELECT revision FROM applied_log ORDER BY revision"),
+            (Rows{{Rev(1)}, {Rev(2)}}));
+
+  project.WriteMigration(3, TableMigration(3));
+  CommandOutput resumed = project.Run({"upgrade", "head", "--lock-wait", "5s"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  ExpectAppliedOnce(project, 4);
+}
+
+// Holds retort's migration lock from a session of the test's own.
+class LockHolder {
+ public:
+  explicit LockHolder(const std::string& conninfo) {
+    auto connection = pg::Connection::Open(conninfo, "concurrency-test-holder");
+    if (!connection.ok()) {
+      ADD_FAILURE() << connection.status().message();
+      return;
+    }
+    connection_.emplace(std::move(*connection));
+    auto locked =
+        connection_->Execute(std::string("SELECT pg_advisory_lock(") + kRetortLockKeys + ")");
+    if (!locked.ok()) ADD_FAILURE() << locked.error.ToString();
+  }
+  int pid() const { return connection_ ? connection_->BackendPid() : -1; }
+
+ private:
+  std::optional<pg::Connection> connection_;
+};
+
+TEST(UpToDateDatabase, DoesNotQueueBehindTheMigrationLock) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("noop"));
+  project.WriteChain(2);
+  CommandOutput first = project.Run({"upgrade", Rev(1)});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  {
+    LockHolder holder(pg->ConnInfo(project.database()));
+    // Proves the holder's key is retort's: a real upgrade cannot get past it.
+    CommandOutput blocked = project.Run({"upgrade", "head", "--lock-wait", "1s"});
+    EXPECT_EQ(blocked.exit_code, 1) << blocked.out << blocked.err;
+    EXPECT_NE(blocked.err.find("pid " + std::to_string(holder.pid())), std::string::npos)
+        << "the error should name the holder: " << blocked.err;
+    EXPECT_EQ(project.Query("SELECT version_num FROM retort_version"), Rows{{Rev(1)}});
+  }
+
+  CommandOutput upgraded = project.Run({"upgrade", "head", "--lock-wait", "10s"});
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+
+  LockHolder holder(pg->ConnInfo(project.database()));
+  // A short --lock-wait turns "queued for the lock" into exit 1 instead of a long wait.
+  CommandOutput noop = project.Run({"upgrade", "head", "--lock-wait", "2s"});
+  EXPECT_EQ(noop.exit_code, 0) << noop.out << noop.err;
+  CommandOutput current = project.Run({"current"});
+  EXPECT_EQ(current.exit_code, 0) << current.err;
+  EXPECT_NE(current.out.find(Rev(2)), std::string::npos) << current.out;
+  EXPECT_EQ(project.Query("SELECT version_num FROM retort_version"), Rows{{Rev(2)}});
+}
+
+}  // namespace
+}  // namespace retort::testing
