@@ -36,11 +36,24 @@ int ExitCodeFor(const Status& status) {
   return kExitFailed;
 }
 
+// The URLs in play, so that Report can mask them should one slip into a message verbatim.
+std::vector<std::string> g_urls_in_play;
+
 int Report(const Status& status) {
   if (status.ok()) return kExitOk;
-  // Messages are written without passwords at their source; redacting here as well guards
-  // against a URL that slipped into one verbatim.
-  std::cerr << "retort: error: " << retort::config::RedactPassword(status.message()) << "\n";
+  // Messages are written without passwords at their source. As a safety net, any URL we were
+  // given that appears verbatim is replaced by its redacted form; other text is left alone
+  // ("label@head" is not a password).
+  std::string message = status.message();
+  for (const std::string& url : g_urls_in_play) {
+    if (url.empty()) continue;
+    std::string redacted = retort::config::RedactPassword(url);
+    for (size_t at = message.find(url); at != std::string::npos;
+         at = message.find(url, at + redacted.size())) {
+      message.replace(at, url.size(), redacted);
+    }
+  }
+  std::cerr << "retort: error: " << message << "\n";
   return ExitCodeFor(status);
 }
 
@@ -169,9 +182,12 @@ int main(int argc, char** argv) {
 
   if (init->parsed()) return Report(commands::Init(init_directory, io));
 
+  if (url) g_urls_in_play.push_back(*url);
   auto config =
       retort::config::LoadConfig({config_path, url}, retort::config::ProcessEnvironment());
   if (!config.ok()) return Report(config.status());
+  g_urls_in_play.push_back(config->database_url);
+  g_urls_in_play.push_back(config->dev_url);
 
   auto wait = DurationMs(lock_wait);
   if (!wait.ok()) return Report(wait.status().WithContext("--lock-wait: "));

@@ -84,9 +84,17 @@ void Connection::Deleter::operator()(pg_conn* connection) const { PQfinish(conne
 
 Result<Connection> Connection::Open(const std::string& conninfo,
                                     const std::string& application_name) {
-  // fallback_application_name lets a user's own application_name (URL or PGAPPNAME) win.
-  const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
-  const char* values[] = {conninfo.c_str(), application_name.c_str(), nullptr};
+  return OpenDatabase(conninfo, "", application_name);
+}
+
+Result<Connection> Connection::OpenDatabase(const std::string& conninfo,
+                                            const std::string& dbname,
+                                            const std::string& application_name) {
+  // fallback_application_name lets a user's own application_name (URL or PGAPPNAME) win. Only
+  // the first dbname is expanded as a conninfo; a later one overrides the database it names.
+  const char* keywords[] = {"dbname", "fallback_application_name",
+                            dbname.empty() ? nullptr : "dbname", nullptr};
+  const char* values[] = {conninfo.c_str(), application_name.c_str(), dbname.c_str(), nullptr};
   pg_conn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
   if (PQstatus(raw) != CONNECTION_OK) {

@@ -59,6 +59,9 @@ class Connection {
   // Connects with a libpq conninfo string or URI. The error never contains the password.
   static Result<Connection> Open(const std::string& conninfo,
                                  const std::string& application_name = "retort");
+  // The same server as `conninfo`, but database `dbname` (scratch databases of a dev server).
+  static Result<Connection> OpenDatabase(const std::string& conninfo, const std::string& dbname,
+                                         const std::string& application_name = "retort");
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

@@ -69,12 +69,11 @@ std::string HeaderValue(const std::string& text, const std::string& name) {
 }
 
 // A migration file's text. An empty `down` with `has_downgrade` writes an empty section.
-std::string MigrationText(const std::string& id, const std::string& revises,
-                          const std::string& up, const std::string& down,
-                          const std::string& extra_header = "") {
+std::string MigrationText(const std::string& id, const std::string& revises, const std::string& up,
+                          const std::string& down, const std::string& extra_header = "") {
   return "-- retort:revision  " + id + "\n-- retort:revises   " + revises +
-         "\n-- retort:message   migration " + id + "\n" + extra_header +
-         "\n-- retort:upgrade\n" + up + "\n\n-- retort:downgrade\n" + down + "\n";
+         "\n-- retort:message   migration " + id + "\n" + extra_header + "\n-- retort:upgrade\n" +
+         up + "\n\n-- retort:downgrade\n" + down + "\n";
 }
 
 Strings FilesIn(const std::string& directory) {
@@ -107,8 +106,8 @@ class TestProject {
  public:
   explicit TestProject(PgHarness* pg, const std::string& migrations_settings = "")
       : pg_(pg), db_(pg->CreateDatabase("cmd")) {
-    dir_.Write("retort.toml", "[migrations]\nscript_location = \"migrations\"\n" +
-                                  migrations_settings);
+    dir_.Write("retort.toml",
+               "[migrations]\nscript_location = \"migrations\"\n" + migrations_settings);
     fs::create_directories(VersionsDir());
   }
 
@@ -220,25 +219,24 @@ TEST(RevisionCommand, WritesFilesThatReviseTheRightParent) {
   for (const auto& name : after_second) {
     if (name != files[0]) second_file = name;
   }
-  EXPECT_TRUE(std::regex_match(second_file,
-                               std::regex(R"(^\d{8}_\d{4}-cafe00000002_add_posts\.sql$)")))
+  EXPECT_TRUE(
+      std::regex_match(second_file, std::regex(R"(^\d{8}_\d{4}-cafe00000002_add_posts\.sql$)")))
       << second_file;
   std::string second_text = ReadText(versions + "/" + second_file);
   EXPECT_EQ(HeaderValue(second_text, "revision"), "cafe00000002");
   EXPECT_EQ(HeaderValue(second_text, "revises"), first_id);
 
   // Branching from a revision that is not a head needs --splice.
-  CommandOutput no_splice =
-      RunRetort({"revision", "-m", "side", "--rev-id", "side00000003", "--head", first_id},
-                dir.path());
+  CommandOutput no_splice = RunRetort(
+      {"revision", "-m", "side", "--rev-id", "side00000003", "--head", first_id}, dir.path());
   EXPECT_EQ(no_splice.exit_code, 2) << Describe(no_splice);
   EXPECT_NE(no_splice.err.find(first_id), std::string::npos) << no_splice.err;
   EXPECT_NE(no_splice.err.find("--splice"), std::string::npos) << no_splice.err;
   EXPECT_EQ(FilesIn(versions).size(), 2u) << "a refused revision writes nothing";
 
-  CommandOutput splice = RunRetort({"revision", "-m", "side", "--rev-id", "side00000003",
-                                    "--head", first_id, "--splice"},
-                                   dir.path());
+  CommandOutput splice = RunRetort(
+      {"revision", "-m", "side", "--rev-id", "side00000003", "--head", first_id, "--splice"},
+      dir.path());
   ASSERT_EQ(splice.exit_code, 0) << Describe(splice);
   std::string side_path;
   for (const auto& name : FilesIn(versions)) {
@@ -262,10 +260,9 @@ TEST(RevisionCommand, WritesFilesThatReviseTheRightParent) {
                                   "--head", "base", "--branch-label", "lib"},
                                  dir.path());
   ASSERT_EQ(root.exit_code, 0) << Describe(root);
-  CommandOutput dependent =
-      RunRetort({"revision", "-m", "lib next", "--rev-id", "lib000000002", "--head", "lib@head",
-                 "--depends-on", "cafe00000002"},
-                dir.path());
+  CommandOutput dependent = RunRetort({"revision", "-m", "lib next", "--rev-id", "lib000000002",
+                                       "--head", "lib@head", "--depends-on", "cafe00000002"},
+                                      dir.path());
   ASSERT_EQ(dependent.exit_code, 0) << Describe(dependent);
   std::string root_text, dependent_text;
   for (const auto& name : FilesIn(versions)) {
@@ -378,10 +375,9 @@ TEST(UpgradeDowngrade, MovesAlongALinearChainAndRecordsHistory) {
       "SELECT revision, direction, coalesce(checksum, '<null>'), tool_version, db_user, "
       "duration_ms >= 0, finished_at >= started_at FROM retort_history ORDER BY id");
   std::vector<std::pair<std::string, std::string>> expected = {
-      {kUsers, "up"},      {kPosts, "up"},       {kTags, "up"},     {kComments, "up"},
-      {kComments, "down"}, {kTags, "down"},      {kPosts, "down"},  {kUsers, "down"},
-      {kUsers, "up"},      {kPosts, "up"},       {kTags, "up"},     {kTags, "down"},
-      {kPosts, "down"}};
+      {kUsers, "up"},  {kPosts, "up"},   {kTags, "up"},    {kComments, "up"}, {kComments, "down"},
+      {kTags, "down"}, {kPosts, "down"}, {kUsers, "down"}, {kUsers, "up"},    {kPosts, "up"},
+      {kTags, "up"},   {kTags, "down"},  {kPosts, "down"}};
   ASSERT_EQ(history.size(), expected.size());
   std::map<std::string, std::string> checksum_of;
   for (size_t i = 0; i < history.size(); ++i) {
@@ -433,8 +429,8 @@ TEST(BranchesAndMerge, UpgradesBranchesMergesAndDowngradesTheMerge) {
   FillSections(FileOf(project, "b0base"), "CREATE TABLE base_t (id int);", "DROP TABLE base_t;");
   ASSERT_EQ(project.RunPlain({"revision", "-m", "main work", "--rev-id", "a1main"}).exit_code, 0);
   FillSections(FileOf(project, "a1main"), "CREATE TABLE main_t (id int);", "DROP TABLE main_t;");
-  CommandOutput refused = project.RunPlain(
-      {"revision", "-m", "side work", "--rev-id", "c1side", "--head", "b0base"});
+  CommandOutput refused =
+      project.RunPlain({"revision", "-m", "side work", "--rev-id", "c1side", "--head", "b0base"});
   EXPECT_EQ(refused.exit_code, 2) << Describe(refused);
   CommandOutput spliced =
       project.RunPlain({"revision", "-m", "side work", "--rev-id", "c1side", "--head", "b0base",
@@ -502,12 +498,10 @@ TEST(BranchesAndMerge, UpgradesBranchesMergesAndDowngradesTheMerge) {
 TEST(DependsOn, UpgradingADependentRevisionAppliesItsDependency) {
   RETORT_REQUIRE_PG(pg);
   TestProject project(pg);
-  ASSERT_EQ(project
-                .RunPlain({"revision", "-m", "app", "--rev-id", "app1", "--branch-label", "app"})
+  ASSERT_EQ(project.RunPlain({"revision", "-m", "app", "--rev-id", "app1", "--branch-label", "app"})
                 .exit_code,
             0);
-  FillSections(FileOf(project, "app1"), "CREATE TABLE app_root (id int);",
-               "DROP TABLE app_root;");
+  FillSections(FileOf(project, "app1"), "CREATE TABLE app_root (id int);", "DROP TABLE app_root;");
   CommandOutput lib = project.RunPlain(
       {"revision", "-m", "lib", "--rev-id", "lib1", "--head", "base", "--branch-label", "lib"});
   ASSERT_EQ(lib.exit_code, 0) << Describe(lib);
@@ -518,9 +512,8 @@ TEST(DependsOn, UpgradingADependentRevisionAppliesItsDependency) {
           .exit_code,
       0);
   FillSections(FileOf(project, "lib2"), "CREATE TABLE lib_more (id int);", "DROP TABLE lib_more;");
-  CommandOutput dependent = project.RunPlain({"revision", "-m", "app uses lib", "--rev-id",
-                                              "app2", "--head", "app@head", "--depends-on",
-                                              "lib1"});
+  CommandOutput dependent = project.RunPlain({"revision", "-m", "app uses lib", "--rev-id", "app2",
+                                              "--head", "app@head", "--depends-on", "lib1"});
   ASSERT_EQ(dependent.exit_code, 0) << Describe(dependent);
   // Fails unless lib1 ran first.
   FillSections(FileOf(project, "app2"),
@@ -550,9 +543,8 @@ TEST(DependsOn, UpgradingADependentRevisionAppliesItsDependency) {
 void AddTwoTables(const TestProject& project) {
   project.Add("01.sql", MigrationText("st0000000001", "none", "CREATE TABLE stamp_one (id int);",
                                       "DROP TABLE stamp_one;"));
-  project.Add("02.sql",
-              MigrationText("st0000000002", "st0000000001", "CREATE TABLE stamp_two (id int);",
-                            "DROP TABLE stamp_two;"));
+  project.Add("02.sql", MigrationText("st0000000002", "st0000000001",
+                                      "CREATE TABLE stamp_two (id int);", "DROP TABLE stamp_two;"));
 }
 
 TEST(StampCommand, SetsAndClearsRowsWithoutRunningMigrations) {
@@ -725,8 +717,8 @@ TEST(FailingMigration, StopsAtTheFailedRevisionAndNamesFileAndLine) {
   EXPECT_EQ(project.Versions(), Strings{"fa0000000002"});
 
   std::string fixed = broken;
-  fixed.replace(fixed.find("INSERT INTO missing_table"), std::string("INSERT INTO missing_table").size(),
-                "INSERT INTO fail_three");
+  fixed.replace(fixed.find("INSERT INTO missing_table"),
+                std::string("INSERT INTO missing_table").size(), "INSERT INTO fail_three");
   WriteText(path, fixed);
   CommandOutput retried = project.Run({"upgrade", "head"});
   ASSERT_EQ(retried.exit_code, 0) << Describe(retried);
@@ -746,8 +738,8 @@ Strings Ids(const json& revisions) {
 TEST(DataCommands, JsonOutputHoldsIdsAndFlags) {
   RETORT_REQUIRE_PG(pg);
   TestProject project(pg);
-  project.Add("1.sql", MigrationText("js1", "none", "CREATE TABLE js_one (id int);",
-                                     "DROP TABLE js_one;"));
+  project.Add("1.sql",
+              MigrationText("js1", "none", "CREATE TABLE js_one (id int);", "DROP TABLE js_one;"));
   project.Add("2.sql", MigrationText("js2", "js1",
                                      "CREATE TABLE js_two (id int);\nCREATE INDEX ON js_two (id);",
                                      "DROP TABLE js_two;"));
@@ -851,9 +843,9 @@ TEST(AlembicAdoption, ContinuesFromAnAlembicVersionTable) {
       "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));\n"
       "INSERT INTO alembic_version (version_num) VALUES ('ae1f00000001');\n"
       "CREATE TABLE customers (id int PRIMARY KEY);");
-  project.Add("01.sql", MigrationText("ae1f00000001", "none",
-                                      "CREATE TABLE customers (id int PRIMARY KEY);",
-                                      "DROP TABLE customers;"));
+  project.Add("01.sql",
+              MigrationText("ae1f00000001", "none", "CREATE TABLE customers (id int PRIMARY KEY);",
+                            "DROP TABLE customers;"));
   project.Add("02.sql",
               MigrationText("b7c9e2d40002", "ae1f00000001",
                             "CREATE TABLE orders (id int, customer_id int REFERENCES customers);",
@@ -883,8 +875,8 @@ TEST(ConfigPrecedence, UrlFlagBeatsEnvironmentBeatsConfigFile) {
   std::string flag_db = pg->CreateDatabase("flag");
   TestProject project(pg);
   project.Write("retort.toml", "[database]\nurl = \"" + pg->Url(toml_db) + "\"\n");
-  project.Add("01.sql", MigrationText("cf0000000001", "none", "CREATE TABLE cf (id int);",
-                                      "DROP TABLE cf;"));
+  project.Add("01.sql",
+              MigrationText("cf0000000001", "none", "CREATE TABLE cf (id int);", "DROP TABLE cf;"));
   // The test's own environment must not leak in; an empty variable counts as unset.
   Env none{{"RETORT_DATABASE_URL", ""}, {"DATABASE_URL", ""}};
   auto database_of = [&](const Strings& args, const Env& env) -> std::string {
@@ -916,8 +908,8 @@ TEST(ConfigPrecedence, UrlFlagBeatsEnvironmentBeatsConfigFile) {
   }
 
   // A SQLAlchemy URL as an async Python app would configure it.
-  std::string sqlalchemy = "postgresql+asyncpg://" + pg->superuser() + "@127.0.0.1:" +
-                           std::to_string(pg->port()) + "/" + flag_db;
+  std::string sqlalchemy = "postgresql+asyncpg://" + pg->superuser() +
+                           "@127.0.0.1:" + std::to_string(pg->port()) + "/" + flag_db;
   CommandOutput async_url = project.RunPlain({"upgrade", "head", "--url", sqlalchemy}, none);
   ASSERT_EQ(async_url.exit_code, 0) << Describe(async_url);
   EXPECT_EQ(pg->Query(flag_db, "SELECT version_num FROM retort_version"),
@@ -930,8 +922,8 @@ TEST(ConfigPrecedence, UrlFlagBeatsEnvironmentBeatsConfigFile) {
 TEST(Passwords, NeverAppearInOutput) {
   RETORT_REQUIRE_PG(pg);
   TestProject project(pg);
-  project.Add("01.sql", MigrationText("pw0000000001", "none", "CREATE TABLE pw (id int);",
-                                      "DROP TABLE pw;"));
+  project.Add("01.sql",
+              MigrationText("pw0000000001", "none", "CREATE TABLE pw (id int);", "DROP TABLE pw;"));
   const std::string secret = "Sup3rS3cretPW";
   // Port 1 refuses connections; the .invalid domain never resolves.
   Strings urls = {
@@ -969,9 +961,9 @@ TEST(SingleTransaction, AFailureRollsBackEveryMigrationOfTheRun) {
   TestProject project(pg, "transaction_per_migration = false\n");
   project.Add("01.sql", MigrationText("one000000001", "none", "CREATE TABLE single_one (id int);",
                                       "DROP TABLE single_one;"));
-  project.Add("02.sql", MigrationText("two000000002", "one000000001",
-                                      "CREATE TABLE single_two (id int);",
-                                      "DROP TABLE single_two;"));
+  project.Add("02.sql",
+              MigrationText("two000000002", "one000000001", "CREATE TABLE single_two (id int);",
+                            "DROP TABLE single_two;"));
   project.Add("03.sql", MigrationText("thr000000003", "two000000002",
                                       "CREATE TABLE single_three (id int);\n"
                                       "INSERT INTO no_such_table VALUES (1);",
@@ -997,9 +989,9 @@ TEST(LockTimeout, AMigrationBlockedByAnotherSessionGivesUp) {
   TestProject project(pg, "lock_timeout = \"200ms\"\n");
   project.Add("01.sql", MigrationText("lt0000000001", "none", "CREATE TABLE locked (id int);",
                                       "DROP TABLE locked;"));
-  project.Add("02.sql", MigrationText("lt0000000002", "lt0000000001",
-                                      "ALTER TABLE locked ADD COLUMN x int;",
-                                      "ALTER TABLE locked DROP COLUMN x;"));
+  project.Add("02.sql",
+              MigrationText("lt0000000002", "lt0000000001", "ALTER TABLE locked ADD COLUMN x int;",
+                            "ALTER TABLE locked DROP COLUMN x;"));
   ASSERT_EQ(project.Run({"upgrade", "lt0000000001"}).exit_code, 0);
 
   auto holder = pg::Connection::Open(pg->ConnInfo(project.db()), "lock-holder");
@@ -1032,8 +1024,8 @@ TEST(LockTimeout, AMigrationBlockedByAnotherSessionGivesUp) {
 TEST(MigrationLock, GivesUpNamingTheHolderAndSkipsTheLockWhenUpToDate) {
   RETORT_REQUIRE_PG(pg);
   TestProject project(pg);
-  project.Add("01.sql", MigrationText("lk0000000001", "none", "CREATE TABLE lk (id int);",
-                                      "DROP TABLE lk;"));
+  project.Add("01.sql",
+              MigrationText("lk0000000001", "none", "CREATE TABLE lk (id int);", "DROP TABLE lk;"));
 
   auto holder = pg::Connection::Open(pg->ConnInfo(project.db()), "holder-app");
   ASSERT_TRUE(holder.ok()) << holder.status().message();

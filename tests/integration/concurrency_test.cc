@@ -10,7 +10,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -318,6 +317,36 @@ constexpr char kAdvisoryLocksHere[] =
 // The key retort takes for the default version table (two-key form, see pg/advisory_lock.cc).
 constexpr char kRetortLockKeys[] = "hashtext('retort'), hashtext('public.retort_version')";
 
+// Holds retort's migration lock from a session of the test's own.
+class LockHolder {
+ public:
+  explicit LockHolder(const std::string& conninfo) {
+    auto connection = pg::Connection::Open(conninfo, "concurrency-test-holder");
+    if (!connection.ok()) {
+      ADD_FAILURE() << connection.status().message();
+      return;
+    }
+    connection_.emplace(std::move(*connection));
+    auto locked =
+        connection_->Execute(std::string("SELECT pg_advisory_lock(") + kRetortLockKeys + ")");
+    if (!locked.ok()) ADD_FAILURE() << locked.error.ToString();
+  }
+  int pid() const { return connection_ ? connection_->BackendPid() : -1; }
+
+  void Unlock() {
+    if (!connection_) return;
+    auto unlocked =
+        connection_->Execute(std::string("SELECT pg_advisory_unlock(") + kRetortLockKeys + ")");
+    if (!unlocked.ok() || unlocked.value->Get(0, 0) != "t") {
+      ADD_FAILURE() << "cannot release the lock: " << unlocked.error.ToString();
+    }
+    connection_.reset();
+  }
+
+ private:
+  std::optional<pg::Connection> connection_;
+};
+
 void RaceOnFreshDatabase(int racers) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg, pg->CreateDatabase("race"));
@@ -345,6 +374,7 @@ TEST(ConcurrentUpgrade, QueuedRacersDoNotStallCreateIndexConcurrently) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg, pg->CreateDatabase("race_cic"));
   constexpr int kMigrations = 8;
+  constexpr int kRacers = 8;
   for (int number = 1; number <= kMigrations; ++number) {
     MigrationSpec spec = TableMigration(number);
     if (number == 4) spec = FilledTableMigration(number);
@@ -352,9 +382,28 @@ TEST(ConcurrentUpgrade, QueuedRacersDoNotStallCreateIndexConcurrently) {
     project.WriteMigration(number, spec);
   }
 
-  auto results = Race(project, 8, {"upgrade", "head", "--lock-wait", "20s"});
+  // The racers start while the test holds the lock, so that all of them are queued before any
+  // migrates: the index build then surely has waiters.
+  LockHolder gate(pg->ConnInfo(project.database()));
+  TempDir logs;
+  ChildProcesses children(logs.path());
+  for (int i = 0; i < kRacers; ++i) {
+    children.Start(project.RetortArgv({"upgrade", "head", "--lock-wait", "20s"}), project.path());
+  }
+  children.Release();
+  // Each racer waits for the lock on a session of its own, with this application_name
+  // (commands/migrate.cc).
+  bool queued = Eventually([&] {
+    return project.Scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+               "current_database() AND application_name = 'retort migration lock'") ==
+           std::to_string(kRacers);
+  });
+  gate.Unlock();
+  auto results = children.WaitAll();
 
-  ExpectAllSucceeded(results, 8);
+  EXPECT_TRUE(queued) << "not every racer queued for the lock:\n" << Describe(results);
+  ExpectAllSucceeded(results, kRacers);
   ExpectAppliedOnce(project, kMigrations);
   EXPECT_EQ(project.Query("SELECT indisvalid, indisready FROM pg_index "
                           "WHERE indexrelid = to_regclass('public.ix_trips_traveler')"),
@@ -443,26 +492,6 @@ TEST(KilledMigrator, LeavesAConsistentVersionTableAndNoStuckLock) {
   EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   ExpectAppliedOnce(project, 4);
 }
-
-// Holds retort's migration lock from a session of the test's own.
-class LockHolder {
- public:
-  explicit LockHolder(const std::string& conninfo) {
-    auto connection = pg::Connection::Open(conninfo, "concurrency-test-holder");
-    if (!connection.ok()) {
-      ADD_FAILURE() << connection.status().message();
-      return;
-    }
-    connection_.emplace(std::move(*connection));
-    auto locked =
-        connection_->Execute(std::string("SELECT pg_advisory_lock(") + kRetortLockKeys + ")");
-    if (!locked.ok()) ADD_FAILURE() << locked.error.ToString();
-  }
-  int pid() const { return connection_ ? connection_->BackendPid() : -1; }
-
- private:
-  std::optional<pg::Connection> connection_;
-};
 
 TEST(UpToDateDatabase, DoesNotQueueBehindTheMigrationLock) {
   RETORT_REQUIRE_PG(pg);

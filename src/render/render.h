@@ -1,0 +1,30 @@
+// The engine's entry points for callers: two models in, migration SQL out (both directions).
+// Internally: diff/ (typed changes) -> plan/ (dependency order, transactional or not,
+// destructive marks) -> render/ (DDL text).
+#pragma once
+
+#include <string>
+
+#include "schema/model.h"
+
+namespace retort::render {
+
+struct MigrationSql {
+  std::string upgrade;    // statements each ending in ";\n", separated by blank lines
+  std::string downgrade;  // the reverse: turns `to` back into `from`
+  // ALTER TYPE ... ADD VALUE whose value the same migration uses, CREATE INDEX CONCURRENTLY...:
+  // the migration must be marked `-- retort:transaction none`.
+  bool upgrade_needs_no_transaction = false;
+  bool downgrade_needs_no_transaction = false;
+  int destructive_changes = 0;  // statements marked destructive in the upgrade
+  bool empty() const { return upgrade.empty() && downgrade.empty(); }
+};
+
+// The SQL that turns `from` into `to`, and back.
+MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to);
+
+// The whole database as one deterministic create script (`retort inspect`): the upgrade from an
+// empty database.
+std::string RenderCreateScript(const schema::Database& database);
+
+}  // namespace retort::render
