@@ -137,6 +137,11 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   // older Alembic tables can) must move from what is really there.
   plan.steps.front().rows_before = rows_now;
 
+  // If we die, the server should stop our statements within a second rather than let an
+  // orphaned migration run on beside the next deployer (PostgreSQL 14+).
+  if (connection.ServerVersion() >= 140000) {
+    (void)connection.Execute("SET client_connection_check_interval = 1000");
+  }
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, ExecutorOptions(config), LogProgress(io, verb));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());

@@ -101,7 +101,9 @@ Status Executor::RunStatements(const revision::Step& step, const migrations::Mig
 
 Status Executor::RunTransactional(const revision::Step& step,
                                   const migrations::Migration& migration, bool own_transaction) {
-  if (own_transaction) RETORT_RETURN_IF_ERROR(sink_.Control("BEGIN;\n" + TimeoutSql("LOCAL ")));
+  std::string guard = store_.GuardSql(step.rows_before);
+  RETORT_RETURN_IF_ERROR(
+      sink_.Control(own_transaction ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard));
   RETORT_RETURN_IF_ERROR(RunStatements(step, migration));
   // In a transaction of its own, now() is exactly when this migration started.
   std::string bookkeeping = BookkeepingSql(step, migration, own_transaction ? "" : UtcNow());
@@ -112,6 +114,10 @@ Status Executor::RunTransactional(const revision::Step& step,
 Status Executor::RunOutsideTransaction(const revision::Step& step,
                                        const migrations::Migration& migration) {
   std::string started_at = sink_.IsLive() ? UtcNow() : "";
+  // Checked before the statements (nothing runs on the wrong revision) and again when the
+  // version moves.
+  RETORT_RETURN_IF_ERROR(
+      sink_.Control("BEGIN;\n" + store_.GuardSql(step.rows_before) + "COMMIT;\n"));
   RETORT_RETURN_IF_ERROR(sink_.Control(TimeoutSql("")));
   Status ran = RunStatements(step, migration);
   if (IsSet(options_.lock_timeout) || IsSet(options_.statement_timeout)) {
@@ -122,7 +128,8 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
                           " runs outside a transaction (-- retort:transaction none): the "
                           "statements before the failed one were not rolled back");
   }
-  return sink_.Control("BEGIN;\n" + BookkeepingSql(step, migration, started_at) + "COMMIT;\n");
+  return sink_.Control("BEGIN;\n" + store_.GuardSql(step.rows_before) +
+                       BookkeepingSql(step, migration, started_at) + "COMMIT;\n");
 }
 
 Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migrations) {

@@ -52,6 +52,20 @@ std::string VersionStore::EnsureTablesSql() const {
   return sql;
 }
 
+std::string VersionStore::GuardSql(const std::vector<std::string>& expected) const {
+  std::string expected_array =
+      expected.empty() ? "'{}'::text[]" : "ARRAY[" + InList(expected) + "]::text[]";
+  std::string description = expected.empty() ? "base (no rows)" : Join(expected, ", ");
+  return "LOCK TABLE " + QualifiedVersionTable() +
+         " IN SHARE ROW EXCLUSIVE MODE;\n"
+         "DO $retort$ BEGIN IF ARRAY(SELECT version_num::text FROM " +
+         QualifiedVersionTable() + " ORDER BY version_num COLLATE \"C\") <> " + expected_array +
+         " THEN RAISE EXCEPTION 'retort: % is not at %', " + QuoteLiteral(QualifiedVersionTable()) +
+         ", " + QuoteLiteral(description) +
+         " USING HINT = 'another migrator moved it, or this script was generated for another "
+         "revision'; END IF; END $retort$;\n";
+}
+
 std::string VersionStore::TransitionSql(const std::vector<std::string>& before,
                                         const std::vector<std::string>& after) const {
   std::vector<std::string> removed;

@@ -54,6 +54,12 @@ class VersionStore {
   // since concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type.
   std::string EnsureTablesSql() const;
 
+  // Locks the version table for the rest of the transaction and fails unless it holds exactly
+  // `expected`. Runs at the start of every migration's transaction, so a second migrator (one
+  // that started while an orphaned transaction of a killed one was still committing) or a
+  // script run against the wrong revision stops instead of applying a migration twice.
+  std::string GuardSql(const std::vector<std::string>& expected) const;
+
   // Moves the version rows from `before` to `after` (an UPDATE when one row replaces another,
   // otherwise DELETEs and INSERTs).
   std::string TransitionSql(const std::vector<std::string>& before,

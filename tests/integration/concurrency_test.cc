@@ -525,3 +525,60 @@ TEST(UpToDateDatabase, DoesNotQueueBehindTheMigrationLock) {
 
 }  // namespace
 }  // namespace retort::testing
+
+namespace retort::testing {
+namespace {
+
+// A killed migrator's transaction can still be committing when the next deployer takes the lock
+// (the lock's own session dies at once). Simulated by a session that does migration 2's work and
+// moves the version row, and commits only once retort is blocked. Migration 2 only inserts data,
+// so no DDL conflict would save us: without the guard it would run twice.
+TEST(VersionGuard, ASecondMigratorStopsInsteadOfApplyingAMigrationTwice) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("guard"));
+  project.WriteChain(3);
+  MigrationSpec data_only;
+  data_only.upgrade = "INSERT INTO applied_log (revision) VALUES ('" + Rev(2) + "');\n";
+  project.WriteMigration(2, data_only);
+  CommandOutput first = project.Run({"upgrade", Rev(1)});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  auto orphan = pg::Connection::Open(pg->ConnInfo(project.database()));
+  ASSERT_TRUE(orphan.ok()) << orphan.status().message();
+  auto begun =
+      orphan->Execute("BEGIN; " + data_only.upgrade + "UPDATE retort_version SET " +
+                      "version_num = '" + Rev(2) + "' WHERE version_num = '" + Rev(1) + "'");
+  ASSERT_TRUE(begun.ok()) << begun.error.ToString();
+
+  TempDir logs;
+  ChildProcesses children(logs.path());
+  int deployer = children.Start(project.RetortArgv({"upgrade", "head"}), project.path());
+  ASSERT_GE(deployer, 0);
+  children.Release();
+  bool blocked = Eventually([&] {
+    return project.Scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+               "current_database() AND wait_event_type = 'Lock' AND "
+               "application_name = 'retort'") == "1" ||
+           children.Exited(deployer);
+  });
+  ASSERT_TRUE(blocked) << "retort neither blocked nor exited";
+  ASSERT_TRUE(orphan->Execute("COMMIT").ok());
+
+  ChildResult result = children.Wait(deployer);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("is not at " + Rev(1)), std::string::npos) << result.err;
+  EXPECT_EQ(project.Query("SELECT revision, count(*) FROM applied_log GROUP BY revision "
+                          "ORDER BY revision"),
+            OncePerRevision(2));
+  EXPECT_EQ(project.Query("SELECT version_num FROM retort_version"), Rows{{Rev(2)}});
+
+  CommandOutput next = project.Run({"upgrade", "head"});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(project.Query("SELECT revision, count(*) FROM applied_log GROUP BY revision "
+                          "ORDER BY revision"),
+            OncePerRevision(3));
+}
+
+}  // namespace
+}  // namespace retort::testing

@@ -71,6 +71,12 @@ TEST_F(ScriptTest, EachTransactionalMigrationIsOneTransactionWithItsBookkeeping)
             "-- (a1.sql)\n"
             "BEGIN;\n"
             "SET LOCAL lock_timeout = '5s';\n"
+            "LOCK TABLE public.retort_version IN SHARE ROW EXCLUSIVE MODE;\n"
+            "DO $retort$ BEGIN IF ARRAY(SELECT version_num::text FROM public.retort_version "
+            "ORDER BY version_num COLLATE \"C\") <> '{}'::text[] THEN RAISE EXCEPTION "
+            "'retort: % is not at %', 'public.retort_version', 'base (no rows)' USING HINT = "
+            "'another migrator moved it, or this script was generated for another revision'; "
+            "END IF; END $retort$;\n"
             "CREATE TABLE a (id int);\n\n"
             "INSERT INTO public.retort_version (version_num) VALUES ('a1');\n"
             "INSERT INTO public.retort_history (revision, direction, started_at, finished_at, "
@@ -85,7 +91,12 @@ TEST_F(ScriptTest, NonTransactionalMigrationRunsOutsideBeginCommit) {
   std::string script = Script(*plan);
   size_t index_at = script.find("CREATE INDEX CONCURRENTLY");
   ASSERT_NE(index_at, std::string::npos);
-  EXPECT_EQ(script.rfind("BEGIN;", index_at), std::string::npos) << script;
+  // The only transaction before it is the version guard's, closed before the statement.
+  size_t guard_begin = script.rfind("BEGIN;", index_at);
+  ASSERT_NE(guard_begin, std::string::npos);
+  size_t guard_commit = script.find("COMMIT;", guard_begin);
+  EXPECT_LT(guard_commit, index_at) << script;
+  EXPECT_NE(script.find("<> ARRAY['a1']::text[]", guard_begin), std::string::npos) << script;
   EXPECT_NE(script.find("SET lock_timeout = '5s';"), std::string::npos);
   EXPECT_NE(script.find("RESET lock_timeout;"), std::string::npos);
   // The version moves in a transaction of its own, after the statements.
@@ -108,7 +119,7 @@ TEST_F(ScriptTest, SingleTransactionModeWrapsTheRunButNotNonTransactionalMigrati
        at = script.find("BEGIN;", at + 1)) {
     ++begins;
   }
-  EXPECT_EQ(begins, 3u) << script;  // run part 1, b2's bookkeeping, run part 2
+  EXPECT_EQ(begins, 4u) << script;  // run part 1, b2's guard, b2's bookkeeping, run part 2
   EXPECT_LT(script.find("CREATE TABLE a"), script.find("COMMIT;"));
 }
 
