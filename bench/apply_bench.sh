@@ -178,7 +178,7 @@ verify() {
 cd "$project"
 
 # --- apply bench ----------------------------------------------------------------------------------
-floor_walls=() floor_cpus=() retort_walls=() retort_cpus=()
+floor_walls=() floor_cpus=() retort_walls=() retort_cpus=() round_ratios=()
 for ((round = 1; round <= rounds; round++)); do
   for db in bench_retort bench_floor; do
     sql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
@@ -195,9 +195,11 @@ for ((round = 1; round <= rounds; round++)); do
   fi
   verify bench_floor
   verify bench_retort
-  printf '  round %d (%s): floor wall %s cpu %s | retort wall %s cpu %s\n' "$round" "$order" \
-    "$(seconds "${floor_walls[-1]}")" "$(seconds "${floor_cpus[-1]}")" \
-    "$(seconds "${retort_walls[-1]}")" "$(seconds "${retort_cpus[-1]}")" >&2
+  round_ratios+=("$(awk -v a="${retort_walls[-1]}" -v b="${floor_walls[-1]}" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')")
+  printf '  round %d (%s): floor wall %s cpu %s | retort wall %s cpu %s | wall ratio %sx\n' \
+    "$round" "$order" "$(seconds "${floor_walls[-1]}")" "$(seconds "${floor_cpus[-1]}")" \
+    "$(seconds "${retort_walls[-1]}")" "$(seconds "${retort_cpus[-1]}")" "${round_ratios[-1]}" >&2
 done
 
 floor_wall=$(median "${floor_walls[@]}")
@@ -212,6 +214,9 @@ printf '  %-64s wall %s  cpu %s\n' \
   "retort upgrade head:" "$(seconds "$retort_wall")" "$(seconds "$retort_cpu")"
 echo "  ratio retort/floor: wall $(ratio "$retort_wall" "$floor_wall")  (target <= 1.10x)" \
   "  cpu $(ratio "$retort_cpu" "$floor_cpu")"
+# Each round's pair ran back to back, so its ratio is less exposed to load that drifts between
+# rounds than the ratio of the medians.
+echo "  per-round wall ratios: ${round_ratios[*]}  (median $(median "${round_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
 echo "  (cpu = user+sys of the client process: retort, or psql for the floor; server CPU is in neither)"
 
 # --- no-op bench ----------------------------------------------------------------------------------

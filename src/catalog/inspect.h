@@ -1,8 +1,17 @@
 // Reads a live database's schema into the model with a small, fixed number of set-based
 // catalog queries (src/catalog/queries/*.sql, embedded at build time), never one per table.
+//
+// The queries run in one read-only REPEATABLE READ transaction (or inside the caller's open
+// transaction) with search_path set to `public`, so PostgreSQL's own printers
+// (format_type, pg_get_expr, pg_get_*def) qualify every name outside public and pg_catalog
+// the same way whatever the session's search_path is: a column of extension type citext
+// installed in public reads "citext", a table in schema app reads "app.t". SQL built from the
+// model therefore expects public on the search_path.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -19,6 +28,24 @@ struct InspectOptions {
   std::vector<std::string> exclude_schemas;
 };
 
-Result<schema::Database> Inspect(pg::Connection& connection, const InspectOptions& options);
+// One catalog query: its file name under src/catalog/queries (without .sql) and its text.
+struct CatalogQuery {
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Every query Inspect runs, in the order it runs them; each runs exactly once per Inspect,
+// whatever the size of the database.
+std::span<const CatalogQuery> CatalogQueries();
+
+// What one Inspect did, for tests and benchmarks.
+struct InspectStats {
+  int catalog_queries = 0;  // statements that read the catalog (not BEGIN/SET/COMMIT)
+};
+
+// Reads the schema of the database `connection` is connected to. The model is sorted
+// (Database::Sort). Leaves the session as it found it (search_path, transaction state).
+Result<schema::Database> Inspect(pg::Connection& connection, const InspectOptions& options,
+                                 InspectStats* stats = nullptr);
 
 }  // namespace retort::catalog

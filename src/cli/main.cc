@@ -101,6 +101,15 @@ int main(int argc, char** argv) {
                        "revisions this one depends on (across branches)");
   revision->add_flag("--no-transaction", no_transaction,
                      "mark the file `-- retort:transaction none`");
+  bool autogenerate = false;
+  commands::AutogenerateOptions autogenerate_options;
+  revision->add_flag("--autogenerate", autogenerate,
+                     "fill the revision with the SQL that turns the head into schema/");
+  revision->add_flag("--from-db", autogenerate_options.from_db,
+                     "with --autogenerate: start from the configured database instead of "
+                     "replaying the migrations");
+  revision->add_flag("--empty", autogenerate_options.empty,
+                     "with --autogenerate: write the revision even when nothing changed");
 
   // merge
   commands::MergeOptions merge_options;
@@ -129,15 +138,43 @@ int main(int argc, char** argv) {
       ->required();
   downgrade->add_flag("--sql", downgrade_options.sql, "print the SQL script instead of running it");
   downgrade->add_option("--lock-wait", lock_wait, "how long to wait for another migrator");
+  for (auto [command, options] : {std::pair{upgrade, &upgrade_options},
+                                  std::pair{downgrade, &downgrade_options}}) {
+    command->add_flag("--no-backup", options->no_backup,
+                      "do not copy data that DROP/TRUNCATE/DELETE destroy into the backup "
+                      "schema first");
+  }
+
+  // backups
+  CLI::App* backups = app.add_subcommand("backups", "list, restore and prune the backups taken "
+                                                    "before migrations destroyed data");
+  backups->require_subcommand(1);
+  CLI::App* backups_list = backups->add_subcommand("list", "list the backups, newest first");
+  long long restore_id = 0;
+  CLI::App* backups_restore =
+      backups->add_subcommand("restore", "put a backup's data back (see `backups list`)");
+  backups_restore->add_option("id", restore_id, "the backup's id")->required();
+  std::string older_than;
+  CLI::App* backups_prune = backups->add_subcommand("prune", "drop old backups");
+  backups_prune
+      ->add_option("--older-than", older_than, "age, as a PostgreSQL interval: 30d, 12h, '2 weeks'")
+      ->required();
 
   // stamp
   commands::StampOptions stamp_options;
   CLI::App* stamp = app.add_subcommand("stamp", "set the version table without running migrations");
-  stamp->add_option("revisions", stamp_options.revisions, "revisions (head, heads, base, REV)")
-      ->required();
+  stamp->add_option("revisions", stamp_options.revisions, "revisions (head, heads, base, REV)");
   stamp->add_flag("--purge", stamp_options.purge, "delete every version row first");
   stamp->add_flag("--sql", stamp_options.sql, "print the SQL instead of running it");
   stamp->add_option("--lock-wait", lock_wait, "how long to wait for another migrator");
+  bool update_checksums = false;
+  stamp->add_flag("--update-checksums", update_checksums,
+                  "accept the current files of applied migrations that were edited");
+
+  // validate / hash
+  CLI::App* validate = app.add_subcommand(
+      "validate", "check migrations/retort.sum and that applied migrations match their files");
+  CLI::App* hash = app.add_subcommand("hash", "rewrite migrations/retort.sum");
 
   // data commands
   bool verbose = false;
@@ -163,6 +200,38 @@ int main(int argc, char** argv) {
                                      "status, url, destroy)");
   dev->add_option("action", dev_action, "start, stop, status, url or destroy")
       ->check(CLI::IsMember({"start", "stop", "status", "url", "destroy"}));
+
+  // inspect / diff / check (the engine)
+  std::string inspect_source;
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "print a schema as SQL: the database (default), a URL, schema, head or REV");
+  inspect->add_option("source", inspect_source,
+                      "postgresql://... URL or conninfo, schema, head, base or a revision");
+  commands::DiffOptions diff_options;
+  CLI::App* diff = app.add_subcommand("diff", "print the SQL that turns FROM into TO");
+  diff->add_option("from", diff_options.from, "URL or conninfo, schema, head, base or a revision")
+      ->required();
+  diff->add_option("to", diff_options.to, "URL or conninfo, schema, head, base or a revision")
+      ->required();
+  diff->add_flag("--downgrade", diff_options.with_downgrade,
+                 "also print the SQL that turns TO back into FROM");
+  CLI::App* check = app.add_subcommand(
+      "check", "compare schema/ with the migrations at head (exit 3 when they differ)");
+
+  // lint
+  commands::LintOptions lint_options;
+  CLI::App* lint = app.add_subcommand(
+      "lint", "find hazards in migrations: locks, rewrites, data loss (exit 3 on errors)");
+  lint->add_option("targets", lint_options.targets,
+                   "REV, heads, A:B or SQL files (default: the migrations the database has not "
+                   "applied; all of them without a database)");
+  lint->add_flag("--all", lint_options.all, "lint every migration");
+  lint->add_flag("--offline", lint_options.offline,
+                 "do not connect to the database (no grading by table size)");
+  lint->add_flag("--probe", lint_options.probe,
+                 "run one revision on a scratch copy of the schema and report the locks each "
+                 "statement takes and the tables it rewrites");
+  lint->add_flag("--rules", lint_options.list_rules, "list the rules");
 
   try {
     app.parse(argc, argv);
@@ -197,12 +266,79 @@ int main(int argc, char** argv) {
   if (revision->parsed()) {
     if (!head_spec.empty()) revision_options.head = head_spec;
     revision_options.transactional = !no_transaction;
+    if (autogenerate) {
+      return Report(
+          commands::AutogenerateRevision(*config, revision_options, autogenerate_options, io)
+              .status());
+    }
+    if (autogenerate_options.from_db || autogenerate_options.empty) {
+      return Report(Status::InvalidInput("--from-db and --empty need --autogenerate"));
+    }
     return Report(commands::CreateRevision(*config, revision_options, io).status());
+  }
+  if (inspect->parsed()) {
+    g_urls_in_play.push_back(inspect_source);
+    return Report(
+        commands::InspectSchema(*config, inspect_source, format == cli::Format::kJson, io));
+  }
+  if (diff->parsed()) {
+    g_urls_in_play.push_back(diff_options.from);
+    g_urls_in_play.push_back(diff_options.to);
+    diff_options.json = format == cli::Format::kJson;
+    return Report(commands::Diff(*config, diff_options, io));
+  }
+  if (check->parsed()) return Report(commands::Check(*config, io));
+  if (lint->parsed()) {
+    lint_options.json = format == cli::Format::kJson;
+    return Report(commands::Lint(*config, lint_options, io));
   }
   if (merge->parsed()) return Report(commands::Merge(*config, merge_options, io).status());
   if (upgrade->parsed()) return Report(commands::Upgrade(*config, upgrade_options, io));
+  if (backups->parsed()) {
+    if (backups_list->parsed()) {
+      auto list = commands::ListBackups(*config);
+      if (!list.ok()) return Report(list.status());
+      cli::PrintBackups(*list, format, std::cout);
+      return kExitOk;
+    }
+    if (backups_restore->parsed()) {
+      auto restored = commands::RestoreBackup(*config, restore_id);
+      if (!restored.ok()) return Report(restored.status());
+      cli::PrintRestore(*restored, format, std::cout);
+      return kExitOk;
+    }
+    if (backups_prune->parsed()) {
+      auto pruned = commands::PruneBackups(*config, older_than);
+      if (!pruned.ok()) return Report(pruned.status());
+      if (format == cli::Format::kJson) {
+        cli::PrintBackups(*pruned, format, std::cout);
+      } else {
+        std::cout << "pruned " << pruned->size() << " backup" << (pruned->size() == 1 ? "" : "s")
+                  << " older than " << older_than << "\n";
+      }
+      return kExitOk;
+    }
+  }
   if (downgrade->parsed()) return Report(commands::Downgrade(*config, downgrade_options, io));
-  if (stamp->parsed()) return Report(commands::Stamp(*config, stamp_options, io));
+  if (stamp->parsed()) {
+    if (update_checksums) {
+      if (!stamp_options.revisions.empty()) {
+        return Report(Status::InvalidInput("stamp --update-checksums takes no revisions"));
+      }
+      return Report(commands::UpdateChecksums(*config, stamp_options.lock_wait_ms, io));
+    }
+    if (stamp_options.revisions.empty()) {
+      return Report(Status::InvalidInput("stamp needs a revision (head, heads, base, REV)"));
+    }
+    return Report(commands::Stamp(*config, stamp_options, io));
+  }
+  if (hash->parsed()) return Report(commands::Hash(*config, io));
+  if (validate->parsed()) {
+    auto report = commands::Validate(*config);
+    if (!report.ok()) return Report(report.status());
+    cli::PrintValidate(*report, format, std::cout);
+    return report->ok() ? kExitOk : kExitDifferences;
+  }
   if (current->parsed()) {
     auto report = commands::Current(*config, verbose);
     if (!report.ok()) return Report(report.status());

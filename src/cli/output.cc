@@ -89,10 +89,22 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
                             {"tool_version", entry.tool_version},
                             {"db_user", entry.db_user}});
     }
+    json partial = json::array();
+    for (const auto& migration : report.partial) {
+      partial.push_back(json{{"revision", migration.revision},
+                             {"direction", migration.direction},
+                             {"statement", migration.statement},
+                             {"statement_count", migration.statement_count},
+                             {"path", migration.path},
+                             {"line", migration.line},
+                             {"error", migration.error},
+                             {"finished_at", migration.finished_at}});
+    }
     json document{{"database", report.database},
                   {"current", report.rows},
                   {"revisions", ToJson(report.revisions)},
-                  {"unknown", report.unknown_rows}};
+                  {"unknown", report.unknown_rows},
+                  {"partial", partial}};
     if (verbose) document["recent"] = recent;
     out << document.dump(2) << "\n";
     return;
@@ -108,6 +120,16 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
   }
   for (const auto& row : report.unknown_rows) {
     out << row << " (unknown: no migration file has this revision)\n";
+  }
+  for (const auto& migration : report.partial) {
+    out << migration.revision << " (partially applied: "
+        << (migration.direction == "up" ? "upgrade" : "downgrade") << " stopped at statement "
+        << migration.statement << " of " << migration.statement_count;
+    if (!migration.path.empty()) out << ", " << migration.path << ":" << migration.line;
+    out << ")\n";
+    for (const auto& line : Split(Trim(migration.error), '\n')) {
+      if (!line.empty()) out << "    " << line << "\n";
+    }
   }
   if (verbose && !report.recent.empty()) {
     out << "Recent steps:\n";
@@ -181,6 +203,92 @@ void PrintShow(const commands::ShowReport& report, Format format, std::ostream& 
   for (const auto& statement : report.upgrade) out << statement << ";\n";
   out << "\n-- downgrade\n";
   for (const auto& statement : report.downgrade) out << statement << ";\n";
+}
+
+void PrintValidate(const commands::ValidateReport& report, Format format, std::ostream& out) {
+  if (format == Format::kJson) {
+    json changed = json::array();
+    for (const auto& migration : report.changed) {
+      changed.push_back(json{{"revision", migration.revision},
+                             {"path", migration.path},
+                             {"changes", migration.changes}});
+    }
+    out << json{{"ok", report.ok()},
+                {"sum_file_present", report.sum_file_present},
+                {"sum_file_problems", report.sum_file_problems},
+                {"database_checked", report.database_checked},
+                {"changed", changed},
+                {"unknown_rows", report.unknown_rows}}
+               .dump(2)
+        << "\n";
+    return;
+  }
+  if (!report.sum_file_present) out << "retort.sum: not present (`retort hash` writes it)\n";
+  for (const auto& problem : report.sum_file_problems) out << problem << "\n";
+  if (!report.database_checked) out << "database: not checked (no database URL configured)\n";
+  if (!report.changed.empty()) {
+    out << "applied migrations edited after running:\n"
+        << commands::DescribeChangedMigrations(report.changed);
+  }
+  for (const auto& row : report.unknown_rows) {
+    out << "version table holds " << row << ", which no migration file has\n";
+  }
+  if (report.ok()) out << "ok: migrations are consistent\n";
+}
+
+namespace {
+
+json ToJson(const commands::BackupInfo& backup) {
+  return json{{"id", backup.id},
+              {"revision", backup.revision},
+              {"direction", backup.direction},
+              {"kind", backup.kind},
+              {"schema", backup.schema},
+              {"table", backup.table},
+              {"column", backup.column.empty() ? json(nullptr) : json(backup.column)},
+              {"key_columns", backup.key_columns},
+              {"backup_table", backup.backup_table},
+              {"rows", backup.rows},
+              {"created_at", backup.created_at},
+              {"restored_at", backup.restored_at.empty() ? json(nullptr)
+                                                         : json(backup.restored_at)}};
+}
+
+}  // namespace
+
+void PrintBackups(const std::vector<commands::BackupInfo>& backups, Format format,
+                  std::ostream& out) {
+  if (format == Format::kJson) {
+    json list = json::array();
+    for (const auto& backup : backups) list.push_back(ToJson(backup));
+    out << list.dump(2) << "\n";
+    return;
+  }
+  if (backups.empty()) {
+    out << "no backups\n";
+    return;
+  }
+  for (const auto& backup : backups) {
+    std::string object = backup.schema + "." + backup.table;
+    if (!backup.column.empty()) object += "." + backup.column;
+    out << backup.id << "  " << backup.created_at << "  " << backup.revision << " "
+        << backup.direction << "  " << backup.kind << " " << object << "  " << backup.rows
+        << (backup.rows == 1 ? " row" : " rows") << "  -> " << backup.backup_table;
+    if (!backup.restored_at.empty()) out << "  (restored " << backup.restored_at << ")";
+    out << "\n";
+  }
+}
+
+void PrintRestore(const commands::RestoreReport& report, Format format, std::ostream& out) {
+  if (format == Format::kJson) {
+    out << json{{"backup", ToJson(report.backup)},
+                {"restored", report.restored},
+                {"summary", report.summary}}
+               .dump(2)
+        << "\n";
+    return;
+  }
+  out << report.summary << "\n";
 }
 
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out) {

@@ -19,6 +19,10 @@ void PrintHeads(const std::vector<commands::RevisionInfo>& heads, bool verbose, 
 void PrintBranches(const std::vector<commands::BranchReport>& branches, Format format,
                    std::ostream& out);
 void PrintShow(const commands::ShowReport& report, Format format, std::ostream& out);
+void PrintValidate(const commands::ValidateReport& report, Format format, std::ostream& out);
+void PrintBackups(const std::vector<commands::BackupInfo>& backups, Format format,
+                  std::ostream& out);
+void PrintRestore(const commands::RestoreReport& report, Format format, std::ostream& out);
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out);
 
 }  // namespace retort::cli

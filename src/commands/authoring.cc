@@ -45,7 +45,20 @@ Result<std::string> WriteRevision(const Project& project, migrations::NewRevisio
                                 JoinPath(project.config.ScriptDirectory(), kTemplateName) +
                                 " does not render the revision/revises header lines");
   }
+  // A sum file that no longer adds up means a merge joined two lines of history (or a hand
+  // edit): stop here rather than stack a third revision on a fork nobody noticed.
+  std::vector<std::string> problems = SumFileProblems(project);
+  for (const std::string& problem : problems) {
+    if (problem.find("retort.sum:") != std::string::npos) {
+      return Status::InvalidInput(Join(problems, "\n") +
+                                  "\ncheck `retort heads` (merge them with `retort merge`), then "
+                                  "run `retort hash`");
+    }
+  }
   RETORT_RETURN_IF_ERROR(CreateNewFile(path, text));
+  std::vector<migrations::Migration> all = project.migrations;
+  all.push_back(std::move(reparsed).value());
+  RETORT_RETURN_IF_ERROR(WriteSumFile(project.config, all));
   io.log << "created " << path << "\n";
   return path;
 }

@@ -66,6 +66,7 @@ struct MigrateOptions {
   std::string target;
   bool sql = false;           // print the script instead of running it
   long lock_wait_ms = 60000;  // how long to wait for another migrator
+  bool no_backup = false;     // --no-backup: destroy without copying first
 };
 Status Upgrade(const config::Config& config, const MigrateOptions& options, const Io& io);
 Status Downgrade(const config::Config& config, const MigrateOptions& options, const Io& io);
@@ -78,12 +79,29 @@ struct StampOptions {
 Status Stamp(const config::Config& config, const StampOptions& options, const Io& io);
 
 // ---- data commands
+
+// A migration outside a transaction that stopped part way (history::ProgressRow, explained).
+struct PartialMigration {
+  std::string revision;
+  std::string direction;     // "up" or "down"
+  int statement = 0;         // where it stopped (1-based): the failed or next statement
+  int statement_count = 0;
+  std::string error;         // the failed statement's error; "" when the run was interrupted
+  std::string path;          // the migration file and the statement's line, when known
+  int line = 0;
+  std::string finished_at;   // when the last statement ran
+};
+// The partially applied migrations of the database (empty when there are none).
+Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
+                                                            pg::Connection& connection);
+
 struct CurrentReport {
   std::string database;  // where we looked, safe to print
   std::vector<std::string> rows;
   std::vector<RevisionInfo> revisions;        // one per known row
   std::vector<std::string> unknown_rows;      // rows with no migration file
   std::vector<history::HistoryEntry> recent;  // --verbose: last applied steps
+  std::vector<PartialMigration> partial;      // non-transactional migrations stopped part way
 };
 Result<CurrentReport> Current(const config::Config& config, bool verbose);
 
@@ -106,6 +124,52 @@ struct ShowReport {
 };
 Result<ShowReport> Show(const config::Config& config, const std::string& spec);
 
+// ---- checksums and retort.sum
+struct ValidateReport {
+  bool sum_file_present = false;
+  std::vector<std::string> sum_file_problems;
+  bool database_checked = false;  // false when no database URL is configured
+  std::vector<ChangedMigration> changed;  // applied migrations whose files changed
+  std::vector<std::string> unknown_rows;  // version rows with no migration file
+  bool ok() const { return sum_file_problems.empty() && changed.empty() && unknown_rows.empty(); }
+};
+Result<ValidateReport> Validate(const config::Config& config);
+// Rewrites migrations/retort.sum from the files on disk.
+Status Hash(const config::Config& config, const Io& io);
+// `stamp --update-checksums`: accepts the current files of applied migrations that changed.
+Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io& io);
+
+// ---- backups (backups.cc): the rows migrations destroyed, kept in [backup] schema
+struct BackupInfo {
+  long long id = 0;
+  std::string revision;
+  std::string direction;  // "up" or "down"
+  std::string kind;       // "table", "column", "truncate", "delete"
+  std::string schema;
+  std::string table;
+  std::string column;                    // kind "column"
+  std::vector<std::string> key_columns;  // the primary key kept beside a dropped column
+  std::string backup_table;              // in the backup schema
+  long long rows = 0;
+  std::string created_at;
+  std::string restored_at;  // "" until restored
+};
+// Newest first; empty when no backup was ever taken.
+Result<std::vector<BackupInfo>> ListBackups(const config::Config& config);
+struct RestoreReport {
+  BackupInfo backup;
+  long long restored = 0;  // rows inserted, or column values written back
+  std::string summary;     // what was done, for people
+};
+// Puts backup `id` back: a dropped column's values by primary key into the column (which must
+// exist again, e.g. after a downgrade); the rows of a dropped, truncated or emptied table into
+// the table (which must exist), skipping rows whose key is already there.
+Result<RestoreReport> RestoreBackup(const config::Config& config, long long id);
+// Drops backups older than `older_than` (a PostgreSQL interval: "30d", "12 hours", "2 weeks")
+// and returns them.
+Result<std::vector<BackupInfo>> PruneBackups(const config::Config& config,
+                                             const std::string& older_than);
+
 // ---- dev (the embedded cluster)
 struct DevReport {
   bool initialised = false;
@@ -116,5 +180,61 @@ struct DevReport {
   std::string log_file;
 };
 Result<DevReport> Dev(const config::Config& config, const std::string& action);
+
+// ---- engine: inspect, diff, check, revision --autogenerate (engine.cc) ----
+//
+// A schema source ("side") is one of: "" (the configured database), a database URL or libpq
+// conninfo ("embedded" too), `schema` (the [schema] paths applied to a scratch database on the
+// dev server), `head`/`heads`, `base` or a revision (the migrations up to there, replayed into a
+// scratch database; the replayed state is kept on the dev server as a template database keyed
+// by the migrations' checksums and read instead of replayed while they do not change).
+// retort's own tables and the retort_backup schema are never part of a side.
+
+// Prints the source's schema as a create script (or the model as JSON).
+Status InspectSchema(const config::Config& config, const std::string& source, bool json,
+                     const Io& io);
+
+struct DiffOptions {
+  std::string from;
+  std::string to;
+  bool with_downgrade = false;  // also print the SQL that goes back
+  bool json = false;
+};
+// Prints the SQL that turns `from` into `to` (nothing, and a note on the log, when equal).
+Status Diff(const config::Config& config, const DiffOptions& options, const Io& io);
+
+// Compares schema/ with the migrations at head: prints "migrations match ..." (ok), or prints
+// the SQL the migrations lack and returns Status::Differences (exit 3).
+Status Check(const config::Config& config, const Io& io);
+
+struct AutogenerateOptions {
+  bool from_db = false;  // start from the configured database (which must be at the parent)
+  bool empty = false;    // write a revision even when there is nothing to change
+};
+// `revision --autogenerate`: the SQL from the state at the new revision's parent (replayed, or
+// the database) to schema/, written with CreateRevision. Returns the new file's path, or "" when
+// there was nothing to write.
+Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
+                                         const AutogenerateOptions& autogenerate, const Io& io);
+
+// ---- lint (lint.cc): the rules of src/lint over migration files; docs/lint.md
+struct LintOptions {
+  // Revisions (REV, heads, A:B ranges) and SQL files. Empty: the migrations the configured
+  // database has not applied, or every migration when there is no database to ask.
+  std::vector<std::string> targets;
+  bool all = false;      // every migration, even when a database says which are applied
+  bool offline = false;  // never connect: no size grading
+  bool probe = false;    // run the one target on a scratch copy and report locks and rewrites
+  bool list_rules = false;
+  bool json = false;
+};
+// Prints the findings (or the probe report, or the rule list) on io.out.
+// Status::Differences (exit 3) when a finding is an error; Failed when a probed statement
+// failed on the scratch copy.
+Status Lint(const config::Config& config, const LintOptions& options, const Io& io);
+
+// For `revision --autogenerate`: lints the file just written at `path` (static rules, no
+// database) and prints the findings on io.log. Never fails and never blocks the revision.
+void LintWrittenRevision(const config::Config& config, const std::string& path, const Io& io);
 
 }  // namespace retort::commands

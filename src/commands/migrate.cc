@@ -1,5 +1,8 @@
 // upgrade, downgrade, stamp: the commands that move a database along the graph.
+#include <unistd.h>
+
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 
 #include "base/strings.h"
@@ -23,6 +26,25 @@ executor::Options ExecutorOptions(const config::Config& config) {
   options.lock_timeout = config.lock_timeout;
   options.statement_timeout = config.statement_timeout;
   options.tool_version = std::string("retort ") + RETORT_VERSION;
+  options.lock_retries = static_cast<int>(std::min<long long>(config.lock_retries, 1000));
+  // Both were validated when the config was read.
+  auto base = config::ParseDurationMs(config.lock_retry_base);
+  auto cap = config::ParseDurationMs(config.lock_retry_max);
+  if (base.ok()) options.lock_retry_base_ms = *base;
+  if (cap.ok()) options.lock_retry_max_ms = *cap;
+  options.backup = config.backup_mode != "off";
+  options.backup_schema = config.backup_schema;
+  return options;
+}
+
+// Options for a run that changes a database (live or as a script): backups unless turned off,
+// and the log for retries and backfill progress.
+executor::Options RunOptions(const config::Config& config, const MigrateOptions& migrate,
+                             const Io& io) {
+  executor::Options options = ExecutorOptions(config);
+  if (migrate.no_backup) options.backup = false;
+  options.log = &io.log;
+  options.log_is_terminal = &io.log == &std::cerr && ::isatty(STDERR_FILENO) == 1;
   return options;
 }
 
@@ -38,6 +60,19 @@ Result<revision::Plan> PlanFor(const Project& project, Verb verb,
   }
   return verb == Verb::kUpgrade ? project.graph.PlanUpgrade(rows, target)
                                 : project.graph.PlanDowngrade(rows, target);
+}
+
+// An applied migration whose file was edited means the database and git disagree about what
+// ran; running on would hide it.
+Status RefuseChangedMigrations(const Project& project, pg::Connection& connection,
+                               const std::vector<std::string>& rows) {
+  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(project, connection, rows));
+  if (changed.empty()) return Status::Ok();
+  return Status::InvalidInput(
+      "applied migration" + std::string(changed.size() == 1 ? " was" : "s were") +
+      " edited after running; refusing to run:\n" + DescribeChangedMigrations(changed) +
+      "restore the file" + (changed.size() == 1 ? "" : "s") +
+      ", or accept the edit with `retort stamp --update-checksums`");
 }
 
 executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
@@ -56,7 +91,9 @@ executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
 
 // --sql: `A:B` starts the script at A; a plain target starts at base (no database needed, as in
 // Alembic's offline mode).
-Status WriteScript(const Project& project, Verb verb, const std::string& target, const Io& io) {
+Status WriteScript(const Project& project, Verb verb, const MigrateOptions& options,
+                   const Io& io) {
+  const std::string& target = options.target;
   std::vector<std::string> start_rows;
   std::string destination = target;
   size_t colon = target.find(':');
@@ -74,8 +111,10 @@ Status WriteScript(const Project& project, Verb verb, const std::string& target,
   RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(project, verb, start_rows, destination));
   history::VersionStore store = project.Store();
   executor::ScriptSink sink(io.out);
-  executor::Executor executor(sink, store, ExecutorOptions(project.config));
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project.index));
+  executor::Options run_options = RunOptions(project.config, options, io);
+  executor::Executor executor(sink, store, run_options);
+  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project.index,
+                                                       !run_options.transaction_per_migration));
   sink.Note("retort " + std::string(verb == Verb::kUpgrade ? "upgrade " : "downgrade ") + target +
             " --sql (" + std::to_string(plan.steps.size()) + " migrations)\n");
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
@@ -86,7 +125,7 @@ Status WriteScript(const Project& project, Verb verb, const std::string& target,
 Status Migrate(const config::Config& config, const MigrateOptions& options, const Io& io,
                Verb verb) {
   RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
-  if (options.sql) return WriteScript(*project, verb, options.target, io);
+  if (options.sql) return WriteScript(*project, verb, options, io);
   if (options.target.find(':') != std::string::npos) {
     return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
   }
@@ -95,13 +134,17 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
   history::VersionStore store = project->Store();
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
+  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(*project, connection, rows));
   RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(*project, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
     return Status::Ok();
   }
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index));
+  executor::Options run_options = RunOptions(config, options, io);
+  run_options.track_progress = true;
+  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index,
+                                                       !run_options.transaction_per_migration));
 
   RETORT_ASSIGN_OR_RETURN(auto lock,
                           pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
@@ -143,10 +186,15 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     (void)connection.Execute("SET client_connection_check_interval = 1000");
   }
   executor::LiveSink sink(connection);
-  executor::Executor executor(sink, store, ExecutorOptions(config), LogProgress(io, verb));
+  executor::Executor executor(sink, store, run_options, LogProgress(io, verb));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
+  // Partially applied migrations, read under the lock: the run resumes them.
+  RETORT_ASSIGN_OR_RETURN(auto progress, store.ReadProgress(connection));
+  executor.SetProgress(std::move(progress));
   Status status = executor.Run(plan, project->index);
   if (!status.ok()) {
+    // Refusals (exit 2) found before anything ran stay refusals.
+    if (status.code() == Code::kInvalidInput) return status;
     auto rows_after = store.ReadRows(connection);
     std::string where = rows_after.ok() ? DescribeRows(*rows_after) : "unknown";
     return Status::Failed(status.message() + "\nthe database is at " + where);
@@ -156,6 +204,36 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
 }
 
 }  // namespace
+
+Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
+                                                            pg::Connection& connection) {
+  RETORT_ASSIGN_OR_RETURN(auto rows, project.Store().ReadProgress(connection));
+  std::vector<PartialMigration> partial;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    // Rows come ordered by statement: the last one of each step says where it stopped.
+    bool last = i + 1 == rows.size() || rows[i + 1].revision != rows[i].revision ||
+                rows[i + 1].direction != rows[i].direction;
+    if (!last) continue;
+    const history::ProgressRow& row = rows[i];
+    PartialMigration migration;
+    migration.revision = row.revision;
+    migration.direction = row.direction;
+    migration.statement = row.statement + (row.status == "done" ? 1 : 0);
+    migration.statement_count = row.statement_count;
+    migration.error = row.error;
+    migration.finished_at = row.finished_at;
+    auto file = project.index.find(row.revision);
+    if (file != project.index.end()) {
+      const migrations::Migration& found = *file->second;
+      migration.path = found.path;
+      const auto& statements = row.direction == "up" ? found.upgrade : found.downgrade;
+      size_t index = static_cast<size_t>(migration.statement - 1);
+      migration.line = index < statements.size() ? statements[index].line : found.revision_line;
+    }
+    partial.push_back(std::move(migration));
+  }
+  return partial;
+}
 
 Status Upgrade(const config::Config& config, const MigrateOptions& options, const Io& io) {
   return Migrate(config, options, io, Verb::kUpgrade);

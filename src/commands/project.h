@@ -54,3 +54,26 @@ inline constexpr char kEmbeddedDatabase[] = "retort";
 std::string DescribeRows(const std::vector<std::string>& rows);
 
 }  // namespace retort::commands
+
+namespace retort::commands {
+
+// An applied revision whose file changed since it ran (checksums differ).
+struct ChangedMigration {
+  std::string revision;
+  std::string path;
+  std::vector<std::string> changes;  // statement-level, when the old text was recorded
+};
+
+// Compares every applied revision's recorded checksum with its file's.
+Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& project,
+                                                            pg::Connection& connection,
+                                                            const std::vector<std::string>& rows);
+std::string DescribeChangedMigrations(const std::vector<ChangedMigration>& changed);
+
+// Problems with migrations/retort.sum; empty when it matches or does not exist.
+std::vector<std::string> SumFileProblems(const Project& project);
+// Rewrites migrations/retort.sum for `migrations`.
+Status WriteSumFile(const config::Config& config,
+                    const std::vector<migrations::Migration>& migrations);
+
+}  // namespace retort::commands

@@ -46,6 +46,7 @@ Result<CurrentReport> Current(const config::Config& config, bool verbose) {
   if (verbose) {
     RETORT_ASSIGN_OR_RETURN(report.recent, store.ReadHistory(connection, 10));
   }
+  RETORT_ASSIGN_OR_RETURN(report.partial, ReadPartialMigrations(*project, connection));
   return report;
 }
 

@@ -24,12 +24,13 @@ constexpr std::string_view kDefaultConfigName = "retort.toml";
 
 using StringField = std::string Config::*;
 using BoolField = bool Config::*;
+using IntField = long long Config::*;  // a whole number >= 0
 using ListField = std::vector<std::string> Config::*;
 // A key that becomes one entry of a map ([naming_convention] ix = "..." -> map["ix"]).
 struct MapEntryField {
   std::map<std::string, std::string> Config::*map;
 };
-using Field = std::variant<StringField, BoolField, ListField, MapEntryField>;
+using Field = std::variant<StringField, BoolField, IntField, ListField, MapEntryField>;
 
 // Returns what is wrong with a value ("must contain {rev}"), or nullopt. For an array, every
 // element is checked.
@@ -59,6 +60,17 @@ std::optional<std::string> CheckIdentifier(const std::string& value) {
 
 std::optional<std::string> CheckDuration(const std::string& value) {
   Result<long> parsed = ParseDurationMs(value);
+  if (!parsed.ok()) return "value " + parsed.status().message();
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckBackupMode(const std::string& value) {
+  if (value != "on" && value != "off") return "must be \"on\" or \"off\" (got \"" + value + "\")";
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckSize(const std::string& value) {
+  Result<long long> parsed = ParseSizeBytes(value);
   if (!parsed.ok()) return "value " + parsed.status().message();
   return std::nullopt;
 }
@@ -147,6 +159,11 @@ const KeySpec kKeys[] = {
      "true"},
     {"migrations", "lock_timeout", &Config::lock_timeout, CheckDuration, R"("5s")"},
     {"migrations", "statement_timeout", &Config::statement_timeout, CheckDuration, R"("0")"},
+    {"migrations", "lock_retries", &Config::lock_retries, nullptr, "5"},
+    {"migrations", "lock_retry_base", &Config::lock_retry_base, CheckDuration, R"("200ms")"},
+    {"migrations", "lock_retry_max", &Config::lock_retry_max, CheckDuration, R"("10s")"},
+    {"backup", "mode", &Config::backup_mode, CheckBackupMode, R"("on")"},
+    {"backup", "schema", &Config::backup_schema, CheckIdentifier, R"("retort_backup")"},
     {"schema", "paths", &Config::schema_paths, CheckNotEmpty, R"(["schema"])"},
     {"schema", "dev_url", &Config::dev_url, CheckNotEmpty, R"("embedded")"},
     {"naming_convention", "ix", kNamingConvention, CheckNamingTemplate,
@@ -158,6 +175,11 @@ const KeySpec kKeys[] = {
     {"naming_convention", "fk", kNamingConvention, CheckNamingTemplate,
      R"("fk_{table}_{column_0_name}_{referred_table}")"},
     {"naming_convention", "pk", kNamingConvention, CheckNamingTemplate, R"("pk_{table}")"},
+    {"lint", "warning_rows", &Config::lint_warning_rows, nullptr, "10000"},
+    {"lint", "error_rows", &Config::lint_error_rows, nullptr, "1000000"},
+    {"lint", "warning_size", &Config::lint_warning_size, CheckSize, R"("32MB")"},
+    {"lint", "error_size", &Config::lint_error_size, CheckSize, R"("1GB")"},
+    {"lint", "disable", &Config::lint_disable, CheckNotEmpty, R"(["prefer-text-field"])"},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +340,16 @@ void Apply(const KeySpec& spec, const toml::node& node, Config& config, Problems
     } else {
       wrong_type("true or false", node, "got " + TypeName(node.type()));
     }
+  } else if (const auto* int_field = std::get_if<IntField>(&spec.field)) {
+    if (const toml::value<int64_t>* value = node.as_integer()) {
+      if (value->get() < 0) {
+        problems.Add(node.source(), name + " must not be negative");
+      } else {
+        config.*(*int_field) = value->get();
+      }
+    } else {
+      wrong_type("a whole number", node, "got " + TypeName(node.type()));
+    }
   } else if (const auto* list_field = std::get_if<ListField>(&spec.field)) {
     const toml::array* array = node.as_array();
     if (array == nullptr) {
@@ -455,6 +487,32 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
   return config;
 }
 
+Result<long long> ParseSizeBytes(const std::string& text) {
+  auto invalid = [&] {
+    return Status::InvalidInput("\"" + text +
+                                "\" is not a size (use a whole number with a unit: \"512kB\", "
+                                "\"32MB\", \"1GB\", \"1TB\"; a plain number means bytes)");
+  };
+  std::string_view trimmed = Trim(text);
+  size_t digits = 0;
+  long long number = 0;
+  while (digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits]))) {
+    if (number > (LLONG_MAX - 9) / 10) return invalid();
+    number = number * 10 + (trimmed[digits] - '0');
+    ++digits;
+  }
+  if (digits == 0) return invalid();
+  std::string_view unit = Trim(trimmed.substr(digits));
+  static constexpr std::pair<std::string_view, long long> kUnits[] = {
+      {"", 1}, {"B", 1}, {"kB", 1LL << 10}, {"MB", 1LL << 20}, {"GB", 1LL << 30}, {"TB", 1LL << 40}};
+  for (const auto& [unit_name, factor] : kUnits) {
+    if (unit != unit_name) continue;
+    if (number > LLONG_MAX / factor) return invalid();
+    return number * factor;
+  }
+  return invalid();
+}
+
 Result<long> ParseDurationMs(const std::string& text) {
   auto invalid = [&] {
     return Status::InvalidInput(
@@ -519,6 +577,19 @@ transaction_per_migration = true
 # Units: ms, s, min, h, d; a plain number means milliseconds; "0" means no limit.
 lock_timeout = "5s"
 statement_timeout = "0"
+# When lock_timeout expires, the migration's whole transaction is rolled back and retried up
+# to lock_retries times, waiting lock_retry_base * 2^n (at most lock_retry_max, randomised
+# by up to half) in between. Readers then wait at most lock_timeout behind a migration.
+lock_retries = 5
+lock_retry_base = "200ms"
+lock_retry_max = "10s"
+
+[backup]
+# Before a statement destroys data (DROP TABLE, DROP COLUMN, TRUNCATE, DELETE without
+# WHERE), its rows are copied into this schema, in the same transaction.
+# `retort backups list | restore ID | prune --older-than 30d`; "off" (or --no-backup) skips it.
+mode = "on"
+schema = "retort_backup"
 
 [schema]
 # Files or directories of plain SQL describing the desired state, for

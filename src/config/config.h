@@ -26,11 +26,30 @@ struct Config {
   bool transaction_per_migration = true;
   std::string lock_timeout = "5s";
   std::string statement_timeout = "0";
+  // On a lock timeout a migration's transaction is retried up to lock_retries times, after a
+  // jittered exponential backoff from lock_retry_base, capped at lock_retry_max.
+  long long lock_retries = 5;
+  std::string lock_retry_base = "200ms";
+  std::string lock_retry_max = "10s";
+
+  // [backup]: before a statement destroys data (DROP TABLE / COLUMN, TRUNCATE, DELETE without
+  // WHERE) its rows are copied into backup_schema, unless backup_mode is "off".
+  std::string backup_mode = "on";
+  std::string backup_schema = "retort_backup";
 
   std::vector<std::string> schema_paths = {"schema"};
   std::string dev_url = "embedded";
 
   std::map<std::string, std::string> naming_convention;
+
+  // [lint]: how `retort lint` grades lock and rewrite findings by live table size (a table
+  // below both warning thresholds: note; at or above an error threshold: error; else warning),
+  // and rules it skips (names or codes).
+  long long lint_warning_rows = 10000;
+  long long lint_error_rows = 1000000;
+  std::string lint_warning_size = "32MB";  // pg_total_relation_size; units kB, MB, GB, TB
+  std::string lint_error_size = "1GB";
+  std::vector<std::string> lint_disable;
 
   // Absolute paths derived from project_dir.
   std::string ScriptDirectory() const;    // <project>/<script_location>
@@ -62,6 +81,10 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env);
 
 // The text `retort init` writes.
 std::string DefaultConfigToml();
+
+// "32MB", "1GB", "512kB", "8192" -> bytes (PostgreSQL's units, 1024-based: B, kB, MB, GB, TB;
+// a plain number means bytes). Error for anything else.
+Result<long long> ParseSizeBytes(const std::string& text);
 
 // "5s", "500ms", "2min", "1h", "1d", "0" -> milliseconds; a plain number means milliseconds, as
 // in PostgreSQL. Error for anything else, and above INT_MAX ms (PostgreSQL's limit).

@@ -1,10 +1,20 @@
 #include "executor/executor.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
+#include <limits>
+#include <optional>
+#include <random>
+#include <thread>
 
 #include "base/files.h"
 #include "base/strings.h"
+#include "executor/backfill.h"
+#include "executor/backup.h"
+#include "sqltext/classify.h"
 
 namespace retort::executor {
 
@@ -12,13 +22,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr char kLockNotAvailable[] = "55P03";
+
 const std::vector<sqltext::Statement>& StatementsFor(const revision::Step& step,
                                                      const migrations::Migration& migration) {
   return step.direction == revision::Direction::kUp ? migration.upgrade : migration.downgrade;
 }
 
+const migrations::Batch* BatchFor(const revision::Step& step,
+                                  const migrations::Migration& migration, size_t index) {
+  const auto& batches = step.direction == revision::Direction::kUp ? migration.upgrade_batches
+                                                                   : migration.downgrade_batches;
+  auto found = batches.find(index);
+  return found == batches.end() ? nullptr : &found->second;
+}
+
 const char* DirectionName(revision::Direction direction) {
   return direction == revision::Direction::kUp ? "up" : "down";
+}
+
+const char* VerbFor(revision::Direction direction) {
+  return direction == revision::Direction::kUp ? "upgrade" : "downgrade";
 }
 
 std::string DescribeRows(const std::vector<std::string>& rows) {
@@ -44,9 +68,60 @@ std::string UtcNow() {
 
 bool IsSet(const std::string& duration) { return !duration.empty() && duration != "0"; }
 
+// "CREATE INDEX ix ON t (a)" on one line of at most 80 bytes, for messages.
+std::string Excerpt(const std::string& sql) {
+  std::string flat;
+  bool space = false;
+  for (char c : sql) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !flat.empty();
+      continue;
+    }
+    if (space) flat.push_back(' ');
+    space = false;
+    flat.push_back(c);
+  }
+  if (flat.size() > 80) flat = flat.substr(0, 77) + "...";
+  return "`" + flat + "`";
+}
+
+std::string Where(const migrations::Migration& migration, const sqltext::Statement& statement) {
+  return migration.path + ":" + std::to_string(statement.line);
+}
+
+std::string Seconds(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
+  return buffer;
+}
+
+std::string Milliseconds(double milliseconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", milliseconds);
+  return buffer;
+}
+
+double MillisecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string FingerprintOf(const std::string& statement) {
+  auto fingerprint = migrations::StatementFingerprint(statement);
+  return fingerprint.ok() ? *fingerprint : Sha256Hex(statement);
+}
+
 }  // namespace
 
-Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& migrations) {
+// ---- preflight
+
+Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& migrations,
+                           bool single_transaction) {
+  // Enum labels added earlier in the transaction that is open at this point of the run.
+  struct AddedLabel {
+    std::string label;
+    std::string where;
+  };
+  std::vector<AddedLabel> added;
   for (const revision::Step& step : plan.steps) {
     auto found = migrations.find(step.revision);
     if (found == migrations.end()) {
@@ -59,9 +134,65 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
                                   " has no downgrade section, so it cannot be downgraded; "
                                   "nothing was run");
     }
+    if (!migration.transactional || !single_transaction) added.clear();
+    if (!migration.transactional) continue;
+    const auto& statements = StatementsFor(step, migration);
+    for (size_t i = 0; i < statements.size(); ++i) {
+      const sqltext::Statement& statement = statements[i];
+      std::string which = "statement " + std::to_string(i + 1) + " of revision " + step.revision +
+                          " " + Excerpt(statement.text);
+      sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
+      if (use == sqltext::TransactionUse::kOutsideTransactionBlock) {
+        return Status::InvalidInput(
+            Where(migration, statement) + ": " + which +
+            " cannot run inside a transaction block, and this migration runs in one. Mark the "
+            "file `-- retort:transaction none` (its statements then run one by one, and retort "
+            "records how far it got), or move the statement into a migration of its own marked "
+            "so; nothing was run");
+      }
+      if (use == sqltext::TransactionUse::kControlsTransaction) {
+        return Status::InvalidInput(
+            Where(migration, statement) + ": " + which +
+            " controls the transaction, but retort runs this migration in a transaction of its "
+            "own (with the version bookkeeping). Remove it, or mark the file "
+            "`-- retort:transaction none`; nothing was run");
+      }
+      if (use != sqltext::TransactionUse::kAddsEnumValue) {
+        for (const AddedLabel& label : added) {
+          if (statement.text.find(QuoteLiteral(label.label)) == std::string::npos) continue;
+          return Status::InvalidInput(
+              Where(migration, statement) + ": " + which + " uses the enum value " +
+              QuoteLiteral(label.label) + ", which ALTER TYPE ... ADD VALUE at " + label.where +
+              " adds in the same transaction. PostgreSQL cannot use a new enum value before the "
+              "transaction that added it commits (\"unsafe use of new value\"): move the "
+              "statements that use it into a later migration, or mark the file "
+              "`-- retort:transaction none`; nothing was run");
+        }
+      }
+      if (auto label = sqltext::AddedEnumValue(statement.text)) {
+        added.push_back(AddedLabel{*label, Where(migration, statement)});
+      }
+    }
   }
   return Status::Ok();
 }
+
+// ---- small pieces
+
+void Executor::Log(const std::string& line) const {
+  if (options_.log != nullptr) *options_.log << line << "\n" << std::flush;
+}
+
+void Executor::Sleep(long milliseconds) const {
+  if (milliseconds <= 0) return;
+  if (options_.sleep) {
+    options_.sleep(milliseconds);
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+  }
+}
+
+bool Executor::IsLockTimeout() const { return sink_.LastSqlState() == kLockNotAvailable; }
 
 std::string Executor::TimeoutSql(const char* scope) const {
   std::string sql;
@@ -82,95 +213,495 @@ std::string Executor::BookkeepingSql(const revision::Step& step,
   return store_.TransitionSql(step.rows_before, step.rows_after) +
          store_.RecordStepSql(history::StepRecord{step.revision, DirectionName(step.direction),
                                                   migration.checksum, options_.tool_version,
-                                                  started_at});
+                                                  migration.source, started_at});
+}
+
+std::string Executor::BackupsFor(const revision::Step& step, const std::string& statement) const {
+  if (!options_.backup) return "";
+  std::string sql;
+  for (const sqltext::DestroyedData& destroyed : sqltext::FindDestroyedData(statement)) {
+    // Pruning old backups by hand is not something to back up.
+    if (destroyed.table.schema == options_.backup_schema) continue;
+    sql += BackupSql(destroyed, BackupOrigin{step.revision, DirectionName(step.direction)},
+                     options_.backup_schema);
+  }
+  if (sql.empty()) return "";
+  return EnsureBackupRegistrySql(options_.backup_schema) + sql;
+}
+
+Status Executor::WithLockRetries(const std::function<Status()>& attempt) {
+  int retries = sink_.IsLive() ? std::max(0, options_.lock_retries) : 0;
+  static thread_local std::mt19937 random(std::random_device{}());
+  for (int retry = 0;; ++retry) {
+    Status status = attempt();
+    if (status.ok() || !IsLockTimeout()) return status;
+    sink_.Abort();
+    if (retry >= retries) {
+      if (retries == 0) return status;
+      return Status::Failed(status.message() + "\ngave up after " + std::to_string(retries) +
+                            " retries: another session kept a lock that " + failed_at_ +
+                            " conflicts with for longer than lock_timeout (" +
+                            options_.lock_timeout +
+                            ") each time; pg_locks and pg_stat_activity show who holds it");
+    }
+    double delay = static_cast<double>(std::max(0L, options_.lock_retry_base_ms)) *
+                   std::pow(2.0, retry);
+    delay = std::min(delay, static_cast<double>(std::max(0L, options_.lock_retry_max_ms)));
+    long jittered = std::lround(delay * std::uniform_real_distribution<double>(0.5, 1.0)(random));
+    Log("lock timeout on " + failed_at_ + ", retry " + std::to_string(retry + 1) + "/" +
+        std::to_string(retries) + " in " + std::to_string(jittered) + " ms");
+    Sleep(jittered);
+  }
 }
 
 Status Executor::EnsureTables() {
   return sink_.Control("BEGIN;\n" + store_.EnsureTablesSql() + "COMMIT;\n");
 }
 
-Status Executor::RunStatements(const revision::Step& step, const migrations::Migration& migration) {
-  const auto& statements = StatementsFor(step, migration);
-  int count = static_cast<int>(statements.size());
-  for (int i = 0; i < count; ++i) {
-    Origin origin{migration.path, statements[i].line, step.revision, i + 1, count};
-    RETORT_RETURN_IF_ERROR(sink_.Statement(statements[i].text, origin));
+// ---- migrations in a transaction
+
+Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+                                     const MigrationIndex& migrations) {
+  bool own_transaction = end - begin == 1 && options_.transaction_per_migration;
+  for (size_t k = begin; k < end; ++k) {
+    const revision::Step& step = plan.steps[k];
+    const migrations::Migration& migration = *migrations.find(step.revision)->second;
+    sink_.Note("Running " + std::string(VerbFor(step.direction)) + " " +
+               DescribeRows(step.rows_before) + " -> " + DescribeRows(step.rows_after) + ": " +
+               step.revision + " " + migration.message + "\n(" + BaseName(migration.path) + ")");
+    std::string guard = store_.GuardSql(step.rows_before);
+    failed_at_ = "the version table (" + store_.QualifiedVersionTable() + ")";
+    RETORT_RETURN_IF_ERROR(
+        sink_.Control(k == begin ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard));
+    const auto& statements = StatementsFor(step, migration);
+    int count = static_cast<int>(statements.size());
+    for (int i = 0; i < count; ++i) {
+      const sqltext::Statement& statement = statements[static_cast<size_t>(i)];
+      std::string where = "statement " + std::to_string(i + 1) + " of " + std::to_string(count) +
+                          " (" + Where(migration, statement) + ")";
+      std::string backups = BackupsFor(step, statement.text);
+      if (!backups.empty()) {
+        failed_at_ = "the backup before " + where;
+        sink_.Note("back up what " + where + " destroys");
+        RETORT_RETURN_IF_ERROR(sink_.Control(backups));
+      }
+      failed_at_ = where;
+      Origin origin{migration.path, statement.line, step.revision, i + 1, count};
+      RETORT_RETURN_IF_ERROR(sink_.Statement(statement.text, origin));
+    }
+    // In a transaction of its own, now() is exactly when this migration started.
+    std::string bookkeeping = BookkeepingSql(step, migration, own_transaction ? "" : UtcNow());
+    if (k + 1 == end) bookkeeping += "COMMIT;\n";
+    failed_at_ = "the version bookkeeping of " + step.revision;
+    RETORT_RETURN_IF_ERROR(sink_.Control(bookkeeping));
   }
   return Status::Ok();
 }
 
-Status Executor::RunTransactional(const revision::Step& step,
-                                  const migrations::Migration& migration, bool own_transaction) {
-  std::string guard = store_.GuardSql(step.rows_before);
-  RETORT_RETURN_IF_ERROR(
-      sink_.Control(own_transaction ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard));
-  RETORT_RETURN_IF_ERROR(RunStatements(step, migration));
-  // In a transaction of its own, now() is exactly when this migration started.
-  std::string bookkeeping = BookkeepingSql(step, migration, own_transaction ? "" : UtcNow());
-  if (own_transaction) bookkeeping += "COMMIT;\n";
-  return sink_.Control(bookkeeping);
+Status Executor::RunTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+                                     const MigrationIndex& migrations) {
+  for (size_t k = begin; k < end; ++k) {
+    const revision::Step& step = plan.steps[k];
+    if (progress_) progress_(StepEvent{step, *migrations.find(step.revision)->second, false, 0});
+  }
+  auto started = Clock::now();
+  Status status =
+      WithLockRetries([&] { return TryTransactionGroup(plan, begin, end, migrations); });
+  if (!status.ok()) {
+    sink_.Abort();
+    return status;
+  }
+  if (progress_) {
+    // Every step of the group committed together; the time is the group's.
+    double elapsed = MillisecondsSince(started) / static_cast<double>(end - begin);
+    for (size_t k = begin; k < end; ++k) {
+      const revision::Step& step = plan.steps[k];
+      progress_(StepEvent{step, *migrations.find(step.revision)->second, true, elapsed});
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- migrations outside a transaction
+
+Result<size_t> Executor::ResumePoint(const revision::Step& step,
+                                     const migrations::Migration& migration) {
+  const auto& statements = StatementsFor(step, migration);
+  std::map<int, const history::ProgressRow*> rows;
+  for (const history::ProgressRow& row : progress_rows_) {
+    if (row.revision == step.revision && row.direction == DirectionName(step.direction)) {
+      rows[row.statement] = &row;
+    }
+  }
+  size_t done = 0;
+  while (true) {
+    auto row = rows.find(static_cast<int>(done + 1));
+    if (row == rows.end() || row->second->status != "done") break;
+    ++done;
+  }
+  for (size_t i = 0; i < done; ++i) {
+    const history::ProgressRow& row = *rows.at(static_cast<int>(i + 1));
+    if (i < statements.size() && FingerprintOf(statements[i].text) == row.fingerprint) continue;
+    std::string where = i < statements.size() ? Where(migration, statements[i])
+                                              : migration.path + ":" +
+                                                    std::to_string(migration.revision_line);
+    return Status::InvalidInput(
+        where + ": revision " + step.revision + " is partially applied: statements 1-" +
+        std::to_string(done) + " of its " + VerbFor(step.direction) +
+        " ran in an earlier run, but statement " + std::to_string(i + 1) +
+        (i < statements.size() ? " is no longer the statement that ran"
+                               : " is no longer in the file") +
+        ". Statements that already ran must stay as they are (compared by fingerprint: "
+        "formatting and comments may change); only the failed statement and those after it may "
+        "be fixed. Restore statement " +
+        std::to_string(i + 1) +
+        ", or undo the partial run by hand and `retort stamp` the database to where it is; "
+        "nothing was run");
+  }
+  if (done > 0) {
+    Log("resuming " + step.revision + " (" + VerbFor(step.direction) + ") at statement " +
+        std::to_string(done + 1) + " of " + std::to_string(statements.size()) +
+        ": statements 1-" + std::to_string(done) + " ran in an earlier run");
+  }
+  return done;
+}
+
+Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations) {
+  std::map<std::pair<std::string, std::string>, const history::ProgressRow*> partial;
+  // Rows come ordered by statement: the last of each step says where it stopped.
+  for (const history::ProgressRow& row : progress_rows_) {
+    partial[std::make_pair(row.revision, row.direction)] = &row;
+  }
+  for (const auto& [key, row] : partial) {
+    bool resumed = false;
+    for (const revision::Step& step : plan.steps) {
+      if (step.revision == key.first && DirectionName(step.direction) == key.second) resumed = true;
+    }
+    if (resumed) continue;
+    auto found = migrations.find(key.first);
+    std::string where = found == migrations.end() ? "revision " + key.first
+                                                  : found->second->path;
+    const char* verb = key.second == "up" ? "upgrade" : "downgrade";
+    return Status::InvalidInput(
+        where + ": revision " + key.first + " is partially applied: its " + verb +
+        " stopped at statement " + std::to_string(row->statement + (row->status == "done")) +
+        " of " + std::to_string(row->statement_count) +
+        (row->error.empty() ? "" : " (" + row->error + ")") +
+        ", and this run does not continue it. `retort " + verb +
+        "` through that revision resumes it once the file is fixed; to abandon it, undo what "
+        "its statements did by hand and `retort stamp` the database (stamp forgets partial "
+        "migrations); nothing was run");
+  }
+  return Status::Ok();
+}
+
+Status Executor::WaitForReplicas(double max_lag_seconds) {
+  bool waiting = false;
+  bool probed = false;
+  auto wait_started = Clock::now();
+  auto last_logged = wait_started;
+  while (true) {
+    RETORT_ASSIGN_OR_RETURN(
+        pg::PgResult replicas,
+        sink_.Query("SELECT coalesce(application_name, ''), coalesce(client_addr::text, 'local'), "
+                    "coalesce(replay_lsn::text, ''), "
+                    "coalesce(extract(epoch FROM replay_lag), 0)::float8, "
+                    "coalesce(replay_lsn < pg_current_wal_lsn(), false) "
+                    "FROM pg_stat_replication"));
+    auto now = Clock::now();
+    double worst = 0;
+    std::string laggard;
+    uint64_t replayed_everywhere = std::numeric_limits<uint64_t>::max();
+    for (int i = 0; i < replicas.rows(); ++i) {
+      std::optional<uint64_t> replay = ParseLsn(replicas.Get(i, 2));
+      if (!replay) {
+        if (!warned_replica_visibility_) {
+          Log("warning: cannot read the replay position of replica '" + replicas.Get(i, 0) +
+              "' (pg_stat_replication shows it to superusers and pg_read_all_stats only); "
+              "max-lag does not wait for it");
+          warned_replica_visibility_ = true;
+        }
+        continue;
+      }
+      double lag = lag_.LagSeconds(*replay, now);
+      if (replicas.Get(i, 4) == "t") lag = std::max(lag, std::atof(replicas.Get(i, 3).c_str()));
+      if (lag > worst) {
+        worst = lag;
+        laggard = "'" + replicas.Get(i, 0) + "' (" + replicas.Get(i, 1) + ")";
+      }
+      replayed_everywhere = std::min(replayed_everywhere, *replay);
+    }
+    if (replayed_everywhere != std::numeric_limits<uint64_t>::max()) {
+      lag_.Forget(replayed_everywhere);
+    }
+    if (worst <= max_lag_seconds) {
+      if (waiting) {
+        Log("replicas caught up after " + Seconds(MillisecondsSince(wait_started) / 1000) +
+            " s; continuing");
+      }
+      return Status::Ok();
+    }
+    // A standby reports what it replayed when WAL reaches it (or every
+    // wal_receiver_status_interval): a tiny write makes it report now, so an idle standby that
+    // has caught up does not look behind.
+    (void)sink_.Query("SELECT txid_current()");
+    if (probed && (!waiting || now - last_logged >= std::chrono::seconds(10))) {
+      Log("waiting for replica lag: " + laggard + " is " + Seconds(worst) +
+          " s behind (max-lag " + Seconds(max_lag_seconds) + " s)");
+      last_logged = now;
+      waiting = true;
+    }
+    probed = true;
+    Sleep(200);
+  }
+}
+
+Status Executor::RunBatched(const migrations::Batch& batch, const std::string& sql,
+                            const Origin& origin) {
+  std::string bound = migrations::BindBatchSize(sql, batch.size);
+  std::string label = origin.revision + " statement " + std::to_string(origin.statement_number) +
+                      "/" + std::to_string(origin.statement_count);
+  if (!sink_.IsLive()) {
+    // A script cannot loop on the client: a DO block that commits after each batch (allowed
+    // because the DO itself does not run inside a transaction block).
+    sink_.Note("batched: runs until it affects no rows, committing after each batch of " +
+               std::to_string(batch.size) +
+               (batch.max_lag_seconds ? "; max-lag is not enforced by a script" : ""));
+    std::string pause;
+    if (batch.sleep_ms > 0) {
+      pause = "    PERFORM pg_sleep(" + std::to_string(batch.sleep_ms / 1000) + "." +
+              std::to_string(1000 + batch.sleep_ms % 1000).substr(1) + ");\n";
+    }
+    return sink_.Control("DO $retort$\nDECLARE\n  affected bigint;\nBEGIN\n  LOOP\n    EXECUTE " +
+                         QuoteLiteral(bound) +
+                         ";\n    GET DIAGNOSTICS affected = ROW_COUNT;\n    COMMIT;\n"
+                         "    EXIT WHEN affected = 0;\n" +
+                         pause + "  END LOOP;\nEND $retort$;\n");
+  }
+
+  BackfillSnapshot snapshot;
+  if (!batch.estimate_sql.empty()) {
+    auto estimate = sink_.Query(batch.estimate_sql);
+    if (estimate.ok() && estimate->rows() > 0 && estimate->columns() > 0 &&
+        !estimate->IsNull(0, 0)) {
+      snapshot.total = std::atol(estimate->Get(0, 0).c_str());
+    } else {
+      Log("warning: " + origin.file + ":" + std::to_string(batch.line) +
+          ": the estimate query gave no number, so there is no ETA" +
+          (estimate.ok() ? "" : ": " + estimate.status().message()));
+    }
+  }
+  ProgressDisplay display(options_.log, options_.log_is_terminal, label);
+  auto started = Clock::now();
+  double longest_ms = 0;
+  while (true) {
+    if (batch.max_lag_seconds) {
+      Status waited = WaitForReplicas(*batch.max_lag_seconds);
+      if (!waited.ok()) {
+        display.Finish();
+        return waited.WithContext("max-lag: ");
+      }
+    }
+    double batch_ms = 0;
+    Status status = WithLockRetries([&] {
+      auto batch_started = Clock::now();
+      Status ran = sink_.Statement(bound, origin);
+      batch_ms = MillisecondsSince(batch_started);
+      return ran;
+    });
+    if (!status.ok()) {
+      display.Finish();
+      return Status::Failed(status.message() + "\nbatch " + std::to_string(snapshot.batches + 1) +
+                            " failed; the " + GroupDigits(snapshot.rows) + " rows of the " +
+                            std::to_string(snapshot.batches) +
+                            " batches before it are committed, and the next run starts this "
+                            "statement again (it picks up the rows still to do)");
+    }
+    long affected = sink_.LastAffectedRows();
+    snapshot.rows += affected;
+    snapshot.batches += 1;
+    snapshot.elapsed_seconds = MillisecondsSince(started) / 1000;
+    longest_ms = std::max(longest_ms, batch_ms);
+    if (batch.max_lag_seconds) {
+      auto position = sink_.Query("SELECT pg_current_wal_lsn()::text");
+      if (position.ok() && position->rows() == 1) {
+        if (auto lsn = ParseLsn(position->Get(0, 0))) lag_.Record(*lsn, Clock::now());
+      }
+    }
+    display.Update(snapshot);
+    if (affected == 0) break;
+    Sleep(batch.sleep_ms);
+  }
+  display.Finish();
+  double seconds = MillisecondsSince(started) / 1000;
+  Log("  " + label + " (" + origin.file + ":" + std::to_string(origin.line) +
+      "): " + GroupDigits(snapshot.rows) + " rows in " + GroupDigits(snapshot.batches) +
+      " batches of " + GroupDigits(batch.size) + ", " + Seconds(seconds) + " s, " +
+      GroupDigits(seconds > 0 ? std::lround(snapshot.rows / seconds) : 0) +
+      " rows/s, longest batch " + Milliseconds(longest_ms) + " ms");
+  return Status::Ok();
+}
+
+Status Executor::RunStatementOutside(const revision::Step& step,
+                                     const migrations::Migration& migration, size_t index) {
+  const auto& statements = StatementsFor(step, migration);
+  const sqltext::Statement& statement = statements[index];
+  int count = static_cast<int>(statements.size());
+  Origin origin{migration.path, statement.line, step.revision, static_cast<int>(index) + 1, count};
+  std::string where = "statement " + std::to_string(index + 1) + " of " + std::to_string(count) +
+                      " (" + Where(migration, statement) + ")";
+
+  // A CREATE INDEX CONCURRENTLY that failed leaves its index behind, INVALID: unused by
+  // queries, still updated by every write, and in the way of building it again.
+  std::optional<sqltext::ConcurrentIndex> index_built =
+      sqltext::ConcurrentlyBuiltIndex(statement.text);
+  auto invalid_index = [&]() -> std::optional<std::string> {
+    if (!index_built || !sink_.IsLive()) return std::nullopt;
+    auto found = sink_.Query(
+        "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT i.indisvalid AND c.relname = " +
+        QuoteLiteral(index_built->index) +
+        " AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass(" +
+        QuoteLiteral(index_built->table.Qualified()) + "))");
+    if (!found.ok() || found->rows() == 0) return std::nullopt;
+    return found->Get(0, 0);
+  };
+  if (auto leftover = invalid_index()) {
+    Log("found INVALID index " + *leftover +
+        " (left by a CREATE INDEX CONCURRENTLY that failed); dropping it before " + where +
+        " builds it again: DROP INDEX CONCURRENTLY IF EXISTS " + *leftover);
+    failed_at_ = "dropping the invalid index " + *leftover;
+    RETORT_RETURN_IF_ERROR(WithLockRetries(
+        [&] { return sink_.Control("DROP INDEX CONCURRENTLY IF EXISTS " + *leftover + ";\n"); }));
+  }
+
+  std::string backups = BackupsFor(step, statement.text);
+  if (!backups.empty()) {
+    failed_at_ = "the backup before " + where;
+    sink_.Note("back up what " + where + " destroys (in a transaction of its own)");
+    RETORT_RETURN_IF_ERROR(
+        WithLockRetries([&] { return sink_.Control("BEGIN;\n" + backups + "COMMIT;\n"); }));
+  }
+
+  failed_at_ = where;
+  const migrations::Batch* batch = BatchFor(step, migration, index);
+  Status status = batch != nullptr
+                      ? RunBatched(*batch, statement.text, origin)
+                      : WithLockRetries([&] { return sink_.Statement(statement.text, origin); });
+  if (!status.ok()) {
+    sink_.Abort();
+    if (auto leftover = invalid_index()) {
+      status = Status::Failed(status.message() + "\nthe failed build left INVALID index " +
+                              *leftover +
+                              " behind (pg_index.indisvalid = false): queries do not use it but "
+                              "every write still updates it; the next run drops it (DROP INDEX "
+                              "CONCURRENTLY IF EXISTS) before building it again");
+    }
+  }
+  return status;
 }
 
 Status Executor::RunOutsideTransaction(const revision::Step& step,
                                        const migrations::Migration& migration) {
   std::string started_at = sink_.IsLive() ? UtcNow() : "";
+  const auto& statements = StatementsFor(step, migration);
+  bool tracking = options_.track_progress && sink_.IsLive();
   // Checked before the statements (nothing runs on the wrong revision) and again when the
   // version moves.
   RETORT_RETURN_IF_ERROR(
       sink_.Control("BEGIN;\n" + store_.GuardSql(step.rows_before) + "COMMIT;\n"));
+  size_t start = 0;
+  if (tracking) {
+    RETORT_ASSIGN_OR_RETURN(start, ResumePoint(step, migration));
+    RETORT_RETURN_IF_ERROR(sink_.Control(store_.EnsureProgressTableSql()));
+  }
   RETORT_RETURN_IF_ERROR(sink_.Control(TimeoutSql("")));
-  Status ran = RunStatements(step, migration);
+  Status ran;
+  size_t index = start;
+  for (; index < statements.size(); ++index) {
+    ran = RunStatementOutside(step, migration, index);
+    if (!tracking) {
+      if (!ran.ok()) break;
+      continue;
+    }
+    history::ProgressRow row{step.revision,
+                             DirectionName(step.direction),
+                             static_cast<int>(index) + 1,
+                             static_cast<int>(statements.size()),
+                             FingerprintOf(statements[index].text),
+                             ran.ok() ? "done" : "failed",
+                             ran.ok() ? "" : ran.message(),
+                             ""};
+    Status recorded = sink_.Control(store_.RecordProgressSql(row));
+    if (!ran.ok()) break;
+    if (!recorded.ok()) {
+      ran = Status::Failed("cannot record the progress of " + step.revision + " after statement " +
+                           std::to_string(index + 1) + ": " + recorded.message());
+      break;
+    }
+  }
   if (IsSet(options_.lock_timeout) || IsSet(options_.statement_timeout)) {
     (void)sink_.Control("RESET lock_timeout;\nRESET statement_timeout;\n");
   }
   if (!ran.ok()) {
-    return Status::Failed(ran.message() + "\nrevision " + step.revision +
-                          " runs outside a transaction (-- retort:transaction none): the "
-                          "statements before the failed one were not rolled back");
+    std::string verb = VerbFor(step.direction);
+    std::string number = std::to_string(index + 1);
+    std::string message = ran.message() + "\nrevision " + step.revision +
+                          " runs outside a transaction (-- retort:transaction none): ";
+    if (tracking) {
+      message += (index == 0 ? std::string("no statement before it ran")
+                             : "statements 1-" + std::to_string(index) + " ran and stay applied") +
+                 "; the database is marked partially applied at statement " + number + " of " +
+                 std::to_string(statements.size()) + " of " + step.revision + " (`retort current` " +
+                 "shows it). Fix statement " + number +
+                 " (the statements before it must stay as they are) and run `retort " + verb +
+                 "` again: it resumes at statement " + number;
+    } else {
+      message += "the statements before the failed one were not rolled back";
+    }
+    return Status::Failed(message);
   }
-  return sink_.Control("BEGIN;\n" + store_.GuardSql(step.rows_before) +
-                       BookkeepingSql(step, migration, started_at) + "COMMIT;\n");
+  std::string bookkeeping = "BEGIN;\n" + store_.GuardSql(step.rows_before) +
+                            BookkeepingSql(step, migration, started_at);
+  if (tracking) bookkeeping += store_.ClearProgressSql(step.revision, DirectionName(step.direction));
+  return sink_.Control(bookkeeping + "COMMIT;\n");
 }
 
+// ---- the run
+
 Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migrations) {
-  RETORT_RETURN_IF_ERROR(Preflight(plan, migrations));
-  bool single_transaction = !options_.transaction_per_migration;
-  bool run_transaction_open = false;
-  for (const revision::Step& step : plan.steps) {
+  RETORT_RETURN_IF_ERROR(Preflight(plan, migrations, !options_.transaction_per_migration));
+  RETORT_RETURN_IF_ERROR(LoadProgress(plan, migrations));
+  size_t begin = 0;
+  while (begin < plan.steps.size()) {
+    const revision::Step& step = plan.steps[begin];
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
+    if (migration.transactional) {
+      size_t end = begin + 1;
+      if (!options_.transaction_per_migration) {
+        while (end < plan.steps.size() &&
+               migrations.find(plan.steps[end].revision)->second->transactional) {
+          ++end;
+        }
+      }
+      RETORT_RETURN_IF_ERROR(RunTransactionGroup(plan, begin, end, migrations));
+      begin = end;
+      continue;
+    }
     if (progress_) progress_(StepEvent{step, migration, false, 0});
     auto started = Clock::now();
-    sink_.Note("Running " +
-               std::string(step.direction == revision::Direction::kUp ? "upgrade" : "downgrade") +
-               " " + DescribeRows(step.rows_before) + " -> " + DescribeRows(step.rows_after) +
-               ": " + step.revision + " " + migration.message + "\n(" + BaseName(migration.path) +
-               ")");
-    Status status;
-    if (!migration.transactional) {
-      if (run_transaction_open) {
-        RETORT_RETURN_IF_ERROR(sink_.Control("COMMIT;\n"));
-        run_transaction_open = false;
-      }
-      status = RunOutsideTransaction(step, migration);
-    } else if (single_transaction) {
-      if (!run_transaction_open) {
-        status = sink_.Control("BEGIN;\n" + TimeoutSql("LOCAL "));
-        run_transaction_open = status.ok();
-      }
-      if (status.ok()) status = RunTransactional(step, migration, /*own_transaction=*/false);
-    } else {
-      status = RunTransactional(step, migration, /*own_transaction=*/true);
-    }
+    sink_.Note("Running " + std::string(VerbFor(step.direction)) + " " +
+               DescribeRows(step.rows_before) + " -> " + DescribeRows(step.rows_after) + ": " +
+               step.revision + " " + migration.message + "\n(" + BaseName(migration.path) + ")");
+    Status status = RunOutsideTransaction(step, migration);
     if (!status.ok()) {
       sink_.Abort();
       return status;
     }
-    if (progress_) {
-      double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-      progress_(StepEvent{step, migration, true, elapsed});
-    }
+    if (progress_) progress_(StepEvent{step, migration, true, MillisecondsSince(started)});
+    ++begin;
   }
-  if (run_transaction_open) RETORT_RETURN_IF_ERROR(sink_.Control("COMMIT;\n"));
   return Status::Ok();
 }
 
@@ -184,9 +715,10 @@ Status Executor::Stamp(const std::vector<std::string>& rows_before,
     sql += store_.TransitionSql(rows_before, rows_after);
   }
   for (const std::string& revision : rows_after) {
-    sql +=
-        store_.RecordStepSql(history::StepRecord{revision, "stamp", "", options_.tool_version, ""});
+    sql += store_.RecordStepSql(
+        history::StepRecord{revision, "stamp", "", options_.tool_version, "", ""});
   }
+  sql += store_.DropProgressSql();
   sql += "COMMIT;\n";
   sink_.Note("Stamping " + DescribeRows(rows_before) + " -> " + DescribeRows(rows_after));
   Status status = sink_.Control(sql);

@@ -1,12 +1,16 @@
 // Runs a revision::Plan on a Sink: each migration's statements, its transaction, its timeouts
-// and its version-table bookkeeping.
+// and its version-table bookkeeping; lock-timeout retries, backups before destruction, batched
+// backfills, and the per-statement progress of migrations that run outside a transaction.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
+#include "executor/backfill.h"
 #include "executor/sink.h"
 #include "history/version_store.h"
 #include "migrations/migration.h"
@@ -21,6 +25,29 @@ struct Options {
   std::string lock_timeout = "5s";  // PostgreSQL duration text; "0" or "" leaves it unset
   std::string statement_timeout = "0";
   std::string tool_version;
+
+  // On lock_not_available (lock_timeout expired) a migration's whole transaction (a statement
+  // or batch, outside a transaction) is rolled back and tried again after a jittered
+  // exponential backoff: base * 2^n, capped, then scaled by a random factor in [0.5, 1].
+  // Live runs only; a script runs once.
+  int lock_retries = 5;
+  long lock_retry_base_ms = 200;
+  long lock_retry_max_ms = 10000;
+
+  // Copy what DROP TABLE / DROP COLUMN / TRUNCATE / DELETE without WHERE destroy into
+  // `backup_schema` first (executor/backup.h).
+  bool backup = false;
+  std::string backup_schema = "retort_backup";
+
+  // Record each statement of a non-transactional migration in the progress table and resume
+  // a partially applied one where it stopped (live runs; needs Sink::Query).
+  bool track_progress = false;
+
+  // Retries, resumes and backfill progress are written here; nullptr: silent.
+  std::ostream* log = nullptr;
+  bool log_is_terminal = false;  // a progress bar redrawn in place instead of periodic lines
+  // Waits between retries and batches and while replicas catch up; tests replace it.
+  std::function<void(long milliseconds)> sleep;
 };
 
 struct StepEvent {
@@ -39,34 +66,72 @@ class Executor {
            ProgressCallback progress = nullptr)
       : sink_(sink), store_(store), options_(std::move(options)), progress_(std::move(progress)) {}
 
-  // Checks, before anything runs, that every step can run (its file is known; a downgrade step
-  // has a downgrade section). InvalidInput otherwise.
-  static Status Preflight(const revision::Plan& plan, const MigrationIndex& migrations);
+  // Checks, before anything runs, that every step can run: its file is known; a downgrade step
+  // has a downgrade section; a migration that runs in a transaction has no statement that
+  // cannot (CREATE INDEX CONCURRENTLY, VACUUM, ...) and no BEGIN/COMMIT of its own; and no
+  // statement uses an enum label that an earlier ALTER TYPE ... ADD VALUE of the same
+  // transaction adds (with `single_transaction`, one transaction spans consecutive
+  // transactional migrations). InvalidInput naming file and line otherwise.
+  static Status Preflight(const revision::Plan& plan, const MigrationIndex& migrations,
+                          bool single_transaction = false);
 
   // Creates the version and history tables if missing (in their own transaction).
   Status EnsureTables();
 
   // Runs the plan. On failure the failed migration's transaction is rolled back, so the version
-  // table stays at the last migration that completed; the status says where it stopped.
+  // table stays at the last migration that completed; the status says where it stopped. A
+  // non-transactional migration that fails keeps the statements that ran, and (with
+  // track_progress) is recorded as partially applied; the next run resumes it.
   Status Run(const revision::Plan& plan, const MigrationIndex& migrations);
 
-  // Rewrites the version rows without running migrations (`stamp`).
+  // What VersionStore::ReadProgress found (read by the caller under the migration lock): the
+  // steps of partially applied migrations. Run resumes them, and refuses a plan that leaves one
+  // behind.
+  void SetProgress(std::vector<history::ProgressRow> rows) { progress_rows_ = std::move(rows); }
+
+  // Rewrites the version rows without running migrations (`stamp`); forgets partial
+  // migrations.
   Status Stamp(const std::vector<std::string>& rows_before,
                const std::vector<std::string>& rows_after, bool purge);
 
  private:
-  Status RunTransactional(const revision::Step& step, const migrations::Migration& migration,
-                          bool own_transaction);
+  // Steps [begin, end) of the plan, all transactional, in one transaction; retried whole on a
+  // lock timeout.
+  Status RunTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+                             const MigrationIndex& migrations);
+  Status TryTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+                             const MigrationIndex& migrations);
   Status RunOutsideTransaction(const revision::Step& step, const migrations::Migration& migration);
-  Status RunStatements(const revision::Step& step, const migrations::Migration& migration);
+  // One statement outside a transaction: its backups, a leftover invalid index, the statement
+  // (batched or not), each retried on lock timeouts.
+  Status RunStatementOutside(const revision::Step& step, const migrations::Migration& migration,
+                             size_t index);
+  Status RunBatched(const migrations::Batch& batch, const std::string& sql, const Origin& origin);
+  Status WaitForReplicas(double max_lag_seconds);
+  // Runs `attempt` until it succeeds, fails with something other than a lock timeout, or the
+  // retries are used up.
+  Status WithLockRetries(const std::function<Status()>& attempt);
+  std::string BackupsFor(const revision::Step& step, const std::string& statement) const;
   std::string BookkeepingSql(const revision::Step& step, const migrations::Migration& migration,
                              const std::string& started_at) const;
   std::string TimeoutSql(const char* scope) const;
+  // Which statement to start at (0-based) for a step that may be partially applied; refuses
+  // when a statement that already ran was edited since.
+  Result<size_t> ResumePoint(const revision::Step& step, const migrations::Migration& migration);
+  Status LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations);
+  void Log(const std::string& line) const;
+  void Sleep(long milliseconds) const;
+  bool IsLockTimeout() const;
 
   Sink& sink_;
   const history::VersionStore& store_;
   Options options_;
   ProgressCallback progress_;
+  std::vector<history::ProgressRow> progress_rows_;
+  // Where the last failure happened, for retry messages: "statement 2 (file.sql:12)".
+  std::string failed_at_;
+  LagTracker lag_;
+  bool warned_replica_visibility_ = false;
 };
 
 }  // namespace retort::executor

@@ -17,6 +17,8 @@ std::string Excerpt(const std::string& sql) {
 
 Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
   auto outcome = connection_.Execute(sql);
+  last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
+  last_affected_rows_ = outcome.ok() ? outcome.value->AffectedRows() : 0;
   if (outcome.ok()) return Status::Ok();
   int line = origin.line;
   if (outcome.error.position > 0) {
@@ -30,9 +32,12 @@ Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
 
 Status LiveSink::Control(const std::string& sql) {
   auto outcome = connection_.Execute(sql);
+  last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   if (outcome.ok()) return Status::Ok();
   return Status::Failed(outcome.error.ToString());
 }
+
+Result<pg::PgResult> LiveSink::Query(const std::string& sql) { return connection_.Query(sql); }
 
 void LiveSink::Abort() {
   if (connection_.InTransaction()) (void)connection_.Execute("ROLLBACK");
@@ -47,6 +52,10 @@ Status ScriptSink::Control(const std::string& sql) {
   out_ << sql;
   if (!sql.empty() && sql.back() != '\n') out_ << '\n';
   return Status::Ok();
+}
+
+Result<pg::PgResult> Sink::Query(const std::string&) {
+  return Status::Failed("this run has no database session to query");
 }
 
 void ScriptSink::Note(const std::string& text) {

@@ -32,6 +32,13 @@ class Sink {
   // Abandons the open transaction, if any. Never fails: a broken connection rolls back too.
   virtual void Abort() = 0;
   virtual bool IsLive() const = 0;
+  // Retort's own read on the live session (catalog checks, replica positions, estimates). A
+  // script has no session: Failed (also the default for sinks that offer no reads).
+  virtual Result<pg::PgResult> Query(const std::string& sql);
+  // SQLSTATE of the last failed Statement or Control ("" when it had none, or in a script).
+  virtual std::string LastSqlState() const { return ""; }
+  // Rows the last successful Statement affected (from its command tag; 0 in a script).
+  virtual long LastAffectedRows() const { return 0; }
 };
 
 class LiveSink : public Sink {
@@ -42,9 +49,14 @@ class LiveSink : public Sink {
   void Note(const std::string&) override {}
   void Abort() override;
   bool IsLive() const override { return true; }
+  Result<pg::PgResult> Query(const std::string& sql) override;
+  std::string LastSqlState() const override { return last_sqlstate_; }
+  long LastAffectedRows() const override { return last_affected_rows_; }
 
  private:
   pg::Connection& connection_;
+  std::string last_sqlstate_;
+  long last_affected_rows_ = 0;
 };
 
 class ScriptSink : public Sink {

@@ -28,6 +28,10 @@ std::string VersionStore::QualifiedHistoryTable() const {
   return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.history_table);
 }
 
+std::string VersionStore::QualifiedProgressTable() const {
+  return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.progress_table);
+}
+
 std::string VersionStore::EnsureTablesSql() const {
   std::string sql;
   if (names_.schema != "public") {
@@ -41,13 +45,15 @@ std::string VersionStore::EnsureTablesSql() const {
          " (\n"
          "    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
          "    revision varchar(32) NOT NULL,\n"
-         "    direction text NOT NULL CHECK (direction IN ('up', 'down', 'stamp')),\n"
+         "    direction text NOT NULL CHECK (direction IN ('up', 'down', 'stamp', "
+         "'checksum')),\n"
          "    started_at timestamptz NOT NULL,\n"
          "    finished_at timestamptz NOT NULL,\n"
          "    duration_ms numeric NOT NULL,\n"
          "    checksum text,\n"
          "    tool_version text NOT NULL,\n"
-         "    db_user text NOT NULL DEFAULT current_user\n"
+         "    db_user text NOT NULL DEFAULT current_user,\n"
+         "    source text\n"
          ");\n";
   return sql;
 }
@@ -93,12 +99,117 @@ std::string VersionStore::RecordStepSql(const StepRecord& record) const {
   std::string started =
       record.started_at.empty() ? "now()" : QuoteLiteral(record.started_at) + "::timestamptz";
   return "INSERT INTO " + QualifiedHistoryTable() +
-         " (revision, direction, started_at, finished_at, duration_ms, checksum, tool_version)"
-         " VALUES (" +
+         " (revision, direction, started_at, finished_at, duration_ms, checksum, tool_version,"
+         " source) VALUES (" +
          QuoteLiteral(record.revision) + ", " + QuoteLiteral(record.direction) + ", " + started +
          ", clock_timestamp(), round(extract(epoch FROM clock_timestamp() - " + started +
          ") * 1000, 3), " + (record.checksum.empty() ? "NULL" : QuoteLiteral(record.checksum)) +
-         ", " + QuoteLiteral(record.tool_version) + ");\n";
+         ", " + QuoteLiteral(record.tool_version) + ", " +
+         (record.source.empty() ? "NULL" : QuoteLiteral(record.source)) + ");\n";
+}
+
+std::string VersionStore::RecordChecksumSql(const std::string& revision,
+                                            const std::string& checksum,
+                                            const std::string& source,
+                                            const std::string& tool_version) const {
+  return RecordStepSql(StepRecord{revision, "checksum", checksum, tool_version, source, ""});
+}
+
+Result<std::map<std::string, std::string>> VersionStore::ReadChecksums(
+    pg::Connection& connection) const {
+  std::map<std::string, std::string> checksums;
+  auto outcome = connection.Execute(
+      "SELECT DISTINCT ON (revision) revision, checksum FROM " + QualifiedHistoryTable() +
+      " WHERE direction IN ('up', 'checksum') ORDER BY revision, id DESC");
+  if (!outcome.ok()) {
+    if (outcome.error.sqlstate == kUndefinedTable) return checksums;
+    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
+                          outcome.error.ToString());
+  }
+  for (int i = 0; i < outcome.value->rows(); ++i) {
+    if (!outcome.value->IsNull(i, 1)) checksums[outcome.value->Get(i, 0)] = outcome.value->Get(i, 1);
+  }
+  return checksums;
+}
+
+Result<std::map<std::string, std::string>> VersionStore::ReadSources(
+    pg::Connection& connection, const std::vector<std::string>& revisions) const {
+  std::map<std::string, std::string> sources;
+  if (revisions.empty()) return sources;
+  auto outcome = connection.Execute(
+      "SELECT DISTINCT ON (revision) revision, source FROM " + QualifiedHistoryTable() +
+      " WHERE direction IN ('up', 'checksum') AND revision IN (" + InList(revisions) +
+      ") ORDER BY revision, id DESC");
+  if (!outcome.ok()) {
+    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
+                          outcome.error.ToString());
+  }
+  for (int i = 0; i < outcome.value->rows(); ++i) {
+    if (!outcome.value->IsNull(i, 1)) sources[outcome.value->Get(i, 0)] = outcome.value->Get(i, 1);
+  }
+  return sources;
+}
+
+std::string VersionStore::EnsureProgressTableSql() const {
+  return "CREATE TABLE IF NOT EXISTS " + QualifiedProgressTable() +
+         " (\n"
+         "    revision varchar(32) NOT NULL,\n"
+         "    direction text NOT NULL CHECK (direction IN ('up', 'down')),\n"
+         "    statement integer NOT NULL,\n"
+         "    statement_count integer NOT NULL,\n"
+         "    fingerprint text NOT NULL,\n"
+         "    status text NOT NULL CHECK (status IN ('done', 'failed')),\n"
+         "    error text,\n"
+         "    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+         "    PRIMARY KEY (revision, direction, statement)\n"
+         ");\n";
+}
+
+std::string VersionStore::RecordProgressSql(const ProgressRow& row) const {
+  return "INSERT INTO " + QualifiedProgressTable() +
+         " (revision, direction, statement, statement_count, fingerprint, status, error) VALUES (" +
+         QuoteLiteral(row.revision) + ", " + QuoteLiteral(row.direction) + ", " +
+         std::to_string(row.statement) + ", " + std::to_string(row.statement_count) + ", " +
+         QuoteLiteral(row.fingerprint) + ", " + QuoteLiteral(row.status) + ", " +
+         (row.error.empty() ? "NULL" : QuoteLiteral(row.error)) +
+         ") ON CONFLICT (revision, direction, statement) DO UPDATE SET statement_count = "
+         "EXCLUDED.statement_count, fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, "
+         "error = EXCLUDED.error, finished_at = clock_timestamp();\n";
+}
+
+std::string VersionStore::ClearProgressSql(const std::string& revision,
+                                           const std::string& direction) const {
+  std::string table = QualifiedProgressTable();
+  return "DO $retort$ BEGIN IF to_regclass(" + QuoteLiteral(table) +
+         ") IS NOT NULL THEN DELETE FROM " + table + " WHERE revision = " +
+         QuoteLiteral(revision) + " AND direction = " + QuoteLiteral(direction) +
+         "; IF NOT EXISTS (SELECT FROM " + table + ") THEN DROP TABLE " + table +
+         "; END IF; END IF; END $retort$;\n";
+}
+
+std::string VersionStore::DropProgressSql() const {
+  return "DROP TABLE IF EXISTS " + QualifiedProgressTable() + ";\n";
+}
+
+Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& connection) const {
+  auto outcome = connection.Execute(
+      "SELECT revision, direction, statement, statement_count, fingerprint, status, "
+      "coalesce(error, ''), to_char(finished_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM " +
+      QualifiedProgressTable() + " ORDER BY revision, direction, statement");
+  std::vector<ProgressRow> rows;
+  if (!outcome.ok()) {
+    if (outcome.error.sqlstate == kUndefinedTable) return rows;
+    return Status::Failed("cannot read " + QualifiedProgressTable() + ": " +
+                          outcome.error.ToString());
+  }
+  const pg::PgResult& result = *outcome.value;
+  for (int i = 0; i < result.rows(); ++i) {
+    rows.push_back(ProgressRow{result.Get(i, 0), result.Get(i, 1), std::atoi(result.Get(i, 2).c_str()),
+                               std::atoi(result.Get(i, 3).c_str()), result.Get(i, 4),
+                               result.Get(i, 5), result.Get(i, 6), result.Get(i, 7)});
+  }
+  return rows;
 }
 
 Result<std::vector<std::string>> VersionStore::ReadRows(pg::Connection& connection) const {

@@ -5,6 +5,7 @@
 // versions with the very same statements.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,21 @@ struct TableNames {
   std::string schema = "public";
   std::string version_table = "retort_version";
   std::string history_table = "retort_history";
+  std::string progress_table = "retort_progress";
+};
+
+// One statement of a non-transactional migration that ran (status "done") or failed ("failed").
+// The rows of a step exist from its first statement until it completes: while any exist, the
+// revision is partially applied.
+struct ProgressRow {
+  std::string revision;
+  std::string direction;  // "up" or "down"
+  int statement = 0;      // 1-based index into the direction's statements
+  int statement_count = 0;
+  std::string fingerprint;  // migrations::StatementFingerprint of the statement that ran
+  std::string status;       // "done" or "failed"
+  std::string error;        // the server's message, for "failed"
+  std::string finished_at;  // ISO 8601 UTC
 };
 
 struct HistoryEntry {
@@ -37,6 +53,7 @@ struct StepRecord {
   std::string direction;
   std::string checksum;
   std::string tool_version;
+  std::string source;  // the migration file's text; empty for stamps
   // Literal start time; empty means now() (the start of the enclosing transaction, which is the
   // migration's start when it runs in its own transaction).
   std::string started_at;
@@ -49,6 +66,7 @@ class VersionStore {
   const TableNames& names() const { return names_; }
   std::string QualifiedVersionTable() const;
   std::string QualifiedHistoryTable() const;
+  std::string QualifiedProgressTable() const;
 
   // Creates the schema (if missing) and both tables. Idempotent; run under the migration lock,
   // since concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type.
@@ -65,6 +83,30 @@ class VersionStore {
   std::string TransitionSql(const std::vector<std::string>& before,
                             const std::vector<std::string>& after) const;
   std::string RecordStepSql(const StepRecord& record) const;
+
+  // Records that the applied revision's file changed and the change was accepted
+  // (`stamp --update-checksums`).
+  std::string RecordChecksumSql(const std::string& revision, const std::string& checksum,
+                                const std::string& source, const std::string& tool_version) const;
+
+  // The checksum each revision had when it last ran up (or was accepted); revisions without a
+  // recorded checksum are absent. Empty when the table does not exist.
+  Result<std::map<std::string, std::string>> ReadChecksums(pg::Connection& connection) const;
+  // The file text recorded with that checksum, for showing what changed.
+  Result<std::map<std::string, std::string>> ReadSources(
+      pg::Connection& connection, const std::vector<std::string>& revisions) const;
+
+  // The progress table exists only while a non-transactional migration runs or is partially
+  // applied: created before its first statement, dropped when the last step's rows go.
+  std::string EnsureProgressTableSql() const;
+  // Upserts one statement's row (autocommit, right after the statement).
+  std::string RecordProgressSql(const ProgressRow& row) const;
+  // Removes a completed step's rows, and the table when none remain. A no-op without the table.
+  std::string ClearProgressSql(const std::string& revision, const std::string& direction) const;
+  // Forgets every partial migration (`stamp` declares the state outright).
+  std::string DropProgressSql() const;
+  // Every progress row, ordered by revision, direction, statement; empty without the table.
+  Result<std::vector<ProgressRow>> ReadProgress(pg::Connection& connection) const;
 
   // Current rows, sorted; empty when the table does not exist yet. One round trip.
   Result<std::vector<std::string>> ReadRows(pg::Connection& connection) const;

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <utility>
 
 #include "base/files.h"
@@ -44,16 +45,146 @@ constexpr HeaderDirective kHeaderDirectives[] = {
 constexpr std::string_view kUpgradeMarker = "upgrade";
 constexpr std::string_view kDowngradeMarker = "downgrade";
 
-// Directives allowed inside a section, each applying to the statement after it. None exist yet:
-// the first per-statement feature (e.g. `-- retort:batch size=1000`) adds its name and argument
-// check here, and gives Migration a place to keep the parsed value. Until then every directive
-// inside a section other than the section markers is rejected as unknown.
+// Directives allowed inside a section, each applying to the statement after it. A feature that
+// needs the parsed value gives Migration a place to keep it.
 struct StatementDirective {
   std::string_view name;
   // An error message for a bad argument, or "" when the argument is fine.
   std::string (*check_argument)(std::string_view argument);
 };
-constexpr std::array<StatementDirective, 0> kStatementDirectives{};
+
+// `-- retort:lint-ignore RULE[, RULE...]`: `retort lint` skips the named rules for the statement
+// after it, or, in the header, for the whole file (docs/lint.md). It is the one statement
+// directive also allowed in the header. Only the shape is checked here; lint knows the names.
+constexpr std::string_view kLintIgnore = "lint-ignore";
+
+std::string CheckLintIgnore(std::string_view argument) {
+  std::vector<std::string> names = SplitList(argument);
+  if (names.empty()) {
+    return "'-- retort:lint-ignore' needs the rules to ignore, like '-- retort:lint-ignore "
+           "drop-column'";
+  }
+  for (const std::string& name : names) {
+    bool valid = std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+    });
+    if (!valid) {
+      return "invalid rule name '" + name +
+             "' in '-- retort:lint-ignore': rule names and codes are letters, digits and '-'";
+    }
+  }
+  return "";
+}
+
+// `-- retort:batch size=N [sleep=MS] [max-lag=SECONDS]` and `-- retort:estimate SELECT ...`:
+// the statement after them is a batched backfill (docs/formats.md, "Batched statements").
+constexpr std::string_view kBatch = "batch";
+constexpr std::string_view kEstimate = "estimate";
+
+bool IsWholeNumber(std::string_view text) {
+  return !text.empty() && text.size() <= 12 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// Seconds as "5", "0.5" or "2.25": digits with at most one '.'.
+bool IsDecimal(std::string_view text) {
+  size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return IsWholeNumber(text);
+  std::string_view whole = text.substr(0, dot);
+  std::string_view fraction = text.substr(dot + 1);
+  return (whole.empty() || IsWholeNumber(whole)) && IsWholeNumber(fraction);
+}
+
+// Parses the options of `-- retort:batch`; an error message, or "" when they are fine.
+std::string ParseBatchOptions(std::string_view argument, Batch* batch) {
+  const std::string usage = " (like '-- retort:batch size=1000 sleep=50 max-lag=5')";
+  std::vector<std::string> options = SplitList(argument);
+  std::vector<std::string> seen;
+  for (const std::string& option : options) {
+    size_t equals = option.find('=');
+    if (equals == std::string::npos) {
+      return "expected NAME=VALUE in '-- retort:batch', found '" + option + "'" + usage;
+    }
+    std::string name = option.substr(0, equals);
+    std::string value = option.substr(equals + 1);
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return "option '" + name + "' is given twice in '-- retort:batch'";
+    }
+    seen.push_back(name);
+    if (name == "size") {
+      if (!IsWholeNumber(value) || std::stol(value) < 1 || std::stol(value) > 1000000000) {
+        return "size in '-- retort:batch' must be a whole number from 1 to 1000000000 (found '" +
+               value + "')";
+      }
+      batch->size = std::stol(value);
+    } else if (name == "sleep") {
+      if (!IsWholeNumber(value) || std::stol(value) > 3600000) {
+        return "sleep in '-- retort:batch' must be milliseconds, a whole number up to 3600000 "
+               "(found '" +
+               value + "')";
+      }
+      batch->sleep_ms = std::stol(value);
+    } else if (name == "max-lag") {
+      if (!IsDecimal(value)) {
+        return "max-lag in '-- retort:batch' must be seconds, like 5 or 0.5 (found '" + value +
+               "')";
+      }
+      batch->max_lag_seconds = std::stod(value);
+    } else {
+      return "unknown option '" + name + "' in '-- retort:batch' (known: size, sleep, max-lag)";
+    }
+  }
+  if (batch->size == 0) return "'-- retort:batch' needs size=N" + usage;
+  return "";
+}
+
+std::string CheckBatch(std::string_view argument) {
+  Batch batch;
+  return ParseBatchOptions(argument, &batch);
+}
+
+std::string CheckEstimate(std::string_view argument) {
+  if (Trim(argument).empty()) {
+    return "'-- retort:estimate' needs a query returning the expected number of rows, like "
+           "'-- retort:estimate SELECT count(*) FROM t WHERE b IS NULL'";
+  }
+  return "";
+}
+
+constexpr StatementDirective kStatementDirectives[] = {
+    {kLintIgnore, CheckLintIgnore},
+    {kBatch, CheckBatch},
+    {kEstimate, CheckEstimate},
+};
+
+// The positions of every `:batch_size` in `sql`: not part of a `::` cast and not followed by
+// more of an identifier.
+std::vector<size_t> BatchSizePositions(std::string_view sql) {
+  std::vector<size_t> positions;
+  auto is_identifier_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+  };
+  for (size_t at = sql.find(kBatchSizeParameter); at != std::string_view::npos;
+       at = sql.find(kBatchSizeParameter, at + 1)) {
+    size_t end = at + kBatchSizeParameter.size();
+    if (at > 0 && sql[at - 1] == ':') continue;
+    if (end < sql.size() && is_identifier_char(sql[end])) continue;
+    positions.push_back(at);
+  }
+  return positions;
+}
+
+std::string ReplaceBatchSize(std::string_view sql, const std::string& replacement) {
+  std::string result;
+  size_t copied = 0;
+  for (size_t at : BatchSizePositions(sql)) {
+    result.append(sql.substr(copied, at - copied)).append(replacement);
+    copied = at + kBatchSizeParameter.size();
+  }
+  result.append(sql.substr(copied));
+  return result;
+}
 
 const HeaderDirective* FindHeaderDirective(std::string_view name) {
   for (const HeaderDirective& directive : kHeaderDirectives) {
@@ -111,6 +242,7 @@ class Parser {
 
   Result<Migration> Parse() {
     migration_.path = path_;
+    migration_.source = std::string(text_);
     if (size_t nul = text_.find('\0'); nul != std::string_view::npos) {
       return Status::InvalidInput(path_ + ":" + std::to_string(LineOfOffset(text_, nul)) +
                                   ": NUL byte in migration file");
@@ -121,6 +253,8 @@ class Parser {
     migration_.upgrade = SplitSection(upgrade_);
     migration_.downgrade = SplitSection(downgrade_);
     migration_.has_downgrade = downgrade_.marker_line != 0;
+    AttachBatches(upgrade_, migration_.upgrade, migration_.upgrade_batches);
+    AttachBatches(downgrade_, migration_.downgrade, migration_.downgrade_batches);
     if (errors_.empty()) ComputeChecksum();
     if (!errors_.empty()) {
       std::stable_sort(errors_.begin(), errors_.end(),
@@ -168,6 +302,7 @@ class Parser {
         section = StartSection(*directive, line_number, &ignored);
         section->begin = next;
       } else if (directive) {
+        current_section_ = section;
         HandleDirective(*directive, line_number, section != nullptr);
       } else if (section == nullptr) {
         header_text_.append(line);
@@ -219,12 +354,17 @@ class Parser {
       return;
     }
     if (const StatementDirective* statement = FindStatementDirective(directive.name)) {
-      if (!in_section) {
+      if (!in_section && directive.name != kLintIgnore) {
         Error(line, Marker(directive.name) + " belongs inside a section, before a statement");
         return;
       }
       std::string problem = statement->check_argument(directive.value);
       if (!problem.empty()) Error(line, problem);
+      if (directive.name == kBatch || directive.name == kEstimate) {
+        // Kept even when invalid, so that its statement is not also reported for :batch_size.
+        pending_.push_back(PendingDirective{current_section_, line, std::string(directive.name),
+                                            std::string(directive.value), problem.empty()});
+      }
       return;
     }
     Error(line, "unknown directive " + Quoted("retort:" + std::string(directive.name)));
@@ -350,13 +490,97 @@ class Parser {
 
   std::vector<sqltext::Statement> SplitSection(const Section& section) {
     if (section.marker_line == 0) return {};
-    Result<std::vector<sqltext::Statement>> statements = sqltext::SplitStatements(
-        text_.substr(section.begin, section.end - section.begin), path_, section.marker_line + 1);
+    // `:batch_size` is not SQL: split a copy where it is masked (same length), then take each
+    // statement's text from the original.
+    std::string_view original = text_.substr(section.begin, section.end - section.begin);
+    std::string masked = MaskBatchSize(original);
+    Result<std::vector<sqltext::Statement>> statements =
+        sqltext::SplitStatements(masked, path_, section.marker_line + 1);
     if (!statements.ok()) {
       FormattedError(statements.status().message());
       return {};
     }
+    if (masked != original) {
+      size_t from = 0;
+      for (sqltext::Statement& statement : *statements) {
+        size_t at = masked.find(statement.text, from);
+        if (at == std::string::npos) continue;
+        from = at + statement.text.size();
+        statement.text = std::string(original.substr(at, statement.text.size()));
+      }
+    }
     return std::move(statements).value();
+  }
+
+  // Gives each `-- retort:batch` / `-- retort:estimate` of `section` to the statement after it.
+  void AttachBatches(const Section& section, const std::vector<sqltext::Statement>& statements,
+                     std::map<size_t, Batch>& batches) {
+    std::map<size_t, int> estimate_lines;
+    std::set<size_t> invalid;  // statements whose batch directive was already reported
+    for (const PendingDirective& directive : pending_) {
+      if (directive.section != &section) continue;
+      size_t index = 0;
+      while (index < statements.size() && statements[index].line <= directive.line) ++index;
+      if (index == statements.size()) {
+        if (directive.valid) {
+          Error(directive.line, Marker(directive.name) + " must be followed by a statement");
+        }
+        continue;
+      }
+      if (!directive.valid) {
+        invalid.insert(index);
+        continue;
+      }
+      if (directive.name == kEstimate) {
+        if (estimate_lines.contains(index)) {
+          Error(directive.line, "duplicate " + Marker(kEstimate) + " for the statement on line " +
+                                    std::to_string(statements[index].line));
+          continue;
+        }
+        estimate_lines[index] = directive.line;
+        continue;
+      }
+      Batch batch;
+      (void)ParseBatchOptions(directive.value, &batch);
+      batch.line = directive.line;
+      if (batches.contains(index)) {
+        Error(directive.line, "duplicate " + Marker(kBatch) + " for the statement on line " +
+                                  std::to_string(statements[index].line));
+        continue;
+      }
+      if (migration_.transactional) {
+        Error(directive.line,
+              "a batched statement runs each batch in a transaction of its own, so the "
+              "migration cannot run in one: mark the file '-- retort:transaction none'");
+      }
+      if (BatchSizePositions(statements[index].text).empty()) {
+        Error(statements[index].line,
+              "the batched statement must use :batch_size to limit each batch (like '... WHERE "
+              "id IN (SELECT id FROM t WHERE b IS NULL LIMIT :batch_size)')");
+      }
+      batches[index] = batch;
+    }
+    for (const auto& [index, line] : estimate_lines) {
+      auto batch = batches.find(index);
+      if (batch == batches.end()) {
+        Error(line, Marker(kEstimate) + " belongs to a batched statement: put it next to its "
+                                        "'-- retort:batch'");
+        continue;
+      }
+      for (const PendingDirective& directive : pending_) {
+        if (directive.section == &section && directive.line == line) {
+          batch->second.estimate_sql = directive.value;
+        }
+      }
+    }
+    for (size_t index = 0; index < statements.size(); ++index) {
+      if (!batches.contains(index) && !invalid.contains(index) &&
+          !BatchSizePositions(statements[index].text).empty()) {
+        Error(statements[index].line,
+              ":batch_size is only bound in a batched statement: put '-- retort:batch size=N' "
+              "on the line before it");
+      }
+    }
   }
 
   void ComputeChecksum() {
@@ -365,7 +589,7 @@ class Parser {
                            const std::vector<sqltext::Statement>& statements) {
       input.append(name).push_back('\n');
       for (const sqltext::Statement& statement : statements) {
-        Result<std::string> fingerprint = sqltext::Fingerprint(statement.text);
+        Result<std::string> fingerprint = StatementFingerprint(statement.text);
         if (!fingerprint.ok()) {
           Error(statement.line, fingerprint.status().message());
           continue;
@@ -388,6 +612,16 @@ class Parser {
   Section upgrade_;
   Section downgrade_;
   std::string header_text_;
+  // `batch` and `estimate` directives, attached to their statements once the sections are split.
+  struct PendingDirective {
+    const Section* section;
+    int line;
+    std::string name;
+    std::string value;
+    bool valid;
+  };
+  std::vector<PendingDirective> pending_;
+  Section* current_section_ = nullptr;
 };
 
 std::string CollapseToOneLine(std::string_view text) {
@@ -454,6 +688,20 @@ std::string Substitute(std::string_view text, std::string_view open, char close,
 }
 
 }  // namespace
+
+std::string BindBatchSize(std::string_view sql, long size) {
+  return ReplaceBatchSize(sql, std::to_string(size));
+}
+
+std::string MaskBatchSize(std::string_view sql) {
+  // Same length as ":batch_size"; spaces keep it a token of its own.
+  static_assert(kBatchSizeParameter.size() == 11);
+  return ReplaceBatchSize(sql, " $99999999 ");
+}
+
+Result<std::string> StatementFingerprint(std::string_view statement) {
+  return sqltext::Fingerprint(MaskBatchSize(statement));
+}
 
 bool IsValidRevisionId(std::string_view id) {
   return !id.empty() && id.size() <= 32 && IsValidBranchLabel(id);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <ctime>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,20 @@
 #include "sqltext/split.h"
 
 namespace retort::migrations {
+
+// `-- retort:batch size=N [sleep=MS] [max-lag=SECONDS]` before a statement (and optionally
+// `-- retort:estimate SELECT ...`): run it again and again, each time in its own transaction with
+// :batch_size bound to `size`, until it affects no rows.
+struct Batch {
+  long size = 0;
+  long sleep_ms = 0;                      // pause between batches
+  std::optional<double> max_lag_seconds;  // wait while a streaming replica lags more
+  std::string estimate_sql;               // a query returning the expected total; "" for none
+  int line = 0;                           // line of the `-- retort:batch` directive
+};
+
+// The placeholder a batched statement uses for its batch size.
+inline constexpr std::string_view kBatchSizeParameter = ":batch_size";
 
 struct Migration {
   std::string id;
@@ -24,13 +40,27 @@ struct Migration {
   std::vector<sqltext::Statement> upgrade;
   std::vector<sqltext::Statement> downgrade;
   bool has_downgrade = false;  // the file has a `-- retort:downgrade` section (it may be empty)
+  // Batched statements by index into `upgrade` / `downgrade` (0-based).
+  std::map<size_t, Batch> upgrade_batches;
+  std::map<size_t, Batch> downgrade_batches;
 
   std::string path;       // the file it was read from
   int revision_line = 0;  // line of `-- retort:revision`, for graph errors ("file:3: ...")
   // Hex SHA-256 over the transaction mode and the sqltext::Fingerprint of every upgrade and then
   // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
   std::string checksum;
+  std::string source;  // the file's text as read, kept in the history table when it runs
 };
+
+// Every `:batch_size` in `sql` replaced by `size` (text inside literals too: the statement is
+// plain text to retort).
+std::string BindBatchSize(std::string_view sql, long size);
+// `sql` with every `:batch_size` replaced by a parameter reference of the same length, so that
+// PostgreSQL's grammar accepts it and byte offsets stay the same.
+std::string MaskBatchSize(std::string_view sql);
+// sqltext::Fingerprint of a migration statement (with :batch_size masked), as the checksum and
+// the progress of non-transactional migrations use it.
+Result<std::string> StatementFingerprint(std::string_view statement);
 
 // A revision id (also a `revises` or `depends-on` entry): 1-32 characters of [A-Za-z0-9_-], so
 // it fits Alembic's alembic_version.version_num varchar(32).
@@ -81,5 +111,10 @@ std::string MakeFileName(std::string_view file_template, const std::string& revi
 
 // A fresh random 12-hex-digit revision id.
 std::string NewRevisionId();
+
+// What differs between two versions of one migration, statement by statement (compared by
+// fingerprint, so reformatting is not a change): "upgrade statement 2 (line 14) changed: was
+// `...`, now `...`", "downgrade statement 3 (line 20) added: `...`", "transaction mode changed".
+std::vector<std::string> DescribeChanges(const Migration& before, const Migration& after);
 
 }  // namespace retort::migrations

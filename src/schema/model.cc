@@ -15,6 +15,37 @@ std::string Function::Signature() const { return name.Sql() + "(" + arguments + 
 
 namespace {
 
+std::string MemberIdentity(const QualifiedName& owner, std::string_view member) {
+  return owner.Sql() + "." + QuoteIdentifier(member);
+}
+
+}  // namespace
+
+ObjectId ObjectId::ForTable(const QualifiedName& table) { return {Kind::kTable, table.Sql()}; }
+ObjectId ObjectId::ForColumn(const QualifiedName& table_or_view, std::string_view column) {
+  return {Kind::kColumn, MemberIdentity(table_or_view, column)};
+}
+ObjectId ObjectId::ForView(const QualifiedName& view) { return {Kind::kView, view.Sql()}; }
+ObjectId ObjectId::ForFunction(const Function& function) {
+  return {Kind::kFunction, function.Signature()};
+}
+ObjectId ObjectId::ForType(const QualifiedName& type) { return {Kind::kType, type.Sql()}; }
+ObjectId ObjectId::ForSequence(const QualifiedName& sequence) {
+  return {Kind::kSequence, sequence.Sql()};
+}
+ObjectId ObjectId::ForIndex(const QualifiedName& index) { return {Kind::kIndex, index.Sql()}; }
+ObjectId ObjectId::ForConstraint(const QualifiedName& table, std::string_view name) {
+  return {Kind::kConstraint, MemberIdentity(table, name)};
+}
+ObjectId ObjectId::ForTrigger(const QualifiedName& table, std::string_view name) {
+  return {Kind::kTrigger, MemberIdentity(table, name)};
+}
+ObjectId ObjectId::ForPolicy(const QualifiedName& table, std::string_view name) {
+  return {Kind::kPolicy, MemberIdentity(table, name)};
+}
+
+namespace {
+
 template <typename T, typename Key>
 void SortBy(std::vector<T>& items, Key key) {
   std::sort(items.begin(), items.end(),
@@ -24,24 +55,32 @@ void SortBy(std::vector<T>& items, Key key) {
 }  // namespace
 
 void Database::Sort() {
-  SortBy(schemas, [](const Schema& s) { return s.name; });
-  SortBy(extensions, [](const Extension& e) { return e.name; });
-  SortBy(enums, [](const EnumType& e) { return e.name; });
-  SortBy(domains, [](const Domain& d) { return d.name; });
+  // Keys are references (or tuples of them): sorting thousands of tables must not copy names.
+  SortBy(schemas, [](const Schema& s) -> const auto& { return s.name; });
+  SortBy(extensions, [](const Extension& e) -> const auto& { return e.name; });
+  SortBy(enums, [](const EnumType& e) -> const auto& { return e.name; });
+  SortBy(domains, [](const Domain& d) -> const auto& { return d.name; });
   for (Domain& domain : domains) {
-    SortBy(domain.constraints, [](const DomainConstraint& c) { return c.name; });
+    SortBy(domain.constraints, [](const DomainConstraint& c) -> const auto& { return c.name; });
   }
-  SortBy(composite_types, [](const CompositeType& c) { return c.name; });
-  SortBy(sequences, [](const Sequence& s) { return s.name; });
-  SortBy(tables, [](const Table& t) { return t.name; });
-  for (Table& table : tables) std::sort(table.grants.begin(), table.grants.end());
+  SortBy(composite_types, [](const CompositeType& c) -> const auto& { return c.name; });
+  SortBy(sequences, [](const Sequence& s) -> const auto& { return s.name; });
+  SortBy(tables, [](const Table& t) -> const auto& { return t.name; });
+  for (Table& table : tables) {
+    std::sort(table.grants.begin(), table.grants.end());
+    std::sort(table.options.begin(), table.options.end());
+  }
   SortBy(constraints, [](const Constraint& c) { return std::tie(c.table, c.name); });
-  SortBy(indexes, [](const Index& i) { return i.name; });
-  SortBy(views, [](const View& v) { return v.name; });
-  for (View& view : views) std::sort(view.grants.begin(), view.grants.end());
+  SortBy(indexes, [](const Index& i) -> const auto& { return i.name; });
+  SortBy(views, [](const View& v) -> const auto& { return v.name; });
+  for (View& view : views) {
+    std::sort(view.grants.begin(), view.grants.end());
+    std::sort(view.options.begin(), view.options.end());
+  }
   SortBy(functions, [](const Function& f) { return std::tie(f.name, f.arguments); });
   SortBy(triggers, [](const Trigger& t) { return std::tie(t.table, t.name); });
   SortBy(policies, [](const Policy& p) { return std::tie(p.table, p.name); });
+  for (Policy& policy : policies) std::sort(policy.roles.begin(), policy.roles.end());
   std::sort(dependencies.begin(), dependencies.end());
   dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
 }

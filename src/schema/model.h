@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace retort::schema {
@@ -47,14 +49,15 @@ struct EnumType {
 
 struct DomainConstraint {
   std::string name;
-  std::string definition;  // pg_get_constraintdef: "CHECK (VALUE > 0)"
+  std::string definition;  // pg_get_constraintdef: "CHECK (VALUE > 0)", incl. NOT VALID
+  std::optional<std::string> comment;
   bool operator==(const DomainConstraint&) const = default;
 };
 
 struct Domain {
   QualifiedName name;
   std::string base_type;  // format_type
-  std::optional<std::string> collation;
+  std::optional<std::string> collation;  // as for Column::collation
   std::optional<std::string> default_expr;
   bool not_null = false;
   std::vector<DomainConstraint> constraints;  // sorted by name
@@ -65,7 +68,8 @@ struct Domain {
 struct CompositeAttribute {
   std::string name;
   std::string type;
-  std::optional<std::string> collation;
+  std::optional<std::string> collation;  // as for Column::collation
+  std::optional<std::string> comment;
   bool operator==(const CompositeAttribute&) const = default;
 };
 
@@ -100,7 +104,9 @@ struct Sequence {
 struct Column {
   std::string name;
   std::string type;                       // format_type, e.g. "character varying(255)", "vector(1536)"
-  std::optional<std::string> collation;   // only when it differs from the type's default
+  // Only when it differs from the type's default; SQL-ready: `"C"`, `"en_US"` (pg_catalog
+  // collations unqualified, others schema-qualified), as in `COLLATE "C"`.
+  std::optional<std::string> collation;
   bool not_null = false;
   std::optional<std::string> default_expr;  // pg_get_expr(adbin); absent for generated columns
   char identity = '\0';                     // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
@@ -122,12 +128,18 @@ struct Table {
   QualifiedName name;
   bool partitioned = false;              // relkind 'p'
   bool unlogged = false;
-  std::vector<Column> columns;           // local columns, in attnum order
+  // In attnum order. A child table (partition or classic inheritance child) lists only what
+  // CREATE TABLE ... PARTITION OF / INHERITS would not give it: its own local columns
+  // (inheritance only: a partition's columns are never local), and inherited columns whose
+  // NOT NULL, default or generation expression differ from the (first) parent's column, or
+  // that have a comment. Such an entry holds the child's full values, e.g. no default_expr
+  // where the parent has one means "DROP DEFAULT" on the child (an attached table).
+  std::vector<Column> columns;
   std::optional<std::string> partition_key;   // pg_get_partkeydef: "LIST (partition_key)"
   std::optional<QualifiedName> partition_of;  // set for a partition
   std::optional<std::string> partition_bound;  // "FOR VALUES IN (0)", "DEFAULT"
   std::vector<QualifiedName> inherits;        // classic inheritance parents, in order
-  std::vector<std::string> options;           // reloptions, "fillfactor=70"
+  std::vector<std::string> options;           // reloptions, "fillfactor=70"; sorted
   bool row_security = false;
   bool force_row_security = false;
   std::vector<Grant> grants;  // sorted
@@ -152,8 +164,13 @@ struct Constraint {
 struct Index {
   QualifiedName name;  // schema is the table's
   QualifiedName table;
-  std::string definition;  // pg_get_indexdef: "CREATE INDEX ix ON public.t USING gin (doc)"
+  // pg_get_indexdef: "CREATE INDEX ix ON public.t USING gin (doc)". For a partitioned table's
+  // index: "CREATE INDEX ix ON ONLY public.t USING btree (a)" (ONLY: without it, CREATE INDEX
+  // also creates and attaches the partitions' indexes). WITH (...) keeps the order the options
+  // were given in.
+  std::string definition;
   bool unique = false;
+  bool valid = true;  // false: indisvalid is off (a failed CREATE INDEX CONCURRENTLY)
   std::optional<std::string> comment;
   bool operator==(const Index&) const = default;
 };
@@ -161,9 +178,11 @@ struct Index {
 struct View {
   QualifiedName name;
   bool materialized = false;
-  std::string definition;  // pg_get_viewdef
-  std::vector<std::string> options;  // reloptions: check_option=local, security_barrier=true
-  std::vector<std::pair<std::string, std::string>> column_comments;
+  // pg_get_viewdef(oid) (what pg_dump prints), without the surrounding white space and the
+  // final semicolon: "SELECT t.a,\n    t.b\n   FROM t".
+  std::string definition;
+  std::vector<std::string> options;  // reloptions: check_option=local, security_barrier=true; sorted
+  std::vector<std::pair<std::string, std::string>> column_comments;  // (column, comment), attnum order
   std::vector<Grant> grants;
   std::optional<std::string> comment;
   bool operator==(const View&) const = default;
@@ -173,7 +192,11 @@ struct Function {
   QualifiedName name;
   std::string arguments;   // pg_get_function_identity_arguments: "a integer, b text"
   char kind = 'f';         // 'f' function, 'p' procedure, 'a' aggregate, 'w' window
-  std::string definition;  // pg_get_functiondef (CREATE OR REPLACE ...); aggregates: see catalog
+  // pg_get_functiondef ("CREATE OR REPLACE FUNCTION ...", ends in a newline, no semicolon).
+  // Aggregates, which pg_get_functiondef refuses, get "CREATE OR REPLACE AGGREGATE
+  // s.name(args) (\n    SFUNC = ...,\n    STYPE = ...\n)\n", written by the catalog query like
+  // pg_dump does (only non-default options).
+  std::string definition;
   std::string result;      // pg_get_function_result, to know when CREATE OR REPLACE can't work
   std::optional<std::string> comment;
   bool operator==(const Function&) const = default;
@@ -195,7 +218,7 @@ struct Policy {
   std::string name;
   bool permissive = true;
   std::string command;             // ALL, SELECT, INSERT, UPDATE, DELETE
-  std::vector<std::string> roles;  // sorted; {"public"} when for everyone
+  std::vector<std::string> roles;  // role names, sorted; {"public"} when for everyone
   std::optional<std::string> using_expr;
   std::optional<std::string> check_expr;
   std::optional<std::string> comment;
@@ -204,6 +227,13 @@ struct Policy {
 
 // What depends on what (from pg_depend), between objects of the model, identified by
 // ObjectId. The plan uses it to drop and recreate views and functions around a changed column.
+//
+// Identities (every part quoted with QuoteIdentifier, as QualifiedName::Sql() does):
+//   table, view, sequence, type (enum, domain, composite), index: "schema.name"
+//   column (of a table or view):                         "schema.table.column"
+//   constraint, trigger, policy:                         "schema.table.name"
+//   function:                                            Function::Signature()
+// Build them with the For* functions so that every module spells them the same way.
 struct ObjectId {
   enum class Kind { kTable, kColumn, kView, kFunction, kType, kSequence, kIndex, kConstraint,
                     kTrigger, kPolicy, kSchema, kExtension };
@@ -211,6 +241,17 @@ struct ObjectId {
   std::string identity;  // "schema.table", "schema.table.column", function Signature(), ...
   auto operator<=>(const ObjectId&) const = default;
   bool operator==(const ObjectId&) const = default;
+
+  static ObjectId ForTable(const QualifiedName& table);
+  static ObjectId ForColumn(const QualifiedName& table_or_view, std::string_view column);
+  static ObjectId ForView(const QualifiedName& view);
+  static ObjectId ForFunction(const Function& function);
+  static ObjectId ForType(const QualifiedName& type);
+  static ObjectId ForSequence(const QualifiedName& sequence);
+  static ObjectId ForIndex(const QualifiedName& index);
+  static ObjectId ForConstraint(const QualifiedName& table, std::string_view name);
+  static ObjectId ForTrigger(const QualifiedName& table, std::string_view name);
+  static ObjectId ForPolicy(const QualifiedName& table, std::string_view name);
 };
 
 struct Dependency {
@@ -238,6 +279,9 @@ struct Database {
   std::vector<Dependency> dependencies;
 
   // Sorts every vector by identity so that equal databases compare equal and print the same.
+  // Orders that carry meaning are kept: columns and composite attributes (attnum), enum labels
+  // (enumsortorder), inheritance parents (inhseqno). Unordered lists inside objects (grants,
+  // domain constraints, table and view options, policy roles) are sorted too.
   void Sort();
   bool operator==(const Database&) const = default;
 };

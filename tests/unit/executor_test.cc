@@ -26,6 +26,7 @@ migrations::Migration MakeMigration(const std::string& id, std::vector<std::stri
   for (auto& text : down) migration.downgrade.push_back({text, line++});
   migration.has_downgrade = !migration.downgrade.empty();
   migration.checksum = "sum-" + id;
+  migration.source = "-- " + id + "'s file";
   return migration;
 }
 
@@ -80,8 +81,9 @@ TEST_F(ScriptTest, EachTransactionalMigrationIsOneTransactionWithItsBookkeeping)
             "CREATE TABLE a (id int);\n\n"
             "INSERT INTO public.retort_version (version_num) VALUES ('a1');\n"
             "INSERT INTO public.retort_history (revision, direction, started_at, finished_at, "
-            "duration_ms, checksum, tool_version) VALUES ('a1', 'up', now(), clock_timestamp(), "
-            "round(extract(epoch FROM clock_timestamp() - now()) * 1000, 3), 'sum-a1', '');\n"
+            "duration_ms, checksum, tool_version, source) VALUES ('a1', 'up', now(), "
+            "clock_timestamp(), round(extract(epoch FROM clock_timestamp() - now()) * 1000, 3), "
+            "'sum-a1', '', '-- a1''s file');\n"
             "COMMIT;\n");
 }
 

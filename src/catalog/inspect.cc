@@ -1,0 +1,1634 @@
+// Inspect: runs the catalog queries (src/catalog/queries/*.sql) in a fixed order and assembles
+// the model.
+//
+// Cost model. On a large schema almost all server time goes into PostgreSQL's printers, and
+// most of that into opening each table to name its columns (pg_get_indexdef,
+// pg_get_constraintdef and pg_get_expr on an expression that reads columns all do). So:
+//   - index and key/foreign-key constraint definitions are printed here from raw catalog
+//     fields, exactly as pg_get_indexdef / pg_get_constraintdef print them (the integration
+//     tests compare the two); what cannot be printed with certainty goes to PostgreSQL;
+//   - expressions that read columns (index expressions and predicates, CHECK constraints,
+//     generation expressions) are printed by PostgreSQL once per distinct node tree and
+//     column names, in one last query (deparse.sql), instead of once per object;
+//   - defaults and partition bounds read no columns and are printed without opening tables.
+#include "catalog/inspect.h"
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "base/strings.h"
+#include "catalog/queries.h"
+#include "catalog/text_formats.h"
+
+namespace retort::catalog {
+
+namespace {
+
+using schema::ObjectId;
+using schema::QualifiedName;
+using Oid = uint32_t;
+
+// Fixed oids of catalogs and types (pg_class.oid / pg_type.oid), the same in every release.
+constexpr Oid kPgClass = 1259;
+constexpr Oid kPgProc = 1255;
+constexpr Oid kPgType = 1247;
+constexpr Oid kPgAttrdef = 2604;
+constexpr Oid kPgConstraint = 2606;
+constexpr Oid kPgRewrite = 2618;
+constexpr Oid kPgTrigger = 2620;
+constexpr Oid kPgPolicy = 3256;
+constexpr Oid kTextType = 25;
+constexpr Oid kVarcharType = 1043;
+constexpr Oid kAnyArrayType = 2277;
+constexpr Oid kAnyEnumType = 3500;
+constexpr Oid kAnyRangeType = 3831;
+constexpr Oid kAnyMultirangeType = 4537;
+
+// Releases whose pg_get_indexdef / pg_get_constraintdef output this file reproduces. Other
+// releases get PostgreSQL's own printers for every index and constraint (slower, same text).
+bool PrintsDefinitionsItself(int server_version) {
+  return server_version >= 150000 && server_version < 180000;
+}
+
+// The order matters: later queries attach their rows to objects read by earlier ones.
+enum QueryId {
+  kSchemas,
+  kExtensions,
+  kTypes,
+  kTables,
+  kViews,
+  kColumns,
+  kSequences,
+  kOpclasses,
+  kConstraints,
+  kIndexes,
+  kFunctions,
+  kTriggers,
+  kPolicies,
+  kDependencies,
+  kDeparse,
+  kQueryCount,
+};
+
+constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
+    {"schemas", queries::k_schemas},
+    {"extensions", queries::k_extensions},
+    {"types", queries::k_types},
+    {"tables", queries::k_tables},
+    {"views", queries::k_views},
+    {"columns", queries::k_columns},
+    {"sequences", queries::k_sequences},
+    {"opclasses", queries::k_opclasses},
+    {"constraints", queries::k_constraints},
+    {"indexes", queries::k_indexes},
+    {"functions", queries::k_functions},
+    {"triggers", queries::k_triggers},
+    {"policies", queries::k_policies},
+    {"dependencies", queries::k_dependencies},
+    {"deparse", queries::k_deparse},
+}};
+
+// Result columns of each query, in SELECT-list order (checked against the result's width).
+namespace schemas_col {
+enum { kOid, kName, kComment, kCount };
+}
+namespace extensions_col {
+enum { kName, kSchema, kVersion, kCount };
+}
+namespace types_col {
+enum {
+  kOid,
+  kSchema,
+  kName,
+  kKind,
+  kEnumLabels,
+  kBaseType,
+  kCollation,
+  kDefault,
+  kNotNull,
+  kConstraintNames,
+  kConstraintDefinitions,
+  kConstraintComments,
+  kCompositeRelid,
+  kArrayOid,
+  kComment,
+  kCount
+};
+}
+namespace tables_col {
+enum {
+  kOid,
+  kSchema,
+  kName,
+  kQualifiedSql,
+  kKind,
+  kUnlogged,
+  kPartitionKey,
+  kIsPartition,
+  kPartitionBound,
+  kParentOids,
+  kOptions,
+  kRowSecurity,
+  kForceRowSecurity,
+  kGrantGrantees,
+  kGrantPrivileges,
+  kGrantOptions,
+  kComment,
+  kCount
+};
+}
+namespace views_col {
+enum {
+  kOid,
+  kSchema,
+  kName,
+  kQualifiedSql,
+  kMaterialized,
+  kDefinition,
+  kOptions,
+  kRuleOid,
+  kGrantGrantees,
+  kGrantPrivileges,
+  kGrantOptions,
+  kComment,
+  kCount
+};
+}
+namespace columns_col {
+enum {
+  kRelid,
+  kAttnum,
+  kName,
+  kQuotedName,
+  kTypeOid,
+  kType,
+  kTypeKind,
+  kTypeCategory,
+  kCollationOid,
+  kCollation,
+  kNotNull,
+  kIdentity,
+  kGenerated,
+  kIsLocal,
+  kInheritedCount,
+  kAttrdefOid,
+  kDefault,
+  kGeneratedTree,
+  kComment,
+  kCount
+};
+}
+namespace sequences_col {
+enum {
+  kOid,
+  kSchema,
+  kName,
+  kDataType,
+  kStart,
+  kIncrement,
+  kMinValue,
+  kMaxValue,
+  kCache,
+  kCycle,
+  kOwnerDeptype,
+  kOwnerRelid,
+  kOwnerAttnum,
+  kComment,
+  kCount
+};
+}
+namespace opclasses_col {
+enum { kOid, kMethodOid, kInputType, kIsDefault, kNameSql, kCount };
+}
+namespace constraints_col {
+enum {
+  kOid,
+  kRelid,
+  kSchema,
+  kTable,
+  kName,
+  kType,
+  kDeferrable,
+  kDeferred,
+  kValidated,
+  kNoInherit,
+  kKey,
+  kReferencedRelid,
+  kReferencedKey,
+  kMatchType,
+  kOnUpdate,
+  kOnDelete,
+  kOnDeleteColumns,
+  kReferencedSchema,
+  kReferencedTable,
+  kReferencedSql,
+  kCheckTree,
+  kIndexOid,
+  kIndexKey,
+  kIndexKeyCount,
+  kNullsNotDistinct,
+  kComment,
+  kCount
+};
+}
+namespace indexes_col {
+enum {
+  kOid,
+  kRelid,
+  kSchema,
+  kName,
+  kQuotedName,
+  kTable,
+  kOnPartitionedTable,
+  kMethod,
+  kCanOrder,
+  kUnique,
+  kValid,
+  kNullsNotDistinct,
+  kKeyCount,
+  kKey,
+  kOpclasses,
+  kCollations,
+  kOptions,
+  kExpressionsTree,
+  kPredicateTree,
+  kWithOptions,
+  kHasOpclassOptions,
+  kComment,
+  kCount
+};
+}
+namespace functions_col {
+enum { kOid, kSchema, kName, kArguments, kKind, kDefinition, kResult, kComment, kCount };
+}
+namespace triggers_col {
+enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
+}
+namespace policies_col {
+enum {
+  kOid,
+  kSchema,
+  kTable,
+  kName,
+  kPermissive,
+  kCommand,
+  kRoles,
+  kUsing,
+  kCheck,
+  kComment,
+  kCount
+};
+}
+namespace dependencies_col {
+enum {
+  kCatalog,
+  kObjid,
+  kObjsubid,
+  kReferencedCatalog,
+  kReferencedObjid,
+  kReferencedObjsubid,
+  kCount
+};
+}
+namespace deparse_col {
+enum { kKind, kOid, kText, kText2, kCount };
+}
+
+// Reads cells of one result row by column number.
+class Row {
+ public:
+  Row(const pg::PgResult& result, int row) : result_(result), row_(row) {}
+
+  std::string Text(int column) const { return result_.Get(row_, column); }
+  std::optional<std::string> Optional(int column) const {
+    return result_.GetOptional(row_, column);
+  }
+  bool Null(int column) const { return result_.IsNull(row_, column); }
+  bool Bool(int column) const { return Text(column) == "t"; }
+  char Char(int column) const {
+    std::string text = Text(column);
+    return text.empty() ? '\0' : text[0];
+  }
+  int64_t Int(int column) const {
+    std::string text = Text(column);
+    int64_t value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+  }
+  Oid OidAt(int column) const { return static_cast<Oid>(Int(column)); }
+  QualifiedName Name(int schema_column, int name_column) const {
+    return QualifiedName{Text(schema_column), Text(name_column)};
+  }
+
+ private:
+  const pg::PgResult& result_;
+  int row_;
+};
+
+Status Malformed(std::string_view query, std::string_view what, std::string_view text) {
+  return Status::Failed("inspecting the catalog: query " + std::string(query) + ".sql returned " +
+                        std::string(what) + " retort cannot read: " + std::string(text));
+}
+
+// Text array cell -> strings (NULL elements dropped).
+Status ReadArray(const Row& row, int column, std::string_view query,
+                 std::vector<std::string>* out) {
+  out->clear();
+  if (row.Null(column)) return Status::Ok();
+  std::string text = row.Text(column);
+  auto elements = ParseTextArray(text);
+  if (!elements) return Malformed(query, "an array", text);
+  out->reserve(elements->size());
+  for (auto& element : *elements) {
+    if (element) out->push_back(std::move(*element));
+  }
+  return Status::Ok();
+}
+
+Status ReadNumbers(const Row& row, int column, std::string_view query,
+                   std::vector<int64_t>* out) {
+  out->clear();
+  if (row.Null(column)) return Status::Ok();
+  std::string text = row.Text(column);
+  auto numbers = ParseNumberList(text);
+  if (!numbers) return Malformed(query, "a list of numbers", text);
+  *out = std::move(*numbers);
+  return Status::Ok();
+}
+
+// Grants from the three parallel arrays of tables.sql / views.sql.
+Status ReadGrants(const Row& row, int grantees_column, std::string_view query,
+                  std::vector<schema::Grant>* out) {
+  std::vector<std::string> grantees;
+  std::vector<std::string> privileges;
+  std::vector<std::string> options;
+  RETORT_RETURN_IF_ERROR(ReadArray(row, grantees_column, query, &grantees));
+  RETORT_RETURN_IF_ERROR(ReadArray(row, grantees_column + 1, query, &privileges));
+  RETORT_RETURN_IF_ERROR(ReadArray(row, grantees_column + 2, query, &options));
+  if (privileges.size() != grantees.size() || options.size() != grantees.size()) {
+    return Malformed(query, "grants", row.Text(grantees_column));
+  }
+  out->reserve(grantees.size());
+  for (size_t i = 0; i < grantees.size(); ++i) {
+    out->push_back(
+        schema::Grant{std::move(grantees[i]), std::move(privileges[i]), options[i] == "t"});
+  }
+  return Status::Ok();
+}
+
+class Exclusions {
+ public:
+  explicit Exclusions(const InspectOptions& options)
+      : schemas_(options.exclude_schemas.begin(), options.exclude_schemas.end()),
+        tables_(options.exclude_tables.begin(), options.exclude_tables.end()) {}
+
+  bool Schema(const std::string& schema) const { return schemas_.count(schema) > 0; }
+  bool Relation(const QualifiedName& name) const {
+    return Schema(name.schema) || tables_.count(name) > 0;
+  }
+
+ private:
+  std::set<std::string> schemas_;
+  std::set<QualifiedName> tables_;
+};
+
+constexpr size_t kNotInModel = static_cast<size_t>(-1);
+
+struct ColumnInfo {
+  int attnum = 0;
+  std::string name;
+  std::string quoted_name;
+  Oid type_oid = 0;
+  std::string type;
+  char type_kind = '\0';      // pg_type.typtype
+  char type_category = '\0';  // pg_type.typcategory
+  Oid collation_oid = 0;
+  std::optional<std::string> collation;
+  bool not_null = false;
+  char identity = '\0';
+  char generated = '\0';
+  bool is_local = true;
+  int inherited_count = 0;
+  Oid attrdef_oid = 0;
+  std::optional<std::string> default_expr;
+  std::optional<std::string> generated_tree;
+  std::string generated_key;  // deparse key of generated_tree
+  std::optional<std::string> generated_expr;
+  std::optional<schema::SequenceOptions> identity_options;
+  std::optional<std::string> comment;
+};
+
+struct RelationColumns {
+  std::vector<ColumnInfo> columns;   // attnum order
+  std::vector<int> position;         // attnum -> index in columns, -1 for none
+
+  const ColumnInfo* ByAttnum(int64_t attnum) const {
+    return const_cast<RelationColumns*>(this)->MutableByAttnum(attnum);
+  }
+  ColumnInfo* MutableByAttnum(int64_t attnum) {
+    if (attnum <= 0 || static_cast<size_t>(attnum) >= position.size()) return nullptr;
+    int at = position[static_cast<size_t>(attnum)];
+    return at < 0 ? nullptr : &columns[static_cast<size_t>(at)];
+  }
+  const ColumnInfo* ByName(std::string_view name) const {
+    for (const ColumnInfo& column : columns) {
+      if (column.name == name) return &column;
+    }
+    return nullptr;
+  }
+};
+
+struct TableInfo {
+  size_t index = kNotInModel;  // in Database::tables
+  QualifiedName name;
+  std::string qualified_sql;
+  bool is_partition = false;
+  std::vector<Oid> parents;
+};
+
+struct ViewInfo {
+  size_t index = kNotInModel;
+  QualifiedName name;
+  std::string qualified_sql;
+};
+
+struct OpclassInfo {
+  Oid method = 0;
+  Oid input_type = 0;
+  bool is_default = false;
+  std::string name_sql;
+};
+
+// An index definition printed here: head + expression + tail + " WHERE " + predicate, where
+// the (single) expression and the predicate come from deparse.sql.
+struct IndexText {
+  size_t index = 0;  // in Database::indexes
+  Oid oid = 0;
+  bool fallback = false;  // pg_get_indexdef prints it whole
+  std::string head;
+  bool has_expression = false;
+  bool expression_parens = false;
+  std::string tail;
+  bool has_predicate = false;
+  std::string deparse_key;  // when it has an expression or a predicate
+};
+
+struct ConstraintText {
+  size_t index = 0;  // in Database::constraints
+  Oid oid = 0;
+  bool fallback = false;    // pg_get_constraintdef prints it whole
+  std::string head;         // CHECK: "CHECK ("; others: complete but for the suffix
+  std::string suffix;       // NO INHERIT, DEFERRABLE, INITIALLY DEFERRED, NOT VALID
+  std::string check_key;    // CHECK: deparse key
+};
+
+struct DependencyRow {
+  Oid catalog;
+  Oid objid;
+  int objsubid;
+  Oid referenced_catalog;
+  Oid referenced_objid;
+  int referenced_objsubid;
+};
+
+// What a pg_class oid stands for in the model, for resolving dependencies.
+struct RelationRef {
+  ObjectId id;
+  Oid columns_of = 0;  // tables and views: a dependency on a column names the column
+};
+
+class Inspector {
+ public:
+  Inspector(const InspectOptions& options, int server_version)
+      : exclusions_(options), own_printers_(PrintsDefinitionsItself(server_version)) {
+    database_.server_version = server_version;
+  }
+
+  Status Run(pg::Connection& connection, InspectStats* stats);
+  schema::Database Take() && { return std::move(database_); }
+
+ private:
+  Result<pg::PgResult> RunQuery(pg::Connection& connection, QueryId id, int expected_columns,
+                                const std::vector<std::optional<std::string>>* params);
+
+  Status ReadSchemas(const pg::PgResult& result);
+  void ReadExtensions(const pg::PgResult& result);
+  Status ReadTypes(const pg::PgResult& result);
+  Status ReadTables(const pg::PgResult& result);
+  Status ReadViews(const pg::PgResult& result);
+  void ReadColumns(const pg::PgResult& result);
+  void ReadSequences(const pg::PgResult& result);
+  void ReadOpclasses(const pg::PgResult& result);
+  Status ReadConstraints(const pg::PgResult& result);
+  Status ReadIndexes(const pg::PgResult& result);
+  void ReadFunctions(const pg::PgResult& result);
+  void ReadTriggers(const pg::PgResult& result);
+  Status ReadPolicies(const pg::PgResult& result);
+  void ReadDependencies(const pg::PgResult& result);
+  std::vector<std::optional<std::string>> DeparseParameters() const;
+  Status ReadDeparsed(const pg::PgResult& result);
+  void Finish();
+
+  // Deparse key of a node tree that reads columns of `relid`: the tree without locations,
+  // plus the names of the columns it reads (the only other input of its printed form).
+  std::string DeparseKey(Oid relid, std::initializer_list<std::string_view> trees) const;
+  std::string PlanIndex(const Row& row, IndexText* text) const;
+  std::string PlanConstraint(const Row& row, ConstraintText* text) const;
+  void FinishColumns();
+  void ResolveDependencies();
+  std::optional<ObjectId> Resolve(Oid catalog, Oid oid, int subid, bool dependent) const;
+
+  Exclusions exclusions_;
+  bool own_printers_;
+  schema::Database database_;
+
+  std::unordered_map<Oid, TableInfo> tables_;  // every table, excluded ones too
+  std::unordered_map<Oid, ViewInfo> views_;
+  std::unordered_map<Oid, size_t> composite_index_;  // composite's pg_class oid -> position
+  std::unordered_map<Oid, RelationColumns> columns_;
+  std::unordered_map<Oid, std::pair<Oid, int>> attrdefs_;  // pg_attrdef oid -> (relid, attnum)
+  std::unordered_map<Oid, OpclassInfo> opclasses_;
+  std::vector<IndexText> index_texts_;
+  std::vector<ConstraintText> constraint_texts_;
+  std::vector<DependencyRow> dependency_rows_;
+
+  // Deparse requests: key -> representative oid, and the printed results.
+  std::unordered_map<std::string, Oid> index_keys_;
+  std::unordered_map<std::string, Oid> check_keys_;
+  std::unordered_map<std::string, Oid> generated_keys_;
+  std::unordered_map<Oid, std::pair<std::optional<std::string>, std::optional<std::string>>>
+      deparsed_index_;  // index oid -> (expression, predicate)
+  std::unordered_map<Oid, std::string> deparsed_check_;
+  std::unordered_map<Oid, std::string> deparsed_generated_;
+  std::unordered_map<Oid, std::string> indexdefs_;
+  std::unordered_map<Oid, std::string> constraintdefs_;
+
+  // oid -> identity, per catalog, for dependencies.
+  std::unordered_map<Oid, RelationRef> relations_;
+  std::unordered_map<Oid, Oid> rules_;  // pg_rewrite oid -> view oid
+  std::unordered_map<Oid, ObjectId> functions_;
+  std::unordered_map<Oid, ObjectId> types_;
+  std::unordered_map<Oid, ObjectId> constraints_;
+  std::unordered_map<Oid, ObjectId> triggers_;
+  std::unordered_map<Oid, ObjectId> policies_;
+};
+
+Result<pg::PgResult> Inspector::RunQuery(pg::Connection& connection, QueryId id,
+                                         int expected_columns,
+                                         const std::vector<std::optional<std::string>>* params) {
+  const CatalogQuery& query = kQueries[id];
+  auto outcome = params == nullptr ? connection.Execute(std::string(query.sql))
+                                   : connection.ExecuteParams(std::string(query.sql), *params);
+  if (!outcome.ok()) {
+    return Status::Failed("inspecting the catalog (query " + std::string(query.name) +
+                          ".sql) failed: " + outcome.error.ToString());
+  }
+  if (outcome.value->columns() != expected_columns) {
+    return Status::Failed("inspecting the catalog: query " + std::string(query.name) +
+                          ".sql returned " + std::to_string(outcome.value->columns()) +
+                          " columns, retort expects " + std::to_string(expected_columns));
+  }
+  return std::move(*outcome.value);
+}
+
+Status Inspector::Run(pg::Connection& connection, InspectStats* stats) {
+  int ran = 0;
+  auto run = [&](QueryId id, int columns,
+                 const std::vector<std::optional<std::string>>* params = nullptr) {
+    ++ran;
+    return RunQuery(connection, id, columns, params);
+  };
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kSchemas, schemas_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadSchemas(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kExtensions, extensions_col::kCount));
+    ReadExtensions(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kTypes, types_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadTypes(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kTables, tables_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadTables(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kViews, views_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadViews(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kColumns, columns_col::kCount));
+    ReadColumns(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kSequences, sequences_col::kCount));
+    ReadSequences(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kOpclasses, opclasses_col::kCount));
+    ReadOpclasses(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kConstraints, constraints_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadConstraints(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kIndexes, indexes_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadIndexes(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kFunctions, functions_col::kCount));
+    ReadFunctions(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kTriggers, triggers_col::kCount));
+    ReadTriggers(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kPolicies, policies_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadPolicies(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kDependencies, dependencies_col::kCount));
+    ReadDependencies(result);
+  }
+  {
+    auto params = DeparseParameters();
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kDeparse, deparse_col::kCount, &params));
+    RETORT_RETURN_IF_ERROR(ReadDeparsed(result));
+  }
+  if (stats != nullptr) stats->catalog_queries = ran;
+  Finish();
+  return Status::Ok();
+}
+
+Status Inspector::ReadSchemas(const pg::PgResult& result) {
+  namespace c = schemas_col;
+  database_.schemas.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Schema item;
+    item.name = row.Text(c::kName);
+    if (exclusions_.Schema(item.name)) continue;
+    item.comment = row.Optional(c::kComment);
+    database_.schemas.push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
+void Inspector::ReadExtensions(const pg::PgResult& result) {
+  namespace c = extensions_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Extension item;
+    item.name = row.Text(c::kName);
+    item.schema = row.Text(c::kSchema);
+    item.version = row.Text(c::kVersion);
+    if (exclusions_.Schema(item.schema)) continue;
+    database_.extensions.push_back(std::move(item));
+  }
+}
+
+Status Inspector::ReadTypes(const pg::PgResult& result) {
+  namespace c = types_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    QualifiedName name = row.Name(c::kSchema, c::kName);
+    if (exclusions_.Schema(name.schema)) continue;
+    ObjectId id = ObjectId::ForType(name);
+    types_.emplace(row.OidAt(c::kOid), id);
+    // A column of type mood[] depends on the array type; it stands for mood.
+    if (Oid array = row.OidAt(c::kArrayOid); array != 0) types_.emplace(array, id);
+    switch (row.Char(c::kKind)) {
+      case 'e': {
+        schema::EnumType item;
+        item.name = std::move(name);
+        RETORT_RETURN_IF_ERROR(ReadArray(row, c::kEnumLabels, "types", &item.labels));
+        item.comment = row.Optional(c::kComment);
+        database_.enums.push_back(std::move(item));
+        break;
+      }
+      case 'd': {
+        schema::Domain item;
+        item.name = std::move(name);
+        item.base_type = row.Text(c::kBaseType);
+        item.collation = row.Optional(c::kCollation);
+        item.default_expr = row.Optional(c::kDefault);
+        item.not_null = row.Bool(c::kNotNull);
+        std::vector<std::string> names;
+        std::vector<std::string> definitions;
+        RETORT_RETURN_IF_ERROR(ReadArray(row, c::kConstraintNames, "types", &names));
+        RETORT_RETURN_IF_ERROR(ReadArray(row, c::kConstraintDefinitions, "types", &definitions));
+        std::string comments_text = row.Text(c::kConstraintComments);
+        auto comments = ParseTextArray(comments_text);
+        if (!comments || definitions.size() != names.size() || comments->size() != names.size()) {
+          return Malformed("types", "domain constraints", comments_text);
+        }
+        item.constraints.reserve(names.size());
+        for (size_t k = 0; k < names.size(); ++k) {
+          item.constraints.push_back(schema::DomainConstraint{
+              std::move(names[k]), std::move(definitions[k]), std::move((*comments)[k])});
+        }
+        item.comment = row.Optional(c::kComment);
+        database_.domains.push_back(std::move(item));
+        break;
+      }
+      default: {  // 'c': a free-standing composite type
+        Oid relid = row.OidAt(c::kCompositeRelid);
+        composite_index_.emplace(relid, database_.composite_types.size());
+        relations_.emplace(relid, RelationRef{id, 0});
+        schema::CompositeType item;
+        item.name = std::move(name);
+        item.comment = row.Optional(c::kComment);
+        database_.composite_types.push_back(std::move(item));
+        break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status Inspector::ReadTables(const pg::PgResult& result) {
+  namespace c = tables_col;
+  database_.tables.reserve(static_cast<size_t>(result.rows()));
+  tables_.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    Oid oid = row.OidAt(c::kOid);
+    TableInfo info;
+    info.name = row.Name(c::kSchema, c::kName);
+    info.qualified_sql = row.Text(c::kQualifiedSql);
+    info.is_partition = row.Bool(c::kIsPartition);
+    std::vector<int64_t> parents;
+    RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kParentOids, "tables", &parents));
+    for (int64_t parent : parents) info.parents.push_back(static_cast<Oid>(parent));
+    if (!exclusions_.Relation(info.name)) {
+      schema::Table table;
+      table.name = info.name;
+      table.partitioned = row.Char(c::kKind) == 'p';
+      table.unlogged = row.Bool(c::kUnlogged);
+      table.partition_key = row.Optional(c::kPartitionKey);
+      if (info.is_partition) table.partition_bound = row.Optional(c::kPartitionBound);
+      RETORT_RETURN_IF_ERROR(ReadArray(row, c::kOptions, "tables", &table.options));
+      table.row_security = row.Bool(c::kRowSecurity);
+      table.force_row_security = row.Bool(c::kForceRowSecurity);
+      RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "tables", &table.grants));
+      table.comment = row.Optional(c::kComment);
+      relations_.emplace(oid, RelationRef{ObjectId::ForTable(table.name), oid});
+      info.index = database_.tables.size();
+      database_.tables.push_back(std::move(table));
+    }
+    tables_.emplace(oid, std::move(info));
+  }
+  // Parents by name, now that every table is known.
+  for (const auto& [oid, info] : tables_) {
+    if (info.index == kNotInModel) continue;
+    schema::Table& table = database_.tables[info.index];
+    for (size_t k = 0; k < info.parents.size(); ++k) {
+      auto parent = tables_.find(info.parents[k]);
+      if (parent == tables_.end()) continue;
+      if (info.is_partition && k == 0) {
+        table.partition_of = parent->second.name;
+      } else {
+        table.inherits.push_back(parent->second.name);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// pg_get_viewdef prints " SELECT ...;" (leading space, final semicolon); the model keeps the
+// query alone.
+std::string TrimViewDefinition(std::string_view definition) {
+  std::string_view trimmed = Trim(definition);
+  if (!trimmed.empty() && trimmed.back() == ';') trimmed.remove_suffix(1);
+  return std::string(Trim(trimmed));
+}
+
+Status Inspector::ReadViews(const pg::PgResult& result) {
+  namespace c = views_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    Oid oid = row.OidAt(c::kOid);
+    ViewInfo info;
+    info.name = row.Name(c::kSchema, c::kName);
+    info.qualified_sql = row.Text(c::kQualifiedSql);
+    if (!exclusions_.Relation(info.name)) {
+      schema::View view;
+      view.name = info.name;
+      view.materialized = row.Bool(c::kMaterialized);
+      view.definition = TrimViewDefinition(row.Text(c::kDefinition));
+      RETORT_RETURN_IF_ERROR(ReadArray(row, c::kOptions, "views", &view.options));
+      RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "views", &view.grants));
+      view.comment = row.Optional(c::kComment);
+      relations_.emplace(oid, RelationRef{ObjectId::ForView(view.name), oid});
+      if (!row.Null(c::kRuleOid)) rules_.emplace(row.OidAt(c::kRuleOid), oid);
+      info.index = database_.views.size();
+      database_.views.push_back(std::move(view));
+    }
+    views_.emplace(oid, std::move(info));
+  }
+  return Status::Ok();
+}
+
+void Inspector::ReadColumns(const pg::PgResult& result) {
+  namespace c = columns_col;
+  RelationColumns* current = nullptr;
+  Oid current_relid = 0;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    Oid relid = row.OidAt(c::kRelid);
+    if (current == nullptr || relid != current_relid) {
+      current_relid = relid;
+      current = &columns_[relid];
+    }
+    ColumnInfo column;
+    column.attnum = static_cast<int>(row.Int(c::kAttnum));
+    column.name = row.Text(c::kName);
+    column.quoted_name = row.Text(c::kQuotedName);
+    column.type_oid = row.OidAt(c::kTypeOid);
+    column.type = row.Text(c::kType);
+    column.type_kind = row.Char(c::kTypeKind);
+    column.type_category = row.Char(c::kTypeCategory);
+    column.collation_oid = row.OidAt(c::kCollationOid);
+    column.collation = row.Optional(c::kCollation);
+    column.not_null = row.Bool(c::kNotNull);
+    column.identity = row.Char(c::kIdentity);
+    column.generated = row.Char(c::kGenerated);
+    column.is_local = row.Bool(c::kIsLocal);
+    column.inherited_count = static_cast<int>(row.Int(c::kInheritedCount));
+    if (!row.Null(c::kAttrdefOid)) {
+      column.attrdef_oid = row.OidAt(c::kAttrdefOid);
+      attrdefs_.emplace(column.attrdef_oid, std::make_pair(relid, column.attnum));
+    }
+    column.default_expr = row.Optional(c::kDefault);
+    column.generated_tree = row.Optional(c::kGeneratedTree);
+    column.comment = row.Optional(c::kComment);
+    if (column.attnum > 0) {
+      if (current->position.size() <= static_cast<size_t>(column.attnum)) {
+        current->position.resize(static_cast<size_t>(column.attnum) + 1, -1);
+      }
+      current->position[static_cast<size_t>(column.attnum)] =
+          static_cast<int>(current->columns.size());
+    }
+    current->columns.push_back(std::move(column));
+  }
+  // Generation expressions read columns: print each distinct one once (deparse.sql).
+  for (auto& [relid, relation] : columns_) {
+    for (ColumnInfo& column : relation.columns) {
+      if (!column.generated_tree || column.attrdef_oid == 0) continue;
+      column.generated_key = DeparseKey(relid, {*column.generated_tree});
+      generated_keys_.emplace(column.generated_key, column.attrdef_oid);
+    }
+  }
+}
+
+std::string Inspector::DeparseKey(Oid relid, std::initializer_list<std::string_view> trees) const {
+  std::string key;
+  std::vector<int> attnos;
+  for (std::string_view tree : trees) {
+    key += StripNodeLocations(tree);
+    key += '\x1f';
+    std::vector<int> more = NodeVarAttnos(tree);
+    attnos.insert(attnos.end(), more.begin(), more.end());
+  }
+  auto relation = columns_.find(relid);
+  for (int attno : attnos) {
+    key += std::to_string(attno);
+    key += '=';
+    if (attno == 0) {  // a whole-row reference prints the table's name
+      if (auto table = tables_.find(relid); table != tables_.end()) key += table->second.name.name;
+    } else if (relation != columns_.end()) {
+      if (const ColumnInfo* column = relation->second.ByAttnum(attno)) key += column->name;
+    }
+    key += '\x1f';
+  }
+  return key;
+}
+
+void Inspector::ReadSequences(const pg::PgResult& result) {
+  namespace c = sequences_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::SequenceOptions options;
+    options.data_type = row.Text(c::kDataType);
+    options.start = row.Int(c::kStart);
+    options.increment = row.Int(c::kIncrement);
+    options.min_value = row.Int(c::kMinValue);
+    options.max_value = row.Int(c::kMaxValue);
+    options.cache = row.Int(c::kCache);
+    options.cycle = row.Bool(c::kCycle);
+    char owner_deptype = row.Char(c::kOwnerDeptype);
+    Oid owner_relid = row.OidAt(c::kOwnerRelid);
+    int64_t owner_attnum = row.Int(c::kOwnerAttnum);
+    auto owner_columns = columns_.find(owner_relid);
+    ColumnInfo* owner_column = owner_columns == columns_.end()
+                                   ? nullptr
+                                   : owner_columns->second.MutableByAttnum(owner_attnum);
+    if (owner_deptype == 'i') {
+      // An identity column's sequence: its options belong to the column.
+      if (owner_column != nullptr) owner_column->identity_options = std::move(options);
+      continue;
+    }
+    schema::Sequence sequence;
+    sequence.name = row.Name(c::kSchema, c::kName);
+    if (exclusions_.Schema(sequence.name.schema)) continue;
+    if (owner_deptype == 'a') {
+      auto owner = tables_.find(owner_relid);
+      if (owner != tables_.end()) {
+        // A sequence serving an excluded table (retort's own bookkeeping) goes with it.
+        if (exclusions_.Relation(owner->second.name)) continue;
+        sequence.owned_by_table = owner->second.name;
+        if (owner_column != nullptr) sequence.owned_by_column = owner_column->name;
+      }
+    }
+    sequence.options = std::move(options);
+    sequence.comment = row.Optional(c::kComment);
+    relations_.emplace(row.OidAt(c::kOid),
+                       RelationRef{ObjectId::ForSequence(sequence.name), 0});
+    database_.sequences.push_back(std::move(sequence));
+  }
+}
+
+void Inspector::ReadOpclasses(const pg::PgResult& result) {
+  namespace c = opclasses_col;
+  opclasses_.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    opclasses_.emplace(row.OidAt(c::kOid),
+                       OpclassInfo{row.OidAt(c::kMethodOid), row.OidAt(c::kInputType),
+                                   row.Bool(c::kIsDefault), row.Text(c::kNameSql)});
+  }
+}
+
+// Quoted column names for attribute numbers, ", "-separated; nullopt when one is unknown.
+std::optional<std::string> ColumnList(const RelationColumns* relation,
+                                      const std::vector<int64_t>& attnums, size_t from = 0,
+                                      size_t to = static_cast<size_t>(-1)) {
+  if (relation == nullptr) return std::nullopt;
+  std::string out;
+  for (size_t k = from; k < attnums.size() && k < to; ++k) {
+    const ColumnInfo* column = relation->ByAttnum(attnums[k]);
+    if (column == nullptr) return std::nullopt;
+    if (k > from) out += ", ";
+    out += column->quoted_name;
+  }
+  return out;
+}
+
+const char* ForeignKeyAction(char action) {
+  switch (action) {
+    case 'r':
+      return "RESTRICT";
+    case 'c':
+      return "CASCADE";
+    case 'n':
+      return "SET NULL";
+    case 'd':
+      return "SET DEFAULT";
+    default:
+      return nullptr;  // 'a' NO ACTION, the default, is not printed
+  }
+}
+
+// Prints a constraint as pg_get_constraintdef does; "" asks for PostgreSQL's printer.
+std::string Inspector::PlanConstraint(const Row& row, ConstraintText* text) const {
+  namespace c = constraints_col;
+  char type = row.Char(c::kType);
+  if (!own_printers_ || (type != 'p' && type != 'u' && type != 'f' && type != 'c')) return "";
+  Oid relid = row.OidAt(c::kRelid);
+  auto relation_it = columns_.find(relid);
+  const RelationColumns* relation = relation_it == columns_.end() ? nullptr : &relation_it->second;
+  std::vector<int64_t> key;
+  if (!ReadNumbers(row, c::kKey, "constraints", &key).ok()) return "";
+  std::string out;
+  switch (type) {
+    case 'p':
+    case 'u': {
+      out = type == 'p' ? "PRIMARY KEY " : "UNIQUE ";
+      if (type == 'u' && row.Bool(c::kNullsNotDistinct)) out += "NULLS NOT DISTINCT ";
+      auto columns = ColumnList(relation, key);
+      if (!columns) return "";
+      out += "(" + *columns + ")";
+      std::vector<int64_t> index_key;
+      if (!ReadNumbers(row, c::kIndexKey, "constraints", &index_key).ok()) return "";
+      if (index_key.size() > key.size()) {
+        auto included = ColumnList(relation, index_key, key.size());
+        if (!included) return "";
+        out += " INCLUDE (" + *included + ")";
+      }
+      break;
+    }
+    case 'f': {
+      auto columns = ColumnList(relation, key);
+      std::vector<int64_t> referenced_key;
+      if (!ReadNumbers(row, c::kReferencedKey, "constraints", &referenced_key).ok()) return "";
+      auto referenced_relation = columns_.find(row.OidAt(c::kReferencedRelid));
+      if (referenced_relation == columns_.end()) return "";
+      auto referenced = ColumnList(&referenced_relation->second, referenced_key);
+      if (!columns || !referenced) return "";
+      out = "FOREIGN KEY (" + *columns + ") REFERENCES " + row.Text(c::kReferencedSql) + "(" +
+            *referenced + ")";
+      char match = row.Char(c::kMatchType);
+      if (match == 'f') out += " MATCH FULL";
+      if (match == 'p') out += " MATCH PARTIAL";
+      if (const char* action = ForeignKeyAction(row.Char(c::kOnUpdate))) {
+        out += " ON UPDATE " + std::string(action);
+      }
+      if (const char* action = ForeignKeyAction(row.Char(c::kOnDelete))) {
+        out += " ON DELETE " + std::string(action);
+      }
+      if (!row.Null(c::kOnDeleteColumns)) {
+        std::vector<int64_t> set_columns;
+        if (!ReadNumbers(row, c::kOnDeleteColumns, "constraints", &set_columns).ok()) return "";
+        auto names = ColumnList(relation, set_columns);
+        if (!names) return "";
+        out += " (" + *names + ")";
+      }
+      break;
+    }
+    case 'c': {
+      std::optional<std::string> tree = row.Optional(c::kCheckTree);
+      if (!tree) return "";
+      text->check_key = DeparseKey(relid, {*tree});
+      out = "CHECK (";
+      if (row.Bool(c::kNoInherit)) text->suffix = " NO INHERIT";
+      break;
+    }
+  }
+  if (row.Bool(c::kDeferrable)) text->suffix += " DEFERRABLE";
+  if (row.Bool(c::kDeferred)) text->suffix += " INITIALLY DEFERRED";
+  if (!row.Bool(c::kValidated)) text->suffix += " NOT VALID";
+  return out;
+}
+
+Status Inspector::ReadConstraints(const pg::PgResult& result) {
+  namespace c = constraints_col;
+  database_.constraints.reserve(static_cast<size_t>(result.rows()));
+  constraint_texts_.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Constraint constraint;
+    constraint.table = row.Name(c::kSchema, c::kTable);
+    if (exclusions_.Relation(constraint.table)) continue;
+    Oid oid = row.OidAt(c::kOid);
+    constraint.name = row.Text(c::kName);
+    constraint.type = row.Char(c::kType);
+    if (!row.Null(c::kReferencedTable)) {
+      constraint.referenced_table = row.Name(c::kReferencedSchema, c::kReferencedTable);
+    }
+    constraint.comment = row.Optional(c::kComment);
+
+    ConstraintText text;
+    text.index = database_.constraints.size();
+    text.oid = oid;
+    text.head = PlanConstraint(row, &text);
+    if (text.head.empty()) {
+      text.fallback = true;
+    } else if (constraint.type == 'c') {
+      check_keys_.emplace(text.check_key, oid);
+    }
+    constraint_texts_.push_back(std::move(text));
+
+    ObjectId id = ObjectId::ForConstraint(constraint.table, constraint.name);
+    if (!row.Null(c::kIndexOid)) {
+      // A dependency on the index behind a key (a foreign key's) is one on the constraint.
+      relations_.emplace(row.OidAt(c::kIndexOid), RelationRef{id, 0});
+    }
+    constraints_.emplace(oid, std::move(id));
+    database_.constraints.push_back(std::move(constraint));
+  }
+  return Status::Ok();
+}
+
+// The opclass as pg_get_indexdef prints it after a key column of type `column` (" name", or ""
+// for the type's default opclass of the method); nullopt when retort cannot be sure which
+// opclass PostgreSQL takes as the default.
+std::optional<std::string> OpclassSuffix(
+    const std::unordered_map<Oid, OpclassInfo>& opclasses, Oid opclass_oid,
+    const ColumnInfo* column, Oid key_type) {
+  auto found = opclasses.find(opclass_oid);
+  if (found == opclasses.end()) return std::nullopt;
+  const OpclassInfo& opclass = found->second;
+  // GetDefaultOpClass only ever returns a default opclass, so any other is printed.
+  if (!opclass.is_default) return " " + opclass.name_sql;
+  if (opclass.input_type == key_type) return "";
+  // A default opclass for another input type: the default for this type only when no
+  // default opclass takes the type exactly and this one takes it by its kind. Domains and
+  // expression columns (whose type kind is unknown here) go to PostgreSQL.
+  if (column == nullptr || column->type_kind == 'd') return std::nullopt;
+  for (const auto& [oid, other] : opclasses) {
+    if (other.is_default && other.method == opclass.method && other.input_type == key_type) {
+      return " " + opclass.name_sql;
+    }
+  }
+  bool by_kind = (opclass.input_type == kAnyArrayType && column->type_category == 'A') ||
+                 (opclass.input_type == kAnyEnumType && column->type_kind == 'e') ||
+                 (opclass.input_type == kAnyRangeType && column->type_kind == 'r') ||
+                 (opclass.input_type == kAnyMultirangeType && column->type_kind == 'm') ||
+                 (opclass.input_type == kTextType && key_type == kVarcharType);
+  if (by_kind) return "";
+  return std::nullopt;
+}
+
+// Prints the index as pg_get_indexdef does, but for its expression and predicate, which
+// deparse.sql prints; "" asks for pg_get_indexdef.
+std::string Inspector::PlanIndex(const Row& row, IndexText* text) const {
+  namespace c = indexes_col;
+  if (!own_printers_ || row.Bool(c::kHasOpclassOptions)) return "";
+  Oid relid = row.OidAt(c::kRelid);
+  std::string table_sql;
+  if (auto table = tables_.find(relid); table != tables_.end()) {
+    table_sql = table->second.qualified_sql;
+  } else if (auto view = views_.find(relid); view != views_.end()) {
+    table_sql = view->second.qualified_sql;
+  } else {
+    return "";
+  }
+  auto relation_it = columns_.find(relid);
+  if (relation_it == columns_.end()) return "";
+  const RelationColumns& relation = relation_it->second;
+
+  std::vector<int64_t> key;
+  std::vector<int64_t> opclasses;
+  std::vector<int64_t> collations;
+  std::vector<int64_t> options;
+  if (!ReadNumbers(row, c::kKey, "indexes", &key).ok() ||
+      !ReadNumbers(row, c::kOpclasses, "indexes", &opclasses).ok() ||
+      !ReadNumbers(row, c::kCollations, "indexes", &collations).ok() ||
+      !ReadNumbers(row, c::kOptions, "indexes", &options).ok()) {
+    return "";
+  }
+  size_t key_count = static_cast<size_t>(row.Int(c::kKeyCount));
+  if (opclasses.size() < key_count || collations.size() < key_count ||
+      options.size() < key_count) {
+    return "";
+  }
+
+  std::optional<std::string> expressions = row.Optional(c::kExpressionsTree);
+  if (expressions && NodeListLength(*expressions) != 1) return "";
+
+  std::string* out = &text->head;
+  *out = "CREATE ";
+  if (row.Bool(c::kUnique)) *out += "UNIQUE ";
+  *out += "INDEX " + row.Text(c::kQuotedName) + " ON ";
+  if (row.Bool(c::kOnPartitionedTable)) *out += "ONLY ";
+  *out += table_sql + " USING " + row.Text(c::kMethod) + " (";
+  bool can_order = row.Bool(c::kCanOrder);
+  for (size_t k = 0; k < key.size(); ++k) {
+    if (k == key_count) {
+      *out += ") INCLUDE (";
+    } else if (k > 0) {
+      *out += ", ";
+    }
+    const ColumnInfo* column = nullptr;
+    Oid key_type = 0;
+    Oid key_collation = 0;
+    if (key[k] != 0) {
+      column = relation.ByAttnum(key[k]);
+      if (column == nullptr) return "";
+      *out += column->quoted_name;
+      key_type = column->type_oid;
+      key_collation = column->collation_oid;
+    } else {
+      // The single expression column: a function call prints bare, anything else in
+      // parentheses. Its type and collation are the top node's result type and collation.
+      std::string_view tree = *expressions;
+      std::optional<std::string_view> type;
+      std::optional<std::string_view> collation;
+      if (tree.substr(0, 11) == "({FUNCEXPR ") {
+        auto format = NodeField(tree, "funcformat");
+        // COERCE_EXPLICIT_CALL (0) and COERCE_SQL_SYNTAX (3) print as a function call.
+        text->expression_parens = !(format == "0" || format == "3");
+        type = NodeField(tree, "funcresulttype");
+        collation = NodeField(tree, "funccollid");
+      } else if (tree.substr(0, 9) == "({OPEXPR ") {
+        text->expression_parens = true;
+        type = NodeField(tree, "opresulttype");
+        collation = NodeField(tree, "opcollid");
+      } else {
+        return "";
+      }
+      if (!type || !collation) return "";
+      auto parse_oid = [](std::string_view number) {
+        Oid value = 0;
+        std::from_chars(number.data(), number.data() + number.size(), value);
+        return value;
+      };
+      key_type = parse_oid(*type);
+      key_collation = parse_oid(*collation);
+      text->has_expression = true;
+      out = &text->tail;
+    }
+    if (k >= key_count) continue;
+    Oid collation = static_cast<Oid>(collations[k]);
+    if (collation != 0 && collation != key_collation) return "";  // COLLATE: PostgreSQL prints
+    auto opclass = OpclassSuffix(opclasses_, static_cast<Oid>(opclasses[k]), column, key_type);
+    if (!opclass) return "";
+    *out += *opclass;
+    if (can_order) {
+      int64_t option = options[k];
+      if (option & 1) {  // INDOPTION_DESC; NULLS FIRST is then the default
+        *out += " DESC";
+        if (!(option & 2)) *out += " NULLS LAST";
+      } else if (option & 2) {  // INDOPTION_NULLS_FIRST
+        *out += " NULLS FIRST";
+      }
+    }
+  }
+  *out += ")";
+  if (row.Bool(c::kNullsNotDistinct)) *out += " NULLS NOT DISTINCT";
+  if (auto with = row.Optional(c::kWithOptions)) *out += " WITH (" + *with + ")";
+  std::optional<std::string> predicate = row.Optional(c::kPredicateTree);
+  text->has_predicate = predicate.has_value();
+  if (expressions || predicate) {
+    text->deparse_key = DeparseKey(relid, {expressions.value_or(""), predicate.value_or("")});
+  }
+  return text->head;
+}
+
+Status Inspector::ReadIndexes(const pg::PgResult& result) {
+  namespace c = indexes_col;
+  database_.indexes.reserve(static_cast<size_t>(result.rows()));
+  index_texts_.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Index index;
+    index.table = row.Name(c::kSchema, c::kTable);
+    if (exclusions_.Relation(index.table)) continue;
+    Oid oid = row.OidAt(c::kOid);
+    index.name = row.Name(c::kSchema, c::kName);
+    index.unique = row.Bool(c::kUnique);
+    index.valid = row.Bool(c::kValid);
+    index.comment = row.Optional(c::kComment);
+
+    IndexText text;
+    text.index = database_.indexes.size();
+    text.oid = oid;
+    if (PlanIndex(row, &text).empty()) {
+      text = IndexText{text.index, oid, true, "", false, false, "", false, ""};
+    } else if (!text.deparse_key.empty()) {
+      index_keys_.emplace(text.deparse_key, oid);
+    }
+    index_texts_.push_back(std::move(text));
+
+    relations_.emplace(oid, RelationRef{ObjectId::ForIndex(index.name), 0});
+    database_.indexes.push_back(std::move(index));
+  }
+  return Status::Ok();
+}
+
+void Inspector::ReadFunctions(const pg::PgResult& result) {
+  namespace c = functions_col;
+  database_.functions.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Function function;
+    function.name = row.Name(c::kSchema, c::kName);
+    if (exclusions_.Schema(function.name.schema)) continue;
+    function.arguments = row.Text(c::kArguments);
+    function.kind = row.Char(c::kKind);
+    function.definition = row.Text(c::kDefinition);
+    function.result = row.Text(c::kResult);
+    function.comment = row.Optional(c::kComment);
+    functions_.emplace(row.OidAt(c::kOid), ObjectId::ForFunction(function));
+    database_.functions.push_back(std::move(function));
+  }
+}
+
+void Inspector::ReadTriggers(const pg::PgResult& result) {
+  namespace c = triggers_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Trigger trigger;
+    trigger.table = row.Name(c::kSchema, c::kTable);
+    if (exclusions_.Relation(trigger.table)) continue;
+    trigger.name = row.Text(c::kName);
+    trigger.definition = row.Text(c::kDefinition);
+    trigger.enabled = row.Char(c::kEnabled);
+    trigger.comment = row.Optional(c::kComment);
+    triggers_.emplace(row.OidAt(c::kOid), ObjectId::ForTrigger(trigger.table, trigger.name));
+    database_.triggers.push_back(std::move(trigger));
+  }
+}
+
+Status Inspector::ReadPolicies(const pg::PgResult& result) {
+  namespace c = policies_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Policy policy;
+    policy.table = row.Name(c::kSchema, c::kTable);
+    if (exclusions_.Relation(policy.table)) continue;
+    policy.name = row.Text(c::kName);
+    policy.permissive = row.Bool(c::kPermissive);
+    policy.command = row.Text(c::kCommand);
+    RETORT_RETURN_IF_ERROR(ReadArray(row, c::kRoles, "policies", &policy.roles));
+    policy.using_expr = row.Optional(c::kUsing);
+    policy.check_expr = row.Optional(c::kCheck);
+    policy.comment = row.Optional(c::kComment);
+    policies_.emplace(row.OidAt(c::kOid), ObjectId::ForPolicy(policy.table, policy.name));
+    database_.policies.push_back(std::move(policy));
+  }
+  return Status::Ok();
+}
+
+void Inspector::ReadDependencies(const pg::PgResult& result) {
+  namespace c = dependencies_col;
+  dependency_rows_.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    dependency_rows_.push_back(DependencyRow{
+        row.OidAt(c::kCatalog), row.OidAt(c::kObjid), static_cast<int>(row.Int(c::kObjsubid)),
+        row.OidAt(c::kReferencedCatalog), row.OidAt(c::kReferencedObjid),
+        static_cast<int>(row.Int(c::kReferencedObjsubid))});
+  }
+}
+
+std::string OidArray(const std::vector<Oid>& oids) {
+  std::string out = "{";
+  for (size_t i = 0; i < oids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(oids[i]);
+  }
+  return out + "}";
+}
+
+template <typename Map>
+std::vector<Oid> Representatives(const Map& keys) {
+  std::vector<Oid> oids;
+  oids.reserve(keys.size());
+  for (const auto& [key, oid] : keys) oids.push_back(oid);
+  return oids;
+}
+
+std::vector<std::optional<std::string>> Inspector::DeparseParameters() const {
+  std::vector<Oid> indexdefs;
+  for (const IndexText& text : index_texts_) {
+    if (text.fallback) indexdefs.push_back(text.oid);
+  }
+  std::vector<Oid> constraintdefs;
+  for (const ConstraintText& text : constraint_texts_) {
+    if (text.fallback) constraintdefs.push_back(text.oid);
+  }
+  return {OidArray(indexdefs), OidArray(Representatives(index_keys_)),
+          OidArray(Representatives(check_keys_)), OidArray(constraintdefs),
+          OidArray(Representatives(generated_keys_))};
+}
+
+Status Inspector::ReadDeparsed(const pg::PgResult& result) {
+  namespace c = deparse_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    std::string kind = row.Text(c::kKind);
+    Oid oid = row.OidAt(c::kOid);
+    if (kind == "indexdef") {
+      indexdefs_.emplace(oid, row.Text(c::kText));
+    } else if (kind == "index") {
+      deparsed_index_.emplace(oid, std::make_pair(row.Optional(c::kText), row.Optional(c::kText2)));
+    } else if (kind == "check") {
+      deparsed_check_.emplace(oid, row.Text(c::kText));
+    } else if (kind == "constraintdef") {
+      constraintdefs_.emplace(oid, row.Text(c::kText));
+    } else if (kind == "generated") {
+      deparsed_generated_.emplace(oid, row.Text(c::kText));
+    } else {
+      return Malformed("deparse", "a row kind", kind);
+    }
+  }
+  return Status::Ok();
+}
+
+void Inspector::Finish() {
+  for (const IndexText& text : index_texts_) {
+    std::string& definition = database_.indexes[text.index].definition;
+    if (text.fallback) {
+      definition = indexdefs_[text.oid];
+      continue;
+    }
+    definition = text.head;
+    if (!text.deparse_key.empty()) {
+      const auto& [expression, predicate] = deparsed_index_[index_keys_[text.deparse_key]];
+      if (text.has_expression) {
+        definition += text.expression_parens ? "(" + expression.value_or("") + ")"
+                                             : expression.value_or("");
+      }
+      definition += text.tail;
+      if (text.has_predicate) definition += " WHERE " + predicate.value_or("");
+    } else {
+      definition += text.tail;
+    }
+  }
+  for (const ConstraintText& text : constraint_texts_) {
+    std::string& definition = database_.constraints[text.index].definition;
+    if (text.fallback) {
+      definition = constraintdefs_[text.oid];
+    } else if (!text.check_key.empty()) {
+      definition = text.head + deparsed_check_[check_keys_[text.check_key]] + ")" + text.suffix;
+    } else {
+      definition = text.head + text.suffix;
+    }
+  }
+  FinishColumns();
+  ResolveDependencies();
+  database_.Sort();
+}
+
+schema::Column ModelColumn(const ColumnInfo& info) {
+  schema::Column column;
+  column.name = info.name;
+  column.type = info.type;
+  column.collation = info.collation;
+  column.not_null = info.not_null;
+  column.default_expr = info.default_expr;
+  column.identity = info.identity;
+  column.identity_options = info.identity_options;
+  column.generated_expr = info.generated_expr;
+  column.comment = info.comment;
+  return column;
+}
+
+void Inspector::FinishColumns() {
+  for (auto& [relid, relation] : columns_) {
+    for (ColumnInfo& column : relation.columns) {
+      if (!column.generated_key.empty()) {
+        column.generated_expr = deparsed_generated_[generated_keys_[column.generated_key]];
+      }
+    }
+  }
+  for (const auto& [relid, info] : tables_) {
+    if (info.index == kNotInModel) continue;
+    auto relation = columns_.find(relid);
+    if (relation == columns_.end()) continue;
+    std::vector<const RelationColumns*> parents;
+    for (Oid parent : info.parents) {
+      auto found = columns_.find(parent);
+      if (found != columns_.end()) parents.push_back(&found->second);
+    }
+    std::vector<schema::Column>& out = database_.tables[info.index].columns;
+    out.reserve(relation->second.columns.size());
+    for (const ColumnInfo& column : relation->second.columns) {
+      if (column.inherited_count > 0) {
+        // Keep only what CREATE TABLE ... PARTITION OF / INHERITS would not create: compare
+        // with the column of the first parent that has it.
+        const ColumnInfo* from = nullptr;
+        for (const RelationColumns* parent : parents) {
+          if ((from = parent->ByName(column.name)) != nullptr) break;
+        }
+        bool same = from != nullptr && !(column.is_local && !info.is_partition) &&
+                    !column.comment && column.not_null == from->not_null &&
+                    column.default_expr == from->default_expr &&
+                    column.generated_expr == from->generated_expr;
+        if (same) continue;
+      }
+      out.push_back(ModelColumn(column));
+    }
+  }
+  for (const auto& [relid, position] : composite_index_) {
+    auto relation = columns_.find(relid);
+    if (relation == columns_.end()) continue;
+    auto& attributes = database_.composite_types[position].attributes;
+    for (const ColumnInfo& column : relation->second.columns) {
+      attributes.push_back(
+          schema::CompositeAttribute{column.name, column.type, column.collation, column.comment});
+    }
+  }
+  for (const auto& [relid, info] : views_) {
+    if (info.index == kNotInModel) continue;
+    auto relation = columns_.find(relid);
+    if (relation == columns_.end()) continue;
+    auto& comments = database_.views[info.index].column_comments;
+    for (const ColumnInfo& column : relation->second.columns) {
+      if (column.comment) comments.emplace_back(column.name, *column.comment);
+    }
+  }
+}
+
+std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid,
+                                           bool dependent) const {
+  auto find = [oid](const std::unordered_map<Oid, ObjectId>& map) -> std::optional<ObjectId> {
+    auto found = map.find(oid);
+    if (found == map.end()) return std::nullopt;
+    return found->second;
+  };
+  switch (catalog) {
+    case kPgRewrite: {
+      auto rule = rules_.find(oid);
+      if (rule == rules_.end()) return std::nullopt;
+      return Resolve(kPgClass, rule->second, 0, dependent);
+    }
+    case kPgAttrdef: {
+      auto attrdef = attrdefs_.find(oid);
+      if (attrdef == attrdefs_.end()) return std::nullopt;
+      return Resolve(kPgClass, attrdef->second.first, attrdef->second.second, dependent);
+    }
+    case kPgClass: {
+      auto found = relations_.find(oid);
+      if (found == relations_.end()) return std::nullopt;
+      const RelationRef& relation = found->second;
+      if (subid <= 0 || relation.columns_of == 0) return relation.id;
+      if (dependent) {
+        // A partition's columns come with its parent, and so do their dependencies.
+        auto table = tables_.find(relation.columns_of);
+        if (table != tables_.end() && table->second.is_partition) return std::nullopt;
+      }
+      auto relation_columns = columns_.find(relation.columns_of);
+      if (relation_columns == columns_.end()) return std::nullopt;
+      const ColumnInfo* column = relation_columns->second.ByAttnum(subid);
+      if (column == nullptr) return std::nullopt;
+      const QualifiedName* name = nullptr;
+      if (auto table = tables_.find(relation.columns_of); table != tables_.end()) {
+        name = &table->second.name;
+      } else if (auto view = views_.find(relation.columns_of); view != views_.end()) {
+        name = &view->second.name;
+      }
+      if (name == nullptr) return std::nullopt;
+      return ObjectId::ForColumn(*name, column->name);
+    }
+    case kPgProc:
+      return find(functions_);
+    case kPgType:
+      return find(types_);
+    case kPgConstraint:
+      return find(constraints_);
+    case kPgTrigger:
+      return find(triggers_);
+    case kPgPolicy:
+      return find(policies_);
+    default:
+      return std::nullopt;
+  }
+}
+
+void Inspector::ResolveDependencies() {
+  database_.dependencies.reserve(dependency_rows_.size());
+  for (const DependencyRow& row : dependency_rows_) {
+    auto dependent = Resolve(row.catalog, row.objid, row.objsubid, true);
+    if (!dependent) continue;
+    auto referenced =
+        Resolve(row.referenced_catalog, row.referenced_objid, row.referenced_objsubid, false);
+    // A default depends on its own column; a view's rule on its view: not worth keeping.
+    if (!referenced || *referenced == *dependent) continue;
+    database_.dependencies.push_back(
+        schema::Dependency{std::move(*dependent), std::move(*referenced)});
+  }
+}
+
+// Runs `body` in a read-only snapshot with search_path = public, and puts the session back.
+template <typename Body>
+Status WithInspectionSession(pg::Connection& connection, Body body) {
+  if (connection.InTransaction()) {
+    // The caller's transaction: change search_path for it and restore it afterwards.
+    RETORT_ASSIGN_OR_RETURN(
+        auto saved,
+        connection.Query("SELECT current_setting('search_path'), current_setting('work_mem')"));
+    std::string search_path = saved.Get(0, 0);
+    std::string work_mem = saved.Get(0, 1);
+    RETORT_RETURN_IF_ERROR(connection
+                               .Query("SELECT set_config('search_path', 'public', true), "
+                                      "set_config('work_mem', '64MB', true)")
+                               .status());
+    Status status = body();
+    auto restored = connection.QueryParams(
+        "SELECT set_config('search_path', $1, true), set_config('work_mem', $2, true)",
+        {std::optional<std::string>(search_path), std::optional<std::string>(work_mem)});
+    if (status.ok() && !restored.ok()) return restored.status();
+    return status;
+  }
+  RETORT_RETURN_IF_ERROR(connection
+                             .Query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+                                    "SET LOCAL search_path = public; SET LOCAL work_mem = '64MB'")
+                             .status());
+  Status status = body();
+  auto finished = connection.Query(status.ok() ? "COMMIT" : "ROLLBACK");
+  if (status.ok() && !finished.ok()) return finished.status();
+  return status;
+}
+
+}  // namespace
+
+std::span<const CatalogQuery> CatalogQueries() { return kQueries; }
+
+Result<schema::Database> Inspect(pg::Connection& connection, const InspectOptions& options,
+                                 InspectStats* stats) {
+  int server_version = connection.ServerVersion();
+  if (server_version < 150000) {
+    return Status::Failed("inspecting the catalog: retort needs PostgreSQL 15 or newer; " +
+                          connection.Describe() + " runs " + std::to_string(server_version));
+  }
+  Inspector inspector(options, server_version);
+  RETORT_RETURN_IF_ERROR(
+      WithInspectionSession(connection, [&] { return inspector.Run(connection, stats); }));
+  return std::move(inspector).Take();
+}
+
+}  // namespace retort::catalog

@@ -1,0 +1,128 @@
+#include "catalog/text_formats.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace retort::catalog {
+
+std::optional<std::vector<std::optional<std::string>>> ParseTextArray(std::string_view text) {
+  std::vector<std::optional<std::string>> elements;
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return std::nullopt;
+  std::string_view body = text.substr(1, text.size() - 2);
+  if (body.empty()) return elements;
+  size_t i = 0;
+  while (true) {
+    if (i < body.size() && body[i] == '"') {
+      std::string element;
+      ++i;
+      while (i < body.size() && body[i] != '"') {
+        if (body[i] == '\\') ++i;
+        if (i >= body.size()) return std::nullopt;
+        element.push_back(body[i++]);
+      }
+      if (i >= body.size()) return std::nullopt;
+      ++i;  // the closing quote
+      elements.emplace_back(std::move(element));
+    } else {
+      size_t end = body.find(',', i);
+      if (end == std::string_view::npos) end = body.size();
+      std::string_view element = body.substr(i, end - i);
+      if (element.empty()) return std::nullopt;
+      if (element == "NULL") {
+        elements.emplace_back(std::nullopt);
+      } else {
+        elements.emplace_back(std::string(element));
+      }
+      i = end;
+    }
+    if (i == body.size()) return elements;
+    if (body[i] != ',') return std::nullopt;
+    ++i;
+  }
+}
+
+std::optional<std::vector<int64_t>> ParseNumberList(std::string_view text) {
+  if (!text.empty() && text.front() == '{') {
+    if (text.back() != '}') return std::nullopt;
+    text = text.substr(1, text.size() - 2);
+  }
+  std::vector<int64_t> numbers;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == ' ' || text[i] == ',') {
+      ++i;
+      continue;
+    }
+    int64_t value = 0;
+    auto [end, error] = std::from_chars(text.data() + i, text.data() + text.size(), value);
+    if (error != std::errc() || end == text.data() + i) return std::nullopt;
+    numbers.push_back(value);
+    i = static_cast<size_t>(end - text.data());
+  }
+  return numbers;
+}
+
+std::string StripNodeLocations(std::string_view tree) {
+  static constexpr std::string_view kLocation = " :location ";
+  std::string out;
+  out.reserve(tree.size());
+  size_t i = 0;
+  while (true) {
+    size_t found = tree.find(kLocation, i);
+    if (found == std::string_view::npos) {
+      out.append(tree.substr(i));
+      return out;
+    }
+    out.append(tree.substr(i, found - i));
+    i = found + kLocation.size();
+    if (i < tree.size() && tree[i] == '-') ++i;
+    while (i < tree.size() && tree[i] >= '0' && tree[i] <= '9') ++i;
+  }
+}
+
+std::vector<int> NodeVarAttnos(std::string_view tree) {
+  static constexpr std::string_view kVarattno = " :varattno ";
+  std::vector<int> attnos;
+  size_t i = 0;
+  while ((i = tree.find(kVarattno, i)) != std::string_view::npos) {
+    i += kVarattno.size();
+    int value = 0;
+    auto [end, error] = std::from_chars(tree.data() + i, tree.data() + tree.size(), value);
+    if (error == std::errc()) attnos.push_back(value);
+  }
+  std::sort(attnos.begin(), attnos.end());
+  attnos.erase(std::unique(attnos.begin(), attnos.end()), attnos.end());
+  return attnos;
+}
+
+int NodeListLength(std::string_view tree) {
+  if (tree.empty() || tree.front() != '(') return 0;
+  int depth = 0;
+  int elements = 0;
+  for (size_t i = 0; i < tree.size(); ++i) {
+    char c = tree[i];
+    if (c == '\\') {  // nodeToString escapes brackets inside tokens with a backslash
+      ++i;
+      continue;
+    }
+    if (c == '(' || c == '{') {
+      if (depth == 1 && c == '{') ++elements;
+      ++depth;
+    } else if (c == ')' || c == '}') {
+      --depth;
+    }
+  }
+  return elements;
+}
+
+std::optional<std::string_view> NodeField(std::string_view tree, std::string_view field) {
+  std::string key = " :" + std::string(field) + " ";
+  size_t found = tree.find(key);
+  if (found == std::string_view::npos) return std::nullopt;
+  size_t start = found + key.size();
+  size_t end = start;
+  while (end < tree.size() && tree[end] != ' ' && tree[end] != '}' && tree[end] != ')') ++end;
+  return tree.substr(start, end - start);
+}
+
+}  // namespace retort::catalog

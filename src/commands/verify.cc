@@ -1,0 +1,131 @@
+// Checksums of applied migrations and the retort.sum file: the bookkeeping that lets a team
+// trust that what ran is what is in git.
+#include "base/files.h"
+#include "base/strings.h"
+#include "commands/commands.h"
+#include "migrations/sum_file.h"
+#include "pg/advisory_lock.h"
+
+#ifndef RETORT_VERSION
+#define RETORT_VERSION "dev"
+#endif
+
+namespace retort::commands {
+
+namespace {
+
+std::string SumFilePath(const config::Config& config) {
+  return JoinPath(config.ScriptDirectory(), migrations::kSumFileName);
+}
+
+}  // namespace
+
+Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& project,
+                                                            pg::Connection& connection,
+                                                            const std::vector<std::string>& rows) {
+  std::vector<ChangedMigration> changed;
+  history::VersionStore store = project.Store();
+  RETORT_ASSIGN_OR_RETURN(auto recorded, store.ReadChecksums(connection));
+  if (recorded.empty()) return changed;
+  std::vector<std::string> known_rows;
+  for (const std::string& row : rows) {
+    if (project.graph.Find(row) != nullptr) known_rows.push_back(row);
+  }
+  std::vector<std::string> revisions;
+  for (const std::string& id : project.graph.Ancestors(known_rows)) {
+    auto found = recorded.find(id);
+    if (found == recorded.end() || found->second == project.Get(id).checksum) continue;
+    changed.push_back(ChangedMigration{id, project.Get(id).path, {}});
+    revisions.push_back(id);
+  }
+  if (changed.empty()) return changed;
+  RETORT_ASSIGN_OR_RETURN(auto sources, store.ReadSources(connection, revisions));
+  for (ChangedMigration& migration : changed) {
+    auto source = sources.find(migration.revision);
+    if (source == sources.end()) continue;
+    auto before = migrations::ParseMigration(source->second, migration.path + " (as applied)");
+    if (before.ok()) migration.changes = migrations::DescribeChanges(*before, project.Get(migration.revision));
+  }
+  return changed;
+}
+
+std::string DescribeChangedMigrations(const std::vector<ChangedMigration>& changed) {
+  std::string text;
+  for (const ChangedMigration& migration : changed) {
+    text += "  " + migration.path + " (revision " + migration.revision + ")\n";
+    for (const std::string& change : migration.changes) text += "    " + change + "\n";
+  }
+  return text;
+}
+
+std::vector<std::string> SumFileProblems(const Project& project) {
+  std::string path = SumFilePath(project.config);
+  if (!PathExists(path)) return {};
+  auto text = ReadFile(path);
+  if (!text.ok()) return {text.status().message()};
+  std::vector<std::string> problems = migrations::VerifySumFile(*text, project.migrations);
+  for (std::string& problem : problems) {
+    if (StartsWith(problem, migrations::kSumFileName)) problem = JoinPath(project.config.ScriptDirectory(), problem);
+  }
+  return problems;
+}
+
+Status WriteSumFile(const config::Config& config,
+                    const std::vector<migrations::Migration>& migrations) {
+  return WriteFile(SumFilePath(config), migrations::RenderSumFile(migrations));
+}
+
+Result<ValidateReport> Validate(const config::Config& config) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  ValidateReport report;
+  report.sum_file_problems = SumFileProblems(*project);
+  report.sum_file_present = PathExists(SumFilePath(config));
+  if (config.database_url.empty()) return report;
+  std::string conninfo;
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  report.database_checked = true;
+  RETORT_ASSIGN_OR_RETURN(auto rows, project->Store().ReadRows(connection));
+  RETORT_ASSIGN_OR_RETURN(report.changed, FindChangedMigrations(*project, connection, rows));
+  for (const std::string& row : rows) {
+    if (project->graph.Find(row) == nullptr) report.unknown_rows.push_back(row);
+  }
+  return report;
+}
+
+Status Hash(const config::Config& config, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  RETORT_RETURN_IF_ERROR(WriteSumFile(config, project->migrations));
+  io.log << "wrote " << SumFilePath(config) << " (" << project->migrations.size()
+         << " migrations)\n";
+  return Status::Ok();
+}
+
+Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  std::string conninfo;
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  history::VersionStore store = project->Store();
+  RETORT_ASSIGN_OR_RETURN(auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
+                                                               lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
+  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(*project, connection, rows));
+  if (changed.empty()) {
+    io.log << "every applied migration matches its file; nothing to update\n";
+    return Status::Ok();
+  }
+  std::string sql = "BEGIN;\n";
+  for (const ChangedMigration& migration : changed) {
+    const migrations::Migration& file = project->Get(migration.revision);
+    sql += store.RecordChecksumSql(migration.revision, file.checksum, file.source,
+                                   std::string("retort ") + RETORT_VERSION);
+  }
+  sql += "COMMIT;\n";
+  auto outcome = connection.Execute(sql);
+  if (!outcome.ok()) return Status::Failed("cannot record checksums: " + outcome.error.ToString());
+  io.log << "accepted the current files of " << changed.size() << " applied migration"
+         << (changed.size() == 1 ? "" : "s") << ":\n"
+         << DescribeChangedMigrations(changed);
+  return Status::Ok();
+}
+
+}  // namespace retort::commands

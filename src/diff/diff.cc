@@ -1,0 +1,1014 @@
+#include "diff/diff.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "base/strings.h"
+
+namespace retort::diff {
+
+using schema::Column;
+using schema::Constraint;
+using schema::Database;
+using schema::Function;
+using schema::Grant;
+using schema::Index;
+using schema::Policy;
+using schema::Table;
+using schema::Trigger;
+using schema::View;
+
+namespace {
+
+using Kind = CommentTarget::Kind;
+
+SetComment Comment(Kind kind, const QualifiedName& name, std::optional<std::string> comment,
+                   std::string member = "", std::string arguments = "") {
+  return SetComment{CommentTarget{kind, name, std::move(member), std::move(arguments)},
+                    std::move(comment)};
+}
+
+Kind FunctionCommentKind(char kind) {
+  if (kind == 'p') return Kind::kProcedure;
+  if (kind == 'a') return Kind::kAggregate;
+  return Kind::kFunction;
+}
+
+// Index of `items` by `key`; later duplicates are ignored (the catalog never makes them).
+template <typename T, typename KeyFn>
+auto IndexBy(const std::vector<T>& items, KeyFn key) {
+  std::map<decltype(key(items.front())), const T*> index;
+  for (const T& item : items) index.emplace(key(item), &item);
+  return index;
+}
+
+// Grants grouped for GRANT/REVOKE statements: one per (grantee, grantable) in model order.
+void DiffGrants(const QualifiedName& relation, const std::vector<Grant>& from,
+                const std::vector<Grant>& to, std::vector<Change>& out) {
+  std::set<Grant> from_set(from.begin(), from.end());
+  std::set<Grant> to_set(to.begin(), to.end());
+  std::map<std::string, std::vector<std::string>> revoked;
+  std::vector<std::string> revoke_order;
+  for (const Grant& grant : from) {
+    if (to_set.count(grant)) continue;
+    if (!revoked.count(grant.grantee)) revoke_order.push_back(grant.grantee);
+    revoked[grant.grantee].push_back(grant.privilege);
+  }
+  for (const std::string& grantee : revoke_order) {
+    out.push_back(RevokePrivileges{relation, grantee, revoked[grantee]});
+  }
+  std::map<std::pair<std::string, bool>, std::vector<std::string>> granted;
+  std::vector<std::pair<std::string, bool>> grant_order;
+  for (const Grant& grant : to) {
+    if (from_set.count(grant)) continue;
+    auto key = std::make_pair(grant.grantee, grant.grantable);
+    if (!granted.count(key)) grant_order.push_back(key);
+    granted[key].push_back(grant.privilege);
+  }
+  for (const auto& key : grant_order) {
+    out.push_back(GrantPrivileges{relation, key.first, granted[key], key.second});
+  }
+}
+
+void DiffComment(const CommentTarget& target, const std::optional<std::string>& from,
+                 const std::optional<std::string>& to, std::vector<Change>& out) {
+  if (from != to) out.push_back(SetComment{target, to});
+}
+
+bool IsSubsequence(const std::vector<std::string>& small, const std::vector<std::string>& big) {
+  size_t at = 0;
+  for (const std::string& item : big) {
+    if (at < small.size() && small[at] == item) ++at;
+  }
+  return at == small.size();
+}
+
+class Differ {
+ public:
+  Differ(const Database& from, const Database& to) : from_(from), to_(to) {
+    for (const Table& table : from.tables) from_tables_.emplace(table.name, &table);
+    for (const Table& table : to.tables) to_tables_.emplace(table.name, &table);
+  }
+
+ private:
+  // Tables that exist on both sides but must be dropped and created again (partitioning
+  // changed), and every table that is gone in `to`.
+  void FindTableFates() {
+    auto to_tables = IndexBy(to_.tables, [](const Table& t) { return t.name; });
+    for (const Table& table : from_.tables) {
+      auto it = to_tables.find(table.name);
+      if (it == to_tables.end()) {
+        dropped_tables_.insert(table.name);
+        continue;
+      }
+      const Table& next = *it->second;
+      if (table.partitioned != next.partitioned || table.partition_key != next.partition_key) {
+        recreated_tables_.insert(table.name);
+      }
+    }
+    // A partition goes down with its parent: recreating a parent recreates its partitions.
+    bool grew = true;
+    while (grew) {
+      grew = false;
+      for (const Table& table : from_.tables) {
+        if (table.partition_of && recreated_tables_.count(*table.partition_of) &&
+            !dropped_tables_.count(table.name) && !recreated_tables_.count(table.name)) {
+          recreated_tables_.insert(table.name);
+          grew = true;
+        }
+      }
+    }
+    for (const View& view : from_.views) {
+      bool kept = std::any_of(to_.views.begin(), to_.views.end(),
+                              [&](const View& v) { return v.name == view.name; });
+      if (!kept) dropped_views_.insert(view.name);
+    }
+  }
+
+  // The table (or view) goes away with everything on it, so its members need no drops.
+  bool GoneWithRelation(const QualifiedName& relation) const {
+    return dropped_tables_.count(relation) || recreated_tables_.count(relation) ||
+           dropped_views_.count(relation);
+  }
+  bool Recreated(const QualifiedName& table) const { return recreated_tables_.count(table) > 0; }
+
+  void Schemas() {
+    auto from = IndexBy(from_.schemas, [](const schema::Schema& s) { return s.name; });
+    auto to = IndexBy(to_.schemas, [](const schema::Schema& s) { return s.name; });
+    for (const auto& [name, schema] : to) {
+      auto it = from.find(name);
+      if (it == from.end()) {
+        out_.push_back(CreateSchema{*schema});
+        if (schema->comment) out_.push_back(Comment(Kind::kSchema, {"", name}, schema->comment));
+      } else {
+        DiffComment({Kind::kSchema, {"", name}, "", ""}, it->second->comment, schema->comment,
+                    out_);
+      }
+    }
+    for (const auto& [name, schema] : from) {
+      if (!to.count(name)) out_.push_back(DropSchema{*schema});
+    }
+  }
+
+  void Extensions() {
+    auto from = IndexBy(from_.extensions, [](const schema::Extension& e) { return e.name; });
+    auto to = IndexBy(to_.extensions, [](const schema::Extension& e) { return e.name; });
+    for (const auto& [name, extension] : to) {
+      auto it = from.find(name);
+      if (it == from.end()) {
+        out_.push_back(CreateExtension{*extension});
+      } else if (!(*it->second == *extension)) {
+        out_.push_back(AlterExtension{*it->second, *extension});
+      }
+    }
+    for (const auto& [name, extension] : from) {
+      if (!to.count(name)) out_.push_back(DropExtension{*extension});
+    }
+  }
+
+  // Columns (of tables in `from`) whose type is `name` or an array of it.
+  std::vector<ColumnUse> ColumnsUsing(const QualifiedName& name) const {
+    std::vector<ColumnUse> uses;
+    for (const Table& table : from_.tables) {
+      // An inherited column follows its parent's ALTER; it cannot be altered by itself.
+      std::set<std::string> inherited = InheritedNames(from_, table);
+      for (const Column& column : table.columns) {
+        if (inherited.count(column.name)) continue;
+        bool array = false;
+        if (TypeNames(column.type, name, &array)) {
+          uses.push_back(ColumnUse{table.name, column.name, array, column.default_expr});
+        }
+      }
+    }
+    return uses;
+  }
+
+  // After a swap the columns have no default; put back the one `to` wants.
+  void RestoreDefaults(const std::vector<ColumnUse>& uses) {
+    for (const ColumnUse& use : uses) {
+      if (!use.default_expr) continue;
+      swapped_defaults_.insert({use.table, use.column});
+    }
+  }
+
+  void Enums() {
+    auto from = IndexBy(from_.enums, [](const schema::EnumType& e) { return e.name; });
+    auto to = IndexBy(to_.enums, [](const schema::EnumType& e) { return e.name; });
+    for (const auto& [name, type] : to) {
+      auto it = from.find(name);
+      if (it == from.end()) {
+        out_.push_back(CreateEnum{*type});
+        if (type->comment) out_.push_back(Comment(Kind::kType, name, type->comment));
+        continue;
+      }
+      const schema::EnumType& old = *it->second;
+      if (old.labels != type->labels) {
+        if (IsSubsequence(old.labels, type->labels)) {
+          AddEnumValues(old, *type);
+        } else {
+          SwapEnum swap{old, *type, ColumnsUsing(name), {}};
+          for (const std::string& label : old.labels) {
+            if (std::find(type->labels.begin(), type->labels.end(), label) ==
+                type->labels.end()) {
+              swap.removed_values.push_back(label);
+            }
+          }
+          RestoreDefaults(swap.uses);
+          out_.push_back(std::move(swap));
+          // The renamed type is a new object: its comment went with the old one.
+          if (type->comment) out_.push_back(Comment(Kind::kType, name, type->comment));
+          continue;
+        }
+      }
+      DiffComment({Kind::kType, name, "", ""}, old.comment, type->comment, out_);
+    }
+    for (const auto& [name, type] : from) {
+      if (!to.count(name)) out_.push_back(DropEnum{*type});
+    }
+  }
+
+  // `to` keeps every old label in order: each new label goes right after its predecessor, and
+  // a leading run of new labels goes before its successor (added back to front).
+  void AddEnumValues(const schema::EnumType& from, const schema::EnumType& to) {
+    std::set<std::string> old(from.labels.begin(), from.labels.end());
+    const std::vector<std::string>& labels = to.labels;
+    size_t first_old = 0;
+    while (first_old < labels.size() && !old.count(labels[first_old])) ++first_old;
+    for (size_t i = first_old; i-- > 0;) {
+      out_.push_back(AddEnumValue{to.name, labels[i], labels[i + 1], true});
+    }
+    for (size_t i = first_old + 1; i < labels.size(); ++i) {
+      if (old.count(labels[i])) continue;
+      out_.push_back(AddEnumValue{to.name, labels[i], labels[i - 1], false});
+    }
+  }
+
+  static schema::Domain WithoutComments(schema::Domain domain) {
+    domain.comment.reset();
+    for (auto& constraint : domain.constraints) constraint.comment.reset();
+    return domain;
+  }
+
+  // Comments of a domain's constraints; `from` null for a domain created from scratch. A
+  // constraint whose definition changes is dropped and added again, losing its comment.
+  void DomainConstraintComments(const schema::Domain* from, const schema::Domain& to) {
+    for (const auto& constraint : to.constraints) {
+      const schema::DomainConstraint* old = nullptr;
+      if (from != nullptr) {
+        for (const auto& c : from->constraints) {
+          if (c.name == constraint.name && c.definition == constraint.definition) old = &c;
+        }
+      }
+      std::optional<std::string> before = old ? old->comment : std::nullopt;
+      DiffComment({Kind::kDomainConstraint, to.name, constraint.name, ""}, before,
+                  constraint.comment, out_);
+    }
+  }
+
+  void Domains() {
+    auto from = IndexBy(from_.domains, [](const schema::Domain& d) { return d.name; });
+    auto to = IndexBy(to_.domains, [](const schema::Domain& d) { return d.name; });
+    for (const auto& [name, domain] : to) {
+      auto it = from.find(name);
+      if (it == from.end()) {
+        out_.push_back(CreateDomain{WithoutComments(*domain)});
+        if (domain->comment) out_.push_back(Comment(Kind::kDomain, name, domain->comment));
+        DomainConstraintComments(nullptr, *domain);
+        continue;
+      }
+      const schema::Domain& old = *it->second;
+      if (old.base_type != domain->base_type || old.collation != domain->collation) {
+        SwapDomain swap{WithoutComments(old), WithoutComments(*domain), ColumnsUsing(name)};
+        RestoreDefaults(swap.uses);
+        out_.push_back(std::move(swap));
+        if (domain->comment) out_.push_back(Comment(Kind::kDomain, name, domain->comment));
+        DomainConstraintComments(nullptr, *domain);
+        continue;
+      }
+      if (!(WithoutComments(old) == WithoutComments(*domain))) {
+        out_.push_back(AlterDomain{WithoutComments(old), WithoutComments(*domain)});
+      }
+      DiffComment({Kind::kDomain, name, "", ""}, old.comment, domain->comment, out_);
+      DomainConstraintComments(&old, *domain);
+    }
+    for (const auto& [name, domain] : from) {
+      if (!to.count(name)) out_.push_back(DropDomain{WithoutComments(*domain)});
+    }
+  }
+
+  static bool CanAlterInPlace(const schema::CompositeType& from, const schema::CompositeType& to) {
+    std::vector<std::string> kept_in_from;
+    std::set<std::string> to_names;
+    for (const auto& attribute : to.attributes) to_names.insert(attribute.name);
+    for (const auto& attribute : from.attributes) {
+      if (to_names.count(attribute.name)) kept_in_from.push_back(attribute.name);
+    }
+    // In `to`, the kept attributes must come first, in the same order.
+    for (size_t i = 0; i < to.attributes.size(); ++i) {
+      if (i < kept_in_from.size()) {
+        if (to.attributes[i].name != kept_in_from[i]) return false;
+      }
+    }
+    return true;
+  }
+
+  static schema::CompositeType WithoutComments(schema::CompositeType type) {
+    type.comment.reset();
+    for (auto& attribute : type.attributes) attribute.comment.reset();
+    return type;
+  }
+
+  // Attribute comments (COMMENT ON COLUMN type.attribute); `from` null for a new type.
+  void AttributeComments(const schema::CompositeType* from, const schema::CompositeType& to) {
+    for (const auto& attribute : to.attributes) {
+      std::optional<std::string> before;
+      if (from != nullptr) {
+        for (const auto& a : from->attributes) {
+          if (a.name == attribute.name) before = a.comment;
+        }
+      }
+      DiffComment({Kind::kColumn, to.name, attribute.name, ""}, before, attribute.comment, out_);
+    }
+  }
+
+  void CompositeTypes() {
+    auto from = IndexBy(from_.composite_types, [](const schema::CompositeType& c) { return c.name; });
+    auto to = IndexBy(to_.composite_types, [](const schema::CompositeType& c) { return c.name; });
+    for (const auto& [name, type] : to) {
+      auto it = from.find(name);
+      if (it == from.end()) {
+        out_.push_back(CreateCompositeType{WithoutComments(*type)});
+        if (type->comment) out_.push_back(Comment(Kind::kType, name, type->comment));
+        AttributeComments(nullptr, *type);
+        continue;
+      }
+      const schema::CompositeType& old = *it->second;
+      schema::CompositeType old_bare = WithoutComments(old);
+      schema::CompositeType new_bare = WithoutComments(*type);
+      if (old_bare.attributes != new_bare.attributes) {
+        if (CanAlterInPlace(old_bare, new_bare)) {
+          out_.push_back(AlterCompositeType{old_bare, new_bare});
+        } else {
+          out_.push_back(DropCompositeType{old_bare});
+          out_.push_back(CreateCompositeType{new_bare});
+          if (type->comment) out_.push_back(Comment(Kind::kType, name, type->comment));
+          AttributeComments(nullptr, *type);
+          continue;
+        }
+      }
+      DiffComment({Kind::kType, name, "", ""}, old.comment, type->comment, out_);
+      AttributeComments(&old, *type);
+    }
+    for (const auto& [name, type] : from) {
+      if (!to.count(name)) out_.push_back(DropCompositeType{WithoutComments(*type)});
+    }
+  }
+
+  // A sequence owned by a column disappears with that column or its table.
+  bool DroppedWithOwner(const schema::Sequence& sequence) const {
+    if (!sequence.owned_by_table) return false;
+    const QualifiedName& table = *sequence.owned_by_table;
+    if (dropped_tables_.count(table) || recreated_tables_.count(table)) return true;
+    if (!sequence.owned_by_column) return false;
+    for (const Table& t : to_.tables) {
+      if (t.name != table) continue;
+      for (const Column& column : t.columns) {
+        if (column.name == *sequence.owned_by_column) return false;
+      }
+      return true;
+    }
+    return true;
+  }
+
+  void Sequences() {
+    auto from = IndexBy(from_.sequences, [](const schema::Sequence& s) { return s.name; });
+    auto to = IndexBy(to_.sequences, [](const schema::Sequence& s) { return s.name; });
+    for (const auto& [name, sequence] : to) {
+      auto it = from.find(name);
+      // The old sequence goes down with a recreated owner table: create it again.
+      bool gone = it != from.end() && it->second->owned_by_table &&
+                  Recreated(*it->second->owned_by_table);
+      if (it == from.end() || gone) {
+        schema::Sequence bare = *sequence;
+        bare.owned_by_table.reset();
+        bare.owned_by_column.reset();
+        out_.push_back(CreateSequence{bare});
+        if (sequence->owned_by_table) out_.push_back(SetSequenceOwner{*sequence});
+        if (sequence->comment) out_.push_back(Comment(Kind::kSequence, name, sequence->comment));
+        continue;
+      }
+      const schema::Sequence& old = *it->second;
+      if (!(old.options == sequence->options)) out_.push_back(AlterSequence{old, *sequence});
+      if (old.owned_by_table != sequence->owned_by_table ||
+          old.owned_by_column != sequence->owned_by_column) {
+        out_.push_back(SetSequenceOwner{*sequence});
+      }
+      DiffComment({Kind::kSequence, name, "", ""}, old.comment, sequence->comment, out_);
+    }
+    for (const auto& [name, sequence] : from) {
+      if (!to.count(name) && !DroppedWithOwner(*sequence)) {
+        out_.push_back(DropSequence{*sequence});
+      }
+    }
+  }
+
+  void CreateTableWithExtras(const Table& table) {
+    out_.push_back(CreateTable{table});
+    // A child entry without a default where the parent has one: CREATE TABLE copied it.
+    for (const Column& column : table.columns) {
+      const Column* parent = ParentColumn(to_, table, column.name);
+      if (parent && parent->default_expr && !column.default_expr && !column.generated_expr) {
+        out_.push_back(DropColumnDefault{table.name, column.name});
+      }
+    }
+    if (table.row_security) out_.push_back(SetRowSecurity{table.name, true});
+    if (table.force_row_security) out_.push_back(SetForceRowSecurity{table.name, true});
+    if (table.comment) out_.push_back(Comment(Kind::kTable, table.name, table.comment));
+    for (const Column& column : table.columns) {
+      if (column.comment) {
+        out_.push_back(Comment(Kind::kColumn, table.name, column.comment, column.name));
+      }
+    }
+    DiffGrants(table.name, {}, table.grants, out_);
+  }
+
+  void Tables() {
+    auto from = IndexBy(from_.tables, [](const Table& t) { return t.name; });
+    for (const Table& table : to_.tables) {
+      auto it = from.find(table.name);
+      if (it == from.end()) {
+        CreateTableWithExtras(table);
+      } else if (Recreated(table.name)) {
+        out_.push_back(DropTable{*it->second});
+        CreateTableWithExtras(table);
+      } else {
+        AlterTable(*it->second, table);
+      }
+    }
+    for (const Table& table : from_.tables) {
+      if (dropped_tables_.count(table.name)) out_.push_back(DropTable{table});
+    }
+  }
+
+  void AlterTable(const Table& from, const Table& to) {
+    const QualifiedName& name = to.name;
+    if (from.partition_of != to.partition_of || from.partition_bound != to.partition_bound) {
+      if (from.partition_of) out_.push_back(DetachPartition{from});
+      if (to.partition_of) out_.push_back(AttachPartition{to});
+    }
+    for (const QualifiedName& parent : from.inherits) {
+      if (std::find(to.inherits.begin(), to.inherits.end(), parent) == to.inherits.end()) {
+        out_.push_back(SetInherit{name, parent, false});
+      }
+    }
+    for (const QualifiedName& parent : to.inherits) {
+      if (std::find(from.inherits.begin(), from.inherits.end(), parent) == from.inherits.end()) {
+        out_.push_back(SetInherit{name, parent, true});
+      }
+    }
+    if (from.unlogged != to.unlogged) out_.push_back(SetLogged{name, to.unlogged});
+    DiffOptions(name, false, from.options, to.options);
+    AlterColumns(from, to);
+    if (from.row_security != to.row_security) {
+      out_.push_back(SetRowSecurity{name, to.row_security});
+    }
+    if (from.force_row_security != to.force_row_security) {
+      out_.push_back(SetForceRowSecurity{name, to.force_row_security});
+    }
+    DiffComment({Kind::kTable, name, "", ""}, from.comment, to.comment, out_);
+    DiffGrants(name, from.grants, to.grants, out_);
+  }
+
+  static std::string OptionName(const std::string& option) {
+    return option.substr(0, option.find('='));
+  }
+
+  void DiffOptions(const QualifiedName& name, bool materialized_view,
+                   const std::vector<std::string>& from, const std::vector<std::string>& to) {
+    SetStorageOptions change{name, materialized_view, {}, {}};
+    std::set<std::string> to_names;
+    for (const std::string& option : to) {
+      to_names.insert(OptionName(option));
+      if (std::find(from.begin(), from.end(), option) == from.end()) change.set.push_back(option);
+    }
+    for (const std::string& option : from) {
+      if (!to_names.count(OptionName(option))) change.reset.push_back(OptionName(option));
+    }
+    if (!change.set.empty() || !change.reset.empty()) out_.push_back(std::move(change));
+  }
+
+  void AlterColumns(const Table& from, const Table& to) {
+    const QualifiedName& table = to.name;
+    std::vector<Column> from_columns = EffectiveColumns(from_, from);
+    std::vector<Column> to_columns = EffectiveColumns(to_, to);
+    std::set<std::string> from_inherited = InheritedNames(from_, from);
+    std::set<std::string> to_inherited = InheritedNames(to_, to);
+    std::map<std::string, const Column*> old_columns;
+    for (const Column& column : from_columns) old_columns.emplace(column.name, &column);
+    std::set<std::string> new_names;
+    for (const Column& column : to_columns) {
+      new_names.insert(column.name);
+      auto it = old_columns.find(column.name);
+      if (it == old_columns.end()) {
+        // An inherited column comes with the parent's ADD COLUMN, as the parent has it.
+        if (to_inherited.count(column.name)) {
+          if (const Column* parent = ParentColumn(to_, to, column.name)) {
+            Column after = *parent;
+            after.comment.reset();
+            SetInheritedColumn(table, after, column);
+          }
+          continue;
+        }
+        out_.push_back(AddColumn{table, column});
+        if (column.comment) {
+          out_.push_back(Comment(Kind::kColumn, table, column.comment, column.name));
+        }
+        continue;
+      }
+      if (from_inherited.count(column.name) && to_inherited.count(column.name)) {
+        AlterInheritedColumn(from, to, *it->second, column);
+      } else {
+        AlterColumn(table, *it->second, column);
+      }
+    }
+    for (const Column& column : from_columns) {
+      if (!new_names.count(column.name) && !from_inherited.count(column.name)) {
+        out_.push_back(DropColumn{table, column});
+      }
+    }
+  }
+
+  // A column a child inherits: the parent's ALTER reaches it (SET/DROP DEFAULT and NOT NULL
+  // recurse), so only what still differs afterwards is set on the child.
+  void AlterInheritedColumn(const Table& from_table, const Table& to_table, const Column& from,
+                            const Column& to) {
+    Column after = from;
+    const Column* parent_from = ParentColumn(from_, from_table, from.name);
+    const Column* parent_to = ParentColumn(to_, to_table, to.name);
+    if (parent_from && parent_to) {
+      if (parent_from->default_expr != parent_to->default_expr) {
+        after.default_expr = parent_to->default_expr;
+      }
+      if (parent_from->not_null != parent_to->not_null) after.not_null = parent_to->not_null;
+    }
+    SetInheritedColumn(to_table.name, after, to);
+  }
+
+  // What the child still needs once its parent's statements reached it (`after`).
+  void SetInheritedColumn(const QualifiedName& table, const Column& after, const Column& to) {
+    if (after.default_expr != to.default_expr) {
+      if (to.default_expr) {
+        out_.push_back(SetColumnDefault{table, to.name, *to.default_expr});
+      } else {
+        out_.push_back(DropColumnDefault{table, to.name});
+      }
+    }
+    if (after.not_null && !to.not_null) out_.push_back(DropNotNull{table, to.name});
+    if (!after.not_null && to.not_null) out_.push_back(SetNotNull{table, to.name});
+    DiffComment({Kind::kColumn, table, to.name, ""}, after.comment, to.comment, out_);
+  }
+
+  const Table* FindTable(const Database& db, const QualifiedName& name) const {
+    const auto& index = &db == &from_ ? from_tables_ : to_tables_;
+    auto it = index.find(name);
+    return it == index.end() ? nullptr : it->second;
+  }
+
+  static std::vector<QualifiedName> Parents(const Table& table) {
+    if (table.partition_of) return {*table.partition_of};
+    return table.inherits;
+  }
+
+  // The columns a table really has. A child lists only what differs from its parents (see
+  // schema::Table::columns): lay its entries over the parents' columns.
+  std::vector<Column> EffectiveColumns(const Database& db, const Table& table, int depth = 0) const {
+    std::vector<QualifiedName> parents = Parents(table);
+    if (parents.empty() || depth > 32) return table.columns;
+    std::vector<Column> columns;
+    for (const QualifiedName& parent_name : parents) {
+      const Table* parent = FindTable(db, parent_name);
+      if (parent == nullptr) continue;
+      for (Column& column : EffectiveColumns(db, *parent, depth + 1)) {
+        bool seen = std::any_of(columns.begin(), columns.end(),
+                                [&](const Column& c) { return c.name == column.name; });
+        if (!seen) {
+          column.comment.reset();  // comments are not inherited
+          columns.push_back(std::move(column));
+        }
+      }
+    }
+    for (const Column& entry : table.columns) {
+      auto it = std::find_if(columns.begin(), columns.end(),
+                             [&](const Column& c) { return c.name == entry.name; });
+      if (it != columns.end()) {
+        *it = entry;
+      } else {
+        columns.push_back(entry);
+      }
+    }
+    return columns;
+  }
+
+  std::set<std::string> InheritedNames(const Database& db, const Table& table) const {
+    std::set<std::string> names;
+    for (const QualifiedName& parent_name : Parents(table)) {
+      const Table* parent = FindTable(db, parent_name);
+      if (parent == nullptr) continue;
+      for (const Column& column : EffectiveColumns(db, *parent)) names.insert(column.name);
+    }
+    return names;
+  }
+
+  // The first parent's (effective) column `name`, or null.
+  const Column* ParentColumn(const Database& db, const Table& table, const std::string& name) {
+    for (const QualifiedName& parent_name : Parents(table)) {
+      const Table* parent = FindTable(db, parent_name);
+      if (parent == nullptr) continue;
+      parent_columns_.push_back(EffectiveColumns(db, *parent));
+      for (const Column& column : parent_columns_.back()) {
+        if (column.name == name) return &column;
+      }
+    }
+    return nullptr;
+  }
+
+  void AlterColumn(const QualifiedName& table, const Column& from, const Column& to) {
+    if (to.generated_expr && from.generated_expr != to.generated_expr) {
+      out_.push_back(RecreateColumn{table, from, to});
+      if (to.comment) out_.push_back(Comment(Kind::kColumn, table, to.comment, to.name));
+      return;
+    }
+    Column current = from;
+    if (from.generated_expr && !to.generated_expr) {
+      out_.push_back(DropExpression{table, to.name});
+      current.generated_expr.reset();
+    }
+    if (current.identity && !to.identity) {
+      out_.push_back(DropIdentity{table, to.name});
+      current.identity = '\0';
+      current.identity_options.reset();
+    }
+    bool type_changes = current.type != to.type || current.collation != to.collation;
+    bool default_swapped = swapped_defaults_.count({table, to.name}) > 0;
+    if (default_swapped) current.default_expr.reset();
+    // A default is dropped before a type change and set again after it: the old default may
+    // not cast to the new type.
+    if (current.default_expr && (type_changes || !to.default_expr)) {
+      out_.push_back(DropColumnDefault{table, to.name});
+      current.default_expr.reset();
+    }
+    if (type_changes) out_.push_back(AlterColumnType{table, from, to});
+    if (to.default_expr && current.default_expr != to.default_expr) {
+      out_.push_back(SetColumnDefault{table, to.name, *to.default_expr});
+    }
+    if (current.not_null && !to.not_null) out_.push_back(DropNotNull{table, to.name});
+    if (!current.not_null && to.not_null) out_.push_back(SetNotNull{table, to.name});
+    if (!current.identity && to.identity) {
+      out_.push_back(AddIdentity{table, to});
+    } else if (current.identity && to.identity &&
+               (current.identity != to.identity ||
+                current.identity_options != to.identity_options)) {
+      // A type change moves the identity sequence to the new type by itself.
+      Column moved = current;
+      if (type_changes && moved.identity_options && to.identity_options) {
+        moved.identity_options->data_type = to.identity_options->data_type;
+        moved.identity_options->max_value = to.identity_options->max_value;
+        moved.identity_options->min_value = to.identity_options->min_value;
+      }
+      if (moved.identity != to.identity || moved.identity_options != to.identity_options) {
+        out_.push_back(AlterIdentity{table, moved, to});
+      }
+    }
+    DiffComment({Kind::kColumn, table, to.name, ""}, from.comment, to.comment, out_);
+  }
+
+  void Constraints() {
+    auto key = [](const Constraint& c) { return std::make_pair(c.table, c.name); };
+    auto from = IndexBy(from_.constraints, key);
+    auto to = IndexBy(to_.constraints, key);
+    for (const auto& [id, constraint] : to) {
+      auto it = from.find(id);
+      if (it == from.end() || Recreated(constraint->table)) {
+        Append(CreationChanges(*constraint));
+        continue;
+      }
+      const Constraint& old = *it->second;
+      if (old.type != constraint->type || old.definition != constraint->definition) {
+        if (old.type == constraint->type && old.definition != WithoutNotValid(old.definition) &&
+            WithoutNotValid(old.definition) == constraint->definition) {
+          out_.push_back(ValidateConstraint{*constraint});
+        } else {
+          out_.push_back(DropConstraint{old});
+          Append(CreationChanges(*constraint));
+          continue;
+        }
+      }
+      DiffComment({Kind::kConstraint, constraint->table, constraint->name, ""}, old.comment,
+                  constraint->comment, out_);
+    }
+    for (const auto& [id, constraint] : from) {
+      if (to.count(id) || GoneWithRelation(constraint->table)) continue;
+      out_.push_back(DropConstraint{*constraint});
+    }
+    // Foreign keys between tables that are both dropped: drop the keys first, so the tables
+    // can go in any order.
+    for (const auto& [id, constraint] : from) {
+      if (to.count(id) || !GoneWithRelation(constraint->table)) continue;
+      if (constraint->type == 'f' && constraint->referenced_table &&
+          *constraint->referenced_table != constraint->table &&
+          dropped_tables_.count(constraint->table) &&
+          dropped_tables_.count(*constraint->referenced_table)) {
+        out_.push_back(DropConstraint{*constraint});
+      }
+    }
+  }
+
+  void Indexes() {
+    auto from = IndexBy(from_.indexes, [](const Index& i) { return i.name; });
+    auto to = IndexBy(to_.indexes, [](const Index& i) { return i.name; });
+    for (const auto& [name, index] : to) {
+      auto it = from.find(name);
+      if (it == from.end() || Recreated(index->table) || RecreatedView(index->table)) {
+        Append(CreationChanges(*index));
+        continue;
+      }
+      const Index& old = *it->second;
+      if (old.definition != index->definition || old.table != index->table ||
+          old.unique != index->unique || old.valid != index->valid) {
+        if (!GoneWithRelation(old.table)) out_.push_back(DropIndex{old});
+        Append(CreationChanges(*index));
+        continue;
+      }
+      DiffComment({Kind::kIndex, name, "", ""}, old.comment, index->comment, out_);
+    }
+    for (const auto& [name, index] : from) {
+      if (to.count(name) || GoneWithRelation(index->table) || RecreatedView(index->table)) {
+        continue;
+      }
+      out_.push_back(DropIndex{*index});
+    }
+  }
+
+  static bool SameView(const View& a, const View& b) {
+    return a.materialized == b.materialized && a.definition == b.definition &&
+           a.options == b.options;
+  }
+
+  bool RecreatedView(const QualifiedName& name) const { return recreated_views_.count(name) > 0; }
+
+  void ComputeRecreatedViews() {
+    auto from = IndexBy(from_.views, [](const View& v) { return v.name; });
+    for (const View& view : to_.views) {
+      auto it = from.find(view.name);
+      if (it != from.end() && !SameView(*it->second, view)) recreated_views_.insert(view.name);
+    }
+  }
+
+  void ViewChanges() {
+    auto from = IndexBy(from_.views, [](const View& v) { return v.name; });
+    for (const View& view : to_.views) {
+      auto it = from.find(view.name);
+      if (it == from.end()) {
+        Append(CreationChanges(view));
+        continue;
+      }
+      const View& old = *it->second;
+      if (!SameView(old, view)) {
+        out_.push_back(DropView{old});
+        Append(CreationChanges(view));
+        continue;
+      }
+      Kind kind = view.materialized ? Kind::kMaterializedView : Kind::kView;
+      DiffComment({kind, view.name, "", ""}, old.comment, view.comment, out_);
+      std::map<std::string, std::string> old_comments(old.column_comments.begin(),
+                                                      old.column_comments.end());
+      std::set<std::string> commented;
+      for (const auto& [column, comment] : view.column_comments) {
+        commented.insert(column);
+        auto found = old_comments.find(column);
+        if (found == old_comments.end() || found->second != comment) {
+          out_.push_back(Comment(Kind::kColumn, view.name, comment, column));
+        }
+      }
+      for (const auto& [column, comment] : old.column_comments) {
+        if (!commented.count(column)) {
+          out_.push_back(Comment(Kind::kColumn, view.name, std::nullopt, column));
+        }
+      }
+      DiffGrants(view.name, old.grants, view.grants, out_);
+    }
+    for (const View& view : from_.views) {
+      if (dropped_views_.count(view.name)) out_.push_back(DropView{view});
+    }
+  }
+
+  void Functions() {
+    auto key = [](const Function& f) { return std::make_pair(f.name, f.arguments); };
+    auto from = IndexBy(from_.functions, key);
+    auto to = IndexBy(to_.functions, key);
+    for (const auto& [id, function] : to) {
+      auto it = from.find(id);
+      if (it == from.end()) {
+        Append(CreationChanges(*function));
+        continue;
+      }
+      const Function& old = *it->second;
+      if (old.definition != function->definition || old.result != function->result ||
+          old.kind != function->kind) {
+        if (old.result != function->result || old.kind != function->kind || old.kind == 'a') {
+          out_.push_back(DropFunction{old});
+          Append(CreationChanges(*function));
+          continue;
+        }
+        out_.push_back(CreateFunction{*function, true});
+      }
+      DiffComment({FunctionCommentKind(function->kind), function->name, "", function->arguments},
+                  old.comment, function->comment, out_);
+    }
+    for (const auto& [id, function] : from) {
+      if (!to.count(id)) out_.push_back(DropFunction{*function});
+    }
+  }
+
+  void Triggers() {
+    auto key = [](const Trigger& t) { return std::make_pair(t.table, t.name); };
+    auto from = IndexBy(from_.triggers, key);
+    auto to = IndexBy(to_.triggers, key);
+    for (const auto& [id, trigger] : to) {
+      auto it = from.find(id);
+      if (it == from.end() || Recreated(trigger->table)) {
+        Append(CreationChanges(*trigger));
+        continue;
+      }
+      const Trigger& old = *it->second;
+      if (old.definition != trigger->definition) {
+        out_.push_back(DropTrigger{old});
+        Append(CreationChanges(*trigger));
+        continue;
+      }
+      if (old.enabled != trigger->enabled) out_.push_back(SetTriggerEnabled{*trigger});
+      DiffComment({Kind::kTrigger, trigger->table, trigger->name, ""}, old.comment,
+                  trigger->comment, out_);
+    }
+    for (const auto& [id, trigger] : from) {
+      if (!to.count(id) && !GoneWithRelation(trigger->table)) {
+        out_.push_back(DropTrigger{*trigger});
+      }
+    }
+  }
+
+  void Policies() {
+    auto key = [](const Policy& p) { return std::make_pair(p.table, p.name); };
+    auto from = IndexBy(from_.policies, key);
+    auto to = IndexBy(to_.policies, key);
+    for (const auto& [id, policy] : to) {
+      auto it = from.find(id);
+      if (it == from.end() || Recreated(policy->table)) {
+        Append(CreationChanges(*policy));
+        continue;
+      }
+      const Policy& old = *it->second;
+      bool alterable = old.permissive == policy->permissive && old.command == policy->command &&
+                       (policy->using_expr || !old.using_expr) &&
+                       (policy->check_expr || !old.check_expr);
+      if (!alterable) {
+        out_.push_back(DropPolicy{old});
+        Append(CreationChanges(*policy));
+        continue;
+      }
+      if (old.roles != policy->roles || old.using_expr != policy->using_expr ||
+          old.check_expr != policy->check_expr) {
+        out_.push_back(AlterPolicy{old, *policy});
+      }
+      DiffComment({Kind::kPolicy, policy->table, policy->name, ""}, old.comment, policy->comment,
+                  out_);
+    }
+    for (const auto& [id, policy] : from) {
+      if (!to.count(id) && !GoneWithRelation(policy->table)) out_.push_back(DropPolicy{*policy});
+    }
+  }
+
+  void Append(std::vector<Change> changes) {
+    for (Change& change : changes) out_.push_back(std::move(change));
+  }
+
+ public:
+  // Views are compared before indexes so matview indexes see which views are recreated.
+  std::vector<Change> RunAll() {
+    FindTableFates();
+    ComputeRecreatedViews();
+    Schemas();
+    Extensions();
+    Enums();
+    Domains();
+    CompositeTypes();
+    Sequences();
+    Tables();
+    Constraints();
+    ViewChanges();
+    Indexes();
+    Functions();
+    Triggers();
+    Policies();
+    return std::move(out_);
+  }
+
+ private:
+  const Database& from_;
+  const Database& to_;
+  std::map<QualifiedName, const Table*> from_tables_;
+  std::map<QualifiedName, const Table*> to_tables_;
+  std::deque<std::vector<Column>> parent_columns_;  // keeps ParentColumn's results alive
+  std::set<QualifiedName> dropped_tables_;
+  std::set<QualifiedName> recreated_tables_;
+  std::set<QualifiedName> dropped_views_;
+  std::set<QualifiedName> recreated_views_;
+  std::set<std::pair<QualifiedName, std::string>> swapped_defaults_;
+  std::vector<Change> out_;
+};
+
+}  // namespace
+
+bool TypeNames(const std::string& type, const QualifiedName& name, bool* array) {
+  std::string base = type;
+  bool is_array = false;
+  while (EndsWith(base, "[]")) {
+    base.resize(base.size() - 2);
+    is_array = true;
+  }
+  bool match = base == QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name) ||
+               ((name.schema == "public" || name.schema == "pg_catalog") &&
+                base == QuoteIdentifier(name.name));
+  if (match && array != nullptr) *array = is_array;
+  return match;
+}
+
+std::string WithoutNotValid(const std::string& definition) {
+  static const std::string kNotValid = " NOT VALID";
+  if (EndsWith(definition, kNotValid)) {
+    return definition.substr(0, definition.size() - kNotValid.size());
+  }
+  return definition;
+}
+
+std::vector<Change> CreationChanges(const View& view) {
+  std::vector<Change> changes{CreateView{view}};
+  Kind kind = view.materialized ? Kind::kMaterializedView : Kind::kView;
+  if (view.comment) changes.push_back(Comment(kind, view.name, view.comment));
+  for (const auto& [column, comment] : view.column_comments) {
+    changes.push_back(Comment(Kind::kColumn, view.name, comment, column));
+  }
+  DiffGrants(view.name, {}, view.grants, changes);
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const Function& function) {
+  std::vector<Change> changes{CreateFunction{function, false}};
+  if (function.comment) {
+    changes.push_back(Comment(FunctionCommentKind(function.kind), function.name,
+                              function.comment, "", function.arguments));
+  }
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const Trigger& trigger) {
+  std::vector<Change> changes{CreateTrigger{trigger}};
+  if (trigger.enabled != 'O') changes.push_back(SetTriggerEnabled{trigger});
+  if (trigger.comment) {
+    changes.push_back(Comment(Kind::kTrigger, trigger.table, trigger.comment, trigger.name));
+  }
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const Policy& policy) {
+  std::vector<Change> changes{CreatePolicy{policy}};
+  if (policy.comment) {
+    changes.push_back(Comment(Kind::kPolicy, policy.table, policy.comment, policy.name));
+  }
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const Index& index) {
+  std::vector<Change> changes{CreateIndex{index}};
+  if (index.comment) changes.push_back(Comment(Kind::kIndex, index.name, index.comment));
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const Constraint& constraint) {
+  std::vector<Change> changes{AddConstraint{constraint}};
+  if (constraint.comment) {
+    changes.push_back(
+        Comment(Kind::kConstraint, constraint.table, constraint.comment, constraint.name));
+  }
+  return changes;
+}
+
+std::vector<Change> Diff(const Database& from, const Database& to) {
+  return Differ(from, to).RunAll();
+}
+
+}  // namespace retort::diff

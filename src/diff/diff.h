@@ -1,0 +1,409 @@
+// Model x model -> typed changes: the one vocabulary between the diff and the SQL (Alembic's
+// ops, Atlas's schema.Change). A change says what changes, in the model's own terms; it knows
+// nothing about statement order (plan/) or SQL text (render/).
+//
+// Objects are matched by identity (schema-qualified name; columns, constraints, triggers and
+// policies within their table; functions by name and identity arguments). Renames are never
+// guessed: a renamed object is a drop plus a create.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "schema/model.h"
+
+namespace retort::diff {
+
+using schema::QualifiedName;
+
+struct CreateSchema {
+  schema::Schema schema;
+  bool operator==(const CreateSchema&) const = default;
+};
+struct DropSchema {
+  schema::Schema schema;
+  bool operator==(const DropSchema&) const = default;
+};
+
+struct CreateExtension {
+  schema::Extension extension;
+  bool operator==(const CreateExtension&) const = default;
+};
+struct DropExtension {
+  schema::Extension extension;
+  bool operator==(const DropExtension&) const = default;
+};
+// ALTER EXTENSION ... UPDATE TO / SET SCHEMA.
+struct AlterExtension {
+  schema::Extension from;
+  schema::Extension to;
+  bool operator==(const AlterExtension&) const = default;
+};
+
+struct CreateEnum {
+  schema::EnumType type;
+  bool operator==(const CreateEnum&) const = default;
+};
+struct DropEnum {
+  schema::EnumType type;
+  bool operator==(const DropEnum&) const = default;
+};
+// ALTER TYPE ... ADD VALUE 'value' BEFORE/AFTER 'neighbour'.
+struct AddEnumValue {
+  QualifiedName type;
+  std::string value;
+  std::string neighbour;
+  bool before = false;
+  bool operator==(const AddEnumValue&) const = default;
+};
+
+// A column whose type is a type being swapped (the type itself, or an array of it).
+struct ColumnUse {
+  QualifiedName table;
+  std::string column;
+  bool array = false;
+  std::optional<std::string> default_expr;  // dropped before the swap; the diff restores it
+  bool operator==(const ColumnUse&) const = default;
+};
+
+// Values removed or reordered: the new type is created under a temporary name, every column
+// using the old one is converted through text, the old type is dropped and the new one renamed.
+struct SwapEnum {
+  schema::EnumType from;
+  schema::EnumType to;
+  std::vector<ColumnUse> uses;
+  std::vector<std::string> removed_values;  // rows holding them fail to convert
+  bool operator==(const SwapEnum&) const = default;
+};
+
+struct CreateDomain {
+  schema::Domain domain;
+  bool operator==(const CreateDomain&) const = default;
+};
+struct DropDomain {
+  schema::Domain domain;
+  bool operator==(const DropDomain&) const = default;
+};
+// Default, NOT NULL and constraints (ALTER DOMAIN); the base type and collation are equal.
+struct AlterDomain {
+  schema::Domain from;
+  schema::Domain to;
+  bool operator==(const AlterDomain&) const = default;
+};
+// A new base type or collation: swapped like an enum (columns converted with USING col::new).
+struct SwapDomain {
+  schema::Domain from;
+  schema::Domain to;
+  std::vector<ColumnUse> uses;
+  bool operator==(const SwapDomain&) const = default;
+};
+
+struct CreateCompositeType {
+  schema::CompositeType type;
+  bool operator==(const CreateCompositeType&) const = default;
+};
+struct DropCompositeType {
+  schema::CompositeType type;
+  bool operator==(const DropCompositeType&) const = default;
+};
+// ALTER TYPE ... DROP/ADD/ALTER ATTRIBUTE; only when the kept attributes keep their order and
+// new ones come last (otherwise the diff drops and recreates the type).
+struct AlterCompositeType {
+  schema::CompositeType from;
+  schema::CompositeType to;
+  bool operator==(const AlterCompositeType&) const = default;
+};
+
+struct CreateSequence {
+  schema::Sequence sequence;  // OWNED BY is a separate SetSequenceOwner, once the column exists
+  bool operator==(const CreateSequence&) const = default;
+};
+struct DropSequence {
+  schema::Sequence sequence;
+  bool operator==(const DropSequence&) const = default;
+};
+struct AlterSequence {
+  schema::Sequence from;
+  schema::Sequence to;
+  bool operator==(const AlterSequence&) const = default;
+};
+// ALTER SEQUENCE ... OWNED BY table.column (or NONE).
+struct SetSequenceOwner {
+  schema::Sequence sequence;
+  bool operator==(const SetSequenceOwner&) const = default;
+};
+
+struct CreateTable {
+  schema::Table table;  // with its columns, options, partition bound; not its comments/grants
+  bool operator==(const CreateTable&) const = default;
+};
+struct DropTable {
+  schema::Table table;
+  bool operator==(const DropTable&) const = default;
+};
+struct AddColumn {
+  QualifiedName table;
+  schema::Column column;
+  bool operator==(const AddColumn&) const = default;
+};
+struct DropColumn {
+  QualifiedName table;
+  schema::Column column;
+  bool operator==(const DropColumn&) const = default;
+};
+// A column that cannot be altered into its new form (PostgreSQL 15 cannot change a generation
+// expression, nor make a plain column generated): dropped and added again, at the end.
+struct RecreateColumn {
+  QualifiedName table;
+  schema::Column from;
+  schema::Column to;
+  bool operator==(const RecreateColumn&) const = default;
+};
+// ALTER COLUMN ... TYPE (and/or COLLATE) ... USING col::type: rewrites the table.
+struct AlterColumnType {
+  QualifiedName table;
+  schema::Column from;
+  schema::Column to;
+  bool operator==(const AlterColumnType&) const = default;
+};
+struct SetColumnDefault {
+  QualifiedName table;
+  std::string column;
+  std::string expression;
+  bool operator==(const SetColumnDefault&) const = default;
+};
+struct DropColumnDefault {
+  QualifiedName table;
+  std::string column;
+  bool operator==(const DropColumnDefault&) const = default;
+};
+struct SetNotNull {
+  QualifiedName table;
+  std::string column;
+  bool operator==(const SetNotNull&) const = default;
+};
+struct DropNotNull {
+  QualifiedName table;
+  std::string column;
+  bool operator==(const DropNotNull&) const = default;
+};
+struct AddIdentity {
+  QualifiedName table;
+  schema::Column column;
+  bool operator==(const AddIdentity&) const = default;
+};
+struct DropIdentity {
+  QualifiedName table;
+  std::string column;
+  bool operator==(const DropIdentity&) const = default;
+};
+// SET GENERATED ALWAYS/BY DEFAULT and sequence options of an identity column.
+struct AlterIdentity {
+  QualifiedName table;
+  schema::Column from;
+  schema::Column to;
+  bool operator==(const AlterIdentity&) const = default;
+};
+// A generated column becomes a plain one, keeping its values.
+struct DropExpression {
+  QualifiedName table;
+  std::string column;
+  bool operator==(const DropExpression&) const = default;
+};
+// ALTER TABLE parent ATTACH / DETACH PARTITION; `table` is the partition with its bound.
+struct AttachPartition {
+  schema::Table table;
+  bool operator==(const AttachPartition&) const = default;
+};
+struct DetachPartition {
+  schema::Table table;
+  bool operator==(const DetachPartition&) const = default;
+};
+// ALTER TABLE ... INHERIT / NO INHERIT parent.
+struct SetInherit {
+  QualifiedName table;
+  QualifiedName parent;
+  bool inherit = true;
+  bool operator==(const SetInherit&) const = default;
+};
+// ALTER TABLE ... SET LOGGED / SET UNLOGGED.
+struct SetLogged {
+  QualifiedName table;
+  bool unlogged = false;
+  bool operator==(const SetLogged&) const = default;
+};
+// ALTER TABLE ... SET (name=value, ...) / RESET (name, ...), for tables and materialized views.
+struct SetStorageOptions {
+  QualifiedName table;
+  bool materialized_view = false;
+  std::vector<std::string> set;    // "fillfactor=70"
+  std::vector<std::string> reset;  // "autovacuum_enabled"
+  bool operator==(const SetStorageOptions&) const = default;
+};
+struct SetRowSecurity {
+  QualifiedName table;
+  bool enabled = false;
+  bool operator==(const SetRowSecurity&) const = default;
+};
+struct SetForceRowSecurity {
+  QualifiedName table;
+  bool force = false;
+  bool operator==(const SetForceRowSecurity&) const = default;
+};
+
+struct AddConstraint {
+  schema::Constraint constraint;
+  bool operator==(const AddConstraint&) const = default;
+};
+struct DropConstraint {
+  schema::Constraint constraint;
+  bool operator==(const DropConstraint&) const = default;
+};
+// NOT VALID -> valid.
+struct ValidateConstraint {
+  schema::Constraint constraint;
+  bool operator==(const ValidateConstraint&) const = default;
+};
+
+struct CreateIndex {
+  schema::Index index;
+  bool operator==(const CreateIndex&) const = default;
+};
+struct DropIndex {
+  schema::Index index;
+  bool operator==(const DropIndex&) const = default;
+};
+
+struct CreateView {
+  schema::View view;
+  bool operator==(const CreateView&) const = default;
+};
+struct DropView {
+  schema::View view;
+  bool operator==(const DropView&) const = default;
+};
+
+// pg_get_functiondef text is CREATE OR REPLACE already; `replace` says an older version exists.
+struct CreateFunction {
+  schema::Function function;
+  bool replace = false;
+  bool operator==(const CreateFunction&) const = default;
+};
+struct DropFunction {
+  schema::Function function;
+  bool operator==(const DropFunction&) const = default;
+};
+
+struct CreateTrigger {
+  schema::Trigger trigger;
+  bool operator==(const CreateTrigger&) const = default;
+};
+struct DropTrigger {
+  schema::Trigger trigger;
+  bool operator==(const DropTrigger&) const = default;
+};
+// ALTER TABLE ... ENABLE/DISABLE [REPLICA|ALWAYS] TRIGGER.
+struct SetTriggerEnabled {
+  schema::Trigger trigger;
+  bool operator==(const SetTriggerEnabled&) const = default;
+};
+
+struct CreatePolicy {
+  schema::Policy policy;
+  bool operator==(const CreatePolicy&) const = default;
+};
+struct DropPolicy {
+  schema::Policy policy;
+  bool operator==(const DropPolicy&) const = default;
+};
+// Roles, USING and WITH CHECK (ALTER POLICY cannot change the command or remove an expression).
+struct AlterPolicy {
+  schema::Policy from;
+  schema::Policy to;
+  bool operator==(const AlterPolicy&) const = default;
+};
+
+// What a COMMENT ON names.
+struct CommentTarget {
+  enum class Kind {
+    kSchema,
+    kType,  // enums and composite types
+    kDomain,
+    kSequence,
+    kTable,
+    kView,
+    kMaterializedView,
+    kColumn,  // of a table, view or composite type: `name` is the relation
+    kConstraint,
+    kDomainConstraint,  // `name` is the domain
+    kIndex,
+    kFunction,
+    kProcedure,
+    kAggregate,
+    kTrigger,
+    kPolicy,
+  };
+  Kind kind = Kind::kTable;
+  QualifiedName name;      // the object, or the table for members; schemas: name.name
+  std::string member;      // column, constraint, trigger or policy name
+  std::string arguments;   // functions: identity arguments
+  bool operator==(const CommentTarget&) const = default;
+};
+struct SetComment {
+  CommentTarget target;
+  std::optional<std::string> comment;  // nullopt: COMMENT ... IS NULL
+  bool operator==(const SetComment&) const = default;
+};
+
+// GRANT / REVOKE privileges on a table or view, one grantee at a time.
+struct GrantPrivileges {
+  QualifiedName relation;
+  std::string grantee;
+  std::vector<std::string> privileges;
+  bool grantable = false;
+  bool operator==(const GrantPrivileges&) const = default;
+};
+struct RevokePrivileges {
+  QualifiedName relation;
+  std::string grantee;
+  std::vector<std::string> privileges;
+  bool operator==(const RevokePrivileges&) const = default;
+};
+
+using Change = std::variant<
+    CreateSchema, DropSchema, CreateExtension, DropExtension, AlterExtension, CreateEnum, DropEnum,
+    AddEnumValue, SwapEnum, CreateDomain, DropDomain, AlterDomain, SwapDomain, CreateCompositeType,
+    DropCompositeType, AlterCompositeType, CreateSequence, DropSequence, AlterSequence,
+    SetSequenceOwner, CreateTable, DropTable, AddColumn, DropColumn, RecreateColumn,
+    AlterColumnType, SetColumnDefault, DropColumnDefault, SetNotNull, DropNotNull, AddIdentity,
+    DropIdentity, AlterIdentity, DropExpression, AttachPartition, DetachPartition, SetInherit,
+    SetLogged, SetStorageOptions, SetRowSecurity, SetForceRowSecurity, AddConstraint,
+    DropConstraint, ValidateConstraint, CreateIndex, DropIndex, CreateView, DropView,
+    CreateFunction, DropFunction, CreateTrigger, DropTrigger, SetTriggerEnabled, CreatePolicy,
+    DropPolicy, AlterPolicy, SetComment, GrantPrivileges, RevokePrivileges>;
+
+// The changes that turn `from` into `to`, in a deterministic order (by kind, then identity).
+// The plan orders them for execution and adds the drop/recreate of dependents.
+std::vector<Change> Diff(const schema::Database& from, const schema::Database& to);
+
+// Everything that creating one object from scratch takes: the object, then its comments,
+// grants and enabled state. Used for new objects and for objects dropped and recreated around
+// a change they depend on.
+std::vector<Change> CreationChanges(const schema::View& view);
+std::vector<Change> CreationChanges(const schema::Function& function);
+std::vector<Change> CreationChanges(const schema::Trigger& trigger);
+std::vector<Change> CreationChanges(const schema::Policy& policy);
+std::vector<Change> CreationChanges(const schema::Index& index);
+std::vector<Change> CreationChanges(const schema::Constraint& constraint);
+
+// Whether `type` (format_type text, as a column has it) names `name`, or an array of it.
+// format_type qualifies a name only when its schema is not on the search path, so both
+// `public.mood` and `mood` match public.mood.
+bool TypeNames(const std::string& type, const QualifiedName& name, bool* array);
+
+// The definition without a trailing " NOT VALID" (constraints).
+std::string WithoutNotValid(const std::string& definition);
+
+}  // namespace retort::diff

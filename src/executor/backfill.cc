@@ -1,0 +1,149 @@
+#include "executor/backfill.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+namespace retort::executor {
+
+std::string GroupDigits(long value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
+    grouped.push_back(digits[i]);
+  }
+  return value < 0 ? "-" + grouped : grouped;
+}
+
+std::string FormatEta(double seconds) {
+  long total = std::lround(std::max(0.0, seconds));
+  char buffer[32];
+  if (total < 60) {
+    std::snprintf(buffer, sizeof buffer, "%lds", total);
+  } else if (total < 3600) {
+    std::snprintf(buffer, sizeof buffer, "%ldm%02lds", total / 60, total % 60);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%ldh%02ldm", total / 3600, (total % 3600) / 60);
+  }
+  return buffer;
+}
+
+namespace {
+
+double Rate(const BackfillSnapshot& snapshot) {
+  return snapshot.elapsed_seconds > 0 ? snapshot.rows / snapshot.elapsed_seconds : 0;
+}
+
+// Percent done, capped at 100 (an estimate can be low).
+std::optional<int> Percent(const BackfillSnapshot& snapshot) {
+  if (!snapshot.total || *snapshot.total <= 0) return std::nullopt;
+  return static_cast<int>(std::min<long>(100, snapshot.rows * 100 / *snapshot.total));
+}
+
+std::optional<std::string> Eta(const BackfillSnapshot& snapshot) {
+  double rate = Rate(snapshot);
+  if (!snapshot.total || rate <= 0) return std::nullopt;
+  long remaining = std::max<long>(0, *snapshot.total - snapshot.rows);
+  return FormatEta(remaining / rate);
+}
+
+}  // namespace
+
+std::string FormatProgressLine(const BackfillSnapshot& snapshot) {
+  std::string line = GroupDigits(snapshot.rows);
+  if (snapshot.total) line += " of ~" + GroupDigits(*snapshot.total);
+  line += " rows";
+  if (auto percent = Percent(snapshot)) line += " (" + std::to_string(*percent) + "%)";
+  line += ", " + GroupDigits(std::lround(Rate(snapshot))) + " rows/s";
+  if (auto eta = Eta(snapshot)) line += ", ETA " + *eta;
+  line += ", " + GroupDigits(snapshot.batches) + (snapshot.batches == 1 ? " batch" : " batches");
+  return line;
+}
+
+std::string FormatProgressBar(const BackfillSnapshot& snapshot, int width) {
+  std::string counts = GroupDigits(snapshot.rows);
+  if (snapshot.total) counts += "/" + GroupDigits(*snapshot.total);
+  std::string tail = "  " + counts + " rows  " + GroupDigits(std::lround(Rate(snapshot))) +
+                     " rows/s";
+  if (auto eta = Eta(snapshot)) tail += "  ETA " + *eta;
+  auto percent = Percent(snapshot);
+  if (!percent) return counts + " rows  " + GroupDigits(std::lround(Rate(snapshot))) + " rows/s";
+  char percent_text[8];
+  std::snprintf(percent_text, sizeof percent_text, "%3d%%", *percent);
+  int bar_width = std::clamp(width - static_cast<int>(tail.size()) - 8, 10, 40);
+  int filled = bar_width * *percent / 100;
+  return "[" + std::string(static_cast<size_t>(filled), '#') +
+         std::string(static_cast<size_t>(bar_width - filled), '.') + "] " + percent_text + tail;
+}
+
+ProgressDisplay::ProgressDisplay(std::ostream* out, bool terminal, std::string label,
+                                 std::chrono::milliseconds line_interval)
+    : out_(out), terminal_(terminal), label_(std::move(label)), interval_(line_interval) {}
+
+void ProgressDisplay::Update(const BackfillSnapshot& snapshot) {
+  if (out_ == nullptr) return;
+  auto now = SteadyClock::now();
+  if (!started_) {
+    started_ = true;
+    last_shown_ = now;
+    // Off a terminal the first line comes after one interval: short backfills print only their
+    // summary.
+    if (!terminal_) return;
+  } else if (now - last_shown_ < (terminal_ ? std::chrono::milliseconds(100) : interval_)) {
+    return;
+  }
+  last_shown_ = now;
+  shown_ = true;
+  if (terminal_) {
+    *out_ << "\r\033[K" << label_ << " " << FormatProgressBar(snapshot) << std::flush;
+  } else {
+    *out_ << label_ << ": " << FormatProgressLine(snapshot) << "\n" << std::flush;
+  }
+}
+
+void ProgressDisplay::Finish() {
+  if (out_ != nullptr && terminal_ && shown_) *out_ << "\r\033[K" << std::flush;
+}
+
+std::optional<uint64_t> ParseLsn(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 >= text.size()) {
+    return std::nullopt;
+  }
+  auto hex = [](std::string_view part) -> std::optional<uint64_t> {
+    if (part.size() > 8) return std::nullopt;
+    uint64_t value = 0;
+    for (char c : part) {
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+      int digit = std::isdigit(static_cast<unsigned char>(c))
+                      ? c - '0'
+                      : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+      value = value * 16 + static_cast<uint64_t>(digit);
+    }
+    return value;
+  };
+  auto high = hex(text.substr(0, slash));
+  auto low = hex(text.substr(slash + 1));
+  if (!high || !low) return std::nullopt;
+  return (*high << 32) | *low;
+}
+
+void LagTracker::Record(uint64_t lsn, SteadyClock::time_point at) {
+  if (!samples_.empty() && samples_.back().first >= lsn) return;
+  samples_.emplace_back(lsn, at);
+}
+
+double LagTracker::LagSeconds(uint64_t replay_lsn, SteadyClock::time_point now) const {
+  for (const auto& [lsn, at] : samples_) {
+    if (lsn > replay_lsn) return std::chrono::duration<double>(now - at).count();
+  }
+  return 0;
+}
+
+void LagTracker::Forget(uint64_t replayed_everywhere) {
+  while (!samples_.empty() && samples_.front().first <= replayed_everywhere) samples_.pop_front();
+}
+
+}  // namespace retort::executor

@@ -1,0 +1,26 @@
+// migrations/retort.sum: every migration file's checksum, plus a first line hashing them all.
+// `revision` and `merge` rewrite it, so two branches that each add a migration change the same
+// first line and conflict in git instead of silently creating two heads on main.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "migrations/migration.h"
+
+namespace retort::migrations {
+
+inline constexpr char kSumFileName[] = "retort.sum";
+
+// "h1:<sha256 of the lines below>\n" then "<file name> h1:<checksum>\n" per file, by name.
+std::string RenderSumFile(const std::vector<Migration>& migrations);
+
+// Compares a sum file's text with the migrations on disk. Each problem is one line: a file
+// added, removed or changed since the sum was written, or a first line that does not match the
+// rest (a hand-edited or merged sum file). Empty when everything matches.
+std::vector<std::string> VerifySumFile(std::string_view sum_text,
+                                       const std::vector<Migration>& migrations);
+
+}  // namespace retort::migrations

@@ -1,0 +1,968 @@
+#include "plan/plan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "base/strings.h"
+
+namespace retort::plan {
+
+using diff::Change;
+using schema::Database;
+using schema::ObjectId;
+using schema::QualifiedName;
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// Node keys name objects independently of the model side they come from.
+std::string Key(std::initializer_list<std::string_view> parts) {
+  std::string key;
+  for (std::string_view part : parts) {
+    if (!key.empty()) key.push_back('\x1f');
+    key.append(part);
+  }
+  return key;
+}
+std::string RelationKey(const QualifiedName& n) { return Key({"rel", n.schema, n.name}); }
+std::string ColumnKey(const QualifiedName& t, const std::string& c) {
+  return Key({"col", t.schema, t.name, c});
+}
+std::string TypeKey(const QualifiedName& n) { return Key({"type", n.schema, n.name}); }
+std::string FunctionKey(const schema::Function& f) {
+  return Key({"fn", f.name.schema, f.name.name, f.arguments});
+}
+std::string IndexKey(const QualifiedName& n) { return Key({"idx", n.schema, n.name}); }
+std::string ConstraintKey(const QualifiedName& t, const std::string& n) {
+  return Key({"con", t.schema, t.name, n});
+}
+std::string TriggerKey(const QualifiedName& t, const std::string& n) {
+  return Key({"trg", t.schema, t.name, n});
+}
+std::string PolicyKey(const QualifiedName& t, const std::string& n) {
+  return Key({"pol", t.schema, t.name, n});
+}
+std::string SequenceKey(const QualifiedName& n) { return Key({"seq", n.schema, n.name}); }
+std::string KindOf(const std::string& key) { return key.substr(0, key.find('\x1f')); }
+
+// The spellings a catalog may use for an identity: raw `schema.name` or quoted as needed.
+std::vector<std::string> Spellings(const QualifiedName& name, const std::string& member = "") {
+  std::string raw = name.schema + "." + name.name;
+  std::string quoted = QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
+  if (!member.empty()) {
+    raw += "." + member;
+    quoted += "." + QuoteIdentifier(member);
+  }
+  if (raw == quoted) return {raw};
+  return {raw, quoted};
+}
+
+// Maps the model's ObjectIds (pg_depend edges) to node keys.
+class Registry {
+ public:
+  void Add(const Database& db) {
+    using K = ObjectId::Kind;
+    for (const auto& s : db.schemas) {
+      Put(K::kSchema, s.name, Key({"schema", s.name}));
+      Put(K::kSchema, QuoteIdentifier(s.name), Key({"schema", s.name}));
+    }
+    for (const auto& e : db.extensions) Put(K::kExtension, e.name, Key({"ext", e.name}));
+    for (const auto& e : db.enums) PutName(K::kType, e.name, TypeKey(e.name));
+    for (const auto& d : db.domains) PutName(K::kType, d.name, TypeKey(d.name));
+    for (const auto& c : db.composite_types) PutName(K::kType, c.name, TypeKey(c.name));
+    for (const auto& s : db.sequences) PutName(K::kSequence, s.name, SequenceKey(s.name));
+    for (const auto& t : db.tables) {
+      PutName(K::kTable, t.name, RelationKey(t.name));
+      PutName(K::kType, t.name, RelationKey(t.name));  // the row type
+      for (const auto& c : t.columns) {
+        for (const auto& spelling : Spellings(t.name, c.name)) {
+          Put(K::kColumn, spelling, ColumnKey(t.name, c.name));
+        }
+      }
+    }
+    for (const auto& v : db.views) {
+      PutName(K::kView, v.name, RelationKey(v.name));
+      PutName(K::kTable, v.name, RelationKey(v.name));
+      PutName(K::kType, v.name, RelationKey(v.name));
+    }
+    for (const auto& f : db.functions) {
+      Put(K::kFunction, f.Signature(), FunctionKey(f));
+      Put(K::kFunction, f.name.schema + "." + f.name.name + "(" + f.arguments + ")",
+          FunctionKey(f));
+    }
+    for (const auto& i : db.indexes) PutName(K::kIndex, i.name, IndexKey(i.name));
+    for (const auto& c : db.constraints) {
+      for (const auto& s : Spellings(c.table, c.name)) {
+        Put(K::kConstraint, s, ConstraintKey(c.table, c.name));
+      }
+    }
+    for (const auto& t : db.triggers) {
+      for (const auto& s : Spellings(t.table, t.name)) {
+        Put(K::kTrigger, s, TriggerKey(t.table, t.name));
+      }
+    }
+    for (const auto& p : db.policies) {
+      for (const auto& s : Spellings(p.table, p.name)) {
+        Put(K::kPolicy, s, PolicyKey(p.table, p.name));
+      }
+    }
+  }
+
+  std::optional<std::string> Resolve(const ObjectId& id) const {
+    auto it = keys_.find({id.kind, id.identity});
+    if (it != keys_.end()) return it->second;
+    if (id.kind == ObjectId::Kind::kColumn) {
+      // A column of a view (views keep no column list): stands for the view.
+      return RelationOfColumn(id);
+    }
+    return std::nullopt;
+  }
+
+  // The table or view a column identity belongs to.
+  std::optional<std::string> RelationOfColumn(const ObjectId& id) const {
+    size_t dot = id.identity.rfind('.');
+    if (dot == std::string::npos) return std::nullopt;
+    std::string relation = id.identity.substr(0, dot);
+    for (ObjectId::Kind kind : {ObjectId::Kind::kTable, ObjectId::Kind::kView}) {
+      auto it = keys_.find({kind, relation});
+      if (it != keys_.end()) return it->second;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  void Put(ObjectId::Kind kind, const std::string& identity, const std::string& key) {
+    keys_.emplace(std::make_pair(kind, identity), key);
+  }
+  void PutName(ObjectId::Kind kind, const QualifiedName& name, const std::string& key) {
+    for (const auto& spelling : Spellings(name)) Put(kind, spelling, key);
+  }
+
+  std::map<std::pair<ObjectId::Kind, std::string>, std::string> keys_;
+};
+
+// referenced node -> the nodes that depend on it (and the reverse), from one model's edges.
+struct Graph {
+  std::map<std::string, std::set<std::string>> dependents;
+  std::map<std::string, std::set<std::string>> references;
+
+  void Build(const Database& db, const Registry& registry) {
+    for (const schema::Dependency& dependency : db.dependencies) {
+      auto dependent = registry.Resolve(dependency.dependent);
+      if (!dependent) continue;
+      std::vector<std::string> referenced;
+      if (auto key = registry.Resolve(dependency.referenced)) referenced.push_back(*key);
+      if (dependency.referenced.kind == ObjectId::Kind::kColumn) {
+        if (auto relation = registry.RelationOfColumn(dependency.referenced)) {
+          referenced.push_back(*relation);
+        }
+      }
+      for (const std::string& key : referenced) {
+        if (key == *dependent) continue;
+        dependents[key].insert(*dependent);
+        references[*dependent].insert(key);
+      }
+    }
+  }
+};
+
+bool IsIdentifierChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether `definition` names `column` as a whole identifier (bare or quoted).
+bool MentionsColumn(const std::string& definition, const std::string& column) {
+  for (const std::string& spelling : {column, QuoteIdentifier(column)}) {
+    size_t at = 0;
+    while ((at = definition.find(spelling, at)) != std::string::npos) {
+      size_t end = at + spelling.size();
+      bool starts = at == 0 || !IsIdentifierChar(definition[at - 1]);
+      bool ends = end >= definition.size() || !IsIdentifierChar(definition[end]);
+      if (starts && ends) return true;
+      at = end;
+    }
+  }
+  return false;
+}
+
+// The node a change creates (for ordering creations) and the node it drops.
+std::optional<std::string> CreatedNode(const Change& change) {
+  return std::visit(
+      Overloaded{
+          [](const diff::CreateTable& c) -> std::optional<std::string> {
+            return RelationKey(c.table.name);
+          },
+          [](const diff::CreateView& c) -> std::optional<std::string> {
+            return RelationKey(c.view.name);
+          },
+          [](const diff::CreateFunction& c) -> std::optional<std::string> {
+            return FunctionKey(c.function);
+          },
+          [](const diff::CreateEnum& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::CreateDomain& c) -> std::optional<std::string> {
+            return TypeKey(c.domain.name);
+          },
+          [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::CreateSequence& c) -> std::optional<std::string> {
+            return SequenceKey(c.sequence.name);
+          },
+          [](const diff::CreateIndex& c) -> std::optional<std::string> {
+            return IndexKey(c.index.name);
+          },
+          [](const diff::AddConstraint& c) -> std::optional<std::string> {
+            return ConstraintKey(c.constraint.table, c.constraint.name);
+          },
+          [](const diff::CreateTrigger& c) -> std::optional<std::string> {
+            return TriggerKey(c.trigger.table, c.trigger.name);
+          },
+          [](const diff::CreatePolicy& c) -> std::optional<std::string> {
+            return PolicyKey(c.policy.table, c.policy.name);
+          },
+          [](const auto&) -> std::optional<std::string> { return std::nullopt; },
+      },
+      change);
+}
+
+std::optional<std::string> DroppedNode(const Change& change) {
+  return std::visit(
+      Overloaded{
+          [](const diff::DropTable& c) -> std::optional<std::string> {
+            return RelationKey(c.table.name);
+          },
+          [](const diff::DropView& c) -> std::optional<std::string> {
+            return RelationKey(c.view.name);
+          },
+          [](const diff::DropFunction& c) -> std::optional<std::string> {
+            return FunctionKey(c.function);
+          },
+          [](const diff::DropEnum& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::DropDomain& c) -> std::optional<std::string> {
+            return TypeKey(c.domain.name);
+          },
+          [](const diff::DropCompositeType& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::DropSequence& c) -> std::optional<std::string> {
+            return SequenceKey(c.sequence.name);
+          },
+          [](const diff::DropIndex& c) -> std::optional<std::string> {
+            return IndexKey(c.index.name);
+          },
+          [](const diff::DropConstraint& c) -> std::optional<std::string> {
+            return ConstraintKey(c.constraint.table, c.constraint.name);
+          },
+          [](const diff::DropTrigger& c) -> std::optional<std::string> {
+            return TriggerKey(c.trigger.table, c.trigger.name);
+          },
+          [](const diff::DropPolicy& c) -> std::optional<std::string> {
+            return PolicyKey(c.policy.table, c.policy.name);
+          },
+          [](const auto&) -> std::optional<std::string> { return std::nullopt; },
+      },
+      change);
+}
+
+// The objects of one model that can be dropped and created again around a change.
+struct Rebuildable {
+  std::map<std::string, const schema::View*> views;
+  std::map<std::string, const schema::Function*> functions;
+  std::map<std::string, const schema::Trigger*> triggers;
+  std::map<std::string, const schema::Policy*> policies;
+  std::map<std::string, const schema::Index*> indexes;
+  std::map<std::string, const schema::Constraint*> constraints;
+  std::set<QualifiedName> view_names;
+
+  explicit Rebuildable(const Database& db) {
+    for (const auto& v : db.views) {
+      views[RelationKey(v.name)] = &v;
+      view_names.insert(v.name);
+    }
+    for (const auto& f : db.functions) functions[FunctionKey(f)] = &f;
+    for (const auto& t : db.triggers) triggers[TriggerKey(t.table, t.name)] = &t;
+    for (const auto& p : db.policies) policies[PolicyKey(p.table, p.name)] = &p;
+    for (const auto& i : db.indexes) indexes[IndexKey(i.name)] = &i;
+    for (const auto& c : db.constraints) constraints[ConstraintKey(c.table, c.name)] = &c;
+  }
+
+  bool Has(const std::string& key) const {
+    return views.count(key) || functions.count(key) || triggers.count(key) ||
+           policies.count(key) || indexes.count(key) || constraints.count(key);
+  }
+  // The table or view an index, constraint, trigger or policy lives on.
+  std::optional<QualifiedName> OwnerOf(const std::string& key) const {
+    if (auto it = triggers.find(key); it != triggers.end()) return it->second->table;
+    if (auto it = policies.find(key); it != policies.end()) return it->second->table;
+    if (auto it = indexes.find(key); it != indexes.end()) return it->second->table;
+    if (auto it = constraints.find(key); it != constraints.end()) return it->second->table;
+    return std::nullopt;
+  }
+  std::vector<Change> Drop(const std::string& key) const {
+    if (auto it = views.find(key); it != views.end()) return {diff::DropView{*it->second}};
+    if (auto it = functions.find(key); it != functions.end()) {
+      return {diff::DropFunction{*it->second}};
+    }
+    if (auto it = triggers.find(key); it != triggers.end()) {
+      return {diff::DropTrigger{*it->second}};
+    }
+    if (auto it = policies.find(key); it != policies.end()) {
+      return {diff::DropPolicy{*it->second}};
+    }
+    if (auto it = indexes.find(key); it != indexes.end()) return {diff::DropIndex{*it->second}};
+    if (auto it = constraints.find(key); it != constraints.end()) {
+      return {diff::DropConstraint{*it->second}};
+    }
+    return {};
+  }
+  std::vector<Change> Create(const std::string& key) const {
+    if (auto it = views.find(key); it != views.end()) {
+      return diff::CreationChanges(*it->second);
+    }
+    if (auto it = functions.find(key); it != functions.end()) {
+      return diff::CreationChanges(*it->second);
+    }
+    if (auto it = triggers.find(key); it != triggers.end()) {
+      return diff::CreationChanges(*it->second);
+    }
+    if (auto it = policies.find(key); it != policies.end()) {
+      return diff::CreationChanges(*it->second);
+    }
+    if (auto it = indexes.find(key); it != indexes.end()) {
+      return diff::CreationChanges(*it->second);
+    }
+    if (auto it = constraints.find(key); it != constraints.end()) {
+      return diff::CreationChanges(*it->second);
+    }
+    return {};
+  }
+};
+
+// Adds the drop and re-creation of every object that depends on something the changes drop
+// or alter, so that PostgreSQL lets the change through.
+class Rebuilder {
+ public:
+  Rebuilder(const Database& from, const Database& to, const Graph& from_graph)
+      : from_(from), to_(to), from_graph_(from_graph), old_(from), new_(to) {}
+
+  void Run(std::vector<Change>& changes) {
+    for (const Change& change : changes) {
+      if (auto node = DroppedNode(change)) dropped_.insert(*node);
+      if (auto node = CreatedNode(change)) created_.insert(*node);
+      if (const auto* drop = std::get_if<diff::DropTable>(&change)) {
+        gone_relations_.insert(drop->table.name);
+      }
+      if (const auto* drop = std::get_if<diff::DropView>(&change)) {
+        gone_relations_.insert(drop->view.name);
+      }
+    }
+    std::vector<std::pair<std::string, bool>> seeds;
+    std::set<QualifiedName> key_tables;  // tables whose keys foreign keys may rest on
+    std::vector<std::pair<QualifiedName, std::string>> rewritten_columns;
+    for (const Change& change : changes) {
+      std::visit(
+          Overloaded{
+              [&](const diff::DropColumn& c) {
+                seeds.emplace_back(ColumnKey(c.table, c.column.name), false);
+              },
+              [&](const diff::RecreateColumn& c) {
+                seeds.emplace_back(ColumnKey(c.table, c.from.name), true);
+                rewritten_columns.emplace_back(c.table, c.from.name);
+              },
+              [&](const diff::AlterColumnType& c) {
+                // PostgreSQL rebuilds the column's indexes and constraints by itself.
+                seeds.emplace_back(ColumnKey(c.table, c.from.name), false);
+              },
+              [&](const diff::DropTable& c) {
+                seeds.emplace_back(RelationKey(c.table.name), true);
+                key_tables.insert(c.table.name);
+              },
+              [&](const diff::DropView& c) { seeds.emplace_back(RelationKey(c.view.name), true); },
+              [&](const diff::DropFunction& c) { seeds.emplace_back(FunctionKey(c.function), true); },
+              [&](const diff::SwapEnum& c) {
+                seeds.emplace_back(TypeKey(c.from.name), true);
+                for (const auto& use : c.uses) {
+                  seeds.emplace_back(ColumnKey(use.table, use.column), true);
+                  if (MentionedInAnyIndexOrCheck(use, c.from.name)) {
+                    rewritten_columns.emplace_back(use.table, use.column);
+                  }
+                }
+              },
+              [&](const diff::SwapDomain& c) {
+                seeds.emplace_back(TypeKey(c.from.name), true);
+                for (const auto& use : c.uses) {
+                  seeds.emplace_back(ColumnKey(use.table, use.column), true);
+                  if (MentionedInAnyIndexOrCheck(use, c.from.name)) {
+                    rewritten_columns.emplace_back(use.table, use.column);
+                  }
+                }
+              },
+              [&](const diff::DropEnum& c) { seeds.emplace_back(TypeKey(c.type.name), true); },
+              [&](const diff::DropDomain& c) { seeds.emplace_back(TypeKey(c.domain.name), true); },
+              [&](const diff::DropCompositeType& c) {
+                seeds.emplace_back(TypeKey(c.type.name), true);
+              },
+              [&](const diff::DropConstraint& c) {
+                if (c.constraint.type == 'p' || c.constraint.type == 'u') {
+                  key_tables.insert(c.constraint.table);
+                }
+              },
+              [&](const diff::DropIndex& c) {
+                if (c.index.unique) key_tables.insert(c.index.table);
+              },
+              [](const auto&) {},
+          },
+          change);
+    }
+
+    std::set<std::string> visited;
+    std::queue<std::pair<std::string, bool>> queue;
+    for (const auto& seed : seeds) queue.push(seed);
+    std::vector<std::string> rebuild;
+    while (!queue.empty()) {
+      auto [node, with_indexes] = queue.front();
+      queue.pop();
+      auto it = from_graph_.dependents.find(node);
+      if (it == from_graph_.dependents.end()) continue;
+      for (const std::string& dependent : it->second) {
+        std::string kind = KindOf(dependent);
+        bool rebuildable = kind == "rel" || kind == "fn" || kind == "trg" || kind == "pol" ||
+                           (with_indexes && (kind == "idx" || kind == "con"));
+        if (!rebuildable || !old_.Has(dependent) || !visited.insert(dependent).second) continue;
+        rebuild.push_back(dependent);
+        queue.emplace(dependent, true);
+      }
+    }
+    // Indexes and constraints on a column that is dropped and added again, or converted to a
+    // swapped type: pg_depend has them as automatic dependencies, which the model leaves out,
+    // so find them by the column's name in their definition.
+    for (const auto& [table, column] : rewritten_columns) {
+      for (const schema::Index& index : from_.indexes) {
+        if (index.table != table || !MentionsColumn(index.definition, column)) continue;
+        std::string key = IndexKey(index.name);
+        if (visited.insert(key).second) rebuild.push_back(key);
+      }
+      for (const schema::Constraint& constraint : from_.constraints) {
+        if (constraint.table != table || !MentionsColumn(constraint.definition, column)) continue;
+        std::string key = ConstraintKey(constraint.table, constraint.name);
+        if (visited.insert(key).second) rebuild.push_back(key);
+      }
+    }
+    // Foreign keys resting on a primary key, unique constraint or unique index that is dropped.
+    for (const schema::Constraint& constraint : from_.constraints) {
+      if (constraint.type != 'f' || !constraint.referenced_table ||
+          !key_tables.count(*constraint.referenced_table)) {
+        continue;
+      }
+      std::string key = ConstraintKey(constraint.table, constraint.name);
+      if (visited.insert(key).second) rebuild.push_back(key);
+    }
+
+    for (const std::string& key : rebuild) Rebuild(key, changes);
+  }
+
+ private:
+  // An index or constraint on the table that names the type (a predicate like
+  // `status = 'a'::status`): PostgreSQL would rebuild it from its text against the old type,
+  // so it is rebuilt around the swap. Indexes that just cover the column convert by themselves.
+  bool MentionedInAnyIndexOrCheck(const diff::ColumnUse& use, const QualifiedName& type) const {
+    std::string bare = QuoteIdentifier(type.name);
+    auto names_type = [&](const std::string& definition) {
+      return MentionsColumn(definition, use.column) &&
+             (definition.find("::" + bare) != std::string::npos ||
+              definition.find("::" + QuoteIdentifier(type.schema) + "." + bare) !=
+                  std::string::npos);
+    };
+    for (const schema::Index& index : from_.indexes) {
+      if (index.table == use.table && names_type(index.definition)) return true;
+    }
+    for (const schema::Constraint& constraint : from_.constraints) {
+      if (constraint.table == use.table && names_type(constraint.definition)) return true;
+    }
+    return false;
+  }
+
+  void Rebuild(const std::string& key, std::vector<Change>& changes) {
+    if (auto owner = old_.OwnerOf(key); owner && gone_relations_.count(*owner)) return;
+    if (!dropped_.count(key)) {
+      for (Change& change : old_.Drop(key)) changes.push_back(std::move(change));
+      dropped_.insert(key);
+    }
+    if (!new_.Has(key)) return;
+    if (created_.count(key)) {
+      // CREATE OR REPLACE still works after the drop; say it is a plain create now.
+      for (Change& change : changes) {
+        if (auto* create = std::get_if<diff::CreateFunction>(&change)) {
+          if (FunctionKey(create->function) == key) create->replace = false;
+        }
+      }
+      return;
+    }
+    for (Change& change : new_.Create(key)) changes.push_back(std::move(change));
+    created_.insert(key);
+    // A materialized view takes its indexes with it.
+    if (auto it = new_.views.find(key); it != new_.views.end() && it->second->materialized) {
+      for (const schema::Index& index : to_.indexes) {
+        if (index.table != it->second->name) continue;
+        std::string index_key = IndexKey(index.name);
+        if (created_.count(index_key)) continue;
+        for (Change& change : diff::CreationChanges(index)) changes.push_back(std::move(change));
+        created_.insert(index_key);
+      }
+    }
+  }
+
+  const Database& from_;
+  const Database& to_;
+  const Graph& from_graph_;
+  Rebuildable old_;
+  Rebuildable new_;
+  std::set<std::string> dropped_;
+  std::set<std::string> created_;
+  std::set<QualifiedName> gone_relations_;
+};
+
+// Removes exact duplicates and changes made redundant by a re-creation.
+void Simplify(std::vector<Change>& changes) {
+  std::set<std::string> created;
+  for (const Change& change : changes) {
+    if (auto node = CreatedNode(change)) created.insert(*node);
+  }
+  std::vector<Change> kept;
+  for (Change& change : changes) {
+    if (std::find(kept.begin(), kept.end(), change) != kept.end()) continue;
+    if (const auto* alter = std::get_if<diff::AlterPolicy>(&change)) {
+      if (created.count(PolicyKey(alter->to.table, alter->to.name))) continue;
+    }
+    if (const auto* validate = std::get_if<diff::ValidateConstraint>(&change)) {
+      if (created.count(ConstraintKey(validate->constraint.table, validate->constraint.name))) {
+        continue;
+      }
+    }
+    kept.push_back(std::move(change));
+  }
+  changes = std::move(kept);
+}
+
+enum class Phase {
+  kSchemas,
+  kExtensions,
+  kDropTriggers,
+  kDropPolicies,
+  kDropViews,
+  kDropReplacedFunctions,
+  kDropForeignKeys,
+  kDropConstraints,
+  kDropIndexes,
+  kDropReplacedTables,
+  kDropReplacedTypes,
+  kTypes,
+  kSequences,
+  kFunctions,
+  kTables,
+  kDetach,
+  kColumns,
+  kAttach,
+  kSequenceOwners,
+  kConstraints,
+  kIndexes,
+  kForeignKeys,
+  kViews,  // and functions whose signature needs a relation created in this plan
+  kViewIndexes,
+  kTriggers,
+  kPolicies,
+  kComments,
+  kRevokes,
+  kGrants,
+  kDropColumns,
+  kDropTables,
+  kDropFunctions,
+  kDropTypes,
+  kDropSequences,
+  kDropExtensions,
+  kDropSchemas,
+};
+
+struct Placement {
+  Phase phase;
+  int sub = 0;
+  bool creates = true;  // ordered by the `to` edges (creations) or the `from` edges (drops)
+};
+
+class Placer {
+ public:
+  Placer(const Database& to, const Graph& to_graph, const std::vector<Change>& changes)
+      : to_graph_(to_graph) {
+    for (const auto& view : to.views) views_.insert(view.name);
+    for (const Change& change : changes) {
+      if (const auto* c = std::get_if<diff::CreateTable>(&change)) {
+        created_tables_.insert(c->table.name);
+        created_relations_.insert(RelationKey(c->table.name));
+        created_relation_names_.push_back(c->table.name);
+      }
+      if (const auto* c = std::get_if<diff::CreateView>(&change)) {
+        created_relations_.insert(RelationKey(c->view.name));
+        created_relation_names_.push_back(c->view.name);
+      }
+      if (const auto* c = std::get_if<diff::DropTable>(&change)) {
+        dropped_tables_[c->table.name] = c->table.partition_of;
+      }
+      if (const auto* c = std::get_if<diff::CreateFunction>(&change)) {
+        created_functions_.insert(c->function.name);
+      }
+      if (const auto* c = std::get_if<diff::CreateCompositeType>(&change)) {
+        created_types_.insert(c->type.name);
+      }
+    }
+  }
+
+  Placement Place(const Change& change) const {
+    return std::visit(
+        Overloaded{
+            [](const diff::CreateSchema&) { return Placement{Phase::kSchemas}; },
+            [](const diff::DropSchema&) { return Placement{Phase::kDropSchemas, 0, false}; },
+            [](const diff::CreateExtension&) { return Placement{Phase::kExtensions}; },
+            [](const diff::AlterExtension&) { return Placement{Phase::kExtensions}; },
+            [](const diff::DropExtension&) { return Placement{Phase::kDropExtensions, 0, false}; },
+            [](const diff::CreateEnum&) { return Placement{Phase::kTypes, 0}; },
+            [](const diff::AddEnumValue&) { return Placement{Phase::kTypes, 1}; },
+            [](const diff::SwapEnum&) { return Placement{Phase::kTypes, 2}; },
+            [](const diff::CreateDomain&) { return Placement{Phase::kTypes, 3}; },
+            [](const diff::AlterDomain&) { return Placement{Phase::kTypes, 3}; },
+            [](const diff::SwapDomain&) { return Placement{Phase::kTypes, 3}; },
+            [](const diff::CreateCompositeType&) { return Placement{Phase::kTypes, 4}; },
+            [](const diff::AlterCompositeType&) { return Placement{Phase::kTypes, 4}; },
+            [](const diff::DropEnum&) { return Placement{Phase::kDropTypes, 2, false}; },
+            [](const diff::DropDomain&) { return Placement{Phase::kDropTypes, 1, false}; },
+            [this](const diff::DropCompositeType& c) {
+              if (created_types_.count(c.type.name)) {
+                return Placement{Phase::kDropReplacedTypes, 0, false};
+              }
+              return Placement{Phase::kDropTypes, 0, false};
+            },
+            [](const diff::CreateSequence&) { return Placement{Phase::kSequences}; },
+            [](const diff::AlterSequence&) { return Placement{Phase::kSequences}; },
+            [](const diff::SetSequenceOwner&) { return Placement{Phase::kSequenceOwners}; },
+            [](const diff::DropSequence&) { return Placement{Phase::kDropSequences, 0, false}; },
+            [](const diff::CreateTable&) { return Placement{Phase::kTables}; },
+            [this](const diff::DropTable& c) {
+              if (Replaced(c.table.name)) {
+                return Placement{Phase::kDropReplacedTables, 0, false};
+              }
+              return Placement{Phase::kDropTables, 0, false};
+            },
+            [](const diff::DropColumn&) { return Placement{Phase::kDropColumns, 0, false}; },
+            [](const diff::DetachPartition&) { return Placement{Phase::kDetach}; },
+            [](const diff::AttachPartition&) { return Placement{Phase::kAttach}; },
+            // A new child must have the parent's columns first.
+            [](const diff::SetInherit& c) {
+              return Placement{c.inherit ? Phase::kAttach : Phase::kDetach};
+            },
+            [](const diff::SetStorageOptions& c) {
+              return Placement{c.materialized_view ? Phase::kViewIndexes : Phase::kColumns};
+            },
+            [](const diff::AddConstraint& c) {
+              return Placement{c.constraint.type == 'f' ? Phase::kForeignKeys
+                                                        : Phase::kConstraints};
+            },
+            [](const diff::ValidateConstraint&) { return Placement{Phase::kForeignKeys, 1}; },
+            [](const diff::DropConstraint& c) {
+              return Placement{c.constraint.type == 'f' ? Phase::kDropForeignKeys
+                                                        : Phase::kDropConstraints,
+                               0, false};
+            },
+            [this](const diff::CreateIndex& c) {
+              return Placement{views_.count(c.index.table) ? Phase::kViewIndexes
+                                                           : Phase::kIndexes};
+            },
+            [](const diff::DropIndex&) { return Placement{Phase::kDropIndexes, 0, false}; },
+            [](const diff::CreateView&) { return Placement{Phase::kViews}; },
+            [](const diff::DropView&) { return Placement{Phase::kDropViews, 0, false}; },
+            [this](const diff::CreateFunction& c) {
+              return Placement{NeedsNewRelation(c.function) ? Phase::kViews : Phase::kFunctions};
+            },
+            [this](const diff::DropFunction& c) {
+              if (created_functions_.count(c.function.name)) {
+                return Placement{Phase::kDropReplacedFunctions, 0, false};
+              }
+              return Placement{Phase::kDropFunctions, 0, false};
+            },
+            [](const diff::CreateTrigger&) { return Placement{Phase::kTriggers}; },
+            [](const diff::SetTriggerEnabled&) { return Placement{Phase::kTriggers, 1}; },
+            [](const diff::DropTrigger&) { return Placement{Phase::kDropTriggers, 0, false}; },
+            [](const diff::CreatePolicy&) { return Placement{Phase::kPolicies}; },
+            [](const diff::AlterPolicy&) { return Placement{Phase::kPolicies}; },
+            [](const diff::DropPolicy&) { return Placement{Phase::kDropPolicies, 0, false}; },
+            [](const diff::SetComment&) { return Placement{Phase::kComments}; },
+            [](const diff::RevokePrivileges&) { return Placement{Phase::kRevokes}; },
+            [](const diff::GrantPrivileges&) { return Placement{Phase::kGrants}; },
+            // Column and table alterations keep the diff's order, which is already right
+            // for each column (identity and defaults off, type, defaults and NOT NULL on).
+            [](const auto&) { return Placement{Phase::kColumns}; },
+        },
+        change);
+  }
+
+ private:
+  // Dropped before it is created again: a table recreated, or a partition of a recreated
+  // parent (the parent's DROP TABLE takes it along).
+  bool Replaced(const QualifiedName& table, int depth = 0) const {
+    if (created_tables_.count(table)) return true;
+    auto it = dropped_tables_.find(table);
+    if (it == dropped_tables_.end() || !it->second || depth > 32) return false;
+    return dropped_tables_.count(*it->second) && Replaced(*it->second, depth + 1);
+  }
+
+  // A function whose signature or body needs a relation this plan creates (RETURNS SETOF t,
+  // an argument of a row type, a BEGIN ATOMIC body).
+  bool NeedsNewRelation(const schema::Function& function) const {
+    auto it = to_graph_.references.find(FunctionKey(function));
+    if (it != to_graph_.references.end()) {
+      for (const std::string& referenced : it->second) {
+        if (created_relations_.count(referenced)) return true;
+      }
+    }
+    std::vector<std::string> types;
+    std::string result = function.result;
+    if (StartsWith(result, "SETOF ")) result = result.substr(6);
+    types.push_back(result);
+    for (const std::string& argument : Split(function.arguments, ',')) {
+      std::string piece(Trim(argument));
+      types.push_back(piece);
+      size_t space = piece.rfind(' ');
+      if (space != std::string::npos) types.push_back(piece.substr(space + 1));
+    }
+    for (const QualifiedName& relation : created_relation_names_) {
+      for (const std::string& type : types) {
+        if (diff::TypeNames(type, relation, nullptr)) return true;
+      }
+    }
+    return false;
+  }
+
+  const Graph& to_graph_;
+  std::set<QualifiedName> views_;
+  std::set<QualifiedName> created_tables_;
+  std::set<std::string> created_relations_;
+  std::vector<QualifiedName> created_relation_names_;
+  std::map<QualifiedName, std::optional<QualifiedName>> dropped_tables_;  // -> partition_of
+  std::set<QualifiedName> created_functions_;
+  std::set<QualifiedName> created_types_;
+};
+
+// Structural edges the catalog's pg_depend rows may not carry: a partition or inheritance
+// child needs its parent.
+void AddTableEdges(const Database& db, Graph& graph) {
+  for (const schema::Table& table : db.tables) {
+    std::vector<QualifiedName> parents = table.inherits;
+    if (table.partition_of) parents.push_back(*table.partition_of);
+    for (const QualifiedName& parent : parents) {
+      graph.dependents[RelationKey(parent)].insert(RelationKey(table.name));
+      graph.references[RelationKey(table.name)].insert(RelationKey(parent));
+    }
+  }
+}
+
+// Kahn's algorithm over `members` (indices into `nodes`), ties broken by position, so equal
+// inputs give equal plans. A cycle (which PostgreSQL would refuse too) keeps the input order.
+std::vector<size_t> TopologicalOrder(const std::vector<size_t>& members,
+                                     const std::vector<std::optional<std::string>>& nodes,
+                                     const Graph& graph, bool creates) {
+  std::map<std::string, std::vector<size_t>> by_node;
+  for (size_t member : members) {
+    if (nodes[member]) by_node[*nodes[member]].push_back(member);
+  }
+  std::map<size_t, std::set<size_t>> after;  // member -> members that must come after it
+  std::map<size_t, int> blockers;
+  for (size_t member : members) blockers[member] = 0;
+  for (size_t member : members) {
+    if (!nodes[member]) continue;
+    // creates: a member goes after the members whose objects it references;
+    // drops: a member goes after the members whose objects depend on it.
+    const auto& edges = creates ? graph.references : graph.dependents;
+    auto it = edges.find(*nodes[member]);
+    if (it == edges.end()) continue;
+    for (const std::string& other : it->second) {
+      auto found = by_node.find(other);
+      if (found == by_node.end()) continue;
+      for (size_t first : found->second) {
+        if (first == member) continue;
+        if (after[first].insert(member).second) ++blockers[member];
+      }
+    }
+  }
+  std::set<size_t> ready;
+  for (size_t member : members) {
+    if (blockers[member] == 0) ready.insert(member);
+  }
+  std::vector<size_t> order;
+  std::set<size_t> placed;
+  while (order.size() < members.size()) {
+    if (ready.empty()) {
+      // A cycle: take the earliest remaining member.
+      for (size_t member : members) {
+        if (!placed.count(member)) {
+          ready.insert(member);
+          break;
+        }
+      }
+    }
+    size_t next = *ready.begin();
+    ready.erase(ready.begin());
+    if (!placed.insert(next).second) continue;
+    order.push_back(next);
+    for (size_t successor : after[next]) {
+      if (--blockers[successor] == 0 && !placed.count(successor)) ready.insert(successor);
+    }
+  }
+  return order;
+}
+
+std::string Dotted(const QualifiedName& name) { return name.schema + "." + name.name; }
+
+void Flag(Step& step, const Database& to) {
+  std::visit(
+      Overloaded{
+          [&](const diff::DropTable& c) {
+            step.destructive = true;
+            bool again = std::any_of(to.tables.begin(), to.tables.end(),
+                                     [&](const auto& t) { return t.name == c.table.name; });
+            step.destructive_note =
+                std::string(c.table.partition_of ? "drops partition " : "drops table ") +
+                Dotted(c.table.name) + " and its data" +
+                (again ? " to create it again (its partitioning changes)" : "");
+          },
+          [&](const diff::DropColumn& c) {
+            step.destructive = true;
+            step.destructive_note =
+                "drops column " + Dotted(c.table) + "." + c.column.name + " and its data";
+          },
+          [&](const diff::RecreateColumn& c) {
+            step.destructive = true;
+            step.destructive_note = "drops column " + Dotted(c.table) + "." + c.from.name +
+                                    " and adds it again as a generated column (PostgreSQL 15 "
+                                    "cannot change a generation expression)";
+            step.hazard = "rewrites table " + Dotted(c.table);
+          },
+          [&](const diff::SwapEnum& c) {
+            step.hazard = "rewrites every table with a column of type " + Dotted(c.from.name);
+            if (!c.removed_values.empty()) {
+              step.destructive = true;
+              std::vector<std::string> quoted;
+              for (const auto& value : c.removed_values) quoted.push_back(QuoteLiteral(value));
+              step.destructive_note = "removes value" +
+                                      std::string(quoted.size() > 1 ? "s " : " ") +
+                                      Join(quoted, ", ") + " from enum " + Dotted(c.from.name) +
+                                      ": rows holding them fail to convert";
+            }
+          },
+          [&](const diff::SwapDomain& c) {
+            step.hazard = "rewrites every table with a column of type " + Dotted(c.from.name);
+          },
+          [&](const diff::AlterColumnType& c) {
+            step.hazard = "rewrites table " + Dotted(c.table) + " and rebuilds its indexes";
+          },
+          [&](const diff::SetNotNull& c) {
+            step.hazard = "scans table " + Dotted(c.table) + "; fails if " + c.column +
+                          " holds NULLs";
+          },
+          [&](const diff::AddColumn& c) {
+            if (c.column.not_null && !c.column.default_expr && !c.column.identity &&
+                !c.column.generated_expr) {
+              step.hazard = "fails if table " + Dotted(c.table) + " has rows";
+            } else if (c.column.generated_expr || c.column.identity) {
+              step.hazard = "rewrites table " + Dotted(c.table);
+            }
+          },
+          [&](const diff::AddConstraint& c) {
+            if (c.constraint.definition == diff::WithoutNotValid(c.constraint.definition)) {
+              step.hazard = "scans table " + Dotted(c.constraint.table) + " under lock";
+            }
+          },
+          [&](const diff::CreateIndex& c) {
+            step.hazard = "blocks writes to " + Dotted(c.index.table) + " while the index builds";
+          },
+          [&](const diff::SetLogged& c) { step.hazard = "rewrites table " + Dotted(c.table); },
+          [&](const diff::DropSequence& c) {
+            step.hazard = "loses the current value of sequence " + Dotted(c.sequence.name);
+          },
+          [&](const diff::DropCompositeType& c) {
+            step.hazard = "fails if a column uses type " + Dotted(c.type.name);
+          },
+          [&](const diff::AttachPartition& c) {
+            step.hazard = "scans " + Dotted(c.table.name) + " to check the partition bound";
+          },
+          [](const auto&) {},
+      },
+      step.change);
+}
+
+}  // namespace
+
+Plan Order(const Database& from, const Database& to, std::vector<Change> changes) {
+  Registry registry;
+  registry.Add(from);
+  registry.Add(to);
+  Graph from_graph;
+  from_graph.Build(from, registry);
+  AddTableEdges(from, from_graph);
+  Graph to_graph;
+  to_graph.Build(to, registry);
+  AddTableEdges(to, to_graph);
+
+  Rebuilder(from, to, from_graph).Run(changes);
+  Simplify(changes);
+
+  Placer placer(to, to_graph, changes);
+  std::vector<Placement> placements;
+  placements.reserve(changes.size());
+  for (const Change& change : changes) placements.push_back(placer.Place(change));
+
+  // Group by (phase, sub), keeping the diff's order inside a group, then sort each group by
+  // dependencies.
+  std::map<std::pair<int, int>, std::vector<size_t>> groups;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    groups[{static_cast<int>(placements[i].phase), placements[i].sub}].push_back(i);
+  }
+  std::vector<std::optional<std::string>> nodes(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    nodes[i] = placements[i].creates ? CreatedNode(changes[i]) : DroppedNode(changes[i]);
+  }
+  Plan plan;
+  for (const auto& [group, members] : groups) {
+    bool creates = placements[members.front()].creates;
+    for (size_t index : TopologicalOrder(members, nodes, creates ? to_graph : from_graph,
+                                         creates)) {
+      Step step;
+      step.change = std::move(changes[index]);
+      Flag(step, to);
+      plan.steps.push_back(std::move(step));
+    }
+  }
+  return plan;
+}
+
+Plan Build(const Database& from, const Database& to) {
+  return Order(from, to, diff::Diff(from, to));
+}
+
+}  // namespace retort::plan

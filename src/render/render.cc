@@ -1,0 +1,100 @@
+#include "render/render.h"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/strings.h"
+#include "plan/plan.h"
+#include "render/sql.h"
+
+namespace retort::render {
+
+namespace {
+
+// Whether a statement after an ADD VALUE uses the new value: it quotes the label (a default,
+// a check, a view, an index predicate) or converts a column to the enum.
+bool UsesAddedValue(const diff::AddEnumValue& added, const plan::Step& step,
+                    const std::vector<std::string>& statements) {
+  if (const auto* other = std::get_if<diff::AddEnumValue>(&step.change)) {
+    // Naming the new value as a neighbour is allowed before the commit.
+    if (other->type == added.type) return false;
+  }
+  if (const auto* alter = std::get_if<diff::AlterColumnType>(&step.change)) {
+    if (diff::TypeNames(alter->to.type, added.type, nullptr)) return true;
+  }
+  std::string literal = QuoteLiteral(added.value);
+  for (const std::string& statement : statements) {
+    if (statement.find(literal) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A freshly created PostgreSQL 15 database, as far as the model sees it: the public schema
+// (with its standard comment) and plpgsql, where `database` has them too.
+schema::Database FreshDatabase(const schema::Database& database) {
+  schema::Database fresh;
+  fresh.server_version = database.server_version;
+  for (const schema::Schema& schema : database.schemas) {
+    if (schema.name == "public") fresh.schemas.push_back({"public", "standard public schema"});
+  }
+  for (const schema::Extension& extension : database.extensions) {
+    if (extension.name == "plpgsql") fresh.extensions.push_back(extension);
+  }
+  return fresh;
+}
+
+}  // namespace
+
+Script RenderPlan(const plan::Plan& plan) {
+  Script script;
+  std::vector<std::vector<std::string>> rendered;
+  bool creates_functions = false;
+  for (const plan::Step& step : plan.steps) {
+    rendered.push_back(Statements(step.change));
+    if (std::holds_alternative<diff::CreateFunction>(step.change)) creates_functions = true;
+  }
+  for (size_t i = 0; i < plan.steps.size() && !script.needs_no_transaction; ++i) {
+    const auto* added = std::get_if<diff::AddEnumValue>(&plan.steps[i].change);
+    if (added == nullptr) continue;
+    for (size_t j = i + 1; j < plan.steps.size(); ++j) {
+      if (UsesAddedValue(*added, plan.steps[j], rendered[j])) {
+        script.needs_no_transaction = true;
+        break;
+      }
+    }
+  }
+  std::vector<std::string> blocks;
+  if (creates_functions) blocks.push_back("SET check_function_bodies = off;\n");
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const plan::Step& step = plan.steps[i];
+    if (!step.transactional) script.needs_no_transaction = true;
+    if (step.destructive) ++script.destructive_steps;
+    for (size_t k = 0; k < rendered[i].size(); ++k) {
+      std::string block;
+      if (k == 0 && step.destructive) block += "-- DESTRUCTIVE: " + step.destructive_note + "\n";
+      block += rendered[i][k] + ";\n";
+      blocks.push_back(std::move(block));
+    }
+  }
+  script.sql = Join(blocks, "\n");
+  return script;
+}
+
+MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to) {
+  Script up = RenderPlan(plan::Build(from, to));
+  Script down = RenderPlan(plan::Build(to, from));
+  MigrationSql sql;
+  sql.upgrade = std::move(up.sql);
+  sql.downgrade = std::move(down.sql);
+  sql.upgrade_needs_no_transaction = up.needs_no_transaction;
+  sql.downgrade_needs_no_transaction = down.needs_no_transaction;
+  sql.destructive_changes = up.destructive_steps;
+  return sql;
+}
+
+std::string RenderCreateScript(const schema::Database& database) {
+  return RenderPlan(plan::Build(FreshDatabase(database), database)).sql;
+}
+
+}  // namespace retort::render

@@ -1,0 +1,272 @@
+#include "schema/model_json.h"
+
+#include <string>
+
+namespace retort::schema {
+
+namespace {
+
+using nlohmann::json;
+
+json Name(const QualifiedName& name) { return json{{"schema", name.schema}, {"name", name.name}}; }
+
+void PutOptional(json& object, const char* key, const std::optional<std::string>& value) {
+  if (value) object[key] = *value;
+}
+
+template <typename T, typename Convert>
+void PutList(json& object, const char* key, const std::vector<T>& items, Convert convert) {
+  if (items.empty()) return;
+  json list = json::array();
+  for (const T& item : items) list.push_back(convert(item));
+  object[key] = std::move(list);
+}
+
+void PutStrings(json& object, const char* key, const std::vector<std::string>& items) {
+  PutList(object, key, items, [](const std::string& item) { return item; });
+}
+
+std::string ConstraintType(char type) {
+  switch (type) {
+    case 'p':
+      return "primary_key";
+    case 'u':
+      return "unique";
+    case 'c':
+      return "check";
+    case 'f':
+      return "foreign_key";
+    case 'x':
+      return "exclusion";
+    default:
+      return std::string(1, type);
+  }
+}
+
+std::string FunctionKind(char kind) {
+  switch (kind) {
+    case 'f':
+      return "function";
+    case 'p':
+      return "procedure";
+    case 'a':
+      return "aggregate";
+    case 'w':
+      return "window";
+    default:
+      return std::string(1, kind);
+  }
+}
+
+std::string TriggerEnabled(char enabled) {
+  switch (enabled) {
+    case 'O':
+      return "origin";
+    case 'D':
+      return "disabled";
+    case 'R':
+      return "replica";
+    case 'A':
+      return "always";
+    default:
+      return std::string(1, enabled);
+  }
+}
+
+std::string ObjectKind(ObjectId::Kind kind) {
+  switch (kind) {
+    case ObjectId::Kind::kTable:
+      return "table";
+    case ObjectId::Kind::kColumn:
+      return "column";
+    case ObjectId::Kind::kView:
+      return "view";
+    case ObjectId::Kind::kFunction:
+      return "function";
+    case ObjectId::Kind::kType:
+      return "type";
+    case ObjectId::Kind::kSequence:
+      return "sequence";
+    case ObjectId::Kind::kIndex:
+      return "index";
+    case ObjectId::Kind::kConstraint:
+      return "constraint";
+    case ObjectId::Kind::kTrigger:
+      return "trigger";
+    case ObjectId::Kind::kPolicy:
+      return "policy";
+    case ObjectId::Kind::kSchema:
+      return "schema";
+    case ObjectId::Kind::kExtension:
+      return "extension";
+  }
+  return "unknown";
+}
+
+json SequenceOptionsJson(const SequenceOptions& options) {
+  return json{{"data_type", options.data_type}, {"start", options.start},
+              {"increment", options.increment}, {"min_value", options.min_value},
+              {"max_value", options.max_value}, {"cache", options.cache},
+              {"cycle", options.cycle}};
+}
+
+json GrantJson(const Grant& grant) {
+  return json{{"grantee", grant.grantee},
+              {"privilege", grant.privilege},
+              {"grantable", grant.grantable}};
+}
+
+json ColumnJson(const Column& column) {
+  json out{{"name", column.name}, {"type", column.type}, {"not_null", column.not_null}};
+  PutOptional(out, "collation", column.collation);
+  PutOptional(out, "default", column.default_expr);
+  if (column.identity != '\0') {
+    out["identity"] = column.identity == 'a' ? "always" : "by_default";
+  }
+  if (column.identity_options) out["identity_options"] = SequenceOptionsJson(*column.identity_options);
+  PutOptional(out, "generated", column.generated_expr);
+  PutOptional(out, "comment", column.comment);
+  return out;
+}
+
+json TableJson(const Table& table) {
+  json out = Name(table.name);
+  out["partitioned"] = table.partitioned;
+  out["unlogged"] = table.unlogged;
+  PutList(out, "columns", table.columns, ColumnJson);
+  PutOptional(out, "partition_key", table.partition_key);
+  if (table.partition_of) out["partition_of"] = Name(*table.partition_of);
+  PutOptional(out, "partition_bound", table.partition_bound);
+  PutList(out, "inherits", table.inherits, Name);
+  PutStrings(out, "options", table.options);
+  out["row_security"] = table.row_security;
+  out["force_row_security"] = table.force_row_security;
+  PutList(out, "grants", table.grants, GrantJson);
+  PutOptional(out, "comment", table.comment);
+  return out;
+}
+
+}  // namespace
+
+json ToJson(const Database& database) {
+  json out = json::object();
+  out["server_version"] = database.server_version;
+  PutList(out, "schemas", database.schemas, [](const Schema& item) {
+    json j{{"name", item.name}};
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "extensions", database.extensions, [](const Extension& item) {
+    return json{{"name", item.name}, {"schema", item.schema}, {"version", item.version}};
+  });
+  PutList(out, "enums", database.enums, [](const EnumType& item) {
+    json j = Name(item.name);
+    j["labels"] = item.labels;
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "domains", database.domains, [](const Domain& item) {
+    json j = Name(item.name);
+    j["base_type"] = item.base_type;
+    PutOptional(j, "collation", item.collation);
+    PutOptional(j, "default", item.default_expr);
+    j["not_null"] = item.not_null;
+    PutList(j, "constraints", item.constraints, [](const DomainConstraint& constraint) {
+      json c{{"name", constraint.name}, {"definition", constraint.definition}};
+      PutOptional(c, "comment", constraint.comment);
+      return c;
+    });
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "composite_types", database.composite_types, [](const CompositeType& item) {
+    json j = Name(item.name);
+    PutList(j, "attributes", item.attributes, [](const CompositeAttribute& attribute) {
+      json a{{"name", attribute.name}, {"type", attribute.type}};
+      PutOptional(a, "collation", attribute.collation);
+      PutOptional(a, "comment", attribute.comment);
+      return a;
+    });
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "sequences", database.sequences, [](const Sequence& item) {
+    json j = Name(item.name);
+    j["options"] = SequenceOptionsJson(item.options);
+    if (item.owned_by_table) {
+      j["owned_by"] = Name(*item.owned_by_table);
+      j["owned_by"]["column"] = item.owned_by_column.value_or("");
+    }
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "tables", database.tables, TableJson);
+  PutList(out, "constraints", database.constraints, [](const Constraint& item) {
+    json j{{"table", Name(item.table)},
+           {"name", item.name},
+           {"type", ConstraintType(item.type)},
+           {"definition", item.definition}};
+    if (item.referenced_table) j["referenced_table"] = Name(*item.referenced_table);
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "indexes", database.indexes, [](const Index& item) {
+    json j = Name(item.name);
+    j["table"] = Name(item.table);
+    j["definition"] = item.definition;
+    j["unique"] = item.unique;
+    j["valid"] = item.valid;
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "views", database.views, [](const View& item) {
+    json j = Name(item.name);
+    j["materialized"] = item.materialized;
+    j["definition"] = item.definition;
+    PutStrings(j, "options", item.options);
+    PutList(j, "column_comments", item.column_comments,
+            [](const std::pair<std::string, std::string>& comment) {
+              return json{{"column", comment.first}, {"comment", comment.second}};
+            });
+    PutList(j, "grants", item.grants, GrantJson);
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "functions", database.functions, [](const Function& item) {
+    json j = Name(item.name);
+    j["arguments"] = item.arguments;
+    j["kind"] = FunctionKind(item.kind);
+    j["definition"] = item.definition;
+    j["result"] = item.result;
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "triggers", database.triggers, [](const Trigger& item) {
+    json j{{"table", Name(item.table)},
+           {"name", item.name},
+           {"definition", item.definition},
+           {"enabled", TriggerEnabled(item.enabled)}};
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "policies", database.policies, [](const Policy& item) {
+    json j{{"table", Name(item.table)},
+           {"name", item.name},
+           {"permissive", item.permissive},
+           {"command", item.command},
+           {"roles", item.roles}};
+    PutOptional(j, "using", item.using_expr);
+    PutOptional(j, "check", item.check_expr);
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "dependencies", database.dependencies, [](const Dependency& item) {
+    return json{
+        {"dependent", {{"kind", ObjectKind(item.dependent.kind)}, {"id", item.dependent.identity}}},
+        {"referenced",
+         {{"kind", ObjectKind(item.referenced.kind)}, {"id", item.referenced.identity}}}};
+  });
+  return out;
+}
+
+}  // namespace retort::schema

@@ -1,0 +1,67 @@
+// What a statement needs from the transaction it runs in, read from PostgreSQL's parse tree
+// (libpg_query), never guessed from keywords alone.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace retort::sqltext {
+
+enum class TransactionUse {
+  // Runs anywhere, also together with other statements in one transaction (most DDL and DML).
+  kAny,
+  // Refuses a transaction block: CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX
+  // CONCURRENTLY / DATABASE / SYSTEM, ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY, VACUUM,
+  // CLUSTER without a table, CREATE/DROP DATABASE, ALTER DATABASE ... SET TABLESPACE,
+  // CREATE/DROP TABLESPACE, ALTER SYSTEM, CREATE/ALTER/DROP SUBSCRIPTION.
+  kOutsideTransactionBlock,
+  // BEGIN, COMMIT, ROLLBACK, SAVEPOINT, PREPARE TRANSACTION, ...: it changes the transaction
+  // itself, so it cannot be wrapped in one.
+  kControlsTransaction,
+  // ALTER TYPE ... ADD VALUE: allowed in a transaction, but the new value cannot be used until
+  // that transaction commits, so later statements that use it must run after a commit.
+  kAddsEnumValue,
+};
+
+// Classifies one statement (as sqltext::SplitStatements returns it). Text that does not parse is
+// kAny: whoever runs it gets the server's syntax error anyway.
+TransactionUse ClassifyTransactionUse(std::string_view statement);
+
+// False for kOutsideTransactionBlock and kControlsTransaction.
+bool CanRunInTransaction(std::string_view statement);
+
+// A relation as a statement names it; `schema` is empty when the name is unqualified (the
+// search_path decides).
+struct RelationName {
+  std::string schema;
+  std::string name;
+  // "s.t" / "t", each part quoted only when needed: text for to_regclass() and for messages.
+  std::string Qualified() const;
+};
+
+// The label `ALTER TYPE ... ADD VALUE 'label'` adds; nullopt for any other statement.
+std::optional<std::string> AddedEnumValue(std::string_view statement);
+
+// CREATE [UNIQUE] INDEX CONCURRENTLY with an explicit name: the index and its table (the index
+// lives in the table's schema). nullopt for other statements and for unnamed indexes.
+struct ConcurrentIndex {
+  std::string index;
+  RelationName table;
+};
+std::optional<ConcurrentIndex> ConcurrentlyBuiltIndex(std::string_view statement);
+
+// Data a statement destroys, read from the parse tree: DROP TABLE, ALTER TABLE ... DROP COLUMN,
+// TRUNCATE, and DELETE without WHERE. One entry per table (or column) the statement names.
+enum class Destruction { kDropTable, kDropColumn, kTruncate, kDeleteAll };
+struct DestroyedData {
+  Destruction kind = Destruction::kDropTable;
+  RelationName table;
+  std::string column;      // kDropColumn only
+  bool only = false;       // `ONLY t`: the table's own rows, without its children's
+  bool if_exists = false;  // IF EXISTS: a missing object is no error
+};
+std::vector<DestroyedData> FindDestroyedData(std::string_view statement);
+
+}  // namespace retort::sqltext

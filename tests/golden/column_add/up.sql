@@ -1,0 +1,3 @@
+ALTER TABLE public.items ADD COLUMN price numeric(10,2) DEFAULT 0 NOT NULL;
+
+ALTER TABLE public.items ADD COLUMN note text;

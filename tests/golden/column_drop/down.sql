@@ -1,0 +1,1 @@
+ALTER TABLE public.items ADD COLUMN legacy_code character varying(8);

@@ -1,0 +1,2 @@
+CREATE TABLE items (id integer PRIMARY KEY, price numeric NOT NULL, qty integer NOT NULL, total numeric GENERATED ALWAYS AS (price * qty * 1.2) STORED);
+CREATE INDEX items_total_idx ON items (total);

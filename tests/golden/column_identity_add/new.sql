@@ -1,0 +1,1 @@
+CREATE TABLE items (id integer GENERATED ALWAYS AS IDENTITY, name text);

@@ -1,0 +1,1 @@
+CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY, name text);

@@ -1,0 +1,3 @@
+ALTER TABLE public.items ALTER COLUMN name DROP NOT NULL;
+
+ALTER TABLE public.items ALTER COLUMN note SET NOT NULL;

@@ -1,0 +1,3 @@
+ALTER TABLE public.items ALTER COLUMN name SET NOT NULL;
+
+ALTER TABLE public.items ALTER COLUMN note DROP NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE public.items ALTER COLUMN amount TYPE integer USING amount::integer;

@@ -1,0 +1,2 @@
+CREATE TYPE status AS ENUM ('idea', 'draft', 'review', 'published');
+CREATE TABLE posts (id integer PRIMARY KEY, status status);

@@ -1,0 +1,3 @@
+CREATE TABLE authors (id integer PRIMARY KEY, name text);
+CREATE TABLE books (id integer PRIMARY KEY, author_id integer, title text);
+ALTER TABLE books ADD CONSTRAINT books_author_fkey FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE SET NULL ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED;

@@ -1,0 +1,4 @@
+CREATE TABLE authors (id integer PRIMARY KEY, name text);
+CREATE TABLE books (id integer PRIMARY KEY, author_id integer, title text);
+ALTER TABLE books ADD CONSTRAINT books_author_fkey FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE CASCADE;
+CREATE INDEX books_author_idx ON books (author_id);

@@ -1,0 +1,1 @@
+ALTER TABLE public.books VALIDATE CONSTRAINT books_author_fkey;

@@ -1,0 +1,3 @@
+DROP INDEX public.docs_created_desc_idx;
+
+DROP INDEX public.docs_lower_title_idx;

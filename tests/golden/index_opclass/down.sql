@@ -1,0 +1,3 @@
+DROP INDEX public.docs_title_idx;
+
+CREATE INDEX docs_title_idx ON public.docs USING btree (title);

@@ -1,0 +1,5 @@
+DROP INDEX public.docs_created_idx;
+
+DROP INDEX public.docs_tags_idx;
+
+CREATE INDEX docs_created_idx ON public.docs USING btree (created);

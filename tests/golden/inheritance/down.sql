@@ -1,0 +1,4 @@
+ALTER TABLE public.other NO INHERIT public.base;
+
+-- DESTRUCTIVE: drops column public.base.note and its data
+ALTER TABLE public.base DROP COLUMN note;

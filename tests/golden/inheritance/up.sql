@@ -1,0 +1,3 @@
+ALTER TABLE public.base ADD COLUMN note text;
+
+ALTER TABLE public.other INHERIT public.base;

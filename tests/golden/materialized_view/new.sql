@@ -1,0 +1,4 @@
+CREATE TABLE sales (id integer PRIMARY KEY, region text, amount numeric);
+CREATE MATERIALIZED VIEW region_sales AS SELECT region, sum(amount) AS amount, count(*) AS n FROM sales GROUP BY region;
+CREATE UNIQUE INDEX region_sales_region_idx ON region_sales (region);
+COMMENT ON MATERIALIZED VIEW region_sales IS 'per region';

@@ -1,0 +1,6 @@
+CREATE TABLE events (id bigint NOT NULL, region text NOT NULL, payload jsonb, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE INDEX events_payload_idx ON events USING gin (payload);
+CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');
+CREATE TABLE events_us PARTITION OF events FOR VALUES IN ('us');
+CREATE TABLE events_asia PARTITION OF events FOR VALUES IN ('asia', 'apac');
+CREATE TABLE events_other PARTITION OF events DEFAULT;

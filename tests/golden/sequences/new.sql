@@ -1,0 +1,4 @@
+CREATE SEQUENCE ticket_seq AS integer INCREMENT BY 5 MINVALUE 10 MAXVALUE 100000 START WITH 10 CACHE 20 CYCLE;
+CREATE SEQUENCE invoice_seq START 100;
+CREATE TABLE tickets (id integer PRIMARY KEY, n integer DEFAULT nextval('invoice_seq'));
+ALTER SEQUENCE invoice_seq OWNED BY tickets.n;

@@ -1,0 +1,1 @@
+CREATE TABLE old_things (id integer PRIMARY KEY, label text);

@@ -1,0 +1,3 @@
+ALTER TABLE public.items RESET (autovacuum_enabled);
+
+ALTER TABLE public.items SET (autovacuum_vacuum_scale_factor=0.05, fillfactor=70);

@@ -1,0 +1,7 @@
+CREATE TABLE items (id integer PRIMARY KEY, name text, updated timestamptz);
+
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated := now(); RETURN NEW; END $$;
+CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER items_touch2 BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE items DISABLE TRIGGER items_touch;
+ALTER TABLE items ENABLE ALWAYS TRIGGER items_touch2;

@@ -1,0 +1,3 @@
+ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_key;
+
+ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_key UNIQUE (email);

@@ -1,0 +1,1 @@
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, tenant integer, CONSTRAINT accounts_email_key UNIQUE NULLS NOT DISTINCT (tenant, email));

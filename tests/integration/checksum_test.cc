@@ -1,0 +1,116 @@
+// Checksums of applied migrations and migrations/retort.sum, against a real server.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/pg_harness.h"
+
+namespace retort::testing {
+namespace {
+
+class ChecksumProject {
+ public:
+  ChecksumProject(PgHarness* pg, std::string database) : pg_(pg), database_(std::move(database)) {
+    dir_.Write("retort.toml", "[database]\nurl = \"" + pg_->Url(database_) + "\"\n");
+    dir_.Write("migrations/versions/.keep", "");
+  }
+
+  void Write(const std::string& id, const std::string& parent, const std::string& upgrade) const {
+    dir_.Write("migrations/versions/" + id + ".sql",
+               "-- retort:revision " + id + "\n-- retort:revises " + parent +
+                   "\n\n-- retort:upgrade\n" + upgrade + "\n\n-- retort:downgrade\nSELECT 1;\n");
+  }
+
+  CommandOutput Run(const std::vector<std::string>& args) const {
+    return RunRetort(args, dir_.path());
+  }
+  std::string Scalar(const std::string& sql) const { return pg_->Scalar(database_, sql); }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  PgHarness* pg_;
+  std::string database_;
+  TempDir dir_;
+};
+
+TEST(AppliedChecksums, AnEditedAppliedMigrationIsRefusedAndShown) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("edited"));
+  project.Write("a1", "none", "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);");
+  project.Write("b2", "a1", "CREATE TABLE b (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "a1"}).exit_code, 0);
+
+  project.Write("a1", "none", "CREATE TABLE a (id int);\nINSERT INTO a VALUES (2);");
+  CommandOutput refused = project.Run({"upgrade", "head"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("a1.sql (revision a1)"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("upgrade statement 2 (line 6) changed: was `INSERT INTO a VALUES "
+                             "(1)`, now `INSERT INTO a VALUES (2)`"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(project.Scalar("SELECT to_regclass('public.b') IS NULL"), "t");
+
+  CommandOutput validate = project.Run({"validate"});
+  EXPECT_EQ(validate.exit_code, 3) << validate.out << validate.err;
+  EXPECT_NE(validate.out.find("a1.sql (revision a1)"), std::string::npos) << validate.out;
+
+  CommandOutput accepted = project.Run({"stamp", "--update-checksums"});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM retort_history WHERE direction = 'checksum'"),
+            "1");
+  EXPECT_EQ(project.Run({"validate"}).exit_code, 0);
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_EQ(project.Scalar("SELECT to_regclass('public.b') IS NOT NULL"), "t");
+}
+
+TEST(AppliedChecksums, ReformattingAnAppliedMigrationIsNotAnEdit) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("reformat"));
+  project.Write("a1", "none", "CREATE TABLE a (id int, name text);");
+  project.Write("b2", "a1", "CREATE TABLE b (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "a1"}).exit_code, 0);
+  project.Write("a1", "none",
+                "-- the first table\nCREATE TABLE a (\n    id   int,\n    name text\n)  ;");
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_EQ(project.Run({"validate"}).exit_code, 0);
+}
+
+TEST(AppliedChecksums, EditingAMigrationThatHasNotRunIsFine) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("pending"));
+  project.Write("a1", "none", "CREATE TABLE a (id int);");
+  project.Write("b2", "a1", "CREATE TABLE b (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "a1"}).exit_code, 0);
+  project.Write("b2", "a1", "CREATE TABLE b (id bigint);");
+  EXPECT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+}
+
+TEST(SumFile, RevisionMaintainsItAndAConflictedMergeIsCaught) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("sum"));
+  CommandOutput first = project.Run({"revision", "-m", "first", "--rev-id", "aaa"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  std::string sum_path = project.dir().path() + "/migrations/retort.sum";
+  CommandOutput validate = project.Run({"validate"});
+  EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+
+  // What git leaves behind when two branches each added a revision.
+  CommandOutput second = project.Run({"revision", "-m", "second", "--rev-id", "bbb"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  project.dir().Write("migrations/retort.sum",
+                      "<<<<<<< HEAD\nh1:aaaa\n=======\nh1:bbbb\n>>>>>>> branch\n");
+  CommandOutput third = project.Run({"revision", "-m", "third"});
+  EXPECT_EQ(third.exit_code, 2) << third.err;
+  EXPECT_NE(third.err.find("retort.sum:1"), std::string::npos) << third.err;
+  validate = project.Run({"validate"});
+  EXPECT_EQ(validate.exit_code, 3) << validate.out;
+
+  EXPECT_EQ(project.Run({"hash"}).exit_code, 0);
+  EXPECT_EQ(project.Run({"validate"}).exit_code, 0);
+  EXPECT_EQ(project.Run({"revision", "-m", "third"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace retort::testing

@@ -1,0 +1,524 @@
+// check, diff, inspect and revision --autogenerate end to end: the built binary, a project with
+// schema/ files and migrations, the harness server as the dev server (dev_url) and as the
+// configured database.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/pg_harness.h"
+
+namespace retort {
+namespace {
+
+namespace fs = std::filesystem;
+using ::retort::testing::CommandOutput;
+using ::retort::testing::PgHarness;
+using ::retort::testing::RunRetort;
+using ::retort::testing::TempDir;
+
+using Strings = std::vector<std::string>;
+
+std::string Describe(const CommandOutput& output) {
+  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
+         "\n--- stderr:\n" + output.err;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+bool Contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+// Case-insensitive regex search, so the tests do not depend on how render spaces or quotes.
+bool Matches(const std::string& text, const std::string& pattern) {
+  return std::regex_search(text, std::regex(pattern, std::regex::icase));
+}
+
+Strings FilesIn(const std::string& directory) {
+  Strings names;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The text of a migration file's section ("upgrade" or "downgrade").
+std::string Section(const std::string& text, const std::string& name) {
+  size_t start = text.find("-- retort:" + name);
+  if (start == std::string::npos) return "";
+  start = text.find('\n', start);
+  if (start == std::string::npos) return "";
+  size_t end = name == "upgrade" ? text.find("-- retort:downgrade", start) : std::string::npos;
+  return text.substr(start + 1, end == std::string::npos ? std::string::npos : end - start - 1);
+}
+
+// Whether `text` holds anything but blank lines and `--` comments.
+bool HasSql(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    size_t first = line.find_first_not_of(" \t\r");
+    if (first != std::string::npos && line.compare(first, 2, "--") != 0) return true;
+  }
+  return false;
+}
+
+std::string Migration(const std::string& id, const std::string& revises, const std::string& up,
+                      const std::string& down, const std::string& extra_header = "") {
+  return "-- retort:revision  " + id + "\n-- retort:revises   " + revises +
+         "\n-- retort:message   migration " + id + "\n" + extra_header + "\n-- retort:upgrade\n" +
+         up + "\n\n-- retort:downgrade\n" + down + "\n";
+}
+
+Strings DatabasesLike(PgHarness* pg, const std::string& pattern) {
+  Strings names;
+  for (const auto& row : pg->Query("postgres",
+                                   "SELECT datname FROM pg_database WHERE datname "
+                                   "LIKE '" +
+                                       pattern + "' ORDER BY 1")) {
+    names.push_back(row[0]);
+  }
+  return names;
+}
+
+const char kDocsTable[] =
+    "CREATE TABLE docs (\n    id bigint PRIMARY KEY,\n    body text NOT NULL\n);\n";
+const char kDocsWithTitle[] =
+    "CREATE TABLE docs (\n    id bigint PRIMARY KEY,\n    body text NOT NULL,\n    title text\n);"
+    "\n";
+
+// A project whose configured database is a fresh harness database and whose dev server is the
+// harness server. Its migrations create `docs`; schema/ starts out describing the same.
+class EngineProject {
+ public:
+  explicit EngineProject(PgHarness* pg) : pg_(pg), db_(pg->CreateDatabase("eng")) {
+    dir_.Write("retort.toml", "[database]\nurl = \"" + pg->Url(db_) +
+                                  "\"\n\n[migrations]\nscript_location = \"migrations\"\n\n"
+                                  "[schema]\npaths = [\"schema\"]\ndev_url = \"" +
+                                  pg->Url("postgres") + "\"\n");
+    fs::create_directories(VersionsDir());
+    AddMigration("20250101_0000-aaa000000001_docs.sql",
+                 Migration("aaa000000001", "none", kDocsTable, "DROP TABLE docs;"));
+    WriteSchema("10_docs.sql", kDocsTable);
+  }
+  ~EngineProject() {
+    // Templates are per project; this one is gone with its directory.
+    for (const std::string& name : DatabasesLike(pg_, "retort\\_tpl\\_%")) {
+      pg_->Query("postgres", "DROP DATABASE IF EXISTS " + name);
+    }
+  }
+
+  const std::string& path() const { return dir_.path(); }
+  const std::string& db() const { return db_; }
+  std::string VersionsDir() const { return dir_.path() + "/migrations/versions"; }
+  void AddMigration(const std::string& name, const std::string& text) const {
+    dir_.Write("migrations/versions/" + name, text);
+  }
+  void WriteSchema(const std::string& name, const std::string& text) const {
+    dir_.Write("schema/" + name, text);
+  }
+  void RemoveSchema(const std::string& name) const { fs::remove(dir_.path() + "/schema/" + name); }
+
+  CommandOutput Run(const Strings& args) const { return RunRetort(args, dir_.path()); }
+
+  std::string Scalar(const std::string& sql) const { return pg_->Scalar(db_, sql); }
+  bool HasColumn(const std::string& table, const std::string& column) const {
+    return Scalar(
+               "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+               "AND table_name = '" +
+               table + "' AND column_name = '" + column + "'") == "1";
+  }
+
+ private:
+  PgHarness* pg_;
+  TempDir dir_;
+  std::string db_;
+};
+
+// Every command cleans up after itself on the dev server.
+void ExpectNoScratchDatabases(PgHarness* pg) {
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_scratch\\_%"), Strings{});
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+TEST(CheckCommand, PassesWhenTheMigrationsMatchSchema) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+  EXPECT_TRUE(Contains(check.out, "migrations match schema/")) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, FailsWithTheMissingSqlWhenSchemaHasAnExtraColumn) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 3) << Describe(check);
+  EXPECT_TRUE(Matches(check.out, R"(ALTER TABLE[^;]*docs[^;]*ADD COLUMN[^;]*title)"))
+      << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "do not match schema/")) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, ReplaysNonTransactionalMigrationsAndSchemaFiles) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  const char kMood[] =
+      "ALTER TYPE mood ADD VALUE 'great' AFTER 'ok';\n"
+      "CREATE INDEX CONCURRENTLY ix_docs_body ON docs (body);\n";
+  project.AddMigration("20250102_0000-aaa000000002_mood.sql",
+                       Migration("aaa000000002", "aaa000000001", "CREATE TYPE mood AS ENUM ('ok');",
+                                 "DROP TYPE mood;"));
+  project.AddMigration(
+      "20250103_0000-aaa000000003_more.sql",
+      Migration("aaa000000003", "aaa000000002", kMood, "DROP INDEX CONCURRENTLY ix_docs_body;",
+                "-- retort:transaction none\n"));
+  project.WriteSchema("20_mood.sql", "CREATE TYPE mood AS ENUM ('ok');\n" + std::string(kMood));
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, ASchemaSyntaxErrorNamesFileAndLine) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("20_bad.sql",
+                      "CREATE TABLE a (x int);\n\nCREATE TABLE b (\n  x int\n  y int\n);\n");
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 2) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "schema/20_bad.sql:5: syntax error")) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, ASchemaRuntimeErrorNamesFileAndLine) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema(
+      "20_bad.sql",
+      "CREATE TABLE a (x int);\n\nCREATE VIEW v AS\n  SELECT x FROM unknown_table;\n");
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 2) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "schema/20_bad.sql:4: statement failed")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "unknown_table")) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, AFailingMigrationNamesItsFileAndLine) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.AddMigration(
+      "20250102_0000-aaa000000002_bad.sql",
+      Migration("aaa000000002", "aaa000000001",
+                "ALTER TABLE docs ADD COLUMN a int;\nALTER TABLE nope ADD COLUMN b int;", ""));
+  CommandOutput check = project.Run({"check"});
+  EXPECT_NE(check.exit_code, 0) << Describe(check);
+  EXPECT_NE(check.exit_code, 3) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "aaa000000002_bad.sql:")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "\"nope\" does not exist")) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, KeepsTheReplayedHeadAsATemplateKeyedByTheMigrations) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  ASSERT_TRUE(DatabasesLike(pg, "retort\\_tpl\\_%").empty());
+  CommandOutput first = project.Run({"check"});
+  ASSERT_EQ(first.exit_code, 0) << Describe(first);
+  Strings templates = DatabasesLike(pg, "retort\\_tpl\\_%");
+  ASSERT_EQ(templates.size(), 1u);
+  EXPECT_TRUE(Contains(first.err, "replayed 1 migration")) << Describe(first);
+
+  // Unchanged migrations: the template is read, nothing is replayed.
+  CommandOutput second = project.Run({"check"});
+  ASSERT_EQ(second.exit_code, 0) << Describe(second);
+  EXPECT_TRUE(Contains(second.err, "read from template " + templates[0])) << Describe(second);
+  EXPECT_FALSE(Contains(second.err, "replayed")) << Describe(second);
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_tpl\\_%"), templates);
+
+  // Reformatting a migration keeps its checksum, and the template.
+  std::string path = project.VersionsDir() + "/20250101_0000-aaa000000001_docs.sql";
+  WriteText(path, ReadText(path) + "\n-- a trailing comment\n");
+  CommandOutput reformatted = project.Run({"check"});
+  ASSERT_EQ(reformatted.exit_code, 0) << Describe(reformatted);
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_tpl\\_%"), templates);
+
+  // Changing a migration makes a new template that replaces the old one.
+  project.AddMigration("20250101_0000-aaa000000001_docs.sql",
+                       Migration("aaa000000001", "none", kDocsWithTitle, "DROP TABLE docs;"));
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  CommandOutput changed = project.Run({"check"});
+  ASSERT_EQ(changed.exit_code, 0) << Describe(changed);
+  EXPECT_TRUE(Contains(changed.err, "replayed 1 migration")) << Describe(changed);
+  Strings after = DatabasesLike(pg, "retort\\_tpl\\_%");
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_NE(after[0], templates[0]);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, WithNoMigrationsComparesAnEmptyDatabase) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  fs::remove(project.VersionsDir() + "/20250101_0000-aaa000000001_docs.sql");
+  CommandOutput differs = project.Run({"check"});
+  EXPECT_EQ(differs.exit_code, 3) << Describe(differs);
+  EXPECT_TRUE(Matches(differs.out, R"(CREATE TABLE[^;]*docs)")) << Describe(differs);
+  project.RemoveSchema("10_docs.sql");
+  CommandOutput matches = project.Run({"check"});
+  EXPECT_EQ(matches.exit_code, 0) << Describe(matches);
+}
+
+// ---------------------------------------------------------------------------------------------
+// revision --autogenerate
+
+TEST(AutogenerateCommand, WritesBothDirectionsThatUpgradeAndDowngradeCleanly) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  CommandOutput generated =
+      project.Run({"revision", "--autogenerate", "-m", "add title", "--rev-id", "bbb000000002"});
+  ASSERT_EQ(generated.exit_code, 0) << Describe(generated);
+  Strings files = FilesIn(project.VersionsDir());
+  ASSERT_EQ(files.size(), 2u);
+  std::string written;
+  for (const std::string& name : files) {
+    if (Contains(name, "bbb000000002")) written = ReadText(project.VersionsDir() + "/" + name);
+  }
+  ASSERT_FALSE(written.empty());
+  EXPECT_TRUE(Matches(written, R"(--\s*retort:revises\s+aaa000000001\b)")) << written;
+  EXPECT_TRUE(Matches(Section(written, "upgrade"), R"(ADD COLUMN[^;]*title)")) << written;
+  EXPECT_FALSE(Matches(Section(written, "upgrade"), R"(DROP COLUMN)")) << written;
+  EXPECT_TRUE(Matches(Section(written, "downgrade"), R"(DROP COLUMN[^;]*title)")) << written;
+  ExpectNoScratchDatabases(pg);
+
+  // The migrations now match schema/.
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+
+  // And the file runs both ways on a real database.
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  ASSERT_EQ(upgraded.exit_code, 0) << Describe(upgraded);
+  EXPECT_TRUE(project.HasColumn("docs", "title"));
+  CommandOutput downgraded = project.Run({"downgrade", "-1"});
+  ASSERT_EQ(downgraded.exit_code, 0) << Describe(downgraded);
+  EXPECT_FALSE(project.HasColumn("docs", "title"));
+  EXPECT_TRUE(project.HasColumn("docs", "body"));
+}
+
+TEST(AutogenerateCommand, WritesNothingWhenNothingChangedUnlessEmptyIsGiven) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  CommandOutput nothing = project.Run({"revision", "--autogenerate", "-m", "nothing"});
+  EXPECT_EQ(nothing.exit_code, 0) << Describe(nothing);
+  EXPECT_TRUE(Contains(nothing.err, "no changes")) << Describe(nothing);
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 1u);
+
+  CommandOutput empty = project.Run({"revision", "--autogenerate", "--empty", "-m", "placeholder"});
+  EXPECT_EQ(empty.exit_code, 0) << Describe(empty);
+  Strings files = FilesIn(project.VersionsDir());
+  ASSERT_EQ(files.size(), 2u);
+  std::string written;
+  for (const std::string& name : files) {
+    if (Contains(name, "placeholder")) written = ReadText(project.VersionsDir() + "/" + name);
+  }
+  EXPECT_FALSE(HasSql(Section(written, "upgrade"))) << written;
+  EXPECT_FALSE(HasSql(Section(written, "downgrade"))) << written;
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(AutogenerateCommand, FromDbStartsFromTheConfiguredDatabase) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  // Not at head yet: refused.
+  CommandOutput behind = project.Run({"revision", "--autogenerate", "--from-db", "-m", "x"});
+  EXPECT_EQ(behind.exit_code, 2) << Describe(behind);
+  EXPECT_TRUE(Contains(behind.err, "upgrade it first")) << Describe(behind);
+
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  // Someone added the column by hand; the database, not the migrations, is the starting point.
+  pg->Query(project.db(), "ALTER TABLE docs ADD COLUMN title text");
+  CommandOutput same = project.Run({"revision", "--autogenerate", "--from-db", "-m", "x"});
+  EXPECT_EQ(same.exit_code, 0) << Describe(same);
+  EXPECT_TRUE(Contains(same.err, "no changes")) << Describe(same);
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 1u);
+}
+
+TEST(AutogenerateCommand, FlagsNeedAutogenerate) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  CommandOutput run = project.Run({"revision", "--empty", "-m", "x"});
+  EXPECT_EQ(run.exit_code, 2) << Describe(run);
+  EXPECT_TRUE(Contains(run.err, "--autogenerate")) << Describe(run);
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff and inspect
+
+TEST(DiffCommand, ComparesTwoDatabases) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  std::string left = pg->CreateDatabase("left");
+  std::string right = pg->CreateDatabase("right");
+  pg->Query(left, "CREATE TABLE shared (a int)");
+  pg->Query(right, "CREATE TABLE shared (a int); CREATE TABLE only_right (b int)");
+
+  CommandOutput same = project.Run({"diff", pg->Url(left), pg->Url(left)});
+  EXPECT_EQ(same.exit_code, 0) << Describe(same);
+  EXPECT_EQ(same.out, "") << Describe(same);
+  EXPECT_TRUE(Contains(same.err, "no differences")) << Describe(same);
+
+  CommandOutput differs = project.Run({"diff", pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(differs.exit_code, 0) << Describe(differs);
+  EXPECT_TRUE(Matches(differs.out, R"(CREATE TABLE[^;]*only_right)")) << Describe(differs);
+  EXPECT_FALSE(Matches(differs.out, R"(shared)")) << Describe(differs);
+
+  CommandOutput both = project.Run({"diff", "--downgrade", pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(both.exit_code, 0) << Describe(both);
+  EXPECT_TRUE(Matches(both.out, R"(DROP TABLE[^;]*only_right)")) << Describe(both);
+
+  CommandOutput json = project.Run({"--format", "json", "diff", pg->Url(right), pg->Url(left)});
+  ASSERT_EQ(json.exit_code, 0) << Describe(json);
+  auto report = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << json.out;
+  EXPECT_TRUE(Matches(report.value("upgrade", ""), R"(DROP TABLE[^;]*only_right)")) << json.out;
+  EXPECT_TRUE(Matches(report.value("downgrade", ""), R"(CREATE TABLE[^;]*only_right)")) << json.out;
+}
+
+TEST(DiffCommand, ComparesSchemaWithHeadAndRevisions) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.AddMigration("20250102_0000-aaa000000002_notes.sql",
+                       Migration("aaa000000002", "aaa000000001", "CREATE TABLE notes (n int);",
+                                 "DROP TABLE notes;"));
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  project.WriteSchema("20_notes.sql", "CREATE TABLE notes (n int);\n");
+
+  CommandOutput head = project.Run({"diff", "head", "schema"});
+  EXPECT_EQ(head.exit_code, 0) << Describe(head);
+  EXPECT_TRUE(Matches(head.out, R"(ADD COLUMN[^;]*title)")) << Describe(head);
+  EXPECT_FALSE(Matches(head.out, R"(notes)")) << Describe(head);
+
+  // A revision (by prefix) is the migrations replayed up to it.
+  CommandOutput first = project.Run({"diff", "aaa000000001", "schema"});
+  EXPECT_EQ(first.exit_code, 0) << Describe(first);
+  EXPECT_TRUE(Matches(first.out, R"(CREATE TABLE[^;]*notes)")) << Describe(first);
+
+  CommandOutput base = project.Run({"diff", "base", "aaa000000001"});
+  EXPECT_EQ(base.exit_code, 0) << Describe(base);
+  EXPECT_TRUE(Matches(base.out, R"(CREATE TABLE[^;]*docs)")) << Describe(base);
+
+  CommandOutput unknown = project.Run({"diff", "zzz", "schema"});
+  EXPECT_EQ(unknown.exit_code, 2) << Describe(unknown);
+  EXPECT_TRUE(Contains(unknown.err, "zzz")) << Describe(unknown);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(DiffCommand, LeavesRetortsOwnTablesOut) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  // The database has retort_version and retort_history; the schema files do not.
+  std::string url = pg->Url(project.db());
+  CommandOutput diff = project.Run({"diff", url, "schema"});
+  EXPECT_EQ(diff.exit_code, 0) << Describe(diff);
+  EXPECT_EQ(diff.out, "") << Describe(diff);
+  EXPECT_FALSE(Contains(diff.out, "retort_")) << Describe(diff);
+}
+
+TEST(InspectCommand, PrintsTheSchemaAsSqlOrJson) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  CommandOutput schema = project.Run({"inspect", "schema"});
+  ASSERT_EQ(schema.exit_code, 0) << Describe(schema);
+  EXPECT_TRUE(Matches(schema.out, R"(CREATE TABLE[^;]*docs)")) << Describe(schema);
+
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  CommandOutput database = project.Run({"inspect"});
+  ASSERT_EQ(database.exit_code, 0) << Describe(database);
+  EXPECT_EQ(database.out, schema.out);
+  EXPECT_FALSE(Contains(database.out, "retort_version")) << Describe(database);
+
+  CommandOutput json = project.Run({"--format", "json", "inspect", "head"});
+  ASSERT_EQ(json.exit_code, 0) << Describe(json);
+  auto model = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_FALSE(model.is_discarded()) << json.out;
+  EXPECT_TRUE(Contains(json.out, "\"docs\"")) << json.out;
+  ExpectNoScratchDatabases(pg);
+}
+
+// ---------------------------------------------------------------------------------------------
+// dev_url = "embedded"
+
+TEST(CheckCommand, UsesTheEmbeddedClusterAsDevServer) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir dir;
+  dir.Write("retort.toml", "[migrations]\nscript_location = \"migrations\"\n");
+  dir.Write("migrations/versions/20250101_0000-aaa000000001_docs.sql",
+            Migration("aaa000000001", "none", kDocsTable, "DROP TABLE docs;"));
+  dir.Write("schema/10_docs.sql", kDocsWithTitle);
+  CommandOutput check = RunRetort({"check"}, dir.path());
+  EXPECT_EQ(check.exit_code, 3) << Describe(check);
+  EXPECT_TRUE(Matches(check.out, R"(ADD COLUMN[^;]*title)")) << Describe(check);
+  CommandOutput destroyed = RunRetort({"dev", "destroy"}, dir.path());
+  EXPECT_EQ(destroyed.exit_code, 0) << Describe(destroyed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The examples' schema/ folders describe their heads.
+
+class ExampleTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ExampleTest, CheckPasses) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir dir;
+  // Only what is in git: someone may have run the example (.retort/ holds a live cluster).
+  std::string example = std::string(RETORT_SOURCE_DIR) + "/examples/" + GetParam();
+  for (const char* part : {"retort.toml", "migrations", "schema"}) {
+    fs::copy(example + "/" + part, dir.path() + "/" + part, fs::copy_options::recursive);
+  }
+  std::string config = ReadText(dir.path() + "/retort.toml");
+  ASSERT_FALSE(Contains(config, "dev_url")) << "the example sets its own dev_url";
+  std::string dev_url = "dev_url = \"" + pg->Url("postgres") + "\"\n";
+  if (Contains(config, "[schema]\n")) {
+    config.replace(config.find("[schema]\n"), 9, "[schema]\n" + dev_url);
+  } else {
+    config += "\n[schema]\n" + dev_url;
+  }
+  WriteText(dir.path() + "/retort.toml", config);
+  CommandOutput check = RunRetort({"check"}, dir.path());
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+  EXPECT_TRUE(Contains(check.out, "migrations match")) << Describe(check);
+  for (const std::string& name : DatabasesLike(pg, "retort\\_tpl\\_%")) {
+    pg->Query("postgres", "DROP DATABASE IF EXISTS " + name);
+  }
+  ExpectNoScratchDatabases(pg);
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, ExampleTest,
+                         ::testing::Values("semantik", "exchange", "pathavana", "docuai"));
+
+}  // namespace
+}  // namespace retort

@@ -1,0 +1,407 @@
+// diff::Diff on hand-built models: which typed changes each difference produces.
+#include "diff/diff.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace retort::diff {
+namespace {
+
+using schema::Column;
+using schema::Database;
+using schema::Table;
+
+QualifiedName Q(const std::string& name) { return {"public", name}; }
+
+schema::Constraint Con(const std::string& table, const std::string& name, char type,
+                       const std::string& definition,
+                       std::optional<QualifiedName> referenced = std::nullopt) {
+  schema::Constraint constraint;
+  constraint.table = {"public", table};
+  constraint.name = name;
+  constraint.type = type;
+  constraint.definition = definition;
+  constraint.referenced_table = std::move(referenced);
+  return constraint;
+}
+
+schema::Index Idx(const std::string& name, const std::string& table,
+                  const std::string& definition) {
+  schema::Index index;
+  index.name = {"public", name};
+  index.table = {"public", table};
+  index.definition = definition;
+  return index;
+}
+
+Column Col(const std::string& name, const std::string& type, bool not_null = false) {
+  Column column;
+  column.name = name;
+  column.type = type;
+  column.not_null = not_null;
+  return column;
+}
+
+Table MakeTable(const std::string& name, std::vector<Column> columns) {
+  Table table;
+  table.name = Q(name);
+  table.columns = std::move(columns);
+  return table;
+}
+
+Database Base() {
+  Database db;
+  db.schemas = {{"public", "standard public schema"}};
+  db.tables = {MakeTable("t", {Col("id", "integer", true), Col("name", "text")})};
+  return db;
+}
+
+template <typename T>
+std::vector<T> All(const std::vector<Change>& changes) {
+  std::vector<T> found;
+  for (const Change& change : changes) {
+    if (const T* typed = std::get_if<T>(&change)) found.push_back(*typed);
+  }
+  return found;
+}
+
+TEST(Diff, EqualModelsGiveNoChanges) {
+  Database db = Base();
+  db.enums = {{Q("mood"), {"a", "b"}, "moods"}};
+  EXPECT_TRUE(Diff(db, db).empty());
+  EXPECT_TRUE(Diff(Database{}, Database{}).empty());
+}
+
+TEST(Diff, AddedAndDroppedColumnsAreSeparateChanges) {
+  Database from = Base();
+  Database to = Base();
+  to.tables[0].columns[1].name = "title";  // a rename is not guessed
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 2u);
+  auto added = All<AddColumn>(changes);
+  auto dropped = All<DropColumn>(changes);
+  ASSERT_EQ(added.size(), 1u);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(added[0].column.name, "title");
+  EXPECT_EQ(dropped[0].column.name, "name");
+}
+
+TEST(Diff, TypeChangeDropsAndRestoresTheDefault) {
+  Database from = Base();
+  from.tables[0].columns[1].default_expr = "'x'::text";
+  Database to = from;
+  to.tables[0].columns[1].type = "character varying(20)";
+  to.tables[0].columns[1].default_expr = "'x'::character varying";
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<DropColumnDefault>(changes[0]));
+  ASSERT_TRUE(std::holds_alternative<AlterColumnType>(changes[1]));
+  EXPECT_EQ(std::get<AlterColumnType>(changes[1]).to.type, "character varying(20)");
+  ASSERT_TRUE(std::holds_alternative<SetColumnDefault>(changes[2]));
+  EXPECT_EQ(std::get<SetColumnDefault>(changes[2]).expression, "'x'::character varying");
+}
+
+TEST(Diff, NullabilityAndDefault) {
+  Database from = Base();
+  Database to = Base();
+  to.tables[0].columns[1].not_null = true;
+  to.tables[0].columns[1].default_expr = "''::text";
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<SetColumnDefault>(changes[0]));
+  EXPECT_TRUE(std::holds_alternative<SetNotNull>(changes[1]));
+  auto back = Diff(to, from);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DropColumnDefault>(back[0]));
+  EXPECT_TRUE(std::holds_alternative<DropNotNull>(back[1]));
+}
+
+TEST(Diff, IdentityAddedAfterNotNullAndRemovedBeforeIt) {
+  Database from = Base();
+  from.tables[0].columns[0].not_null = false;
+  Database to = Base();
+  to.tables[0].columns[0].identity = 'a';
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<SetNotNull>(changes[0]));
+  EXPECT_TRUE(std::holds_alternative<AddIdentity>(changes[1]));
+  auto back = Diff(to, from);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DropIdentity>(back[0]));
+  EXPECT_TRUE(std::holds_alternative<DropNotNull>(back[1]));
+}
+
+TEST(Diff, IdentityKindChangeIsAlterIdentity) {
+  Database from = Base();
+  from.tables[0].columns[0].identity = 'd';
+  Database to = Base();
+  to.tables[0].columns[0].identity = 'a';
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<AlterIdentity>(changes[0]));
+}
+
+TEST(Diff, GenerationExpressionChangeRecreatesTheColumn) {
+  Database from = Base();
+  Column total = Col("total", "integer");
+  total.generated_expr = "(id * 2)";
+  from.tables[0].columns.push_back(total);
+  Database to = from;
+  to.tables[0].columns[2].generated_expr = "(id * 3)";
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<RecreateColumn>(changes[0]));
+
+  // Generated -> plain keeps the values: DROP EXPRESSION.
+  Database plain = from;
+  plain.tables[0].columns[2].generated_expr.reset();
+  auto to_plain = Diff(from, plain);
+  ASSERT_EQ(to_plain.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<DropExpression>(to_plain[0]));
+  // Plain -> generated cannot be altered.
+  auto to_generated = Diff(plain, from);
+  ASSERT_EQ(to_generated.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<RecreateColumn>(to_generated[0]));
+}
+
+TEST(Diff, EnumValuesAddedBeforeAndAfterNeighbours) {
+  Database from = Base();
+  from.enums = {{Q("mood"), {"sad", "happy"}, std::nullopt}};
+  Database to = Base();
+  to.enums = {{Q("mood"), {"awful", "bad", "sad", "ok", "happy", "great"}, std::nullopt}};
+  auto added = All<AddEnumValue>(Diff(from, to));
+  ASSERT_EQ(added.size(), 4u);
+  // The leading run goes in back to front, each BEFORE its successor.
+  EXPECT_EQ(added[0].value, "bad");
+  EXPECT_TRUE(added[0].before);
+  EXPECT_EQ(added[0].neighbour, "sad");
+  EXPECT_EQ(added[1].value, "awful");
+  EXPECT_TRUE(added[1].before);
+  EXPECT_EQ(added[1].neighbour, "bad");
+  EXPECT_EQ(added[2].value, "ok");
+  EXPECT_FALSE(added[2].before);
+  EXPECT_EQ(added[2].neighbour, "sad");
+  EXPECT_EQ(added[3].value, "great");
+  EXPECT_EQ(added[3].neighbour, "happy");
+}
+
+TEST(Diff, EnumValueRemovedOrReorderedSwapsTheType) {
+  Database from = Base();
+  from.enums = {{Q("mood"), {"sad", "ok", "happy"}, std::nullopt}};
+  Column mood = Col("mood", "mood");
+  mood.default_expr = "'ok'::mood";
+  from.tables[0].columns.push_back(mood);
+  from.tables[0].columns.push_back(Col("history", "mood[]"));
+  Database to = from;
+  to.enums[0].labels = {"sad", "happy"};
+  to.tables[0].columns[2].default_expr = "'sad'::mood";
+  auto changes = Diff(from, to);
+  auto swaps = All<SwapEnum>(changes);
+  ASSERT_EQ(swaps.size(), 1u);
+  EXPECT_EQ(swaps[0].removed_values, std::vector<std::string>{"ok"});
+  ASSERT_EQ(swaps[0].uses.size(), 2u);
+  EXPECT_EQ(swaps[0].uses[0].column, "mood");
+  EXPECT_FALSE(swaps[0].uses[0].array);
+  EXPECT_EQ(swaps[0].uses[0].default_expr, std::optional<std::string>("'ok'::mood"));
+  EXPECT_EQ(swaps[0].uses[1].column, "history");
+  EXPECT_TRUE(swaps[0].uses[1].array);
+  // The swap drops the default; the column diff sets the new one.
+  auto defaults = All<SetColumnDefault>(changes);
+  ASSERT_EQ(defaults.size(), 1u);
+  EXPECT_EQ(defaults[0].expression, "'sad'::mood");
+
+  Database reordered = from;
+  reordered.enums[0].labels = {"happy", "ok", "sad"};
+  auto reorder = All<SwapEnum>(Diff(from, reordered));
+  ASSERT_EQ(reorder.size(), 1u);
+  EXPECT_TRUE(reorder[0].removed_values.empty());
+  // Even an unchanged default goes back after a swap.
+  EXPECT_EQ(All<SetColumnDefault>(Diff(from, reordered)).size(), 1u);
+}
+
+TEST(Diff, NotValidToValidIsValidate) {
+  Database from = Base();
+  from.constraints = {Con("t", "t_name_check", 'c', "CHECK ((name <> ''::text)) NOT VALID")};
+  Database to = Base();
+  to.constraints = {Con("t", "t_name_check", 'c', "CHECK ((name <> ''::text))")};
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<ValidateConstraint>(changes[0]));
+  // The way back has no ALTER: drop and add NOT VALID.
+  auto back = Diff(to, from);
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DropConstraint>(back[0]));
+  EXPECT_TRUE(std::holds_alternative<AddConstraint>(back[1]));
+}
+
+TEST(Diff, IndexDefinitionChangeIsDropAndCreate) {
+  Database from = Base();
+  from.indexes = {Idx("t_name_idx", "t", "CREATE INDEX t_name_idx ON public.t USING btree (name)")};
+  Database to = Base();
+  to.indexes = {Idx("t_name_idx", "t", "CREATE INDEX t_name_idx ON public.t USING hash (name)")};
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DropIndex>(changes[0]));
+  EXPECT_TRUE(std::holds_alternative<CreateIndex>(changes[1]));
+}
+
+TEST(Diff, FunctionBodyIsReplacedButNewResultTypeIsDropAndCreate) {
+  schema::Function f;
+  f.name = Q("f");
+  f.arguments = "a integer";
+  f.result = "integer";
+  f.definition = "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ select a $function$\n";
+  Database from = Base();
+  from.functions = {f};
+  Database body = from;
+  body.functions[0].definition = "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ select a + 1 $function$\n";
+  auto replaced = Diff(from, body);
+  ASSERT_EQ(replaced.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<CreateFunction>(replaced[0]));
+  EXPECT_TRUE(std::get<CreateFunction>(replaced[0]).replace);
+
+  Database result = from;
+  result.functions[0].result = "bigint";
+  auto recreated = Diff(from, result);
+  ASSERT_EQ(recreated.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DropFunction>(recreated[0]));
+  EXPECT_FALSE(std::get<CreateFunction>(recreated[1]).replace);
+}
+
+TEST(Diff, PartitionBoundChangeIsDetachAndAttach) {
+  Database from = Base();
+  Table parent = MakeTable("p", {Col("k", "integer")});
+  parent.partitioned = true;
+  parent.partition_key = "LIST (k)";
+  Table part = MakeTable("p1", {});
+  part.partition_of = Q("p");
+  part.partition_bound = "FOR VALUES IN (1)";
+  from.tables.push_back(parent);
+  from.tables.push_back(part);
+  Database to = from;
+  to.tables[2].partition_bound = "FOR VALUES IN (1, 2)";
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DetachPartition>(changes[0]));
+  ASSERT_TRUE(std::holds_alternative<AttachPartition>(changes[1]));
+  EXPECT_EQ(std::get<AttachPartition>(changes[1]).table.partition_bound, "FOR VALUES IN (1, 2)");
+
+  // A new partition key recreates the parent and its partitions.
+  Database rekeyed = from;
+  rekeyed.tables[1].partition_key = "HASH (k)";
+  rekeyed.tables[2].partition_bound = "FOR VALUES WITH (modulus 1, remainder 0)";
+  auto recreated = Diff(from, rekeyed);
+  EXPECT_EQ(All<DropTable>(recreated).size(), 2u);
+  EXPECT_EQ(All<CreateTable>(recreated).size(), 2u);
+}
+
+TEST(Diff, ChildColumnsFollowTheParent) {
+  // A partition lists only what differs from its parent; a parent's new column reaches the
+  // partition without a change of its own.
+  Database from = Base();
+  Table parent = MakeTable("p", {Col("k", "integer")});
+  parent.partitioned = true;
+  parent.partition_key = "LIST (k)";
+  Table part = MakeTable("p1", {});
+  part.partition_of = Q("p");
+  part.partition_bound = "FOR VALUES IN (1)";
+  from.tables.push_back(parent);
+  from.tables.push_back(part);
+  Database to = from;
+  to.tables[1].columns.push_back(Col("v", "text"));
+  Column v_default = Col("v", "text");
+  v_default.default_expr = "'one'::text";
+  to.tables[2].columns.push_back(v_default);
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 2u);
+  ASSERT_TRUE(std::holds_alternative<AddColumn>(changes[0]));
+  EXPECT_EQ(std::get<AddColumn>(changes[0]).table, Q("p"));
+  ASSERT_TRUE(std::holds_alternative<SetColumnDefault>(changes[1]));
+  EXPECT_EQ(std::get<SetColumnDefault>(changes[1]).table, Q("p1"));
+}
+
+TEST(Diff, PolicyChangesAlterWhenPostgresCan) {
+  schema::Policy policy;
+  policy.table = Q("t");
+  policy.name = "own";
+  policy.command = "SELECT";
+  policy.roles = {"public"};
+  policy.using_expr = "(id > 0)";
+  Database from = Base();
+  from.policies = {policy};
+  Database to = from;
+  to.policies[0].using_expr = "(id > 1)";
+  auto altered = Diff(from, to);
+  ASSERT_EQ(altered.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<AlterPolicy>(altered[0]));
+  to.policies[0].command = "UPDATE";
+  auto recreated = Diff(from, to);
+  ASSERT_EQ(recreated.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DropPolicy>(recreated[0]));
+  EXPECT_TRUE(std::holds_alternative<CreatePolicy>(recreated[1]));
+}
+
+TEST(Diff, GrantsAndComments) {
+  Database from = Base();
+  from.tables[0].grants = {{"reader", "SELECT", false}, {"writer", "INSERT", false}};
+  Database to = Base();
+  to.tables[0].grants = {{"reader", "SELECT", false}, {"reader", "UPDATE", false}};
+  to.tables[0].comment = "things";
+  auto changes = Diff(from, to);
+  auto revoked = All<RevokePrivileges>(changes);
+  auto granted = All<GrantPrivileges>(changes);
+  auto comments = All<SetComment>(changes);
+  ASSERT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(revoked[0].grantee, "writer");
+  ASSERT_EQ(granted.size(), 1u);
+  EXPECT_EQ(granted[0].privileges, std::vector<std::string>{"UPDATE"});
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_EQ(comments[0].comment, std::optional<std::string>("things"));
+}
+
+TEST(Diff, DroppedTableTakesItsMembersAlong) {
+  Database from = Base();
+  from.indexes = {Idx("t_name_idx", "t", "CREATE INDEX t_name_idx ON public.t USING btree (name)")};
+  from.constraints = {Con("t", "t_pkey", 'p', "PRIMARY KEY (id)")};
+  Database to = Base();
+  to.tables.clear();
+  auto changes = Diff(from, to);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<DropTable>(changes[0]));
+}
+
+TEST(Diff, SerialSequenceGoesWithItsTable) {
+  Database from = Base();
+  schema::Sequence sequence;
+  sequence.name = Q("t_id_seq");
+  sequence.options.data_type = "integer";
+  sequence.owned_by_table = Q("t");
+  sequence.owned_by_column = "id";
+  from.sequences = {sequence};
+  Database to = Base();
+  to.tables.clear();
+  auto changes = Diff(from, to);
+  EXPECT_TRUE(All<DropSequence>(changes).empty());
+  // Created: the sequence first, its owner once the column exists.
+  auto created = Diff(to, from);
+  EXPECT_EQ(All<CreateSequence>(created).size(), 1u);
+  EXPECT_FALSE(All<CreateSequence>(created)[0].sequence.owned_by_table.has_value());
+  EXPECT_EQ(All<SetSequenceOwner>(created).size(), 1u);
+}
+
+TEST(Diff, TypeNamesMatchesQualifiedBareAndArrays) {
+  bool array = false;
+  EXPECT_TRUE(TypeNames("mood", Q("mood"), &array));
+  EXPECT_FALSE(array);
+  EXPECT_TRUE(TypeNames("public.mood[]", Q("mood"), &array));
+  EXPECT_TRUE(array);
+  EXPECT_TRUE(TypeNames("app.\"Mood\"", {"app", "Mood"}, &array));
+  EXPECT_FALSE(TypeNames("mood", {"app", "mood"}, &array));
+  EXPECT_FALSE(TypeNames("moods", Q("mood"), &array));
+}
+
+}  // namespace
+}  // namespace retort::diff
