@@ -13,6 +13,7 @@
 //   - defaults and partition bounds read no columns and are printed without opening tables.
 #include "catalog/inspect.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -20,7 +21,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -97,6 +100,7 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
 }};
 
 // Result columns of each query, in SELECT-list order (checked against the result's width).
+// clang-format off
 namespace schemas_col {
 enum { kOid, kName, kComment, kCount };
 }
@@ -104,167 +108,40 @@ namespace extensions_col {
 enum { kName, kSchema, kVersion, kCount };
 }
 namespace types_col {
-enum {
-  kOid,
-  kSchema,
-  kName,
-  kKind,
-  kEnumLabels,
-  kBaseType,
-  kCollation,
-  kDefault,
-  kNotNull,
-  kConstraintNames,
-  kConstraintDefinitions,
-  kConstraintComments,
-  kCompositeRelid,
-  kArrayOid,
-  kComment,
-  kCount
-};
+enum { kOid, kSchema, kName, kKind, kEnumLabels, kBaseType, kCollation, kDefault, kNotNull,
+      kConstraintNames, kConstraintDefinitions, kConstraintComments, kCompositeRelid, kArrayOid,
+      kComment, kCount };
 }
 namespace tables_col {
-enum {
-  kOid,
-  kSchema,
-  kName,
-  kQualifiedSql,
-  kKind,
-  kUnlogged,
-  kPartitionKey,
-  kIsPartition,
-  kPartitionBound,
-  kParentOids,
-  kOptions,
-  kRowSecurity,
-  kForceRowSecurity,
-  kGrantGrantees,
-  kGrantPrivileges,
-  kGrantOptions,
-  kComment,
-  kCount
-};
+enum { kOid, kSchema, kName, kQualifiedSql, kKind, kUnlogged, kPartitionKey, kIsPartition,
+      kPartitionBound, kParentOids, kOptions, kRowSecurity, kForceRowSecurity, kGrantGrantees,
+      kGrantPrivileges, kGrantOptions, kComment, kCount };
 }
 namespace views_col {
-enum {
-  kOid,
-  kSchema,
-  kName,
-  kQualifiedSql,
-  kMaterialized,
-  kDefinition,
-  kOptions,
-  kRuleOid,
-  kGrantGrantees,
-  kGrantPrivileges,
-  kGrantOptions,
-  kComment,
-  kCount
-};
+enum { kOid, kSchema, kName, kQualifiedSql, kMaterialized, kDefinition, kOptions, kRuleOid,
+      kGrantGrantees, kGrantPrivileges, kGrantOptions, kComment, kCount };
 }
 namespace columns_col {
-enum {
-  kRelid,
-  kAttnum,
-  kName,
-  kQuotedName,
-  kTypeOid,
-  kType,
-  kTypeKind,
-  kTypeCategory,
-  kCollationOid,
-  kCollation,
-  kNotNull,
-  kIdentity,
-  kGenerated,
-  kIsLocal,
-  kInheritedCount,
-  kAttrdefOid,
-  kDefault,
-  kGeneratedTree,
-  kComment,
-  kCount
-};
+enum { kRelid, kAttnum, kName, kQuotedName, kTypeOid, kTypeModifier, kTypeKind, kTypeCategory,
+      kCollationOid, kCollation, kNotNull, kIdentity, kGenerated, kIsLocal, kInheritedCount,
+      kAttrdefOid, kExpressionTree, kComment, kCount };
 }
 namespace sequences_col {
-enum {
-  kOid,
-  kSchema,
-  kName,
-  kDataType,
-  kStart,
-  kIncrement,
-  kMinValue,
-  kMaxValue,
-  kCache,
-  kCycle,
-  kOwnerDeptype,
-  kOwnerRelid,
-  kOwnerAttnum,
-  kComment,
-  kCount
-};
+enum { kOid, kSchema, kName, kDataTypeOid, kStart, kIncrement, kMinValue, kMaxValue, kCache,
+      kCycle, kOwnerDeptype, kOwnerRelid, kOwnerAttnum, kComment, kCount };
 }
 namespace opclasses_col {
 enum { kOid, kMethodOid, kInputType, kIsDefault, kNameSql, kCount };
 }
 namespace constraints_col {
-enum {
-  kOid,
-  kRelid,
-  kSchema,
-  kTable,
-  kName,
-  kType,
-  kDeferrable,
-  kDeferred,
-  kValidated,
-  kNoInherit,
-  kKey,
-  kReferencedRelid,
-  kReferencedKey,
-  kMatchType,
-  kOnUpdate,
-  kOnDelete,
-  kOnDeleteColumns,
-  kReferencedSchema,
-  kReferencedTable,
-  kReferencedSql,
-  kCheckTree,
-  kIndexOid,
-  kIndexKey,
-  kIndexKeyCount,
-  kNullsNotDistinct,
-  kComment,
-  kCount
-};
+enum { kOid, kRelid, kName, kType, kDeferrable, kDeferred, kValidated, kNoInherit, kKey,
+      kReferencedRelid, kReferencedKey, kMatchType, kOnUpdate, kOnDelete, kOnDeleteColumns,
+      kReferencedSql, kCheckTree, kIndexOid, kIndexKey, kNullsNotDistinct, kComment, kCount };
 }
 namespace indexes_col {
-enum {
-  kOid,
-  kRelid,
-  kSchema,
-  kName,
-  kQuotedName,
-  kTable,
-  kOnPartitionedTable,
-  kMethod,
-  kCanOrder,
-  kUnique,
-  kValid,
-  kNullsNotDistinct,
-  kKeyCount,
-  kKey,
-  kOpclasses,
-  kCollations,
-  kOptions,
-  kExpressionsTree,
-  kPredicateTree,
-  kWithOptions,
-  kHasOpclassOptions,
-  kComment,
-  kCount
-};
+enum { kOid, kRelid, kName, kQuotedName, kOnPartitionedTable, kMethod, kCanOrder, kUnique,
+      kValid, kNullsNotDistinct, kKeyCount, kKey, kOpclasses, kCollations, kOptions,
+      kExpressionsTree, kPredicateTree, kWithOptions, kComment, kCount };
 }
 namespace functions_col {
 enum { kOid, kSchema, kName, kArguments, kKind, kDefinition, kResult, kComment, kCount };
@@ -273,34 +150,17 @@ namespace triggers_col {
 enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
 }
 namespace policies_col {
-enum {
-  kOid,
-  kSchema,
-  kTable,
-  kName,
-  kPermissive,
-  kCommand,
-  kRoles,
-  kUsing,
-  kCheck,
-  kComment,
-  kCount
-};
+enum { kOid, kSchema, kTable, kName, kPermissive, kCommand, kRoles, kUsing, kCheck, kComment,
+      kCount };
 }
 namespace dependencies_col {
-enum {
-  kCatalog,
-  kObjid,
-  kObjsubid,
-  kReferencedCatalog,
-  kReferencedObjid,
-  kReferencedObjsubid,
-  kCount
-};
+enum { kCatalog, kObjid, kObjsubid, kReferencedCatalog, kReferencedObjid, kReferencedObjsubid,
+      kCount };
 }
 namespace deparse_col {
 enum { kKind, kOid, kText, kText2, kCount };
 }
+// clang-format on
 
 // Reads cells of one result row by column number.
 class Row {
@@ -353,8 +213,7 @@ Status ReadArray(const Row& row, int column, std::string_view query,
   return Status::Ok();
 }
 
-Status ReadNumbers(const Row& row, int column, std::string_view query,
-                   std::vector<int64_t>* out) {
+Status ReadNumbers(const Row& row, int column, std::string_view query, std::vector<int64_t>* out) {
   out->clear();
   if (row.Null(column)) return Status::Ok();
   std::string text = row.Text(column);
@@ -402,12 +261,17 @@ class Exclusions {
 
 constexpr size_t kNotInModel = static_cast<size_t>(-1);
 
+uint64_t TypeKey(Oid type, int modifier) {
+  return (static_cast<uint64_t>(type) << 32) | static_cast<uint32_t>(modifier);
+}
+
 struct ColumnInfo {
   int attnum = 0;
   std::string name;
   std::string quoted_name;
   Oid type_oid = 0;
-  std::string type;
+  int type_modifier = -1;
+  std::string type;           // format_type, from deparse.sql
   char type_kind = '\0';      // pg_type.typtype
   char type_category = '\0';  // pg_type.typcategory
   Oid collation_oid = 0;
@@ -418,17 +282,17 @@ struct ColumnInfo {
   bool is_local = true;
   int inherited_count = 0;
   Oid attrdef_oid = 0;
+  Oid expression_printer = 0;        // attrdef printed for the default / generation expression
+  std::vector<int> generated_reads;  // attnums a generation expression reads
   std::optional<std::string> default_expr;
-  std::optional<std::string> generated_tree;
-  std::string generated_key;  // deparse key of generated_tree
   std::optional<std::string> generated_expr;
   std::optional<schema::SequenceOptions> identity_options;
   std::optional<std::string> comment;
 };
 
 struct RelationColumns {
-  std::vector<ColumnInfo> columns;   // attnum order
-  std::vector<int> position;         // attnum -> index in columns, -1 for none
+  std::vector<ColumnInfo> columns;  // attnum order
+  std::vector<int> position;        // attnum -> index in columns, -1 for none
 
   const ColumnInfo* ByAttnum(int64_t attnum) const {
     return const_cast<RelationColumns*>(this)->MutableByAttnum(attnum);
@@ -478,16 +342,16 @@ struct IndexText {
   bool expression_parens = false;
   std::string tail;
   bool has_predicate = false;
-  std::string deparse_key;  // when it has an expression or a predicate
+  Oid printer = 0;  // the index printed for this expression and predicate (deparse.sql)
 };
 
 struct ConstraintText {
   size_t index = 0;  // in Database::constraints
   Oid oid = 0;
-  bool fallback = false;    // pg_get_constraintdef prints it whole
-  std::string head;         // CHECK: "CHECK ("; others: complete but for the suffix
-  std::string suffix;       // NO INHERIT, DEFERRABLE, INITIALLY DEFERRED, NOT VALID
-  std::string check_key;    // CHECK: deparse key
+  bool fallback = false;  // pg_get_constraintdef prints it whole
+  std::string head;       // CHECK: "CHECK ("; others: complete but for the suffix
+  std::string suffix;     // NO INHERIT, DEFERRABLE, INITIALLY DEFERRED, NOT VALID
+  Oid check_printer = 0;  // CHECK: the constraint printed for this expression
 };
 
 struct DependencyRow {
@@ -539,9 +403,12 @@ class Inspector {
 
   // Deparse key of a node tree that reads columns of `relid`: the tree without locations,
   // plus the names of the columns it reads (the only other input of its printed form).
-  std::string DeparseKey(Oid relid, std::initializer_list<std::string_view> trees) const;
-  std::string PlanIndex(const Row& row, IndexText* text) const;
-  std::string PlanConstraint(const Row& row, ConstraintText* text) const;
+  // The representative of the key in `keys`, `candidate` if it is the first with that key.
+  Oid Representative(std::unordered_map<std::string, Oid>& keys, Oid relid,
+                     std::initializer_list<std::string_view> trees, Oid candidate);
+  std::string key_buffer_;
+  std::string PlanIndex(const Row& row, IndexText* text);
+  std::string PlanConstraint(const Row& row, ConstraintText* text);
   void FinishColumns();
   void ResolveDependencies();
   std::optional<ObjectId> Resolve(Oid catalog, Oid oid, int subid, bool dependent) const;
@@ -563,11 +430,13 @@ class Inspector {
   // Deparse requests: key -> representative oid, and the printed results.
   std::unordered_map<std::string, Oid> index_keys_;
   std::unordered_map<std::string, Oid> check_keys_;
-  std::unordered_map<std::string, Oid> generated_keys_;
+  std::unordered_map<std::string, Oid> attrdef_keys_;
+  std::unordered_set<uint64_t> type_keys_;  // TypeKey(type, modifier) of every column
   std::unordered_map<Oid, std::pair<std::optional<std::string>, std::optional<std::string>>>
       deparsed_index_;  // index oid -> (expression, predicate)
   std::unordered_map<Oid, std::string> deparsed_check_;
-  std::unordered_map<Oid, std::string> deparsed_generated_;
+  std::unordered_map<Oid, std::string> deparsed_attrdef_;
+  std::unordered_map<uint64_t, std::string> type_texts_;
   std::unordered_map<Oid, std::string> indexdefs_;
   std::unordered_map<Oid, std::string> constraintdefs_;
 
@@ -729,7 +598,9 @@ Status Inspector::ReadTypes(const pg::PgResult& result) {
         std::vector<std::string> definitions;
         RETORT_RETURN_IF_ERROR(ReadArray(row, c::kConstraintNames, "types", &names));
         RETORT_RETURN_IF_ERROR(ReadArray(row, c::kConstraintDefinitions, "types", &definitions));
-        std::string comments_text = row.Text(c::kConstraintComments);
+        // NULL when the domain has no named constraints.
+        std::string comments_text =
+            row.Null(c::kConstraintComments) ? "{}" : row.Text(c::kConstraintComments);
         auto comments = ParseTextArray(comments_text);
         if (!comments || definitions.size() != names.size() || comments->size() != names.size()) {
           return Malformed("types", "domain constraints", comments_text);
@@ -845,19 +716,23 @@ void Inspector::ReadColumns(const pg::PgResult& result) {
   namespace c = columns_col;
   RelationColumns* current = nullptr;
   Oid current_relid = 0;
+  // (relid, attnum, tree) of defaults and generation expressions, keyed once all names are in.
+  std::vector<std::tuple<Oid, int, std::string>> expression_trees;
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
     Oid relid = row.OidAt(c::kRelid);
     if (current == nullptr || relid != current_relid) {
       current_relid = relid;
       current = &columns_[relid];
+      if (current->columns.empty()) current->columns.reserve(16);
     }
     ColumnInfo column;
     column.attnum = static_cast<int>(row.Int(c::kAttnum));
     column.name = row.Text(c::kName);
-    column.quoted_name = row.Text(c::kQuotedName);
+    column.quoted_name = row.Null(c::kQuotedName) ? column.name : row.Text(c::kQuotedName);
     column.type_oid = row.OidAt(c::kTypeOid);
-    column.type = row.Text(c::kType);
+    column.type_modifier = static_cast<int>(row.Int(c::kTypeModifier));
+    type_keys_.insert(TypeKey(column.type_oid, column.type_modifier));
     column.type_kind = row.Char(c::kTypeKind);
     column.type_category = row.Char(c::kTypeCategory);
     column.collation_oid = row.OidAt(c::kCollationOid);
@@ -871,33 +746,36 @@ void Inspector::ReadColumns(const pg::PgResult& result) {
       column.attrdef_oid = row.OidAt(c::kAttrdefOid);
       attrdefs_.emplace(column.attrdef_oid, std::make_pair(relid, column.attnum));
     }
-    column.default_expr = row.Optional(c::kDefault);
-    column.generated_tree = row.Optional(c::kGeneratedTree);
-    column.comment = row.Optional(c::kComment);
-    if (column.attnum > 0) {
-      if (current->position.size() <= static_cast<size_t>(column.attnum)) {
-        current->position.resize(static_cast<size_t>(column.attnum) + 1, -1);
-      }
-      current->position[static_cast<size_t>(column.attnum)] =
-          static_cast<int>(current->columns.size());
+    if (!row.Null(c::kExpressionTree)) {
+      expression_trees.emplace_back(relid, column.attnum, row.Text(c::kExpressionTree));
     }
+    column.comment = row.Optional(c::kComment);
     current->columns.push_back(std::move(column));
   }
-  // Generation expressions read columns: print each distinct one once (deparse.sql).
   for (auto& [relid, relation] : columns_) {
-    for (ColumnInfo& column : relation.columns) {
-      if (!column.generated_tree || column.attrdef_oid == 0) continue;
-      column.generated_key = DeparseKey(relid, {*column.generated_tree});
-      generated_keys_.emplace(column.generated_key, column.attrdef_oid);
+    std::sort(relation.columns.begin(), relation.columns.end(),
+              [](const ColumnInfo& a, const ColumnInfo& b) { return a.attnum < b.attnum; });
+    relation.position.assign(static_cast<size_t>(relation.columns.back().attnum) + 1, -1);
+    for (size_t k = 0; k < relation.columns.size(); ++k) {
+      relation.position[static_cast<size_t>(relation.columns[k].attnum)] = static_cast<int>(k);
     }
+  }
+  // Print each distinct default and generation expression once (deparse.sql).
+  for (const auto& [relid, attnum, tree] : expression_trees) {
+    ColumnInfo* column = columns_[relid].MutableByAttnum(attnum);
+    if (column == nullptr || column->attrdef_oid == 0) continue;
+    column->expression_printer = Representative(attrdef_keys_, relid, {tree}, column->attrdef_oid);
+    if (column->generated != '\0') column->generated_reads = NodeVarAttnos(tree);
   }
 }
 
-std::string Inspector::DeparseKey(Oid relid, std::initializer_list<std::string_view> trees) const {
-  std::string key;
+Oid Inspector::Representative(std::unordered_map<std::string, Oid>& keys, Oid relid,
+                              std::initializer_list<std::string_view> trees, Oid candidate) {
+  std::string& key = key_buffer_;
+  key.clear();
   std::vector<int> attnos;
   for (std::string_view tree : trees) {
-    key += StripNodeLocations(tree);
+    AppendStrippedNodeTree(tree, &key);
     key += '\x1f';
     std::vector<int> more = NodeVarAttnos(tree);
     attnos.insert(attnos.end(), more.begin(), more.end());
@@ -913,7 +791,10 @@ std::string Inspector::DeparseKey(Oid relid, std::initializer_list<std::string_v
     }
     key += '\x1f';
   }
-  return key;
+  auto found = keys.find(key);
+  if (found != keys.end()) return found->second;
+  keys.emplace(key, candidate);
+  return candidate;
 }
 
 void Inspector::ReadSequences(const pg::PgResult& result) {
@@ -921,7 +802,17 @@ void Inspector::ReadSequences(const pg::PgResult& result) {
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
     schema::SequenceOptions options;
-    options.data_type = row.Text(c::kDataType);
+    switch (row.OidAt(c::kDataTypeOid)) {
+      case 21:
+        options.data_type = "smallint";
+        break;
+      case 23:
+        options.data_type = "integer";
+        break;
+      default:
+        options.data_type = "bigint";
+        break;
+    }
     options.start = row.Int(c::kStart);
     options.increment = row.Int(c::kIncrement);
     options.min_value = row.Int(c::kMinValue);
@@ -954,8 +845,7 @@ void Inspector::ReadSequences(const pg::PgResult& result) {
     }
     sequence.options = std::move(options);
     sequence.comment = row.Optional(c::kComment);
-    relations_.emplace(row.OidAt(c::kOid),
-                       RelationRef{ObjectId::ForSequence(sequence.name), 0});
+    relations_.emplace(row.OidAt(c::kOid), RelationRef{ObjectId::ForSequence(sequence.name), 0});
     database_.sequences.push_back(std::move(sequence));
   }
 }
@@ -1002,7 +892,7 @@ const char* ForeignKeyAction(char action) {
 }
 
 // Prints a constraint as pg_get_constraintdef does; "" asks for PostgreSQL's printer.
-std::string Inspector::PlanConstraint(const Row& row, ConstraintText* text) const {
+std::string Inspector::PlanConstraint(const Row& row, ConstraintText* text) {
   namespace c = constraints_col;
   char type = row.Char(c::kType);
   if (!own_printers_ || (type != 'p' && type != 'u' && type != 'f' && type != 'c')) return "";
@@ -1060,7 +950,7 @@ std::string Inspector::PlanConstraint(const Row& row, ConstraintText* text) cons
     case 'c': {
       std::optional<std::string> tree = row.Optional(c::kCheckTree);
       if (!tree) return "";
-      text->check_key = DeparseKey(relid, {*tree});
+      text->check_printer = Representative(check_keys_, relid, {*tree}, text->oid);
       out = "CHECK (";
       if (row.Bool(c::kNoInherit)) text->suffix = " NO INHERIT";
       break;
@@ -1078,14 +968,16 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
   constraint_texts_.reserve(static_cast<size_t>(result.rows()));
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
+    auto table = tables_.find(row.OidAt(c::kRelid));
+    if (table == tables_.end() || table->second.index == kNotInModel) continue;
     schema::Constraint constraint;
-    constraint.table = row.Name(c::kSchema, c::kTable);
-    if (exclusions_.Relation(constraint.table)) continue;
+    constraint.table = table->second.name;
     Oid oid = row.OidAt(c::kOid);
     constraint.name = row.Text(c::kName);
     constraint.type = row.Char(c::kType);
-    if (!row.Null(c::kReferencedTable)) {
-      constraint.referenced_table = row.Name(c::kReferencedSchema, c::kReferencedTable);
+    if (constraint.type == 'f') {
+      auto referenced = tables_.find(row.OidAt(c::kReferencedRelid));
+      if (referenced != tables_.end()) constraint.referenced_table = referenced->second.name;
     }
     constraint.comment = row.Optional(c::kComment);
 
@@ -1093,11 +985,7 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
     text.index = database_.constraints.size();
     text.oid = oid;
     text.head = PlanConstraint(row, &text);
-    if (text.head.empty()) {
-      text.fallback = true;
-    } else if (constraint.type == 'c') {
-      check_keys_.emplace(text.check_key, oid);
-    }
+    if (text.head.empty()) text.fallback = true;
     constraint_texts_.push_back(std::move(text));
 
     ObjectId id = ObjectId::ForConstraint(constraint.table, constraint.name);
@@ -1114,9 +1002,8 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
 // The opclass as pg_get_indexdef prints it after a key column of type `column` (" name", or ""
 // for the type's default opclass of the method); nullopt when retort cannot be sure which
 // opclass PostgreSQL takes as the default.
-std::optional<std::string> OpclassSuffix(
-    const std::unordered_map<Oid, OpclassInfo>& opclasses, Oid opclass_oid,
-    const ColumnInfo* column, Oid key_type) {
+std::optional<std::string> OpclassSuffix(const std::unordered_map<Oid, OpclassInfo>& opclasses,
+                                         Oid opclass_oid, const ColumnInfo* column, Oid key_type) {
   auto found = opclasses.find(opclass_oid);
   if (found == opclasses.end()) return std::nullopt;
   const OpclassInfo& opclass = found->second;
@@ -1143,9 +1030,10 @@ std::optional<std::string> OpclassSuffix(
 
 // Prints the index as pg_get_indexdef does, but for its expression and predicate, which
 // deparse.sql prints; "" asks for pg_get_indexdef.
-std::string Inspector::PlanIndex(const Row& row, IndexText* text) const {
+std::string Inspector::PlanIndex(const Row& row, IndexText* text) {
   namespace c = indexes_col;
-  if (!own_printers_ || row.Bool(c::kHasOpclassOptions)) return "";
+  // columns.sql lists an index's columns only when they carry opclass options.
+  if (!own_printers_ || columns_.count(row.OidAt(c::kOid)) > 0) return "";
   Oid relid = row.OidAt(c::kRelid);
   std::string table_sql;
   if (auto table = tables_.find(relid); table != tables_.end()) {
@@ -1170,8 +1058,7 @@ std::string Inspector::PlanIndex(const Row& row, IndexText* text) const {
     return "";
   }
   size_t key_count = static_cast<size_t>(row.Int(c::kKeyCount));
-  if (opclasses.size() < key_count || collations.size() < key_count ||
-      options.size() < key_count) {
+  if (opclasses.size() < key_count || collations.size() < key_count || options.size() < key_count) {
     return "";
   }
 
@@ -1252,7 +1139,8 @@ std::string Inspector::PlanIndex(const Row& row, IndexText* text) const {
   std::optional<std::string> predicate = row.Optional(c::kPredicateTree);
   text->has_predicate = predicate.has_value();
   if (expressions || predicate) {
-    text->deparse_key = DeparseKey(relid, {expressions.value_or(""), predicate.value_or("")});
+    text->printer = Representative(index_keys_, relid,
+                                   {expressions.value_or(""), predicate.value_or("")}, text->oid);
   }
   return text->head;
 }
@@ -1263,11 +1151,19 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
   index_texts_.reserve(static_cast<size_t>(result.rows()));
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
+    Oid relid = row.OidAt(c::kRelid);
     schema::Index index;
-    index.table = row.Name(c::kSchema, c::kTable);
-    if (exclusions_.Relation(index.table)) continue;
+    if (auto table = tables_.find(relid); table != tables_.end()) {
+      if (table->second.index == kNotInModel) continue;
+      index.table = table->second.name;
+    } else if (auto view = views_.find(relid); view != views_.end()) {
+      if (view->second.index == kNotInModel) continue;
+      index.table = view->second.name;
+    } else {
+      continue;
+    }
     Oid oid = row.OidAt(c::kOid);
-    index.name = row.Name(c::kSchema, c::kName);
+    index.name = QualifiedName{index.table.schema, row.Text(c::kName)};
     index.unique = row.Bool(c::kUnique);
     index.valid = row.Bool(c::kValid);
     index.comment = row.Optional(c::kComment);
@@ -1276,9 +1172,7 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
     text.index = database_.indexes.size();
     text.oid = oid;
     if (PlanIndex(row, &text).empty()) {
-      text = IndexText{text.index, oid, true, "", false, false, "", false, ""};
-    } else if (!text.deparse_key.empty()) {
-      index_keys_.emplace(text.deparse_key, oid);
+      text = IndexText{text.index, oid, true, "", false, false, "", false, 0};
     }
     index_texts_.push_back(std::move(text));
 
@@ -1380,9 +1274,23 @@ std::vector<std::optional<std::string>> Inspector::DeparseParameters() const {
   for (const ConstraintText& text : constraint_texts_) {
     if (text.fallback) constraintdefs.push_back(text.oid);
   }
-  return {OidArray(indexdefs), OidArray(Representatives(index_keys_)),
-          OidArray(Representatives(check_keys_)), OidArray(constraintdefs),
-          OidArray(Representatives(generated_keys_))};
+  std::string types = "{";
+  std::string modifiers = "{";
+  for (uint64_t key : type_keys_) {
+    if (types.size() > 1) {
+      types += ',';
+      modifiers += ',';
+    }
+    types += std::to_string(key >> 32);
+    modifiers += std::to_string(static_cast<int32_t>(key & 0xffffffffu));
+  }
+  return {OidArray(indexdefs),
+          OidArray(Representatives(index_keys_)),
+          OidArray(Representatives(check_keys_)),
+          OidArray(constraintdefs),
+          OidArray(Representatives(attrdef_keys_)),
+          types + "}",
+          modifiers + "}"};
 }
 
 Status Inspector::ReadDeparsed(const pg::PgResult& result) {
@@ -1399,8 +1307,10 @@ Status Inspector::ReadDeparsed(const pg::PgResult& result) {
       deparsed_check_.emplace(oid, row.Text(c::kText));
     } else if (kind == "constraintdef") {
       constraintdefs_.emplace(oid, row.Text(c::kText));
-    } else if (kind == "generated") {
-      deparsed_generated_.emplace(oid, row.Text(c::kText));
+    } else if (kind == "attrdef") {
+      deparsed_attrdef_.emplace(oid, row.Text(c::kText));
+    } else if (kind == "type") {
+      type_texts_.emplace(TypeKey(oid, static_cast<int>(row.Int(c::kText2))), row.Text(c::kText));
     } else {
       return Malformed("deparse", "a row kind", kind);
     }
@@ -1416,11 +1326,11 @@ void Inspector::Finish() {
       continue;
     }
     definition = text.head;
-    if (!text.deparse_key.empty()) {
-      const auto& [expression, predicate] = deparsed_index_[index_keys_[text.deparse_key]];
+    if (text.printer != 0) {
+      const auto& [expression, predicate] = deparsed_index_[text.printer];
       if (text.has_expression) {
-        definition += text.expression_parens ? "(" + expression.value_or("") + ")"
-                                             : expression.value_or("");
+        definition +=
+            text.expression_parens ? "(" + expression.value_or("") + ")" : expression.value_or("");
       }
       definition += text.tail;
       if (text.has_predicate) definition += " WHERE " + predicate.value_or("");
@@ -1432,8 +1342,8 @@ void Inspector::Finish() {
     std::string& definition = database_.constraints[text.index].definition;
     if (text.fallback) {
       definition = constraintdefs_[text.oid];
-    } else if (!text.check_key.empty()) {
-      definition = text.head + deparsed_check_[check_keys_[text.check_key]] + ")" + text.suffix;
+    } else if (text.check_printer != 0) {
+      definition = text.head + deparsed_check_[text.check_printer] + ")" + text.suffix;
     } else {
       definition = text.head + text.suffix;
     }
@@ -1460,9 +1370,10 @@ schema::Column ModelColumn(const ColumnInfo& info) {
 void Inspector::FinishColumns() {
   for (auto& [relid, relation] : columns_) {
     for (ColumnInfo& column : relation.columns) {
-      if (!column.generated_key.empty()) {
-        column.generated_expr = deparsed_generated_[generated_keys_[column.generated_key]];
-      }
+      column.type = type_texts_[TypeKey(column.type_oid, column.type_modifier)];
+      if (column.expression_printer == 0) continue;
+      const std::string& text = deparsed_attrdef_[column.expression_printer];
+      (column.generated == '\0' ? column.default_expr : column.generated_expr) = text;
     }
   }
   for (const auto& [relid, info] : tables_) {
@@ -1513,8 +1424,7 @@ void Inspector::FinishColumns() {
   }
 }
 
-std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid,
-                                           bool dependent) const {
+std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid, bool dependent) const {
   auto find = [oid](const std::unordered_map<Oid, ObjectId>& map) -> std::optional<ObjectId> {
     auto found = map.find(oid);
     if (found == map.end()) return std::nullopt;
@@ -1571,6 +1481,23 @@ std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid,
 
 void Inspector::ResolveDependencies() {
   database_.dependencies.reserve(dependency_rows_.size());
+  // What generation expressions read (pg_depend records it as automatic dependencies).
+  for (const auto& [relid, relation] : columns_) {
+    auto table = tables_.find(relid);
+    if (table == tables_.end() || table->second.index == kNotInModel ||
+        table->second.is_partition) {
+      continue;
+    }
+    for (const ColumnInfo& column : relation.columns) {
+      for (int attnum : column.generated_reads) {
+        const ColumnInfo* read = relation.ByAttnum(attnum);
+        if (read == nullptr || read == &column) continue;
+        database_.dependencies.push_back(
+            schema::Dependency{ObjectId::ForColumn(table->second.name, column.name),
+                               ObjectId::ForColumn(table->second.name, read->name)});
+      }
+    }
+  }
   for (const DependencyRow& row : dependency_rows_) {
     auto dependent = Resolve(row.catalog, row.objid, row.objsubid, true);
     if (!dependent) continue;

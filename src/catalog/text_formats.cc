@@ -63,17 +63,22 @@ std::optional<std::vector<int64_t>> ParseNumberList(std::string_view text) {
 }
 
 std::string StripNodeLocations(std::string_view tree) {
-  static constexpr std::string_view kLocation = " :location ";
   std::string out;
   out.reserve(tree.size());
+  AppendStrippedNodeTree(tree, &out);
+  return out;
+}
+
+void AppendStrippedNodeTree(std::string_view tree, std::string* out) {
+  static constexpr std::string_view kLocation = " :location ";
   size_t i = 0;
   while (true) {
     size_t found = tree.find(kLocation, i);
     if (found == std::string_view::npos) {
-      out.append(tree.substr(i));
-      return out;
+      out->append(tree.substr(i));
+      return;
     }
-    out.append(tree.substr(i, found - i));
+    out->append(tree.substr(i, found - i));
     i = found + kLocation.size();
     if (i < tree.size() && tree[i] == '-') ++i;
     while (i < tree.size() && tree[i] >= '0' && tree[i] <= '9') ++i;

@@ -22,6 +22,7 @@ std::optional<std::vector<int64_t>> ParseNumberList(std::string_view text);
 // The tree without its " :location N" fields, which only record where the expression was
 // written and do not change how it prints.
 std::string StripNodeLocations(std::string_view tree);
+void AppendStrippedNodeTree(std::string_view tree, std::string* out);
 
 // The distinct attribute numbers the tree's Vars read (" :varattno N"), ascending.
 std::vector<int> NodeVarAttnos(std::string_view tree);

@@ -138,16 +138,17 @@ int main(int argc, char** argv) {
       ->required();
   downgrade->add_flag("--sql", downgrade_options.sql, "print the SQL script instead of running it");
   downgrade->add_option("--lock-wait", lock_wait, "how long to wait for another migrator");
-  for (auto [command, options] : {std::pair{upgrade, &upgrade_options},
-                                  std::pair{downgrade, &downgrade_options}}) {
+  for (auto [command, options] :
+       {std::pair{upgrade, &upgrade_options}, std::pair{downgrade, &downgrade_options}}) {
     command->add_flag("--no-backup", options->no_backup,
                       "do not copy data that DROP/TRUNCATE/DELETE destroy into the backup "
                       "schema first");
   }
 
   // backups
-  CLI::App* backups = app.add_subcommand("backups", "list, restore and prune the backups taken "
-                                                    "before migrations destroyed data");
+  CLI::App* backups = app.add_subcommand("backups",
+                                         "list, restore and prune the backups taken "
+                                         "before migrations destroyed data");
   backups->require_subcommand(1);
   CLI::App* backups_list = backups->add_subcommand("list", "list the backups, newest first");
   long long restore_id = 0;
@@ -346,13 +347,13 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (history->parsed()) {
-    auto report = commands::History(*config, range, indicate_current);
+    auto report = commands::History(*config, range, indicate_current, verbose);
     if (!report.ok()) return Report(report.status());
     cli::PrintHistory(*report, verbose, format, std::cout);
     return kExitOk;
   }
   if (heads->parsed()) {
-    auto report = commands::Heads(*config);
+    auto report = commands::Heads(*config, verbose);
     if (!report.ok()) return Report(report.status());
     cli::PrintHeads(*report, verbose, format, std::cout);
     return kExitOk;

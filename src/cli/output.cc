@@ -10,6 +10,9 @@ namespace {
 
 using nlohmann::json;
 
+// Statement counts are -1 when only headers were read: null in JSON.
+json Count(int count) { return count < 0 ? json(nullptr) : json(count); }
+
 json ToJson(const commands::RevisionInfo& info) {
   return json{{"revision", info.id},
               {"parents", info.parents},
@@ -25,8 +28,8 @@ json ToJson(const commands::RevisionInfo& info) {
               {"is_merge", info.is_merge},
               {"is_branch_point", info.is_branch_point},
               {"is_current", info.is_current},
-              {"upgrade_statements", info.upgrade_statements},
-              {"downgrade_statements", info.downgrade_statements}};
+              {"upgrade_statements", Count(info.upgrade_statements)},
+              {"downgrade_statements", Count(info.downgrade_statements)}};
 }
 
 json ToJson(const std::vector<commands::RevisionInfo>& infos) {
@@ -69,8 +72,11 @@ void PrintVerbose(const commands::RevisionInfo& info, std::ostream& out) {
   out << "Path: " << info.path << "\n";
   if (!info.created.empty()) out << "Created: " << info.created << "\n";
   if (!info.transactional) out << "Transaction: none\n";
-  out << "Statements: " << info.upgrade_statements << " up, " << info.downgrade_statements
-      << " down\n\n    " << info.message << "\n\n";
+  if (info.upgrade_statements >= 0) {
+    out << "Statements: " << info.upgrade_statements << " up, " << info.downgrade_statements
+        << " down\n";
+  }
+  out << "\n    " << info.message << "\n\n";
 }
 
 }  // namespace
@@ -122,9 +128,9 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
     out << row << " (unknown: no migration file has this revision)\n";
   }
   for (const auto& migration : report.partial) {
-    out << migration.revision << " (partially applied: "
-        << (migration.direction == "up" ? "upgrade" : "downgrade") << " stopped at statement "
-        << migration.statement << " of " << migration.statement_count;
+    out << migration.revision
+        << " (partially applied: " << (migration.direction == "up" ? "upgrade" : "downgrade")
+        << " stopped at statement " << migration.statement << " of " << migration.statement_count;
     if (!migration.path.empty()) out << ", " << migration.path << ":" << migration.line;
     out << ")\n";
     for (const auto& line : Split(Trim(migration.error), '\n')) {
@@ -239,19 +245,19 @@ void PrintValidate(const commands::ValidateReport& report, Format format, std::o
 namespace {
 
 json ToJson(const commands::BackupInfo& backup) {
-  return json{{"id", backup.id},
-              {"revision", backup.revision},
-              {"direction", backup.direction},
-              {"kind", backup.kind},
-              {"schema", backup.schema},
-              {"table", backup.table},
-              {"column", backup.column.empty() ? json(nullptr) : json(backup.column)},
-              {"key_columns", backup.key_columns},
-              {"backup_table", backup.backup_table},
-              {"rows", backup.rows},
-              {"created_at", backup.created_at},
-              {"restored_at", backup.restored_at.empty() ? json(nullptr)
-                                                         : json(backup.restored_at)}};
+  return json{
+      {"id", backup.id},
+      {"revision", backup.revision},
+      {"direction", backup.direction},
+      {"kind", backup.kind},
+      {"schema", backup.schema},
+      {"table", backup.table},
+      {"column", backup.column.empty() ? json(nullptr) : json(backup.column)},
+      {"key_columns", backup.key_columns},
+      {"backup_table", backup.backup_table},
+      {"rows", backup.rows},
+      {"created_at", backup.created_at},
+      {"restored_at", backup.restored_at.empty() ? json(nullptr) : json(backup.restored_at)}};
 }
 
 }  // namespace

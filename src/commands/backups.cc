@@ -72,8 +72,8 @@ std::vector<BackupInfo> ToBackups(const pg::PgResult& result) {
 std::string Describe(const BackupInfo& backup) {
   std::string object = backup.schema + "." + backup.table;
   if (!backup.column.empty()) object += "." + backup.column;
-  return "backup " + std::to_string(backup.id) + " (" + backup.kind + " " + object +
-         ", revision " + backup.revision + " " + backup.direction + ")";
+  return "backup " + std::to_string(backup.id) + " (" + backup.kind + " " + object + ", revision " +
+         backup.revision + " " + backup.direction + ")";
 }
 
 // Runs `sql` and returns the rows it affected.
@@ -173,12 +173,11 @@ Result<RestoreReport> RestoreBackup(const config::Config& config, long long id) 
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
   RETORT_ASSIGN_OR_RETURN(bool exists, RegistryExists(config, connection));
-  std::string unknown = "no backup with id " + std::to_string(id) +
-                        " (`retort backups list` shows the backups)";
+  std::string unknown =
+      "no backup with id " + std::to_string(id) + " (`retort backups list` shows the backups)";
   if (!exists) return Status::InvalidInput(unknown);
-  RETORT_ASSIGN_OR_RETURN(pg::PgResult found,
-                          connection.Query(SelectBackups(config, "WHERE id = " +
-                                                                     std::to_string(id))));
+  RETORT_ASSIGN_OR_RETURN(pg::PgResult found, connection.Query(SelectBackups(
+                                                  config, "WHERE id = " + std::to_string(id))));
   std::vector<BackupInfo> backups = ToBackups(found);
   if (backups.empty()) return Status::InvalidInput(unknown);
   RestoreReport report;
@@ -213,9 +212,9 @@ Result<RestoreReport> RestoreBackup(const config::Config& config, long long id) 
     (void)connection.Execute("ROLLBACK");
     return restored.status();
   }
-  auto committed = connection.Execute("UPDATE " + Registry(config) +
-                                      " SET restored_at = now() WHERE id = " + std::to_string(id) +
-                                      ";\nCOMMIT");
+  auto committed =
+      connection.Execute("UPDATE " + Registry(config) +
+                         " SET restored_at = now() WHERE id = " + std::to_string(id) + ";\nCOMMIT");
   if (!committed.ok()) {
     (void)connection.Execute("ROLLBACK");
     return Status::Failed(Describe(backup) + ": " + committed.error.ToString());
@@ -231,8 +230,8 @@ Result<RestoreReport> RestoreBackup(const config::Config& config, long long id) 
                      std::to_string(backup.rows) + " rows into " + backup.schema + "." +
                      backup.table;
     if (report.restored < backup.rows) {
-      report.summary += " (" + std::to_string(backup.rows - report.restored) +
-                        " were already there: same key)";
+      report.summary +=
+          " (" + std::to_string(backup.rows - report.restored) + " were already there: same key)";
     }
   }
   return report;

@@ -29,8 +29,8 @@ struct RevisionInfo {
   bool is_merge = false;
   bool is_branch_point = false;
   bool is_current = false;
-  int upgrade_statements = 0;
-  int downgrade_statements = 0;
+  int upgrade_statements = -1;  // -1: not counted (only the header was read)
+  int downgrade_statements = -1;
 };
 RevisionInfo DescribeRevision(const Project& project, const std::string& id,
                               const std::vector<std::string>& current_rows = {});
@@ -83,13 +83,13 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
 // A migration outside a transaction that stopped part way (history::ProgressRow, explained).
 struct PartialMigration {
   std::string revision;
-  std::string direction;     // "up" or "down"
-  int statement = 0;         // where it stopped (1-based): the failed or next statement
+  std::string direction;  // "up" or "down"
+  int statement = 0;      // where it stopped (1-based): the failed or next statement
   int statement_count = 0;
-  std::string error;         // the failed statement's error; "" when the run was interrupted
-  std::string path;          // the migration file and the statement's line, when known
+  std::string error;  // the failed statement's error; "" when the run was interrupted
+  std::string path;   // the migration file and the statement's line, when known
   int line = 0;
-  std::string finished_at;   // when the last statement ran
+  std::string finished_at;  // when the last statement ran
 };
 // The partially applied migrations of the database (empty when there are none).
 Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
@@ -109,9 +109,9 @@ struct HistoryReport {
   std::vector<RevisionInfo> revisions;  // newest first
 };
 Result<HistoryReport> History(const config::Config& config, const std::string& range,
-                              bool indicate_current);
+                              bool indicate_current, bool verbose);
 
-Result<std::vector<RevisionInfo>> Heads(const config::Config& config);
+Result<std::vector<RevisionInfo>> Heads(const config::Config& config, bool verbose);
 struct BranchReport {
   RevisionInfo branch_point;
   std::vector<RevisionInfo> children;

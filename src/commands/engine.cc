@@ -269,19 +269,24 @@ Result<schema::Database> ReplayedState(const Project& project, const std::string
   RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase scratch,
                           devdb::ScratchDatabase::Create(dev_conninfo, "head"));
   schema::Database database;
+  Status replayed;
   {
     RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
     BatchingSink sink(connection);
-    Status replayed = Replay(project, plan, sink);
-    if (!replayed.ok()) {
-      // Again, one statement at a time, to say which statement of which file failed.
-      RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase retry,
-                              devdb::ScratchDatabase::Create(dev_conninfo, "head"));
-      RETORT_ASSIGN_OR_RETURN(pg::Connection retry_connection, retry.Connect());
-      executor::LiveSink live(retry_connection);
-      Status precise = Replay(project, plan, live);
-      return (precise.ok() ? replayed : precise)
-          .WithContext("replaying the migrations into a scratch database: ");
+    replayed = Replay(project, plan, sink);
+    if (replayed.ok()) {
+      RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
+    }
+  }
+  if (!replayed.ok()) {
+    // Again, one statement at a time, to say which statement of which file failed (or, should
+    // only the batching have failed, to get the schema after all).
+    RETORT_ASSIGN_OR_RETURN(scratch, devdb::ScratchDatabase::Create(dev_conninfo, "head"));
+    RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
+    executor::LiveSink live(connection);
+    Status precise = Replay(project, plan, live);
+    if (!precise.ok()) {
+      return precise.WithContext("replaying the migrations into a scratch database: ");
     }
     RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
   }
@@ -321,7 +326,8 @@ class Sides {
     return dev_conninfo_;
   }
 
-  // Turns a side's spec into a function that reads it; the expensive part runs in Read.
+  // What a side's spec names, resolved up front (so bad input fails before any work); Read does
+  // the expensive part.
   struct Prepared {
     enum class Kind { kDatabase, kSchema, kMigrations } kind = Kind::kDatabase;
     std::string conninfo;  // kDatabase
@@ -343,7 +349,7 @@ class Sides {
     }
     if (LooksLikeDatabaseUrl(spec)) {
       prepared.kind = Prepared::Kind::kDatabase;
-      RETORT_ASSIGN_OR_RETURN(prepared.conninfo, ResolveConninfo(config_, spec, spec));
+      RETORT_ASSIGN_OR_RETURN(prepared.conninfo, ResolveConninfo(config_, spec, "source URL"));
       return prepared;
     }
     RETORT_ASSIGN_OR_RETURN(const Project* project, GetProject());

@@ -309,8 +309,8 @@ void PrintRules(bool json, const Io& io) {
     name.resize(std::max<size_t>(name.size(), 34), ' ');
     std::string severity(lint::SeverityName(rule.severity));
     severity.resize(8, ' ');
-    io.out << rule.code << "  " << name << " " << severity << (rule.graded ? "graded  " : "        ")
-           << rule.summary << "\n";
+    io.out << rule.code << "  " << name << " " << severity
+           << (rule.graded ? "graded  " : "        ") << rule.summary << "\n";
   }
 }
 

@@ -91,8 +91,7 @@ executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
 
 // --sql: `A:B` starts the script at A; a plain target starts at base (no database needed, as in
 // Alembic's offline mode).
-Status WriteScript(const Project& project, Verb verb, const MigrateOptions& options,
-                   const Io& io) {
+Status WriteScript(const Project& project, Verb verb, const MigrateOptions& options, const Io& io) {
   const std::string& target = options.target;
   std::vector<std::string> start_rows;
   std::string destination = target;
@@ -113,8 +112,8 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
   executor::ScriptSink sink(io.out);
   executor::Options run_options = RunOptions(project.config, options, io);
   executor::Executor executor(sink, store, run_options);
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project.index,
-                                                       !run_options.transaction_per_migration));
+  RETORT_RETURN_IF_ERROR(
+      executor::Executor::Preflight(plan, project.index, !run_options.transaction_per_migration));
   sink.Note("retort " + std::string(verb == Verb::kUpgrade ? "upgrade " : "downgrade ") + target +
             " --sql (" + std::to_string(plan.steps.size()) + " migrations)\n");
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
@@ -124,7 +123,11 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
 
 Status Migrate(const config::Config& config, const MigrateOptions& options, const Io& io,
                Verb verb) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  // Headers first: an up-to-date database (the common deploy) must not pay for parsing every
+  // file's SQL.
+  RETORT_ASSIGN_OR_RETURN(auto project,
+                          LoadProject(config, options.sql ? migrations::ParseDepth::kFull
+                                                          : migrations::ParseDepth::kHeader));
   if (options.sql) return WriteScript(*project, verb, options, io);
   if (options.target.find(':') != std::string::npos) {
     return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
@@ -141,10 +144,13 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
     return Status::Ok();
   }
+  // There is work: parse every file's SQL now, so that a syntax error anywhere stops the run
+  // before anything changes.
+  RETORT_ASSIGN_OR_RETURN(project, LoadProject(config));
   executor::Options run_options = RunOptions(config, options, io);
   run_options.track_progress = true;
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index,
-                                                       !run_options.transaction_per_migration));
+  RETORT_RETURN_IF_ERROR(
+      executor::Executor::Preflight(plan, project->index, !run_options.transaction_per_migration));
 
   RETORT_ASSIGN_OR_RETURN(auto lock,
                           pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),

@@ -20,7 +20,8 @@ history::VersionStore Project::Store() const {
       history::TableNames{config.version_table_schema, config.version_table, "retort_history"});
 }
 
-Result<std::unique_ptr<Project>> LoadProject(const config::Config& config) {
+Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
+                                             migrations::ParseDepth depth) {
   std::string versions = config.VersionsDirectory();
   if (!IsDirectory(versions)) {
     return Status::InvalidInput(versions +
@@ -29,7 +30,12 @@ Result<std::unique_ptr<Project>> LoadProject(const config::Config& config) {
                                 (config.config_path.empty() ? "retort.toml" : config.config_path) +
                                 ")");
   }
-  RETORT_ASSIGN_OR_RETURN(auto loaded, migrations::LoadDirectory(versions));
+  auto headers_or_all = migrations::LoadDirectory(versions, depth);
+  if (!headers_or_all.ok() && depth == migrations::ParseDepth::kHeader) {
+    // A broken directory: parse it fully so every mistake (SQL syntax too) is reported at once.
+    headers_or_all = migrations::LoadDirectory(versions, migrations::ParseDepth::kFull);
+  }
+  RETORT_ASSIGN_OR_RETURN(auto loaded, std::move(headers_or_all));
   std::vector<revision::Node> nodes;
   nodes.reserve(loaded.size());
   for (const auto& migration : loaded) {

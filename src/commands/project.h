@@ -36,7 +36,11 @@ struct Project {
 // Loads the migrations directory and builds the graph. Every problem is InvalidInput naming
 // file and line, and no database is touched. The Project is heap-allocated because `index`
 // points into `migrations`.
-Result<std::unique_ptr<Project>> LoadProject(const config::Config& config);
+// kHeader reads only the headers (enough for the graph); commands that run, show or checksum
+// SQL need kFull, the default.
+Result<std::unique_ptr<Project>> LoadProject(
+    const config::Config& config,
+    migrations::ParseDepth depth = migrations::ParseDepth::kFull);
 
 // The libpq conninfo for `url` ("embedded" starts the project's private cluster on demand).
 // `what` names the setting in errors ("database url", "dev_url").

@@ -5,6 +5,15 @@
 
 namespace retort::commands {
 
+namespace {
+
+// Statement counts are only shown verbosely; otherwise the headers are all a report needs.
+migrations::ParseDepth DepthFor(bool verbose) {
+  return verbose ? migrations::ParseDepth::kFull : migrations::ParseDepth::kHeader;
+}
+
+}  // namespace
+
 RevisionInfo DescribeRevision(const Project& project, const std::string& id,
                               const std::vector<std::string>& current_rows) {
   const migrations::Migration& migration = project.Get(id);
@@ -23,13 +32,15 @@ RevisionInfo DescribeRevision(const Project& project, const std::string& id,
   info.is_merge = info.parents.size() > 1;
   info.is_branch_point = info.children.size() > 1;
   info.is_current = std::find(current_rows.begin(), current_rows.end(), id) != current_rows.end();
-  info.upgrade_statements = static_cast<int>(migration.upgrade.size());
-  info.downgrade_statements = static_cast<int>(migration.downgrade.size());
+  if (migration.statements_loaded) {
+    info.upgrade_statements = static_cast<int>(migration.upgrade.size());
+    info.downgrade_statements = static_cast<int>(migration.downgrade.size());
+  }
   return info;
 }
 
 Result<CurrentReport> Current(const config::Config& config, bool verbose) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, DepthFor(verbose)));
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
   history::VersionStore store = project->Store();
@@ -51,8 +62,8 @@ Result<CurrentReport> Current(const config::Config& config, bool verbose) {
 }
 
 Result<HistoryReport> History(const config::Config& config, const std::string& range,
-                              bool indicate_current) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+                              bool indicate_current, bool verbose) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, DepthFor(verbose)));
   std::vector<std::string> rows;
   bool needs_database = indicate_current || range.find("current") != std::string::npos;
   if (needs_database) {
@@ -67,8 +78,8 @@ Result<HistoryReport> History(const config::Config& config, const std::string& r
   return report;
 }
 
-Result<std::vector<RevisionInfo>> Heads(const config::Config& config) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+Result<std::vector<RevisionInfo>> Heads(const config::Config& config, bool verbose) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, DepthFor(verbose)));
   std::vector<RevisionInfo> heads;
   for (const std::string& id : project->graph.Heads()) {
     heads.push_back(DescribeRevision(*project, id));
@@ -77,7 +88,7 @@ Result<std::vector<RevisionInfo>> Heads(const config::Config& config) {
 }
 
 Result<std::vector<BranchReport>> Branches(const config::Config& config) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, migrations::ParseDepth::kHeader));
   std::vector<BranchReport> branches;
   for (const std::string& id : project->graph.BranchPoints()) {
     BranchReport branch{DescribeRevision(*project, id), {}};

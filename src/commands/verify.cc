@@ -34,8 +34,17 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& proje
   std::vector<std::string> revisions;
   for (const std::string& id : project.graph.Ancestors(known_rows)) {
     auto found = recorded.find(id);
-    if (found == recorded.end() || found->second == project.Get(id).checksum) continue;
-    changed.push_back(ChangedMigration{id, project.Get(id).path, {}});
+    if (found == recorded.end()) continue;
+    const migrations::Migration& file = project.Get(id);
+    // The same bytes as when it ran: unchanged, without parsing any SQL.
+    if (file.source_sha256 == found->second.source_sha256) continue;
+    std::string checksum = file.checksum;
+    if (!file.statements_loaded) {
+      RETORT_ASSIGN_OR_RETURN(auto parsed, migrations::ParseMigration(file.source, file.path));
+      checksum = parsed.checksum;
+    }
+    if (checksum == found->second.checksum) continue;  // reformatted, not edited
+    changed.push_back(ChangedMigration{id, file.path, {}});
     revisions.push_back(id);
   }
   if (changed.empty()) return changed;
@@ -44,7 +53,8 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& proje
     auto source = sources.find(migration.revision);
     if (source == sources.end()) continue;
     auto before = migrations::ParseMigration(source->second, migration.path + " (as applied)");
-    if (before.ok()) migration.changes = migrations::DescribeChanges(*before, project.Get(migration.revision));
+    auto after = migrations::ParseMigration(project.Get(migration.revision).source, migration.path);
+    if (before.ok() && after.ok()) migration.changes = migrations::DescribeChanges(*before, *after);
   }
   return changed;
 }

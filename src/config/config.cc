@@ -504,7 +504,8 @@ Result<long long> ParseSizeBytes(const std::string& text) {
   if (digits == 0) return invalid();
   std::string_view unit = Trim(trimmed.substr(digits));
   static constexpr std::pair<std::string_view, long long> kUnits[] = {
-      {"", 1}, {"B", 1}, {"kB", 1LL << 10}, {"MB", 1LL << 20}, {"GB", 1LL << 30}, {"TB", 1LL << 40}};
+      {"", 1},           {"B", 1},          {"kB", 1LL << 10},
+      {"MB", 1LL << 20}, {"GB", 1LL << 30}, {"TB", 1LL << 40}};
   for (const auto& [unit_name, factor] : kUnits) {
     if (unit != unit_name) continue;
     if (number > LLONG_MAX / factor) return invalid();

@@ -122,10 +122,10 @@ class Differ {
         }
       }
     }
+    std::set<QualifiedName> kept_views;
+    for (const View& view : to_.views) kept_views.insert(view.name);
     for (const View& view : from_.views) {
-      bool kept = std::any_of(to_.views.begin(), to_.views.end(),
-                              [&](const View& v) { return v.name == view.name; });
-      if (!kept) dropped_views_.insert(view.name);
+      if (!kept_views.count(view.name)) dropped_views_.insert(view.name);
     }
   }
 
@@ -514,8 +514,10 @@ class Differ {
       new_names.insert(column.name);
       auto it = old_columns.find(column.name);
       if (it == old_columns.end()) {
-        // An inherited column comes with the parent's ADD COLUMN, as the parent has it.
-        if (to_inherited.count(column.name)) {
+        // An inherited column comes with the parent's ADD COLUMN, as the parent has it, when
+        // the table was that parent's child already. A table about to be attached or to
+        // inherit needs the column before.
+        if (to_inherited.count(column.name) && InheritedFromOldParent(from, to, column.name)) {
           if (const Column* parent = ParentColumn(to_, to, column.name)) {
             Column after = *parent;
             after.comment.reset();
@@ -536,10 +538,36 @@ class Differ {
       }
     }
     for (const Column& column : from_columns) {
-      if (!new_names.count(column.name) && !from_inherited.count(column.name)) {
+      // The parent's DROP COLUMN reaches a child that stays its child; a table leaving its
+      // parent keeps the inherited columns as its own.
+      bool goes_with_parent = from_inherited.count(column.name) &&
+                              SharedParentHas(from_, from, to, column.name);
+      if (!new_names.count(column.name) && !goes_with_parent) {
         out_.push_back(DropColumn{table, column});
       }
     }
+  }
+
+  // Whether `to` gets column `name` from a parent that `from` had already.
+  bool InheritedFromOldParent(const Table& from, const Table& to, const std::string& name) const {
+    return SharedParentHas(to_, from, to, name);
+  }
+
+  // Whether a parent of both `from` and `to` has column `name` in `db`.
+  bool SharedParentHas(const Database& db, const Table& from, const Table& to,
+                       const std::string& name) const {
+    std::vector<QualifiedName> old_parents = Parents(from);
+    for (const QualifiedName& parent_name : Parents(to)) {
+      if (std::find(old_parents.begin(), old_parents.end(), parent_name) == old_parents.end()) {
+        continue;
+      }
+      const Table* parent = FindTable(db, parent_name);
+      if (parent == nullptr) continue;
+      for (const Column& column : EffectiveColumns(db, *parent)) {
+        if (column.name == name) return true;
+      }
+    }
+    return false;
   }
 
   // A column a child inherits: the parent's ALTER reaches it (SET/DROP DEFAULT and NOT NULL

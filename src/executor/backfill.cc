@@ -65,8 +65,8 @@ std::string FormatProgressLine(const BackfillSnapshot& snapshot) {
 std::string FormatProgressBar(const BackfillSnapshot& snapshot, int width) {
   std::string counts = GroupDigits(snapshot.rows);
   if (snapshot.total) counts += "/" + GroupDigits(*snapshot.total);
-  std::string tail = "  " + counts + " rows  " + GroupDigits(std::lround(Rate(snapshot))) +
-                     " rows/s";
+  std::string tail =
+      "  " + counts + " rows  " + GroupDigits(std::lround(Rate(snapshot))) + " rows/s";
   if (auto eta = Eta(snapshot)) tail += "  ETA " + *eta;
   auto percent = Percent(snapshot);
   if (!percent) return counts + " rows  " + GroupDigits(std::lround(Rate(snapshot))) + " rows/s";

@@ -128,6 +128,11 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
       return Status::InvalidInput("revision " + step.revision + " has no migration file");
     }
     const migrations::Migration& migration = *found->second;
+    if (!migration.statements_loaded) {
+      // A programming error, not user input: running it would run nothing and record success.
+      return Status::Failed("internal error: revision " + step.revision +
+                            " was loaded without its statements");
+    }
     if (step.direction == revision::Direction::kDown && !migration.has_downgrade) {
       return Status::InvalidInput(migration.path + ":" + std::to_string(migration.revision_line) +
                                   ": revision " + step.revision +
@@ -244,8 +249,8 @@ Status Executor::WithLockRetries(const std::function<Status()>& attempt) {
                             options_.lock_timeout +
                             ") each time; pg_locks and pg_stat_activity show who holds it");
     }
-    double delay = static_cast<double>(std::max(0L, options_.lock_retry_base_ms)) *
-                   std::pow(2.0, retry);
+    double delay =
+        static_cast<double>(std::max(0L, options_.lock_retry_base_ms)) * std::pow(2.0, retry);
     delay = std::min(delay, static_cast<double>(std::max(0L, options_.lock_retry_max_ms)));
     long jittered = std::lround(delay * std::uniform_real_distribution<double>(0.5, 1.0)(random));
     Log("lock timeout on " + failed_at_ + ", retry " + std::to_string(retry + 1) + "/" +
@@ -342,9 +347,9 @@ Result<size_t> Executor::ResumePoint(const revision::Step& step,
   for (size_t i = 0; i < done; ++i) {
     const history::ProgressRow& row = *rows.at(static_cast<int>(i + 1));
     if (i < statements.size() && FingerprintOf(statements[i].text) == row.fingerprint) continue;
-    std::string where = i < statements.size() ? Where(migration, statements[i])
-                                              : migration.path + ":" +
-                                                    std::to_string(migration.revision_line);
+    std::string where = i < statements.size()
+                            ? Where(migration, statements[i])
+                            : migration.path + ":" + std::to_string(migration.revision_line);
     return Status::InvalidInput(
         where + ": revision " + step.revision + " is partially applied: statements 1-" +
         std::to_string(done) + " of its " + VerbFor(step.direction) +
@@ -360,8 +365,8 @@ Result<size_t> Executor::ResumePoint(const revision::Step& step,
   }
   if (done > 0) {
     Log("resuming " + step.revision + " (" + VerbFor(step.direction) + ") at statement " +
-        std::to_string(done + 1) + " of " + std::to_string(statements.size()) +
-        ": statements 1-" + std::to_string(done) + " ran in an earlier run");
+        std::to_string(done + 1) + " of " + std::to_string(statements.size()) + ": statements 1-" +
+        std::to_string(done) + " ran in an earlier run");
   }
   return done;
 }
@@ -379,8 +384,7 @@ Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& 
     }
     if (resumed) continue;
     auto found = migrations.find(key.first);
-    std::string where = found == migrations.end() ? "revision " + key.first
-                                                  : found->second->path;
+    std::string where = found == migrations.end() ? "revision " + key.first : found->second->path;
     const char* verb = key.second == "up" ? "upgrade" : "downgrade";
     return Status::InvalidInput(
         where + ": revision " + key.first + " is partially applied: its " + verb +
@@ -446,8 +450,8 @@ Status Executor::WaitForReplicas(double max_lag_seconds) {
     // has caught up does not look behind.
     (void)sink_.Query("SELECT txid_current()");
     if (probed && (!waiting || now - last_logged >= std::chrono::seconds(10))) {
-      Log("waiting for replica lag: " + laggard + " is " + Seconds(worst) +
-          " s behind (max-lag " + Seconds(max_lag_seconds) + " s)");
+      Log("waiting for replica lag: " + laggard + " is " + Seconds(worst) + " s behind (max-lag " +
+          Seconds(max_lag_seconds) + " s)");
       last_logged = now;
       waiting = true;
     }
@@ -592,11 +596,11 @@ Status Executor::RunStatementOutside(const revision::Step& step,
   if (!status.ok()) {
     sink_.Abort();
     if (auto leftover = invalid_index()) {
-      status = Status::Failed(status.message() + "\nthe failed build left INVALID index " +
-                              *leftover +
-                              " behind (pg_index.indisvalid = false): queries do not use it but "
-                              "every write still updates it; the next run drops it (DROP INDEX "
-                              "CONCURRENTLY IF EXISTS) before building it again");
+      status =
+          Status::Failed(status.message() + "\nthe failed build left INVALID index " + *leftover +
+                         " behind (pg_index.indisvalid = false): queries do not use it but "
+                         "every write still updates it; the next run drops it (DROP INDEX "
+                         "CONCURRENTLY IF EXISTS) before building it again");
     }
   }
   return status;
@@ -653,8 +657,8 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
       message += (index == 0 ? std::string("no statement before it ran")
                              : "statements 1-" + std::to_string(index) + " ran and stay applied") +
                  "; the database is marked partially applied at statement " + number + " of " +
-                 std::to_string(statements.size()) + " of " + step.revision + " (`retort current` " +
-                 "shows it). Fix statement " + number +
+                 std::to_string(statements.size()) + " of " + step.revision +
+                 " (`retort current` " + "shows it). Fix statement " + number +
                  " (the statements before it must stay as they are) and run `retort " + verb +
                  "` again: it resumes at statement " + number;
     } else {
@@ -662,9 +666,10 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
     }
     return Status::Failed(message);
   }
-  std::string bookkeeping = "BEGIN;\n" + store_.GuardSql(step.rows_before) +
-                            BookkeepingSql(step, migration, started_at);
-  if (tracking) bookkeeping += store_.ClearProgressSql(step.revision, DirectionName(step.direction));
+  std::string bookkeeping =
+      "BEGIN;\n" + store_.GuardSql(step.rows_before) + BookkeepingSql(step, migration, started_at);
+  if (tracking)
+    bookkeeping += store_.ClearProgressSql(step.revision, DirectionName(step.direction));
   return sink_.Control(bookkeeping + "COMMIT;\n");
 }
 

@@ -109,17 +109,20 @@ std::string VersionStore::RecordStepSql(const StepRecord& record) const {
 }
 
 std::string VersionStore::RecordChecksumSql(const std::string& revision,
-                                            const std::string& checksum,
-                                            const std::string& source,
+                                            const std::string& checksum, const std::string& source,
                                             const std::string& tool_version) const {
   return RecordStepSql(StepRecord{revision, "checksum", checksum, tool_version, source, ""});
 }
 
-Result<std::map<std::string, std::string>> VersionStore::ReadChecksums(
+Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ReadChecksums(
     pg::Connection& connection) const {
-  std::map<std::string, std::string> checksums;
+  std::map<std::string, RecordedChecksum> checksums;
+  // The server hashes the recorded text, so comparing with the file costs one hash, not a
+  // transfer of every file's text.
   auto outcome = connection.Execute(
-      "SELECT DISTINCT ON (revision) revision, checksum FROM " + QualifiedHistoryTable() +
+      "SELECT DISTINCT ON (revision) revision, checksum, "
+      "coalesce(encode(sha256(convert_to(source, 'UTF8')), 'hex'), '') FROM " +
+      QualifiedHistoryTable() +
       " WHERE direction IN ('up', 'checksum') ORDER BY revision, id DESC");
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return checksums;
@@ -127,7 +130,9 @@ Result<std::map<std::string, std::string>> VersionStore::ReadChecksums(
                           outcome.error.ToString());
   }
   for (int i = 0; i < outcome.value->rows(); ++i) {
-    if (!outcome.value->IsNull(i, 1)) checksums[outcome.value->Get(i, 0)] = outcome.value->Get(i, 1);
+    if (outcome.value->IsNull(i, 1)) continue;
+    checksums[outcome.value->Get(i, 0)] =
+        RecordedChecksum{outcome.value->Get(i, 1), outcome.value->Get(i, 2)};
   }
   return checksums;
 }
@@ -136,10 +141,10 @@ Result<std::map<std::string, std::string>> VersionStore::ReadSources(
     pg::Connection& connection, const std::vector<std::string>& revisions) const {
   std::map<std::string, std::string> sources;
   if (revisions.empty()) return sources;
-  auto outcome = connection.Execute(
-      "SELECT DISTINCT ON (revision) revision, source FROM " + QualifiedHistoryTable() +
-      " WHERE direction IN ('up', 'checksum') AND revision IN (" + InList(revisions) +
-      ") ORDER BY revision, id DESC");
+  auto outcome = connection.Execute("SELECT DISTINCT ON (revision) revision, source FROM " +
+                                    QualifiedHistoryTable() +
+                                    " WHERE direction IN ('up', 'checksum') AND revision IN (" +
+                                    InList(revisions) + ") ORDER BY revision, id DESC");
   if (!outcome.ok()) {
     return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
                           outcome.error.ToString());
@@ -181,10 +186,9 @@ std::string VersionStore::ClearProgressSql(const std::string& revision,
                                            const std::string& direction) const {
   std::string table = QualifiedProgressTable();
   return "DO $retort$ BEGIN IF to_regclass(" + QuoteLiteral(table) +
-         ") IS NOT NULL THEN DELETE FROM " + table + " WHERE revision = " +
-         QuoteLiteral(revision) + " AND direction = " + QuoteLiteral(direction) +
-         "; IF NOT EXISTS (SELECT FROM " + table + ") THEN DROP TABLE " + table +
-         "; END IF; END IF; END $retort$;\n";
+         ") IS NOT NULL THEN DELETE FROM " + table + " WHERE revision = " + QuoteLiteral(revision) +
+         " AND direction = " + QuoteLiteral(direction) + "; IF NOT EXISTS (SELECT FROM " + table +
+         ") THEN DROP TABLE " + table + "; END IF; END IF; END $retort$;\n";
 }
 
 std::string VersionStore::DropProgressSql() const {
@@ -205,7 +209,8 @@ Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& conn
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {
-    rows.push_back(ProgressRow{result.Get(i, 0), result.Get(i, 1), std::atoi(result.Get(i, 2).c_str()),
+    rows.push_back(ProgressRow{result.Get(i, 0), result.Get(i, 1),
+                               std::atoi(result.Get(i, 2).c_str()),
                                std::atoi(result.Get(i, 3).c_str()), result.Get(i, 4),
                                result.Get(i, 5), result.Get(i, 6), result.Get(i, 7)});
   }

@@ -91,7 +91,11 @@ class VersionStore {
 
   // The checksum each revision had when it last ran up (or was accepted); revisions without a
   // recorded checksum are absent. Empty when the table does not exist.
-  Result<std::map<std::string, std::string>> ReadChecksums(pg::Connection& connection) const;
+  struct RecordedChecksum {
+    std::string checksum;       // the migration's semantic checksum
+    std::string source_sha256;  // SHA-256 of the file text recorded with it; "" if none
+  };
+  Result<std::map<std::string, RecordedChecksum>> ReadChecksums(pg::Connection& connection) const;
   // The file text recorded with that checksum, for showing what changed.
   Result<std::map<std::string, std::string>> ReadSources(
       pg::Connection& connection, const std::vector<std::string>& revisions) const;

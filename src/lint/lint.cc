@@ -233,10 +233,9 @@ Lock AlterTableLock(const json& command) {
     return Lock::kAccessExclusive;
   }
   static constexpr std::array<std::string_view, 10> kShareUpdateExclusive = {
-      "AT_ValidateConstraint", "AT_SetStatistics",  "AT_SetOptions",
-      "AT_ResetOptions",       "AT_SetRelOptions",  "AT_ResetRelOptions",
-      "AT_ClusterOn",          "AT_DropCluster",    "AT_AttachPartition",
-      "AT_DetachPartitionFinalize"};
+      "AT_ValidateConstraint", "AT_SetStatistics",          "AT_SetOptions", "AT_ResetOptions",
+      "AT_SetRelOptions",      "AT_ResetRelOptions",        "AT_ClusterOn",  "AT_DropCluster",
+      "AT_AttachPartition",    "AT_DetachPartitionFinalize"};
   if (std::find(kShareUpdateExclusive.begin(), kShareUpdateExclusive.end(), subtype) !=
       kShareUpdateExclusive.end()) {
     return Lock::kShareUpdateExclusive;
@@ -259,23 +258,52 @@ Lock AlterTableLock(const json& command) {
 
 // Built-in functions that are VOLATILE, so a column default calling one is computed per row.
 constexpr std::array<std::string_view, 12> kVolatileFunctions = {
-    "random",           "gen_random_uuid",  "uuid_generate_v1", "uuid_generate_v1mc",
-    "uuid_generate_v4", "clock_timestamp",  "timeofday",        "nextval",
-    "setseed",          "txid_current",     "pg_current_xact_id", "random_normal"};
+    "random",           "gen_random_uuid", "uuid_generate_v1",   "uuid_generate_v1mc",
+    "uuid_generate_v4", "clock_timestamp", "timeofday",          "nextval",
+    "setseed",          "txid_current",    "pg_current_xact_id", "random_normal"};
 
 // Built-in functions known to be IMMUTABLE or STABLE: a default calling them is evaluated once
 // when the column is added (no rewrite since PostgreSQL 11).
-constexpr std::array<std::string_view, 40> kNonVolatileFunctions = {
-    "now",          "statement_timestamp", "transaction_timestamp", "current_date",
-    "current_time", "localtimestamp",      "localtime",             "lower",
-    "upper",        "btrim",               "ltrim",                 "rtrim",
-    "trim",         "length",              "abs",                   "round",
-    "floor",        "ceil",                "concat",                "concat_ws",
-    "md5",          "to_char",             "to_json",               "to_jsonb",
-    "json_build_object", "jsonb_build_object", "json_build_array",  "jsonb_build_array",
-    "make_date",    "make_time",           "make_timestamp",        "make_timestamptz",
-    "make_interval", "date_trunc",         "date_part",             "substring",
-    "substr",       "replace",             "array_length",          "current_setting"};
+constexpr std::array<std::string_view, 40> kNonVolatileFunctions = {"now",
+                                                                    "statement_timestamp",
+                                                                    "transaction_timestamp",
+                                                                    "current_date",
+                                                                    "current_time",
+                                                                    "localtimestamp",
+                                                                    "localtime",
+                                                                    "lower",
+                                                                    "upper",
+                                                                    "btrim",
+                                                                    "ltrim",
+                                                                    "rtrim",
+                                                                    "trim",
+                                                                    "length",
+                                                                    "abs",
+                                                                    "round",
+                                                                    "floor",
+                                                                    "ceil",
+                                                                    "concat",
+                                                                    "concat_ws",
+                                                                    "md5",
+                                                                    "to_char",
+                                                                    "to_json",
+                                                                    "to_jsonb",
+                                                                    "json_build_object",
+                                                                    "jsonb_build_object",
+                                                                    "json_build_array",
+                                                                    "jsonb_build_array",
+                                                                    "make_date",
+                                                                    "make_time",
+                                                                    "make_timestamp",
+                                                                    "make_timestamptz",
+                                                                    "make_interval",
+                                                                    "date_trunc",
+                                                                    "date_part",
+                                                                    "substring",
+                                                                    "substr",
+                                                                    "replace",
+                                                                    "array_length",
+                                                                    "current_setting"};
 
 struct Volatility {
   std::string definite;  // a known volatile function, e.g. "random()"
@@ -319,9 +347,15 @@ bool HasTypmods(const json& type_name) {
 // A type as a user writes it: bigint for pg_catalog.int8, varchar(20), numeric(10,2).
 std::string TypeDisplayName(const json& type_name) {
   static const std::map<std::string, std::string, std::less<>> kNames = {
-      {"int2", "smallint"},     {"int4", "integer"},        {"int8", "bigint"},
-      {"float4", "real"},       {"float8", "double precision"}, {"bool", "boolean"},
-      {"bpchar", "char"},       {"timestamptz", "timestamptz"}, {"timetz", "timetz"}};
+      {"int2", "smallint"},
+      {"int4", "integer"},
+      {"int8", "bigint"},
+      {"float4", "real"},
+      {"float8", "double precision"},
+      {"bool", "boolean"},
+      {"bpchar", "char"},
+      {"timestamptz", "timestamptz"},
+      {"timetz", "timetz"}};
   std::vector<std::string> names = Names(Field(type_name, "names"));
   if (names.empty()) return "?";
   if (names.size() == 2 && names.front() == "pg_catalog") names.erase(names.begin());
@@ -408,9 +442,9 @@ class Analyzer {
       auto suppressed = [&](const Finding& finding) {
         return ignores.contains(finding.rule) || Disabled(finding.rule);
       };
-      findings_.erase(std::remove_if(findings_.begin() + static_cast<long>(first),
-                                     findings_.end(), suppressed),
-                      findings_.end());
+      findings_.erase(
+          std::remove_if(findings_.begin() + static_cast<long>(first), findings_.end(), suppressed),
+          findings_.end());
     }
     std::stable_sort(findings_.begin(), findings_.end(),
                      [](const Finding& a, const Finding& b) { return a.line < b.line; });
@@ -470,9 +504,8 @@ class Analyzer {
 
   // ---- findings
 
-  Finding& Emit(std::string_view rule_name, int line, const std::string& lock,
-                std::string message, std::string effect, std::string fix,
-                const Relation* graded_table = nullptr) {
+  Finding& Emit(std::string_view rule_name, int line, const std::string& lock, std::string message,
+                std::string effect, std::string fix, const Relation* graded_table = nullptr) {
     const Rule* rule = FindRule(rule_name);
     Finding finding;
     finding.code = std::string(rule->code);
@@ -583,7 +616,8 @@ class Analyzer {
     if (kind == "UpdateStmt") return Update(node);
     if (kind == "IndexStmt") return CreateIndex(node);
     if (kind == "CreateStmt") return CreateTable(node);
-    if (kind == "CreateTableAsStmt") return Created(FromRangeVar(Field(Field(node, "into"), "rel")));
+    if (kind == "CreateTableAsStmt")
+      return Created(FromRangeVar(Field(Field(node, "into"), "rel")));
     if (kind == "SelectStmt") {
       const json& into = Field(node, "intoClause");
       if (into.is_object()) Created(FromRangeVar(Field(into, "rel")));
@@ -745,18 +779,17 @@ class Analyzer {
       Volatility volatility;
       FindVolatility(*default_expr, volatility);
       if (!volatility.definite.empty()) {
-        rewrite_cause = "its default " + volatility.definite +
-                        " is volatile, so it is computed for every row";
+        rewrite_cause =
+            "its default " + volatility.definite + " is volatile, so it is computed for every row";
       } else if (!volatility.possible.empty()) {
         possible_cause = volatility.possible;
       }
     }
     if (!rewrite_cause.empty() || !possible_cause.empty()) {
-      std::string message =
-          rewrite_cause.empty()
-              ? statement + " has default " + possible_cause +
-                    ", which rewrites " + name + " if the function is VOLATILE"
-              : statement + " rewrites " + name + ": " + rewrite_cause;
+      std::string message = rewrite_cause.empty()
+                                ? statement + " has default " + possible_cause +
+                                      ", which rewrites " + name + " if the function is VOLATILE"
+                                : statement + " rewrites " + name + ": " + rewrite_cause;
       Emit("volatile-default", line, "ACCESS EXCLUSIVE", message,
            "PostgreSQL rewrites " + name +
                " and rebuilds all its indexes while holding ACCESS EXCLUSIVE: " +
@@ -781,8 +814,8 @@ class Analyzer {
     }
     if (unique || primary) {
       Emit("adding-unique-constraint", line, "ACCESS EXCLUSIVE",
-           statement + " builds a " + (primary ? "primary key" : "unique") +
-               " index on " + name + " under ACCESS EXCLUSIVE",
+           statement + " builds a " + (primary ? "primary key" : "unique") + " index on " + name +
+               " under ACCESS EXCLUSIVE",
            "The index is built while " + WhoWaits(Lock::kAccessExclusive, name) + ".",
            "Add the column alone, CREATE UNIQUE INDEX CONCURRENTLY in a `-- retort:transaction "
            "none` migration, then ADD CONSTRAINT ... " +
@@ -793,8 +826,9 @@ class Analyzer {
       Emit("adding-foreign-key-constraint", line, "SHARE ROW EXCLUSIVE",
            statement + " adds a validated foreign key on " + name,
            "The new foreign key is checked against every row while SHARE ROW EXCLUSIVE is held "
-           "on " + name + " and the referenced table: " +
-               WhoWaits(Lock::kShareRowExclusive, "both") + ".",
+           "on " +
+               name + " and the referenced table: " + WhoWaits(Lock::kShareRowExclusive, "both") +
+               ".",
            "Add the column alone, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID and "
            "VALIDATE CONSTRAINT in a later migration.",
            &table);
@@ -823,12 +857,12 @@ class Analyzer {
                   (has_using ? " (a USING clause always converts every row)" : "") + " while " +
                   WhoWaits(Lock::kAccessExclusive, name) + ". Clients reading " + column +
                   " see the new type.";
-    Finding& finding = Emit(
-        "changing-column-type", line, "ACCESS EXCLUSIVE",
-        statement + (maybe_no_rewrite ? " may rewrite " : " rewrites ") + name, effect,
-        "Add a new column of the new type, keep it in sync (trigger) and backfill it in "
-        "batches, move readers to it, then drop the old column in a later release.",
-        &table);
+    Finding& finding =
+        Emit("changing-column-type", line, "ACCESS EXCLUSIVE",
+             statement + (maybe_no_rewrite ? " may rewrite " : " rewrites ") + name, effect,
+             "Add a new column of the new type, keep it in sync (trigger) and backfill it in "
+             "batches, move readers to it, then drop the old column in a later release.",
+             &table);
     if (maybe_no_rewrite) finding.severity = finding.max_severity = Severity::kWarning;
   }
 
@@ -854,8 +888,7 @@ class Analyzer {
       std::string both = referenced == name ? name : name + " and " + referenced;
       Emit("adding-foreign-key-constraint", line, "SHARE ROW EXCLUSIVE",
            "`ALTER TABLE " + name + " ADD CONSTRAINT" + label + " FOREIGN KEY ... REFERENCES " +
-               referenced + "` checks every row of " + name + " while blocking writes to " +
-               both,
+               referenced + "` checks every row of " + name + " while blocking writes to " + both,
            "SHARE ROW EXCLUSIVE on " + both +
                " for the whole scan: INSERT, UPDATE and DELETE wait; the migration fails if "
                "any row has no match.",
@@ -876,8 +909,8 @@ class Analyzer {
               ? "An exclusion constraint cannot be built concurrently: add it while the table "
                 "is small or in a maintenance window."
               : "CREATE UNIQUE INDEX CONCURRENTLY ix ON " + name +
-                    " (...) in a `-- retort:transaction none` migration, then ALTER TABLE " +
-                    name + " ADD CONSTRAINT" + (label.empty() ? " name" : label) + " " + kind +
+                    " (...) in a `-- retort:transaction none` migration, then ALTER TABLE " + name +
+                    " ADD CONSTRAINT" + (label.empty() ? " name" : label) + " " + kind +
                     " USING INDEX ix.";
       Emit("adding-unique-constraint", line, "ACCESS EXCLUSIVE",
            "`ALTER TABLE " + name + " ADD" + (label.empty() ? "" : " CONSTRAINT" + label) + " " +
@@ -896,11 +929,11 @@ class Analyzer {
       Emit("prefer-identity", line, "", "column " + column + " is " + type,
            "serial makes a separate sequence that the column only borrows: grants, copying the "
            "table and explicit inserts of ids all need care.",
-           std::string("Use ") + (type == "smallserial" || type == "serial2" ? "smallint" : "bigint") +
+           std::string("Use ") +
+               (type == "smallserial" || type == "serial2" ? "smallint" : "bigint") +
                " GENERATED ALWAYS AS IDENTITY (or BY DEFAULT).");
     } else if (type == "timestamp") {
-      Emit("prefer-timestamptz", line, "",
-           "column " + column + " is timestamp (without time zone)",
+      Emit("prefer-timestamptz", line, "", "column " + column + " is timestamp (without time zone)",
            "The values carry no time zone: clients in different zones store the same instant "
            "differently, and comparisons with now() depend on the session's TimeZone.",
            "Use timestamptz (timestamp with time zone).");
@@ -938,18 +971,19 @@ class Analyzer {
         type == "OBJECT_FOREIGN_TABLE") {
       Emit("renaming-table", statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` renames " + name + " to " + new_name,
-           "Queries of the application version still running during the deploy that name " +
-               name + " fail from the moment this commits until every instance runs the new "
+           "Queries of the application version still running during the deploy that name " + name +
+               " fail from the moment this commits until every instance runs the new "
                "code.",
-           "Expand and contract: create " + new_name + " (or a view " + new_name + " over " +
-               name + "), move the application to it, and drop the old name in a later "
+           "Expand and contract: create " + new_name + " (or a view " + new_name + " over " + name +
+               "), move the application to it, and drop the old name in a later "
                "release.");
     } else if (type == "OBJECT_COLUMN") {
       std::string column = Text(node, "subname");
       Emit("renaming-column", statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` renames column " + name + "." + column + " to " + new_name,
            "Queries of the application version still running during the deploy that name " +
-               column + " fail from the moment this commits until every instance runs the new "
+               column +
+               " fail from the moment this commits until every instance runs the new "
                "code.",
            "Expand and contract: add " + new_name + ", keep it in sync with " + column +
                " (trigger) and backfill it, move readers and writers to it, then drop " + column +
@@ -1045,8 +1079,8 @@ class Analyzer {
       Emit("truncate-table", statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` deletes every row of " + name +
                (cascade ? " and of every table with a foreign key to it" : ""),
-           "The rows are gone when the migration commits; ACCESS EXCLUSIVE on " + name +
-               " means " + WhoWaits(Lock::kAccessExclusive, name) + " meanwhile.",
+           "The rows are gone when the migration commits; ACCESS EXCLUSIVE on " + name + " means " +
+               WhoWaits(Lock::kAccessExclusive, name) + " meanwhile.",
            "Emptying production tables is rarely a migration's job: do it by hand after a "
            "backup, or DELETE the rows you mean with a WHERE clause.");
     }
@@ -1192,13 +1226,13 @@ class Analyzer {
     if (value.empty() || !Text(node, "oldVal").empty()) return;
     if (!Text(node, "newValNeighbor").empty()) return;
     std::string type = Join(Names(Field(node, "typeName")), ".");
-    Emit("enum-value-without-position", statement_->line, "",
-         "`" + statement_text_ + "` appends '" + value + "' at the end of " + type +
-             "'s sort order",
-         "Enum values sort in the order they were declared: ORDER BY and comparisons (<, >) on " +
-             type + " put '" + value + "' after every existing value.",
-         "Say where it belongs with BEFORE 'v' or AFTER 'v', or suppress this finding when the "
-         "end is right.");
+    Emit(
+        "enum-value-without-position", statement_->line, "",
+        "`" + statement_text_ + "` appends '" + value + "' at the end of " + type + "'s sort order",
+        "Enum values sort in the order they were declared: ORDER BY and comparisons (<, >) on " +
+            type + " put '" + value + "' after every existing value.",
+        "Say where it belongs with BEFORE 'v' or AFTER 'v', or suppress this finding when the "
+        "end is right.");
   }
 
   void SetVariable(const json& node) {
@@ -1322,8 +1356,8 @@ Result<std::vector<Finding>> LintSql(std::string_view sql, const std::string& fi
   source.path = file;
   // Blank lines up to `first_line` keep the statements' line numbers valid for the ignore
   // comments in `sql`.
-  source.text = std::string(static_cast<size_t>(std::max(first_line - 1, 0)), '\n') +
-                std::string(sql);
+  source.text =
+      std::string(static_cast<size_t>(std::max(first_line - 1, 0)), '\n') + std::string(sql);
   source.statements = std::move(statements);
   source.transactional = transactional;
   return Lint(source, options);

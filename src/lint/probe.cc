@@ -91,9 +91,9 @@ std::string FormatProbeText(const ProbeReport& report) {
       locks.push_back(lock.mode + " on " + lock.kind + " " + lock.relation);
     }
     text += "  locks: " + (locks.empty() ? std::string("none") : Join(locks, ", ")) + "\n";
-    text += "  rewrites: " +
-            (statement.rewritten_tables.empty() ? std::string("none")
-                                                : Join(statement.rewritten_tables, ", "));
+    text += "  rewrites: " + (statement.rewritten_tables.empty()
+                                  ? std::string("none")
+                                  : Join(statement.rewritten_tables, ", "));
     if (!statement.rebuilt_indexes.empty()) {
       text += " (indexes rebuilt: " + Join(statement.rebuilt_indexes, ", ") + ")";
     }
@@ -133,8 +133,8 @@ nlohmann::json ProbeToJson(const ProbeReport& report) {
   }
   return {{"file", report.file},
           {"held_until_commit", held},
-          {"revision", report.revision.empty() ? nlohmann::json(nullptr)
-                                               : nlohmann::json(report.revision)},
+          {"revision",
+           report.revision.empty() ? nlohmann::json(nullptr) : nlohmann::json(report.revision)},
           {"replayed", report.replayed},
           {"transactional", report.transactional},
           {"statements", statements}};

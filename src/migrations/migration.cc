@@ -238,7 +238,8 @@ struct Section {
 
 class Parser {
  public:
-  Parser(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+  Parser(std::string_view text, const std::string& path, ParseDepth depth)
+      : text_(text), path_(path), depth_(depth) {}
 
   Result<Migration> Parse() {
     migration_.path = path_;
@@ -250,12 +251,18 @@ class Parser {
     ScanLines();
     CheckRequired();
     CheckHeaderText();
-    migration_.upgrade = SplitSection(upgrade_);
-    migration_.downgrade = SplitSection(downgrade_);
+    migration_.source_sha256 = Sha256Hex(text_);
     migration_.has_downgrade = downgrade_.marker_line != 0;
-    AttachBatches(upgrade_, migration_.upgrade, migration_.upgrade_batches);
-    AttachBatches(downgrade_, migration_.downgrade, migration_.downgrade_batches);
-    if (errors_.empty()) ComputeChecksum();
+    migration_.statements_loaded = depth_ == ParseDepth::kFull;
+    if (migration_.statements_loaded) {
+      migration_.upgrade = SplitSection(upgrade_);
+      migration_.downgrade = SplitSection(downgrade_);
+    }
+    if (migration_.statements_loaded) {
+      AttachBatches(upgrade_, migration_.upgrade, migration_.upgrade_batches);
+      AttachBatches(downgrade_, migration_.downgrade, migration_.downgrade_batches);
+    }
+    if (errors_.empty() && migration_.statements_loaded) ComputeChecksum();
     if (!errors_.empty()) {
       std::stable_sort(errors_.begin(), errors_.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -563,8 +570,9 @@ class Parser {
     for (const auto& [index, line] : estimate_lines) {
       auto batch = batches.find(index);
       if (batch == batches.end()) {
-        Error(line, Marker(kEstimate) + " belongs to a batched statement: put it next to its "
-                                        "'-- retort:batch'");
+        Error(line, Marker(kEstimate) +
+                        " belongs to a batched statement: put it next to its "
+                        "'-- retort:batch'");
         continue;
       }
       for (const PendingDirective& directive : pending_) {
@@ -604,6 +612,7 @@ class Parser {
 
   std::string_view text_;
   const std::string& path_;
+  ParseDepth depth_;
   Migration migration_;
   std::vector<std::pair<int, std::string>> errors_;
   std::map<HeaderField, int> seen_;  // header directive -> line of its first occurrence
@@ -714,17 +723,19 @@ bool IsValidBranchLabel(std::string_view label) {
   });
 }
 
-Result<Migration> ParseMigration(std::string_view text, const std::string& path) {
+Result<Migration> ParseMigration(std::string_view text, const std::string& path,
+                                 ParseDepth depth) {
   // A UTF-8 byte order mark is not text; blanking it keeps every offset and line.
   if (StartsWith(text, "\xEF\xBB\xBF")) {
     std::string copy(text);
     copy.replace(0, 3, "   ");
-    return Parser(copy, path).Parse();
+    return Parser(copy, path, depth).Parse();
   }
-  return Parser(text, path).Parse();
+  return Parser(text, path, depth).Parse();
 }
 
-Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir) {
+Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir,
+                                             ParseDepth depth) {
   if (!IsDirectory(versions_dir)) {
     return Status::InvalidInput(versions_dir + ": versions directory does not exist");
   }
@@ -738,7 +749,7 @@ Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir) {
       errors.push_back(text.status().message());
       continue;
     }
-    Result<Migration> migration = ParseMigration(*text, file);
+    Result<Migration> migration = ParseMigration(*text, file, depth);
     if (!migration.ok()) {
       errors.push_back(migration.status().message());
       continue;

@@ -50,7 +50,16 @@ struct Migration {
   // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
   std::string checksum;
   std::string source;  // the file's text as read, kept in the history table when it runs
+  std::string source_sha256;  // hex SHA-256 of `source`: a cheap first test for "unchanged"
+  // False when only the header was parsed (ParseDepth::kHeader): upgrade, downgrade and
+  // checksum are then empty and must not be used.
+  bool statements_loaded = true;
 };
+
+// How much of a file to parse. The graph needs only headers; splitting the SQL with PostgreSQL's
+// parser and fingerprinting it costs far more, and read-only commands (`current`, `heads`,
+// `history`) and a no-op `upgrade` never need it.
+enum class ParseDepth { kFull, kHeader };
 
 // Every `:batch_size` in `sql` replaced by `size` (text inside literals too: the statement is
 // plain text to retort).
@@ -74,12 +83,14 @@ bool IsValidBranchLabel(std::string_view label);
 // [A-Za-z0-9_-]), unknown directives, header directives after `-- retort:upgrade`, a section
 // marker twice, downgrade before upgrade, statements before the first section, a missing
 // upgrade section, SQL syntax errors (with the line inside the file).
-Result<Migration> ParseMigration(std::string_view text, const std::string& path);
+Result<Migration> ParseMigration(std::string_view text, const std::string& path,
+                                 ParseDepth depth = ParseDepth::kFull);
 
 // Parses every *.sql file in `versions_dir` (sorted by name; names starting with '.' are
 // skipped). Collects the errors of all files and returns them together (one per line), so a
 // user fixes a broken directory in one pass. Duplicate ids across files are the graph's to find.
-Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir);
+Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir,
+                                             ParseDepth depth = ParseDepth::kFull);
 
 struct NewRevision {
   std::string id;

@@ -456,13 +456,15 @@ class Rebuilder {
     // swapped type: pg_depend has them as automatic dependencies, which the model leaves out,
     // so find them by the column's name in their definition.
     for (const auto& [table, column] : rewritten_columns) {
-      for (const schema::Index& index : from_.indexes) {
-        if (index.table != table || !MentionsColumn(index.definition, column)) continue;
+      for (const schema::Index* index_ptr : IndexesOn(table)) {
+        const schema::Index& index = *index_ptr;
+        if (!MentionsColumn(index.definition, column)) continue;
         std::string key = IndexKey(index.name);
         if (visited.insert(key).second) rebuild.push_back(key);
       }
-      for (const schema::Constraint& constraint : from_.constraints) {
-        if (constraint.table != table || !MentionsColumn(constraint.definition, column)) continue;
+      for (const schema::Constraint* constraint_ptr : ConstraintsOn(table)) {
+        const schema::Constraint& constraint = *constraint_ptr;
+        if (!MentionsColumn(constraint.definition, column)) continue;
         std::string key = ConstraintKey(constraint.table, constraint.name);
         if (visited.insert(key).second) rebuild.push_back(key);
       }
@@ -484,7 +486,7 @@ class Rebuilder {
   // An index or constraint on the table that names the type (a predicate like
   // `status = 'a'::status`): PostgreSQL would rebuild it from its text against the old type,
   // so it is rebuilt around the swap. Indexes that just cover the column convert by themselves.
-  bool MentionedInAnyIndexOrCheck(const diff::ColumnUse& use, const QualifiedName& type) const {
+  bool MentionedInAnyIndexOrCheck(const diff::ColumnUse& use, const QualifiedName& type) {
     std::string bare = QuoteIdentifier(type.name);
     auto names_type = [&](const std::string& definition) {
       return MentionsColumn(definition, use.column) &&
@@ -492,13 +494,30 @@ class Rebuilder {
               definition.find("::" + QuoteIdentifier(type.schema) + "." + bare) !=
                   std::string::npos);
     };
-    for (const schema::Index& index : from_.indexes) {
-      if (index.table == use.table && names_type(index.definition)) return true;
+    for (const schema::Index* index : IndexesOn(use.table)) {
+      if (names_type(index->definition)) return true;
     }
-    for (const schema::Constraint& constraint : from_.constraints) {
-      if (constraint.table == use.table && names_type(constraint.definition)) return true;
+    for (const schema::Constraint* constraint : ConstraintsOn(use.table)) {
+      if (names_type(constraint->definition)) return true;
     }
     return false;
+  }
+
+  const std::vector<const schema::Index*>& IndexesOn(const QualifiedName& table) {
+    if (indexes_by_table_.empty()) {
+      for (const schema::Index& index : from_.indexes) {
+        indexes_by_table_[index.table].push_back(&index);
+      }
+    }
+    return indexes_by_table_[table];
+  }
+  const std::vector<const schema::Constraint*>& ConstraintsOn(const QualifiedName& table) {
+    if (constraints_by_table_.empty()) {
+      for (const schema::Constraint& constraint : from_.constraints) {
+        constraints_by_table_[constraint.table].push_back(&constraint);
+      }
+    }
+    return constraints_by_table_[table];
   }
 
   void Rebuild(const std::string& key, std::vector<Change>& changes) {
@@ -539,17 +558,23 @@ class Rebuilder {
   std::set<std::string> dropped_;
   std::set<std::string> created_;
   std::set<QualifiedName> gone_relations_;
+  std::map<QualifiedName, std::vector<const schema::Index*>> indexes_by_table_;
+  std::map<QualifiedName, std::vector<const schema::Constraint*>> constraints_by_table_;
 };
 
-// Removes exact duplicates and changes made redundant by a re-creation.
-void Simplify(std::vector<Change>& changes) {
+// Removes changes made redundant by a re-creation: repeats of what the diff said already
+// (only the changes the rebuild appended, from `first_added` on, can repeat one) and alters of
+// objects that are created from scratch.
+void Simplify(std::vector<Change>& changes, size_t first_added) {
   std::set<std::string> created;
   for (const Change& change : changes) {
     if (auto node = CreatedNode(change)) created.insert(*node);
   }
   std::vector<Change> kept;
-  for (Change& change : changes) {
-    if (std::find(kept.begin(), kept.end(), change) != kept.end()) continue;
+  kept.reserve(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    Change& change = changes[i];
+    if (i >= first_added && std::find(kept.begin(), kept.end(), change) != kept.end()) continue;
     if (const auto* alter = std::get_if<diff::AlterPolicy>(&change)) {
       if (created.count(PolicyKey(alter->to.table, alter->to.name))) continue;
     }
@@ -616,15 +641,17 @@ class Placer {
     for (const Change& change : changes) {
       if (const auto* c = std::get_if<diff::CreateTable>(&change)) {
         created_tables_.insert(c->table.name);
-        created_relations_.insert(RelationKey(c->table.name));
         created_relation_names_.push_back(c->table.name);
       }
       if (const auto* c = std::get_if<diff::CreateView>(&change)) {
-        created_relations_.insert(RelationKey(c->view.name));
         created_relation_names_.push_back(c->view.name);
       }
       if (const auto* c = std::get_if<diff::DropTable>(&change)) {
         dropped_tables_[c->table.name] = c->table.partition_of;
+        dropped_table_names_.push_back(c->table.name);
+      }
+      if (const auto* c = std::get_if<diff::DropView>(&change)) {
+        dropped_table_names_.push_back(c->view.name);
       }
       if (const auto* c = std::get_if<diff::CreateFunction>(&change)) {
         created_functions_.insert(c->function.name);
@@ -701,7 +728,9 @@ class Placer {
               return Placement{NeedsNewRelation(c.function) ? Phase::kViews : Phase::kFunctions};
             },
             [this](const diff::DropFunction& c) {
-              if (created_functions_.count(c.function.name)) {
+              // Before a table whose row type it returns or takes goes away.
+              if (created_functions_.count(c.function.name) ||
+                  SignatureUses(c.function, dropped_table_names_)) {
                 return Placement{Phase::kDropReplacedFunctions, 0, false};
               }
               return Placement{Phase::kDropFunctions, 0, false};
@@ -732,15 +761,23 @@ class Placer {
     return dropped_tables_.count(*it->second) && Replaced(*it->second, depth + 1);
   }
 
-  // A function whose signature or body needs a relation this plan creates (RETURNS SETOF t,
-  // an argument of a row type, a BEGIN ATOMIC body).
+  // A function whose signature or body needs tables and views in their final shape: a
+  // BEGIN ATOMIC body (its pg_depend edges name relations and columns, which may be created or
+  // altered by this plan), RETURNS SETOF t or an argument of a row type this plan creates.
   bool NeedsNewRelation(const schema::Function& function) const {
     auto it = to_graph_.references.find(FunctionKey(function));
     if (it != to_graph_.references.end()) {
       for (const std::string& referenced : it->second) {
-        if (created_relations_.count(referenced)) return true;
+        std::string kind = KindOf(referenced);
+        if (kind == "rel" || kind == "col") return true;
       }
     }
+    return SignatureUses(function, created_relation_names_);
+  }
+
+  // Whether the result or an argument of `function` is the row type of one of `relations`.
+  static bool SignatureUses(const schema::Function& function,
+                            const std::vector<QualifiedName>& relations) {
     std::vector<std::string> types;
     std::string result = function.result;
     if (StartsWith(result, "SETOF ")) result = result.substr(6);
@@ -751,7 +788,7 @@ class Placer {
       size_t space = piece.rfind(' ');
       if (space != std::string::npos) types.push_back(piece.substr(space + 1));
     }
-    for (const QualifiedName& relation : created_relation_names_) {
+    for (const QualifiedName& relation : relations) {
       for (const std::string& type : types) {
         if (diff::TypeNames(type, relation, nullptr)) return true;
       }
@@ -762,9 +799,9 @@ class Placer {
   const Graph& to_graph_;
   std::set<QualifiedName> views_;
   std::set<QualifiedName> created_tables_;
-  std::set<std::string> created_relations_;
   std::vector<QualifiedName> created_relation_names_;
   std::map<QualifiedName, std::optional<QualifiedName>> dropped_tables_;  // -> partition_of
+  std::vector<QualifiedName> dropped_table_names_;  // tables and views
   std::set<QualifiedName> created_functions_;
   std::set<QualifiedName> created_types_;
 };
@@ -837,15 +874,17 @@ std::vector<size_t> TopologicalOrder(const std::vector<size_t>& members,
   return order;
 }
 
-std::string Dotted(const QualifiedName& name) { return name.schema + "." + name.name; }
+// schema.name for messages, quoted as needed so that odd names stay readable.
+std::string Dotted(const QualifiedName& name) {
+  return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
+}
 
-void Flag(Step& step, const Database& to) {
+void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
   std::visit(
       Overloaded{
           [&](const diff::DropTable& c) {
             step.destructive = true;
-            bool again = std::any_of(to.tables.begin(), to.tables.end(),
-                                     [&](const auto& t) { return t.name == c.table.name; });
+            bool again = new_tables.count(c.table.name) > 0;
             step.destructive_note =
                 std::string(c.table.partition_of ? "drops partition " : "drops table ") +
                 Dotted(c.table.name) + " and its data" +
@@ -854,11 +893,13 @@ void Flag(Step& step, const Database& to) {
           [&](const diff::DropColumn& c) {
             step.destructive = true;
             step.destructive_note =
-                "drops column " + Dotted(c.table) + "." + c.column.name + " and its data";
+                "drops column " + Dotted(c.table) + "." + QuoteIdentifier(c.column.name) +
+                " and its data";
           },
           [&](const diff::RecreateColumn& c) {
             step.destructive = true;
-            step.destructive_note = "drops column " + Dotted(c.table) + "." + c.from.name +
+            step.destructive_note = "drops column " + Dotted(c.table) + "." +
+                                    QuoteIdentifier(c.from.name) +
                                     " and adds it again as a generated column (PostgreSQL 15 "
                                     "cannot change a generation expression)";
             step.hazard = "rewrites table " + Dotted(c.table);
@@ -869,10 +910,11 @@ void Flag(Step& step, const Database& to) {
               step.destructive = true;
               std::vector<std::string> quoted;
               for (const auto& value : c.removed_values) quoted.push_back(QuoteLiteral(value));
-              step.destructive_note = "removes value" +
-                                      std::string(quoted.size() > 1 ? "s " : " ") +
+              bool several = quoted.size() > 1;
+              step.destructive_note = std::string(several ? "removes values " : "removes value ") +
                                       Join(quoted, ", ") + " from enum " + Dotted(c.from.name) +
-                                      ": rows holding them fail to convert";
+                                      (several ? ": rows holding them" : ": rows holding it") +
+                                      " fail to convert";
             }
           },
           [&](const diff::SwapDomain& c) {
@@ -919,6 +961,7 @@ void Flag(Step& step, const Database& to) {
 }  // namespace
 
 Plan Order(const Database& from, const Database& to, std::vector<Change> changes) {
+  if (changes.empty()) return {};  // equal models: skip building the dependency graphs
   Registry registry;
   registry.Add(from);
   registry.Add(to);
@@ -929,8 +972,9 @@ Plan Order(const Database& from, const Database& to, std::vector<Change> changes
   to_graph.Build(to, registry);
   AddTableEdges(to, to_graph);
 
+  size_t diff_changes = changes.size();
   Rebuilder(from, to, from_graph).Run(changes);
-  Simplify(changes);
+  Simplify(changes, diff_changes);
 
   Placer placer(to, to_graph, changes);
   std::vector<Placement> placements;
@@ -947,6 +991,8 @@ Plan Order(const Database& from, const Database& to, std::vector<Change> changes
   for (size_t i = 0; i < changes.size(); ++i) {
     nodes[i] = placements[i].creates ? CreatedNode(changes[i]) : DroppedNode(changes[i]);
   }
+  std::set<QualifiedName> new_tables;
+  for (const schema::Table& table : to.tables) new_tables.insert(table.name);
   Plan plan;
   for (const auto& [group, members] : groups) {
     bool creates = placements[members.front()].creates;
@@ -954,7 +1000,7 @@ Plan Order(const Database& from, const Database& to, std::vector<Change> changes
                                          creates)) {
       Step step;
       step.change = std::move(changes[index]);
-      Flag(step, to);
+      Flag(step, new_tables);
       plan.steps.push_back(std::move(step));
     }
   }

@@ -44,6 +44,14 @@ schema::Database FreshDatabase(const schema::Database& database) {
   return fresh;
 }
 
+// A note goes in a line comment: a line break in a name must not end the comment.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
 }  // namespace
 
 Script RenderPlan(const plan::Plan& plan) {
@@ -72,7 +80,7 @@ Script RenderPlan(const plan::Plan& plan) {
     if (step.destructive) ++script.destructive_steps;
     for (size_t k = 0; k < rendered[i].size(); ++k) {
       std::string block;
-      if (k == 0 && step.destructive) block += "-- DESTRUCTIVE: " + step.destructive_note + "\n";
+      if (k == 0 && step.destructive) block += "-- DESTRUCTIVE: " + OneLine(step.destructive_note) + "\n";
       block += rendered[i][k] + ";\n";
       blocks.push_back(std::move(block));
     }

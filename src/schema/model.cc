@@ -48,31 +48,40 @@ namespace {
 
 template <typename T, typename Key>
 void SortBy(std::vector<T>& items, Key key) {
-  std::sort(items.begin(), items.end(),
-            [&key](const T& a, const T& b) { return key(a) < key(b); });
+  std::sort(items.begin(), items.end(), [&key](const T& a, const T& b) { return key(a) < key(b); });
 }
 
 }  // namespace
 
 void Database::Sort() {
   // Keys are references (or tuples of them): sorting thousands of tables must not copy names.
-  SortBy(schemas, [](const Schema& s) -> const auto& { return s.name; });
-  SortBy(extensions, [](const Extension& e) -> const auto& { return e.name; });
-  SortBy(enums, [](const EnumType& e) -> const auto& { return e.name; });
-  SortBy(domains, [](const Domain& d) -> const auto& { return d.name; });
+  SortBy(
+      schemas, [](const Schema& s) -> const auto& { return s.name; });
+  SortBy(
+      extensions, [](const Extension& e) -> const auto& { return e.name; });
+  SortBy(
+      enums, [](const EnumType& e) -> const auto& { return e.name; });
+  SortBy(
+      domains, [](const Domain& d) -> const auto& { return d.name; });
   for (Domain& domain : domains) {
-    SortBy(domain.constraints, [](const DomainConstraint& c) -> const auto& { return c.name; });
+    SortBy(
+        domain.constraints, [](const DomainConstraint& c) -> const auto& { return c.name; });
   }
-  SortBy(composite_types, [](const CompositeType& c) -> const auto& { return c.name; });
-  SortBy(sequences, [](const Sequence& s) -> const auto& { return s.name; });
-  SortBy(tables, [](const Table& t) -> const auto& { return t.name; });
+  SortBy(
+      composite_types, [](const CompositeType& c) -> const auto& { return c.name; });
+  SortBy(
+      sequences, [](const Sequence& s) -> const auto& { return s.name; });
+  SortBy(
+      tables, [](const Table& t) -> const auto& { return t.name; });
   for (Table& table : tables) {
     std::sort(table.grants.begin(), table.grants.end());
     std::sort(table.options.begin(), table.options.end());
   }
   SortBy(constraints, [](const Constraint& c) { return std::tie(c.table, c.name); });
-  SortBy(indexes, [](const Index& i) -> const auto& { return i.name; });
-  SortBy(views, [](const View& v) -> const auto& { return v.name; });
+  SortBy(
+      indexes, [](const Index& i) -> const auto& { return i.name; });
+  SortBy(
+      views, [](const View& v) -> const auto& { return v.name; });
   for (View& view : views) {
     std::sort(view.grants.begin(), view.grants.end());
     std::sort(view.options.begin(), view.options.end());

@@ -56,7 +56,7 @@ struct DomainConstraint {
 
 struct Domain {
   QualifiedName name;
-  std::string base_type;  // format_type
+  std::string base_type;                 // format_type
   std::optional<std::string> collation;  // as for Column::collation
   std::optional<std::string> default_expr;
   bool not_null = false;
@@ -103,7 +103,7 @@ struct Sequence {
 
 struct Column {
   std::string name;
-  std::string type;                       // format_type, e.g. "character varying(255)", "vector(1536)"
+  std::string type;  // format_type, e.g. "character varying(255)", "vector(1536)"
   // Only when it differs from the type's default; SQL-ready: `"C"`, `"en_US"` (pg_catalog
   // collations unqualified, others schema-qualified), as in `COLLATE "C"`.
   std::optional<std::string> collation;
@@ -126,7 +126,7 @@ struct Grant {
 
 struct Table {
   QualifiedName name;
-  bool partitioned = false;              // relkind 'p'
+  bool partitioned = false;  // relkind 'p'
   bool unlogged = false;
   // In attnum order. A child table (partition or classic inheritance child) lists only what
   // CREATE TABLE ... PARTITION OF / INHERITS would not give it: its own local columns
@@ -135,11 +135,11 @@ struct Table {
   // that have a comment. Such an entry holds the child's full values, e.g. no default_expr
   // where the parent has one means "DROP DEFAULT" on the child (an attached table).
   std::vector<Column> columns;
-  std::optional<std::string> partition_key;   // pg_get_partkeydef: "LIST (partition_key)"
-  std::optional<QualifiedName> partition_of;  // set for a partition
+  std::optional<std::string> partition_key;    // pg_get_partkeydef: "LIST (partition_key)"
+  std::optional<QualifiedName> partition_of;   // set for a partition
   std::optional<std::string> partition_bound;  // "FOR VALUES IN (0)", "DEFAULT"
-  std::vector<QualifiedName> inherits;        // classic inheritance parents, in order
-  std::vector<std::string> options;           // reloptions, "fillfactor=70"; sorted
+  std::vector<QualifiedName> inherits;         // classic inheritance parents, in order
+  std::vector<std::string> options;            // reloptions, "fillfactor=70"; sorted
   bool row_security = false;
   bool force_row_security = false;
   std::vector<Grant> grants;  // sorted
@@ -181,8 +181,10 @@ struct View {
   // pg_get_viewdef(oid) (what pg_dump prints), without the surrounding white space and the
   // final semicolon: "SELECT t.a,\n    t.b\n   FROM t".
   std::string definition;
-  std::vector<std::string> options;  // reloptions: check_option=local, security_barrier=true; sorted
-  std::vector<std::pair<std::string, std::string>> column_comments;  // (column, comment), attnum order
+  std::vector<std::string>
+      options;  // reloptions: check_option=local, security_barrier=true; sorted
+  std::vector<std::pair<std::string, std::string>>
+      column_comments;  // (column, comment), attnum order
   std::vector<Grant> grants;
   std::optional<std::string> comment;
   bool operator==(const View&) const = default;
@@ -190,14 +192,14 @@ struct View {
 
 struct Function {
   QualifiedName name;
-  std::string arguments;   // pg_get_function_identity_arguments: "a integer, b text"
-  char kind = 'f';         // 'f' function, 'p' procedure, 'a' aggregate, 'w' window
+  std::string arguments;  // pg_get_function_identity_arguments: "a integer, b text"
+  char kind = 'f';        // 'f' function, 'p' procedure, 'a' aggregate, 'w' window
   // pg_get_functiondef ("CREATE OR REPLACE FUNCTION ...", ends in a newline, no semicolon).
   // Aggregates, which pg_get_functiondef refuses, get "CREATE OR REPLACE AGGREGATE
   // s.name(args) (\n    SFUNC = ...,\n    STYPE = ...\n)\n", written by the catalog query like
   // pg_dump does (only non-default options).
   std::string definition;
-  std::string result;      // pg_get_function_result, to know when CREATE OR REPLACE can't work
+  std::string result;  // pg_get_function_result, to know when CREATE OR REPLACE can't work
   std::optional<std::string> comment;
   bool operator==(const Function&) const = default;
   // "schema.name(arguments)": the identity used for DROP/COMMENT.
@@ -235,8 +237,20 @@ struct Policy {
 //   function:                                            Function::Signature()
 // Build them with the For* functions so that every module spells them the same way.
 struct ObjectId {
-  enum class Kind { kTable, kColumn, kView, kFunction, kType, kSequence, kIndex, kConstraint,
-                    kTrigger, kPolicy, kSchema, kExtension };
+  enum class Kind {
+    kTable,
+    kColumn,
+    kView,
+    kFunction,
+    kType,
+    kSequence,
+    kIndex,
+    kConstraint,
+    kTrigger,
+    kPolicy,
+    kSchema,
+    kExtension
+  };
   Kind kind = Kind::kTable;
   std::string identity;  // "schema.table", "schema.table.column", function Signature(), ...
   auto operator<=>(const ObjectId&) const = default;

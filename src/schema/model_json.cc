@@ -111,9 +111,8 @@ json SequenceOptionsJson(const SequenceOptions& options) {
 }
 
 json GrantJson(const Grant& grant) {
-  return json{{"grantee", grant.grantee},
-              {"privilege", grant.privilege},
-              {"grantable", grant.grantable}};
+  return json{
+      {"grantee", grant.grantee}, {"privilege", grant.privilege}, {"grantable", grant.grantable}};
 }
 
 json ColumnJson(const Column& column) {
@@ -123,7 +122,8 @@ json ColumnJson(const Column& column) {
   if (column.identity != '\0') {
     out["identity"] = column.identity == 'a' ? "always" : "by_default";
   }
-  if (column.identity_options) out["identity_options"] = SequenceOptionsJson(*column.identity_options);
+  if (column.identity_options)
+    out["identity_options"] = SequenceOptionsJson(*column.identity_options);
   PutOptional(out, "generated", column.generated_expr);
   PutOptional(out, "comment", column.comment);
   return out;

@@ -167,9 +167,9 @@ TEST(Backfill, ATerminalShowsAProgressBarWithRateAndEta) {
                     kBackfill);
 
   // `script` gives retort a pseudo-terminal as stderr.
-  CommandOutput shown = RunProgram(
-      {"script", "-qefc", std::string(RETORT_BINARY) + " upgrade head", "/dev/null"},
-      project.path());
+  CommandOutput shown =
+      RunProgram({"script", "-qefc", std::string(RETORT_BINARY) + " upgrade head", "/dev/null"},
+                 project.path());
 
   ASSERT_EQ(shown.exit_code, 0) << Describe(shown);
   EXPECT_EQ(project.Scalar(kDone), "3000");
@@ -193,10 +193,9 @@ TEST(Backfill, TheScriptLoopsInADoBlockThatCommitsEachBatch) {
                             "COMMIT;"),
             std::string::npos)
       << script.out;
-  CommandOutput applied =
-      RunProgram({PgBinary(pg, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
-                  pg->ConnInfo(project.database()), "-f", "-"},
-                 "", {}, script.out);
+  CommandOutput applied = RunProgram({PgBinary(pg, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                      "-d", pg->ConnInfo(project.database()), "-f", "-"},
+                                     "", {}, script.out);
 
   ASSERT_EQ(applied.exit_code, 0) << Describe(applied);
   EXPECT_EQ(project.Scalar(kDone), "500");
@@ -234,8 +233,7 @@ TEST(Backfill, DirectiveMistakesAreFileAndLineErrors) {
     CommandOutput refused = project.Run({"upgrade", "head"});
     EXPECT_EQ(refused.exit_code, 2) << bad.body << "\n" << Describe(refused);
     EXPECT_NE(refused.err.find(path + ":"), std::string::npos) << bad.body << "\n" << refused.err;
-    EXPECT_NE(refused.err.find(bad.message), std::string::npos) << bad.body << "\n"
-                                                                << refused.err;
+    EXPECT_NE(refused.err.find(bad.message), std::string::npos) << bad.body << "\n" << refused.err;
   }
   // The directive's line is named, and only the directive is reported.
   std::string path =
@@ -280,21 +278,20 @@ class Standby {
       CommandOutput owned = RunProgram({"chown", pg->superuser() + ":", dir_.path()}, "");
       if (owned.exit_code != 0) ADD_FAILURE() << Describe(owned);
     }
-    CommandOutput copied =
-        AsServer({PgBinary(pg, "pg_basebackup"), "-D", data_, "-R", "-X", "stream",
-                  "--checkpoint=fast", "-h", "127.0.0.1", "-p", std::to_string(pg->port()), "-U",
-                  pg->superuser()});
+    CommandOutput copied = AsServer({PgBinary(pg, "pg_basebackup"), "-D", data_, "-R", "-X",
+                                     "stream", "--checkpoint=fast", "-h", "127.0.0.1", "-p",
+                                     std::to_string(pg->port()), "-U", pg->superuser()});
     if (copied.exit_code != 0) {
       ADD_FAILURE() << "pg_basebackup: " << Describe(copied);
       return;
     }
     CommandOutput started = AsServer(
         {PgBinary(pg, "pg_ctl"), "-D", data_, "-l", JoinPath(dir_.path(), "log"), "-w", "-o",
-         "-p " + std::to_string(port_) + " -k " + dir_.path() + " -c listen_addresses=''", "start"});
+         "-p " + std::to_string(port_) + " -k " + dir_.path() + " -c listen_addresses=''",
+         "start"});
     if (started.exit_code != 0) {
       auto log = ReadFile(JoinPath(dir_.path(), "log"));
-      ADD_FAILURE() << "the standby did not start: " << Describe(started)
-                    << (log.ok() ? *log : "");
+      ADD_FAILURE() << "the standby did not start: " << Describe(started) << (log.ok() ? *log : "");
       return;
     }
     running_ = true;
@@ -309,9 +306,9 @@ class Standby {
 
   bool running() const { return running_; }
   std::string Scalar(const std::string& database, const std::string& sql) const {
-    auto connection = pg::Connection::Open("host=" + dir_.path() + " port=" +
-                                           std::to_string(port_) + " user=" + pg_->superuser() +
-                                           " dbname=" + database);
+    auto connection =
+        pg::Connection::Open("host=" + dir_.path() + " port=" + std::to_string(port_) +
+                             " user=" + pg_->superuser() + " dbname=" + database);
     if (!connection.ok()) return "error: " + connection.status().message();
     auto result = connection->Execute(sql);
     if (!result.ok()) return "error: " + result.error.ToString();

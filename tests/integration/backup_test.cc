@@ -34,9 +34,8 @@ class Project {
              const std::string& downgrade, bool transactional = true) const {
     dir_.Write("migrations/versions/" + id + ".sql",
                "-- retort:revision " + id + "\n-- retort:revises " + revises + "\n" +
-                   (transactional ? "" : "-- retort:transaction none\n") +
-                   "\n-- retort:upgrade\n" + upgrade + "\n\n-- retort:downgrade\n" + downgrade +
-                   "\n");
+                   (transactional ? "" : "-- retort:transaction none\n") + "\n-- retort:upgrade\n" +
+                   upgrade + "\n\n-- retort:downgrade\n" + downgrade + "\n");
   }
 
   CommandOutput Run(const std::vector<std::string>& args) const {
@@ -270,8 +269,9 @@ TEST(Backups, PruneDropsBackupsOlderThanTheInterval) {
   project.Ok({"upgrade", "head"});
   ASSERT_EQ(project.Backups().size(), 2u);
   // The column backup is made 40 days old.
-  project.Scalar("UPDATE retort_backup.backups SET created_at = now() - interval '40 days' "
-                 "WHERE kind = 'column' RETURNING id");
+  project.Scalar(
+      "UPDATE retort_backup.backups SET created_at = now() - interval '40 days' "
+      "WHERE kind = 'column' RETURNING id");
 
   CommandOutput bad = project.Run({"backups", "prune", "--older-than", "forty days"});
   EXPECT_EQ(bad.exit_code, 2) << Describe(bad);

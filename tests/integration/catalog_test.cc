@@ -172,11 +172,12 @@ TEST(CatalogTextFormats, ParsesArraysAndNodeTrees) {
 TEST(Catalog, RunsTheSameNumberOfQueriesWhateverTheSize) {
   RETORT_REQUIRE_PG(pg);
   TestDb small(pg, "CREATE TABLE t (id int PRIMARY KEY)");
-  TestDb large(pg,
-               "DO $$ BEGIN FOR i IN 1..60 LOOP "
-               "EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, v text DEFAULT ''x'', "
-               "d jsonb CHECK (d IS NOT NULL))', i); "
-               "EXECUTE format('CREATE INDEX ON t%s (lower(v)) WHERE id > 0', i); END LOOP; END $$");
+  TestDb large(
+      pg,
+      "DO $$ BEGIN FOR i IN 1..60 LOOP "
+      "EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, v text DEFAULT ''x'', "
+      "d jsonb CHECK (d IS NOT NULL))', i); "
+      "EXECUTE format('CREATE INDEX ON t%s (lower(v)) WHERE id > 0', i); END LOOP; END $$");
   InspectStats small_stats;
   InspectStats large_stats;
   Database small_model = small.Inspect({}, &small_stats);
@@ -348,7 +349,8 @@ TEST(Catalog, TablesAndColumns) {
   ASSERT_NE(weird, nullptr);
   EXPECT_TRUE(weird->unlogged);
   EXPECT_FALSE(weird->partitioned);
-  EXPECT_EQ(weird->options, (std::vector<std::string>{"autovacuum_enabled=false", "fillfactor=70"}));
+  EXPECT_EQ(weird->options,
+            (std::vector<std::string>{"autovacuum_enabled=false", "fillfactor=70"}));
   EXPECT_EQ(weird->comment, "spaces");
 
   const schema::Table* t = ByName(model.tables, "t");
@@ -402,7 +404,8 @@ TEST(Catalog, PartitionsAndSubPartitions) {
             "CREATE TABLE events_3a PARTITION OF events_3 FOR VALUES FROM (0) TO (100); "
             "CREATE TABLE events_other PARTITION OF events DEFAULT; "
             "CREATE TABLE events_5 (id int NOT NULL, k int NOT NULL, v text DEFAULT 'x', "
-            "ref_id int, g int GENERATED ALWAYS AS (k * 2) STORED, CONSTRAINT k_positive CHECK (k >= 0)); "
+            "ref_id int, g int GENERATED ALWAYS AS (k * 2) STORED, CONSTRAINT k_positive CHECK (k "
+            ">= 0)); "
             "ALTER TABLE events ATTACH PARTITION events_5 FOR VALUES IN (5); "
             "CREATE INDEX events_1_own ON events_1 (ref_id); "
             "COMMENT ON COLUMN events_1.v IS 'partition comment';");
@@ -524,10 +527,9 @@ TEST(Catalog, Constraints) {
   EXPECT_EQ(ByTableAndName(model.constraints, "Order", "a_positive")->comment, "positive");
   // Indexes behind keys and exclusion constraints belong to the constraint.
   for (const schema::Index& index : model.indexes) ADD_FAILURE() << index.definition;
-  EXPECT_TRUE(HasDependency(model, ObjectId::ForConstraint(QualifiedName{"public", "Order"},
-                                                           "fk_full"),
-                            ObjectId::ForConstraint(QualifiedName{"other", "parent"},
-                                                    "parent_a_b_key")));
+  EXPECT_TRUE(
+      HasDependency(model, ObjectId::ForConstraint(QualifiedName{"public", "Order"}, "fk_full"),
+                    ObjectId::ForConstraint(QualifiedName{"other", "parent"}, "parent_a_b_key")));
   ExpectDefinitionsMatchPostgres(db, model);
 }
 
@@ -612,7 +614,8 @@ TEST(Catalog, ViewsMaterializedViewsAndTheirDependencies) {
   const schema::View* v = ByName(model.views, "v");
   ASSERT_NE(v, nullptr);
   EXPECT_FALSE(v->materialized);
-  EXPECT_EQ(v->definition, "SELECT t.a,\n    twice(t.c) AS c2\n   FROM t\n  WHERE (t.b IS NOT NULL)");
+  EXPECT_EQ(v->definition,
+            "SELECT t.a,\n    twice(t.c) AS c2\n   FROM t\n  WHERE (t.b IS NOT NULL)");
   EXPECT_EQ(v->options, (std::vector<std::string>{"check_option=local", "security_barrier=true"}));
   EXPECT_EQ(v->comment, "a view");
   EXPECT_EQ(v->column_comments,
@@ -628,12 +631,12 @@ TEST(Catalog, ViewsMaterializedViewsAndTheirDependencies) {
   EXPECT_TRUE(HasDependency(model, view_v, ObjectId::ForColumn(Public("t"), "a")));
   EXPECT_TRUE(HasDependency(model, view_v, ObjectId::ForColumn(Public("t"), "b")));
   EXPECT_TRUE(HasDependency(model, view_v, ObjectId::ForColumn(Public("t"), "c")));
-  EXPECT_TRUE(HasDependency(model, view_v,
-                            ObjectId::ForFunction(*ByName(model.functions, "twice"))));
-  EXPECT_TRUE(HasDependency(model, ObjectId::ForView(Public("vv")),
-                            ObjectId::ForColumn(Public("v"), "a")));
-  EXPECT_TRUE(HasDependency(model, ObjectId::ForView(Public("mv")),
-                            ObjectId::ForColumn(Public("t"), "a")));
+  EXPECT_TRUE(
+      HasDependency(model, view_v, ObjectId::ForFunction(*ByName(model.functions, "twice"))));
+  EXPECT_TRUE(
+      HasDependency(model, ObjectId::ForView(Public("vv")), ObjectId::ForColumn(Public("v"), "a")));
+  EXPECT_TRUE(
+      HasDependency(model, ObjectId::ForView(Public("mv")), ObjectId::ForColumn(Public("t"), "a")));
   for (const auto& dependency : model.dependencies) {
     EXPECT_NE(dependency.dependent, dependency.referenced);
   }
@@ -692,8 +695,8 @@ TEST(Catalog, FunctionsProceduresAggregatesAndTriggers) {
   EXPECT_EQ(stamp->enabled, 'O');
   EXPECT_EQ(stamp->comment, "stamps");
   EXPECT_EQ(ByTableAndName(model.triggers, "t", "t_off")->enabled, 'D');
-  EXPECT_NE(ByTableAndName(model.triggers, "t", "t_late")->definition.find(
-                "CREATE CONSTRAINT TRIGGER t_late"),
+  EXPECT_NE(ByTableAndName(model.triggers, "t", "t_late")
+                ->definition.find("CREATE CONSTRAINT TRIGGER t_late"),
             std::string::npos);
   EXPECT_TRUE(model.constraints.empty());  // the constraint trigger is a trigger
   EXPECT_TRUE(HasDependency(model, ObjectId::ForTrigger(Public("t"), "t_stamp"),
@@ -705,26 +708,33 @@ TEST(Catalog, RowLevelSecurityPoliciesAndGrants) {
   TestDb db(pg);
   std::string reader = db.name() + "_reader";
   std::string writer = db.name() + "_writer";
-  db.Run("CREATE ROLE " + reader + "; CREATE ROLE " + writer + "; "
+  db.Run("CREATE ROLE " + reader + "; CREATE ROLE " + writer +
+         "; "
          "CREATE TABLE docs (id int, owner text); CREATE TABLE private (id int); "
          "ALTER TABLE docs ENABLE ROW LEVEL SECURITY; ALTER TABLE docs FORCE ROW LEVEL SECURITY; "
-         "CREATE POLICY own ON docs FOR UPDATE TO " + writer + ", " + reader +
+         "CREATE POLICY own ON docs FOR UPDATE TO " +
+         writer + ", " + reader +
          " USING (owner = current_user) WITH CHECK (id > 0); "
          "CREATE POLICY everyone ON docs AS RESTRICTIVE USING (true); "
          "COMMENT ON POLICY own ON docs IS 'mine'; "
-         "GRANT SELECT, INSERT ON docs TO " + reader + "; "
-         "GRANT UPDATE ON docs TO " + writer + " WITH GRANT OPTION; "
+         "GRANT SELECT, INSERT ON docs TO " +
+         reader +
+         "; "
+         "GRANT UPDATE ON docs TO " +
+         writer +
+         " WITH GRANT OPTION; "
          "GRANT SELECT ON docs TO PUBLIC; "
-         "CREATE VIEW docs_view AS SELECT id FROM docs; GRANT SELECT ON docs_view TO " + reader);
+         "CREATE VIEW docs_view AS SELECT id FROM docs; GRANT SELECT ON docs_view TO " +
+         reader);
   Database model = db.Inspect();
   const schema::Table* docs = ByName(model.tables, "docs");
   ASSERT_NE(docs, nullptr);
   EXPECT_TRUE(docs->row_security);
   EXPECT_TRUE(docs->force_row_security);
   EXPECT_EQ(docs->grants, (std::vector<schema::Grant>{{"PUBLIC", "SELECT", false},
-                                                     {reader, "INSERT", false},
-                                                     {reader, "SELECT", false},
-                                                     {writer, "UPDATE", true}}));
+                                                      {reader, "INSERT", false},
+                                                      {reader, "SELECT", false},
+                                                      {writer, "UPDATE", true}}));
   EXPECT_TRUE(ByName(model.tables, "private")->grants.empty());  // only its owner uses it
   EXPECT_EQ(ByName(model.views, "docs_view")->grants,
             (std::vector<schema::Grant>{{reader, "SELECT", false}}));
@@ -840,8 +850,7 @@ TEST(Catalog, InspectingTwiceAndOnTwoDatabasesGivesEqualModels) {
   EXPECT_EQ(once, twice);
   EXPECT_EQ(once, other);
   EXPECT_EQ(schema::ToJson(once).dump(), schema::ToJson(other).dump());
-  EXPECT_EQ(ByName(once.tables, "p0")->partition_bound,
-            "FOR VALUES WITH (modulus 2, remainder 0)");
+  EXPECT_EQ(ByName(once.tables, "p0")->partition_bound, "FOR VALUES WITH (modulus 2, remainder 0)");
   EXPECT_EQ(ByName(once.tables, "p")->partition_key, "HASH (id)");
 }
 

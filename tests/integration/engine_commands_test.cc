@@ -226,6 +226,17 @@ TEST(CheckCommand, ASchemaRuntimeErrorNamesFileAndLine) {
   ExpectNoScratchDatabases(pg);
 }
 
+TEST(CheckCommand, AMissingSchemaPathIsBadInput) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  fs::remove_all(project.path() + "/schema");
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 2) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, project.path() + "/schema: schema path not found"))
+      << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
 TEST(CheckCommand, AFailingMigrationNamesItsFileAndLine) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);

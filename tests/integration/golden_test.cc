@@ -111,6 +111,26 @@ class Golden : public ::testing::TestWithParam<std::string> {
                   << render::RenderCreateScript(expected);
   }
 
+  // flags.txt lists the scripts that must run outside a transaction; absent when none.
+  void CheckFlags(const render::MigrationSql& sql) {
+    std::string flags;
+    if (sql.upgrade_needs_no_transaction) flags += "upgrade_needs_no_transaction\n";
+    if (sql.downgrade_needs_no_transaction) flags += "downgrade_needs_no_transaction\n";
+    std::string path = CasePath("flags.txt");
+    if (UpdateGolden()) {
+      std::error_code error;
+      if (flags.empty()) {
+        fs::remove(path, error);
+      } else {
+        Status written = WriteFile(path, flags);
+        EXPECT_TRUE(written.ok()) << written.message();
+      }
+      return;
+    }
+    std::string expected = PathExists(path) ? Read("flags.txt") : "";
+    EXPECT_EQ(expected, flags) << GetParam() << "/flags.txt differs";
+  }
+
   void CheckGolden(const std::string& file, const std::string& rendered) {
     if (UpdateGolden()) {
       Status written = WriteFile(CasePath(file), rendered);
@@ -140,6 +160,7 @@ TEST_P(Golden, RendersAndRoundTrips) {
   render::MigrationSql sql = render::RenderMigration(from, to);
   CheckGolden("up.sql", sql.upgrade);
   CheckGolden("down.sql", sql.downgrade);
+  CheckFlags(sql);
 
   ASSERT_TRUE(Apply(a, sql.upgrade, sql.upgrade_needs_no_transaction, "up.sql"));
   schema::Database upgraded = Inspect(a);

@@ -61,8 +61,8 @@ class Project {
     std::string text = "-- retort:revision " + id + "\n-- retort:revises " + revises +
                        "\n-- retort:message migration " + id + "\n" +
                        (transactional ? "" : "-- retort:transaction none\n") +
-                       "\n-- retort:upgrade\n" + upgrade + "\n\n-- retort:downgrade\n" +
-                       downgrade + "\n";
+                       "\n-- retort:upgrade\n" + upgrade + "\n\n-- retort:downgrade\n" + downgrade +
+                       "\n";
     return dir_.Write("migrations/versions/" + id + ".sql", text);
   }
 
@@ -89,7 +89,8 @@ int LineIn(const std::string& path, const std::string& needle) {
   if (!text.ok()) return 0;
   size_t at = text->find(needle);
   if (at == std::string::npos) return 0;
-  return 1 + static_cast<int>(std::count(text->begin(), text->begin() + static_cast<long>(at), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text->begin(), text->begin() + static_cast<long>(at), '\n'));
 }
 
 // `retort ARGS` running in the background, stdout and stderr in files the test can read while it
@@ -248,9 +249,9 @@ TEST(PartialMigration, CurrentShowsItAndUpgradeResumesAtTheFailedStatement) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg);
   project.Write("r1", "none", kLogTable);
-  std::string path = project.Write(
-      "r2", "r1", FourStatements("INSERT INTO no_such_table VALUES ('s3');"), "",
-      /*transactional=*/false);
+  std::string path =
+      project.Write("r2", "r1", FourStatements("INSERT INTO no_such_table VALUES ('s3');"), "",
+                    /*transactional=*/false);
 
   CommandOutput failed = project.Run({"upgrade", "head"});
 
@@ -266,8 +267,8 @@ TEST(PartialMigration, CurrentShowsItAndUpgradeResumesAtTheFailedStatement) {
   CommandOutput current = project.Run({"current"});
   ASSERT_EQ(current.exit_code, 0) << Describe(current);
   EXPECT_NE(current.out.find("r1 (current)"), std::string::npos) << current.out;
-  EXPECT_NE(current.out.find("r2 (partially applied: upgrade stopped at statement 3 of 4, " +
-                             path + ":" + std::to_string(third_line) + ")"),
+  EXPECT_NE(current.out.find("r2 (partially applied: upgrade stopped at statement 3 of 4, " + path +
+                             ":" + std::to_string(third_line) + ")"),
             std::string::npos)
       << current.out;
   EXPECT_NE(current.out.find("no_such_table"), std::string::npos) << current.out;
@@ -320,10 +321,11 @@ TEST(PartialMigration, AStatementThatAlreadyRanMustNotChange) {
   ASSERT_EQ(failed.exit_code, 1) << Describe(failed);
 
   // Statement 1 edited (another value) along with the fix of statement 3.
-  std::string edited = "INSERT INTO applied_log VALUES ('s1 edited');\n"
-                       "INSERT INTO applied_log VALUES ('s2');\n"
-                       "SELECT 1;\n"
-                       "INSERT INTO applied_log VALUES ('s4');";
+  std::string edited =
+      "INSERT INTO applied_log VALUES ('s1 edited');\n"
+      "INSERT INTO applied_log VALUES ('s2');\n"
+      "SELECT 1;\n"
+      "INSERT INTO applied_log VALUES ('s4');";
   std::string path = project.Write("r2", "r1", edited, "", /*transactional=*/false);
   CommandOutput refused = project.Run({"upgrade", "head"});
 
@@ -331,8 +333,7 @@ TEST(PartialMigration, AStatementThatAlreadyRanMustNotChange) {
   EXPECT_NE(refused.err.find(path + ":" + std::to_string(LineIn(path, "s1 edited")) + ":"),
             std::string::npos)
       << refused.err;
-  EXPECT_NE(refused.err.find("statement 1 is no longer the statement that ran"),
-            std::string::npos)
+  EXPECT_NE(refused.err.find("statement 1 is no longer the statement that ran"), std::string::npos)
       << refused.err;
   EXPECT_EQ(project.Query("SELECT step FROM applied_log ORDER BY step"), (Rows{{"s1"}, {"s2"}}));
 
@@ -447,8 +448,7 @@ TEST(LockTimeouts, MigrationRetriesReadersGetThroughAndItSucceedsOnceTheHolderLe
                   "lock_timeout = \"100ms\"\nlock_retries = 100\nlock_retry_base = \"20ms\"\n"
                   "lock_retry_max = \"200ms\"\n");
   project.Write("r1", "none", kOrders);
-  std::string path =
-      project.Write("r2", "r1", "ALTER TABLE orders ADD COLUMN currency text;");
+  std::string path = project.Write("r2", "r1", "ALTER TABLE orders ADD COLUMN currency text;");
   ASSERT_EQ(project.Run({"upgrade", "r1"}).exit_code, 0);
 
   LockHolder holder(project.ConnInfo(), "orders");
@@ -478,8 +478,8 @@ TEST(LockTimeouts, MigrationRetriesReadersGetThroughAndItSucceedsOnceTheHolderLe
   CommandOutput result = migrator.Wait();
 
   ASSERT_EQ(result.exit_code, 0) << Describe(result);
-  std::string where = "statement 1 of 1 (" + path + ":" +
-                      std::to_string(LineIn(path, "ALTER TABLE")) + ")";
+  std::string where =
+      "statement 1 of 1 (" + path + ":" + std::to_string(LineIn(path, "ALTER TABLE")) + ")";
   EXPECT_NE(result.err.find("lock timeout on " + where + ", retry 1/100 in "), std::string::npos)
       << result.err;
   EXPECT_EQ(project.Version(), "r2");
@@ -491,8 +491,7 @@ TEST(LockTimeouts, MigrationRetriesReadersGetThroughAndItSucceedsOnceTheHolderLe
 
 TEST(LockTimeouts, WhenRetriesRunOutTheVersionIsUnchanged) {
   RETORT_REQUIRE_PG(pg);
-  Project project(pg,
-                  "lock_timeout = \"50ms\"\nlock_retries = 2\nlock_retry_base = \"10ms\"\n");
+  Project project(pg, "lock_timeout = \"50ms\"\nlock_retries = 2\nlock_retry_base = \"10ms\"\n");
   project.Write("r1", "none", kOrders);
   project.Write("r2", "r1", "ALTER TABLE orders ADD COLUMN currency text;");
   ASSERT_EQ(project.Run({"upgrade", "r1"}).exit_code, 0);
@@ -515,8 +514,9 @@ TEST(LockTimeouts, WhenRetriesRunOutTheVersionIsUnchanged) {
 
 TEST(LockTimeouts, AStatementOutsideATransactionIsRetriedOnItsOwn) {
   RETORT_REQUIRE_PG(pg);
-  Project project(pg, "lock_timeout = \"50ms\"\nlock_retries = 100\nlock_retry_base = \"10ms\"\n"
-                      "lock_retry_max = \"100ms\"\n");
+  Project project(pg,
+                  "lock_timeout = \"50ms\"\nlock_retries = 100\nlock_retry_base = \"10ms\"\n"
+                  "lock_retry_max = \"100ms\"\n");
   project.Write("r1", "none", std::string(kOrders) + "\n" + kLogTable);
   project.Write("r2", "r1",
                 "INSERT INTO applied_log VALUES ('before');\n"

@@ -130,6 +130,36 @@ TEST(ScratchDatabase, DropsWhatACrashedProcessLeftBehind) {
   pg->Query("postgres", "DROP DATABASE " + foreign);
 }
 
+TEST(ScratchDatabase, TakesTheSpareMadeAheadOfTime) {
+  RETORT_REQUIRE_PG(pg);
+  std::string server = pg->ConnInfo("postgres");
+  for (const std::string& name : DatabasesLike(pg, "retort\\_spare\\_%")) {
+    pg->Query("postgres", "DROP DATABASE " + name);
+  }
+  ASSERT_TRUE(PrepareSpare(server).ok());
+  std::vector<std::string> spares = DatabasesLike(pg, "retort\\_spare\\_%");
+  ASSERT_EQ(spares.size(), 1u);
+  // One is enough.
+  ASSERT_TRUE(PrepareSpare(server).ok());
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_spare\\_%"), spares);
+
+  auto scratch = ScratchDatabase::Create(server, "fast");
+  ASSERT_TRUE(scratch.ok()) << scratch.status().message();
+  EXPECT_TRUE(DatabasesLike(pg, "retort\\_spare\\_%").empty());
+  EXPECT_TRUE(Exists(pg, scratch->name()));
+  auto connection = scratch->Connect();
+  ASSERT_TRUE(connection.ok());
+  EXPECT_EQ(Scalar(*connection, "SELECT count(*) FROM pg_class WHERE relnamespace = "
+                                "'public'::regnamespace"),
+            "0");
+  // A copy of another template never takes the spare.
+  ASSERT_TRUE(PrepareSpare(server).ok());
+  std::string source = pg->CreateDatabase("src");
+  auto copy = ScratchDatabase::Create(server, "copy", source);
+  ASSERT_TRUE(copy.ok());
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_spare\\_%").size(), 1u);
+}
+
 TEST(TemplateCache, KeepsOneTemplatePerProject) {
   RETORT_REQUIRE_PG(pg);
   std::string server = pg->ConnInfo("postgres");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "lint/probe.h"
 #include "migrations/migration.h"
 
@@ -65,8 +66,7 @@ const std::vector<RuleCase>& RuleCases() {
   static const std::vector<RuleCase> kCases = {
       // data loss
       {"drop-table", "DROP TABLE users", "CREATE TABLE tmp (a int); DROP TABLE tmp"},
-      {"drop-table", "DROP TABLE IF EXISTS app.users",
-       "CREATE TABLE app.t (a int); DROP TABLE t"},
+      {"drop-table", "DROP TABLE IF EXISTS app.users", "CREATE TABLE app.t (a int); DROP TABLE t"},
       {"drop-column", "ALTER TABLE users DROP COLUMN email",
        "ALTER TABLE users ADD COLUMN email2 text"},
       {"drop-column", "ALTER TABLE users DROP COLUMN email",
@@ -168,14 +168,15 @@ const std::vector<RuleCase>& RuleCases() {
   return kCases;
 }
 
+void PrintTo(const RuleCase& test, std::ostream* out) { *out << test.rule << ": " << test.hazard; }
+
 class RuleTest : public ::testing::TestWithParam<RuleCase> {};
 
 TEST_P(RuleTest, FiresOnTheHazard) {
   const RuleCase& test = GetParam();
   std::vector<Finding> findings =
       LintText(test.hazard, test.transactional, test.lock_timeout_configured);
-  EXPECT_TRUE(Has(findings, test.rule))
-      << test.hazard << "\nfound: " << Printed(RulesOf(findings));
+  EXPECT_TRUE(Has(findings, test.rule)) << test.hazard << "\nfound: " << Printed(RulesOf(findings));
 }
 
 TEST_P(RuleTest, QuietOnTheSafeCounterpart) {
@@ -269,8 +270,8 @@ TEST(LintRules, TypeChangeToTextMayNotRewriteAndIsCappedAtWarning) {
 }
 
 TEST(LintRules, MissingLockTimeoutIsReportedOncePerFile) {
-  std::vector<Finding> findings = LintText(
-      "ALTER TABLE a ADD COLUMN x int; ALTER TABLE b ADD COLUMN y int", true, false);
+  std::vector<Finding> findings =
+      LintText("ALTER TABLE a ADD COLUMN x int; ALTER TABLE b ADD COLUMN y int", true, false);
   std::vector<std::string> rules = RulesOf(findings);
   EXPECT_EQ(std::count(rules.begin(), rules.end(), std::string("missing-lock-timeout")), 1);
   const Finding* finding = Find(findings, "missing-lock-timeout");
@@ -326,32 +327,34 @@ Source MigrationSource(const std::string& header_extra, const std::string& upgra
   source.path = "v/abc.sql";
   source.text = text;
   if (migration.ok()) source.statements = migration->upgrade;
-  source.header_end_line = 3 + static_cast<int>(std::count(header_extra.begin(),
-                                                           header_extra.end(), '\n'));
+  source.header_end_line =
+      3 + static_cast<int>(std::count(header_extra.begin(), header_extra.end(), '\n'));
   return source;
 }
 
 TEST(LintSuppression, CommentAboveTheStatementSuppressesThatStatementOnly) {
-  Source source = MigrationSource(
-      "", "-- retort:lint-ignore drop-column\nALTER TABLE a DROP COLUMN x;\n"
-          "ALTER TABLE b DROP COLUMN y;\n");
+  Source source =
+      MigrationSource("",
+                      "-- retort:lint-ignore drop-column\nALTER TABLE a DROP COLUMN x;\n"
+                      "ALTER TABLE b DROP COLUMN y;\n");
   std::vector<Finding> findings = Lint(source, Options{});
   ASSERT_EQ(RulesOf(findings), std::vector<std::string>{"drop-column"});
   EXPECT_EQ(findings[0].line, 7);
 }
 
 TEST(LintSuppression, CodesWorkAndSeveralRulesMayBeListed) {
-  Source source = MigrationSource(
-      "", "-- why: the column is unused since 2024\n"
-          "-- retort:lint-ignore RT102, update-without-where\n"
-          "UPDATE a SET x = NULL;\nALTER TABLE a DROP COLUMN x;\n");
+  Source source = MigrationSource("",
+                                  "-- why: the column is unused since 2024\n"
+                                  "-- retort:lint-ignore RT102, update-without-where\n"
+                                  "UPDATE a SET x = NULL;\nALTER TABLE a DROP COLUMN x;\n");
   // Each comment block belongs to the statement right under it.
   std::vector<Finding> findings = Lint(source, Options{});
   EXPECT_EQ(RulesOf(findings), std::vector<std::string>{"drop-column"});
 
-  Source both = MigrationSource(
-      "", "-- retort:lint-ignore RT102, update-without-where\nUPDATE a SET x = NULL;\n"
-          "-- retort:lint-ignore rt102\nALTER TABLE a DROP COLUMN x;\n");
+  Source both =
+      MigrationSource("",
+                      "-- retort:lint-ignore RT102, update-without-where\nUPDATE a SET x = NULL;\n"
+                      "-- retort:lint-ignore rt102\nALTER TABLE a DROP COLUMN x;\n");
   EXPECT_TRUE(Lint(both, Options{}).empty());
 }
 
@@ -444,6 +447,43 @@ TEST(LintGrading, CapsTheMaybeNoRewriteTypeChange) {
   EXPECT_EQ(Find(findings, "changing-column-type")->severity, Severity::kWarning);
 }
 
+TEST(LintGrading, ConfigLintSection) {
+  auto config = config::ParseConfig(
+      "[lint]\nwarning_rows = 100\nerror_rows = 5000\nwarning_size = \"8MB\"\n"
+      "error_size = \"2GB\"\ndisable = [\"prefer-text-field\"]\n",
+      "retort.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->lint_warning_rows, 100);
+  EXPECT_EQ(config->lint_error_rows, 5000);
+  EXPECT_EQ(config->lint_warning_size, "8MB");
+  EXPECT_EQ(config->lint_disable, std::vector<std::string>{"prefer-text-field"});
+
+  auto wrong = config::ParseConfig(
+      "[lint]\nwarning_rows = \"many\"\nerror_rows = -1\nerror_size = \"2 parsecs\"\n",
+      "retort.toml");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("retort.toml:2: [lint] warning_rows must be a whole "
+                                          "number"),
+            std::string::npos)
+      << wrong.status().message();
+  EXPECT_NE(wrong.status().message().find("retort.toml:3: [lint] error_rows must not be negative"),
+            std::string::npos)
+      << wrong.status().message();
+  EXPECT_NE(wrong.status().message().find("retort.toml:4: [lint] error_size"), std::string::npos)
+      << wrong.status().message();
+}
+
+TEST(LintGrading, ParseSizeBytes) {
+  EXPECT_EQ(*config::ParseSizeBytes("8192"), 8192);
+  EXPECT_EQ(*config::ParseSizeBytes("512kB"), 512 * 1024);
+  EXPECT_EQ(*config::ParseSizeBytes("32MB"), 32LL << 20);
+  EXPECT_EQ(*config::ParseSizeBytes(" 1 GB "), 1LL << 30);
+  EXPECT_EQ(*config::ParseSizeBytes("2TB"), 2LL << 40);
+  EXPECT_FALSE(config::ParseSizeBytes("").ok());
+  EXPECT_FALSE(config::ParseSizeBytes("1mb").ok());  // PostgreSQL's units are case-sensitive
+  EXPECT_FALSE(config::ParseSizeBytes("99999999999TB").ok());
+}
+
 // ---- output
 
 TEST(LintOutput, TextIsOneHeadlineAndIndentedDetails) {
@@ -462,9 +502,9 @@ TEST(LintOutput, JsonShape) {
   std::vector<Finding> findings = LintText("CREATE INDEX i ON users (a); DROP TABLE old;");
   GradeBySize(findings, {{"users", {-1, 8192}}}, Thresholds{});
   nlohmann::json graded = ToJson(*Find(findings, "require-concurrent-index-creation"));
-  for (const char* key : {"code", "rule", "severity", "category", "file", "line", "statement",
-                          "message", "effect", "fix", "lock", "table", "table_rows",
-                          "table_bytes"}) {
+  for (const char* key :
+       {"code", "rule", "severity", "category", "file", "line", "statement", "message", "effect",
+        "fix", "lock", "table", "table_rows", "table_bytes"}) {
     EXPECT_TRUE(graded.contains(key)) << key;
   }
   EXPECT_EQ(graded["code"], "RT401");
@@ -494,7 +534,8 @@ TEST(LintOutput, SizesAndCounts) {
   EXPECT_EQ(FormatRows(1), "~1 row");
   EXPECT_EQ(FormatRows(12000000), "~12,000,000 rows");
   EXPECT_EQ(FormatRows(-1), "row count unknown (never analysed)");
-  Summary summary = Summarize(LintText("DROP TABLE a; UPDATE b SET x = 1; CREATE TABLE c (t timestamp)"));
+  Summary summary =
+      Summarize(LintText("DROP TABLE a; UPDATE b SET x = 1; CREATE TABLE c (t timestamp)"));
   EXPECT_EQ(summary.errors, 1);
   EXPECT_EQ(summary.warnings, 1);
   EXPECT_EQ(summary.notes, 1);

@@ -4,15 +4,14 @@
 -- tree; EXCLUDE constraints are printed by pg_get_constraintdef through deparse.sql).
 -- referenced_sql is the referenced table as pg_get_constraintdef names it: unqualified when
 -- visible on the search path (`public`, and not hidden by a pg_catalog relation of that name).
--- For keys, index_key and index_key_count describe the index (INCLUDE columns follow the keys).
+-- For keys, index_key lists the index's columns (INCLUDE columns follow the key columns).
+-- Tables are named by oid (relid, referenced_relid); tables.sql has their names.
 -- Left out: constraints a partition got from its parent (conparentid <> 0 for keys and foreign
 -- keys, including the per-partition copies of a foreign key that references a partitioned
 -- table) and CHECK constraints that only come from a parent (NOT conislocal); constraint
 -- triggers ('t') come from triggers.sql and NOT NULL is a column property.
 SELECT con.oid,
        con.conrelid AS relid,
-       n.nspname AS schema,
-       c.relname AS table_name,
        con.conname AS name,
        con.contype AS type,
        con.condeferrable AS deferrable,
@@ -26,8 +25,6 @@ SELECT con.oid,
        con.confupdtype AS on_update,
        con.confdeltype AS on_delete,
        con.confdelsetcols AS on_delete_columns,
-       rn.nspname AS referenced_schema,
-       rc.relname AS referenced_table,
        CASE WHEN rn.nspname = 'public'
                  AND rc.relname NOT IN (SELECT x.relname FROM pg_class x
                                         WHERE x.relnamespace = 'pg_catalog'::regnamespace)
@@ -37,14 +34,13 @@ SELECT con.oid,
        CASE WHEN con.contype = 'c' THEN con.conbin::text END AS check_tree,
        CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END AS index_oid,
        i.indkey AS index_key,
-       i.indnkeyatts AS index_key_count,
        i.indnullsnotdistinct AS nulls_not_distinct,
        d.description AS comment
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON con.contype IN ('p', 'u') AND i.indexrelid = con.conindid
-LEFT JOIN pg_class rc ON con.contype = 'f' AND rc.oid = con.confrelid
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0

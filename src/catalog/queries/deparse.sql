@@ -1,14 +1,15 @@
--- PostgreSQL's own printer, for what retort does not print itself. Runs after the other
--- queries, with the oids they chose (text arrays such as '{16390,16402}'; to run it in psql,
--- put arrays in place of $1..$5):
+-- PostgreSQL's own printers, for what retort does not print itself. Runs last, with the oids
+-- the other queries' rows led retort to choose (text arrays such as '{16390,16402}'; to run
+-- it in psql, put arrays in place of $1..$7):
 --   $1 indexes that pg_get_indexdef prints whole (rare: several expression columns, a
 --      collation other than the column's, opclass options, ...)
---   $2 indexes whose expression column and predicate need printing: one index per distinct
---      node tree (and names of the columns it reads), since printing an expression that
---      reads columns opens its table, the dominant cost on large schemas
---   $3 CHECK constraints, one per distinct tree, for their expression
+--   $2 indexes whose expression column and predicate need printing,
+--   $3 CHECK constraints, for their expression,
+--   $5 defaults and generation expressions (pg_attrdef oids):
+--      one object per distinct node tree (and names of the columns it reads), since printing
+--      an expression that reads columns opens its table, the dominant cost on large schemas
 --   $4 constraints that pg_get_constraintdef prints whole (EXCLUDE)
---   $5 generated columns (pg_attrdef oids), one per distinct tree
+--   $6, $7 the distinct (type, type modifier) pairs of columns, for format_type
 SELECT 'indexdef' AS kind, i.indexrelid AS oid, pg_get_indexdef(i.indexrelid) AS text,
        NULL AS text2
 FROM pg_index i WHERE i.indexrelid = ANY ($1::oid[])
@@ -22,5 +23,8 @@ UNION ALL
 SELECT 'constraintdef', c.oid, pg_get_constraintdef(c.oid), NULL
 FROM pg_constraint c WHERE c.oid = ANY ($4::oid[])
 UNION ALL
-SELECT 'generated', ad.oid, pg_get_expr(ad.adbin, ad.adrelid), NULL
-FROM pg_attrdef ad WHERE ad.oid = ANY ($5::oid[]);
+SELECT 'attrdef', ad.oid, pg_get_expr(ad.adbin, ad.adrelid), NULL
+FROM pg_attrdef ad WHERE ad.oid = ANY ($5::oid[])
+UNION ALL
+SELECT 'type', t.oid, format_type(t.oid, t.modifier), t.modifier::text
+FROM unnest($6::oid[], $7::int[]) AS t(oid, modifier);

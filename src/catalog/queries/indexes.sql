@@ -5,17 +5,16 @@
 -- partitioned table prints "ON ONLY". Raw node trees of expression columns and predicates are
 -- printed by deparse.sql once per distinct tree, and pg_get_indexdef itself prints the rare
 -- index retort cannot be sure to print the same way (several expression columns, a collation
--- other than the column's, opclass options, ...). with_options is the WITH clause's content as
+-- other than the column's, opclass options (see columns.sql), ...). with_options is the WITH clause's content as
 -- pg_get_indexdef prints it (reloptions in the order given).
+-- Tables are named by oid (relid); tables.sql and views.sql have their names.
 -- Left out: indexes that implement a constraint (constraints.sql has those) and the indexes
 -- of partitions that are attached to a parent's index (relispartition); the parent's index
 -- creates them.
 SELECT ic.oid,
        i.indrelid AS relid,
-       n.nspname AS schema,
        ic.relname AS name,
        quote_ident(ic.relname) AS quoted_name,
-       tc.relname AS table_name,
        ic.relkind = 'I' AS on_partitioned_table,
        am.quoted_name AS method,
        am.can_order,
@@ -39,8 +38,6 @@ SELECT ic.oid,
                             ', ')
           FROM unnest(ic.reloptions) AS o)
        END AS with_options,
-       ic.oid IN (SELECT a.attrelid FROM pg_attribute a
-                  WHERE a.attoptions IS NOT NULL AND a.attrelid >= 16384) AS has_opclass_options,
        d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid

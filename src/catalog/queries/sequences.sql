@@ -4,7 +4,7 @@
 SELECT c.oid,
        n.nspname AS schema,
        c.relname AS name,
-       format_type(s.seqtypid, NULL) AS data_type,
+       s.seqtypid AS data_type_oid,  -- smallint, integer or bigint
        s.seqstart AS start,
        s.seqincrement AS increment,
        s.seqmin AS min_value,

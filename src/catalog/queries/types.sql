@@ -6,10 +6,7 @@ SELECT t.oid,
        n.nspname AS schema,
        t.typname AS name,
        t.typtype AS kind,
-       CASE WHEN t.typtype = 'e' THEN
-         ARRAY(SELECT l.enumlabel FROM pg_enum l
-               WHERE l.enumtypid = t.oid ORDER BY l.enumsortorder)
-       END AS enum_labels,
+       el.labels AS enum_labels,
        CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END AS base_type,
        CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN
          CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
@@ -17,20 +14,9 @@ SELECT t.oid,
        END AS collation,
        pg_get_expr(t.typdefaultbin, 0) AS default_expr,
        t.typnotnull AS not_null,
-       CASE WHEN t.typtype = 'd' THEN
-         ARRAY(SELECT c.conname FROM pg_constraint c
-               WHERE c.contypid = t.oid ORDER BY c.conname)
-       END AS constraint_names,
-       CASE WHEN t.typtype = 'd' THEN
-         ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
-               WHERE c.contypid = t.oid ORDER BY c.conname)
-       END AS constraint_definitions,
-       CASE WHEN t.typtype = 'd' THEN
-         ARRAY(SELECT cd.description FROM pg_constraint c
-               LEFT JOIN pg_description cd
-                      ON cd.objoid = c.oid AND cd.classoid = 'pg_constraint'::regclass
-               WHERE c.contypid = t.oid ORDER BY c.conname)
-       END AS constraint_comments,
+       dc.names AS constraint_names,
+       dc.definitions AS constraint_definitions,
+       dc.comments AS constraint_comments,
        t.typrelid AS composite_relid,
        t.typarray AS array_oid,
        d.description AS comment
@@ -39,11 +25,22 @@ JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_type bt ON bt.oid = t.typbasetype
 LEFT JOIN pg_collation co ON co.oid = t.typcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
-LEFT JOIN pg_class rel ON rel.oid = t.typrelid
+LEFT JOIN (SELECT l.enumtypid, array_agg(l.enumlabel ORDER BY l.enumsortorder) AS labels
+           FROM pg_enum l GROUP BY l.enumtypid) el ON el.enumtypid = t.oid
+LEFT JOIN (SELECT c.contypid,
+                  array_agg(c.conname ORDER BY c.conname) AS names,
+                  array_agg(pg_get_constraintdef(c.oid) ORDER BY c.conname) AS definitions,
+                  array_agg(cd.description ORDER BY c.conname) AS comments
+           FROM pg_constraint c
+           LEFT JOIN pg_description cd
+                  ON cd.objoid = c.oid AND cd.classoid = 'pg_constraint'::regclass
+           WHERE c.contypid <> 0
+           GROUP BY c.contypid) dc ON dc.contypid = t.oid
 LEFT JOIN pg_description d
        ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE t.oid >= 16384
-  AND (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND rel.relkind = 'c'))
+  AND (t.typtype IN ('e', 'd')
+       OR (t.typtype = 'c' AND t.typrelid IN (SELECT oid FROM pg_class WHERE relkind = 'c')))
   AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
   AND t.oid NOT IN (SELECT e.objid FROM pg_depend e
                     WHERE e.refclassid = 'pg_extension'::regclass

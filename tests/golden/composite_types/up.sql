@@ -17,7 +17,7 @@ CREATE TYPE public.point3 AS (
 
 CREATE TABLE public.ledger (
     id integer NOT NULL,
-    amount money_amount
+    entry pair
 );
 
 ALTER TABLE public.ledger ADD CONSTRAINT ledger_pkey PRIMARY KEY (id);

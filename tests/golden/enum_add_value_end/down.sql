@@ -1,4 +1,4 @@
--- DESTRUCTIVE: removes value 'archived' from enum public.status: rows holding them fail to convert
+-- DESTRUCTIVE: removes value 'archived' from enum public.status: rows holding it fail to convert
 CREATE TYPE public.status__retort_new AS ENUM ('draft', 'published');
 
 ALTER TABLE public.posts ALTER COLUMN status DROP DEFAULT;

@@ -1,6 +1,6 @@
 DROP VIEW public.published_posts;
 
--- DESTRUCTIVE: removes value 'review' from enum public.status: rows holding them fail to convert
+-- DESTRUCTIVE: removes value 'review' from enum public.status: rows holding it fail to convert
 CREATE TYPE public.status__retort_new AS ENUM ('draft', 'published');
 
 ALTER TABLE public.posts ALTER COLUMN status DROP DEFAULT;

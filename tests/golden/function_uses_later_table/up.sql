@@ -6,11 +6,6 @@ CREATE OR REPLACE FUNCTION public.count_items()
  STABLE
 AS $function$ SELECT count(*) FROM items $function$;
 
-CREATE OR REPLACE FUNCTION public.first_item()
- RETURNS SETOF items
- LANGUAGE sql
-AS $function$ SELECT * FROM items ORDER BY id LIMIT 1 $function$;
-
 CREATE TABLE public.items (
     id integer NOT NULL,
     n integer DEFAULT 0
@@ -22,3 +17,8 @@ ALTER TABLE public.items ADD CONSTRAINT items_pkey PRIMARY KEY (id);
 
 CREATE VIEW public.item_stats AS
  SELECT count_items() AS total;
+
+CREATE OR REPLACE FUNCTION public.first_item()
+ RETURNS SETOF items
+ LANGUAGE sql
+AS $function$ SELECT * FROM items ORDER BY id LIMIT 1 $function$;

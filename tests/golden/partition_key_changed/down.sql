@@ -1,3 +1,9 @@
+-- DESTRUCTIVE: drops partition public.metrics_h0 and its data
+DROP TABLE public.metrics_h0;
+
+-- DESTRUCTIVE: drops partition public.metrics_h1 and its data
+DROP TABLE public.metrics_h1;
+
 -- DESTRUCTIVE: drops table public.metrics and its data to create it again (its partitioning changes)
 DROP TABLE public.metrics;
 
@@ -8,9 +14,3 @@ CREATE TABLE public.metrics (
 ) PARTITION BY RANGE (at);
 
 CREATE TABLE public.metrics_2024 PARTITION OF public.metrics FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-
--- DESTRUCTIVE: drops partition public.metrics_h0 and its data
-DROP TABLE public.metrics_h0;
-
--- DESTRUCTIVE: drops partition public.metrics_h1 and its data
-DROP TABLE public.metrics_h1;

@@ -1,3 +1,6 @@
+-- DESTRUCTIVE: drops partition public.metrics_2024 and its data
+DROP TABLE public.metrics_2024;
+
 -- DESTRUCTIVE: drops table public.metrics and its data to create it again (its partitioning changes)
 DROP TABLE public.metrics;
 
@@ -10,6 +13,3 @@ CREATE TABLE public.metrics (
 CREATE TABLE public.metrics_h0 PARTITION OF public.metrics FOR VALUES WITH (modulus 2, remainder 0);
 
 CREATE TABLE public.metrics_h1 PARTITION OF public.metrics FOR VALUES WITH (modulus 2, remainder 1);
-
--- DESTRUCTIVE: drops partition public.metrics_2024 and its data
-DROP TABLE public.metrics_2024;
