@@ -29,6 +29,12 @@ TEST(StringsTest, QuotingAndSlugs) {
   EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");
   EXPECT_EQ(QuoteIdentifier("retort_version"), "retort_version");
   EXPECT_EQ(QuoteIdentifier("Weird\"Name"), "\"Weird\"\"Name\"");
+  // Reserved and type/function-name keywords are quoted, unreserved ones are not (quote_ident).
+  EXPECT_EQ(QuoteIdentifier("order"), "\"order\"");
+  EXPECT_EQ(QuoteIdentifier("user"), "\"user\"");
+  EXPECT_EQ(QuoteIdentifier("between"), "\"between\"");
+  EXPECT_EQ(QuoteIdentifier("name"), "name");
+  EXPECT_EQ(QuoteIdentifier("version"), "version");
   EXPECT_EQ(Slugify("Add chunk partitions!"), "add_chunk_partitions");
   EXPECT_EQ(SplitList("a, b  c,,d"), (std::vector<std::string>{"a", "b", "c", "d"}));
   EXPECT_EQ(LineOfOffset("a\nb\nc", 4), 3);
