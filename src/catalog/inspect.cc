@@ -1,22 +1,25 @@
 // Inspect: runs the catalog queries (src/catalog/queries/*.sql) in a fixed order and assembles
 // the model.
 //
-// Cost model. On a large schema almost all server time goes into PostgreSQL's printers, and
-// most of that into opening each table to name its columns (pg_get_indexdef,
-// pg_get_constraintdef and pg_get_expr on an expression that reads columns all do). So:
+// Cost model. On a large schema the server's time goes into PostgreSQL's printers, most of it
+// into opening each table to name its columns (pg_get_indexdef, pg_get_constraintdef and
+// pg_get_expr on an expression that reads columns all do), and into formatting each value of
+// each row it sends. So:
 //   - index and key/foreign-key constraint definitions are printed here from raw catalog
 //     fields, exactly as pg_get_indexdef / pg_get_constraintdef print them (the integration
 //     tests compare the two); what cannot be printed with certainty goes to PostgreSQL;
-//   - expressions that read columns (index expressions and predicates, CHECK constraints,
-//     generation expressions) are printed by PostgreSQL once per distinct node tree and
-//     column names, in one last query (deparse.sql), instead of once per object;
-//   - defaults and partition bounds read no columns and are printed without opening tables.
+//   - expressions (defaults, generation expressions, index expressions and predicates, CHECK
+//     constraints) come as raw node trees and are printed by PostgreSQL once per distinct tree
+//     and names of the columns it reads, in one last query (deparse.sql), and so are column
+//     types (format_type once per distinct type and modifier);
+//   - partition bounds read no columns and are printed without opening the table.
 #include "catalog/inspect.h"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -363,10 +366,25 @@ struct DependencyRow {
   int referenced_objsubid;
 };
 
-// What a pg_class oid stands for in the model, for resolving dependencies.
-struct RelationRef {
-  ObjectId id;
-  Oid columns_of = 0;  // tables and views: a dependency on a column names the column
+// An object of the model by position, for resolving dependencies; its ObjectId is built only
+// for the dependencies kept (before Database::Sort moves objects around).
+struct ModelRef {
+  enum class Kind : uint8_t {
+    kTable,
+    kView,
+    kSequence,
+    kIndex,
+    kConstraint,
+    kEnum,
+    kDomain,
+    kComposite,
+    kFunction,
+    kTrigger,
+    kPolicy
+  };
+  Kind kind;
+  uint32_t position;  // in the Database vector of that kind
+  Oid relid = 0;      // tables and views: a dependency on a column names the column
 };
 
 class Inspector {
@@ -440,15 +458,19 @@ class Inspector {
   std::unordered_map<Oid, std::string> indexdefs_;
   std::unordered_map<Oid, std::string> constraintdefs_;
 
-  // oid -> identity, per catalog, for dependencies.
-  std::unordered_map<Oid, RelationRef> relations_;
+  ObjectId Identity(const ModelRef& ref) const;
+
+  // oid -> model object, per catalog, for dependencies.
+  std::unordered_map<Oid, ModelRef> relations_;
   std::unordered_map<Oid, Oid> rules_;  // pg_rewrite oid -> view oid
-  std::unordered_map<Oid, ObjectId> functions_;
-  std::unordered_map<Oid, ObjectId> types_;
-  std::unordered_map<Oid, ObjectId> constraints_;
-  std::unordered_map<Oid, ObjectId> triggers_;
-  std::unordered_map<Oid, ObjectId> policies_;
+  std::unordered_map<Oid, ModelRef> functions_;
+  std::unordered_map<Oid, ModelRef> types_;
+  std::unordered_map<Oid, ModelRef> constraints_;
+  std::unordered_map<Oid, ModelRef> triggers_;
+  std::unordered_map<Oid, ModelRef> policies_;
 };
+
+uint32_t Position(size_t size) { return static_cast<uint32_t>(size); }
 
 Result<pg::PgResult> Inspector::RunQuery(pg::Connection& connection, QueryId id,
                                          int expected_columns,
@@ -574,10 +596,14 @@ Status Inspector::ReadTypes(const pg::PgResult& result) {
     Row row(result, i);
     QualifiedName name = row.Name(c::kSchema, c::kName);
     if (exclusions_.Schema(name.schema)) continue;
-    ObjectId id = ObjectId::ForType(name);
-    types_.emplace(row.OidAt(c::kOid), id);
+    ModelRef ref{ModelRef::Kind::kComposite, Position(database_.composite_types.size())};
+    if (row.Char(c::kKind) == 'e') ref = {ModelRef::Kind::kEnum, Position(database_.enums.size())};
+    if (row.Char(c::kKind) == 'd') {
+      ref = {ModelRef::Kind::kDomain, Position(database_.domains.size())};
+    }
+    types_.emplace(row.OidAt(c::kOid), ref);
     // A column of type mood[] depends on the array type; it stands for mood.
-    if (Oid array = row.OidAt(c::kArrayOid); array != 0) types_.emplace(array, id);
+    if (Oid array = row.OidAt(c::kArrayOid); array != 0) types_.emplace(array, ref);
     switch (row.Char(c::kKind)) {
       case 'e': {
         schema::EnumType item;
@@ -617,7 +643,7 @@ Status Inspector::ReadTypes(const pg::PgResult& result) {
       default: {  // 'c': a free-standing composite type
         Oid relid = row.OidAt(c::kCompositeRelid);
         composite_index_.emplace(relid, database_.composite_types.size());
-        relations_.emplace(relid, RelationRef{id, 0});
+        relations_.emplace(relid, ref);
         schema::CompositeType item;
         item.name = std::move(name);
         item.comment = row.Optional(c::kComment);
@@ -633,6 +659,8 @@ Status Inspector::ReadTables(const pg::PgResult& result) {
   namespace c = tables_col;
   database_.tables.reserve(static_cast<size_t>(result.rows()));
   tables_.reserve(static_cast<size_t>(result.rows()));
+  // Tables, their indexes, keys and sequences: a few relations per table.
+  relations_.reserve(static_cast<size_t>(result.rows()) * 6);
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
     Oid oid = row.OidAt(c::kOid);
@@ -655,8 +683,8 @@ Status Inspector::ReadTables(const pg::PgResult& result) {
       table.force_row_security = row.Bool(c::kForceRowSecurity);
       RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "tables", &table.grants));
       table.comment = row.Optional(c::kComment);
-      relations_.emplace(oid, RelationRef{ObjectId::ForTable(table.name), oid});
       info.index = database_.tables.size();
+      relations_.emplace(oid, ModelRef{ModelRef::Kind::kTable, Position(info.index), oid});
       database_.tables.push_back(std::move(table));
     }
     tables_.emplace(oid, std::move(info));
@@ -702,9 +730,9 @@ Status Inspector::ReadViews(const pg::PgResult& result) {
       RETORT_RETURN_IF_ERROR(ReadArray(row, c::kOptions, "views", &view.options));
       RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "views", &view.grants));
       view.comment = row.Optional(c::kComment);
-      relations_.emplace(oid, RelationRef{ObjectId::ForView(view.name), oid});
       if (!row.Null(c::kRuleOid)) rules_.emplace(row.OidAt(c::kRuleOid), oid);
       info.index = database_.views.size();
+      relations_.emplace(oid, ModelRef{ModelRef::Kind::kView, Position(info.index), oid});
       database_.views.push_back(std::move(view));
     }
     views_.emplace(oid, std::move(info));
@@ -845,7 +873,8 @@ void Inspector::ReadSequences(const pg::PgResult& result) {
     }
     sequence.options = std::move(options);
     sequence.comment = row.Optional(c::kComment);
-    relations_.emplace(row.OidAt(c::kOid), RelationRef{ObjectId::ForSequence(sequence.name), 0});
+    relations_.emplace(row.OidAt(c::kOid),
+                       ModelRef{ModelRef::Kind::kSequence, Position(database_.sequences.size())});
     database_.sequences.push_back(std::move(sequence));
   }
 }
@@ -988,12 +1017,12 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
     if (text.head.empty()) text.fallback = true;
     constraint_texts_.push_back(std::move(text));
 
-    ObjectId id = ObjectId::ForConstraint(constraint.table, constraint.name);
+    ModelRef ref{ModelRef::Kind::kConstraint, Position(database_.constraints.size())};
     if (!row.Null(c::kIndexOid)) {
       // A dependency on the index behind a key (a foreign key's) is one on the constraint.
-      relations_.emplace(row.OidAt(c::kIndexOid), RelationRef{id, 0});
+      relations_.emplace(row.OidAt(c::kIndexOid), ref);
     }
-    constraints_.emplace(oid, std::move(id));
+    constraints_.emplace(oid, ref);
     database_.constraints.push_back(std::move(constraint));
   }
   return Status::Ok();
@@ -1176,7 +1205,7 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
     }
     index_texts_.push_back(std::move(text));
 
-    relations_.emplace(oid, RelationRef{ObjectId::ForIndex(index.name), 0});
+    relations_.emplace(oid, ModelRef{ModelRef::Kind::kIndex, Position(database_.indexes.size())});
     database_.indexes.push_back(std::move(index));
   }
   return Status::Ok();
@@ -1195,7 +1224,8 @@ void Inspector::ReadFunctions(const pg::PgResult& result) {
     function.definition = row.Text(c::kDefinition);
     function.result = row.Text(c::kResult);
     function.comment = row.Optional(c::kComment);
-    functions_.emplace(row.OidAt(c::kOid), ObjectId::ForFunction(function));
+    functions_.emplace(row.OidAt(c::kOid),
+                       ModelRef{ModelRef::Kind::kFunction, Position(database_.functions.size())});
     database_.functions.push_back(std::move(function));
   }
 }
@@ -1211,7 +1241,8 @@ void Inspector::ReadTriggers(const pg::PgResult& result) {
     trigger.definition = row.Text(c::kDefinition);
     trigger.enabled = row.Char(c::kEnabled);
     trigger.comment = row.Optional(c::kComment);
-    triggers_.emplace(row.OidAt(c::kOid), ObjectId::ForTrigger(trigger.table, trigger.name));
+    triggers_.emplace(row.OidAt(c::kOid),
+                      ModelRef{ModelRef::Kind::kTrigger, Position(database_.triggers.size())});
     database_.triggers.push_back(std::move(trigger));
   }
 }
@@ -1230,7 +1261,8 @@ Status Inspector::ReadPolicies(const pg::PgResult& result) {
     policy.using_expr = row.Optional(c::kUsing);
     policy.check_expr = row.Optional(c::kCheck);
     policy.comment = row.Optional(c::kComment);
-    policies_.emplace(row.OidAt(c::kOid), ObjectId::ForPolicy(policy.table, policy.name));
+    policies_.emplace(row.OidAt(c::kOid),
+                      ModelRef{ModelRef::Kind::kPolicy, Position(database_.policies.size())});
     database_.policies.push_back(std::move(policy));
   }
   return Status::Ok();
@@ -1424,11 +1456,45 @@ void Inspector::FinishColumns() {
   }
 }
 
+ObjectId Inspector::Identity(const ModelRef& ref) const {
+  switch (ref.kind) {
+    case ModelRef::Kind::kTable:
+      return ObjectId::ForTable(database_.tables[ref.position].name);
+    case ModelRef::Kind::kView:
+      return ObjectId::ForView(database_.views[ref.position].name);
+    case ModelRef::Kind::kSequence:
+      return ObjectId::ForSequence(database_.sequences[ref.position].name);
+    case ModelRef::Kind::kIndex:
+      return ObjectId::ForIndex(database_.indexes[ref.position].name);
+    case ModelRef::Kind::kConstraint: {
+      const schema::Constraint& constraint = database_.constraints[ref.position];
+      return ObjectId::ForConstraint(constraint.table, constraint.name);
+    }
+    case ModelRef::Kind::kEnum:
+      return ObjectId::ForType(database_.enums[ref.position].name);
+    case ModelRef::Kind::kDomain:
+      return ObjectId::ForType(database_.domains[ref.position].name);
+    case ModelRef::Kind::kComposite:
+      return ObjectId::ForType(database_.composite_types[ref.position].name);
+    case ModelRef::Kind::kFunction:
+      return ObjectId::ForFunction(database_.functions[ref.position]);
+    case ModelRef::Kind::kTrigger: {
+      const schema::Trigger& trigger = database_.triggers[ref.position];
+      return ObjectId::ForTrigger(trigger.table, trigger.name);
+    }
+    case ModelRef::Kind::kPolicy: {
+      const schema::Policy& policy = database_.policies[ref.position];
+      return ObjectId::ForPolicy(policy.table, policy.name);
+    }
+  }
+  return ObjectId{};
+}
+
 std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid, bool dependent) const {
-  auto find = [oid](const std::unordered_map<Oid, ObjectId>& map) -> std::optional<ObjectId> {
+  auto find = [oid, this](const std::unordered_map<Oid, ModelRef>& map) -> std::optional<ObjectId> {
     auto found = map.find(oid);
     if (found == map.end()) return std::nullopt;
-    return found->second;
+    return Identity(found->second);
   };
   switch (catalog) {
     case kPgRewrite: {
@@ -1444,25 +1510,21 @@ std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid, bool
     case kPgClass: {
       auto found = relations_.find(oid);
       if (found == relations_.end()) return std::nullopt;
-      const RelationRef& relation = found->second;
-      if (subid <= 0 || relation.columns_of == 0) return relation.id;
+      const ModelRef& relation = found->second;
+      if (subid <= 0 || relation.relid == 0) return Identity(relation);
       if (dependent) {
         // A partition's columns come with its parent, and so do their dependencies.
-        auto table = tables_.find(relation.columns_of);
+        auto table = tables_.find(relation.relid);
         if (table != tables_.end() && table->second.is_partition) return std::nullopt;
       }
-      auto relation_columns = columns_.find(relation.columns_of);
+      auto relation_columns = columns_.find(relation.relid);
       if (relation_columns == columns_.end()) return std::nullopt;
       const ColumnInfo* column = relation_columns->second.ByAttnum(subid);
       if (column == nullptr) return std::nullopt;
-      const QualifiedName* name = nullptr;
-      if (auto table = tables_.find(relation.columns_of); table != tables_.end()) {
-        name = &table->second.name;
-      } else if (auto view = views_.find(relation.columns_of); view != views_.end()) {
-        name = &view->second.name;
-      }
-      if (name == nullptr) return std::nullopt;
-      return ObjectId::ForColumn(*name, column->name);
+      const QualifiedName& name = relation.kind == ModelRef::Kind::kTable
+                                      ? database_.tables[relation.position].name
+                                      : database_.views[relation.position].name;
+      return ObjectId::ForColumn(name, column->name);
     }
     case kPgProc:
       return find(functions_);

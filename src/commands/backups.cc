@@ -1,5 +1,6 @@
 // backups list / restore / prune: the rows that migrations destroyed, kept by the executor in
 // the backup schema (executor/backup.h, docs/formats.md "Backups").
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "base/strings.h"
@@ -94,27 +95,33 @@ Result<long long> RestoreColumn(const config::Config& config, pg::Connection& co
   }
   std::vector<std::string> needed = backup.key_columns;
   needed.push_back(backup.column);
+  std::map<std::string, std::string> types;  // column -> its type in the table as it is now
   for (const std::string& column : needed) {
     RETORT_ASSIGN_OR_RETURN(
         pg::PgResult found,
-        connection.QueryParams("SELECT count(*) FROM pg_attribute WHERE attrelid = "
-                               "to_regclass($1) AND attname = $2 AND attnum > 0 AND NOT "
-                               "attisdropped",
+        connection.QueryParams("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                               "attrelid = to_regclass($1) AND attname = $2 AND attnum > 0 AND "
+                               "NOT attisdropped",
                                {target, column}));
-    if (found.Get(0, 0) == "0") {
+    if (found.rows() == 0) {
       return Status::Failed(Describe(backup) + ": column " + backup.schema + "." + backup.table +
                             "." + column + " does not exist; " + why_missing);
     }
+    types[column] = found.Get(0, 0);
   }
+  // Backups keep user-defined types as text (executor/backup.cc): cast to the column's type.
+  auto from_backup = [&](const std::string& column) {
+    return "backup." + QuoteIdentifier(column) + "::" + types.at(column);
+  };
   std::string match;
   for (const std::string& key : backup.key_columns) {
     if (!match.empty()) match += " AND ";
-    match += "target." + QuoteIdentifier(key) + " = backup." + QuoteIdentifier(key);
+    match += "target." + QuoteIdentifier(key) + " = " + from_backup(key);
   }
-  std::string column = QuoteIdentifier(backup.column);
-  return Execute(connection, "UPDATE " + target + " AS target SET " + column + " = backup." +
-                                 column + " FROM " + BackupTable(config, backup) +
-                                 " AS backup WHERE " + match);
+  return Execute(connection, "UPDATE " + target + " AS target SET " +
+                                 QuoteIdentifier(backup.column) + " = " +
+                                 from_backup(backup.column) + " FROM " +
+                                 BackupTable(config, backup) + " AS backup WHERE " + match);
 }
 
 Result<long long> RestoreRows(const config::Config& config, pg::Connection& connection,
@@ -125,23 +132,26 @@ Result<long long> RestoreRows(const config::Config& config, pg::Connection& conn
   RETORT_ASSIGN_OR_RETURN(
       pg::PgResult columns,
       connection.QueryParams(
-          "SELECT quote_ident(b.attname), pg_get_serial_sequence($2, b.attname) FROM "
-          "pg_attribute b WHERE b.attrelid = to_regclass($1) AND b.attnum > 0 AND NOT "
-          "b.attisdropped AND EXISTS (SELECT FROM pg_attribute t WHERE t.attrelid = "
-          "to_regclass($2) AND t.attname = b.attname AND t.attnum > 0 AND NOT t.attisdropped "
-          "AND t.attgenerated = '') ORDER BY b.attnum",
+          "SELECT quote_ident(b.attname), pg_get_serial_sequence($2, b.attname), "
+          "format_type(t.atttypid, t.atttypmod) FROM pg_attribute b JOIN pg_attribute t ON "
+          "t.attrelid = to_regclass($2) AND t.attname = b.attname AND t.attnum > 0 AND NOT "
+          "t.attisdropped AND t.attgenerated = '' WHERE b.attrelid = to_regclass($1) AND "
+          "b.attnum > 0 AND NOT b.attisdropped ORDER BY b.attnum",
           {BackupTable(config, backup), target}));
   if (columns.rows() == 0) {
     return Status::Failed(Describe(backup) + ": " + target +
                           " has none of the backup's columns any more");
   }
   std::vector<std::string> names;
-  for (int i = 0; i < columns.rows(); ++i) names.push_back(columns.Get(i, 0));
-  std::string list = Join(names, ", ");
+  std::vector<std::string> values;  // cast: backups keep user-defined types as text
+  for (int i = 0; i < columns.rows(); ++i) {
+    names.push_back(columns.Get(i, 0));
+    values.push_back(columns.Get(i, 0) + "::" + columns.Get(i, 2));
+  }
   RETORT_ASSIGN_OR_RETURN(
       long long inserted,
-      Execute(connection, "INSERT INTO " + target + " (" + list +
-                              ") OVERRIDING SYSTEM VALUE SELECT " + list + " FROM " +
+      Execute(connection, "INSERT INTO " + target + " (" + Join(names, ", ") +
+                              ") OVERRIDING SYSTEM VALUE SELECT " + Join(values, ", ") + " FROM " +
                               BackupTable(config, backup) + " ON CONFLICT DO NOTHING"));
   // Serial and identity columns: move their sequences past the restored values, so the next
   // insert does not collide with them.

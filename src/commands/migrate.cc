@@ -3,8 +3,10 @@
 
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
+#include "base/files.h"
 #include "base/strings.h"
 #include "commands/commands.h"
 #include "executor/executor.h"
@@ -232,9 +234,19 @@ Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& proje
     if (file != project.index.end()) {
       const migrations::Migration& found = *file->second;
       migration.path = found.path;
-      const auto& statements = row.direction == "up" ? found.upgrade : found.downgrade;
+      migration.line = found.revision_line;
+      // Read-only commands load headers only; the statement's line needs the whole file.
+      std::optional<migrations::Migration> full;
+      if (!found.statements_loaded) {
+        auto text = ReadFile(found.path);
+        auto parsed = text.ok() ? migrations::ParseMigration(*text, found.path)
+                                : Result<migrations::Migration>(text.status());
+        if (parsed.ok()) full = std::move(parsed).value();
+      }
+      const migrations::Migration& loaded = full ? *full : found;
+      const auto& statements = row.direction == "up" ? loaded.upgrade : loaded.downgrade;
       size_t index = static_cast<size_t>(migration.statement - 1);
-      migration.line = index < statements.size() ? statements[index].line : found.revision_line;
+      if (index < statements.size()) migration.line = statements[index].line;
     }
     partial.push_back(std::move(migration));
   }

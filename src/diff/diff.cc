@@ -212,8 +212,7 @@ class Differ {
         } else {
           SwapEnum swap{old, *type, ColumnsUsing(name), {}};
           for (const std::string& label : old.labels) {
-            if (std::find(type->labels.begin(), type->labels.end(), label) ==
-                type->labels.end()) {
+            if (std::find(type->labels.begin(), type->labels.end(), label) == type->labels.end()) {
               swap.removed_values.push_back(label);
             }
           }
@@ -336,7 +335,8 @@ class Differ {
   }
 
   void CompositeTypes() {
-    auto from = IndexBy(from_.composite_types, [](const schema::CompositeType& c) { return c.name; });
+    auto from =
+        IndexBy(from_.composite_types, [](const schema::CompositeType& c) { return c.name; });
     auto to = IndexBy(to_.composite_types, [](const schema::CompositeType& c) { return c.name; });
     for (const auto& [name, type] : to) {
       auto it = from.find(name);
@@ -390,8 +390,8 @@ class Differ {
     for (const auto& [name, sequence] : to) {
       auto it = from.find(name);
       // The old sequence goes down with a recreated owner table: create it again.
-      bool gone = it != from.end() && it->second->owned_by_table &&
-                  Recreated(*it->second->owned_by_table);
+      bool gone =
+          it != from.end() && it->second->owned_by_table && Recreated(*it->second->owned_by_table);
       if (it == from.end() || gone) {
         schema::Sequence bare = *sequence;
         bare.owned_by_table.reset();
@@ -540,8 +540,8 @@ class Differ {
     for (const Column& column : from_columns) {
       // The parent's DROP COLUMN reaches a child that stays its child; a table leaving its
       // parent keeps the inherited columns as its own.
-      bool goes_with_parent = from_inherited.count(column.name) &&
-                              SharedParentHas(from_, from, to, column.name);
+      bool goes_with_parent =
+          from_inherited.count(column.name) && SharedParentHas(from_, from, to, column.name);
       if (!new_names.count(column.name) && !goes_with_parent) {
         out_.push_back(DropColumn{table, column});
       }
@@ -613,7 +613,8 @@ class Differ {
 
   // The columns a table really has. A child lists only what differs from its parents (see
   // schema::Table::columns): lay its entries over the parents' columns.
-  std::vector<Column> EffectiveColumns(const Database& db, const Table& table, int depth = 0) const {
+  std::vector<Column> EffectiveColumns(const Database& db, const Table& table,
+                                       int depth = 0) const {
     std::vector<QualifiedName> parents = Parents(table);
     if (parents.empty() || depth > 32) return table.columns;
     std::vector<Column> columns;
@@ -868,7 +869,8 @@ class Differ {
     auto to = IndexBy(to_.triggers, key);
     for (const auto& [id, trigger] : to) {
       auto it = from.find(id);
-      if (it == from.end() || Recreated(trigger->table)) {
+      // DROP VIEW takes the view's INSTEAD OF triggers along.
+      if (it == from.end() || Recreated(trigger->table) || RecreatedView(trigger->table)) {
         Append(CreationChanges(*trigger));
         continue;
       }
@@ -883,7 +885,7 @@ class Differ {
                   trigger->comment, out_);
     }
     for (const auto& [id, trigger] : from) {
-      if (!to.count(id) && !GoneWithRelation(trigger->table)) {
+      if (!to.count(id) && !GoneWithRelation(trigger->table) && !RecreatedView(trigger->table)) {
         out_.push_back(DropTrigger{*trigger});
       }
     }
@@ -997,8 +999,8 @@ std::vector<Change> CreationChanges(const View& view) {
 std::vector<Change> CreationChanges(const Function& function) {
   std::vector<Change> changes{CreateFunction{function, false}};
   if (function.comment) {
-    changes.push_back(Comment(FunctionCommentKind(function.kind), function.name,
-                              function.comment, "", function.arguments));
+    changes.push_back(Comment(FunctionCommentKind(function.kind), function.name, function.comment,
+                              "", function.arguments));
   }
   return changes;
 }

@@ -346,9 +346,9 @@ struct CommentTarget {
     kPolicy,
   };
   Kind kind = Kind::kTable;
-  QualifiedName name;      // the object, or the table for members; schemas: name.name
-  std::string member;      // column, constraint, trigger or policy name
-  std::string arguments;   // functions: identity arguments
+  QualifiedName name;     // the object, or the table for members; schemas: name.name
+  std::string member;     // column, constraint, trigger or policy name
+  std::string arguments;  // functions: identity arguments
   bool operator==(const CommentTarget&) const = default;
 };
 struct SetComment {

@@ -48,6 +48,9 @@ std::string BackupSql(const sqltext::DestroyedData& destroyed, const BackupOrigi
   bool is_column = destroyed.kind == sqltext::Destruction::kDropColumn;
   std::string registry = QualifiedBackupRegistry(backup_schema);
   std::string column = QuoteLiteral(destroyed.column);
+  // Columns of types outside pg_catalog (enums, domains, composites, extension types) are kept
+  // as text: a backup table must not depend on anything, or it would block a later DROP TYPE or
+  // DROP EXTENSION. Restore casts them back.
   std::string sql =
       "DO $retort$\n"
       "DECLARE\n"
@@ -57,7 +60,8 @@ std::string BackupSql(const sqltext::DestroyedData& destroyed, const BackupOrigi
       "  source_schema text;\n"
       "  source_table text;\n"
       "  keys text[] := '{}';\n"
-      "  copied_columns text := '*';\n"
+      "  wanted text[];\n"
+      "  copied_columns text;\n"
       "  backup_id bigint;\n"
       "  backup_name text;\n"
       "  copied bigint;\n"
@@ -74,39 +78,45 @@ std::string BackupSql(const sqltext::DestroyedData& destroyed, const BackupOrigi
            "ord)\n"
            "    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum\n"
            "    WHERE i.indrelid = source AND i.indisprimary;\n"
-           "  IF keys <> '{}' THEN\n"
-           "    SELECT string_agg(quote_ident(name), ', ') INTO copied_columns FROM unnest(\n"
-           "      CASE WHEN " +
-           column + " = ANY (keys) THEN keys ELSE keys || " + column + "::text END) AS name;\n" +
-           "  END IF;\n";
+           "  IF keys <> '{}' THEN wanted := keys || " +
+           column + "::text; END IF;\n";
   }
-  sql += "  INSERT INTO " + registry +
-         " (revision, direction, kind, schema_name, table_name, column_name, key_columns,\n"
-         "      backup_table, rows)\n"
-         "    VALUES (" +
-         QuoteLiteral(origin.revision) + ", " + QuoteLiteral(origin.direction) + ", " +
-         QuoteLiteral(BackupKindName(destroyed.kind)) + ", source_schema, source_table, " +
-         (is_column ? column : "NULL") +
-         ", keys, '', 0)\n"
-         "    RETURNING id INTO backup_id;\n"
-         "  backup_name := left(" +
-         QuoteLiteral(origin.revision + "_") + " || source_table" +
-         (is_column ? " || '_' || " + column : "") +
-         ", 48);\n"
-         "  IF to_regclass(format('%I.%I', " +
-         QuoteLiteral(backup_schema) +
-         ", backup_name)) IS NOT NULL THEN\n"
-         "    backup_name := backup_name || '_' || backup_id;\n"
-         "  END IF;\n"
-         "  EXECUTE format('CREATE TABLE %I.%I AS SELECT %s FROM " +
-         (destroyed.only ? std::string("ONLY ") : std::string()) + "%I.%I', " +
-         QuoteLiteral(backup_schema) +
-         ", backup_name, copied_columns, source_schema, source_table);\n"
-         "  GET DIAGNOSTICS copied = ROW_COUNT;\n"
-         "  UPDATE " +
-         registry +
-         " SET backup_table = backup_name, rows = copied WHERE id = backup_id;\n"
-         "END $retort$;\n";
+  sql +=
+      "  SELECT string_agg(CASE WHEN t.typnamespace = 'pg_catalog'::regnamespace\n"
+      "      THEN quote_ident(a.attname)\n"
+      "      ELSE quote_ident(a.attname) || '::text AS ' || quote_ident(a.attname) END,\n"
+      "      ', ' ORDER BY a.attnum) INTO copied_columns\n"
+      "    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid\n"
+      "    WHERE a.attrelid = source AND a.attnum > 0 AND NOT a.attisdropped\n"
+      "      AND (wanted IS NULL OR a.attname = ANY (wanted));\n"
+      "  INSERT INTO " +
+      registry +
+      " (revision, direction, kind, schema_name, table_name, column_name, key_columns,\n"
+      "      backup_table, rows)\n"
+      "    VALUES (" +
+      QuoteLiteral(origin.revision) + ", " + QuoteLiteral(origin.direction) + ", " +
+      QuoteLiteral(BackupKindName(destroyed.kind)) + ", source_schema, source_table, " +
+      (is_column ? column : "NULL") +
+      ", keys, '', 0)\n"
+      "    RETURNING id INTO backup_id;\n"
+      "  backup_name := left(" +
+      QuoteLiteral(origin.revision + "_") + " || source_table" +
+      (is_column ? " || '_' || " + column : "") +
+      ", 48);\n"
+      "  IF to_regclass(format('%I.%I', " +
+      QuoteLiteral(backup_schema) +
+      ", backup_name)) IS NOT NULL THEN\n"
+      "    backup_name := backup_name || '_' || backup_id;\n"
+      "  END IF;\n"
+      "  EXECUTE format('CREATE TABLE %I.%I AS SELECT %s FROM " +
+      (destroyed.only ? std::string("ONLY ") : std::string()) + "%I.%I', " +
+      QuoteLiteral(backup_schema) +
+      ", backup_name, copied_columns, source_schema, source_table);\n"
+      "  GET DIAGNOSTICS copied = ROW_COUNT;\n"
+      "  UPDATE " +
+      registry +
+      " SET backup_table = backup_name, rows = copied WHERE id = backup_id;\n"
+      "END $retort$;\n";
   return sql;
 }
 

@@ -202,85 +202,83 @@ bool MentionsColumn(const std::string& definition, const std::string& column) {
 
 // The node a change creates (for ordering creations) and the node it drops.
 std::optional<std::string> CreatedNode(const Change& change) {
-  return std::visit(
-      Overloaded{
-          [](const diff::CreateTable& c) -> std::optional<std::string> {
-            return RelationKey(c.table.name);
-          },
-          [](const diff::CreateView& c) -> std::optional<std::string> {
-            return RelationKey(c.view.name);
-          },
-          [](const diff::CreateFunction& c) -> std::optional<std::string> {
-            return FunctionKey(c.function);
-          },
-          [](const diff::CreateEnum& c) -> std::optional<std::string> {
-            return TypeKey(c.type.name);
-          },
-          [](const diff::CreateDomain& c) -> std::optional<std::string> {
-            return TypeKey(c.domain.name);
-          },
-          [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
-            return TypeKey(c.type.name);
-          },
-          [](const diff::CreateSequence& c) -> std::optional<std::string> {
-            return SequenceKey(c.sequence.name);
-          },
-          [](const diff::CreateIndex& c) -> std::optional<std::string> {
-            return IndexKey(c.index.name);
-          },
-          [](const diff::AddConstraint& c) -> std::optional<std::string> {
-            return ConstraintKey(c.constraint.table, c.constraint.name);
-          },
-          [](const diff::CreateTrigger& c) -> std::optional<std::string> {
-            return TriggerKey(c.trigger.table, c.trigger.name);
-          },
-          [](const diff::CreatePolicy& c) -> std::optional<std::string> {
-            return PolicyKey(c.policy.table, c.policy.name);
-          },
-          [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-      },
-      change);
+  return std::visit(Overloaded{
+                        [](const diff::CreateTable& c) -> std::optional<std::string> {
+                          return RelationKey(c.table.name);
+                        },
+                        [](const diff::CreateView& c) -> std::optional<std::string> {
+                          return RelationKey(c.view.name);
+                        },
+                        [](const diff::CreateFunction& c) -> std::optional<std::string> {
+                          return FunctionKey(c.function);
+                        },
+                        [](const diff::CreateEnum& c) -> std::optional<std::string> {
+                          return TypeKey(c.type.name);
+                        },
+                        [](const diff::CreateDomain& c) -> std::optional<std::string> {
+                          return TypeKey(c.domain.name);
+                        },
+                        [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
+                          return TypeKey(c.type.name);
+                        },
+                        [](const diff::CreateSequence& c) -> std::optional<std::string> {
+                          return SequenceKey(c.sequence.name);
+                        },
+                        [](const diff::CreateIndex& c) -> std::optional<std::string> {
+                          return IndexKey(c.index.name);
+                        },
+                        [](const diff::AddConstraint& c) -> std::optional<std::string> {
+                          return ConstraintKey(c.constraint.table, c.constraint.name);
+                        },
+                        [](const diff::CreateTrigger& c) -> std::optional<std::string> {
+                          return TriggerKey(c.trigger.table, c.trigger.name);
+                        },
+                        [](const diff::CreatePolicy& c) -> std::optional<std::string> {
+                          return PolicyKey(c.policy.table, c.policy.name);
+                        },
+                        [](const auto&) -> std::optional<std::string> { return std::nullopt; },
+                    },
+                    change);
 }
 
 std::optional<std::string> DroppedNode(const Change& change) {
-  return std::visit(
-      Overloaded{
-          [](const diff::DropTable& c) -> std::optional<std::string> {
-            return RelationKey(c.table.name);
-          },
-          [](const diff::DropView& c) -> std::optional<std::string> {
-            return RelationKey(c.view.name);
-          },
-          [](const diff::DropFunction& c) -> std::optional<std::string> {
-            return FunctionKey(c.function);
-          },
-          [](const diff::DropEnum& c) -> std::optional<std::string> {
-            return TypeKey(c.type.name);
-          },
-          [](const diff::DropDomain& c) -> std::optional<std::string> {
-            return TypeKey(c.domain.name);
-          },
-          [](const diff::DropCompositeType& c) -> std::optional<std::string> {
-            return TypeKey(c.type.name);
-          },
-          [](const diff::DropSequence& c) -> std::optional<std::string> {
-            return SequenceKey(c.sequence.name);
-          },
-          [](const diff::DropIndex& c) -> std::optional<std::string> {
-            return IndexKey(c.index.name);
-          },
-          [](const diff::DropConstraint& c) -> std::optional<std::string> {
-            return ConstraintKey(c.constraint.table, c.constraint.name);
-          },
-          [](const diff::DropTrigger& c) -> std::optional<std::string> {
-            return TriggerKey(c.trigger.table, c.trigger.name);
-          },
-          [](const diff::DropPolicy& c) -> std::optional<std::string> {
-            return PolicyKey(c.policy.table, c.policy.name);
-          },
-          [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-      },
-      change);
+  return std::visit(Overloaded{
+                        [](const diff::DropTable& c) -> std::optional<std::string> {
+                          return RelationKey(c.table.name);
+                        },
+                        [](const diff::DropView& c) -> std::optional<std::string> {
+                          return RelationKey(c.view.name);
+                        },
+                        [](const diff::DropFunction& c) -> std::optional<std::string> {
+                          return FunctionKey(c.function);
+                        },
+                        [](const diff::DropEnum& c) -> std::optional<std::string> {
+                          return TypeKey(c.type.name);
+                        },
+                        [](const diff::DropDomain& c) -> std::optional<std::string> {
+                          return TypeKey(c.domain.name);
+                        },
+                        [](const diff::DropCompositeType& c) -> std::optional<std::string> {
+                          return TypeKey(c.type.name);
+                        },
+                        [](const diff::DropSequence& c) -> std::optional<std::string> {
+                          return SequenceKey(c.sequence.name);
+                        },
+                        [](const diff::DropIndex& c) -> std::optional<std::string> {
+                          return IndexKey(c.index.name);
+                        },
+                        [](const diff::DropConstraint& c) -> std::optional<std::string> {
+                          return ConstraintKey(c.constraint.table, c.constraint.name);
+                        },
+                        [](const diff::DropTrigger& c) -> std::optional<std::string> {
+                          return TriggerKey(c.trigger.table, c.trigger.name);
+                        },
+                        [](const diff::DropPolicy& c) -> std::optional<std::string> {
+                          return PolicyKey(c.policy.table, c.policy.name);
+                        },
+                        [](const auto&) -> std::optional<std::string> { return std::nullopt; },
+                    },
+                    change);
 }
 
 // The objects of one model that can be dropped and created again around a change.
@@ -306,8 +304,8 @@ struct Rebuildable {
   }
 
   bool Has(const std::string& key) const {
-    return views.count(key) || functions.count(key) || triggers.count(key) ||
-           policies.count(key) || indexes.count(key) || constraints.count(key);
+    return views.count(key) || functions.count(key) || triggers.count(key) || policies.count(key) ||
+           indexes.count(key) || constraints.count(key);
   }
   // The table or view an index, constraint, trigger or policy lives on.
   std::optional<QualifiedName> OwnerOf(const std::string& key) const {
@@ -397,7 +395,9 @@ class Rebuilder {
                 key_tables.insert(c.table.name);
               },
               [&](const diff::DropView& c) { seeds.emplace_back(RelationKey(c.view.name), true); },
-              [&](const diff::DropFunction& c) { seeds.emplace_back(FunctionKey(c.function), true); },
+              [&](const diff::DropFunction& c) {
+                seeds.emplace_back(FunctionKey(c.function), true);
+              },
               [&](const diff::SwapEnum& c) {
                 seeds.emplace_back(TypeKey(c.from.name), true);
                 for (const auto& use : c.uses) {
@@ -538,14 +538,23 @@ class Rebuilder {
     }
     for (Change& change : new_.Create(key)) changes.push_back(std::move(change));
     created_.insert(key);
-    // A materialized view takes its indexes with it.
-    if (auto it = new_.views.find(key); it != new_.views.end() && it->second->materialized) {
+    // A view takes its triggers along, and a materialized view its indexes.
+    if (auto it = new_.views.find(key); it != new_.views.end()) {
       for (const schema::Index& index : to_.indexes) {
         if (index.table != it->second->name) continue;
         std::string index_key = IndexKey(index.name);
         if (created_.count(index_key)) continue;
         for (Change& change : diff::CreationChanges(index)) changes.push_back(std::move(change));
         created_.insert(index_key);
+      }
+      for (const schema::Trigger& trigger : to_.triggers) {
+        if (trigger.table != it->second->name) continue;
+        std::string trigger_key = TriggerKey(trigger.table, trigger.name);
+        if (created_.count(trigger_key)) continue;
+        for (Change& change : diff::CreationChanges(trigger)) {
+          changes.push_back(std::move(change));
+        }
+        created_.insert(trigger_key);
       }
     }
   }
@@ -666,20 +675,44 @@ class Placer {
     return std::visit(
         Overloaded{
             [](const diff::CreateSchema&) { return Placement{Phase::kSchemas}; },
-            [](const diff::DropSchema&) { return Placement{Phase::kDropSchemas, 0, false}; },
+            [](const diff::DropSchema&) {
+              return Placement{Phase::kDropSchemas, 0, false};
+            },
             [](const diff::CreateExtension&) { return Placement{Phase::kExtensions}; },
             [](const diff::AlterExtension&) { return Placement{Phase::kExtensions}; },
-            [](const diff::DropExtension&) { return Placement{Phase::kDropExtensions, 0, false}; },
-            [](const diff::CreateEnum&) { return Placement{Phase::kTypes, 0}; },
-            [](const diff::AddEnumValue&) { return Placement{Phase::kTypes, 1}; },
-            [](const diff::SwapEnum&) { return Placement{Phase::kTypes, 2}; },
-            [](const diff::CreateDomain&) { return Placement{Phase::kTypes, 3}; },
-            [](const diff::AlterDomain&) { return Placement{Phase::kTypes, 3}; },
-            [](const diff::SwapDomain&) { return Placement{Phase::kTypes, 3}; },
-            [](const diff::CreateCompositeType&) { return Placement{Phase::kTypes, 4}; },
-            [](const diff::AlterCompositeType&) { return Placement{Phase::kTypes, 4}; },
-            [](const diff::DropEnum&) { return Placement{Phase::kDropTypes, 2, false}; },
-            [](const diff::DropDomain&) { return Placement{Phase::kDropTypes, 1, false}; },
+            [](const diff::DropExtension&) {
+              return Placement{Phase::kDropExtensions, 0, false};
+            },
+            [](const diff::CreateEnum&) {
+              return Placement{Phase::kTypes, 0};
+            },
+            [](const diff::AddEnumValue&) {
+              return Placement{Phase::kTypes, 1};
+            },
+            [](const diff::SwapEnum&) {
+              return Placement{Phase::kTypes, 2};
+            },
+            [](const diff::CreateDomain&) {
+              return Placement{Phase::kTypes, 3};
+            },
+            [](const diff::AlterDomain&) {
+              return Placement{Phase::kTypes, 3};
+            },
+            [](const diff::SwapDomain&) {
+              return Placement{Phase::kTypes, 3};
+            },
+            [](const diff::CreateCompositeType&) {
+              return Placement{Phase::kTypes, 4};
+            },
+            [](const diff::AlterCompositeType&) {
+              return Placement{Phase::kTypes, 4};
+            },
+            [](const diff::DropEnum&) {
+              return Placement{Phase::kDropTypes, 2, false};
+            },
+            [](const diff::DropDomain&) {
+              return Placement{Phase::kDropTypes, 1, false};
+            },
             [this](const diff::DropCompositeType& c) {
               if (created_types_.count(c.type.name)) {
                 return Placement{Phase::kDropReplacedTypes, 0, false};
@@ -689,7 +722,9 @@ class Placer {
             [](const diff::CreateSequence&) { return Placement{Phase::kSequences}; },
             [](const diff::AlterSequence&) { return Placement{Phase::kSequences}; },
             [](const diff::SetSequenceOwner&) { return Placement{Phase::kSequenceOwners}; },
-            [](const diff::DropSequence&) { return Placement{Phase::kDropSequences, 0, false}; },
+            [](const diff::DropSequence&) {
+              return Placement{Phase::kDropSequences, 0, false};
+            },
             [](const diff::CreateTable&) { return Placement{Phase::kTables}; },
             [this](const diff::DropTable& c) {
               if (Replaced(c.table.name)) {
@@ -697,7 +732,9 @@ class Placer {
               }
               return Placement{Phase::kDropTables, 0, false};
             },
-            [](const diff::DropColumn&) { return Placement{Phase::kDropColumns, 0, false}; },
+            [](const diff::DropColumn&) {
+              return Placement{Phase::kDropColumns, 0, false};
+            },
             [](const diff::DetachPartition&) { return Placement{Phase::kDetach}; },
             [](const diff::AttachPartition&) { return Placement{Phase::kAttach}; },
             // A new child must have the parent's columns first.
@@ -711,19 +748,24 @@ class Placer {
               return Placement{c.constraint.type == 'f' ? Phase::kForeignKeys
                                                         : Phase::kConstraints};
             },
-            [](const diff::ValidateConstraint&) { return Placement{Phase::kForeignKeys, 1}; },
+            [](const diff::ValidateConstraint&) {
+              return Placement{Phase::kForeignKeys, 1};
+            },
             [](const diff::DropConstraint& c) {
-              return Placement{c.constraint.type == 'f' ? Phase::kDropForeignKeys
-                                                        : Phase::kDropConstraints,
-                               0, false};
+              return Placement{
+                  c.constraint.type == 'f' ? Phase::kDropForeignKeys : Phase::kDropConstraints, 0,
+                  false};
             },
             [this](const diff::CreateIndex& c) {
-              return Placement{views_.count(c.index.table) ? Phase::kViewIndexes
-                                                           : Phase::kIndexes};
+              return Placement{views_.count(c.index.table) ? Phase::kViewIndexes : Phase::kIndexes};
             },
-            [](const diff::DropIndex&) { return Placement{Phase::kDropIndexes, 0, false}; },
+            [](const diff::DropIndex&) {
+              return Placement{Phase::kDropIndexes, 0, false};
+            },
             [](const diff::CreateView&) { return Placement{Phase::kViews}; },
-            [](const diff::DropView&) { return Placement{Phase::kDropViews, 0, false}; },
+            [](const diff::DropView&) {
+              return Placement{Phase::kDropViews, 0, false};
+            },
             [this](const diff::CreateFunction& c) {
               return Placement{NeedsNewRelation(c.function) ? Phase::kViews : Phase::kFunctions};
             },
@@ -736,11 +778,17 @@ class Placer {
               return Placement{Phase::kDropFunctions, 0, false};
             },
             [](const diff::CreateTrigger&) { return Placement{Phase::kTriggers}; },
-            [](const diff::SetTriggerEnabled&) { return Placement{Phase::kTriggers, 1}; },
-            [](const diff::DropTrigger&) { return Placement{Phase::kDropTriggers, 0, false}; },
+            [](const diff::SetTriggerEnabled&) {
+              return Placement{Phase::kTriggers, 1};
+            },
+            [](const diff::DropTrigger&) {
+              return Placement{Phase::kDropTriggers, 0, false};
+            },
             [](const diff::CreatePolicy&) { return Placement{Phase::kPolicies}; },
             [](const diff::AlterPolicy&) { return Placement{Phase::kPolicies}; },
-            [](const diff::DropPolicy&) { return Placement{Phase::kDropPolicies, 0, false}; },
+            [](const diff::DropPolicy&) {
+              return Placement{Phase::kDropPolicies, 0, false};
+            },
             [](const diff::SetComment&) { return Placement{Phase::kComments}; },
             [](const diff::RevokePrivileges&) { return Placement{Phase::kRevokes}; },
             [](const diff::GrantPrivileges&) { return Placement{Phase::kGrants}; },
@@ -801,7 +849,7 @@ class Placer {
   std::set<QualifiedName> created_tables_;
   std::vector<QualifiedName> created_relation_names_;
   std::map<QualifiedName, std::optional<QualifiedName>> dropped_tables_;  // -> partition_of
-  std::vector<QualifiedName> dropped_table_names_;  // tables and views
+  std::vector<QualifiedName> dropped_table_names_;                        // tables and views
   std::set<QualifiedName> created_functions_;
   std::set<QualifiedName> created_types_;
 };
@@ -892,9 +940,8 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
           },
           [&](const diff::DropColumn& c) {
             step.destructive = true;
-            step.destructive_note =
-                "drops column " + Dotted(c.table) + "." + QuoteIdentifier(c.column.name) +
-                " and its data";
+            step.destructive_note = "drops column " + Dotted(c.table) + "." +
+                                    QuoteIdentifier(c.column.name) + " and its data";
           },
           [&](const diff::RecreateColumn& c) {
             step.destructive = true;
@@ -922,10 +969,17 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
           },
           [&](const diff::AlterColumnType& c) {
             step.hazard = "rewrites table " + Dotted(c.table) + " and rebuilds its indexes";
+            // An explicit cast (USING col::type) cuts strings and rounds numbers to fit
+            // silently, where an assignment would fail.
+            for (const char* sized : {"character varying(", "character(", "bit(", "numeric("}) {
+              if (StartsWith(c.to.type, sized) && c.from.type != c.to.type) {
+                step.hazard += "; the cast truncates or rounds values that do not fit " + c.to.type;
+              }
+            }
           },
           [&](const diff::SetNotNull& c) {
-            step.hazard = "scans table " + Dotted(c.table) + "; fails if " + c.column +
-                          " holds NULLs";
+            step.hazard =
+                "scans table " + Dotted(c.table) + "; fails if " + c.column + " holds NULLs";
           },
           [&](const diff::AddColumn& c) {
             if (c.column.not_null && !c.column.default_expr && !c.column.identity &&
@@ -996,8 +1050,8 @@ Plan Order(const Database& from, const Database& to, std::vector<Change> changes
   Plan plan;
   for (const auto& [group, members] : groups) {
     bool creates = placements[members.front()].creates;
-    for (size_t index : TopologicalOrder(members, nodes, creates ? to_graph : from_graph,
-                                         creates)) {
+    for (size_t index :
+         TopologicalOrder(members, nodes, creates ? to_graph : from_graph, creates)) {
       Step step;
       step.change = std::move(changes[index]);
       Flag(step, new_tables);

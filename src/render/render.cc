@@ -80,7 +80,8 @@ Script RenderPlan(const plan::Plan& plan) {
     if (step.destructive) ++script.destructive_steps;
     for (size_t k = 0; k < rendered[i].size(); ++k) {
       std::string block;
-      if (k == 0 && step.destructive) block += "-- DESTRUCTIVE: " + OneLine(step.destructive_note) + "\n";
+      if (k == 0 && step.destructive)
+        block += "-- DESTRUCTIVE: " + OneLine(step.destructive_note) + "\n";
       block += rendered[i][k] + ";\n";
       blocks.push_back(std::move(block));
     }

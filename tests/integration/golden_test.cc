@@ -83,8 +83,7 @@ class Golden : public ::testing::TestWithParam<std::string> {
     for (const auto& statement : *statements) {
       auto outcome = connection.Execute(statement.text);
       if (!outcome.ok()) {
-        ADD_FAILURE() << what << ":" << statement.line << " failed:\n"
-                      << outcome.error.ToString();
+        ADD_FAILURE() << what << ":" << statement.line << " failed:\n" << outcome.error.ToString();
         return false;
       }
     }
@@ -137,8 +136,8 @@ class Golden : public ::testing::TestWithParam<std::string> {
       EXPECT_TRUE(written.ok()) << written.message();
       return;
     }
-    EXPECT_EQ(Read(file), rendered) << GetParam() << "/" << file
-                                    << " differs (RETORT_UPDATE_GOLDEN=1 rewrites it)";
+    EXPECT_EQ(Read(file), rendered)
+        << GetParam() << "/" << file << " differs (RETORT_UPDATE_GOLDEN=1 rewrites it)";
   }
 };
 

@@ -149,8 +149,9 @@ TEST(ScratchDatabase, TakesTheSpareMadeAheadOfTime) {
   EXPECT_TRUE(Exists(pg, scratch->name()));
   auto connection = scratch->Connect();
   ASSERT_TRUE(connection.ok());
-  EXPECT_EQ(Scalar(*connection, "SELECT count(*) FROM pg_class WHERE relnamespace = "
-                                "'public'::regnamespace"),
+  EXPECT_EQ(Scalar(*connection,
+                   "SELECT count(*) FROM pg_class WHERE relnamespace = "
+                   "'public'::regnamespace"),
             "0");
   // A copy of another template never takes the spare.
   ASSERT_TRUE(PrepareSpare(server).ok());

@@ -143,7 +143,7 @@ TEST(ConfigTest, KeyInTheWrongSectionSaysWhereItBelongs) {
 TEST(ConfigTest, UnknownSectionSuggestsTheNearMiss) {
   EXPECT_EQ(ParseError("\n[migration]\nlock_timeout = \"5s\"\n"),
             "retort.toml:2: unknown section [migration] (did you mean [migrations]?)");
-  EXPECT_EQ(ParseError("[backups]\nkeep = 3\n"), "retort.toml:1: unknown section [backups]");
+  EXPECT_EQ(ParseError("[widgets]\nkeep = 3\n"), "retort.toml:1: unknown section [widgets]");
   EXPECT_EQ(ParseError("[migrations.extra]\nx = 1\n"),
             "retort.toml:1: unknown key 'extra' in [migrations]");
 }

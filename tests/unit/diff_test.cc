@@ -253,11 +253,15 @@ TEST(Diff, FunctionBodyIsReplacedButNewResultTypeIsDropAndCreate) {
   f.name = Q("f");
   f.arguments = "a integer";
   f.result = "integer";
-  f.definition = "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ select a $function$\n";
+  f.definition =
+      "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS "
+      "$function$ select a $function$\n";
   Database from = Base();
   from.functions = {f};
   Database body = from;
-  body.functions[0].definition = "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ select a + 1 $function$\n";
+  body.functions[0].definition =
+      "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS "
+      "$function$ select a + 1 $function$\n";
   auto replaced = Diff(from, body);
   ASSERT_EQ(replaced.size(), 1u);
   ASSERT_TRUE(std::holds_alternative<CreateFunction>(replaced[0]));

@@ -165,14 +165,16 @@ TEST(RenderStatements, Tables) {
   EXPECT_EQ(One(diff::DropTable{part}), "DROP TABLE public.p1");
   EXPECT_EQ(One(diff::SetLogged{Q("t"), true}), "ALTER TABLE public.t SET UNLOGGED");
   EXPECT_EQ(One(diff::SetLogged{Q("t"), false}), "ALTER TABLE public.t SET LOGGED");
-  EXPECT_EQ(Statements(diff::SetStorageOptions{Q("t"), false, {"fillfactor=50"}, {"autovacuum_enabled"}}),
-            (std::vector<std::string>{"ALTER TABLE public.t RESET (autovacuum_enabled)",
-                                      "ALTER TABLE public.t SET (fillfactor=50)"}));
+  EXPECT_EQ(
+      Statements(diff::SetStorageOptions{Q("t"), false, {"fillfactor=50"}, {"autovacuum_enabled"}}),
+      (std::vector<std::string>{"ALTER TABLE public.t RESET (autovacuum_enabled)",
+                                "ALTER TABLE public.t SET (fillfactor=50)"}));
   EXPECT_EQ(One(diff::SetRowSecurity{Q("t"), true}),
             "ALTER TABLE public.t ENABLE ROW LEVEL SECURITY");
   EXPECT_EQ(One(diff::SetForceRowSecurity{Q("t"), false}),
             "ALTER TABLE public.t NO FORCE ROW LEVEL SECURITY");
-  EXPECT_EQ(One(diff::SetInherit{Q("c"), Q("t"), false}), "ALTER TABLE public.c NO INHERIT public.t");
+  EXPECT_EQ(One(diff::SetInherit{Q("c"), Q("t"), false}),
+            "ALTER TABLE public.c NO INHERIT public.t");
 }
 
 TEST(RenderStatements, TypesAndSequences) {
@@ -194,14 +196,15 @@ TEST(RenderStatements, TypesAndSequences) {
   schema::Domain looser = domain;
   looser.not_null = false;
   looser.constraints[0].definition = "CHECK ((VALUE >= 0))";
-  EXPECT_EQ(Statements(diff::AlterDomain{domain, looser}),
-            (std::vector<std::string>{
-                "ALTER DOMAIN public.positive DROP CONSTRAINT positive_check",
-                "ALTER DOMAIN public.positive DROP NOT NULL",
-                "ALTER DOMAIN public.positive ADD CONSTRAINT positive_check CHECK ((VALUE >= 0))"}));
-  schema::CompositeType pair{Q("pair"), {{"a", "integer", std::nullopt, std::nullopt}}, std::nullopt};
-  EXPECT_EQ(One(diff::CreateCompositeType{pair}),
-            "CREATE TYPE public.pair AS (\n    a integer\n)");
+  EXPECT_EQ(
+      Statements(diff::AlterDomain{domain, looser}),
+      (std::vector<std::string>{
+          "ALTER DOMAIN public.positive DROP CONSTRAINT positive_check",
+          "ALTER DOMAIN public.positive DROP NOT NULL",
+          "ALTER DOMAIN public.positive ADD CONSTRAINT positive_check CHECK ((VALUE >= 0))"}));
+  schema::CompositeType pair{
+      Q("pair"), {{"a", "integer", std::nullopt, std::nullopt}}, std::nullopt};
+  EXPECT_EQ(One(diff::CreateCompositeType{pair}), "CREATE TYPE public.pair AS (\n    a integer\n)");
   schema::CompositeType wider = pair;
   wider.attributes[0].type = "bigint";
   wider.attributes.push_back({"b", "text", "\"C\"", std::nullopt});
@@ -234,7 +237,8 @@ TEST(RenderStatements, ConstraintsIndexesViews) {
   EXPECT_EQ(One(diff::DropConstraint{fk}), "ALTER TABLE public.t DROP CONSTRAINT t_parent_fkey");
   EXPECT_EQ(One(diff::ValidateConstraint{fk}),
             "ALTER TABLE public.t VALIDATE CONSTRAINT t_parent_fkey");
-  schema::Index index = Idx("p_k_idx", "p", "CREATE INDEX p_k_idx ON ONLY public.p USING btree (k)");
+  schema::Index index =
+      Idx("p_k_idx", "p", "CREATE INDEX p_k_idx ON ONLY public.p USING btree (k)");
   EXPECT_EQ(One(diff::CreateIndex{index}), "CREATE INDEX p_k_idx ON public.p USING btree (k)");
   EXPECT_EQ(One(diff::DropIndex{index}), "DROP INDEX public.p_k_idx");
   schema::View view;
@@ -252,7 +256,9 @@ TEST(RenderStatements, FunctionsTriggersPolicies) {
   schema::Function f;
   f.name = Q("f");
   f.arguments = "a integer";
-  f.definition = "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ select a $function$\n";
+  f.definition =
+      "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS "
+      "$function$ select a $function$\n";
   EXPECT_EQ(One(diff::CreateFunction{f, false}),
             "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS "
             "$function$ select a $function$");
@@ -337,10 +343,9 @@ TEST(RenderMigration, ForeignKeyComesAfterBothTables) {
   Database to;
   to.tables = {MakeTable("child", {Col("parent_id", "integer")}),
                MakeTable("parent", {Col("id", "integer", true)})};
-  to.constraints = {
-      Con("child", "child_parent_fkey", 'f', "FOREIGN KEY (parent_id) REFERENCES parent(id)",
-          Q("parent")),
-      Con("parent", "parent_pkey", 'p', "PRIMARY KEY (id)")};
+  to.constraints = {Con("child", "child_parent_fkey", 'f',
+                        "FOREIGN KEY (parent_id) REFERENCES parent(id)", Q("parent")),
+                    Con("parent", "parent_pkey", 'p', "PRIMARY KEY (id)")};
   MigrationSql sql = RenderMigration(from, to);
   size_t child = At(sql.upgrade, "CREATE TABLE public.child");
   size_t parent = At(sql.upgrade, "CREATE TABLE public.parent");
@@ -488,7 +493,9 @@ TEST(RenderMigration, FunctionsComeFirstWithBodyChecksOff) {
   schema::Function f;
   f.name = Q("count_t");
   f.result = "bigint";
-  f.definition = "CREATE OR REPLACE FUNCTION public.count_t()\n RETURNS bigint\n LANGUAGE sql\nAS $function$ select count(*) from t2 $function$\n";
+  f.definition =
+      "CREATE OR REPLACE FUNCTION public.count_t()\n RETURNS bigint\n LANGUAGE sql\nAS $function$ "
+      "select count(*) from t2 $function$\n";
   to.functions = {f};
   to.tables.push_back(MakeTable("t2", {Col("id", "integer")}));
   MigrationSql sql = RenderMigration(from, to);
@@ -546,6 +553,48 @@ TEST(RenderMigration, PlanStepsCarryFlags) {
   EXPECT_NE(plan.steps[0].hazard.find("rewrites table public.t"), std::string::npos);
   EXPECT_TRUE(plan.steps[1].destructive);
   EXPECT_EQ(plan.steps[1].destructive_note, "drops column public.t.name and its data");
+}
+
+TEST(RenderMigration, InsteadOfTriggersComeBackWithTheirView) {
+  Database from = WithView();
+  from.triggers = {{Q("w"), "w_insert",
+                    "CREATE TRIGGER w_insert INSTEAD OF INSERT ON public.w FOR EACH ROW EXECUTE "
+                    "FUNCTION f()",
+                    'O', std::nullopt}};
+  Database to = from;
+  to.tables[0].columns[1].type = "character varying(100)";
+  MigrationSql sql = RenderMigration(from, to);
+  // DROP VIEW takes the trigger along; it is created again after the view.
+  EXPECT_EQ(sql.upgrade.find("DROP TRIGGER"), std::string::npos);
+  EXPECT_LT(At(sql.upgrade, "CREATE VIEW public.w AS"), At(sql.upgrade, "CREATE TRIGGER w_insert"));
+}
+
+TEST(RenderMigration, TableGetsColumnsBeforeItInherits) {
+  Database from = Base();
+  from.tables.push_back(MakeTable("a_child", {Col("id", "integer", true)}));
+  Database to = from;
+  to.tables[1].columns.push_back(Col("name", "text"));
+  to.tables[1].inherits = {Q("t")};
+  MigrationSql sql = RenderMigration(from, to);
+  EXPECT_EQ(sql.upgrade,
+            "ALTER TABLE public.a_child ADD COLUMN name text;\n\n"
+            "ALTER TABLE public.a_child INHERIT public.t;\n");
+  // Leaving the parent keeps the inherited column, which then goes by itself.
+  EXPECT_EQ(sql.downgrade,
+            "ALTER TABLE public.a_child NO INHERIT public.t;\n\n"
+            "-- DESTRUCTIVE: drops column public.a_child.name and its data\n"
+            "ALTER TABLE public.a_child DROP COLUMN name;\n");
+}
+
+TEST(RenderMigration, DestructiveNotesQuoteOddNamesAndStayOnOneLine) {
+  Database from = Base();
+  from.tables[0].columns.push_back(Col("Odd\nName", "text"));
+  Database to = Base();
+  MigrationSql sql = RenderMigration(from, to);
+  EXPECT_EQ(sql.upgrade,
+            "-- DESTRUCTIVE: drops column public.t.\"Odd Name\" and its data\n"
+            "ALTER TABLE public.t DROP COLUMN \"Odd\nName\";\n");
+  EXPECT_EQ(sql.destructive_changes, 1);
 }
 
 TEST(RenderCreateScript, StartsFromAFreshDatabase) {
