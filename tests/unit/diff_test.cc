@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "model_builders.h"
+
 namespace retort::diff {
 namespace {
 
@@ -14,50 +16,12 @@ using schema::Column;
 using schema::Database;
 using schema::Table;
 
-QualifiedName Q(const std::string& name) { return {"public", name}; }
-
-schema::Constraint Con(const std::string& table, const std::string& name, char type,
-                       const std::string& definition,
-                       std::optional<QualifiedName> referenced = std::nullopt) {
-  schema::Constraint constraint;
-  constraint.table = {"public", table};
-  constraint.name = name;
-  constraint.type = type;
-  constraint.definition = definition;
-  constraint.referenced_table = std::move(referenced);
-  return constraint;
-}
-
-schema::Index Idx(const std::string& name, const std::string& table,
-                  const std::string& definition) {
-  schema::Index index;
-  index.name = {"public", name};
-  index.table = {"public", table};
-  index.definition = definition;
-  return index;
-}
-
-Column Col(const std::string& name, const std::string& type, bool not_null = false) {
-  Column column;
-  column.name = name;
-  column.type = type;
-  column.not_null = not_null;
-  return column;
-}
-
-Table MakeTable(const std::string& name, std::vector<Column> columns) {
-  Table table;
-  table.name = Q(name);
-  table.columns = std::move(columns);
-  return table;
-}
-
-Database Base() {
-  Database db;
-  db.schemas = {{"public", "standard public schema"}};
-  db.tables = {MakeTable("t", {Col("id", "integer", true), Col("name", "text")})};
-  return db;
-}
+using testing::Base;
+using testing::Col;
+using testing::Con;
+using testing::Idx;
+using testing::MakeTable;
+using testing::Q;
 
 template <typename T>
 std::vector<T> All(const std::vector<Change>& changes) {

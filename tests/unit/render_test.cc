@@ -10,6 +10,8 @@
 #include "plan/plan.h"
 #include "render/sql.h"
 
+#include "model_builders.h"
+
 namespace retort::render {
 namespace {
 
@@ -19,50 +21,12 @@ using schema::ObjectId;
 using schema::QualifiedName;
 using schema::Table;
 
-QualifiedName Q(const std::string& name) { return {"public", name}; }
-
-schema::Constraint Con(const std::string& table, const std::string& name, char type,
-                       const std::string& definition,
-                       std::optional<QualifiedName> referenced = std::nullopt) {
-  schema::Constraint constraint;
-  constraint.table = {"public", table};
-  constraint.name = name;
-  constraint.type = type;
-  constraint.definition = definition;
-  constraint.referenced_table = std::move(referenced);
-  return constraint;
-}
-
-schema::Index Idx(const std::string& name, const std::string& table,
-                  const std::string& definition) {
-  schema::Index index;
-  index.name = {"public", name};
-  index.table = {"public", table};
-  index.definition = definition;
-  return index;
-}
-
-Column Col(const std::string& name, const std::string& type, bool not_null = false) {
-  Column column;
-  column.name = name;
-  column.type = type;
-  column.not_null = not_null;
-  return column;
-}
-
-Table MakeTable(const std::string& name, std::vector<Column> columns) {
-  Table table;
-  table.name = Q(name);
-  table.columns = std::move(columns);
-  return table;
-}
-
-Database Base() {
-  Database db;
-  db.schemas = {{"public", "standard public schema"}};
-  db.tables = {MakeTable("t", {Col("id", "integer", true), Col("name", "text")})};
-  return db;
-}
+using testing::Base;
+using testing::Col;
+using testing::Con;
+using testing::Idx;
+using testing::MakeTable;
+using testing::Q;
 
 std::string One(const diff::Change& change) {
   auto statements = Statements(change);
