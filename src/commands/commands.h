@@ -128,7 +128,7 @@ Result<ShowReport> Show(const config::Config& config, const std::string& spec);
 struct ValidateReport {
   bool sum_file_present = false;
   std::vector<std::string> sum_file_problems;
-  bool database_checked = false;  // false when no database URL is configured
+  bool database_checked = false;          // false when no database URL is configured
   std::vector<ChangedMigration> changed;  // applied migrations whose files changed
   std::vector<std::string> unknown_rows;  // version rows with no migration file
   bool ok() const { return sum_file_problems.empty() && changed.empty() && unknown_rows.empty(); }

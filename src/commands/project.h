@@ -39,8 +39,7 @@ struct Project {
 // kHeader reads only the headers (enough for the graph); commands that run, show or checksum
 // SQL need kFull, the default.
 Result<std::unique_ptr<Project>> LoadProject(
-    const config::Config& config,
-    migrations::ParseDepth depth = migrations::ParseDepth::kFull);
+    const config::Config& config, migrations::ParseDepth depth = migrations::ParseDepth::kFull);
 
 // The libpq conninfo for `url` ("embedded" starts the project's private cluster on demand).
 // `what` names the setting in errors ("database url", "dev_url").

@@ -75,7 +75,8 @@ std::vector<std::string> SumFileProblems(const Project& project) {
   if (!text.ok()) return {text.status().message()};
   std::vector<std::string> problems = migrations::VerifySumFile(*text, project.migrations);
   for (std::string& problem : problems) {
-    if (StartsWith(problem, migrations::kSumFileName)) problem = JoinPath(project.config.ScriptDirectory(), problem);
+    if (StartsWith(problem, migrations::kSumFileName))
+      problem = JoinPath(project.config.ScriptDirectory(), problem);
   }
   return problems;
 }
@@ -115,8 +116,9 @@ Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
   history::VersionStore store = project->Store();
-  RETORT_ASSIGN_OR_RETURN(auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
-                                                               lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(
+      auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(), lock_wait_ms,
+                                           "retort migration lock"));
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
   RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(*project, connection, rows));
   if (changed.empty()) {

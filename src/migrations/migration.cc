@@ -723,8 +723,7 @@ bool IsValidBranchLabel(std::string_view label) {
   });
 }
 
-Result<Migration> ParseMigration(std::string_view text, const std::string& path,
-                                 ParseDepth depth) {
+Result<Migration> ParseMigration(std::string_view text, const std::string& path, ParseDepth depth) {
   // A UTF-8 byte order mark is not text; blanking it keeps every offset and line.
   if (StartsWith(text, "\xEF\xBB\xBF")) {
     std::string copy(text);
@@ -734,8 +733,7 @@ Result<Migration> ParseMigration(std::string_view text, const std::string& path,
   return Parser(text, path, depth).Parse();
 }
 
-Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir,
-                                             ParseDepth depth) {
+Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir, ParseDepth depth) {
   if (!IsDirectory(versions_dir)) {
     return Status::InvalidInput(versions_dir + ": versions directory does not exist");
   }

@@ -49,7 +49,7 @@ struct Migration {
   // Hex SHA-256 over the transaction mode and the sqltext::Fingerprint of every upgrade and then
   // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
   std::string checksum;
-  std::string source;  // the file's text as read, kept in the history table when it runs
+  std::string source;         // the file's text as read, kept in the history table when it runs
   std::string source_sha256;  // hex SHA-256 of `source`: a cheap first test for "unchanged"
   // False when only the header was parsed (ParseDepth::kHeader): upgrade, downgrade and
   // checksum are then empty and must not be used.

@@ -87,8 +87,7 @@ Result<Connection> Connection::Open(const std::string& conninfo,
   return OpenDatabase(conninfo, "", application_name);
 }
 
-Result<Connection> Connection::OpenDatabase(const std::string& conninfo,
-                                            const std::string& dbname,
+Result<Connection> Connection::OpenDatabase(const std::string& conninfo, const std::string& dbname,
                                             const std::string& application_name) {
   // fallback_application_name lets a user's own application_name (URL or PGAPPNAME) win. Only
   // the first dbname is expanded as a conninfo; a later one overrides the database it names.

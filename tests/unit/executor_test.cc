@@ -102,8 +102,9 @@ TEST_F(ScriptTest, NonTransactionalMigrationRunsOutsideBeginCommit) {
   EXPECT_NE(script.find("SET lock_timeout = '5s';"), std::string::npos);
   EXPECT_NE(script.find("RESET lock_timeout;"), std::string::npos);
   // The version moves in a transaction of its own, after the statements.
-  size_t update_at = script.find("UPDATE public.retort_version SET version_num = 'b2' WHERE "
-                                 "version_num = 'a1';");
+  size_t update_at = script.find(
+      "UPDATE public.retort_version SET version_num = 'b2' WHERE "
+      "version_num = 'a1';");
   ASSERT_NE(update_at, std::string::npos);
   EXPECT_GT(update_at, index_at);
   EXPECT_NE(script.rfind("BEGIN;", update_at), std::string::npos);

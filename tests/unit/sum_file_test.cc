@@ -12,8 +12,8 @@ Migration Parse(const std::string& path, const std::string& text) {
 }
 
 std::string File(const std::string& id, const std::string& parent, const std::string& upgrade) {
-  return "-- retort:revision " + id + "\n-- retort:revises " + parent +
-         "\n\n-- retort:upgrade\n" + upgrade + "\n\n-- retort:downgrade\nSELECT 1;\n";
+  return "-- retort:revision " + id + "\n-- retort:revises " + parent + "\n\n-- retort:upgrade\n" +
+         upgrade + "\n\n-- retort:downgrade\nSELECT 1;\n";
 }
 
 TEST(SumFileTest, MatchesTheFilesItWasWrittenFor) {
