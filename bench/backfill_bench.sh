@@ -36,51 +36,12 @@ psql_bin=$pg_bin/psql
 
 unset RETORT_DATABASE_URL DATABASE_URL PGSERVICE PGSERVICEFILE PGOPTIONS
 
-# initdb refuses to run as root, so the server belongs to the postgres OS user then.
-if (($(id -u) == 0)); then
-  superuser=postgres
-  as_server_owner() { runuser -u postgres -- "$@"; }
-else
-  superuser=${USER:-$(id -un)}
-  as_server_owner() { "$@"; }
-fi
-
-tmp=$(mktemp -d /tmp/retort-backfill-bench-XXXX)
-chmod 755 "$tmp"
-if (($(id -u) == 0)); then chown postgres: "$tmp"; fi
-data=$tmp/data
-project=$tmp/project
-
-cleanup() {
-  if [[ -f $data/postmaster.pid ]]; then
-    as_server_owner "$pg_bin/pg_ctl" stop -D "$data" -m immediate -s >/dev/null 2>&1 || true
-  fi
-  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-    echo "backfill_bench: kept $tmp" >&2
-  else
-    rm -rf "$tmp"
-  fi
-}
-trap cleanup EXIT
-
-# --- cluster --------------------------------------------------------------------------------------
-as_server_owner "$pg_bin/initdb" -D "$data" -U "$superuser" -A trust -E UTF8 --locale=C \
-  --no-sync >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log" >&2; die "initdb failed"; }
-# Durability off so that the disk's flush time does not decide the result; checkpoints spaced
-# out so that neither run pays for one the other caused.
-cat >>"$data/postgresql.conf" <<EOF
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 1GB
+# shellcheck source=bench/lib.sh
+source bench/lib.sh  # the scripts cd to the repository root first
+# Checkpoints spaced out so that neither run pays for one the other caused.
+bench_start_cluster backfill-bench "shared_buffers = 1GB
 max_wal_size = 16GB
-checkpoint_timeout = 1h
-listen_addresses = ''
-unix_socket_directories = '$tmp'
-port = $port
-EOF
-as_server_owner "$pg_bin/pg_ctl" start -D "$data" -w -s -l "$tmp/server.log" >/dev/null ||
-  { cat "$tmp/server.log" >&2; die "the server did not start (port $port; try BENCH_PORT=...)"; }
+checkpoint_timeout = 1h"
 
 sql() { PGOPTIONS="-c client_min_messages=warning" "$psql_bin" -X -qAt -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U "$superuser" "$@"; }
 
