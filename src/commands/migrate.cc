@@ -154,9 +154,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   RETORT_RETURN_IF_ERROR(
       executor::Executor::Preflight(plan, project->index, !run_options.transaction_per_migration));
 
-  RETORT_ASSIGN_OR_RETURN(auto lock,
-                          pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
-                                                    options.lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto lock, AcquireMigrationLock(conninfo, store, options.lock_wait_ms));
   // Someone may have migrated while we waited: plan again from what is there now, towards the
   // same absolute destination (a relative "+1" must not move twice).
   RETORT_ASSIGN_OR_RETURN(auto rows_now, store.ReadRows(connection));
@@ -275,9 +273,7 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
   }
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
-  RETORT_ASSIGN_OR_RETURN(auto lock,
-                          pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(),
-                                                    options.lock_wait_ms, "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto lock, AcquireMigrationLock(conninfo, store, options.lock_wait_ms));
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
   std::vector<std::string> known_rows;
   for (const std::string& row : rows) {

@@ -91,8 +91,10 @@ Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::stri
   return pg::Connection::Open(*conninfo);
 }
 
-std::string DescribeRows(const std::vector<std::string>& rows) {
-  return rows.empty() ? "base" : Join(rows, ", ");
+Result<pg::AdvisoryLock> AcquireMigrationLock(const std::string& conninfo,
+                                              const history::VersionStore& store, long wait_ms) {
+  return pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(), wait_ms,
+                                   kMigrationLockApplicationName);
 }
 
 }  // namespace retort::commands

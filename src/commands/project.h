@@ -12,6 +12,7 @@
 #include "executor/executor.h"
 #include "history/version_store.h"
 #include "migrations/migration.h"
+#include "pg/advisory_lock.h"
 #include "pg/connection.h"
 #include "revision/graph.h"
 
@@ -54,7 +55,13 @@ std::string EmbeddedDataDirectory(const config::Config& config);
 inline constexpr char kEmbeddedDatabase[] = "retort";
 
 // "3f2a9c1b7d4e (head), add chunk partitions" style one-liners and the rows as text.
-std::string DescribeRows(const std::vector<std::string>& rows);
+using history::DescribeRows;
+
+// The migration lock for `store`'s version table, on a connection of its own named
+// kMigrationLockApplicationName (which is what other sessions see in pg_stat_activity).
+inline constexpr char kMigrationLockApplicationName[] = "retort migration lock";
+Result<pg::AdvisoryLock> AcquireMigrationLock(const std::string& conninfo,
+                                              const history::VersionStore& store, long wait_ms);
 
 }  // namespace retort::commands
 

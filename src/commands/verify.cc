@@ -116,9 +116,7 @@ Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
   history::VersionStore store = project->Store();
-  RETORT_ASSIGN_OR_RETURN(
-      auto lock, pg::AdvisoryLock::Acquire(conninfo, store.QualifiedVersionTable(), lock_wait_ms,
-                                           "retort migration lock"));
+  RETORT_ASSIGN_OR_RETURN(auto lock, AcquireMigrationLock(conninfo, store, lock_wait_ms));
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
   RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(*project, connection, rows));
   if (changed.empty()) {

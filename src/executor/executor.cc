@@ -45,10 +45,6 @@ const char* VerbFor(revision::Direction direction) {
   return direction == revision::Direction::kUp ? "upgrade" : "downgrade";
 }
 
-std::string DescribeRows(const std::vector<std::string>& rows) {
-  return rows.empty() ? "base" : Join(rows, ", ");
-}
-
 // Wall-clock time as an ISO timestamp with microseconds, for history rows of migrations that
 // do not run in a transaction of their own (where now() would be the wrong start).
 std::string UtcNow() {
@@ -272,8 +268,9 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
     const revision::Step& step = plan.steps[k];
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
     sink_.Note("Running " + std::string(VerbFor(step.direction)) + " " +
-               DescribeRows(step.rows_before) + " -> " + DescribeRows(step.rows_after) + ": " +
-               step.revision + " " + migration.message + "\n(" + BaseName(migration.path) + ")");
+               history::DescribeRows(step.rows_before) + " -> " +
+               history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
+               migration.message + "\n(" + BaseName(migration.path) + ")");
     std::string guard = store_.GuardSql(step.rows_before);
     failed_at_ = "the version table (" + store_.QualifiedVersionTable() + ")";
     RETORT_RETURN_IF_ERROR(
@@ -697,8 +694,9 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
     if (progress_) progress_(StepEvent{step, migration, false, 0});
     auto started = Clock::now();
     sink_.Note("Running " + std::string(VerbFor(step.direction)) + " " +
-               DescribeRows(step.rows_before) + " -> " + DescribeRows(step.rows_after) + ": " +
-               step.revision + " " + migration.message + "\n(" + BaseName(migration.path) + ")");
+               history::DescribeRows(step.rows_before) + " -> " +
+               history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
+               migration.message + "\n(" + BaseName(migration.path) + ")");
     Status status = RunOutsideTransaction(step, migration);
     if (!status.ok()) {
       sink_.Abort();
@@ -725,7 +723,8 @@ Status Executor::Stamp(const std::vector<std::string>& rows_before,
   }
   sql += store_.DropProgressSql();
   sql += "COMMIT;\n";
-  sink_.Note("Stamping " + DescribeRows(rows_before) + " -> " + DescribeRows(rows_after));
+  sink_.Note("Stamping " + history::DescribeRows(rows_before) + " -> " +
+             history::DescribeRows(rows_after));
   Status status = sink_.Control(sql);
   if (!status.ok()) sink_.Abort();
   return status;

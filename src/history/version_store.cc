@@ -20,6 +20,10 @@ std::string InList(const std::vector<std::string>& values) {
 
 }  // namespace
 
+std::string DescribeRows(const std::vector<std::string>& rows) {
+  return rows.empty() ? "base" : Join(rows, ", ");
+}
+
 std::string VersionStore::QualifiedVersionTable() const {
   return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.version_table);
 }

@@ -15,6 +15,9 @@
 
 namespace retort::history {
 
+// Version rows as people read them: "a1, b2", or "base" when there are none.
+std::string DescribeRows(const std::vector<std::string>& rows);
+
 struct TableNames {
   std::string schema = "public";
   std::string version_table = "retort_version";
