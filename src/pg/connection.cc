@@ -100,6 +100,12 @@ Result<Connection> Connection::OpenDatabase(const std::string& conninfo, const s
     // libpq's message names host and port, never the password.
     std::string message = std::string(Trim(PQerrorMessage(raw)));
     PQfinish(raw);
+    // libpq checks option values before it dials ("invalid port number", "invalid integer value
+    // ... for connection option", "invalid sslmode value"): those are the user's typo, not a
+    // failure of the server, and retrying will not help.
+    if (StartsWith(message, "invalid ")) {
+      return Status::InvalidInput("bad connection setting: " + message);
+    }
     return Status::Failed("cannot connect to the database: " + message);
   }
   PQsetNoticeProcessor(

@@ -953,6 +953,27 @@ TEST(Passwords, NeverAppearInOutput) {
   }
 }
 
+// A typo in a connection setting is bad input (exit 2), not a failure of the server (exit 1),
+// and its message still carries no password.
+TEST(Passwords, MalformedConnectionSettingsAreBadInput) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  const std::string secret = "Sup3rS3cretPW";
+  Strings urls = {
+      "postgresql://app:" + secret + "@127.0.0.1:notaport/app",
+      "postgresql://app:" + secret + "@127.0.0.1:99999/app",
+      "postgresql://app:" + secret + "@127.0.0.1:5432/app?sslmode=sometimes",
+      "host=127.0.0.1 port=x user=app password=" + secret + " dbname=app",
+  };
+  for (const std::string& url : urls) {
+    SCOPED_TRACE(url);
+    CommandOutput output = project.RunPlain({"current", "--url", url});
+    EXPECT_EQ(output.exit_code, 2) << Describe(output);
+    EXPECT_NE(output.err.find("bad connection setting"), std::string::npos) << output.err;
+    EXPECT_EQ(output.err.find(secret), std::string::npos) << output.err;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. one transaction for the whole run
 
