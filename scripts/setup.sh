@@ -12,6 +12,12 @@ packages=(
   clang-format
 )
 
+# The pgvector example is tested against PGlite, which runs on node (Debian 12 ships node 18).
+# A node installed some other way (nodesource, nvm) is fine: only a missing one is installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -30,6 +36,19 @@ if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# PGlite and pgvector for tests/integration/pgvector_test.cc, exactly as locked; again only when
+# package-lock.json changed since the last install. Not fatal here (the build and the demo do not
+# need them); scripts/test.sh insists.
+pglite_dir=tests/pglite
+if ! cmp -s "$pglite_dir/package-lock.json" "$pglite_dir/node_modules/.retort-installed-lock"; then
+  echo "setup: npm ci in $pglite_dir"
+  if (cd "$pglite_dir" && npm ci --no-audit --no-fund --loglevel=error); then
+    cp "$pglite_dir/package-lock.json" "$pglite_dir/node_modules/.retort-installed-lock"
+  else
+    echo "setup: npm ci failed; the pgvector tests skip (and fail under CI=true) until it succeeds" >&2
+  fi
 fi
 
 build_dir="${RETORT_BUILD_DIR:-build}"

@@ -4,13 +4,21 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CI="${CI:-true}"   # tests that need PostgreSQL fail instead of skipping
+export CI="${CI:-true}"   # tests that need PostgreSQL or PGlite fail instead of skipping
 
 ./scripts/setup.sh
 
 echo "== clang-format"
 mapfile -t sources < <(git ls-files '*.h' '*.cc' 2>/dev/null || find src tests bench -name '*.h' -o -name '*.cc')
 clang-format --dry-run -Werror "${sources[@]}"
+
+# pgvector_test fails in CI without PGlite's packages: make sure setup left them in place.
+if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
+  (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# roundtrip_test fails in CI without the Debian packages' schemas (apt-get download, cached).
+./scripts/fetch_schemas.sh
 
 jobs=$(nproc)
 echo "== tests"

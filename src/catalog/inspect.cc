@@ -32,6 +32,7 @@
 
 #include "base/strings.h"
 #include "catalog/queries.h"
+#include "catalog/query_lanes.h"
 #include "catalog/text_formats.h"
 
 namespace retort::catalog {
@@ -57,6 +58,11 @@ constexpr Oid kAnyArrayType = 2277;
 constexpr Oid kAnyEnumType = 3500;
 constexpr Oid kAnyRangeType = 3831;
 constexpr Oid kAnyMultirangeType = 4537;
+// FirstNormalObjectId: objects from initdb have lower oids.
+constexpr Oid kFirstUserOid = 16384;
+
+// Settings of every session that reads the catalog (SET LOCAL: they end with its transaction).
+constexpr char kSessionSettings[] = "SET LOCAL search_path = public; SET LOCAL work_mem = '64MB'";
 
 // Releases whose pg_get_indexdef / pg_get_constraintdef output this file reproduces. Other
 // releases get PostgreSQL's own printers for every index and constraint (slower, same text).
@@ -105,7 +111,7 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
 // Result columns of each query, in SELECT-list order (checked against the result's width).
 // clang-format off
 namespace schemas_col {
-enum { kOid, kName, kComment, kCount };
+enum { kOid, kName, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions, kCount };
 }
 namespace extensions_col {
 enum { kName, kSchema, kVersion, kCount };
@@ -127,11 +133,13 @@ enum { kOid, kSchema, kName, kQualifiedSql, kMaterialized, kDefinition, kOptions
 namespace columns_col {
 enum { kRelid, kAttnum, kName, kQuotedName, kTypeOid, kTypeModifier, kTypeKind, kTypeCategory,
       kCollationOid, kCollation, kNotNull, kIdentity, kGenerated, kIsLocal, kInheritedCount,
-      kAttrdefOid, kExpressionTree, kComment, kCount };
+      kAttrdefOid, kExpressionTree, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions,
+      kCount };
 }
 namespace sequences_col {
 enum { kOid, kSchema, kName, kDataTypeOid, kStart, kIncrement, kMinValue, kMaxValue, kCache,
-      kCycle, kOwnerDeptype, kOwnerRelid, kOwnerAttnum, kComment, kCount };
+      kCycle, kOwnerDeptype, kOwnerRelid, kOwnerAttnum, kComment, kGrantGrantees,
+      kGrantPrivileges, kGrantOptions, kCount };
 }
 namespace opclasses_col {
 enum { kOid, kMethodOid, kInputType, kIsDefault, kNameSql, kCount };
@@ -139,7 +147,8 @@ enum { kOid, kMethodOid, kInputType, kIsDefault, kNameSql, kCount };
 namespace constraints_col {
 enum { kOid, kRelid, kName, kType, kDeferrable, kDeferred, kValidated, kNoInherit, kKey,
       kReferencedRelid, kReferencedKey, kMatchType, kOnUpdate, kOnDelete, kOnDeleteColumns,
-      kReferencedSql, kCheckTree, kIndexOid, kIndexKey, kNullsNotDistinct, kComment, kCount };
+      kReferencedSql, kCheckTree, kIndexOid, kIndexKey, kNullsNotDistinct, kComment,
+      kIndexWithOptions, kCount };
 }
 namespace indexes_col {
 enum { kOid, kRelid, kName, kQuotedName, kOnPartitionedTable, kMethod, kCanOrder, kUnique,
@@ -147,7 +156,8 @@ enum { kOid, kRelid, kName, kQuotedName, kOnPartitionedTable, kMethod, kCanOrder
       kExpressionsTree, kPredicateTree, kWithOptions, kComment, kCount };
 }
 namespace functions_col {
-enum { kOid, kSchema, kName, kArguments, kKind, kDefinition, kResult, kComment, kCount };
+enum { kOid, kSchema, kName, kArguments, kKind, kDefinition, kResult, kComment, kGrantGrantees,
+      kGrantPrivileges, kGrantOptions, kCount };
 }
 namespace triggers_col {
 enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
@@ -291,6 +301,7 @@ struct ColumnInfo {
   std::optional<std::string> generated_expr;
   std::optional<schema::SequenceOptions> identity_options;
   std::optional<std::string> comment;
+  std::vector<schema::Grant> grants;
 };
 
 struct RelationColumns {
@@ -354,6 +365,8 @@ struct ConstraintText {
   bool fallback = false;  // pg_get_constraintdef prints it whole
   std::string head;       // CHECK: "CHECK ("; others: complete but for the suffix
   std::string suffix;     // NO INHERIT, DEFERRABLE, INITIALLY DEFERRED, NOT VALID
+  // Keys: " WITH (fillfactor='70')" from the index, which pg_get_constraintdef leaves out.
+  std::string index_with;
   Oid check_printer = 0;  // CHECK: the constraint printed for this expression
 };
 
@@ -394,7 +407,9 @@ class Inspector {
     database_.server_version = server_version;
   }
 
-  Status Run(pg::Connection& connection, InspectStats* stats);
+  // `snapshot`: exported by the connection's transaction, so that a second session can run
+  // queries in it; empty for one session only.
+  Status Run(pg::Connection& connection, const std::string& snapshot, InspectStats* stats);
   schema::Database Take() && { return std::move(database_); }
 
  private:
@@ -406,12 +421,12 @@ class Inspector {
   Status ReadTypes(const pg::PgResult& result);
   Status ReadTables(const pg::PgResult& result);
   Status ReadViews(const pg::PgResult& result);
-  void ReadColumns(const pg::PgResult& result);
-  void ReadSequences(const pg::PgResult& result);
+  Status ReadColumns(const pg::PgResult& result);
+  Status ReadSequences(const pg::PgResult& result);
   void ReadOpclasses(const pg::PgResult& result);
   Status ReadConstraints(const pg::PgResult& result);
   Status ReadIndexes(const pg::PgResult& result);
-  void ReadFunctions(const pg::PgResult& result);
+  Status ReadFunctions(const pg::PgResult& result);
   void ReadTriggers(const pg::PgResult& result);
   Status ReadPolicies(const pg::PgResult& result);
   void ReadDependencies(const pg::PgResult& result);
@@ -472,12 +487,21 @@ class Inspector {
 
 uint32_t Position(size_t size) { return static_cast<uint32_t>(size); }
 
+Result<pg::PgResult> CheckResult(QueryId id, int expected_columns,
+                                 pg::PgOutcome<pg::PgResult> outcome);
+
 Result<pg::PgResult> Inspector::RunQuery(pg::Connection& connection, QueryId id,
                                          int expected_columns,
                                          const std::vector<std::optional<std::string>>* params) {
   const CatalogQuery& query = kQueries[id];
-  auto outcome = params == nullptr ? connection.Execute(std::string(query.sql))
-                                   : connection.ExecuteParams(std::string(query.sql), *params);
+  return CheckResult(id, expected_columns,
+                     params == nullptr ? connection.Execute(std::string(query.sql))
+                                       : connection.ExecuteParams(std::string(query.sql), *params));
+}
+
+Result<pg::PgResult> CheckResult(QueryId id, int expected_columns,
+                                 pg::PgOutcome<pg::PgResult> outcome) {
+  const CatalogQuery& query = kQueries[id];
   if (!outcome.ok()) {
     return Status::Failed("inspecting the catalog (query " + std::string(query.name) +
                           ".sql) failed: " + outcome.error.ToString());
@@ -490,11 +514,20 @@ Result<pg::PgResult> Inspector::RunQuery(pg::Connection& connection, QueryId id,
   return std::move(*outcome.value);
 }
 
-Status Inspector::Run(pg::Connection& connection, InspectStats* stats) {
+Status Inspector::Run(pg::Connection& connection, const std::string& snapshot,
+                      InspectStats* stats) {
+  // Every query but the last (deparse.sql, which needs the others' rows) runs ahead of the
+  // reading below, in QueryId order, on this session and maybe a second one.
+  static_assert(kDeparse == kQueryCount - 1);
+  std::vector<std::string_view> ahead;
+  for (int id = 0; id < kDeparse; ++id) ahead.push_back(kQueries[id].sql);
+  QueryLanes lanes(connection, snapshot, kSessionSettings, ahead);
   int ran = 0;
   auto run = [&](QueryId id, int columns,
                  const std::vector<std::optional<std::string>>* params = nullptr) {
     ++ran;
+    if (id != kDeparse) return CheckResult(id, columns, lanes.Take(id));
+    lanes.Wait();
     return RunQuery(connection, id, columns, params);
   };
   {
@@ -519,11 +552,11 @@ Status Inspector::Run(pg::Connection& connection, InspectStats* stats) {
   }
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kColumns, columns_col::kCount));
-    ReadColumns(result);
+    RETORT_RETURN_IF_ERROR(ReadColumns(result));
   }
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kSequences, sequences_col::kCount));
-    ReadSequences(result);
+    RETORT_RETURN_IF_ERROR(ReadSequences(result));
   }
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kOpclasses, opclasses_col::kCount));
@@ -539,7 +572,7 @@ Status Inspector::Run(pg::Connection& connection, InspectStats* stats) {
   }
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kFunctions, functions_col::kCount));
-    ReadFunctions(result);
+    RETORT_RETURN_IF_ERROR(ReadFunctions(result));
   }
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kTriggers, triggers_col::kCount));
@@ -558,7 +591,10 @@ Status Inspector::Run(pg::Connection& connection, InspectStats* stats) {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kDeparse, deparse_col::kCount, &params));
     RETORT_RETURN_IF_ERROR(ReadDeparsed(result));
   }
-  if (stats != nullptr) stats->catalog_queries = ran;
+  if (stats != nullptr) {
+    stats->catalog_queries = ran;
+    stats->sessions = lanes.UsedSecondSession() ? 2 : 1;
+  }
   Finish();
   return Status::Ok();
 }
@@ -572,6 +608,7 @@ Status Inspector::ReadSchemas(const pg::PgResult& result) {
     item.name = row.Text(c::kName);
     if (exclusions_.Schema(item.name)) continue;
     item.comment = row.Optional(c::kComment);
+    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "schemas", &item.grants));
     database_.schemas.push_back(std::move(item));
   }
   return Status::Ok();
@@ -740,7 +777,7 @@ Status Inspector::ReadViews(const pg::PgResult& result) {
   return Status::Ok();
 }
 
-void Inspector::ReadColumns(const pg::PgResult& result) {
+Status Inspector::ReadColumns(const pg::PgResult& result) {
   namespace c = columns_col;
   RelationColumns* current = nullptr;
   Oid current_relid = 0;
@@ -778,6 +815,7 @@ void Inspector::ReadColumns(const pg::PgResult& result) {
       expression_trees.emplace_back(relid, column.attnum, row.Text(c::kExpressionTree));
     }
     column.comment = row.Optional(c::kComment);
+    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "columns", &column.grants));
     current->columns.push_back(std::move(column));
   }
   for (auto& [relid, relation] : columns_) {
@@ -795,6 +833,7 @@ void Inspector::ReadColumns(const pg::PgResult& result) {
     column->expression_printer = Representative(attrdef_keys_, relid, {tree}, column->attrdef_oid);
     if (column->generated != '\0') column->generated_reads = NodeVarAttnos(tree);
   }
+  return Status::Ok();
 }
 
 Oid Inspector::Representative(std::unordered_map<std::string, Oid>& keys, Oid relid,
@@ -825,7 +864,7 @@ Oid Inspector::Representative(std::unordered_map<std::string, Oid>& keys, Oid re
   return candidate;
 }
 
-void Inspector::ReadSequences(const pg::PgResult& result) {
+Status Inspector::ReadSequences(const pg::PgResult& result) {
   namespace c = sequences_col;
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
@@ -873,10 +912,12 @@ void Inspector::ReadSequences(const pg::PgResult& result) {
     }
     sequence.options = std::move(options);
     sequence.comment = row.Optional(c::kComment);
+    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "sequences", &sequence.grants));
     relations_.emplace(row.OidAt(c::kOid),
                        ModelRef{ModelRef::Kind::kSequence, Position(database_.sequences.size())});
     database_.sequences.push_back(std::move(sequence));
   }
+  return Status::Ok();
 }
 
 void Inspector::ReadOpclasses(const pg::PgResult& result) {
@@ -1015,6 +1056,7 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
     text.oid = oid;
     text.head = PlanConstraint(row, &text);
     if (text.head.empty()) text.fallback = true;
+    if (auto with = row.Optional(c::kIndexWithOptions)) text.index_with = " WITH (" + *with + ")";
     constraint_texts_.push_back(std::move(text));
 
     ModelRef ref{ModelRef::Kind::kConstraint, Position(database_.constraints.size())};
@@ -1211,7 +1253,7 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
   return Status::Ok();
 }
 
-void Inspector::ReadFunctions(const pg::PgResult& result) {
+Status Inspector::ReadFunctions(const pg::PgResult& result) {
   namespace c = functions_col;
   database_.functions.reserve(static_cast<size_t>(result.rows()));
   for (int i = 0; i < result.rows(); ++i) {
@@ -1224,10 +1266,12 @@ void Inspector::ReadFunctions(const pg::PgResult& result) {
     function.definition = row.Text(c::kDefinition);
     function.result = row.Text(c::kResult);
     function.comment = row.Optional(c::kComment);
+    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "functions", &function.grants));
     functions_.emplace(row.OidAt(c::kOid),
                        ModelRef{ModelRef::Kind::kFunction, Position(database_.functions.size())});
     database_.functions.push_back(std::move(function));
   }
+  return Status::Ok();
 }
 
 void Inspector::ReadTriggers(const pg::PgResult& result) {
@@ -1374,10 +1418,15 @@ void Inspector::Finish() {
     std::string& definition = database_.constraints[text.index].definition;
     if (text.fallback) {
       definition = constraintdefs_[text.oid];
+      if (!text.index_with.empty()) {
+        // Where pg_dump puts it: after the columns (and INCLUDE), before DEFERRABLE.
+        size_t at = definition.find(" DEFERRABLE");
+        definition.insert(at == std::string::npos ? definition.size() : at, text.index_with);
+      }
     } else if (text.check_printer != 0) {
       definition = text.head + deparsed_check_[text.check_printer] + ")" + text.suffix;
     } else {
-      definition = text.head + text.suffix;
+      definition = text.head + text.index_with + text.suffix;
     }
   }
   FinishColumns();
@@ -1396,6 +1445,7 @@ schema::Column ModelColumn(const ColumnInfo& info) {
   column.identity_options = info.identity_options;
   column.generated_expr = info.generated_expr;
   column.comment = info.comment;
+  column.grants = info.grants;
   return column;
 }
 
@@ -1428,7 +1478,7 @@ void Inspector::FinishColumns() {
           if ((from = parent->ByName(column.name)) != nullptr) break;
         }
         bool same = from != nullptr && !(column.is_local && !info.is_partition) &&
-                    !column.comment && column.not_null == from->not_null &&
+                    !column.comment && column.grants.empty() && column.not_null == from->not_null &&
                     column.default_expr == from->default_expr &&
                     column.generated_expr == from->generated_expr;
         if (same) continue;
@@ -1572,7 +1622,12 @@ void Inspector::ResolveDependencies() {
   }
 }
 
-// Runs `body` in a read-only snapshot with search_path = public, and puts the session back.
+// From this many user relations (tables, indexes, TOAST tables, ...) on, a second session reads
+// half of the catalog: below it, opening the session costs about what it saves.
+constexpr int kSecondSessionFromRelations = 1000;
+
+// Runs `body(snapshot)` in a read-only snapshot with search_path = public, and puts the session
+// back. `snapshot` names the transaction's exported snapshot when a second session is worth it.
 template <typename Body>
 Status WithInspectionSession(pg::Connection& connection, Body body) {
   if (connection.InTransaction()) {
@@ -1586,18 +1641,30 @@ Status WithInspectionSession(pg::Connection& connection, Body body) {
                                .Query("SELECT set_config('search_path', 'public', true), "
                                       "set_config('work_mem', '64MB', true)")
                                .status());
-    Status status = body();
+    Status status = body(std::string());
     auto restored = connection.QueryParams(
         "SELECT set_config('search_path', $1, true), set_config('work_mem', $2, true)",
         {std::optional<std::string>(search_path), std::optional<std::string>(work_mem)});
     if (status.ok() && !restored.ok()) return restored.status();
     return status;
   }
-  RETORT_RETURN_IF_ERROR(connection
-                             .Query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
-                                    "SET LOCAL search_path = public; SET LOCAL work_mem = '64MB'")
-                             .status());
-  Status status = body();
+  const std::string begin =
+      std::string("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ") + kSessionSettings;
+  std::string snapshot;
+  auto exported = connection.Execute(
+      begin + "; SELECT pg_export_snapshot(), (SELECT count(*) FROM pg_class WHERE oid >= " +
+      std::to_string(kFirstUserOid) + ")");
+  if (exported.ok()) {
+    if (exported.value->rows() == 1 &&
+        Row(*exported.value, 0).Int(1) >= kSecondSessionFromRelations) {
+      snapshot = exported.value->Get(0, 0);
+    }
+  } else {
+    // No snapshot to share (a server or pooler that refuses): one session reads everything.
+    if (connection.InTransaction()) (void)connection.Execute("ROLLBACK");
+    RETORT_RETURN_IF_ERROR(connection.Query(begin).status());
+  }
+  Status status = body(snapshot);
   auto finished = connection.Query(status.ok() ? "COMMIT" : "ROLLBACK");
   if (status.ok() && !finished.ok()) return finished.status();
   return status;
@@ -1615,8 +1682,9 @@ Result<schema::Database> Inspect(pg::Connection& connection, const InspectOption
                           connection.Describe() + " runs " + std::to_string(server_version));
   }
   Inspector inspector(options, server_version);
-  RETORT_RETURN_IF_ERROR(
-      WithInspectionSession(connection, [&] { return inspector.Run(connection, stats); }));
+  RETORT_RETURN_IF_ERROR(WithInspectionSession(connection, [&](const std::string& snapshot) {
+    return inspector.Run(connection, snapshot, stats);
+  }));
   return std::move(inspector).Take();
 }
 

@@ -41,6 +41,9 @@ std::span<const CatalogQuery> CatalogQueries();
 // What one Inspect did, for tests and benchmarks.
 struct InspectStats {
   int catalog_queries = 0;  // statements that read the catalog (not BEGIN/SET/COMMIT)
+  // Sessions that ran them: 2 when a large catalog was read outside the caller's transaction,
+  // on a second session sharing the first one's snapshot; otherwise 1.
+  int sessions = 0;
 };
 
 // Reads the schema of the database `connection` is connected to. The model is sorted

@@ -219,6 +219,16 @@ int main(int argc, char** argv) {
   CLI::App* check = app.add_subcommand(
       "check", "compare schema/ with the migrations at head (exit 3 when they differ)");
 
+  // test / drift (verification)
+  commands::TestOptions test_options;
+  CLI::App* test = app.add_subcommand(
+      "test",
+      "prove the migrations sound on scratch databases: one head, upgrade, head vs schema/, "
+      "stairway up-down-up (exit 1 when a check fails)");
+  test->add_option("--junit", test_options.junit_path, "also write the results as JUnit XML");
+  CLI::App* drift = app.add_subcommand(
+      "drift", "print the changes made to the database outside the migrations (exit 3)");
+
   // lint
   commands::LintOptions lint_options;
   CLI::App* lint = app.add_subcommand(
@@ -289,6 +299,13 @@ int main(int argc, char** argv) {
     return Report(commands::Diff(*config, diff_options, io));
   }
   if (check->parsed()) return Report(commands::Check(*config, io));
+  if (test->parsed()) {
+    auto report = commands::TestMigrations(*config, test_options, io);
+    if (!report.ok()) return Report(report.status());
+    cli::PrintTestReport(*report, format, std::cout);
+    return report->ok() ? kExitOk : kExitFailed;
+  }
+  if (drift->parsed()) return Report(commands::Drift(*config, format == cli::Format::kJson, io));
   if (lint->parsed()) {
     lint_options.json = format == cli::Format::kJson;
     return Report(commands::Lint(*config, lint_options, io));

@@ -317,4 +317,52 @@ void PrintDev(const commands::DevReport& report, Format format, std::ostream& ou
   if (!report.log_file.empty()) out << "log: " << report.log_file << "\n";
 }
 
+void PrintTestReport(const commands::TestReport& report, Format format, std::ostream& out) {
+  using Outcome = commands::TestCheck::Outcome;
+  auto outcome_name = [](Outcome outcome) {
+    switch (outcome) {
+      case Outcome::kPassed:
+        return "pass";
+      case Outcome::kFailed:
+        return "fail";
+      case Outcome::kSkipped:
+        return "skip";
+    }
+    return "fail";
+  };
+  if (format == Format::kJson) {
+    json checks = json::array();
+    for (const auto& check : report.checks) {
+      checks.push_back(json{{"check", check.check},
+                            {"name", check.name},
+                            {"status", outcome_name(check.outcome)},
+                            {"revisions", check.revisions},
+                            {"message", check.message},
+                            {"details", check.details},
+                            {"elapsed_ms", check.elapsed_ms}});
+    }
+    out << json{{"ok", report.ok()},
+                {"passed", report.Count(Outcome::kPassed)},
+                {"failed", report.Count(Outcome::kFailed)},
+                {"skipped", report.Count(Outcome::kSkipped)},
+                {"elapsed_ms", report.elapsed_ms},
+                {"checks", checks}}
+               .dump(2)
+        << "\n";
+    return;
+  }
+  for (const auto& check : report.checks) {
+    const char* tag = check.outcome == Outcome::kPassed   ? "PASS"
+                      : check.outcome == Outcome::kFailed ? "FAIL"
+                                                          : "SKIP";
+    out << tag << "  " << check.name << ": " << check.message << "\n";
+    if (check.outcome != Outcome::kFailed || check.details.empty()) continue;
+    for (const std::string& line : Split(check.details, '\n')) {
+      if (!line.empty()) out << "      " << line << "\n";
+    }
+  }
+  out << report.Count(Outcome::kPassed) << " passed, " << report.Count(Outcome::kFailed)
+      << " failed, " << report.Count(Outcome::kSkipped) << " skipped ("
+      << static_cast<long long>(report.elapsed_ms) << " ms)\n";
+}
 }  // namespace retort::cli

@@ -24,5 +24,7 @@ void PrintBackups(const std::vector<commands::BackupInfo>& backups, Format forma
                   std::ostream& out);
 void PrintRestore(const commands::RestoreReport& report, Format format, std::ostream& out);
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out);
+// `retort test`: one line per check (PASS/FAIL/SKIP), failure details indented, then totals.
+void PrintTestReport(const commands::TestReport& report, Format format, std::ostream& out);
 
 }  // namespace retort::cli

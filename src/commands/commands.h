@@ -217,6 +217,43 @@ struct AutogenerateOptions {
 Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
                                          const AutogenerateOptions& autogenerate, const Io& io);
 
+// ---- verification (soundness.cc, drift.cc): docs/verification.md
+
+// One check of `retort test`: a JUnit test case.
+struct TestCheck {
+  enum class Outcome { kPassed, kFailed, kSkipped };
+  std::string check;  // "heads", "files", "reachability", "upgrade", "schema", "stairway"
+  std::string name;   // the test case: "single head", "stairway 3f2a9c1b7d4e", ...
+  std::vector<std::string> revisions;  // at fault (failed) or covered (stairway)
+  Outcome outcome = Outcome::kPassed;
+  std::string message;  // one line: what passed, why it failed, why it did not run
+  std::string details;  // more lines (SQL of a diff, the error) or ""
+  double elapsed_ms = 0;
+};
+struct TestReport {
+  std::vector<TestCheck> checks;
+  double elapsed_ms = 0;
+  int Count(TestCheck::Outcome outcome) const;
+  bool ok() const { return Count(TestCheck::Outcome::kFailed) == 0; }
+};
+struct TestOptions {
+  std::string junit_path;  // write JUnit XML here too ("" for none)
+};
+// `retort test`: proves the migrations sound on scratch databases of the dev server (graph
+// shape, files, upgrade base -> head, head against schema/, the stairway up-down-up of every
+// revision, with migrations/fixtures/REV.sql applied after REV). Never touches the configured
+// database. A failed check is part of the report (the caller exits 1), not an error.
+Result<TestReport> TestMigrations(const config::Config& config, const TestOptions& options,
+                                  const Io& io);
+// The report as JUnit XML: one testsuite, one testcase per check.
+std::string TestReportJunit(const TestReport& report);
+
+// `retort drift`: the configured database against what its version rows should contain (the
+// migrations up to them, replayed on the dev server). Prints the SQL of the out-of-band changes
+// (expected -> live) and returns Status::Differences (exit 3), or prints "no drift: ...".
+// InvalidInput when the database has no version rows or rows the migrations do not know.
+Status Drift(const config::Config& config, bool json, const Io& io);
+
 // ---- lint (lint.cc): the rules of src/lint over migration files; docs/lint.md
 struct LintOptions {
   // Revisions (REV, heads, A:B ranges) and SQL files. Empty: the migrations the configured

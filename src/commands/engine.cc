@@ -18,6 +18,7 @@
 #include "base/strings.h"
 #include "catalog/inspect.h"
 #include "commands/commands.h"
+#include "commands/schema_sources.h"
 #include "devdb/scratch.h"
 #include "executor/executor.h"
 #include "render/render.h"
@@ -32,272 +33,6 @@ namespace retort::commands {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double MillisecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string FormatMs(double ms) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(0) << ms << " ms";
-  return text.str();
-}
-
-catalog::InspectOptions InspectOptionsFor(const config::Config& config) {
-  const history::TableNames bookkeeping;  // the names Project::Store() keeps beside the version
-  catalog::InspectOptions options;
-  options.exclude_tables = {{config.version_table_schema, config.version_table},
-                            {config.version_table_schema, bookkeeping.history_table},
-                            {config.version_table_schema, bookkeeping.progress_table}};
-  options.exclude_schemas = {config.backup_schema};
-  return options;
-}
-
-// retort's bookkeeping may have created the version table's schema; when nothing of the user's
-// lives in it, it is retort's and not part of the schema either side describes.
-void DropBookkeepingSchema(const config::Config& config, schema::Database& database) {
-  const std::string& name = config.version_table_schema;
-  if (name == "public") return;
-  auto in_schema = [&name](const schema::QualifiedName& object) { return object.schema == name; };
-  auto any_in_schema = [&in_schema](const auto& objects) {
-    return std::any_of(objects.begin(), objects.end(),
-                       [&in_schema](const auto& object) { return in_schema(object.name); });
-  };
-  if (any_in_schema(database.tables) || any_in_schema(database.views) ||
-      any_in_schema(database.functions) || any_in_schema(database.sequences) ||
-      any_in_schema(database.enums) || any_in_schema(database.domains) ||
-      any_in_schema(database.composite_types)) {
-    return;
-  }
-  for (const auto& extension : database.extensions) {
-    if (extension.schema == name) return;
-  }
-  std::erase_if(database.schemas,
-                [&name](const schema::Schema& entry) { return entry.name == name; });
-}
-
-Result<schema::Database> InspectConnection(const config::Config& config,
-                                           pg::Connection& connection) {
-  RETORT_ASSIGN_OR_RETURN(schema::Database database,
-                          catalog::Inspect(connection, InspectOptionsFor(config)));
-  DropBookkeepingSchema(config, database);
-  return database;
-}
-
-Result<std::string> DevServer(const config::Config& config) {
-  return ResolveConninfo(config, config.dev_url, "dev_url");
-}
-
-// ---- desired state
-
-// The schema files in apply order: each configured path is a file or a directory whose *.sql
-// files (not those of subdirectories) are taken in name order.
-Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config) {
-  std::vector<devdb::SqlFile> files;
-  for (const std::string& entry : config.schema_paths) {
-    std::string path = StartsWith(entry, "/") ? entry : JoinPath(config.project_dir, entry);
-    if (IsDirectory(path)) {
-      RETORT_ASSIGN_OR_RETURN(std::vector<std::string> names, ListFiles(path, ".sql"));
-      for (const std::string& name : names) {
-        std::string full = StartsWith(name, "/") ? name : JoinPath(path, name);
-        files.push_back(devdb::SqlFile{full, JoinPath(entry, BaseName(full))});
-      }
-    } else if (PathExists(path)) {
-      files.push_back(devdb::SqlFile{path, entry});
-    } else {
-      return Status::InvalidInput(
-          path + ": schema path not found (create it, or set [schema] paths in " +
-          (config.config_path.empty() ? "retort.toml" : config.config_path) + ")");
-    }
-  }
-  return files;
-}
-
-std::string SchemaPathsText(const config::Config& config) {
-  std::vector<std::string> shown;
-  for (const std::string& path : config.schema_paths) {
-    shown.push_back(EndsWith(path, ".sql") || EndsWith(path, "/") ? path : path + "/");
-  }
-  return Join(shown, ", ");
-}
-
-Result<schema::Database> DesiredState(const config::Config& config, const std::string& dev_conninfo,
-                                      const Io& io) {
-  RETORT_ASSIGN_OR_RETURN(std::vector<devdb::SqlFile> files, SchemaFiles(config));
-  auto started = Clock::now();
-  RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase scratch,
-                          devdb::ScratchDatabase::Create(dev_conninfo, "schema"));
-  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
-  double created_ms = MillisecondsSince(started);
-  RETORT_RETURN_IF_ERROR(devdb::ApplySqlFiles(connection, files));
-  double applied_ms = MillisecondsSince(started);
-  RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, connection));
-  io.log << SchemaPathsText(config) << ": " << files.size() << " file"
-         << (files.size() == 1 ? "" : "s") << " applied and read ("
-         << FormatMs(MillisecondsSince(started)) << ": database " << FormatMs(created_ms)
-         << ", apply " << FormatMs(applied_ms - created_ms) << ", read "
-         << FormatMs(MillisecondsSince(started) - applied_ms) << ")\n";
-  return database;
-}
-
-// ---- replayed migrations
-
-// Sends the statements of a migration that runs in a transaction together with the bookkeeping
-// that ends it: one round trip per migration instead of one per statement. Statements outside a
-// transaction block (CREATE INDEX CONCURRENTLY ...) still go one at a time. A failure names no
-// statement; the caller then replays again with a LiveSink to find it.
-class BatchingSink : public executor::Sink {
- public:
-  explicit BatchingSink(pg::Connection& connection) : connection_(connection) {}
-
-  Status Statement(const std::string& sql, const executor::Origin& /*origin*/) override {
-    if (!connection_.InTransaction()) return Run(sql);
-    pending_ += sql;
-    pending_ += ";\n";
-    return Status::Ok();
-  }
-  Status Control(const std::string& sql) override {
-    std::string batch = std::move(pending_);
-    pending_.clear();
-    return Run(batch + sql);
-  }
-  void Note(const std::string&) override {}
-  void Abort() override {
-    pending_.clear();
-    if (connection_.InTransaction()) (void)connection_.Execute("ROLLBACK");
-  }
-  bool IsLive() const override { return true; }
-  Result<pg::PgResult> Query(const std::string& sql) override {
-    RETORT_RETURN_IF_ERROR(Flush());
-    return connection_.Query(sql);
-  }
-  std::string LastSqlState() const override { return last_sqlstate_; }
-
- private:
-  Status Flush() {
-    std::string batch = std::move(pending_);
-    pending_.clear();
-    return Run(batch);
-  }
-  Status Run(const std::string& sql) {
-    last_sqlstate_.clear();
-    if (sql.empty()) return Status::Ok();
-    auto outcome = connection_.Execute(sql);
-    if (outcome.ok()) return Status::Ok();
-    last_sqlstate_ = outcome.error.sqlstate;
-    return Status::Failed(outcome.error.ToString());
-  }
-
-  pg::Connection& connection_;
-  std::string pending_;
-  std::string last_sqlstate_;
-};
-
-executor::Options ReplayOptions(const config::Config& config) {
-  executor::Options options;
-  options.transaction_per_migration = config.transaction_per_migration;
-  // Nobody else uses a scratch database: nothing to wait for, nothing to time out.
-  options.lock_timeout = "0";
-  options.statement_timeout = "0";
-  options.tool_version = std::string("retort ") + RETORT_VERSION;
-  return options;
-}
-
-Status Replay(const Project& project, const revision::Plan& plan, executor::Sink& sink) {
-  history::VersionStore store = project.Store();
-  executor::Executor executor(sink, store, ReplayOptions(project.config));
-  RETORT_RETURN_IF_ERROR(executor.EnsureTables());
-  return executor.Run(plan, project.index);
-}
-
-// Everything that decides what a replay produces: a template made from the same inputs holds
-// the same schema.
-std::string ContentKey(const Project& project, const revision::Plan& plan) {
-  std::string material = std::string("retort template v1\n") + RETORT_VERSION + "\n" +
-                         project.config.version_table_schema + "." + project.config.version_table +
-                         "\n" +
-                         (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
-  for (const revision::Step& step : plan.steps) {
-    const migrations::Migration& migration = project.Get(step.revision);
-    material += step.revision + " " + (migration.transactional ? "tx " : "no-tx ") +
-                migration.checksum + "\n";
-  }
-  material += "rows " + Join(plan.final_rows, ",") + "\n";
-  return Sha256Hex(material);
-}
-
-std::string ProjectKey(const config::Config& config) {
-  return Sha256Hex(AbsolutePath(config.project_dir));
-}
-
-std::string DescribeTarget(const revision::Plan& plan) {
-  return plan.final_rows.empty() ? "base" : Join(plan.final_rows, ", ");
-}
-
-// The schema at `target` (a graph target: "heads", a revision id), read from the project's
-// template on the dev server when one was kept for exactly these migrations, else replayed into
-// a scratch database that then becomes that template.
-// With `make_spare`, a run that reads the template (and so has a server core to spare while the
-// schema files are applied) prepares the empty database the next run's schema files go into.
-Result<schema::Database> ReplayedState(const Project& project, const std::string& target,
-                                       const std::string& dev_conninfo, const Io& io,
-                                       bool make_spare = false) {
-  const config::Config& config = project.config;
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, project.graph.PlanUpgrade({}, target));
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project.index));
-  std::string project_key = ProjectKey(config);
-  std::string content_key = ContentKey(project, plan);
-  std::string template_name = devdb::TemplateName(project_key, content_key);
-
-  auto started = Clock::now();
-  {
-    RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(dev_conninfo));
-    RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, template_name));
-    if (cached) {
-      auto connection = pg::Connection::OpenDatabase(dev_conninfo, template_name, "retort");
-      // A template dropped between the two calls is simply rebuilt below.
-      if (connection.ok()) {
-        RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, *connection));
-        io.log << "migrations at " << DescribeTarget(plan) << ": read from template "
-               << template_name << " (" << FormatMs(MillisecondsSince(started)) << ")\n";
-        if (make_spare) (void)devdb::PrepareSpare(dev_conninfo);
-        return database;
-      }
-    }
-  }
-
-  RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase scratch,
-                          devdb::ScratchDatabase::Create(dev_conninfo, "head"));
-  schema::Database database;
-  Status replayed;
-  {
-    RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
-    BatchingSink sink(connection);
-    replayed = Replay(project, plan, sink);
-    if (replayed.ok()) {
-      RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
-    }
-  }
-  if (!replayed.ok()) {
-    // Again, one statement at a time, to say which statement of which file failed (or, should
-    // only the batching have failed, to get the schema after all).
-    RETORT_ASSIGN_OR_RETURN(scratch, devdb::ScratchDatabase::Create(dev_conninfo, "head"));
-    RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
-    executor::LiveSink live(connection);
-    Status precise = Replay(project, plan, live);
-    if (!precise.ok()) {
-      return precise.WithContext("replaying the migrations into a scratch database: ");
-    }
-    RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
-  }
-  io.log << "migrations at " << DescribeTarget(plan) << ": replayed " << plan.steps.size()
-         << " migration" << (plan.steps.size() == 1 ? "" : "s") << " ("
-         << FormatMs(MillisecondsSince(started)) << "), kept as template " << template_name << "\n";
-  // Failing to keep the template costs the next run time, not this run its result.
-  Status kept = devdb::KeepAsTemplate(std::move(scratch), project_key, content_key);
-  if (!kept.ok()) io.log << "warning: " << kept.message() << "\n";
-  return database;
-}
 
 // ---- sides of diff / inspect
 
@@ -432,6 +167,18 @@ void PrintMigrationSql(const render::MigrationSql& sql, bool with_downgrade, con
          << sql.downgrade;
 }
 
+// The SQL would fail on PostgreSQL (diff::Unsupported): say why instead of printing it.
+Status Supported(const render::MigrationSql& sql, bool downgrade_too) {
+  std::vector<std::string> problems = sql.upgrade_unsupported;
+  if (downgrade_too) {
+    for (const std::string& problem : sql.downgrade_unsupported) {
+      problems.push_back("downgrade: " + problem);
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  return Status::InvalidInput("retort cannot generate this migration: " + Join(problems, "; "));
+}
+
 }  // namespace
 
 Status InspectSchema(const config::Config& config, const std::string& source, bool json,
@@ -455,6 +202,7 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
                           ReadBoth([&](const Io& side_io) { return sides.Read(from, side_io); },
                                    [&](const Io& side_io) { return sides.Read(to, side_io); }, io));
   render::MigrationSql sql = render::RenderMigration(models.first, models.second);
+  RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   if (options.json) {
     nlohmann::json report = {{"from", options.from},
                              {"to", options.to},
@@ -488,6 +236,7 @@ Status Check(const config::Config& config, const Io& io) {
           },
           [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
   render::MigrationSql sql = render::RenderMigration(models.first, models.second);
+  RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   if (sql.empty()) {
     io.out << "migrations match " << SchemaPathsText(config) << "\n";
     io.log << "checked in " << FormatMs(MillisecondsSince(started)) << "\n";
@@ -547,6 +296,7 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
           read_start,
           [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
   render::MigrationSql sql = render::RenderMigration(models.first, models.second);
+  RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/true));
   if (sql.empty() && !autogenerate.empty) {
     io.log << "no changes: " << SchemaPathsText(config) << " matches "
            << (autogenerate.from_db ? "the database" : "the migrations")

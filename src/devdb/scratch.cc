@@ -109,6 +109,16 @@ bool ClaimSpare(pg::Connection& admin, const std::string& name) {
   return false;
 }
 
+// What runs in a scratch database can be rebuilt, so its commits need not wait for the WAL to
+// reach the disk: on a durable dev server (the embedded cluster keeps fsync on, since it may
+// hold a user's own database) that saves a flush per migration and per schema file. A crash
+// loses at most the last commits of throwaway work, never consistency. Set on the database, so
+// every session in it (and DISCARD ALL) keeps it; a failure only costs that speed.
+void MakeCommitsAsynchronous(pg::Connection& admin, const std::string& database) {
+  (void)admin.Execute("SET synchronous_commit = off; ALTER DATABASE " + pg::QuoteIdent(database) +
+                      " SET synchronous_commit = off");
+}
+
 std::string UniqueName(const std::string& prefix, const std::string& purpose) {
   return prefix + (purpose.empty() ? "" : purpose + "_") + HostKey() + "_" +
          std::to_string(::getpid()) + "_" + std::to_string(g_next_scratch++);
@@ -200,6 +210,7 @@ Result<ScratchDatabase> ScratchDatabase::Create(const std::string& server_connin
                           admin.Describe() +
                           "; the dev_url user needs CREATEDB): " + created.error.ToString());
   }
+  MakeCommitsAsynchronous(admin, name);
   ScratchDatabase scratch(server_conninfo, std::move(name));
   scratch.admin_.emplace(std::move(admin));
   return scratch;
@@ -243,7 +254,24 @@ void ScratchDatabase::Drop() {
 }
 
 Result<pg::Connection> ScratchDatabase::Connect() const {
-  return pg::Connection::OpenDatabase(server_conninfo_, name_, "retort scratch");
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection,
+                          pg::Connection::OpenDatabase(server_conninfo_, name_, "retort scratch"));
+  // Single-database servers (PGlite behind pglite-socket) accept CREATE DATABASE but connect
+  // every client to their one database whatever it asks for: schema files applied "in the
+  // scratch database" would land in the user's own.
+  auto current = connection.Execute("SELECT current_database()");
+  if (!current.ok()) {
+    return Status::Failed("cannot read the scratch database's name on the dev server (" +
+                          connection.Describe() + "): " + current.error.ToString());
+  }
+  std::string actual = current.value->rows() == 1 ? current.value->Get(0, 0) : "";
+  if (actual != name_) {
+    return Status::Failed("the dev server (" + connection.Describe() + ") connected to database " +
+                          actual + " when asked for scratch database " + name_ +
+                          ": it does not keep databases apart (PGlite serves one database), so "
+                          "it cannot be the dev server; set dev_url to a PostgreSQL server");
+  }
+  return connection;
 }
 
 Status ScratchDatabase::Keep(const std::string& new_name) {
@@ -266,10 +294,13 @@ Status PrepareSpare(const std::string& server_conninfo) {
                           pg::Connection::Open(server_conninfo, "retort scratch"));
   RETORT_ASSIGN_OR_RETURN(auto spares, admin.Query(kSparesQuery));
   if (spares.rows() > 0) return Status::Ok();
-  auto created = admin.Execute("CREATE DATABASE " + pg::QuoteIdent(UniqueName(kSparePrefix, "")) +
-                               " TEMPLATE " + kDefaultTemplate);
+  std::string name = UniqueName(kSparePrefix, "");
+  auto created =
+      admin.Execute("CREATE DATABASE " + pg::QuoteIdent(name) + " TEMPLATE " + kDefaultTemplate);
   if (!created.ok())
     return Status::Failed("cannot create a spare database: " + created.error.ToString());
+  // Renaming the spare into a scratch database keeps the setting.
+  MakeCommitsAsynchronous(admin, name);
   return Status::Ok();
 }
 

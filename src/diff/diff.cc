@@ -1,6 +1,7 @@
 #include "diff/diff.h"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -38,6 +39,18 @@ Kind FunctionCommentKind(char kind) {
   return Kind::kFunction;
 }
 
+GrantObject FunctionGrantObject(char kind) {
+  if (kind == 'p') return GrantObject::kProcedure;
+  if (kind == 'a') return GrantObject::kRoutine;
+  return GrantObject::kFunction;
+}
+
+// What CREATE FUNCTION gives a new function: EXECUTE for everyone.
+const std::vector<Grant>& DefaultFunctionGrants() {
+  static const std::vector<Grant> kDefault{Grant{"PUBLIC", "EXECUTE", false}};
+  return kDefault;
+}
+
 // Index of `items` by `key`; later duplicates are ignored (the catalog never makes them).
 template <typename T, typename KeyFn>
 auto IndexBy(const std::vector<T>& items, KeyFn key) {
@@ -47,8 +60,11 @@ auto IndexBy(const std::vector<T>& items, KeyFn key) {
 }
 
 // Grants grouped for GRANT/REVOKE statements: one per (grantee, grantable) in model order.
+// `column` and `arguments` narrow the object to a column of a table or to a function.
 void DiffGrants(const QualifiedName& relation, const std::vector<Grant>& from,
-                const std::vector<Grant>& to, std::vector<Change>& out) {
+                const std::vector<Grant>& to, std::vector<Change>& out,
+                GrantObject object = GrantObject::kTable, const std::string& column = "",
+                const std::string& arguments = "") {
   std::set<Grant> from_set(from.begin(), from.end());
   std::set<Grant> to_set(to.begin(), to.end());
   std::map<std::string, std::vector<std::string>> revoked;
@@ -59,7 +75,7 @@ void DiffGrants(const QualifiedName& relation, const std::vector<Grant>& from,
     revoked[grant.grantee].push_back(grant.privilege);
   }
   for (const std::string& grantee : revoke_order) {
-    out.push_back(RevokePrivileges{relation, grantee, revoked[grantee]});
+    out.push_back(RevokePrivileges{relation, grantee, revoked[grantee], object, column, arguments});
   }
   std::map<std::pair<std::string, bool>, std::vector<std::string>> granted;
   std::vector<std::pair<std::string, bool>> grant_order;
@@ -70,7 +86,8 @@ void DiffGrants(const QualifiedName& relation, const std::vector<Grant>& from,
     granted[key].push_back(grant.privilege);
   }
   for (const auto& key : grant_order) {
-    out.push_back(GrantPrivileges{relation, key.first, granted[key], key.second});
+    out.push_back(
+        GrantPrivileges{relation, key.first, granted[key], key.second, object, column, arguments});
   }
 }
 
@@ -144,9 +161,11 @@ class Differ {
       if (it == from.end()) {
         out_.push_back(CreateSchema{*schema});
         if (schema->comment) out_.push_back(Comment(Kind::kSchema, {"", name}, schema->comment));
+        DiffGrants({"", name}, {}, schema->grants, out_, GrantObject::kSchema);
       } else {
         DiffComment({Kind::kSchema, {"", name}, "", ""}, it->second->comment, schema->comment,
                     out_);
+        DiffGrants({"", name}, it->second->grants, schema->grants, out_, GrantObject::kSchema);
       }
     }
     for (const auto& [name, schema] : from) {
@@ -217,6 +236,7 @@ class Differ {
             }
           }
           RestoreDefaults(swap.uses);
+          swap.domains = DomainsOver(name);
           out_.push_back(std::move(swap));
           // The renamed type is a new object: its comment went with the old one.
           if (type->comment) out_.push_back(Comment(Kind::kType, name, type->comment));
@@ -228,6 +248,24 @@ class Differ {
     for (const auto& [name, type] : from) {
       if (!to.count(name)) out_.push_back(DropEnum{*type});
     }
+  }
+
+  // Domains over `type` (or an array of it) that exist on both sides: an enum swap takes them
+  // along, and Domains() leaves them alone but for their comments.
+  std::vector<RebasedDomain> DomainsOver(const QualifiedName& type) {
+    std::vector<RebasedDomain> rebased;
+    auto to = IndexBy(to_.domains, [](const schema::Domain& d) { return d.name; });
+    for (const schema::Domain& domain : from_.domains) {
+      if (!TypeNames(domain.base_type, type, nullptr)) continue;
+      auto it = to.find(domain.name);
+      if (it == to.end()) continue;  // Unsupported() reports it
+      RebasedDomain item{WithoutComments(domain), WithoutComments(*it->second),
+                         ColumnsUsing(domain.name)};
+      RestoreDefaults(item.uses);
+      rebased_domains_.insert(domain.name);
+      rebased.push_back(std::move(item));
+    }
+    return rebased;
   }
 
   // `to` keeps every old label in order: each new label goes right after its predecessor, and
@@ -280,6 +318,12 @@ class Differ {
         continue;
       }
       const schema::Domain& old = *it->second;
+      if (rebased_domains_.count(name)) {
+        // Created again by the enum swap: only its comments remain to be set.
+        if (domain->comment) out_.push_back(Comment(Kind::kDomain, name, domain->comment));
+        DomainConstraintComments(nullptr, *domain);
+        continue;
+      }
       if (old.base_type != domain->base_type || old.collation != domain->collation) {
         SwapDomain swap{WithoutComments(old), WithoutComments(*domain), ColumnsUsing(name)};
         RestoreDefaults(swap.uses);
@@ -399,6 +443,7 @@ class Differ {
         out_.push_back(CreateSequence{bare});
         if (sequence->owned_by_table) out_.push_back(SetSequenceOwner{*sequence});
         if (sequence->comment) out_.push_back(Comment(Kind::kSequence, name, sequence->comment));
+        DiffGrants(name, {}, sequence->grants, out_, GrantObject::kSequence);
         continue;
       }
       const schema::Sequence& old = *it->second;
@@ -408,6 +453,7 @@ class Differ {
         out_.push_back(SetSequenceOwner{*sequence});
       }
       DiffComment({Kind::kSequence, name, "", ""}, old.comment, sequence->comment, out_);
+      DiffGrants(name, old.grants, sequence->grants, out_, GrantObject::kSequence);
     }
     for (const auto& [name, sequence] : from) {
       if (!to.count(name) && !DroppedWithOwner(*sequence)) {
@@ -434,6 +480,9 @@ class Differ {
       }
     }
     DiffGrants(table.name, {}, table.grants, out_);
+    for (const Column& column : table.columns) {
+      DiffGrants(table.name, {}, column.grants, out_, GrantObject::kTable, column.name);
+    }
   }
 
   void Tables() {
@@ -521,6 +570,7 @@ class Differ {
           if (const Column* parent = ParentColumn(to_, to, column.name)) {
             Column after = *parent;
             after.comment.reset();
+            after.grants.clear();
             SetInheritedColumn(table, after, column);
           }
           continue;
@@ -529,6 +579,7 @@ class Differ {
         if (column.comment) {
           out_.push_back(Comment(Kind::kColumn, table, column.comment, column.name));
         }
+        DiffGrants(table, {}, column.grants, out_, GrantObject::kTable, column.name);
         continue;
       }
       if (from_inherited.count(column.name) && to_inherited.count(column.name)) {
@@ -598,6 +649,7 @@ class Differ {
     if (after.not_null && !to.not_null) out_.push_back(DropNotNull{table, to.name});
     if (!after.not_null && to.not_null) out_.push_back(SetNotNull{table, to.name});
     DiffComment({Kind::kColumn, table, to.name, ""}, after.comment, to.comment, out_);
+    DiffGrants(table, after.grants, to.grants, out_, GrantObject::kTable, to.name);
   }
 
   const Table* FindTable(const Database& db, const QualifiedName& name) const {
@@ -625,7 +677,8 @@ class Differ {
         bool seen = std::any_of(columns.begin(), columns.end(),
                                 [&](const Column& c) { return c.name == column.name; });
         if (!seen) {
-          column.comment.reset();  // comments are not inherited
+          column.comment.reset();  // comments and column privileges are not inherited
+          column.grants.clear();
           columns.push_back(std::move(column));
         }
       }
@@ -669,6 +722,7 @@ class Differ {
     if (to.generated_expr && from.generated_expr != to.generated_expr) {
       out_.push_back(RecreateColumn{table, from, to});
       if (to.comment) out_.push_back(Comment(Kind::kColumn, table, to.comment, to.name));
+      DiffGrants(table, {}, to.grants, out_, GrantObject::kTable, to.name);
       return;
     }
     Column current = from;
@@ -713,6 +767,7 @@ class Differ {
       }
     }
     DiffComment({Kind::kColumn, table, to.name, ""}, from.comment, to.comment, out_);
+    DiffGrants(table, from.grants, to.grants, out_, GrantObject::kTable, to.name);
   }
 
   void Constraints() {
@@ -857,6 +912,8 @@ class Differ {
       }
       DiffComment({FunctionCommentKind(function->kind), function->name, "", function->arguments},
                   old.comment, function->comment, out_);
+      DiffGrants(function->name, old.grants, function->grants, out_,
+                 FunctionGrantObject(function->kind), "", function->arguments);
     }
     for (const auto& [id, function] : from) {
       if (!to.count(id)) out_.push_back(DropFunction{*function});
@@ -958,6 +1015,7 @@ class Differ {
   std::set<QualifiedName> dropped_views_;
   std::set<QualifiedName> recreated_views_;
   std::set<std::pair<QualifiedName, std::string>> swapped_defaults_;
+  std::set<QualifiedName> rebased_domains_;
   std::vector<Change> out_;
 };
 
@@ -975,6 +1033,132 @@ bool TypeNames(const std::string& type, const QualifiedName& name, bool* array) 
                 base == QuoteIdentifier(name.name));
   if (match && array != nullptr) *array = is_array;
   return match;
+}
+
+namespace {
+
+std::string Dotted(const QualifiedName& name) {
+  return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
+}
+
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether `text` names `word` as a whole identifier (bare or quoted).
+bool MentionsWord(const std::string& text, const std::string& word) {
+  for (const std::string& spelling : {word, QuoteIdentifier(word)}) {
+    for (size_t at = text.find(spelling); at != std::string::npos;
+         at = text.find(spelling, at + 1)) {
+      size_t end = at + spelling.size();
+      if ((at == 0 || !IsWordChar(text[at - 1])) && (end >= text.size() || !IsWordChar(text[end])))
+        return true;
+    }
+  }
+  return false;
+}
+
+// What keeps `type` (an enum being swapped, or a composite type changed in place) from being
+// replaced: composite attributes of that type, domains over it that `to` drops, partition keys
+// on columns of it.
+void ReportUsers(const Database& from, const Database& to, const QualifiedName& type,
+                 const std::string& what, std::vector<std::string>& out) {
+  for (const schema::CompositeType& composite : from.composite_types) {
+    for (const schema::CompositeAttribute& attribute : composite.attributes) {
+      if (TypeNames(attribute.type, type, nullptr)) {
+        out.push_back(what + ": attribute " + QuoteIdentifier(attribute.name) +
+                      " of composite type " + Dotted(composite.name) +
+                      " uses it; change that attribute's type in a separate migration first");
+      }
+    }
+  }
+  std::vector<QualifiedName> types{type};
+  for (const schema::Domain& domain : from.domains) {
+    if (!TypeNames(domain.base_type, type, nullptr)) continue;
+    bool kept = std::any_of(to.domains.begin(), to.domains.end(),
+                            [&](const schema::Domain& d) { return d.name == domain.name; });
+    if (!kept) {
+      out.push_back(what + ": domain " + Dotted(domain.name) +
+                    " is built on it and is dropped too; drop the domain in a separate "
+                    "migration first");
+    }
+    types.push_back(domain.name);
+    for (const schema::Domain& outer : from.domains) {
+      if (TypeNames(outer.base_type, domain.name, nullptr)) {
+        out.push_back(what + ": domain " + Dotted(outer.name) + " is built on domain " +
+                      Dotted(domain.name) +
+                      ", which is built on it; retort replaces only one level of domains");
+      }
+    }
+  }
+  for (const Table& table : from.tables) {
+    if (!table.partition_key) continue;
+    for (const Column& column : table.columns) {
+      bool uses = std::any_of(types.begin(), types.end(), [&](const QualifiedName& t) {
+        return TypeNames(column.type, t, nullptr);
+      });
+      if (uses && MentionsWord(*table.partition_key, column.name)) {
+        out.push_back(what + ": column " + QuoteIdentifier(column.name) + " of " +
+                      Dotted(table.name) +
+                      " is in the partition key, whose type PostgreSQL cannot change");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Unsupported(const Database& from, const Database& to) {
+  std::vector<std::string> problems;
+  for (const schema::EnumType& type : from.enums) {
+    for (const schema::EnumType& next : to.enums) {
+      if (next.name != type.name || IsSubsequence(type.labels, next.labels)) continue;
+      ReportUsers(from, to, type.name,
+                  "enum " + Dotted(type.name) +
+                      " loses or reorders values, which takes a new type (created, columns "
+                      "converted, old one dropped)",
+                  problems);
+    }
+  }
+  // ALTER TYPE ... ALTER ATTRIBUTE ... TYPE, and a drop and re-creation, fail while a table
+  // column uses the type.
+  for (const schema::CompositeType& type : from.composite_types) {
+    for (const schema::CompositeType& next : to.composite_types) {
+      if (next.name != type.name) continue;
+      std::vector<schema::CompositeAttribute> kept;
+      bool retyped = false;
+      for (const auto& attribute : type.attributes) {
+        for (const auto& other : next.attributes) {
+          if (other.name != attribute.name) continue;
+          if (other.type != attribute.type || other.collation != attribute.collation) {
+            retyped = true;
+          }
+          kept.push_back(other);
+        }
+      }
+      // ALTER TYPE can only drop attributes and add new ones at the end: the kept ones must
+      // lead `next`, in their old order (as Differ::CanAlterInPlace requires).
+      bool reordered = false;
+      for (size_t i = 0; i < kept.size() && i < next.attributes.size(); ++i) {
+        if (next.attributes[i].name != kept[i].name) reordered = true;
+      }
+      if (!retyped && !reordered) continue;
+      for (const Table& table : from.tables) {
+        for (const Column& column : table.columns) {
+          if (!TypeNames(column.type, type.name, nullptr)) continue;
+          problems.push_back("composite type " + Dotted(type.name) + ": " +
+                             (retyped ? "an attribute changes type"
+                                      : "attributes are reordered or inserted before others") +
+                             " while column " + QuoteIdentifier(column.name) + " of " +
+                             Dotted(table.name) +
+                             " uses the type, which PostgreSQL refuses; add a new attribute (or "
+                             "type), copy the data, then drop the old one, in separate migrations");
+        }
+      }
+    }
+  }
+  return problems;
 }
 
 std::string WithoutNotValid(const std::string& definition) {
@@ -1002,6 +1186,8 @@ std::vector<Change> CreationChanges(const Function& function) {
     changes.push_back(Comment(FunctionCommentKind(function.kind), function.name, function.comment,
                               "", function.arguments));
   }
+  DiffGrants(function.name, DefaultFunctionGrants(), function.grants, changes,
+             FunctionGrantObject(function.kind), "", function.arguments);
   return changes;
 }
 

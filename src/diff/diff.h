@@ -68,13 +68,25 @@ struct ColumnUse {
   bool operator==(const ColumnUse&) const = default;
 };
 
-// Values removed or reordered: the new type is created under a temporary name, every column
-// using the old one is converted through text, the old type is dropped and the new one renamed.
+// A domain over an enum being swapped (or an array of it): renamed out of the way, created
+// again over the new type (its default and checks name the new type's values), its columns
+// converted through text, then the old one dropped.
+struct RebasedDomain {
+  schema::Domain from;
+  schema::Domain to;
+  std::vector<ColumnUse> uses;
+  bool operator==(const RebasedDomain&) const = default;
+};
+
+// Values removed or reordered: the old type is renamed out of the way, the new type created
+// under the name, every column using the old one converted through text (domains over it
+// follow, see RebasedDomain), then the old type dropped.
 struct SwapEnum {
   schema::EnumType from;
   schema::EnumType to;
   std::vector<ColumnUse> uses;
   std::vector<std::string> removed_values;  // rows holding them fail to convert
+  std::vector<RebasedDomain> domains{};
   bool operator==(const SwapEnum&) const = default;
 };
 
@@ -357,18 +369,28 @@ struct SetComment {
   bool operator==(const SetComment&) const = default;
 };
 
-// GRANT / REVOKE privileges on a table or view, one grantee at a time.
+// What a GRANT / REVOKE names: ON TABLE (tables and views, and their columns), SEQUENCE,
+// FUNCTION, PROCEDURE, ROUTINE (aggregates) or SCHEMA.
+enum class GrantObject { kTable, kSequence, kFunction, kProcedure, kRoutine, kSchema };
+
+// GRANT / REVOKE privileges on one object (or one column of a table), one grantee at a time.
 struct GrantPrivileges {
-  QualifiedName relation;
+  QualifiedName relation;  // the object; a schema is {"", name}
   std::string grantee;
   std::vector<std::string> privileges;
   bool grantable = false;
+  GrantObject object = GrantObject::kTable;
+  std::string column{};     // column privileges: GRANT SELECT (column) ON TABLE ...
+  std::string arguments{};  // functions: identity arguments
   bool operator==(const GrantPrivileges&) const = default;
 };
 struct RevokePrivileges {
   QualifiedName relation;
   std::string grantee;
   std::vector<std::string> privileges;
+  GrantObject object = GrantObject::kTable;
+  std::string column{};
+  std::string arguments{};
   bool operator==(const RevokePrivileges&) const = default;
 };
 
@@ -402,6 +424,11 @@ std::vector<Change> CreationChanges(const schema::Constraint& constraint);
 // format_type qualifies a name only when its schema is not on the search path, so both
 // `public.mood` and `mood` match public.mood.
 bool TypeNames(const std::string& type, const QualifiedName& name, bool* array);
+
+// Changes `Diff(from, to)` cannot express in SQL that PostgreSQL would accept, as messages for
+// the user (empty when the migration can be generated): e.g. an enum swap where a composite
+// type's attribute or a partition key uses the enum.
+std::vector<std::string> Unsupported(const schema::Database& from, const schema::Database& to);
 
 // The definition without a trailing " NOT VALID" (constraints).
 std::string WithoutNotValid(const std::string& definition);

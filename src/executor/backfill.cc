@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/strings.h"
+
 namespace retort::executor {
 
 std::string GroupDigits(long value) {
@@ -105,6 +107,48 @@ void ProgressDisplay::Update(const BackfillSnapshot& snapshot) {
 
 void ProgressDisplay::Finish() {
   if (out_ != nullptr && terminal_ && shown_) *out_ << "\r\033[K" << std::flush;
+}
+
+std::string KeyColumn::Literal(const std::string& value) const {
+  return QuoteLiteral(value) + "::" + type;
+}
+
+// Column references are qualified (`k.id`) so that ORDER BY never means the text output column.
+std::string LastKeySql(const KeyColumn& key) {
+  return "SELECT k." + key.column + "::text FROM " + key.table + " k ORDER BY k." + key.column +
+         " DESC LIMIT 1";
+}
+
+std::string RangeSql(const KeyColumn& key, const std::string& after, const std::string& max,
+                     long size) {
+  std::string column = "k." + key.column;
+  std::string start = "SELECT " + column + " AS first_key FROM " + key.table + " k" +
+                      (after.empty() ? "" : " WHERE " + column + " > " + key.Literal(after)) +
+                      " ORDER BY " + column + " LIMIT 1";
+  return "SELECT s.first_key::text, coalesce((SELECT " + column + "::text FROM " + key.table +
+         " k WHERE " + column + " >= s.first_key AND " + column + " <= " + key.Literal(max) +
+         " ORDER BY " + column + " OFFSET " + std::to_string(std::max(0L, size - 1)) +
+         " LIMIT 1), " + QuoteLiteral(max) + ") FROM (" + start +
+         ") s WHERE s.first_key <= " + key.Literal(max);
+}
+
+void BatchSizer::Record(double batch_ms) {
+  if (target_ms_ <= 0) return;
+  double per_row = std::max(batch_ms, 0.01) / static_cast<double>(size_);
+  average_ms_per_row_ =
+      average_ms_per_row_ == 0 ? per_row : 0.7 * average_ms_per_row_ + 0.3 * per_row;
+  double ideal = static_cast<double>(target_ms_) / std::max(per_row, average_ms_per_row_);
+  double current = static_cast<double>(size_);
+  size_ =
+      std::clamp(std::lround(std::clamp(ideal, current * 0.5, current * 1.25)), 1L, 1000000000L);
+}
+
+double Quantile(std::vector<double> values, double fraction) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  double rank = std::ceil(fraction * static_cast<double>(values.size()));
+  size_t index = static_cast<size_t>(std::max(1.0, rank)) - 1;
+  return values[std::min(index, values.size() - 1)];
 }
 
 std::optional<uint64_t> ParseLsn(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace retort::executor {
 
@@ -51,6 +52,44 @@ class ProgressDisplay {
   bool started_ = false;
   bool shown_ = false;
 };
+
+// The column a keyed batch walks (`-- retort:batch size=N key=COLUMN`), as the catalog names it.
+struct KeyColumn {
+  std::string table;   // regclass text: schema-qualified and quoted as needed
+  std::string column;  // quoted as needed
+  std::string type;    // format_type(): the cast for key literals, like "bigint" or "uuid"
+  // `'42'::bigint`: a key value (as text) back as SQL.
+  std::string Literal(const std::string& value) const;
+};
+
+// The SQL of walking a key: each range starts at the first key after the last one done and
+// ends `size` keys later, or at the largest key when the walk began, so every row is in exactly
+// one range whatever the gaps between keys. Both ends come from one query (a row of start and
+// end, as text; no row when no key is left at or below `max`), each an index-only scan of the
+// range alone.
+std::string LastKeySql(const KeyColumn& key);  // the largest key
+std::string RangeSql(const KeyColumn& key, const std::string& after, const std::string& max,
+                     long size);  // after "": from the first key
+
+// The size of the next batch, adapted so that each batch takes about `target_ms`. It follows
+// the time per row of the last batch or the recent average, whichever is slower (so one fast
+// batch does not make the next one long), and changes by at most x1.25 up and x0.5 down from
+// one batch to the next, within [1, 1000000000]. target_ms 0 keeps the initial size.
+class BatchSizer {
+ public:
+  BatchSizer(long initial, long target_ms) : size_(initial), target_ms_(target_ms) {}
+  long size() const { return size_; }
+  // The batch of size() rows just done took `batch_ms`.
+  void Record(double batch_ms);
+
+ private:
+  long size_;
+  long target_ms_;
+  double average_ms_per_row_ = 0;
+};
+
+// The `fraction` quantile (0.5: the median) of `values`, by the nearest-rank method; 0 if empty.
+double Quantile(std::vector<double> values, double fraction);
 
 // A PostgreSQL LSN ("16/B374D848") as a number; nullopt when malformed.
 std::optional<uint64_t> ParseLsn(std::string_view text);

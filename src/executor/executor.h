@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -106,7 +107,19 @@ class Executor {
   // (batched or not), each retried on lock timeouts.
   Status RunStatementOutside(const revision::Step& step, const migrations::Migration& migration,
                              size_t index);
-  Status RunBatched(const migrations::Batch& batch, const std::string& sql, const Origin& origin);
+  // `progress` names the statement for the progress table (and holds what an earlier run
+  // recorded about it); `tracking` says whether to record there.
+  Status RunBatched(const migrations::Batch& batch, const std::string& sql, const Origin& origin,
+                    history::ProgressRow progress, bool tracking);
+  // A batch statement with `key=`: retort walks the key column in ranges (see backfill.h).
+  Status RunKeyed(const migrations::Batch& batch, const std::string& sql, const Origin& origin,
+                  history::ProgressRow progress, bool tracking);
+  // The offline form of RunKeyed: a DO block that walks the key and commits after each range.
+  Status ScriptKeyed(const migrations::Batch& batch, const std::string& sql);
+  // The key column as the catalog describes it; InvalidInput naming the directive's file:line
+  // unless it is a unique, NOT NULL column with a unique index on it alone.
+  Result<KeyColumn> ResolveKey(const migrations::Batch& batch, const Origin& origin);
+  std::optional<long> EstimateTotal(const migrations::Batch& batch, const Origin& origin);
   Status WaitForReplicas(double max_lag_seconds);
   // Runs `attempt` until it succeeds, fails with something other than a lock timeout, or the
   // retries are used up.

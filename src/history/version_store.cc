@@ -170,8 +170,16 @@ std::string VersionStore::EnsureProgressTableSql() const {
          "    status text NOT NULL CHECK (status IN ('done', 'failed')),\n"
          "    error text,\n"
          "    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+         "    batch_key_column text,\n"
+         "    batch_key text,\n"
+         "    batch_rows bigint,\n"
          "    PRIMARY KEY (revision, direction, statement)\n"
-         ");\n";
+         ");\n"
+         // A table left partial by a retort from before batching by key.
+         "ALTER TABLE " +
+         QualifiedProgressTable() +
+         " ADD COLUMN IF NOT EXISTS batch_key_column text, ADD COLUMN IF NOT EXISTS batch_key "
+         "text, ADD COLUMN IF NOT EXISTS batch_rows bigint;\n";
 }
 
 std::string VersionStore::RecordProgressSql(const ProgressRow& row) const {
@@ -184,6 +192,22 @@ std::string VersionStore::RecordProgressSql(const ProgressRow& row) const {
          ") ON CONFLICT (revision, direction, statement) DO UPDATE SET statement_count = "
          "EXCLUDED.statement_count, fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, "
          "error = EXCLUDED.error, finished_at = clock_timestamp();\n";
+}
+
+std::string VersionStore::RecordBatchProgressSql(const ProgressRow& row) const {
+  return "INSERT INTO " + QualifiedProgressTable() +
+         " (revision, direction, statement, statement_count, fingerprint, status, error, "
+         "batch_key_column, batch_key, batch_rows) VALUES (" +
+         QuoteLiteral(row.revision) + ", " + QuoteLiteral(row.direction) + ", " +
+         std::to_string(row.statement) + ", " + std::to_string(row.statement_count) + ", " +
+         QuoteLiteral(row.fingerprint) + ", 'failed', " + QuoteLiteral(row.error) + ", " +
+         QuoteLiteral(row.batch_key_column) + ", " + QuoteLiteral(row.batch_key) + ", " +
+         std::to_string(row.batch_rows) +
+         ") ON CONFLICT (revision, direction, statement) DO UPDATE SET statement_count = "
+         "EXCLUDED.statement_count, fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, "
+         "error = EXCLUDED.error, batch_key_column = EXCLUDED.batch_key_column, batch_key = "
+         "EXCLUDED.batch_key, batch_rows = EXCLUDED.batch_rows, finished_at = "
+         "clock_timestamp();\n";
 }
 
 std::string VersionStore::ClearProgressSql(const std::string& revision,
@@ -203,8 +227,11 @@ Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& conn
   auto outcome = connection.Execute(
       "SELECT revision, direction, statement, statement_count, fingerprint, status, "
       "coalesce(error, ''), to_char(finished_at AT TIME ZONE 'UTC', "
-      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') FROM " +
-      QualifiedProgressTable() + " ORDER BY revision, direction, statement");
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+      // Through jsonb: a table made by an older retort has no batch columns.
+      "coalesce(to_jsonb(p) ->> 'batch_key_column', ''), coalesce(to_jsonb(p) ->> 'batch_key', "
+      "''), coalesce(to_jsonb(p) ->> 'batch_rows', '0') FROM " +
+      QualifiedProgressTable() + " p ORDER BY revision, direction, statement");
   std::vector<ProgressRow> rows;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return rows;
@@ -213,10 +240,11 @@ Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& conn
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {
-    rows.push_back(ProgressRow{result.Get(i, 0), result.Get(i, 1),
-                               std::atoi(result.Get(i, 2).c_str()),
-                               std::atoi(result.Get(i, 3).c_str()), result.Get(i, 4),
-                               result.Get(i, 5), result.Get(i, 6), result.Get(i, 7)});
+    rows.push_back(
+        ProgressRow{result.Get(i, 0), result.Get(i, 1), std::atoi(result.Get(i, 2).c_str()),
+                    std::atoi(result.Get(i, 3).c_str()), result.Get(i, 4), result.Get(i, 5),
+                    result.Get(i, 6), result.Get(i, 7), result.Get(i, 8), result.Get(i, 9),
+                    std::atol(result.Get(i, 10).c_str())});
   }
   return rows;
 }

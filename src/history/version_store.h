@@ -37,6 +37,12 @@ struct ProgressRow {
   std::string status;       // "done" or "failed"
   std::string error;        // the server's message, for "failed"
   std::string finished_at;  // ISO 8601 UTC
+  // A statement batched by key (`-- retort:batch ... key=COLUMN`) records after each batch,
+  // in the batch's transaction, the column it walks and the last key done (as text): a rerun
+  // resumes after it. Empty for other statements.
+  std::string batch_key_column = "";
+  std::string batch_key = "";
+  long batch_rows = 0;  // rows the committed batches affected
 };
 
 struct HistoryEntry {
@@ -108,6 +114,10 @@ class VersionStore {
   std::string EnsureProgressTableSql() const;
   // Upserts one statement's row (autocommit, right after the statement).
   std::string RecordProgressSql(const ProgressRow& row) const;
+  // Records a committed batch of a statement batched by key: the row stays "failed" (the
+  // statement is not done) with a message saying how far it got, until RecordProgressSql marks
+  // it done. Runs inside the batch's transaction. RecordProgressSql keeps the batch columns.
+  std::string RecordBatchProgressSql(const ProgressRow& row) const;
   // Removes a completed step's rows, and the table when none remain. A no-op without the table.
   std::string ClearProgressSql(const std::string& revision, const std::string& direction) const;
   // Forgets every partial migration (`stamp` declares the state outright).

@@ -96,6 +96,49 @@ bool IsDecimal(std::string_view text) {
   return (whole.empty() || IsWholeNumber(whole)) && IsWholeNumber(fraction);
 }
 
+// `key=` as PostgreSQL reads a name: COLUMN, TABLE.COLUMN or SCHEMA.TABLE.COLUMN, unquoted
+// parts folded to lower case, "quoted" parts kept as written. An error message, or "".
+std::string ParseKeyName(std::string_view value, Batch* batch) {
+  const std::string usage = " (like key=id, key=orders.id or key=sales.orders.id)";
+  std::vector<std::string> parts;
+  size_t at = 0;
+  while (true) {
+    std::string part;
+    if (at < value.size() && value[at] == '"') {
+      size_t close = value.find('"', at + 1);
+      if (close == std::string_view::npos || close == at + 1) {
+        return "malformed key '" + std::string(value) + "' in '-- retort:batch'" + usage;
+      }
+      part = std::string(value.substr(at + 1, close - at - 1));
+      at = close + 1;
+    } else {
+      size_t end = at;
+      while (end < value.size() && (std::isalnum(static_cast<unsigned char>(value[end])) ||
+                                    value[end] == '_' || value[end] == '$')) {
+        ++end;
+      }
+      if (end == at || std::isdigit(static_cast<unsigned char>(value[at]))) {
+        return "malformed key '" + std::string(value) + "' in '-- retort:batch'" + usage;
+      }
+      part = ToLower(value.substr(at, end - at));
+      at = end;
+    }
+    parts.push_back(part);
+    if (at == value.size()) break;
+    if (value[at] != '.') {
+      return "malformed key '" + std::string(value) + "' in '-- retort:batch'" + usage;
+    }
+    ++at;
+  }
+  if (parts.size() > 3) {
+    return "key '" + std::string(value) + "' in '-- retort:batch' has too many parts" + usage;
+  }
+  batch->key_column = parts.back();
+  if (parts.size() >= 2) batch->key_table.name = parts[parts.size() - 2];
+  if (parts.size() == 3) batch->key_table.schema = parts[0];
+  return "";
+}
+
 // Parses the options of `-- retort:batch`; an error message, or "" when they are fine.
 std::string ParseBatchOptions(std::string_view argument, Batch* batch) {
   const std::string usage = " (like '-- retort:batch size=1000 sleep=50 max-lag=5')";
@@ -131,8 +174,19 @@ std::string ParseBatchOptions(std::string_view argument, Batch* batch) {
                "')";
       }
       batch->max_lag_seconds = std::stod(value);
+    } else if (name == "key") {
+      std::string error = ParseKeyName(value, batch);
+      if (!error.empty()) return error;
+    } else if (name == "target") {
+      if (!IsWholeNumber(value) || std::stol(value) > 3600000) {
+        return "target in '-- retort:batch' must be milliseconds per batch, a whole number up "
+               "to 3600000 (0 keeps the size fixed; found '" +
+               value + "')";
+      }
+      batch->target_ms = std::stol(value);
     } else {
-      return "unknown option '" + name + "' in '-- retort:batch' (known: size, sleep, max-lag)";
+      return "unknown option '" + name +
+             "' in '-- retort:batch' (known: size, key, target, sleep, max-lag)";
     }
   }
   if (batch->size == 0) return "'-- retort:batch' needs size=N" + usage;
@@ -158,16 +212,15 @@ constexpr StatementDirective kStatementDirectives[] = {
     {kEstimate, CheckEstimate},
 };
 
-// The positions of every `:batch_size` in `sql`: not part of a `::` cast and not followed by
-// more of an identifier.
-std::vector<size_t> BatchSizePositions(std::string_view sql) {
+// The positions of every `name` (a placeholder like `:batch_size`) in `sql`: not part of a
+// `::` cast and not followed by more of an identifier.
+std::vector<size_t> ParameterPositions(std::string_view sql, std::string_view name) {
   std::vector<size_t> positions;
   auto is_identifier_char = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
   };
-  for (size_t at = sql.find(kBatchSizeParameter); at != std::string_view::npos;
-       at = sql.find(kBatchSizeParameter, at + 1)) {
-    size_t end = at + kBatchSizeParameter.size();
+  for (size_t at = sql.find(name); at != std::string_view::npos; at = sql.find(name, at + 1)) {
+    size_t end = at + name.size();
     if (at > 0 && sql[at - 1] == ':') continue;
     if (end < sql.size() && is_identifier_char(sql[end])) continue;
     positions.push_back(at);
@@ -175,12 +228,24 @@ std::vector<size_t> BatchSizePositions(std::string_view sql) {
   return positions;
 }
 
-std::string ReplaceBatchSize(std::string_view sql, const std::string& replacement) {
+bool Uses(std::string_view sql, std::string_view name) {
+  return !ParameterPositions(sql, name).empty();
+}
+
+// `sql` with each placeholder of `replacements` (placeholder, text) replaced, in one pass.
+std::string ReplaceParameters(
+    std::string_view sql,
+    const std::vector<std::pair<std::string_view, std::string_view>>& replacements) {
+  std::vector<std::pair<size_t, size_t>> found;  // position, index into replacements
+  for (size_t i = 0; i < replacements.size(); ++i) {
+    for (size_t at : ParameterPositions(sql, replacements[i].first)) found.emplace_back(at, i);
+  }
+  std::sort(found.begin(), found.end());
   std::string result;
   size_t copied = 0;
-  for (size_t at : BatchSizePositions(sql)) {
-    result.append(sql.substr(copied, at - copied)).append(replacement);
-    copied = at + kBatchSizeParameter.size();
+  for (const auto& [at, i] : found) {
+    result.append(sql.substr(copied, at - copied)).append(replacements[i].second);
+    copied = at + replacements[i].first.size();
   }
   result.append(sql.substr(copied));
   return result;
@@ -560,10 +625,37 @@ class Parser {
               "a batched statement runs each batch in a transaction of its own, so the "
               "migration cannot run in one: mark the file '-- retort:transaction none'");
       }
-      if (BatchSizePositions(statements[index].text).empty()) {
-        Error(statements[index].line,
-              "the batched statement must use :batch_size to limit each batch (like '... WHERE "
-              "id IN (SELECT id FROM t WHERE b IS NULL LIMIT :batch_size)')");
+      const std::string& text = statements[index].text;
+      if (batch.keyed()) {
+        if (!Uses(text, kBatchStartParameter) || !Uses(text, kBatchEndParameter)) {
+          Error(statements[index].line,
+                "a statement batched by key must limit each batch to its key range with "
+                ":batch_start and :batch_end (like '... WHERE " +
+                    batch.key_column + " BETWEEN :batch_start AND :batch_end')");
+        }
+        if (batch.key_table.name.empty()) {
+          if (auto table = sqltext::ModifiedTable(MaskBatchSize(text))) {
+            batch.key_table = *table;
+          } else {
+            Error(directive.line, "key=" + batch.key_column +
+                                      " names no table and the statement is not an UPDATE or "
+                                      "DELETE: name it, like key=TABLE." +
+                                      batch.key_column);
+          }
+        }
+      } else {
+        if (!Uses(text, kBatchSizeParameter)) {
+          Error(statements[index].line,
+                "the batched statement must use :batch_size to limit each batch (like '... "
+                "WHERE id IN (SELECT id FROM t WHERE b IS NULL LIMIT :batch_size)'), or walk a "
+                "key with '-- retort:batch size=N key=id' and '... WHERE id BETWEEN "
+                ":batch_start AND :batch_end'");
+        }
+        if (Uses(text, kBatchStartParameter) || Uses(text, kBatchEndParameter)) {
+          Error(statements[index].line,
+                ":batch_start and :batch_end are bound only when retort walks a key: add "
+                "key=COLUMN to the '-- retort:batch' line");
+        }
       }
       batches[index] = batch;
     }
@@ -582,11 +674,15 @@ class Parser {
       }
     }
     for (size_t index = 0; index < statements.size(); ++index) {
-      if (!batches.contains(index) && !invalid.contains(index) &&
-          !BatchSizePositions(statements[index].text).empty()) {
+      if (batches.contains(index) || invalid.contains(index)) continue;
+      for (std::string_view name :
+           {kBatchSizeParameter, kBatchStartParameter, kBatchEndParameter}) {
+        if (!Uses(statements[index].text, name)) continue;
         Error(statements[index].line,
-              ":batch_size is only bound in a batched statement: put '-- retort:batch size=N' "
-              "on the line before it");
+              std::string(name) +
+                  " is only bound in a batched statement: put '-- retort:batch size=N' (with "
+                  "key=COLUMN for :batch_start and :batch_end) on the line before it");
+        break;
       }
     }
   }
@@ -699,13 +795,27 @@ std::string Substitute(std::string_view text, std::string_view open, char close,
 }  // namespace
 
 std::string BindBatchSize(std::string_view sql, long size) {
-  return ReplaceBatchSize(sql, std::to_string(size));
+  std::string number = std::to_string(size);
+  return ReplaceParameters(sql, {{kBatchSizeParameter, number}});
+}
+
+std::string BindBatchRange(std::string_view sql, long size, std::string_view start,
+                           std::string_view end) {
+  std::string number = std::to_string(size);
+  return ReplaceParameters(
+      sql,
+      {{kBatchSizeParameter, number}, {kBatchStartParameter, start}, {kBatchEndParameter, end}});
 }
 
 std::string MaskBatchSize(std::string_view sql) {
-  // Same length as ":batch_size"; spaces keep it a token of its own.
-  static_assert(kBatchSizeParameter.size() == 11);
-  return ReplaceBatchSize(sql, " $99999999 ");
+  // Each the same length as its placeholder. Leading spaces keep it a token of its own (what
+  // follows a placeholder is never part of an identifier); none trail, since a statement's text
+  // ends at its last token and must end at the same offset in the original.
+  static_assert(kBatchSizeParameter.size() == 11 && kBatchStartParameter.size() == 12 &&
+                kBatchEndParameter.size() == 10);
+  return ReplaceParameters(sql, {{kBatchSizeParameter, "  $99999999"},
+                                 {kBatchStartParameter, "   $99999998"},
+                                 {kBatchEndParameter, " $99999997"}});
 }
 
 Result<std::string> StatementFingerprint(std::string_view statement) {

@@ -10,23 +10,41 @@
 #include <vector>
 
 #include "base/status.h"
+#include "sqltext/classify.h"
 #include "sqltext/split.h"
 
 namespace retort::migrations {
 
-// `-- retort:batch size=N [sleep=MS] [max-lag=SECONDS]` before a statement (and optionally
-// `-- retort:estimate SELECT ...`): run it again and again, each time in its own transaction with
-// :batch_size bound to `size`, until it affects no rows.
+// `-- retort:batch size=N [key=COLUMN] [target=MS] [sleep=MS] [max-lag=SECONDS]` before a
+// statement (and optionally `-- retort:estimate SELECT ...`): run it again and again, each time
+// in its own transaction. Without `key`, :batch_size is bound to `size` until a run affects no
+// rows. With `key`, retort walks the key column itself and binds :batch_start and :batch_end to
+// the first and last key of each range of about `size` rows (docs/formats.md, "Batched
+// statements").
 struct Batch {
   long size = 0;
   long sleep_ms = 0;                      // pause between batches
   std::optional<double> max_lag_seconds;  // wait while a streaming replica lags more
   std::string estimate_sql;               // a query returning the expected total; "" for none
   int line = 0;                           // line of the `-- retort:batch` directive
+  // `key=`: the column retort walks, and its table (from `key=TABLE.COLUMN`, or else the table
+  // the UPDATE / DELETE writes). Names as PostgreSQL reads them: unquoted parts folded to lower
+  // case. Empty column: no key, the statement finds its own rows.
+  std::string key_column = "";
+  sqltext::RelationName key_table = {};
+  // `target=MS`: adapt the batch size so each batch takes about this long (0: keep `size`).
+  // Unset: 100 ms with a key, 0 without.
+  std::optional<long> target_ms = std::nullopt;
+
+  bool keyed() const { return !key_column.empty(); }
+  long EffectiveTargetMs() const { return target_ms ? *target_ms : (keyed() ? 100 : 0); }
 };
 
-// The placeholder a batched statement uses for its batch size.
+// The placeholders of a batched statement: its batch size, and (with `key=`) the first and last
+// key of the batch's range, both inclusive.
 inline constexpr std::string_view kBatchSizeParameter = ":batch_size";
+inline constexpr std::string_view kBatchStartParameter = ":batch_start";
+inline constexpr std::string_view kBatchEndParameter = ":batch_end";
 
 struct Migration {
   std::string id;
@@ -64,11 +82,16 @@ enum class ParseDepth { kFull, kHeader };
 // Every `:batch_size` in `sql` replaced by `size` (text inside literals too: the statement is
 // plain text to retort).
 std::string BindBatchSize(std::string_view sql, long size);
-// `sql` with every `:batch_size` replaced by a parameter reference of the same length, so that
-// PostgreSQL's grammar accepts it and byte offsets stay the same.
+// Every `:batch_size`, `:batch_start` and `:batch_end` in `sql` replaced by `size`, `start` and
+// `end` (SQL text, e.g. `'42'::bigint`), in one pass: a replacement is never read again.
+std::string BindBatchRange(std::string_view sql, long size, std::string_view start,
+                           std::string_view end);
+// `sql` with every `:batch_size`, `:batch_start` and `:batch_end` replaced by a parameter
+// reference of the same length, so that PostgreSQL's grammar accepts it and byte offsets stay
+// the same.
 std::string MaskBatchSize(std::string_view sql);
-// sqltext::Fingerprint of a migration statement (with :batch_size masked), as the checksum and
-// the progress of non-transactional migrations use it.
+// sqltext::Fingerprint of a migration statement (with the batch placeholders masked), as the
+// checksum and the progress of non-transactional migrations use it.
 Result<std::string> StatementFingerprint(std::string_view statement);
 
 // A revision id (also a `revises` or `depends-on` entry): 1-32 characters of [A-Za-z0-9_-], so

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <cstdlib>
+#include <string_view>
 
 #include "base/strings.h"
 
@@ -107,6 +108,49 @@ Result<Connection> Connection::OpenDatabase(const std::string& conninfo, const s
       return Status::InvalidInput("bad connection setting: " + message);
     }
     return Status::Failed("cannot connect to the database: " + message);
+  }
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);
+  return Connection(raw);
+}
+
+Result<Connection> Connection::OpenAnother() const {
+  pg_conn* self = connection_.get();
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfo(self),
+                                                                       &PQconninfoFree);
+  if (!options) return Status::Failed("cannot connect: out of memory");
+  // The server this session reached, not the list of candidates the conninfo may name.
+  std::string host = PQhost(self) ? PQhost(self) : "";
+  std::string hostaddr = PQhostaddr(self) ? PQhostaddr(self) : "";
+  std::string port = PQport(self) ? PQport(self) : "";
+  const char* application_name = PQparameterStatus(self, "application_name");
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  auto add = [&keywords, &values](const char* keyword, const char* value) {
+    if (value == nullptr || *value == '\0') return;
+    keywords.push_back(keyword);
+    values.push_back(value);
+  };
+  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
+    std::string_view keyword = option->keyword;
+    if (keyword == "host" || keyword == "hostaddr" || keyword == "port" ||
+        keyword == "application_name" || keyword == "fallback_application_name") {
+      continue;
+    }
+    add(option->keyword, option->val);
+  }
+  add("host", host.c_str());
+  add("hostaddr", hostaddr.c_str());
+  add("port", port.c_str());
+  add("application_name", application_name);
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  pg_conn* raw = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/0);
+  if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
+  if (PQstatus(raw) != CONNECTION_OK) {
+    std::string message = std::string(Trim(PQerrorMessage(raw)));
+    PQfinish(raw);
+    return Status::Failed("cannot open another session: " + message);
   }
   PQsetNoticeProcessor(
       raw, [](void*, const char*) {}, nullptr);

@@ -62,6 +62,9 @@ class Connection {
   // The same server as `conninfo`, but database `dbname` (scratch databases of a dev server).
   static Result<Connection> OpenDatabase(const std::string& conninfo, const std::string& dbname,
                                          const std::string& application_name = "retort");
+  // Another session as the same user to the same server and database as this one (the host
+  // it reached, when the conninfo listed several), e.g. to read the catalog in parallel.
+  Result<Connection> OpenAnother() const;
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

@@ -406,6 +406,17 @@ class Rebuilder {
                     rewritten_columns.emplace_back(use.table, use.column);
                   }
                 }
+                // Domains over the enum are replaced along with it.
+                for (const auto& domain : c.domains) {
+                  seeds.emplace_back(TypeKey(domain.from.name), true);
+                  for (const auto& use : domain.uses) {
+                    seeds.emplace_back(ColumnKey(use.table, use.column), true);
+                    if (MentionedInAnyIndexOrCheck(use, c.from.name) ||
+                        MentionedInAnyIndexOrCheck(use, domain.from.name)) {
+                      rewritten_columns.emplace_back(use.table, use.column);
+                    }
+                  }
+                }
               },
               [&](const diff::SwapDomain& c) {
                 seeds.emplace_back(TypeKey(c.from.name), true);

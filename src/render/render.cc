@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "diff/diff.h"
 #include "plan/plan.h"
+#include "render/reparse.h"
 #include "render/sql.h"
 
 namespace retort::render {
@@ -36,7 +38,10 @@ schema::Database FreshDatabase(const schema::Database& database) {
   schema::Database fresh;
   fresh.server_version = database.server_version;
   for (const schema::Schema& schema : database.schemas) {
-    if (schema.name == "public") fresh.schemas.push_back({"public", "standard public schema"});
+    if (schema.name == "public") {
+      fresh.schemas.push_back(
+          {"public", "standard public schema", {schema::Grant{"PUBLIC", "USAGE", false}}});
+    }
   }
   for (const schema::Extension& extension : database.extensions) {
     if (extension.name == "plpgsql") fresh.extensions.push_back(extension);
@@ -60,6 +65,7 @@ Script RenderPlan(const plan::Plan& plan) {
   bool creates_functions = false;
   for (const plan::Step& step : plan.steps) {
     rendered.push_back(Statements(step.change));
+    for (std::string& statement : rendered.back()) statement = Reparsable(statement);
     if (std::holds_alternative<diff::CreateFunction>(step.change)) creates_functions = true;
   }
   for (size_t i = 0; i < plan.steps.size() && !script.needs_no_transaction; ++i) {
@@ -99,6 +105,8 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.upgrade_needs_no_transaction = up.needs_no_transaction;
   sql.downgrade_needs_no_transaction = down.needs_no_transaction;
   sql.destructive_changes = up.destructive_steps;
+  sql.upgrade_unsupported = diff::Unsupported(from, to);
+  sql.downgrade_unsupported = diff::Unsupported(to, from);
   return sql;
 }
 

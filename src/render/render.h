@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "schema/model.h"
 
@@ -17,6 +18,10 @@ struct MigrationSql {
   bool upgrade_needs_no_transaction = false;
   bool downgrade_needs_no_transaction = false;
   int destructive_changes = 0;  // statements marked destructive in the upgrade
+  // Changes PostgreSQL would refuse as the SQL states them, with what to do instead
+  // (diff::Unsupported): callers must not use that direction's SQL when there are any.
+  std::vector<std::string> upgrade_unsupported;
+  std::vector<std::string> downgrade_unsupported;
   bool empty() const { return upgrade.empty() && downgrade.empty(); }
 };
 

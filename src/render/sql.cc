@@ -44,6 +44,35 @@ std::string Role(const std::string& role) {
 
 std::string Parenthesized(const std::string& expression) { return "(" + expression + ")"; }
 
+// "SELECT, UPDATE", or for column privileges "SELECT (c), UPDATE (c)".
+std::string Privileges(const std::vector<std::string>& privileges, const std::string& column) {
+  if (column.empty()) return Join(privileges, ", ");
+  std::vector<std::string> items;
+  for (const std::string& privilege : privileges) {
+    items.push_back(privilege + " (" + Ident(column) + ")");
+  }
+  return Join(items, ", ");
+}
+
+std::string GrantedObject(diff::GrantObject object, const QualifiedName& name,
+                          const std::string& arguments) {
+  switch (object) {
+    case diff::GrantObject::kTable:
+      return "TABLE " + Name(name);
+    case diff::GrantObject::kSequence:
+      return "SEQUENCE " + Name(name);
+    case diff::GrantObject::kFunction:
+      return "FUNCTION " + Name(name) + "(" + arguments + ")";
+    case diff::GrantObject::kProcedure:
+      return "PROCEDURE " + Name(name) + "(" + arguments + ")";
+    case diff::GrantObject::kRoutine:
+      return "ROUTINE " + Name(name) + "(" + arguments + ")";
+    case diff::GrantObject::kSchema:
+      return "SCHEMA " + Ident(name.name);
+  }
+  return "";
+}
+
 // Without trailing whitespace and semicolons: the catalog's definitions are statements.
 std::string Statement(std::string_view text) {
   size_t end = text.size();
@@ -215,6 +244,49 @@ std::vector<std::string> Swap(const QualifiedName& name, const std::string& crea
   statements.push_back("DROP " + drop_keyword + " " + Name(name));
   statements.push_back("ALTER " + drop_keyword + " " + Name(temporary) + " RENAME TO " +
                        Ident(name.name));
+  return statements;
+}
+
+// The name an enum (or a domain over it) has while its replacement is created.
+QualifiedName OldName(const QualifiedName& name) {
+  static const std::string kSuffix = "__retort_old";
+  return {name.schema, name.name.substr(0, 63 - kSuffix.size()) + kSuffix};
+}
+
+// ALTER COLUMN ... TYPE `type` USING col::text::type for each use (arrays: ::text[]::type[]).
+void ConvertThroughText(const std::vector<diff::ColumnUse>& uses, const QualifiedName& type,
+                        std::vector<std::string>& statements) {
+  for (const auto& use : uses) {
+    if (use.default_expr) {
+      statements.push_back(AlterColumn(use.table, use.column) + " DROP DEFAULT");
+    }
+  }
+  for (const auto& use : uses) {
+    std::string suffix = use.array ? "[]" : "";
+    statements.push_back(AlterColumn(use.table, use.column) + " TYPE " + Name(type) + suffix +
+                         " USING " + Ident(use.column) + "::text" + suffix + "::" + Name(type) +
+                         suffix);
+  }
+}
+
+// Renames the old enum out of the way first, so that the new type, and the domains created
+// again over it, are created under their final names: their defaults and checks, printed
+// against the final name ('a'::mood), then name the new type.
+std::vector<std::string> SwapEnumStatements(const diff::SwapEnum& change) {
+  const QualifiedName& name = change.to.name;
+  std::vector<std::string> statements{"ALTER TYPE " + Name(name) + " RENAME TO " +
+                                      Ident(OldName(name).name)};
+  statements.push_back(CreateEnum(name, change.to.labels));
+  ConvertThroughText(change.uses, name, statements);
+  for (const diff::RebasedDomain& domain : change.domains) {
+    const QualifiedName& domain_name = domain.to.name;
+    statements.push_back("ALTER DOMAIN " + Name(domain_name) + " RENAME TO " +
+                         Ident(OldName(domain_name).name));
+    statements.push_back(CreateDomain(domain_name, domain.to));
+    ConvertThroughText(domain.uses, domain_name, statements);
+    statements.push_back("DROP DOMAIN " + Name(OldName(domain_name)));
+  }
+  statements.push_back("DROP TYPE " + Name(OldName(name)));
   return statements;
 }
 
@@ -482,10 +554,7 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {"ALTER TYPE " + Name(c.type) + " ADD VALUE " + QuoteLiteral(c.value) +
                     (c.before ? " BEFORE " : " AFTER ") + QuoteLiteral(c.neighbour)};
           },
-          [](const diff::SwapEnum& c) -> S {
-            return Swap(c.to.name, CreateEnum(SwapName(c.to.name), c.to.labels), c.uses, true,
-                        "TYPE");
-          },
+          [](const diff::SwapEnum& c) -> S { return SwapEnumStatements(c); },
           [](const diff::CreateDomain& c) -> S { return {CreateDomain(c.domain.name, c.domain)}; },
           [](const diff::DropDomain& c) -> S { return {"DROP DOMAIN " + Name(c.domain.name)}; },
           [](const diff::AlterDomain& c) -> S { return AlterDomain(c); },
@@ -621,12 +690,13 @@ std::vector<std::string> Statements(const diff::Change& change) {
                     (c.comment ? QuoteLiteral(*c.comment) : std::string("NULL"))};
           },
           [](const diff::GrantPrivileges& c) -> S {
-            return {"GRANT " + Join(c.privileges, ", ") + " ON TABLE " + Name(c.relation) + " TO " +
-                    Role(c.grantee) + (c.grantable ? " WITH GRANT OPTION" : "")};
+            return {"GRANT " + Privileges(c.privileges, c.column) + " ON " +
+                    GrantedObject(c.object, c.relation, c.arguments) + " TO " + Role(c.grantee) +
+                    (c.grantable ? " WITH GRANT OPTION" : "")};
           },
           [](const diff::RevokePrivileges& c) -> S {
-            return {"REVOKE " + Join(c.privileges, ", ") + " ON TABLE " + Name(c.relation) +
-                    " FROM " + Role(c.grantee)};
+            return {"REVOKE " + Privileges(c.privileges, c.column) + " ON " +
+                    GrantedObject(c.object, c.relation, c.arguments) + " FROM " + Role(c.grantee)};
           },
       },
       change);

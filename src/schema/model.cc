@@ -76,6 +76,11 @@ void Database::Sort() {
   for (Table& table : tables) {
     std::sort(table.grants.begin(), table.grants.end());
     std::sort(table.options.begin(), table.options.end());
+    for (Column& column : table.columns) std::sort(column.grants.begin(), column.grants.end());
+  }
+  for (Schema& schema : schemas) std::sort(schema.grants.begin(), schema.grants.end());
+  for (Sequence& sequence : sequences) {
+    std::sort(sequence.grants.begin(), sequence.grants.end());
   }
   SortBy(constraints, [](const Constraint& c) { return std::tie(c.table, c.name); });
   SortBy(
@@ -87,6 +92,9 @@ void Database::Sort() {
     std::sort(view.options.begin(), view.options.end());
   }
   SortBy(functions, [](const Function& f) { return std::tie(f.name, f.arguments); });
+  for (Function& function : functions) {
+    std::sort(function.grants.begin(), function.grants.end());
+  }
   SortBy(triggers, [](const Trigger& t) { return std::tie(t.table, t.name); });
   SortBy(policies, [](const Policy& p) { return std::tie(p.table, p.name); });
   for (Policy& policy : policies) std::sort(policy.roles.begin(), policy.roles.end());

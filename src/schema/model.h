@@ -27,9 +27,21 @@ struct QualifiedName {
   std::string Sql() const;
 };
 
+// Privileges held by roles other than the owner (aclexplode of the ACL, or of acldefault when
+// the ACL is NULL), one entry per grantee and privilege.
+struct Grant {
+  std::string grantee;    // role name, "PUBLIC" for public
+  std::string privilege;  // SELECT, INSERT, ...
+  bool grantable = false;
+  auto operator<=>(const Grant&) const = default;
+  bool operator==(const Grant&) const = default;
+};
+
 struct Schema {
   std::string name;
   std::optional<std::string> comment;
+  // USAGE, CREATE; a new schema has none, PostgreSQL 15's public schema has PUBLIC USAGE.
+  std::vector<Grant> grants{};  // sorted
   bool operator==(const Schema&) const = default;
 };
 
@@ -98,6 +110,7 @@ struct Sequence {
   std::optional<QualifiedName> owned_by_table;
   std::optional<std::string> owned_by_column;
   std::optional<std::string> comment;
+  std::vector<Grant> grants{};  // USAGE, SELECT, UPDATE; sorted
   bool operator==(const Sequence&) const = default;
 };
 
@@ -113,15 +126,8 @@ struct Column {
   std::optional<SequenceOptions> identity_options;
   std::optional<std::string> generated_expr;  // GENERATED ALWAYS AS (...) STORED
   std::optional<std::string> comment;
+  std::vector<Grant> grants{};  // column privileges (GRANT SELECT (c) ON t); sorted
   bool operator==(const Column&) const = default;
-};
-
-struct Grant {
-  std::string grantee;    // role name, "PUBLIC" for public
-  std::string privilege;  // SELECT, INSERT, ...
-  bool grantable = false;
-  auto operator<=>(const Grant&) const = default;
-  bool operator==(const Grant&) const = default;
 };
 
 struct Table {
@@ -201,6 +207,8 @@ struct Function {
   std::string definition;
   std::string result;  // pg_get_function_result, to know when CREATE OR REPLACE can't work
   std::optional<std::string> comment;
+  // EXECUTE; a function nobody restricted has {PUBLIC, EXECUTE} (PostgreSQL's default).
+  std::vector<Grant> grants{};  // sorted
   bool operator==(const Function&) const = default;
   // "schema.name(arguments)": the identity used for DROP/COMMENT.
   std::string Signature() const;

@@ -126,6 +126,7 @@ json ColumnJson(const Column& column) {
     out["identity_options"] = SequenceOptionsJson(*column.identity_options);
   PutOptional(out, "generated", column.generated_expr);
   PutOptional(out, "comment", column.comment);
+  PutList(out, "grants", column.grants, GrantJson);
   return out;
 }
 
@@ -154,6 +155,7 @@ json ToJson(const Database& database) {
   PutList(out, "schemas", database.schemas, [](const Schema& item) {
     json j{{"name", item.name}};
     PutOptional(j, "comment", item.comment);
+    PutList(j, "grants", item.grants, GrantJson);
     return j;
   });
   PutList(out, "extensions", database.extensions, [](const Extension& item) {
@@ -198,6 +200,7 @@ json ToJson(const Database& database) {
       j["owned_by"]["column"] = item.owned_by_column.value_or("");
     }
     PutOptional(j, "comment", item.comment);
+    PutList(j, "grants", item.grants, GrantJson);
     return j;
   });
   PutList(out, "tables", database.tables, TableJson);
@@ -239,6 +242,7 @@ json ToJson(const Database& database) {
     j["definition"] = item.definition;
     j["result"] = item.result;
     PutOptional(j, "comment", item.comment);
+    PutList(j, "grants", item.grants, GrantJson);
     return j;
   });
   PutList(out, "triggers", database.triggers, [](const Trigger& item) {

@@ -263,4 +263,14 @@ std::vector<DestroyedData> FindDestroyedData(std::string_view statement) {
   return found;
 }
 
+std::optional<RelationName> ModifiedTable(std::string_view statement) {
+  for (const json& node : ParseStatements(statement)) {
+    const std::string kind = node.begin().key();
+    if (kind != "UpdateStmt" && kind != "DeleteStmt") continue;
+    RelationName table = FromRangeVar(node.begin().value().value("relation", json::object()));
+    if (!table.name.empty()) return table;
+  }
+  return std::nullopt;
+}
+
 }  // namespace retort::sqltext

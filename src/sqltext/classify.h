@@ -64,4 +64,8 @@ struct DestroyedData {
 };
 std::vector<DestroyedData> FindDestroyedData(std::string_view statement);
 
+// The table an UPDATE or DELETE writes to (the one a keyed batch walks when its key names no
+// table); nullopt for other statements and for text that does not parse.
+std::optional<RelationName> ModifiedTable(std::string_view statement);
+
 }  // namespace retort::sqltext

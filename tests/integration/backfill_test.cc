@@ -250,6 +250,235 @@ TEST(Backfill, DirectiveMistakesAreFileAndLineErrors) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Batching by key: `-- retort:batch size=N key=COLUMN`
+
+// t as above, plus `hits`: one row per update of a row of t (written in the update's
+// transaction, so a rolled-back batch leaves none).
+std::string CountedTable(const std::string& ids, const std::string& key_type = "bigint") {
+  return "CREATE TABLE t (id " + key_type +
+         " PRIMARY KEY, a int NOT NULL, b int);\n"
+         "INSERT INTO t SELECT " +
+         ids +
+         ", row_number() OVER () * 2, NULL FROM generate_series(1, 3000) g;\n"
+         "CREATE TABLE hits (id " +
+         key_type +
+         " NOT NULL);\n"
+         "CREATE FUNCTION count_hit() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+         "BEGIN INSERT INTO hits VALUES (NEW.id); RETURN NEW; END $$;\n"
+         "CREATE TRIGGER count_hit AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION count_hit();";
+}
+
+// No `AND b IS NULL`: a row visited twice is updated twice, and `hits` shows it.
+constexpr char kKeyedBackfill[] =
+    "UPDATE t SET b = a WHERE id BETWEEN :batch_start AND :batch_end;";
+
+// Every row of t updated exactly once, with the right value.
+void ExpectEveryRowUpdatedOnce(const Project& project, int rows) {
+  EXPECT_EQ(project.Scalar(kDone), std::to_string(rows));
+  EXPECT_EQ(project.Scalar("SELECT count(*) || ' ' || count(DISTINCT id) FROM hits"),
+            std::to_string(rows) + " " + std::to_string(rows));
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM t LEFT JOIN hits USING (id) WHERE hits.id IS "
+                           "NULL"),
+            "0");
+  EXPECT_EQ(project.Scalar("SELECT md5(string_agg(id::text || ':' || b, ',' ORDER BY id)) = "
+                           "md5(string_agg(id::text || ':' || a, ',' ORDER BY id)) FROM t"),
+            "t");
+}
+
+int LineOf(const std::string& path, const std::string& text) {
+  auto contents = ReadFile(path);
+  if (!contents.ok() || contents->find(text) == std::string::npos) return 0;
+  return 1 +
+         static_cast<int>(std::count(
+             contents->begin(), contents->begin() + static_cast<long>(contents->find(text)), '\n'));
+}
+
+TEST(KeyedBackfill, UpdatesEveryRowExactlyOnceAcrossGapsInABigintKey) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg);
+  // Uneven gaps, and keys beyond 32 bits: ranges count rows, not key values.
+  project.Write("r1", "none", CountedTable("g * 7 + g % 5 + (g / 1000) * 10000000000"),
+                /*transactional=*/true);
+  project.Write("r2", "r1",
+                std::string("-- retort:batch size=250 key=id target=0\n") + kKeyedBackfill);
+
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+
+  ASSERT_EQ(upgraded.exit_code, 0) << Describe(upgraded);
+  ExpectEveryRowUpdatedOnce(project, 3000);
+  EXPECT_NE(upgraded.err.find("3,000 rows in 12 batches of 250 by id ("), std::string::npos)
+      << upgraded.err;
+  EXPECT_NE(upgraded.err.find("p95"), std::string::npos) << upgraded.err;
+  EXPECT_EQ(project.Version(), "r2");
+  EXPECT_EQ(project.Scalar("SELECT to_regclass('retort_progress') IS NULL"), "t");
+}
+
+TEST(KeyedBackfill, AnInterruptedWalkResumesAfterTheLastCommittedBatch) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg);
+  project.Write("r1", "none",
+                CountedTable("g") +
+                    "\nCREATE TABLE poison (id bigint PRIMARY KEY);\n"
+                    "INSERT INTO poison VALUES (777);\n"
+                    "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                    "BEGIN IF EXISTS (SELECT FROM poison p WHERE p.id = NEW.id) THEN RAISE "
+                    "EXCEPTION 'row % is poisoned', NEW.id; END IF; RETURN NEW; END $$;\n"
+                    "CREATE TRIGGER poison BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION "
+                    "poison();",
+                /*transactional=*/true);
+  project.Write(
+      "r2", "r1",
+      std::string("SELECT 1;\n-- retort:batch size=100 key=id target=0\n") + kKeyedBackfill);
+
+  CommandOutput failed = project.Run({"upgrade", "head"});
+
+  ASSERT_EQ(failed.exit_code, 1) << Describe(failed);
+  EXPECT_NE(failed.err.find("row 777 is poisoned"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("batch 8 (id 701 to 800) failed"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("the next run resumes after id = 700"), std::string::npos)
+      << failed.err;
+  // Batches 1-7 committed, each with its progress; batch 8 left nothing behind.
+  EXPECT_EQ(project.Scalar(kDone), "700");
+  EXPECT_EQ(project.Scalar("SELECT count(*) || ' ' || max(id) FROM hits"), "700 700");
+  EXPECT_EQ(project.Scalar("SELECT batch_key || ' ' || batch_rows FROM retort_progress WHERE "
+                           "statement = 2"),
+            "700 700");
+  EXPECT_EQ(project.Version(), "r1");
+  CommandOutput current = project.Run({"current"});
+  EXPECT_NE(current.out.find("r2 (partially applied: upgrade stopped at statement 2 of 2"),
+            std::string::npos)
+      << current.out;
+
+  project.Scalar("DELETE FROM poison");
+  CommandOutput rerun = project.Run({"upgrade", "head"});
+
+  ASSERT_EQ(rerun.exit_code, 0) << Describe(rerun);
+  EXPECT_NE(rerun.err.find("resuming r2 statement 2/2 after id = 700 (700 rows done by earlier "
+                           "runs)"),
+            std::string::npos)
+      << rerun.err;
+  EXPECT_NE(rerun.err.find("2,300 rows in 23 batches of 100 by id (701 to 3000)"),
+            std::string::npos)
+      << rerun.err;
+  // No row before the failure was updated again.
+  ExpectEveryRowUpdatedOnce(project, 3000);
+  EXPECT_EQ(project.Version(), "r2");
+  EXPECT_EQ(project.Scalar("SELECT to_regclass('retort_progress') IS NULL"), "t");
+}
+
+TEST(KeyedBackfill, RefusesAKeyThatIsNotUniqueIndexedAndNotNull) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg);
+  project.Write("r1", "none",
+                Table(100) +
+                    "\nALTER TABLE t ADD c int, ADD u int UNIQUE, ADD p int, ADD m int, ADD n int "
+                    "NOT NULL DEFAULT 0;\n"
+                    "UPDATE t SET c = id, u = id, p = id, m = id, n = id;\n"
+                    "CREATE INDEX t_c ON t (c);\n"
+                    "CREATE UNIQUE INDEX t_p ON t (p) WHERE p > 0;\n"
+                    "CREATE UNIQUE INDEX t_m ON t (m, id);\n"
+                    "ALTER TABLE t ALTER c SET NOT NULL, ALTER p SET NOT NULL, ALTER m SET NOT "
+                    "NULL;",
+                /*transactional=*/true);
+  struct Case {
+    std::string key;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"a", "column t.a is not unique (no unique index on it alone, and no index at all)"},
+      {"c", "column t.c is not unique (no unique index on it alone, only a non-unique one"},
+      {"p", "column t.p is not unique"},  // a partial unique index leaves values unchecked
+      {"m", "column t.m is not unique"},  // unique only together with id
+      {"u", "column t.u may be NULL"},
+      {"nope", "table t has no column nope"},
+      {"nosuch.id", "table nosuch does not exist"},
+  };
+  for (const Case& bad : cases) {
+    std::string path = project.Write(
+        "r2", "r1",
+        "-- retort:batch size=10 key=" + bad.key + "\nUPDATE t SET b = a WHERE " +
+            (bad.key == "nosuch.id" ? "id" : bad.key) + " BETWEEN :batch_start AND :batch_end;");
+    CommandOutput refused = project.Run({"upgrade", "head"});
+    EXPECT_NE(refused.exit_code, 0) << bad.key << "\n" << Describe(refused);
+    std::string where = path + ":" + std::to_string(LineOf(path, "-- retort:batch")) + ": key=";
+    EXPECT_NE(refused.err.find(where), std::string::npos) << where << "\n" << refused.err;
+    EXPECT_NE(refused.err.find(bad.message), std::string::npos) << bad.key << "\n" << refused.err;
+    EXPECT_NE(refused.err.find("this statement did not run"), std::string::npos) << refused.err;
+    EXPECT_EQ(project.Scalar("SELECT count(*) FROM t WHERE b IS NOT NULL"), "0") << bad.key;
+    EXPECT_EQ(project.Version(), "r1");
+  }
+  // A unique NOT NULL column is enough; it need not be the primary key.
+  project.Write("r2", "r1",
+                "-- retort:batch size=30 key=n\nUPDATE t SET b = a WHERE n BETWEEN :batch_start "
+                "AND :batch_end;");
+  project.Scalar("CREATE UNIQUE INDEX t_n ON t (n)");
+  CommandOutput fixed = project.Run({"upgrade", "head"});
+  ASSERT_EQ(fixed.exit_code, 0) << Describe(fixed);
+  EXPECT_EQ(project.Scalar(kDone), "100");
+}
+
+TEST(KeyedBackfill, WalksUuidAndTextKeys) {
+  RETORT_REQUIRE_PG(pg);
+  for (const std::string& type : {std::string("uuid"), std::string("text")}) {
+    Project project(pg);
+    project.Write("r1", "none",
+                  CountedTable(type == "uuid" ? "gen_random_uuid()" : "'k' || g", type),
+                  /*transactional=*/true);
+    project.Write("r2", "r1",
+                  "-- retort:batch size=128 key=t.id\n"
+                  "-- retort:estimate SELECT count(*) FROM t WHERE b IS NULL\n" +
+                      std::string(kKeyedBackfill));
+
+    CommandOutput upgraded = project.Run({"upgrade", "head"});
+
+    ASSERT_EQ(upgraded.exit_code, 0) << type << "\n" << Describe(upgraded);
+    ExpectEveryRowUpdatedOnce(project, 3000);
+    EXPECT_NE(upgraded.err.find("3,000 rows in "), std::string::npos) << upgraded.err;
+  }
+}
+
+TEST(KeyedBackfill, ATerminalShowsTheProgressBar) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg);
+  project.Write("r1", "none", Table(3000) + "\nANALYZE t;", /*transactional=*/true);
+  // No estimate: the total comes from the planner's row count.
+  project.Write(
+      "r2", "r1",
+      std::string("-- retort:batch size=100 key=id target=0 sleep=10\n") + kKeyedBackfill);
+
+  CommandOutput shown =
+      RunProgram({"script", "-qefc", std::string(RETORT_BINARY) + " upgrade head", "/dev/null"},
+                 project.path());
+
+  ASSERT_EQ(shown.exit_code, 0) << Describe(shown);
+  EXPECT_EQ(project.Scalar(kDone), "3000");
+  EXPECT_NE(shown.out.find("\r"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("/3,000 rows"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("ETA"), std::string::npos) << shown.out;
+}
+
+TEST(KeyedBackfill, TheScriptWalksTheKeyInADoBlock) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg);
+  project.Write("r1", "none", CountedTable("g * 3"), /*transactional=*/true);
+  project.Write("r2", "r1", std::string("-- retort:batch size=70 key=id\n") + kKeyedBackfill);
+
+  CommandOutput script = project.Run({"upgrade", "--sql"});
+  ASSERT_EQ(script.exit_code, 0) << Describe(script);
+  EXPECT_NE(script.out.find("EXECUTE 'UPDATE t SET b = a WHERE id BETWEEN $1 AND $2' USING "
+                            "batch_start, batch_end;\n    COMMIT;"),
+            std::string::npos)
+      << script.out;
+  CommandOutput applied = RunProgram({PgBinary(pg, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                      "-d", pg->ConnInfo(project.database()), "-f", "-"},
+                                     "", {}, script.out);
+
+  ASSERT_EQ(applied.exit_code, 0) << Describe(applied);
+  ExpectEveryRowUpdatedOnce(project, 3000);
+  EXPECT_EQ(project.Version(), "r2");
+}
+
+// ---------------------------------------------------------------------------------------------
 // max-lag with a real standby
 
 int FreePort() {

@@ -760,6 +760,65 @@ TEST(Catalog, RowLevelSecurityPoliciesAndGrants) {
   db.Run("DROP OWNED BY " + reader + ", " + writer + "; DROP ROLE " + reader + ", " + writer);
 }
 
+TEST(Catalog, ColumnFunctionSequenceAndSchemaGrants) {
+  RETORT_REQUIRE_PG(pg);
+  TestDb db(pg);
+  std::string reader = db.name() + "_reader";
+  db.Run("CREATE ROLE " + reader + "; CREATE SCHEMA app; GRANT USAGE ON SCHEMA app TO " + reader +
+         "; CREATE TABLE app.t (a int, b text, c int); "
+         "GRANT SELECT (a, b), UPDATE (b) ON app.t TO " +
+         reader +
+         "; GRANT INSERT (c) ON app.t TO PUBLIC; CREATE SEQUENCE app.s; GRANT USAGE ON "
+         "SEQUENCE app.s TO " +
+         reader +
+         " WITH GRANT OPTION; "
+         "CREATE FUNCTION app.open() RETURNS int LANGUAGE sql AS 'SELECT 1'; "
+         "CREATE FUNCTION app.closed() RETURNS int LANGUAGE sql AS 'SELECT 1'; "
+         "REVOKE EXECUTE ON FUNCTION app.closed() FROM PUBLIC; "
+         "GRANT EXECUTE ON FUNCTION app.closed() TO " +
+         reader);
+  Database model = db.Inspect();
+  const schema::Table* t = ByName(model.tables, "t");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->columns.size(), 3u);
+  EXPECT_EQ(t->columns[0].grants, (std::vector<schema::Grant>{{reader, "SELECT", false}}));
+  EXPECT_EQ(t->columns[1].grants,
+            (std::vector<schema::Grant>{{reader, "SELECT", false}, {reader, "UPDATE", false}}));
+  EXPECT_EQ(t->columns[2].grants, (std::vector<schema::Grant>{{"PUBLIC", "INSERT", false}}));
+  EXPECT_TRUE(t->grants.empty());
+  EXPECT_EQ(ByName(model.sequences, "s")->grants,
+            (std::vector<schema::Grant>{{reader, "USAGE", true}}));
+  // An unrestricted function keeps PostgreSQL's default: EXECUTE for PUBLIC.
+  EXPECT_EQ(ByName(model.functions, "open")->grants,
+            (std::vector<schema::Grant>{{"PUBLIC", "EXECUTE", false}}));
+  EXPECT_EQ(ByName(model.functions, "closed")->grants,
+            (std::vector<schema::Grant>{{reader, "EXECUTE", false}}));
+  for (const schema::Schema& item : model.schemas) {
+    if (item.name == "app") {
+      EXPECT_EQ(item.grants, (std::vector<schema::Grant>{{reader, "USAGE", false}}));
+    }
+    if (item.name == "public") {
+      EXPECT_EQ(item.grants, (std::vector<schema::Grant>{{"PUBLIC", "USAGE", false}}));
+    }
+  }
+  db.Run("DROP OWNED BY " + reader + "; DROP ROLE " + reader);
+}
+
+// pg_get_constraintdef leaves a key's index storage parameters out; the model keeps them.
+TEST(Catalog, KeyConstraintsKeepIndexStorageParameters) {
+  RETORT_REQUIRE_PG(pg);
+  TestDb db(pg);
+  db.Run(
+      "CREATE TABLE k (id int, u int, CONSTRAINT k_pkey PRIMARY KEY (id) WITH (fillfactor=70) "
+      "USING INDEX TABLESPACE pg_default, CONSTRAINT k_u UNIQUE (u) INCLUDE (id) "
+      "WITH (deduplicate_items=off) DEFERRABLE INITIALLY DEFERRED)");
+  Database model = db.Inspect();
+  ASSERT_EQ(model.constraints.size(), 2u);
+  EXPECT_EQ(model.constraints[0].definition, "PRIMARY KEY (id) WITH (fillfactor='70')");
+  EXPECT_EQ(model.constraints[1].definition,
+            "UNIQUE (u) INCLUDE (id) WITH (deduplicate_items=off) DEFERRABLE INITIALLY DEFERRED");
+}
+
 TEST(Catalog, ExcludedSchemasAndTables) {
   RETORT_REQUIRE_PG(pg);
   TestDb db(pg,

@@ -157,6 +157,8 @@ TEST_P(Golden, RendersAndRoundTrips) {
   ASSERT_FALSE(from == to) << "old.sql and new.sql give the same schema";
 
   render::MigrationSql sql = render::RenderMigration(from, to);
+  EXPECT_TRUE(sql.upgrade_unsupported.empty()) << sql.upgrade_unsupported.front();
+  EXPECT_TRUE(sql.downgrade_unsupported.empty()) << sql.downgrade_unsupported.front();
   CheckGolden("up.sql", sql.upgrade);
   CheckGolden("down.sql", sql.downgrade);
   CheckFlags(sql);

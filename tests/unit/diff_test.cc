@@ -220,6 +220,7 @@ TEST(Diff, FunctionBodyIsReplacedButNewResultTypeIsDropAndCreate) {
   f.definition =
       "CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE sql\nAS "
       "$function$ select a $function$\n";
+  f.grants = {{"PUBLIC", "EXECUTE", false}};  // what CREATE FUNCTION gives
   Database from = Base();
   from.functions = {f};
   Database body = from;

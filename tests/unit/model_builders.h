@@ -54,7 +54,8 @@ inline Table MakeTable(const std::string& name, std::vector<Column> columns) {
 
 inline Database Base() {
   Database db;
-  db.schemas = {{"public", "standard public schema"}};
+  // As PostgreSQL 15 creates it: everyone may use the public schema.
+  db.schemas = {{"public", "standard public schema", {{"PUBLIC", "USAGE", false}}}};
   db.tables = {MakeTable("t", {Col("id", "integer", true), Col("name", "text")})};
   return db;
 }

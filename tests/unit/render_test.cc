@@ -416,12 +416,12 @@ TEST(RenderMigration, EnumValueUsedByADefaultNeedsNoTransaction) {
   EXPECT_EQ(used.downgrade,
             "-- DESTRUCTIVE: removes values 'ok', 'great' from enum public.mood: rows holding them "
             "fail to convert\n"
-            "CREATE TYPE public.mood__retort_new AS ENUM ('sad', 'happy');\n\n"
+            "ALTER TYPE public.mood RENAME TO mood__retort_old;\n\n"
+            "CREATE TYPE public.mood AS ENUM ('sad', 'happy');\n\n"
             "ALTER TABLE public.t ALTER COLUMN mood DROP DEFAULT;\n\n"
-            "ALTER TABLE public.t ALTER COLUMN mood TYPE public.mood__retort_new USING "
-            "mood::text::public.mood__retort_new;\n\n"
-            "DROP TYPE public.mood;\n\n"
-            "ALTER TYPE public.mood__retort_new RENAME TO mood;\n\n"
+            "ALTER TABLE public.t ALTER COLUMN mood TYPE public.mood USING "
+            "mood::text::public.mood;\n\n"
+            "DROP TYPE public.mood__retort_old;\n\n"
             "ALTER TABLE public.t ALTER COLUMN mood SET DEFAULT 'sad'::mood;\n");
 }
 
@@ -440,9 +440,9 @@ TEST(RenderMigration, EnumSwapConvertsArraysAndRebuildsDependentViews) {
   EXPECT_EQ(sql.destructive_changes, 0);  // reordering loses nothing
   size_t drop_view = At(sql.upgrade, "DROP VIEW public.v;");
   size_t convert = At(sql.upgrade,
-                      "ALTER TABLE public.t ALTER COLUMN moods TYPE public.mood__retort_new[] "
-                      "USING moods::text[]::public.mood__retort_new[];");
-  size_t rename = At(sql.upgrade, "ALTER TYPE public.mood__retort_new RENAME TO mood;");
+                      "ALTER TABLE public.t ALTER COLUMN moods TYPE public.mood[] "
+                      "USING moods::text[]::public.mood[];");
+  size_t rename = At(sql.upgrade, "DROP TYPE public.mood__retort_old;");
   size_t comment = At(sql.upgrade, "COMMENT ON TYPE public.mood IS 'feelings';");
   size_t create_view = At(sql.upgrade, "CREATE VIEW public.v AS");
   EXPECT_LT(drop_view, convert);
@@ -571,6 +571,78 @@ TEST(RenderCreateScript, StartsFromAFreshDatabase) {
             "CREATE TABLE public.t (\n    id integer NOT NULL,\n    name text\n);\n\n"
             "COMMENT ON SCHEMA app IS 'application';\n\n"
             "COMMENT ON TABLE public.t IS 'things';\n");
+}
+
+TEST(RenderStatements, GrantsOnColumnsFunctionsSequencesSchemas) {
+  using diff::GrantObject;
+  EXPECT_EQ(One(diff::GrantPrivileges{
+                Q("t"), "reader", {"SELECT", "UPDATE"}, false, GrantObject::kTable, "Note"}),
+            "GRANT SELECT (\"Note\"), UPDATE (\"Note\") ON TABLE public.t TO reader");
+  EXPECT_EQ(One(diff::RevokePrivileges{
+                Q("f"), "PUBLIC", {"EXECUTE"}, GrantObject::kFunction, "", "a integer"}),
+            "REVOKE EXECUTE ON FUNCTION public.f(a integer) FROM PUBLIC");
+  EXPECT_EQ(One(diff::GrantPrivileges{Q("p"), "w", {"EXECUTE"}, true, GrantObject::kProcedure}),
+            "GRANT EXECUTE ON PROCEDURE public.p() TO w WITH GRANT OPTION");
+  EXPECT_EQ(One(diff::GrantPrivileges{Q("s"), "w", {"USAGE"}, false, GrantObject::kSequence}),
+            "GRANT USAGE ON SEQUENCE public.s TO w");
+  EXPECT_EQ(One(diff::RevokePrivileges{{"", "app"}, "r", {"CREATE"}, GrantObject::kSchema}),
+            "REVOKE CREATE ON SCHEMA app FROM r");
+}
+
+TEST(RenderMigration, NewFunctionsKeepPostgresDefaultExecuteGrant) {
+  Database from = Base();
+  Database to = Base();
+  schema::Function f;
+  f.name = Q("f");
+  f.result = "integer";
+  f.definition =
+      "CREATE OR REPLACE FUNCTION public.f()\n RETURNS integer\n LANGUAGE sql\n"
+      "AS $function$SELECT 1$function$\n";
+  f.grants = {{"PUBLIC", "EXECUTE", false}};
+  to.functions = {f};
+  EXPECT_EQ(RenderMigration(from, to).upgrade.find("GRANT"), std::string::npos);
+  to.functions[0].grants = {{"reader", "EXECUTE", false}};
+  std::string upgrade = RenderMigration(from, to).upgrade;
+  EXPECT_NE(upgrade.find("REVOKE EXECUTE ON FUNCTION public.f() FROM PUBLIC;"), std::string::npos)
+      << upgrade;
+  EXPECT_NE(upgrade.find("GRANT EXECUTE ON FUNCTION public.f() TO reader;"), std::string::npos);
+}
+
+// Swaps PostgreSQL would refuse are reported instead of rendered as failing SQL.
+TEST(RenderMigration, ReportsEnumSwapsAndCompositeChangesPostgresRefuses) {
+  Database from = Base();
+  from.enums = {{Q("mood"), {"a", "b", "c"}, std::nullopt}};
+  schema::CompositeType pair;
+  pair.name = Q("pair");
+  pair.attributes = {{"m", "mood", std::nullopt, std::nullopt},
+                     {"n", "integer", std::nullopt, std::nullopt}};
+  from.composite_types = {pair};
+  from.tables[0].columns.push_back(Col("p", "pair"));
+  Database to = from;
+  EXPECT_TRUE(RenderMigration(from, to).upgrade_unsupported.empty());
+
+  to.enums[0].labels = {"c", "b", "a"};
+  MigrationSql reordered = RenderMigration(from, to);
+  ASSERT_EQ(reordered.upgrade_unsupported.size(), 1u);
+  EXPECT_NE(reordered.upgrade_unsupported[0].find("attribute m of composite type public.pair"),
+            std::string::npos)
+      << reordered.upgrade_unsupported[0];
+  EXPECT_EQ(reordered.downgrade_unsupported.size(), 1u);  // reordering back is a swap too
+
+  to = from;
+  to.composite_types[0].attributes[1].type = "bigint";
+  MigrationSql retyped = RenderMigration(from, to);
+  ASSERT_EQ(retyped.upgrade_unsupported.size(), 1u);
+  EXPECT_NE(retyped.upgrade_unsupported[0].find("an attribute changes type while column p of "
+                                                "public.t uses the type"),
+            std::string::npos)
+      << retyped.upgrade_unsupported[0];
+
+  // Adding and dropping attributes works on a type in use.
+  to = from;
+  to.composite_types[0].attributes.push_back({"o", "text", std::nullopt, std::nullopt});
+  EXPECT_TRUE(RenderMigration(from, to).upgrade_unsupported.empty());
+  EXPECT_TRUE(RenderMigration(from, to).downgrade_unsupported.empty());
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
--- Pages cut into chunks for retrieval. The pgvector embedding column and its HNSW index are not
--- here yet (see README.md).
+-- Pages cut into chunks for retrieval. The pgvector embedding column and its HNSW index are in
+-- ../docuai-pgvector (see README.md).
 CREATE TABLE document_chunks (
     id          uuid        NOT NULL DEFAULT gen_random_uuid(),
     document_id uuid        NOT NULL,

@@ -4,7 +4,8 @@
 -- partition or inheritance child are worth listing. Also the columns of indexes that carry
 -- opclass options (attoptions), so retort knows to leave those indexes to pg_get_indexdef.
 -- quoted_name is quote_ident(name) where that differs from name (NULL otherwise), for the index
--- and constraint definitions retort prints.
+-- and constraint definitions retort prints. Column privileges (attacl) as the grants of
+-- tables.sql.
 -- Types and expressions are printed by deparse.sql once per distinct value, not per column:
 -- format_type for each distinct (type_oid, type_modifier); expression_tree is the raw node
 -- tree of the default (generated = '') or generation expression (generated = 's').
@@ -30,7 +31,22 @@ SELECT a.attrelid AS relid,
        a.attinhcount AS inherited_count,
        ad.oid AS attrdef_oid,
        ad.adbin::text AS expression_tree,
-       d.description AS comment
+       d.description AS comment,
+       CASE WHEN a.attacl IS NOT NULL THEN
+         ARRAY(SELECT CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee)::text END
+               FROM aclexplode(a.attacl) g WHERE g.grantee <> c.relowner
+               GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type)
+       END AS grant_grantees,
+       CASE WHEN a.attacl IS NOT NULL THEN
+         ARRAY(SELECT g.privilege_type
+               FROM aclexplode(a.attacl) g WHERE g.grantee <> c.relowner
+               GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type)
+       END AS grant_privileges,
+       CASE WHEN a.attacl IS NOT NULL THEN
+         ARRAY(SELECT bool_or(g.is_grantable)
+               FROM aclexplode(a.attacl) g WHERE g.grantee <> c.relowner
+               GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type)
+       END AS grant_options
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid

@@ -4,7 +4,9 @@
 -- tree; EXCLUDE constraints are printed by pg_get_constraintdef through deparse.sql).
 -- referenced_sql is the referenced table as pg_get_constraintdef names it: unqualified when
 -- visible on the search path (`public`, and not hidden by a pg_catalog relation of that name).
--- For keys, index_key lists the index's columns (INCLUDE columns follow the key columns).
+-- For keys, index_key lists the index's columns (INCLUDE columns follow the key columns) and
+-- index_with_options the index's storage parameters as indexes.sql prints them, which
+-- pg_get_constraintdef leaves out (pg_dump adds them as WITH (...)).
 -- Tables are named by oid (relid, referenced_relid); tables.sql has their names.
 -- Left out: constraints a partition got from its parent (conparentid <> 0 for keys and foreign
 -- keys, including the per-partition copies of a foreign key that references a partitioned
@@ -35,11 +37,22 @@ SELECT con.oid,
        CASE WHEN con.contype IN ('p', 'u', 'x') THEN con.conindid END AS index_oid,
        i.indkey AS index_key,
        i.indnullsnotdistinct AS nulls_not_distinct,
-       d.description AS comment
+       d.description AS comment,
+       CASE WHEN con.contype IN ('p', 'u') AND ix.reloptions IS NOT NULL THEN
+         (SELECT string_agg(quote_ident(split_part(o, '=', 1)) || '=' ||
+                              CASE WHEN quote_ident(substr(o, strpos(o, '=') + 1))
+                                        = substr(o, strpos(o, '=') + 1)
+                                   THEN substr(o, strpos(o, '=') + 1)
+                                   ELSE '''' || replace(substr(o, strpos(o, '=') + 1), '''', '''''')
+                                        || '''' END,
+                            ', ')
+          FROM unnest(ix.reloptions) AS o)
+       END AS index_with_options
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON con.contype IN ('p', 'u') AND i.indexrelid = con.conindid
+LEFT JOIN pg_class ix ON con.contype IN ('p', 'u') AND ix.oid = con.conindid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_description d

@@ -1,7 +1,8 @@
 -- Functions, procedures, window functions and aggregates. pg_get_functiondef prints a
 -- complete CREATE OR REPLACE statement but refuses aggregates, so for those this query
 -- assembles the CREATE OR REPLACE AGGREGATE statement from pg_aggregate the way pg_dump does,
--- writing only the options that differ from their defaults.
+-- writing only the options that differ from their defaults. Grants as in tables.sql, from the
+-- default ACL (EXECUTE for PUBLIC) when proacl is NULL.
 SELECT p.oid,
        n.nspname AS schema,
        p.proname AS name,
@@ -54,7 +55,16 @@ SELECT p.oid,
          || E'\n)\n'
        END AS definition,
        pg_get_function_result(p.oid) AS result,
-       d.description AS comment
+       d.description AS comment,
+       ARRAY(SELECT CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee)::text END
+             FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) g WHERE g.grantee <> p.proowner
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_grantees,
+       ARRAY(SELECT g.privilege_type
+             FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) g WHERE g.grantee <> p.proowner
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_privileges,
+       ARRAY(SELECT bool_or(g.is_grantable)
+             FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) g WHERE g.grantee <> p.proowner
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_options
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid

@@ -1,6 +1,7 @@
 -- Sequences with their options. owner_deptype 'a' is OWNED BY a column (serial columns, or
 -- ALTER SEQUENCE ... OWNED BY); 'i' is the internal sequence of an identity column, whose
--- options belong to that column rather than to a free-standing sequence.
+-- options belong to that column rather than to a free-standing sequence. Grants as in
+-- tables.sql.
 SELECT c.oid,
        n.nspname AS schema,
        c.relname AS name,
@@ -14,7 +15,16 @@ SELECT c.oid,
        dep.deptype AS owner_deptype,
        dep.refobjid AS owner_relid,
        dep.refobjsubid AS owner_attnum,
-       d.description AS comment
+       d.description AS comment,
+       ARRAY(SELECT CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee)::text END
+             FROM aclexplode(coalesce(c.relacl, acldefault('s', c.relowner))) g WHERE g.grantee <> c.relowner
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_grantees,
+       ARRAY(SELECT g.privilege_type
+             FROM aclexplode(coalesce(c.relacl, acldefault('s', c.relowner))) g WHERE g.grantee <> c.relowner
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_privileges,
+       ARRAY(SELECT bool_or(g.is_grantable)
+             FROM aclexplode(coalesce(c.relacl, acldefault('s', c.relowner))) g WHERE g.grantee <> c.relowner
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_options
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -1,8 +1,8 @@
 -- DESTRUCTIVE: removes values 'idea', 'review' from enum public.status: rows holding them fail to convert
-CREATE TYPE public.status__retort_new AS ENUM ('draft', 'published');
+ALTER TYPE public.status RENAME TO status__retort_old;
 
-ALTER TABLE public.posts ALTER COLUMN status TYPE public.status__retort_new USING status::text::public.status__retort_new;
+CREATE TYPE public.status AS ENUM ('draft', 'published');
 
-DROP TYPE public.status;
+ALTER TABLE public.posts ALTER COLUMN status TYPE public.status USING status::text::public.status;
 
-ALTER TYPE public.status__retort_new RENAME TO status;
+DROP TYPE public.status__retort_old;

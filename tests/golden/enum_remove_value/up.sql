@@ -1,17 +1,17 @@
 DROP VIEW public.published_posts;
 
 -- DESTRUCTIVE: removes value 'review' from enum public.status: rows holding it fail to convert
-CREATE TYPE public.status__retort_new AS ENUM ('draft', 'published');
+ALTER TYPE public.status RENAME TO status__retort_old;
+
+CREATE TYPE public.status AS ENUM ('draft', 'published');
 
 ALTER TABLE public.posts ALTER COLUMN status DROP DEFAULT;
 
-ALTER TABLE public.posts ALTER COLUMN status TYPE public.status__retort_new USING status::text::public.status__retort_new;
+ALTER TABLE public.posts ALTER COLUMN status TYPE public.status USING status::text::public.status;
 
-ALTER TABLE public.posts ALTER COLUMN history TYPE public.status__retort_new[] USING history::text[]::public.status__retort_new[];
+ALTER TABLE public.posts ALTER COLUMN history TYPE public.status[] USING history::text[]::public.status[];
 
-DROP TYPE public.status;
-
-ALTER TYPE public.status__retort_new RENAME TO status;
+DROP TYPE public.status__retort_old;
 
 ALTER TABLE public.posts ALTER COLUMN status SET DEFAULT 'draft'::status;
 

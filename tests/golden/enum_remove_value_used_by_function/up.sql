@@ -7,13 +7,13 @@ DROP FUNCTION public.is_urgent(l level);
 DROP INDEX public.alerts_urgent_idx;
 
 -- DESTRUCTIVE: removes value 'mid' from enum public.level: rows holding it fail to convert
-CREATE TYPE public.level__retort_new AS ENUM ('low', 'high');
+ALTER TYPE public.level RENAME TO level__retort_old;
 
-ALTER TABLE public.alerts ALTER COLUMN level TYPE public.level__retort_new USING level::text::public.level__retort_new;
+CREATE TYPE public.level AS ENUM ('low', 'high');
 
-DROP TYPE public.level;
+ALTER TABLE public.alerts ALTER COLUMN level TYPE public.level USING level::text::public.level;
 
-ALTER TYPE public.level__retort_new RENAME TO level;
+DROP TYPE public.level__retort_old;
 
 CREATE OR REPLACE FUNCTION public.is_urgent(l level)
  RETURNS boolean

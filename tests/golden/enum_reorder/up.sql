@@ -1,7 +1,7 @@
-CREATE TYPE public.priority__retort_new AS ENUM ('low', 'medium', 'high');
+ALTER TYPE public.priority RENAME TO priority__retort_old;
 
-ALTER TABLE public.tasks ALTER COLUMN priority TYPE public.priority__retort_new USING priority::text::public.priority__retort_new;
+CREATE TYPE public.priority AS ENUM ('low', 'medium', 'high');
 
-DROP TYPE public.priority;
+ALTER TABLE public.tasks ALTER COLUMN priority TYPE public.priority USING priority::text::public.priority;
 
-ALTER TYPE public.priority__retort_new RENAME TO priority;
+DROP TYPE public.priority__retort_old;

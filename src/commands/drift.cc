@@ -1,0 +1,101 @@
+// `retort drift`: what someone changed in the configured database by hand. The expected schema
+// is the migrations up to the database's version rows, replayed on the dev server (or read from
+// the template a previous replay left there); the drift is the SQL from that schema to the live
+// one.
+#include <future>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "base/strings.h"
+#include "commands/commands.h"
+#include "commands/schema_sources.h"
+#include "render/render.h"
+
+namespace retort::commands {
+
+namespace {
+
+// The plan from base to exactly `rows` (several when the database holds several branches).
+Result<revision::Plan> PlanToRows(const Project& project, const std::vector<std::string>& rows) {
+  revision::Plan plan;
+  for (const std::string& row : rows) {
+    RETORT_ASSIGN_OR_RETURN(revision::Plan part, project.graph.PlanUpgrade(plan.final_rows, row));
+    for (revision::Step& step : part.steps) plan.steps.push_back(std::move(step));
+    if (!part.steps.empty()) plan.final_rows = part.final_rows;
+  }
+  return plan;
+}
+
+}  // namespace
+
+Status Drift(const config::Config& config, bool json, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config));
+  std::string conninfo;
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  std::string database = connection.Describe();
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> rows, project->Store().ReadRows(connection));
+  if (rows.empty()) {
+    return Status::InvalidInput(database +
+                                " has no version rows: there is no recorded revision to compare "
+                                "it with (`retort upgrade`, or `retort stamp REV` for a database "
+                                "made otherwise)");
+  }
+  std::vector<std::string> unknown;
+  for (const std::string& row : rows) {
+    if (project->graph.Find(row) == nullptr) unknown.push_back(row);
+  }
+  if (!unknown.empty()) {
+    return Status::InvalidInput(database + " is at " + Join(unknown, ", ") + ", unknown to " +
+                                config.VersionsDirectory() +
+                                ": its expected schema cannot be replayed (a migration of another "
+                                "branch, or a file deleted?)");
+  }
+  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(*project, connection, rows));
+  if (!changed.empty()) {
+    io.log << "warning: applied migrations changed since they ran; the expected schema is "
+              "replayed from the files as they are now:\n"
+           << DescribeChangedMigrations(changed) << "\n";
+  }
+  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanToRows(*project, rows));
+  RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, DevServer(config));
+
+  // Replay (or the template read) and the live read at once.
+  std::ostringstream replay_log;
+  std::ostringstream replay_out;
+  auto expected = std::async(std::launch::async, [&] {
+    Io replay_io{replay_out, replay_log};
+    return ReplayedState(*project, plan, dev_conninfo, replay_io, /*make_spare=*/false);
+  });
+  Result<schema::Database> live = InspectConnection(config, connection);
+  Result<schema::Database> replayed = expected.get();
+  io.log << replay_log.str();
+  if (!replayed.ok()) return replayed.status();
+  if (!live.ok()) return live.status();
+
+  // What turns the schema the migrations produce into the one the database holds: the changes
+  // made out of band.
+  render::MigrationSql sql = render::RenderMigration(*replayed, *live);
+  std::string at = DescribeRows(rows);
+  if (json) {
+    nlohmann::json report = {{"database", database},
+                             {"revisions", rows},
+                             {"drift", !sql.empty()},
+                             {"sql", sql.upgrade},
+                             {"revert_sql", sql.downgrade}};
+    io.out << report.dump(2) << "\n";
+  } else if (sql.empty()) {
+    io.out << "no drift: " << database << " matches revision " << Join(rows, ", ") << "\n";
+  } else {
+    io.out << "-- drift: " << database << " differs from what its revision (" << Join(rows, ", ")
+           << ") should contain.\n"
+           << "-- This SQL turns the migrations' schema into the live one: the changes made out "
+              "of band.\n"
+           << sql.upgrade;
+  }
+  if (sql.empty()) return Status::Ok();
+  return Status::Differences(database + " has drifted from " + at +
+                             ": write the changes as a migration (`retort revision "
+                             "--autogenerate`) or revert them");
+}
+
+}  // namespace retort::commands

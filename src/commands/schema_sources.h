@@ -1,0 +1,122 @@
+// Internal to the commands layer: where the engine commands (engine.cc) and the verification
+// commands (soundness.cc, drift.cc) get schemas from. Every side is read from a real server: a
+// database through the catalog, the schema/ files applied to a scratch database on the dev
+// server, or the migrations replayed into one (kept on the dev server as a template database
+// named after everything that went into it, and read instead of replayed while that holds).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/inspect.h"
+#include "commands/commands.h"
+#include "config/config.h"
+#include "devdb/scratch.h"
+#include "executor/executor.h"
+#include "executor/sink.h"
+#include "pg/connection.h"
+#include "revision/graph.h"
+#include "schema/model.h"
+
+namespace retort::commands {
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start);
+std::string FormatMs(double ms);  // "12 ms"
+
+// What a read of one of the project's databases leaves out: retort's version, history and
+// progress tables and the backup schema.
+catalog::InspectOptions InspectOptionsFor(const config::Config& config);
+// The schema of the database `connection` is in, without retort's own objects.
+Result<schema::Database> InspectConnection(const config::Config& config,
+                                           pg::Connection& connection);
+
+// The conninfo of the dev server (config.dev_url; "embedded" starts the project's cluster).
+Result<std::string> DevServer(const config::Config& config);
+
+// The schema files in apply order: each configured path is a file or a directory whose *.sql
+// files (not those of subdirectories) are taken in name order.
+Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config);
+// The [schema] paths for messages: "schema/, extra.sql".
+std::string SchemaPathsText(const config::Config& config);
+// The schema files applied to a scratch database on the dev server, read back.
+Result<schema::Database> DesiredState(const config::Config& config, const std::string& dev_conninfo,
+                                      const Io& io);
+
+// Sends the statements of a migration that runs in a transaction together with the bookkeeping
+// that ends it: one round trip per migration instead of one per statement. Statements outside a
+// transaction block (CREATE INDEX CONCURRENTLY ...) still go one at a time. A failure names no
+// statement; the caller then replays again with a LiveSink to find it.
+class BatchingSink : public executor::Sink {
+ public:
+  explicit BatchingSink(pg::Connection& connection) : connection_(connection) {}
+
+  Status Statement(const std::string& sql, const executor::Origin& /*origin*/) override {
+    if (!connection_.InTransaction()) return Run(sql);
+    pending_ += sql;
+    pending_ += ";\n";
+    return Status::Ok();
+  }
+  Status Control(const std::string& sql) override {
+    std::string batch = std::move(pending_);
+    pending_.clear();
+    return Run(batch + sql);
+  }
+  void Note(const std::string&) override {}
+  void Abort() override {
+    pending_.clear();
+    if (connection_.InTransaction()) (void)connection_.Execute("ROLLBACK");
+  }
+  bool IsLive() const override { return true; }
+  Result<pg::PgResult> Query(const std::string& sql) override {
+    RETORT_RETURN_IF_ERROR(Flush());
+    return connection_.Query(sql);
+  }
+  std::string LastSqlState() const override { return last_sqlstate_; }
+
+ private:
+  Status Flush() {
+    std::string batch = std::move(pending_);
+    pending_.clear();
+    return Run(batch);
+  }
+  Status Run(const std::string& sql) {
+    last_sqlstate_.clear();
+    if (sql.empty()) return Status::Ok();
+    auto outcome = connection_.Execute(sql);
+    if (outcome.ok()) return Status::Ok();
+    last_sqlstate_ = outcome.error.sqlstate;
+    return Status::Failed(outcome.error.ToString());
+  }
+
+  pg::Connection& connection_;
+  std::string pending_;
+  std::string last_sqlstate_;
+};
+
+// The executor options for a scratch database: no lock or statement timeouts.
+executor::Options ReplayOptions(const config::Config& config);
+// Runs `plan` on `sink` (creating retort's tables first).
+Status Replay(const Project& project, const revision::Plan& plan, executor::Sink& sink);
+
+// Everything that decides what a replay produces: a template made from the same inputs holds
+// the same schema.
+std::string ContentKey(const Project& project, const revision::Plan& plan);
+std::string ProjectKey(const config::Config& config);
+std::string DescribeTarget(const revision::Plan& plan);  // the plan's final rows, or "base"
+
+// The schema at `target` (a graph target: "heads", a revision id), read from the project's
+// template on the dev server when one was kept for exactly these migrations, else replayed into
+// a scratch database that then becomes that template.
+// With `make_spare`, a run that reads the template (and so has a server core to spare while the
+// schema files are applied) prepares the empty database the next run's schema files go into.
+Result<schema::Database> ReplayedState(const Project& project, const std::string& target,
+                                       const std::string& dev_conninfo, const Io& io,
+                                       bool make_spare = false);
+// The same for a plan from base (to several rows, say).
+Result<schema::Database> ReplayedState(const Project& project, const revision::Plan& plan,
+                                       const std::string& dev_conninfo, const Io& io,
+                                       bool make_spare = false);
+
+}  // namespace retort::commands

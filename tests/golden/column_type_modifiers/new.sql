@@ -1,0 +1,1 @@
+CREATE TABLE products (id integer PRIMARY KEY, name varchar(100), price numeric(12,4), created_at timestamp(6), stamp time with time zone, code char(8), flags bit(8), raw varbit(32), span interval day to second(3), amount numeric(20));

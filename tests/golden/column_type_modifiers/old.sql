@@ -1,0 +1,1 @@
+CREATE TABLE products (id integer PRIMARY KEY, name varchar(50), price numeric(10,2), created_at timestamp(3), stamp time(2) with time zone, code char(4), flags bit(8), raw varbit(16), span interval, amount numeric);

@@ -1,0 +1,3 @@
+ALTER TYPE public.address
+    DROP ATTRIBUTE country,
+    ADD ATTRIBUTE zip character varying(10);

@@ -1,0 +1,6 @@
+DO $$ BEGIN CREATE ROLE golden_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE golden_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+
+CREATE TABLE accounts (id integer PRIMARY KEY, email text, secret text, balance numeric);
+GRANT SELECT (id, email) ON accounts TO golden_reader;
+GRANT UPDATE (email) ON accounts TO golden_writer;

@@ -1,0 +1,13 @@
+DO $$ BEGIN CREATE ROLE golden_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE golden_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+
+CREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql AS 'SELECT i + 1';
+CREATE FUNCTION secret() RETURNS text LANGUAGE sql AS 'SELECT ''x''::text';
+CREATE PROCEDURE touch() LANGUAGE sql AS 'SELECT 1';
+CREATE FUNCTION restricted_new() RETURNS integer LANGUAGE sql AS 'SELECT 2';
+REVOKE EXECUTE ON FUNCTION add_one(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION add_one(integer) TO golden_reader;
+GRANT EXECUTE ON FUNCTION secret() TO golden_reader WITH GRANT OPTION;
+REVOKE EXECUTE ON PROCEDURE touch() FROM PUBLIC;
+GRANT EXECUTE ON PROCEDURE touch() TO golden_writer;
+REVOKE EXECUTE ON FUNCTION restricted_new() FROM PUBLIC;

@@ -1,0 +1,7 @@
+DO $$ BEGIN CREATE ROLE golden_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+DO $$ BEGIN CREATE ROLE golden_writer; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+
+CREATE FUNCTION add_one(i integer) RETURNS integer LANGUAGE sql AS 'SELECT i + 1';
+CREATE FUNCTION secret() RETURNS text LANGUAGE sql AS 'SELECT ''x''::text';
+CREATE PROCEDURE touch() LANGUAGE sql AS 'SELECT 1';
+REVOKE EXECUTE ON FUNCTION secret() FROM PUBLIC;

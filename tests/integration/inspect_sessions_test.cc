@@ -1,0 +1,131 @@
+// Inspect reads a large catalog on two sessions that share one snapshot (catalog/query_lanes.h).
+// The model must not depend on that: the same database read on one session (inside the
+// caller's transaction) and on two gives the same model, and the second session sees exactly
+// the snapshot of the first even while the database changes.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+
+#include "catalog/inspect.h"
+#include "pg/connection.h"
+#include "schema/model.h"
+#include "schema/model_json.h"
+#include "support/pg_harness.h"
+
+namespace retort::catalog {
+namespace {
+
+// Enough tables (each with a primary key, an index and a TOAST table) to pass the
+// second-session threshold of 1000 user relations, with enough variety that every query
+// returns rows: an enum, defaults, a check, a foreign key chain, comments, a view, a function.
+constexpr char kLargeSchema[] = R"sql(
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE FUNCTION bump(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT x + 1';
+DO $$
+BEGIN
+  FOR k IN 1..260 LOOP
+    EXECUTE format('CREATE TABLE t%s (id bigint PRIMARY KEY, prev_id bigint %s, name text NOT NULL '
+                   'DEFAULT ''n'' || %s, feeling mood DEFAULT ''ok'', body jsonb, '
+                   'n integer CHECK (n > %s))',
+                   k, CASE WHEN k > 1 THEN format('REFERENCES t%s (id)', k - 1) ELSE '' END, k, k);
+    EXECUTE format('CREATE INDEX t%s_name_idx ON t%s (lower(name)) WHERE n > 0', k, k);
+    EXECUTE format('COMMENT ON TABLE t%s IS ''table %s''', k, k);
+  END LOOP;
+END $$;
+CREATE VIEW v AS SELECT id, bump(n) AS m FROM t1;
+)sql";
+
+schema::Database InspectOn(pg::Connection& connection, InspectStats* stats) {
+  auto database = Inspect(connection, {}, stats);
+  EXPECT_TRUE(database.ok()) << database.status().message();
+  return database.ok() ? std::move(*database) : schema::Database{};
+}
+
+TEST(InspectSessions, TwoSessionsReadTheSameModelAsOne) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  pg->Query(db, kLargeSchema);
+  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+
+  InspectStats parallel_stats;
+  schema::Database parallel = InspectOn(*connection, &parallel_stats);
+  EXPECT_EQ(parallel_stats.sessions, 2);
+  EXPECT_FALSE(connection->InTransaction());
+
+  // Inside the caller's transaction the snapshot cannot be shared: one session reads it all.
+  ASSERT_TRUE(connection->Execute("BEGIN").ok());
+  InspectStats single_stats;
+  schema::Database single = InspectOn(*connection, &single_stats);
+  ASSERT_TRUE(connection->Execute("ROLLBACK").ok());
+  EXPECT_EQ(single_stats.sessions, 1);
+  EXPECT_EQ(single_stats.catalog_queries, parallel_stats.catalog_queries);
+
+  EXPECT_EQ(parallel.tables.size(), 260u);
+  EXPECT_EQ(parallel.views.size(), 1u);
+  EXPECT_EQ(schema::ToJson(parallel).dump(1), schema::ToJson(single).dump(1));
+  // Nothing is left running: the second session is gone once Inspect returns.
+  EXPECT_EQ(pg->Scalar(db,
+                       "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                       "current_database() AND pid <> pg_backend_pid()"),
+            "1");  // the connection above
+}
+
+TEST(InspectSessions, SmallCatalogUsesOneSession) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  pg->Query(db, "CREATE TABLE small (id int PRIMARY KEY, note text)");
+  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  InspectStats stats;
+  schema::Database database = InspectOn(*connection, &stats);
+  EXPECT_EQ(stats.sessions, 1);
+  ASSERT_EQ(database.tables.size(), 1u);
+  EXPECT_EQ(database.tables[0].name.name, "small");
+}
+
+TEST(InspectSessions, OtherSessionSharesTheSnapshot) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  pg->Query(db, kLargeSchema);
+  std::string conninfo = pg->ConnInfo(db);
+  auto connection = pg::Connection::Open(conninfo);
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  // A session that keeps creating tables while the catalog is read: whatever it adds after
+  // the snapshot is taken must be in neither session's part of the model, so every table the
+  // model lists has its columns, constraints and indexes (read by different queries).
+  auto writer = pg::Connection::Open(conninfo);
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_TRUE(writer->Execute("SET synchronous_commit = off").ok());
+  std::thread churn([&writer] {
+    for (int k = 0; k < 200; ++k) {
+      std::string name = "late" + std::to_string(k);
+      (void)writer->Execute("CREATE TABLE " + name +
+                            " (id int PRIMARY KEY, v text); CREATE INDEX " + name + "_v ON " +
+                            name + " (v)");
+    }
+  });
+  InspectStats stats;
+  schema::Database database = InspectOn(*connection, &stats);
+  churn.join();
+  EXPECT_EQ(stats.sessions, 2);
+  for (const schema::Table& table : database.tables) {
+    EXPECT_FALSE(table.columns.empty()) << table.name.name;
+    bool has_key = false;
+    for (const schema::Constraint& constraint : database.constraints) {
+      if (constraint.table == table.name && constraint.type == 'p') has_key = true;
+    }
+    EXPECT_TRUE(has_key) << table.name.name << " has no primary key in the model";
+    if (table.name.name.rfind("late", 0) == 0) {
+      bool has_index = false;
+      for (const schema::Index& index : database.indexes) {
+        if (index.table == table.name) has_index = true;
+      }
+      EXPECT_TRUE(has_index) << table.name.name << " has no index in the model";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace retort::catalog
