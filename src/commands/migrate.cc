@@ -64,19 +64,6 @@ Result<revision::Plan> PlanFor(const Project& project, Verb verb,
                                 : project.graph.PlanDowngrade(rows, target);
 }
 
-// An applied migration whose file was edited means the database and git disagree about what
-// ran; running on would hide it.
-Status RefuseChangedMigrations(const Project& project, pg::Connection& connection,
-                               const std::vector<std::string>& rows) {
-  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(project, connection, rows));
-  if (changed.empty()) return Status::Ok();
-  return Status::InvalidInput(
-      "applied migration" + std::string(changed.size() == 1 ? " was" : "s were") +
-      " edited after running; refusing to run:\n" + DescribeChangedMigrations(changed) +
-      "restore the file" + (changed.size() == 1 ? "" : "s") +
-      ", or accept the edit with `retort stamp --update-checksums`");
-}
-
 executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
   return [&io, verb](const executor::StepEvent& event) {
     if (!event.finished) return;

@@ -79,6 +79,10 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& proje
                                                             pg::Connection& connection,
                                                             const std::vector<std::string>& rows);
 std::string DescribeChangedMigrations(const std::vector<ChangedMigration>& changed);
+// InvalidInput naming the applied migrations whose files changed: the database and git then
+// disagree about what ran, and running on (or comparing against the files) would hide it.
+Status RefuseChangedMigrations(const Project& project, pg::Connection& connection,
+                               const std::vector<std::string>& rows);
 
 // Problems with migrations/retort.sum; empty when it matches or does not exist.
 std::vector<std::string> SumFileProblems(const Project& project);

@@ -20,6 +20,17 @@ std::string SumFilePath(const config::Config& config) {
 
 }  // namespace
 
+Status RefuseChangedMigrations(const Project& project, pg::Connection& connection,
+                               const std::vector<std::string>& rows) {
+  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(project, connection, rows));
+  if (changed.empty()) return Status::Ok();
+  return Status::InvalidInput(
+      "applied migration" + std::string(changed.size() == 1 ? " was" : "s were") +
+      " edited after running; refusing to run:\n" + DescribeChangedMigrations(changed) +
+      "restore the file" + (changed.size() == 1 ? "" : "s") +
+      ", or accept the edit with `retort stamp --update-checksums`");
+}
+
 Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& project,
                                                             pg::Connection& connection,
                                                             const std::vector<std::string>& rows) {

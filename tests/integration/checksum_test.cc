@@ -64,6 +64,33 @@ TEST(AppliedChecksums, AnEditedAppliedMigrationIsRefusedAndShown) {
   EXPECT_EQ(project.Scalar("SELECT to_regclass('public.b') IS NOT NULL"), "t");
 }
 
+// check compares the files with schema/; an applied file that was edited no longer says what the
+// database holds, so check refuses too. Where the database cannot be reached (CI), check runs.
+TEST(AppliedChecksums, CheckRefusesAnEditedAppliedMigration) {
+  RETORT_REQUIRE_PG(pg);
+  std::string database = pg->CreateDatabase("checkedit");
+  ChecksumProject project(pg, database);
+  project.dir().Write("retort.toml", "[database]\nurl = \"" + pg->Url(database) +
+                                         "\"\n[schema]\npaths = [\"schema\"]\ndev_url = \"" +
+                                         pg->Url("postgres") + "\"\n");
+  project.dir().Write("schema/tables.sql", "CREATE TABLE a (id int);\n");
+  project.Write("a1", "none", "CREATE TABLE a (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  CommandOutput matching = project.Run({"check"});
+  EXPECT_EQ(matching.exit_code, 0) << matching.err;
+
+  // The edit keeps the files in line with schema/, so only the checksum can tell.
+  project.Write("a1", "none", "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);");
+  CommandOutput refused = project.Run({"check"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("a1.sql (revision a1)"), std::string::npos) << refused.err;
+
+  CommandOutput offline =
+      RunRetort({"check", "--url", "postgresql://nobody@127.0.0.1:1/none"}, project.dir().path());
+  EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
+  EXPECT_NE(offline.err.find("not compared"), std::string::npos) << offline.err;
+}
+
 TEST(AppliedChecksums, ReformattingAnAppliedMigrationIsNotAnEdit) {
   RETORT_REQUIRE_PG(pg);
   ChecksumProject project(pg, pg->CreateDatabase("reformat"));
