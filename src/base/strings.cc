@@ -256,6 +256,16 @@ constexpr std::string_view kQuotedKeywords[] = {"all",
                                                 "xmlserialize",
                                                 "xmltable"};
 
+// QuoteIdentifier skips the search for names with a digit.
+static_assert([] {
+  for (std::string_view keyword : kQuotedKeywords) {
+    for (char c : keyword) {
+      if (c >= '0' && c <= '9') return false;
+    }
+  }
+  return true;
+}());
+
 bool IsQuotedKeyword(std::string_view name) {
   return std::binary_search(std::begin(kQuotedKeywords), std::end(kQuotedKeywords), name);
 }
@@ -263,14 +273,21 @@ bool IsQuotedKeyword(std::string_view name) {
 }  // namespace
 
 std::string QuoteIdentifier(std::string_view name) {
-  bool plain = !name.empty() &&
-               (std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
-               !IsQuotedKeyword(name);
-  for (char c : name) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (!(std::islower(u) || std::isdigit(u) || c == '_')) plain = false;
+  // Called for every name of every statement printed: ASCII tests (the C locale's islower and
+  // isdigit), the keyword search only for names that could be keywords.
+  // No keyword has a digit.
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  bool plain = !name.empty() && (lower(name[0]) || name[0] == '_');
+  bool digits = false;
+  for (size_t i = 1; plain && i < name.size(); ++i) {
+    char c = name[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (!(lower(c) || c == '_')) {
+      plain = false;
+    }
   }
-  if (plain) return std::string(name);
+  if (plain && (digits || !IsQuotedKeyword(name))) return std::string(name);
   std::string quoted = "\"";
   for (char c : name) {
     if (c == '"') quoted.push_back('"');

@@ -185,13 +185,14 @@ class Row {
     return result_.GetOptional(row_, column);
   }
   bool Null(int column) const { return result_.IsNull(row_, column); }
-  bool Bool(int column) const { return Text(column) == "t"; }
+  std::string_view View(int column) const { return result_.View(row_, column); }
+  bool Bool(int column) const { return View(column) == "t"; }
   char Char(int column) const {
-    std::string text = Text(column);
+    std::string_view text = View(column);
     return text.empty() ? '\0' : text[0];
   }
   int64_t Int(int column) const {
-    std::string text = Text(column);
+    std::string_view text = View(column);
     int64_t value = 0;
     std::from_chars(text.data(), text.data() + text.size(), value);
     return value;

@@ -24,10 +24,6 @@
 #include "render/render.h"
 #include "schema/model_json.h"
 
-#ifndef RETORT_VERSION
-#define RETORT_VERSION "dev"
-#endif
-
 namespace retort::commands {
 
 namespace {

@@ -492,6 +492,20 @@ std::string BatchSizes(long smallest, long largest) {
 
 }  // namespace
 
+void Executor::RecordBatch(const migrations::Batch& batch, long affected, double elapsed_seconds,
+                           BackfillSnapshot& snapshot, ProgressDisplay& display) {
+  snapshot.rows += affected;
+  snapshot.batches += 1;
+  snapshot.elapsed_seconds = elapsed_seconds;
+  if (batch.max_lag_seconds) {
+    auto position = sink_.Query("SELECT pg_current_wal_lsn()::text");
+    if (position.ok() && position->rows() == 1) {
+      if (auto lsn = ParseLsn(position->Get(0, 0))) lag_.Record(*lsn, Clock::now());
+    }
+  }
+  display.Update(snapshot);
+}
+
 Status Executor::RunBatched(const migrations::Batch& batch, const std::string& sql,
                             const Origin& origin, history::ProgressRow progress, bool tracking) {
   if (batch.keyed()) return RunKeyed(batch, sql, origin, std::move(progress), tracking);
@@ -550,17 +564,8 @@ Status Executor::RunBatched(const migrations::Batch& batch, const std::string& s
                             "statement again (it picks up the rows still to do)");
     }
     long affected = sink_.LastAffectedRows();
-    snapshot.rows += affected;
-    snapshot.batches += 1;
-    snapshot.elapsed_seconds = MillisecondsSince(started) / 1000;
+    RecordBatch(batch, affected, MillisecondsSince(started) / 1000, snapshot, display);
     batch_ms.push_back(this_ms);
-    if (batch.max_lag_seconds) {
-      auto position = sink_.Query("SELECT pg_current_wal_lsn()::text");
-      if (position.ok() && position->rows() == 1) {
-        if (auto lsn = ParseLsn(position->Get(0, 0))) lag_.Record(*lsn, Clock::now());
-      }
-    }
-    display.Update(snapshot);
     if (affected == 0) break;
     // A batch smaller than its size was the last one with rows; its time says nothing.
     if (affected >= size) {
@@ -766,17 +771,8 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
     progress = after;
     last_done = end;
     if (first_done.empty()) first_done = start;
-    snapshot.rows += affected;
-    snapshot.batches += 1;
-    snapshot.elapsed_seconds = MillisecondsSince(started) / 1000;
+    RecordBatch(batch, affected, MillisecondsSince(started) / 1000, snapshot, display);
     batch_ms.push_back(this_ms);
-    if (batch.max_lag_seconds) {
-      auto position = sink_.Query("SELECT pg_current_wal_lsn()::text");
-      if (position.ok() && position->rows() == 1) {
-        if (auto lsn = ParseLsn(position->Get(0, 0))) lag_.Record(*lsn, Clock::now());
-      }
-    }
-    display.Update(snapshot);
     if (end == max_key) break;
     sizer.Record(this_ms);
     smallest = std::min(smallest, sizer.size());

@@ -120,6 +120,10 @@ class Executor {
   // unless it is a unique, NOT NULL column with a unique index on it alone.
   Result<KeyColumn> ResolveKey(const migrations::Batch& batch, const Origin& origin);
   std::optional<long> EstimateTotal(const migrations::Batch& batch, const Origin& origin);
+  // Counts a committed batch for the summary and the progress bar, and notes the WAL position
+  // that replicas must reach before the max-lag wait lets the next batch go.
+  void RecordBatch(const migrations::Batch& batch, long affected, double elapsed_seconds,
+                   BackfillSnapshot& snapshot, ProgressDisplay& display);
   Status WaitForReplicas(double max_lag_seconds);
   // Runs `attempt` until it succeeds, fails with something other than a lock timeout, or the
   // retries are used up.

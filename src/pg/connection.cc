@@ -71,6 +71,10 @@ std::string PgResult::Get(int row, int column) const {
   return std::string(PQgetvalue(result_.get(), row, column),
                      static_cast<size_t>(PQgetlength(result_.get(), row, column)));
 }
+std::string_view PgResult::View(int row, int column) const {
+  return std::string_view(PQgetvalue(result_.get(), row, column),
+                          static_cast<size_t>(PQgetlength(result_.get(), row, column)));
+}
 std::optional<std::string> PgResult::GetOptional(int row, int column) const {
   if (IsNull(row, column)) return std::nullopt;
   return Get(row, column);

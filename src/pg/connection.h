@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -36,6 +37,8 @@ class PgResult {
   int columns() const;
   bool IsNull(int row, int column) const;
   std::string Get(int row, int column) const;  // "" for NULL
+  // The cell without a copy, valid as long as this result lives; "" for NULL.
+  std::string_view View(int row, int column) const;
   std::optional<std::string> GetOptional(int row, int column) const;
   long AffectedRows() const;  // from the command tag; 0 when none
 

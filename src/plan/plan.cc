@@ -1,6 +1,7 @@
 #include "plan/plan.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <initializer_list>
 #include <map>
@@ -9,6 +10,7 @@
 #include <set>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include "base/strings.h"
@@ -60,71 +62,123 @@ std::string SequenceKey(const QualifiedName& n) { return Key({"seq", n.schema, n
 std::string KindOf(const std::string& key) { return key.substr(0, key.find('\x1f')); }
 
 // The spellings a catalog may use for an identity: raw `schema.name` or quoted as needed.
-std::vector<std::string> Spellings(const QualifiedName& name, const std::string& member = "") {
-  std::string raw = name.schema + "." + name.name;
+struct Spelled {
+  std::string raw;
+  std::string quoted;  // empty when equal to raw
+};
+Spelled Spellings(const QualifiedName& name) {
+  Spelled spelled;
+  spelled.raw.reserve(name.schema.size() + name.name.size() + 1);
+  spelled.raw.append(name.schema).push_back('.');
+  spelled.raw.append(name.name);
   std::string quoted = QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
-  if (!member.empty()) {
-    raw += "." + member;
-    quoted += "." + QuoteIdentifier(member);
+  if (quoted != spelled.raw) spelled.quoted = std::move(quoted);
+  return spelled;
+}
+// `owner` (as Spellings gives it) with `.member` appended.
+Spelled MemberSpellings(const Spelled& owner, const std::string& member) {
+  Spelled spelled;
+  spelled.raw.reserve(owner.raw.size() + member.size() + 1);
+  spelled.raw.append(owner.raw).push_back('.');
+  spelled.raw.append(member);
+  std::string quoted_member = QuoteIdentifier(member);
+  if (!owner.quoted.empty() || quoted_member != member) {
+    const std::string& prefix = owner.quoted.empty() ? owner.raw : owner.quoted;
+    spelled.quoted.reserve(prefix.size() + quoted_member.size() + 1);
+    spelled.quoted.append(prefix).push_back('.');
+    spelled.quoted.append(quoted_member);
   }
-  if (raw == quoted) return {raw};
-  return {raw, quoted};
+  return spelled;
 }
 
-// Maps the model's ObjectIds (pg_depend edges) to node keys.
+// Hash and equality that find std::string keys by std::string_view without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+template <typename Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+
+// Maps the model's ObjectIds (pg_depend edges) to node keys. Only the identities that the
+// dependencies name are kept (Need them first): a large model has many more objects than edges.
 class Registry {
  public:
+  void Need(const Database& db) {
+    for (const schema::Dependency& dependency : db.dependencies) {
+      for (const ObjectId* id : {&dependency.dependent, &dependency.referenced}) {
+        Needed(id->kind).emplace(id->identity, std::string());
+        if (id->kind != ObjectId::Kind::kColumn) continue;
+        column_identities_.insert(id->identity);
+        size_t dot = id->identity.rfind('.');
+        if (dot == std::string::npos) continue;
+        std::string relation = id->identity.substr(0, dot);
+        Needed(ObjectId::Kind::kTable).emplace(relation, std::string());
+        Needed(ObjectId::Kind::kView).emplace(std::move(relation), std::string());
+      }
+    }
+  }
+
   void Add(const Database& db) {
     using K = ObjectId::Kind;
     for (const auto& s : db.schemas) {
-      Put(K::kSchema, s.name, Key({"schema", s.name}));
-      Put(K::kSchema, QuoteIdentifier(s.name), Key({"schema", s.name}));
+      auto key = [&] { return Key({"schema", s.name}); };
+      Put(K::kSchema, s.name, key);
+      Put(K::kSchema, QuoteIdentifier(s.name), key);
     }
-    for (const auto& e : db.extensions) Put(K::kExtension, e.name, Key({"ext", e.name}));
-    for (const auto& e : db.enums) PutName(K::kType, e.name, TypeKey(e.name));
-    for (const auto& d : db.domains) PutName(K::kType, d.name, TypeKey(d.name));
-    for (const auto& c : db.composite_types) PutName(K::kType, c.name, TypeKey(c.name));
-    for (const auto& s : db.sequences) PutName(K::kSequence, s.name, SequenceKey(s.name));
+    for (const auto& e : db.extensions) {
+      Put(K::kExtension, e.name, [&] { return Key({"ext", e.name}); });
+    }
+    for (const auto& e : db.enums) Put(K::kType, Spellings(e.name), [&] { return TypeKey(e.name); });
+    for (const auto& d : db.domains) {
+      Put(K::kType, Spellings(d.name), [&] { return TypeKey(d.name); });
+    }
+    for (const auto& c : db.composite_types) {
+      Put(K::kType, Spellings(c.name), [&] { return TypeKey(c.name); });
+    }
+    for (const auto& s : db.sequences) {
+      Put(K::kSequence, Spellings(s.name), [&] { return SequenceKey(s.name); });
+    }
     for (const auto& t : db.tables) {
-      PutName(K::kTable, t.name, RelationKey(t.name));
-      PutName(K::kType, t.name, RelationKey(t.name));  // the row type
+      Spelled table = Spellings(t.name);
+      auto relation = [&] { return RelationKey(t.name); };
+      Put(K::kTable, table, relation);
+      Put(K::kType, table, relation);  // the row type
+      if (!NamesColumnOf(table)) continue;
       for (const auto& c : t.columns) {
-        for (const auto& spelling : Spellings(t.name, c.name)) {
-          Put(K::kColumn, spelling, ColumnKey(t.name, c.name));
-        }
+        Put(K::kColumn, MemberSpellings(table, c.name), [&] { return ColumnKey(t.name, c.name); });
       }
     }
     for (const auto& v : db.views) {
-      PutName(K::kView, v.name, RelationKey(v.name));
-      PutName(K::kTable, v.name, RelationKey(v.name));
-      PutName(K::kType, v.name, RelationKey(v.name));
+      Spelled view = Spellings(v.name);
+      auto relation = [&] { return RelationKey(v.name); };
+      Put(K::kView, view, relation);
+      Put(K::kTable, view, relation);
+      Put(K::kType, view, relation);
     }
     for (const auto& f : db.functions) {
-      Put(K::kFunction, f.Signature(), FunctionKey(f));
-      Put(K::kFunction, f.name.schema + "." + f.name.name + "(" + f.arguments + ")",
-          FunctionKey(f));
+      auto key = [&] { return FunctionKey(f); };
+      Put(K::kFunction, f.Signature(), key);
+      Put(K::kFunction, f.name.schema + "." + f.name.name + "(" + f.arguments + ")", key);
     }
-    for (const auto& i : db.indexes) PutName(K::kIndex, i.name, IndexKey(i.name));
+    for (const auto& i : db.indexes) {
+      Put(K::kIndex, Spellings(i.name), [&] { return IndexKey(i.name); });
+    }
     for (const auto& c : db.constraints) {
-      for (const auto& s : Spellings(c.table, c.name)) {
-        Put(K::kConstraint, s, ConstraintKey(c.table, c.name));
-      }
+      Put(K::kConstraint, MemberSpellings(Spellings(c.table), c.name),
+          [&] { return ConstraintKey(c.table, c.name); });
     }
     for (const auto& t : db.triggers) {
-      for (const auto& s : Spellings(t.table, t.name)) {
-        Put(K::kTrigger, s, TriggerKey(t.table, t.name));
-      }
+      Put(K::kTrigger, MemberSpellings(Spellings(t.table), t.name),
+          [&] { return TriggerKey(t.table, t.name); });
     }
     for (const auto& p : db.policies) {
-      for (const auto& s : Spellings(p.table, p.name)) {
-        Put(K::kPolicy, s, PolicyKey(p.table, p.name));
-      }
+      Put(K::kPolicy, MemberSpellings(Spellings(p.table), p.name),
+          [&] { return PolicyKey(p.table, p.name); });
     }
   }
 
   std::optional<std::string> Resolve(const ObjectId& id) const {
-    auto it = keys_.find({id.kind, id.identity});
-    if (it != keys_.end()) return it->second;
+    if (const std::string* key = Find(id.kind, id.identity)) return *key;
     if (id.kind == ObjectId::Kind::kColumn) {
       // A column of a view (views keep no column list): stands for the view.
       return RelationOfColumn(id);
@@ -136,29 +190,59 @@ class Registry {
   std::optional<std::string> RelationOfColumn(const ObjectId& id) const {
     size_t dot = id.identity.rfind('.');
     if (dot == std::string::npos) return std::nullopt;
-    std::string relation = id.identity.substr(0, dot);
+    std::string_view relation = std::string_view(id.identity).substr(0, dot);
     for (ObjectId::Kind kind : {ObjectId::Kind::kTable, ObjectId::Kind::kView}) {
-      auto it = keys_.find({kind, relation});
-      if (it != keys_.end()) return it->second;
+      if (const std::string* key = Find(kind, relation)) return *key;
     }
     return std::nullopt;
   }
 
  private:
-  void Put(ObjectId::Kind kind, const std::string& identity, const std::string& key) {
-    keys_.emplace(std::make_pair(kind, identity), key);
-  }
-  void PutName(ObjectId::Kind kind, const QualifiedName& name, const std::string& key) {
-    for (const auto& spelling : Spellings(name)) Put(kind, spelling, key);
+  static constexpr size_t kKinds = static_cast<size_t>(ObjectId::Kind::kExtension) + 1;
+
+  // identity -> node key, "" until an object of the model has the identity.
+  StringMap<std::string>& Needed(ObjectId::Kind kind) { return keys_[static_cast<size_t>(kind)]; }
+
+  // Whether a needed column identity starts with a spelling of `relation` and a dot.
+  bool NamesColumnOf(const Spelled& relation) const {
+    for (const std::string* spelling : {&relation.raw, &relation.quoted}) {
+      if (spelling->empty()) continue;
+      std::string prefix = *spelling + ".";
+      auto it = column_identities_.lower_bound(prefix);
+      if (it != column_identities_.end() && StartsWith(*it, prefix)) return true;
+    }
+    return false;
   }
 
-  std::map<std::pair<ObjectId::Kind, std::string>, std::string> keys_;
+  const std::string* Find(ObjectId::Kind kind, std::string_view identity) const {
+    const auto& keys = keys_[static_cast<size_t>(kind)];
+    auto it = keys.find(identity);
+    if (it == keys.end() || it->second.empty()) return nullptr;
+    return &it->second;
+  }
+
+  // The first object to claim an identity keeps it. `make_key` is called only when needed.
+  template <typename MakeKey>
+  void Put(ObjectId::Kind kind, std::string_view identity, MakeKey&& make_key) {
+    auto& keys = Needed(kind);
+    auto it = keys.find(identity);
+    if (it != keys.end() && it->second.empty()) it->second = make_key();
+  }
+  template <typename MakeKey>
+  void Put(ObjectId::Kind kind, const Spelled& spelled, MakeKey&& make_key) {
+    Put(kind, spelled.raw, make_key);
+    if (!spelled.quoted.empty()) Put(kind, spelled.quoted, make_key);
+  }
+
+  std::array<StringMap<std::string>, kKinds> keys_;
+  std::set<std::string, std::less<>> column_identities_;
 };
 
 // referenced node -> the nodes that depend on it (and the reverse), from one model's edges.
 struct Graph {
-  std::map<std::string, std::set<std::string>> dependents;
-  std::map<std::string, std::set<std::string>> references;
+  // Looked up, never iterated: hashed. The sets keep their order (plans depend on it).
+  std::unordered_map<std::string, std::set<std::string>> dependents;
+  std::unordered_map<std::string, std::set<std::string>> references;
 
   void Build(const Database& db, const Registry& registry) {
     for (const schema::Dependency& dependency : db.dependencies) {
@@ -360,19 +444,9 @@ struct Rebuildable {
 class Rebuilder {
  public:
   Rebuilder(const Database& from, const Database& to, const Graph& from_graph)
-      : from_(from), to_(to), from_graph_(from_graph), old_(from), new_(to) {}
+      : from_(from), to_(to), from_graph_(from_graph), old_(from) {}
 
   void Run(std::vector<Change>& changes) {
-    for (const Change& change : changes) {
-      if (auto node = DroppedNode(change)) dropped_.insert(*node);
-      if (auto node = CreatedNode(change)) created_.insert(*node);
-      if (const auto* drop = std::get_if<diff::DropTable>(&change)) {
-        gone_relations_.insert(drop->table.name);
-      }
-      if (const auto* drop = std::get_if<diff::DropView>(&change)) {
-        gone_relations_.insert(drop->view.name);
-      }
-    }
     std::vector<std::pair<std::string, bool>> seeds;
     std::set<QualifiedName> key_tables;  // tables whose keys foreign keys may rest on
     std::vector<std::pair<QualifiedName, std::string>> rewritten_columns;
@@ -490,6 +564,19 @@ class Rebuilder {
       if (visited.insert(key).second) rebuild.push_back(key);
     }
 
+    // Most plans (every create script) rebuild nothing: the indexes below are not needed then.
+    if (rebuild.empty()) return;
+    new_.emplace(to_);
+    for (const Change& change : changes) {
+      if (auto node = DroppedNode(change)) dropped_.insert(*node);
+      if (auto node = CreatedNode(change)) created_.insert(*node);
+      if (const auto* drop = std::get_if<diff::DropTable>(&change)) {
+        gone_relations_.insert(drop->table.name);
+      }
+      if (const auto* drop = std::get_if<diff::DropView>(&change)) {
+        gone_relations_.insert(drop->view.name);
+      }
+    }
     for (const std::string& key : rebuild) Rebuild(key, changes);
   }
 
@@ -537,7 +624,7 @@ class Rebuilder {
       for (Change& change : old_.Drop(key)) changes.push_back(std::move(change));
       dropped_.insert(key);
     }
-    if (!new_.Has(key)) return;
+    if (!new_->Has(key)) return;
     if (created_.count(key)) {
       // CREATE OR REPLACE still works after the drop; say it is a plain create now.
       for (Change& change : changes) {
@@ -547,10 +634,10 @@ class Rebuilder {
       }
       return;
     }
-    for (Change& change : new_.Create(key)) changes.push_back(std::move(change));
+    for (Change& change : new_->Create(key)) changes.push_back(std::move(change));
     created_.insert(key);
     // A view takes its triggers along, and a materialized view its indexes.
-    if (auto it = new_.views.find(key); it != new_.views.end()) {
+    if (auto it = new_->views.find(key); it != new_->views.end()) {
       for (const schema::Index& index : to_.indexes) {
         if (index.table != it->second->name) continue;
         std::string index_key = IndexKey(index.name);
@@ -574,7 +661,7 @@ class Rebuilder {
   const Database& to_;
   const Graph& from_graph_;
   Rebuildable old_;
-  Rebuildable new_;
+  std::optional<Rebuildable> new_;  // built once something is rebuilt
   std::set<std::string> dropped_;
   std::set<std::string> created_;
   std::set<QualifiedName> gone_relations_;
@@ -883,51 +970,55 @@ void AddTableEdges(const Database& db, Graph& graph) {
 std::vector<size_t> TopologicalOrder(const std::vector<size_t>& members,
                                      const std::vector<std::optional<std::string>>& nodes,
                                      const Graph& graph, bool creates) {
-  std::map<std::string, std::vector<size_t>> by_node;
-  for (size_t member : members) {
-    if (nodes[member]) by_node[*nodes[member]].push_back(member);
+  // Positions in `members` (ascending, like the members themselves) index the work arrays.
+  std::unordered_map<std::string_view, std::vector<size_t>> by_node;
+  by_node.reserve(members.size());
+  for (size_t at = 0; at < members.size(); ++at) {
+    if (nodes[members[at]]) by_node[*nodes[members[at]]].push_back(at);
   }
-  std::map<size_t, std::set<size_t>> after;  // member -> members that must come after it
-  std::map<size_t, int> blockers;
-  for (size_t member : members) blockers[member] = 0;
-  for (size_t member : members) {
-    if (!nodes[member]) continue;
+  // position -> positions that must come after it. A pair is found once at most: each position
+  // belongs to one node, and a member's edges name each node once.
+  std::vector<std::vector<size_t>> after(members.size());
+  std::vector<int> blockers(members.size(), 0);
+  const auto& edges = creates ? graph.references : graph.dependents;
+  for (size_t at = 0; at < members.size(); ++at) {
+    const auto& node = nodes[members[at]];
+    if (!node) continue;
     // creates: a member goes after the members whose objects it references;
     // drops: a member goes after the members whose objects depend on it.
-    const auto& edges = creates ? graph.references : graph.dependents;
-    auto it = edges.find(*nodes[member]);
+    auto it = edges.find(*node);
     if (it == edges.end()) continue;
     for (const std::string& other : it->second) {
       auto found = by_node.find(other);
       if (found == by_node.end()) continue;
       for (size_t first : found->second) {
-        if (first == member) continue;
-        if (after[first].insert(member).second) ++blockers[member];
+        if (first == at) continue;
+        after[first].push_back(at);
+        ++blockers[at];
       }
     }
   }
   std::set<size_t> ready;
-  for (size_t member : members) {
-    if (blockers[member] == 0) ready.insert(member);
+  for (size_t at = 0; at < members.size(); ++at) {
+    if (blockers[at] == 0) ready.insert(ready.end(), at);
   }
   std::vector<size_t> order;
-  std::set<size_t> placed;
+  order.reserve(members.size());
+  std::vector<bool> placed(members.size(), false);
+  size_t first_unplaced = 0;
   while (order.size() < members.size()) {
     if (ready.empty()) {
       // A cycle: take the earliest remaining member.
-      for (size_t member : members) {
-        if (!placed.count(member)) {
-          ready.insert(member);
-          break;
-        }
-      }
+      while (placed[first_unplaced]) ++first_unplaced;
+      ready.insert(first_unplaced);
     }
     size_t next = *ready.begin();
     ready.erase(ready.begin());
-    if (!placed.insert(next).second) continue;
-    order.push_back(next);
+    if (placed[next]) continue;
+    placed[next] = true;
+    order.push_back(members[next]);
     for (size_t successor : after[next]) {
-      if (--blockers[successor] == 0 && !placed.count(successor)) ready.insert(successor);
+      if (--blockers[successor] == 0 && !placed[successor]) ready.insert(successor);
     }
   }
   return order;
@@ -1028,6 +1119,8 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
 Plan Order(const Database& from, const Database& to, std::vector<Change> changes) {
   if (changes.empty()) return {};  // equal models: skip building the dependency graphs
   Registry registry;
+  registry.Need(from);
+  registry.Need(to);
   registry.Add(from);
   registry.Add(to);
   Graph from_graph;

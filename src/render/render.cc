@@ -62,6 +62,7 @@ std::string OneLine(std::string text) {
 Script RenderPlan(const plan::Plan& plan) {
   Script script;
   std::vector<std::vector<std::string>> rendered;
+  rendered.reserve(plan.steps.size());
   bool creates_functions = false;
   for (const plan::Step& step : plan.steps) {
     rendered.push_back(Statements(step.change));
@@ -78,21 +79,35 @@ Script RenderPlan(const plan::Plan& plan) {
       }
     }
   }
-  std::vector<std::string> blocks;
-  if (creates_functions) blocks.push_back("SET check_function_bodies = off;\n");
+  // Blocks (a statement, with its destructive note) separated by blank lines.
+  size_t size = 64;
+  for (const auto& statements : rendered) {
+    for (const std::string& statement : statements) size += statement.size() + 3;
+  }
+  std::string& sql = script.sql;
+  sql.reserve(size);
+  auto start_block = [&sql] {
+    if (!sql.empty()) sql.push_back('\n');
+  };
+  if (creates_functions) {
+    start_block();
+    sql += "SET check_function_bodies = off;\n";
+  }
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const plan::Step& step = plan.steps[i];
     if (!step.transactional) script.needs_no_transaction = true;
     if (step.destructive) ++script.destructive_steps;
     for (size_t k = 0; k < rendered[i].size(); ++k) {
-      std::string block;
-      if (k == 0 && step.destructive)
-        block += "-- DESTRUCTIVE: " + OneLine(step.destructive_note) + "\n";
-      block += rendered[i][k] + ";\n";
-      blocks.push_back(std::move(block));
+      start_block();
+      if (k == 0 && step.destructive) {
+        sql += "-- DESTRUCTIVE: ";
+        sql += OneLine(step.destructive_note);
+        sql.push_back('\n');
+      }
+      sql += rendered[i][k];
+      sql += ";\n";
     }
   }
-  script.sql = Join(blocks, "\n");
   return script;
 }
 

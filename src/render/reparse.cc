@@ -99,6 +99,9 @@ std::optional<std::pair<size_t, size_t>> VarcharArrayCastToText(std::string_view
 }  // namespace
 
 std::string Reparsable(std::string_view statement) {
+  // Only a varchar array cast to text[] is rewritten: without its closing text, every
+  // character is copied as it is.
+  if (statement.find(kTextArrayClose) == std::string_view::npos) return std::string(statement);
   std::string out;
   out.reserve(statement.size());
   size_t i = 0;

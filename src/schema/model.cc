@@ -46,9 +46,21 @@ ObjectId ObjectId::ForPolicy(const QualifiedName& table, std::string_view name) 
 
 namespace {
 
+// Identities are unique, so the order is fully determined by the key. The catalog mostly hands
+// items over in order already; otherwise an order of indices is sorted and applied, which moves
+// each (large) item once instead of swapping it around.
 template <typename T, typename Key>
 void SortBy(std::vector<T>& items, Key key) {
-  std::sort(items.begin(), items.end(), [&key](const T& a, const T& b) { return key(a) < key(b); });
+  auto less = [&key](const T& a, const T& b) { return key(a) < key(b); };
+  if (std::is_sorted(items.begin(), items.end(), less)) return;
+  std::vector<size_t> order(items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return less(items[a], items[b]); });
+  std::vector<T> sorted;
+  sorted.reserve(items.size());
+  for (size_t i : order) sorted.push_back(std::move(items[i]));
+  items = std::move(sorted);
 }
 
 }  // namespace
