@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 
 namespace retort {
@@ -266,8 +267,30 @@ static_assert([] {
   return true;
 }());
 
+// [first, last) of the keywords starting with each letter (the list is sorted): the search
+// then compares a few keywords instead of the whole list's depth.
+struct KeywordRange {
+  size_t first = 0;
+  size_t last = 0;
+};
+constexpr std::array<KeywordRange, 26> kKeywordsByLetter = [] {
+  std::array<KeywordRange, 26> ranges{};
+  constexpr size_t kCount = std::size(kQuotedKeywords);
+  for (size_t i = 0; i < kCount; ++i) {
+    KeywordRange& range = ranges[static_cast<size_t>(kQuotedKeywords[i][0] - 'a')];
+    if (range.first == range.last) range.first = i;
+    range.last = i + 1;
+  }
+  return ranges;
+}();
+
 bool IsQuotedKeyword(std::string_view name) {
-  return std::binary_search(std::begin(kQuotedKeywords), std::end(kQuotedKeywords), name);
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') {
+    return std::binary_search(std::begin(kQuotedKeywords), std::end(kQuotedKeywords), name);
+  }
+  const KeywordRange& range = kKeywordsByLetter[static_cast<size_t>(name[0] - 'a')];
+  return std::binary_search(std::begin(kQuotedKeywords) + range.first,
+                            std::begin(kQuotedKeywords) + range.last, name);
 }
 
 }  // namespace

@@ -217,7 +217,7 @@ Status ReadArray(const Row& row, int column, std::string_view query,
                  std::vector<std::string>* out) {
   out->clear();
   if (row.Null(column)) return Status::Ok();
-  std::string text = row.Text(column);
+  std::string_view text = row.View(column);
   auto elements = ParseTextArray(text);
   if (!elements) return Malformed(query, "an array", text);
   out->reserve(elements->size());
@@ -230,7 +230,7 @@ Status ReadArray(const Row& row, int column, std::string_view query,
 Status ReadNumbers(const Row& row, int column, std::string_view query, std::vector<int64_t>* out) {
   out->clear();
   if (row.Null(column)) return Status::Ok();
-  std::string text = row.Text(column);
+  std::string_view text = row.View(column);
   auto numbers = ParseNumberList(text);
   if (!numbers) return Malformed(query, "a list of numbers", text);
   *out = std::move(*numbers);
@@ -782,8 +782,9 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
   namespace c = columns_col;
   RelationColumns* current = nullptr;
   Oid current_relid = 0;
-  // (relid, attnum, tree) of defaults and generation expressions, keyed once all names are in.
-  std::vector<std::tuple<Oid, int, std::string>> expression_trees;
+  // (relid, attnum, row of the tree) of defaults and generation expressions, keyed once all
+  // names are in.
+  std::vector<std::tuple<Oid, int, int>> expression_trees;
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
     Oid relid = row.OidAt(c::kRelid);
@@ -794,8 +795,8 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     }
     ColumnInfo column;
     column.attnum = static_cast<int>(row.Int(c::kAttnum));
-    column.name = row.Text(c::kName);
-    column.quoted_name = row.Null(c::kQuotedName) ? column.name : row.Text(c::kQuotedName);
+    column.name = row.View(c::kName);
+    column.quoted_name = row.Null(c::kQuotedName) ? column.name : row.View(c::kQuotedName);
     column.type_oid = row.OidAt(c::kTypeOid);
     column.type_modifier = static_cast<int>(row.Int(c::kTypeModifier));
     type_keys_.insert(TypeKey(column.type_oid, column.type_modifier));
@@ -813,22 +814,26 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
       attrdefs_.emplace(column.attrdef_oid, std::make_pair(relid, column.attnum));
     }
     if (!row.Null(c::kExpressionTree)) {
-      expression_trees.emplace_back(relid, column.attnum, row.Text(c::kExpressionTree));
+      expression_trees.emplace_back(relid, column.attnum, i);
     }
     column.comment = row.Optional(c::kComment);
     RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "columns", &column.grants));
     current->columns.push_back(std::move(column));
   }
   for (auto& [relid, relation] : columns_) {
-    std::sort(relation.columns.begin(), relation.columns.end(),
-              [](const ColumnInfo& a, const ColumnInfo& b) { return a.attnum < b.attnum; });
+    auto by_attnum = [](const ColumnInfo& a, const ColumnInfo& b) { return a.attnum < b.attnum; };
+    // Rows mostly come in attnum order already.
+    if (!std::is_sorted(relation.columns.begin(), relation.columns.end(), by_attnum)) {
+      std::sort(relation.columns.begin(), relation.columns.end(), by_attnum);
+    }
     relation.position.assign(static_cast<size_t>(relation.columns.back().attnum) + 1, -1);
     for (size_t k = 0; k < relation.columns.size(); ++k) {
       relation.position[static_cast<size_t>(relation.columns[k].attnum)] = static_cast<int>(k);
     }
   }
   // Print each distinct default and generation expression once (deparse.sql).
-  for (const auto& [relid, attnum, tree] : expression_trees) {
+  for (const auto& [relid, attnum, tree_row] : expression_trees) {
+    std::string_view tree = result.View(tree_row, c::kExpressionTree);
     ColumnInfo* column = columns_[relid].MutableByAttnum(attnum);
     if (column == nullptr || column->attrdef_oid == 0) continue;
     column->expression_printer = Representative(attrdef_keys_, relid, {tree}, column->attrdef_oid);

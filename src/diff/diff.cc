@@ -1170,7 +1170,8 @@ std::string WithoutNotValid(const std::string& definition) {
 }
 
 std::vector<Change> CreationChanges(const View& view) {
-  std::vector<Change> changes{CreateView{view}};
+  std::vector<Change> changes;  // not a braced list: that would copy the object twice
+  changes.emplace_back(CreateView{view});
   Kind kind = view.materialized ? Kind::kMaterializedView : Kind::kView;
   if (view.comment) changes.push_back(Comment(kind, view.name, view.comment));
   for (const auto& [column, comment] : view.column_comments) {
@@ -1181,7 +1182,8 @@ std::vector<Change> CreationChanges(const View& view) {
 }
 
 std::vector<Change> CreationChanges(const Function& function) {
-  std::vector<Change> changes{CreateFunction{function, false}};
+  std::vector<Change> changes;
+  changes.emplace_back(CreateFunction{function, false});
   if (function.comment) {
     changes.push_back(Comment(FunctionCommentKind(function.kind), function.name, function.comment,
                               "", function.arguments));
@@ -1192,7 +1194,8 @@ std::vector<Change> CreationChanges(const Function& function) {
 }
 
 std::vector<Change> CreationChanges(const Trigger& trigger) {
-  std::vector<Change> changes{CreateTrigger{trigger}};
+  std::vector<Change> changes;
+  changes.emplace_back(CreateTrigger{trigger});
   if (trigger.enabled != 'O') changes.push_back(SetTriggerEnabled{trigger});
   if (trigger.comment) {
     changes.push_back(Comment(Kind::kTrigger, trigger.table, trigger.comment, trigger.name));
@@ -1201,7 +1204,8 @@ std::vector<Change> CreationChanges(const Trigger& trigger) {
 }
 
 std::vector<Change> CreationChanges(const Policy& policy) {
-  std::vector<Change> changes{CreatePolicy{policy}};
+  std::vector<Change> changes;
+  changes.emplace_back(CreatePolicy{policy});
   if (policy.comment) {
     changes.push_back(Comment(Kind::kPolicy, policy.table, policy.comment, policy.name));
   }
@@ -1209,13 +1213,15 @@ std::vector<Change> CreationChanges(const Policy& policy) {
 }
 
 std::vector<Change> CreationChanges(const Index& index) {
-  std::vector<Change> changes{CreateIndex{index}};
+  std::vector<Change> changes;
+  changes.emplace_back(CreateIndex{index});
   if (index.comment) changes.push_back(Comment(Kind::kIndex, index.name, index.comment));
   return changes;
 }
 
 std::vector<Change> CreationChanges(const Constraint& constraint) {
-  std::vector<Change> changes{AddConstraint{constraint}};
+  std::vector<Change> changes;
+  changes.emplace_back(AddConstraint{constraint});
   if (constraint.comment) {
     changes.push_back(
         Comment(Kind::kConstraint, constraint.table, constraint.comment, constraint.name));

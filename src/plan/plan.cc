@@ -71,8 +71,14 @@ Spelled Spellings(const QualifiedName& name) {
   spelled.raw.reserve(name.schema.size() + name.name.size() + 1);
   spelled.raw.append(name.schema).push_back('.');
   spelled.raw.append(name.name);
-  std::string quoted = QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
-  if (quoted != spelled.raw) spelled.quoted = std::move(quoted);
+  // Quoting changes a name or leaves it as it is; it always makes a changed one longer.
+  std::string schema = QuoteIdentifier(name.schema);
+  std::string relation = QuoteIdentifier(name.name);
+  if (schema.size() != name.schema.size() || relation.size() != name.name.size()) {
+    spelled.quoted.reserve(schema.size() + relation.size() + 1);
+    spelled.quoted.append(schema).push_back('.');
+    spelled.quoted.append(relation);
+  }
   return spelled;
 }
 // `owner` (as Spellings gives it) with `.member` appended.
@@ -160,18 +166,18 @@ class Registry {
       Put(K::kFunction, f.Signature(), key);
       Put(K::kFunction, f.name.schema + "." + f.name.name + "(" + f.arguments + ")", key);
     }
-    for (const auto& i : db.indexes) {
+    for (const auto& i : Needed(K::kIndex).empty() ? kNone<schema::Index> : db.indexes) {
       Put(K::kIndex, Spellings(i.name), [&] { return IndexKey(i.name); });
     }
-    for (const auto& c : db.constraints) {
+    for (const auto& c : Needed(K::kConstraint).empty() ? kNone<schema::Constraint> : db.constraints) {
       Put(K::kConstraint, MemberSpellings(Spellings(c.table), c.name),
           [&] { return ConstraintKey(c.table, c.name); });
     }
-    for (const auto& t : db.triggers) {
+    for (const auto& t : Needed(K::kTrigger).empty() ? kNone<schema::Trigger> : db.triggers) {
       Put(K::kTrigger, MemberSpellings(Spellings(t.table), t.name),
           [&] { return TriggerKey(t.table, t.name); });
     }
-    for (const auto& p : db.policies) {
+    for (const auto& p : Needed(K::kPolicy).empty() ? kNone<schema::Policy> : db.policies) {
       Put(K::kPolicy, MemberSpellings(Spellings(p.table), p.name),
           [&] { return PolicyKey(p.table, p.name); });
     }
@@ -198,6 +204,10 @@ class Registry {
   }
 
  private:
+  // Stands for a model's list when no identity of its kind is needed.
+  template <typename T>
+  static inline const std::vector<T> kNone{};
+
   static constexpr size_t kKinds = static_cast<size_t>(ObjectId::Kind::kExtension) + 1;
 
   // identity -> node key, "" until an object of the model has the identity.
@@ -673,8 +683,15 @@ class Rebuilder {
 // (only the changes the rebuild appended, from `first_added` on, can repeat one) and alters of
 // objects that are created from scratch.
 void Simplify(std::vector<Change>& changes, size_t first_added) {
+  // What is created matters only to policy alters and constraint validations.
+  bool alters = std::any_of(changes.begin(), changes.end(), [](const Change& change) {
+    return std::holds_alternative<diff::AlterPolicy>(change) ||
+           std::holds_alternative<diff::ValidateConstraint>(change);
+  });
+  if (!alters && first_added == changes.size()) return;
   std::set<std::string> created;
   for (const Change& change : changes) {
+    if (!alters) break;
     if (auto node = CreatedNode(change)) created.insert(*node);
   }
   std::vector<Change> kept;
@@ -1152,14 +1169,14 @@ Plan Order(const Database& from, const Database& to, std::vector<Change> changes
   std::set<QualifiedName> new_tables;
   for (const schema::Table& table : to.tables) new_tables.insert(table.name);
   Plan plan;
+  plan.steps.reserve(changes.size());
   for (const auto& [group, members] : groups) {
     bool creates = placements[members.front()].creates;
     for (size_t index :
          TopologicalOrder(members, nodes, creates ? to_graph : from_graph, creates)) {
-      Step step;
+      Step& step = plan.steps.emplace_back();
       step.change = std::move(changes[index]);
       Flag(step, new_tables);
-      plan.steps.push_back(std::move(step));
     }
   }
   return plan;

@@ -155,17 +155,33 @@ std::string IdentityClause(const Column& column) {
   return clause;
 }
 
-std::string ColumnDefinition(const Column& column) {
-  std::string sql = Ident(column.name) + " " + column.type;
-  if (column.collation) sql += " COLLATE " + Collation(*column.collation);
+// Appends the column's definition to `out` (one CREATE TABLE holds many: no temporaries).
+void AppendColumnDefinition(const Column& column, std::string* out) {
+  std::string& sql = *out;
+  sql += Ident(column.name);
+  sql += ' ';
+  sql += column.type;
+  if (column.collation) {
+    sql += " COLLATE ";
+    sql += Collation(*column.collation);
+  }
   if (column.generated_expr) {
-    sql += " GENERATED ALWAYS AS " + Parenthesized(*column.generated_expr) + " STORED";
+    sql += " GENERATED ALWAYS AS (";
+    sql += *column.generated_expr;
+    sql += ") STORED";
   } else if (column.identity) {
-    sql += " " + IdentityClause(column);
+    sql += ' ';
+    sql += IdentityClause(column);
   } else if (column.default_expr) {
-    sql += " DEFAULT " + *column.default_expr;
+    sql += " DEFAULT ";
+    sql += *column.default_expr;
   }
   if (column.not_null) sql += " NOT NULL";
+}
+
+std::string ColumnDefinition(const Column& column) {
+  std::string sql;
+  AppendColumnDefinition(column, &sql);
   return sql;
 }
 
@@ -185,12 +201,22 @@ std::string CreateTable(const schema::Table& table) {
     if (!overrides.empty()) sql += " (\n    " + Join(overrides, ",\n    ") + "\n)";
     sql += " " + table.partition_bound.value_or("DEFAULT");
   } else {
-    std::vector<std::string> columns;
-    for (const Column& column : table.columns) columns.push_back(ColumnDefinition(column));
-    if (columns.empty()) {
+    if (table.columns.empty()) {
       sql += " ()";
     } else {
-      sql += " (\n    " + Join(columns, ",\n    ") + "\n)";
+      size_t size = sql.size() + 8;
+      for (const Column& column : table.columns) {
+        size += column.name.size() + column.type.size() + 16 +
+                (column.default_expr ? column.default_expr->size() + 9 : 0) +
+                (column.generated_expr ? column.generated_expr->size() + 32 : 0);
+      }
+      sql.reserve(size);
+      sql += " (\n    ";
+      for (size_t i = 0; i < table.columns.size(); ++i) {
+        if (i > 0) sql += ",\n    ";
+        AppendColumnDefinition(table.columns[i], &sql);
+      }
+      sql += "\n)";
     }
     if (!table.inherits.empty()) {
       std::vector<std::string> parents;

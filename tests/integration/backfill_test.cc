@@ -30,11 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using Rows = std::vector<std::vector<std::string>>;
 
-std::string Describe(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
-         "\n--- stderr:\n" + output.err;
-}
-
 bool Eventually(const std::function<bool()>& condition,
                 std::chrono::seconds limit = std::chrono::seconds(60)) {
   auto deadline = std::chrono::steady_clock::now() + limit;

@@ -23,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::nlohmann::json;
 using ::retort::testing::CommandOutput;
+using ::retort::testing::Describe;
 using ::retort::testing::PgHarness;
 using ::retort::testing::RunProgram;
 using ::retort::testing::RunRetort;
@@ -32,11 +33,6 @@ using Env = std::map<std::string, std::string>;
 using Strings = std::vector<std::string>;
 
 // Everything about a run, for failure messages.
-std::string Describe(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
-         "\n--- stderr:\n" + output.err;
-}
-
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;

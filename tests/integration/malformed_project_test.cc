@@ -18,14 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::retort::testing::CommandOutput;
+using ::retort::testing::Describe;
 using ::retort::testing::PgHarness;
 using ::retort::testing::RunRetort;
 using ::retort::testing::TempDir;
-
-std::string Describe(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
-         "\n--- stderr:\n" + output.err;
-}
 
 // 1-based line of the first occurrence of `needle` in `text`; 0 when absent.
 int LineOf(const std::string& text, const std::string& needle) {

@@ -24,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::CommandOutput;
+using testing::Describe;
 using testing::PgliteServer;
 using testing::RunRetort;
 using testing::TempDir;
@@ -32,11 +33,6 @@ constexpr char kHead[] = "c6e1f0a94b38";
 constexpr char kHnswIndex[] =
     "CREATE INDEX ix_document_chunks_embedding ON public.document_chunks USING hnsw (embedding "
     "vector_cosine_ops) WITH (m='16', ef_construction='64')";
-
-std::string Describe(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout\n" + output.out +
-         "\n--- stderr\n" + output.err;
-}
 
 bool Contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;

@@ -29,11 +29,6 @@ namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
 
-std::string Describe(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
-         "\n--- stderr:\n" + output.err;
-}
-
 // Polls a condition (never a timed wait standing in for one), up to `limit`.
 bool Eventually(const std::function<bool()>& condition,
                 std::chrono::seconds limit = std::chrono::seconds(30)) {

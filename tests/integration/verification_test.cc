@@ -19,16 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::retort::testing::CommandOutput;
+using ::retort::testing::Describe;
 using ::retort::testing::PgHarness;
 using ::retort::testing::RunRetort;
 using ::retort::testing::TempDir;
 
 using Strings = std::vector<std::string>;
-
-std::string Describe(const CommandOutput& output) {
-  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
-         "\n--- stderr:\n" + output.err;
-}
 
 bool Contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;

@@ -304,6 +304,11 @@ CommandOutput RunProgram(const std::vector<std::string>& argv, const std::string
   return output;
 }
 
+std::string Describe(const CommandOutput& output) {
+  return "exit " + std::to_string(output.exit_code) + "\n--- stdout:\n" + output.out +
+         "\n--- stderr:\n" + output.err;
+}
+
 CommandOutput RunRetort(const std::vector<std::string>& args, const std::string& cwd,
                         const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {RETORT_BINARY};

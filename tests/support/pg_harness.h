@@ -76,6 +76,8 @@ struct CommandOutput {
   std::string out;
   std::string err;
 };
+// "exit N", then stdout and stderr: what a failed expectation on a command should print.
+std::string Describe(const CommandOutput& output);
 
 // Runs `argv` (argv[0] is the program) in `cwd` with extra environment variables; captures
 // stdout and stderr separately. `stdin_text` is fed to the child's stdin.
