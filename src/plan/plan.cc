@@ -134,7 +134,9 @@ class Registry {
     for (const auto& e : db.extensions) {
       Put(K::kExtension, e.name, [&] { return Key({"ext", e.name}); });
     }
-    for (const auto& e : db.enums) Put(K::kType, Spellings(e.name), [&] { return TypeKey(e.name); });
+    for (const auto& e : db.enums) {
+      Put(K::kType, Spellings(e.name), [&] { return TypeKey(e.name); });
+    }
     for (const auto& d : db.domains) {
       Put(K::kType, Spellings(d.name), [&] { return TypeKey(d.name); });
     }
@@ -169,7 +171,8 @@ class Registry {
     for (const auto& i : Needed(K::kIndex).empty() ? kNone<schema::Index> : db.indexes) {
       Put(K::kIndex, Spellings(i.name), [&] { return IndexKey(i.name); });
     }
-    for (const auto& c : Needed(K::kConstraint).empty() ? kNone<schema::Constraint> : db.constraints) {
+    for (const auto& c :
+         Needed(K::kConstraint).empty() ? kNone<schema::Constraint> : db.constraints) {
       Put(K::kConstraint, MemberSpellings(Spellings(c.table), c.name),
           [&] { return ConstraintKey(c.table, c.name); });
     }
