@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
+#include <functional>
+#include <future>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -1134,22 +1137,38 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
       step.change);
 }
 
-}  // namespace
+// What Order needs of the two models besides the changes: their dependency graphs.
+struct Graphs {
+  Graph from;
+  Graph to;
+};
 
-Plan Order(const Database& from, const Database& to, std::vector<Change> changes) {
-  if (changes.empty()) return {};  // equal models: skip building the dependency graphs
+// Builds the graphs; gives up (returns nothing) once `cancelled` is set, checking between steps.
+std::optional<Graphs> BuildGraphs(const Database& from, const Database& to,
+                                  const std::atomic<bool>& cancelled) {
   Registry registry;
-  registry.Need(from);
-  registry.Need(to);
-  registry.Add(from);
-  registry.Add(to);
-  Graph from_graph;
-  from_graph.Build(from, registry);
-  AddTableEdges(from, from_graph);
-  Graph to_graph;
-  to_graph.Build(to, registry);
-  AddTableEdges(to, to_graph);
+  Graphs graphs;
+  const std::function<void()> steps[] = {
+      [&] { registry.Need(from); },
+      [&] { registry.Need(to); },
+      [&] { registry.Add(from); },
+      [&] { registry.Add(to); },
+      [&] { graphs.from.Build(from, registry); },
+      [&] { AddTableEdges(from, graphs.from); },
+      [&] { graphs.to.Build(to, registry); },
+      [&] { AddTableEdges(to, graphs.to); },
+  };
+  for (const auto& step : steps) {
+    if (cancelled) return std::nullopt;
+    step();
+  }
+  return graphs;
+}
 
+Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Change> changes,
+                     Graphs graphs) {
+  Graph& from_graph = graphs.from;
+  Graph& to_graph = graphs.to;
   size_t diff_changes = changes.size();
   Rebuilder(from, to, from_graph).Run(changes);
   Simplify(changes, diff_changes);
@@ -1185,8 +1204,27 @@ Plan Order(const Database& from, const Database& to, std::vector<Change> changes
   return plan;
 }
 
+}  // namespace
+
+Plan Order(const Database& from, const Database& to, std::vector<Change> changes) {
+  if (changes.empty()) return {};  // equal models: skip building the dependency graphs
+  std::atomic<bool> never(false);
+  return OrderWithGraphs(from, to, std::move(changes), *BuildGraphs(from, to, never));
+}
+
 Plan Build(const Database& from, const Database& to) {
-  return Order(from, to, diff::Diff(from, to));
+  // The graphs depend on the models alone, and on a large schema they cost about what the diff
+  // does: build them on a second core meanwhile. Equal models need no graphs; stop building.
+  std::atomic<bool> cancelled(false);
+  auto graphs = std::async(std::launch::async,
+                           [&from, &to, &cancelled] { return BuildGraphs(from, to, cancelled); });
+  std::vector<Change> changes = diff::Diff(from, to);
+  if (changes.empty()) {
+    cancelled = true;
+    graphs.wait();
+    return {};
+  }
+  return OrderWithGraphs(from, to, std::move(changes), *graphs.get());
 }
 
 }  // namespace retort::plan

@@ -1,5 +1,6 @@
 #include "render/render.h"
 
+#include <future>
 #include <string>
 #include <variant>
 #include <vector>
@@ -112,8 +113,11 @@ Script RenderPlan(const plan::Plan& plan) {
 }
 
 MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to) {
+  // The two directions share nothing but the (read-only) models.
+  auto later_down =
+      std::async(std::launch::async, [&from, &to] { return RenderPlan(plan::Build(to, from)); });
   Script up = RenderPlan(plan::Build(from, to));
-  Script down = RenderPlan(plan::Build(to, from));
+  Script down = later_down.get();
   MigrationSql sql;
   sql.upgrade = std::move(up.sql);
   sql.downgrade = std::move(down.sql);
