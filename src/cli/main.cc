@@ -263,8 +263,10 @@ int main(int argc, char** argv) {
   if (init->parsed()) return Report(commands::Init(init_directory, io));
 
   if (url) g_urls_in_play.push_back(*url);
-  auto config =
-      retort::config::LoadConfig({config_path, url}, retort::config::ProcessEnvironment());
+  // Inspecting or diffing database URLs needs no project; the sides that do say so.
+  bool project_optional = inspect->parsed() || diff->parsed();
+  auto config = retort::config::LoadConfig({config_path, url, project_optional},
+                                           retort::config::ProcessEnvironment());
   if (!config.ok()) return Report(config.status());
   g_urls_in_play.push_back(config->database_url);
   g_urls_in_play.push_back(config->dev_url);

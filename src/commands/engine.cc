@@ -44,6 +44,9 @@ class Sides {
   explicit Sides(const config::Config& config) : config_(config) {}
 
   Result<const Project*> GetProject() {
+    if (config_.config_path.empty()) {
+      return config::MissingConfigError().WithContext("the migrations need a project: ");
+    }
     if (!project_) {
       RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_));
     }
@@ -68,6 +71,9 @@ class Sides {
   Result<Prepared> Prepare(const std::string& spec) {
     Prepared prepared;
     if (spec.empty()) {
+      if (config_.database_url.empty() && config_.config_path.empty()) {
+        return config::MissingConfigError();
+      }
       prepared.kind = Prepared::Kind::kDatabase;
       RETORT_ASSIGN_OR_RETURN(prepared.conninfo,
                               ResolveConninfo(config_, config_.database_url, "database url"));

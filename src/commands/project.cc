@@ -71,6 +71,10 @@ Result<std::string> ResolveConninfo(const config::Config& config, const std::str
     if (!conninfo.ok()) return conninfo.status().WithContext(what + ": ");
     return conninfo;
   }
+  // The embedded server lives in the project: with no project there is nowhere to put it.
+  if (config.config_path.empty()) {
+    return config::MissingConfigError().WithContext("the embedded server needs a project: ");
+  }
   devdb::ClusterOptions options;
   options.data_dir = EmbeddedDataDirectory(config);
   options.throwaway = false;

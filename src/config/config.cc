@@ -452,24 +452,33 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& path
   return config;
 }
 
+Status MissingConfigError() {
+  return Status::InvalidInput(std::string(kDefaultConfigName) + " not found in " +
+                              DirName(AbsolutePath(std::string(kDefaultConfigName))) +
+                              " (run `retort init`, or pass --config)");
+}
+
 Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
   std::string path = overrides.config_path.value_or(std::string(kDefaultConfigName));
   if (overrides.config_path && IsDirectory(path)) {
     path = JoinPath(path, std::string(kDefaultConfigName));
   }
+  Config config;
   if (!PathExists(path)) {
     if (overrides.config_path) {
       return Status::InvalidInput(path + ": config file not found (check --config)");
     }
-    return Status::InvalidInput(std::string(kDefaultConfigName) + " not found in " +
-                                DirName(AbsolutePath(path)) +
-                                " (run `retort init`, or pass --config)");
+    if (!overrides.project_optional) return MissingConfigError();
+    config.project_dir = DirName(AbsolutePath(path));
+  } else {
+    if (IsDirectory(path)) {
+      return Status::InvalidInput(path + ": is a directory, not a config file");
+    }
+    RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    RETORT_ASSIGN_OR_RETURN(config, ParseConfig(text, path));
+    config.config_path = AbsolutePath(path);
+    config.project_dir = DirName(config.config_path);
   }
-  if (IsDirectory(path)) return Status::InvalidInput(path + ": is a directory, not a config file");
-  RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  RETORT_ASSIGN_OR_RETURN(Config config, ParseConfig(text, path));
-  config.config_path = AbsolutePath(path);
-  config.project_dir = DirName(config.config_path);
 
   if (overrides.url) {
     // An empty --url is usually an unset shell variable; falling back to another URL could

@@ -60,6 +60,10 @@ struct Config {
 struct Overrides {
   std::optional<std::string> config_path;  // --config
   std::optional<std::string> url;          // --url
+  // A command that can run outside a project (inspect or diff of database URLs): a missing
+  // ./retort.toml then gives the defaults, with config_path empty. An explicit --config that
+  // names no file is still an error.
+  bool project_optional = false;
 };
 
 // Environment lookup, injectable so tests need not touch the process environment.
@@ -76,8 +80,11 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& path
 // ./retort.toml), parses it, then applies the URL precedence:
 // --url > RETORT_DATABASE_URL > DATABASE_URL > [database] url. Empty environment variables count
 // as unset; an empty --url is an error. A missing retort.toml is an error naming the path (run
-// `retort init`).
+// `retort init`), unless the project is optional.
 Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env);
+
+// The error for a command that needs a project where there is none (no ./retort.toml).
+Status MissingConfigError();
 
 // The text `retort init` writes.
 std::string DefaultConfigToml();

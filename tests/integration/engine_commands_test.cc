@@ -454,6 +454,40 @@ TEST(DiffCommand, ComparesTwoDatabases) {
       << json.out;
 }
 
+// Inspecting or comparing databases needs no project; what does need one says so and leaves
+// nothing behind (no .retort/ embedded server created in the directory).
+TEST(DiffCommand, DatabaseUrlsNeedNoProject) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir elsewhere;
+  std::string left = pg->CreateDatabase("noproject_left");
+  std::string right = pg->CreateDatabase("noproject_right");
+  pg->Query(right, "CREATE TABLE only_right (b int)");
+
+  CommandOutput differs = RunRetort({"diff", pg->Url(left), pg->Url(right)}, elsewhere.path());
+  EXPECT_EQ(differs.exit_code, 0) << Describe(differs);
+  EXPECT_TRUE(HasStatement(differs.out, {"CREATE TABLE", "only_right"})) << Describe(differs);
+
+  CommandOutput inspect = RunRetort({"inspect", pg->Url(right)}, elsewhere.path());
+  EXPECT_EQ(inspect.exit_code, 0) << Describe(inspect);
+  EXPECT_TRUE(HasStatement(inspect.out, {"CREATE TABLE", "only_right"})) << Describe(inspect);
+
+  for (const Strings& needs_project :
+       {Strings{"diff", pg->Url(left), "head"}, Strings{"diff", "schema", pg->Url(left)},
+        Strings{"inspect", "embedded"}, Strings{"inspect"}, Strings{"check"}}) {
+    CommandOutput refused = RunRetort(needs_project, elsewhere.path(),
+                                      {{"DATABASE_URL", ""}, {"RETORT_DATABASE_URL", ""}});
+    EXPECT_EQ(refused.exit_code, 2) << Describe(refused);
+    EXPECT_TRUE(Contains(refused.err, "retort.toml not found")) << Describe(refused);
+  }
+  EXPECT_TRUE(fs::is_empty(elsewhere.path())) << "a command outside a project wrote files";
+
+  // An explicit --config naming no file stays an error, even for a URL.
+  CommandOutput missing = RunRetort(
+      {"--config", elsewhere.path() + "/nope.toml", "inspect", pg->Url(right)}, elsewhere.path());
+  EXPECT_EQ(missing.exit_code, 2) << Describe(missing);
+  EXPECT_TRUE(Contains(missing.err, "config file not found")) << Describe(missing);
+}
+
 TEST(DiffCommand, ComparesSchemaWithHeadAndRevisions) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
