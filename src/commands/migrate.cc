@@ -114,16 +114,18 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
                Verb verb) {
   // Headers first: an up-to-date database (the common deploy) must not pay for parsing every
   // file's SQL.
-  RETORT_ASSIGN_OR_RETURN(auto project,
-                          LoadProject(config, options.sql ? migrations::ParseDepth::kFull
-                                                          : migrations::ParseDepth::kHeader));
-  if (options.sql) return WriteScript(*project, verb, options, io);
+  if (options.sql) {
+    RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, migrations::ParseDepth::kFull));
+    return WriteScript(*project, verb, options, io);
+  }
   if (options.target.find(':') != std::string::npos) {
     return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
   }
-
-  std::string conninfo;
-  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
+                          LoadProjectAndConnect(config, migrations::ParseDepth::kHeader));
+  std::unique_ptr<Project>& project = connected.project;
+  pg::Connection& connection = connected.connection;
+  const std::string& conninfo = connected.conninfo;
   history::VersionStore store = project->Store();
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
   RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(*project, connection, rows));

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <future>
+
 #include "base/files.h"
 #include "base/strings.h"
 #include "config/database_url.h"
@@ -93,6 +95,30 @@ Result<std::string> ResolveConninfo(const config::Config& config, const std::str
 Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::string* conninfo) {
   RETORT_ASSIGN_OR_RETURN(*conninfo, ResolveConninfo(config, config.database_url, "database url"));
   return pg::Connection::Open(*conninfo);
+}
+
+Result<ConnectedProject> LoadProjectAndConnect(const config::Config& config,
+                                               migrations::ParseDepth depth) {
+  if (config.database_url.empty() || config::IsEmbeddedUrl(config.database_url)) {
+    RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, depth));
+    std::string conninfo;
+    RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+    return ConnectedProject{std::move(project), std::move(connection), std::move(conninfo)};
+  }
+  auto conninfo = ResolveConninfo(config, config.database_url, "database url");
+  std::future<Result<pg::Connection>> connecting;
+  if (conninfo.ok()) {
+    connecting =
+        std::async(std::launch::async, [&conninfo] { return pg::Connection::Open(*conninfo); });
+  }
+  auto project = LoadProject(config, depth);
+  // Waits for the connection attempt either way: it must not outlive this frame.
+  auto connection =
+      connecting.valid() ? connecting.get() : Result<pg::Connection>(conninfo.status());
+  RETORT_RETURN_IF_ERROR(project.status());
+  RETORT_RETURN_IF_ERROR(connection.status());
+  return ConnectedProject{std::move(project).value(), std::move(connection).value(),
+                          std::move(conninfo).value()};
 }
 
 Result<pg::AdvisoryLock> AcquireMigrationLock(const std::string& conninfo,

@@ -50,6 +50,18 @@ Result<std::string> ResolveConninfo(const config::Config& config, const std::str
 // Connects to the configured database (config.database_url).
 Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::string* conninfo);
 
+// A project and a connection to its database. The connection is opened while the files are
+// read: together they are most of a deploy's no-op `upgrade`. The files' errors come first, so
+// bad input is reported as such even when the database is unreachable too. With the embedded
+// server nothing overlaps: bad files must not start it.
+struct ConnectedProject {
+  std::unique_ptr<Project> project;
+  pg::Connection connection;
+  std::string conninfo;
+};
+Result<ConnectedProject> LoadProjectAndConnect(const config::Config& config,
+                                               migrations::ParseDepth depth);
+
 // Data directory of the project's embedded cluster, and the database retort uses in it.
 std::string EmbeddedDataDirectory(const config::Config& config);
 inline constexpr char kEmbeddedDatabase[] = "retort";

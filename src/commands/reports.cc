@@ -40,9 +40,10 @@ RevisionInfo DescribeRevision(const Project& project, const std::string& id,
 }
 
 Result<CurrentReport> Current(const config::Config& config, bool verbose) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, DepthFor(verbose)));
-  std::string conninfo;
-  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
+                          LoadProjectAndConnect(config, DepthFor(verbose)));
+  const Project* project = connected.project.get();
+  pg::Connection& connection = connected.connection;
   history::VersionStore store = project->Store();
   CurrentReport report;
   report.database = connection.Describe();

@@ -849,15 +849,13 @@ Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir, Pa
   }
   RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(versions_dir, ".sql"));
   std::vector<Migration> migrations;
+  migrations.reserve(files.size());
   std::vector<std::string> errors;
   for (const std::string& file : files) {
     if (StartsWith(BaseName(file), ".")) continue;  // editor and OS droppings
     Result<std::string> text = ReadFile(file);
-    if (!text.ok()) {
-      errors.push_back(text.status().message());
-      continue;
-    }
-    Result<Migration> migration = ParseMigration(*text, file, depth);
+    Result<Migration> migration =
+        text.ok() ? ParseMigration(*text, file, depth) : Result<Migration>(text.status());
     if (!migration.ok()) {
       errors.push_back(migration.status().message());
       continue;

@@ -246,6 +246,16 @@ std::vector<Mistake> CommandMistakes() {
     heads.message_parts = {"several heads", "g2bbbb", "h3cccc"};
     mistakes.push_back(heads);
   }
+  {
+    // retort connects while it reads the files; a broken file is still what it reports (and
+    // the exit code is 2, not 1) when the database cannot be reached either.
+    Mistake both = FileMistake("BrokenFileAndUnreachableDatabase", "30_no_header.sql",
+                               "-- retort:revises g2bbbb\n-- retort:upgrade\n"
+                               "CREATE TABLE no_header (id int);\n",
+                               "-- retort:revises", "missing '-- retort:revision'");
+    both.url = "postgresql://nobody@127.0.0.1:1/nothing_listens_here";
+    mistakes.push_back(both);
+  }
   return mistakes;
 }
 
