@@ -750,7 +750,10 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
     Status status = WithLockRetries([&] {
       auto batch_started = Clock::now();
       // BEGIN on the statement's line, so error positions keep their line: one round trip.
-      RETORT_RETURN_IF_ERROR(sink_.Statement("BEGIN;" + bound, origin));
+      constexpr std::string_view kBegin = "BEGIN;";
+      Origin statement_origin = origin;
+      statement_origin.own_prefix = kBegin.size();
+      RETORT_RETURN_IF_ERROR(sink_.Statement(std::string(kBegin) + bound, statement_origin));
       affected = sink_.LastAffectedRows();
       std::string commit = "COMMIT;\n";
       if (tracking) {

@@ -1,5 +1,8 @@
 #include "executor/sink.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include "base/strings.h"
 
 namespace retort::executor {
@@ -7,8 +10,8 @@ namespace retort::executor {
 namespace {
 
 // "CREATE INDEX ix ON t (a)" trimmed to one line of at most 120 bytes, for messages.
-std::string Excerpt(const std::string& sql) {
-  std::string first_line = sql.substr(0, sql.find('\n'));
+std::string Excerpt(std::string_view sql) {
+  std::string first_line(sql.substr(0, sql.find('\n')));
   if (first_line.size() > 120) first_line = first_line.substr(0, 117) + "...";
   return first_line;
 }
@@ -24,10 +27,12 @@ Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
   if (outcome.error.position > 0) {
     line += LineOfOffset(sql, static_cast<size_t>(outcome.error.position - 1)) - 1;
   }
-  return Status::Failed(origin.file + ":" + std::to_string(line) + ": statement " +
-                        std::to_string(origin.statement_number) + " of " +
-                        std::to_string(origin.statement_count) + " in revision " + origin.revision +
-                        " failed:\n" + outcome.error.ToString() + "\nSTATEMENT:  " + Excerpt(sql));
+  return Status::Failed(
+      origin.file + ":" + std::to_string(line) + ": statement " +
+      std::to_string(origin.statement_number) + " of " + std::to_string(origin.statement_count) +
+      " in revision " + origin.revision + " failed:\n" + outcome.error.ToString() +
+      "\nSTATEMENT:  " +
+      Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))));
 }
 
 Status LiveSink::Control(const std::string& sql) {

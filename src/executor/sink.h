@@ -17,6 +17,9 @@ struct Origin {
   std::string revision;
   int statement_number = 0;  // 1-based; 0 for bookkeeping
   int statement_count = 0;
+  // Leading bytes of the text that are retort's own (a batch's "BEGIN;", sent in the same round
+  // trip): left out of error excerpts, which quote the user's statement.
+  size_t own_prefix = 0;
 };
 
 class Sink {

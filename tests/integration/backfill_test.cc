@@ -330,6 +330,8 @@ TEST(KeyedBackfill, AnInterruptedWalkResumesAfterTheLastCommittedBatch) {
   ASSERT_EQ(failed.exit_code, 1) << Describe(failed);
   EXPECT_NE(failed.err.find("row 777 is poisoned"), std::string::npos) << failed.err;
   EXPECT_NE(failed.err.find("batch 8 (id 701 to 800) failed"), std::string::npos) << failed.err;
+  // The excerpt quotes the user's statement, not the BEGIN retort sends with it.
+  EXPECT_NE(failed.err.find("STATEMENT:  UPDATE"), std::string::npos) << failed.err;
   EXPECT_NE(failed.err.find("the next run resumes after id = 700"), std::string::npos)
       << failed.err;
   // Batches 1-7 committed, each with its progress; batch 8 left nothing behind.
