@@ -554,12 +554,25 @@ class Standby {
   bool running_ = false;
 };
 
-TEST(Backfill, MaxLagWaitsWhileAStandbyIsBehindAndContinuesWhenItCatchesUp) {
+// Both walks wait for the standby before each batch: the predicate one (batches found by a
+// query) and the keyed one (ranges of the key). Kept here, not with the other keyed tests, because
+// it needs the standby.
+struct MaxLagCase {
+  std::string name;
+  std::string migration;
+};
+
+class MaxLag : public ::testing::TestWithParam<MaxLagCase> {};
+
+std::string MaxLagCaseName(const ::testing::TestParamInfo<MaxLagCase>& param) {
+  return param.param.name;
+}
+
+TEST_P(MaxLag, WaitsWhileAStandbyIsBehindAndContinuesWhenItCatchesUp) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg);
   project.Write("r1", "none", Table(2000), /*transactional=*/true);
-  project.Write("r2", "r1",
-                std::string("-- retort:batch size=50 sleep=20 max-lag=0.3\n") + kBackfill);
+  project.Write("r2", "r1", GetParam().migration);
   CommandOutput first = project.Run({"upgrade", "r1"});
   ASSERT_EQ(first.exit_code, 0) << Describe(first);
 
@@ -626,6 +639,17 @@ TEST(Backfill, MaxLagWaitsWhileAStandbyIsBehindAndContinuesWhenItCatchesUp) {
   EXPECT_EQ(project.Version(), "r2");
   EXPECT_TRUE(Eventually([&] { return standby.Scalar(project.database(), kDone) == "2000"; }));
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Backfill, MaxLag,
+    ::testing::Values(
+        MaxLagCase{"Predicate",
+                   std::string("-- retort:batch size=50 sleep=20 max-lag=0.3\n") + kBackfill},
+        MaxLagCase{"Keyed", std::string("-- retort:batch size=50 key=id target=0 sleep=20 "
+                                        "max-lag=0.3\n") +
+                                "UPDATE t SET b = a WHERE id BETWEEN :batch_start AND "
+                                ":batch_end;"}),
+    MaxLagCaseName);
 
 }  // namespace
 }  // namespace retort::testing
