@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <memory>
 
 namespace retort {
 
@@ -321,9 +322,19 @@ std::string QuoteIdentifier(std::string_view name) {
 }
 
 std::string Sha256Hex(std::string_view data) {
+  // The algorithm fetched once and a context per thread: EVP_Digest looks SHA-256 up on every
+  // call, which costs as much as hashing a small migration file (a deploy hashes them all).
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                               &EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  if (kSha256 == nullptr || context == nullptr ||
+      EVP_DigestInit_ex(context.get(), kSha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  }
   static const char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(length * 2);

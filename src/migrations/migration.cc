@@ -291,6 +291,18 @@ std::optional<DirectiveLine> ParseDirectiveLine(std::string_view line) {
   return DirectiveLine{rest.substr(0, name_end), Trim(rest.substr(name_end))};
 }
 
+// Whether every line of `text` is blank or a `--` comment: then it holds no SQL at all.
+bool OnlyLineComments(std::string_view text) {
+  while (!text.empty()) {
+    size_t newline = text.find('\n');
+    std::string_view line = Trim(text.substr(0, newline));
+    if (!line.empty() && !StartsWith(line, "--")) return false;
+    if (newline == std::string_view::npos) break;
+    text.remove_prefix(newline + 1);
+  }
+  return true;
+}
+
 std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 std::string Marker(std::string_view name) { return "'-- retort:" + std::string(name) + "'"; }
@@ -547,6 +559,7 @@ class Parser {
   // the "missing upgrade section" error already says what is wrong.
   void CheckHeaderText() {
     if (upgrade_.marker_line == 0 && downgrade_.marker_line == 0) return;
+    if (OnlyLineComments(header_text_)) return;  // the usual header: no need for the scanner
     Result<std::vector<sqltext::Token>> tokens = sqltext::Tokenize(header_text_, path_, 1);
     if (!tokens.ok()) {
       FormattedError(tokens.status().message());
