@@ -30,5 +30,10 @@ step current
 step upgrade head
 step history --indicate-current
 printf '\n\033[1m$ retort upgrade base:head --sql | head -30   (the script a DBA would review)\033[0m\n'
-"$retort" upgrade base:head --sql | head -30
+# Written whole first: `head` closing the pipe early would end retort with SIGPIPE, and with
+# pipefail the demo with it.
+script=$(mktemp)
+"$retort" upgrade base:head --sql >"$script"
+head -30 "$script"
+rm -f "$script"
 step dev stop

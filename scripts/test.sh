@@ -24,6 +24,16 @@ jobs=$(nproc)
 echo "== tests"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
+# The README's first command, end to end (its output is the demo's, not a test report).
+echo "== demo"
+demo_log=$(mktemp)
+if ! ./scripts/demo.sh >"$demo_log" 2>&1; then
+  tail -n 40 "$demo_log"
+  echo "the demo failed (scripts/demo.sh)" >&2
+  exit 1
+fi
+rm -f "$demo_log"
+
 echo "== tests under ASan + UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DRETORT_SANITIZE=ON >/dev/null
 cmake --build build-asan
