@@ -1643,7 +1643,7 @@ constexpr int kSecondSessionFromRelations = 1000;
 template <typename Body>
 Status WithInspectionSession(pg::Connection& connection, Body body) {
   if (connection.InTransaction()) {
-    // The caller's transaction: change search_path for it and restore it afterwards.
+    // The caller's transaction: change the settings for it and restore them afterwards.
     RETORT_ASSIGN_OR_RETURN(
         auto saved,
         connection.Query("SELECT current_setting('search_path'), current_setting('work_mem'), "

@@ -44,9 +44,6 @@ class Sides {
   explicit Sides(const config::Config& config) : config_(config) {}
 
   Result<const Project*> GetProject() {
-    if (config_.config_path.empty()) {
-      return config::MissingConfigError().WithContext("the migrations need a project: ");
-    }
     if (!project_) {
       RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_));
     }

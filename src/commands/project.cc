@@ -24,6 +24,10 @@ history::VersionStore Project::Store() const {
 
 Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
                                              migrations::ParseDepth depth) {
+  // Only inspect and diff run without a retort.toml; their migration sides need one.
+  if (config.config_path.empty()) {
+    return config::MissingConfigError().WithContext("the migrations need a project: ");
+  }
   std::string versions = config.VersionsDirectory();
   if (!IsDirectory(versions)) {
     return Status::InvalidInput(versions +
