@@ -920,17 +920,27 @@ TEST(Catalog, InsideTheCallersTransactionLeavesTheSessionAsItWas) {
   ASSERT_TRUE(connection.ok());
   ASSERT_TRUE(connection->Query("SET search_path = app").ok());
   ASSERT_TRUE(connection->Query("BEGIN").ok());
+  // Settings the catalog reading changes for itself (SET LOCAL in the caller's transaction).
+  auto settings = [&] {
+    return connection
+        ->Query(
+            "SELECT current_setting('search_path') || ' ' || "
+            "current_setting('work_mem') || ' ' || "
+            "current_setting('enable_nestloop')")
+        ->Get(0, 0);
+  };
+  std::string before = settings();
   auto model = catalog::Inspect(*connection, {});
   ASSERT_TRUE(model.ok()) << model.status().message();
   EXPECT_EQ(model->tables.size(), 1u);
   EXPECT_TRUE(connection->InTransaction());
-  EXPECT_EQ(connection->Query("SHOW search_path")->Get(0, 0), "app");
+  EXPECT_EQ(settings(), before);
   ASSERT_TRUE(connection->Query("COMMIT").ok());
   // Outside a transaction it opens and closes its own.
   auto again = catalog::Inspect(*connection, {});
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(connection->InTransaction());
-  EXPECT_EQ(connection->Query("SHOW search_path")->Get(0, 0), "app");
+  EXPECT_EQ(settings(), before);
   EXPECT_EQ(*model, *again);
 }
 
