@@ -63,6 +63,13 @@ class Project {
   CommandOutput Run(const std::vector<std::string>& args) const {
     return RunRetort(args, dir_.path());
   }
+  // `retort upgrade head` with a pseudo-terminal (from `script`) as stderr; the terminal's
+  // output, progress bar included, is in `out`.
+  CommandOutput UpgradeOnATerminal() const {
+    return RunProgram(
+        {"script", "-qefc", std::string(RETORT_BINARY) + " upgrade head", "/dev/null"},
+        dir_.path());
+  }
   Rows Query(const std::string& sql) const { return pg_->Query(database_, sql); }
   std::string Scalar(const std::string& sql) const { return pg_->Scalar(database_, sql); }
   std::string Version() const {
@@ -152,6 +159,15 @@ TEST(Backfill, AFailedBatchKeepsTheCommittedOnesAndARerunFinishes) {
   EXPECT_EQ(project.Version(), "r2");
 }
 
+// The upgrade finished, and redrew (\r) a bar counting against the 3,000 rows with an ETA.
+void ExpectAProgressBarOver3000Rows(const Project& project, const CommandOutput& shown) {
+  ASSERT_EQ(shown.exit_code, 0) << Describe(shown);
+  EXPECT_EQ(project.Scalar(kDone), "3000");
+  EXPECT_NE(shown.out.find("\r"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("/3,000 rows"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("ETA"), std::string::npos) << shown.out;
+}
+
 TEST(Backfill, ATerminalShowsAProgressBarWithRateAndEta) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg);
@@ -161,17 +177,10 @@ TEST(Backfill, ATerminalShowsAProgressBarWithRateAndEta) {
                             "-- retort:estimate SELECT count(*) FROM t WHERE b IS NULL\n") +
                     kBackfill);
 
-  // `script` gives retort a pseudo-terminal as stderr.
-  CommandOutput shown =
-      RunProgram({"script", "-qefc", std::string(RETORT_BINARY) + " upgrade head", "/dev/null"},
-                 project.path());
+  CommandOutput shown = project.UpgradeOnATerminal();
 
-  ASSERT_EQ(shown.exit_code, 0) << Describe(shown);
-  EXPECT_EQ(project.Scalar(kDone), "3000");
-  EXPECT_NE(shown.out.find("\r"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("/3,000 rows"), std::string::npos) << shown.out;
+  ExpectAProgressBarOver3000Rows(project, shown);
   EXPECT_NE(shown.out.find("rows/s"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("ETA"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("%"), std::string::npos) << shown.out;
 }
 
@@ -443,15 +452,9 @@ TEST(KeyedBackfill, ATerminalShowsTheProgressBar) {
       "r2", "r1",
       std::string("-- retort:batch size=100 key=id target=0 sleep=10\n") + kKeyedBackfill);
 
-  CommandOutput shown =
-      RunProgram({"script", "-qefc", std::string(RETORT_BINARY) + " upgrade head", "/dev/null"},
-                 project.path());
+  CommandOutput shown = project.UpgradeOnATerminal();
 
-  ASSERT_EQ(shown.exit_code, 0) << Describe(shown);
-  EXPECT_EQ(project.Scalar(kDone), "3000");
-  EXPECT_NE(shown.out.find("\r"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("/3,000 rows"), std::string::npos) << shown.out;
-  EXPECT_NE(shown.out.find("ETA"), std::string::npos) << shown.out;
+  ExpectAProgressBarOver3000Rows(project, shown);
 }
 
 TEST(KeyedBackfill, TheScriptWalksTheKeyInADoBlock) {
