@@ -43,9 +43,11 @@ class Sides {
  public:
   explicit Sides(const config::Config& config) : config_(config) {}
 
-  Result<const Project*> GetProject() {
+  // `depth`: kHeader where the migrations are only replayed (ReplayedState parses their
+  // statements on its own thread).
+  Result<const Project*> GetProject(migrations::ParseDepth depth = migrations::ParseDepth::kFull) {
     if (!project_) {
-      RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_));
+      RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_, depth));
     }
     return project_.get();
   }
@@ -247,7 +249,9 @@ Status RefuseEditedAppliedMigrations(const config::Config& config, const Project
 Status Check(const config::Config& config, const Io& io) {
   auto started = Clock::now();
   Sides sides(config);
-  RETORT_ASSIGN_OR_RETURN(const Project* project, sides.GetProject());
+  // Headers only: the replaying side parses the statements, in parallel with the schema side.
+  RETORT_ASSIGN_OR_RETURN(const Project* project,
+                          sides.GetProject(migrations::ParseDepth::kHeader));
   RETORT_RETURN_IF_ERROR(RefuseEditedAppliedMigrations(config, *project, io));
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
   RETORT_ASSIGN_OR_RETURN(

@@ -4,6 +4,7 @@
 #include "commands/schema_sources.h"
 
 #include <algorithm>
+#include <deque>
 #include <iomanip>
 #include <sstream>
 
@@ -142,22 +143,43 @@ executor::Options ReplayOptions(const config::Config& config) {
   return options;
 }
 
-Status Replay(const Project& project, const revision::Plan& plan, executor::Sink& sink) {
+Status Replay(const Project& project, const revision::Plan& plan,
+              const executor::MigrationIndex& migrations, executor::Sink& sink) {
   history::VersionStore store = project.Store();
   executor::Executor executor(sink, store, ReplayOptions(project.config));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
-  return executor.Run(plan, project.index);
+  return executor.Run(plan, migrations);
+}
+
+Result<executor::MigrationIndex> WithStatements(const Project& project, const revision::Plan& plan,
+                                                std::deque<migrations::Migration>* parsed) {
+  executor::MigrationIndex index = project.index;
+  std::vector<std::string> errors;  // every broken file at once, as LoadProject reports them
+  for (const revision::Step& step : plan.steps) {
+    const migrations::Migration& migration = project.Get(step.revision);
+    if (migration.statements_loaded) continue;
+    auto full = migrations::ParseMigration(migration.source, migration.path);
+    if (!full.ok()) {
+      errors.push_back(full.status().message());
+      continue;
+    }
+    parsed->push_back(std::move(full).value());
+    index[step.revision] = &parsed->back();
+  }
+  if (!errors.empty()) return Status::InvalidInput(Join(errors, "\n"));
+  return index;
 }
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
-std::string ContentKey(const Project& project, const revision::Plan& plan) {
+std::string ContentKey(const Project& project, const revision::Plan& plan,
+                       const executor::MigrationIndex& migrations) {
   std::string material = std::string("retort template v1\n") + RETORT_VERSION + "\n" +
                          project.config.version_table_schema + "." + project.config.version_table +
                          "\n" +
                          (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
   for (const revision::Step& step : plan.steps) {
-    const migrations::Migration& migration = project.Get(step.revision);
+    const migrations::Migration& migration = *migrations.at(step.revision);
     material += step.revision + " " + (migration.transactional ? "tx " : "no-tx ") +
                 migration.checksum + "\n";
   }
@@ -184,9 +206,14 @@ Result<schema::Database> ReplayedState(const Project& project, const revision::P
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare) {
   const config::Config& config = project.config;
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project.index));
+  // A project loaded for its headers (check) has its statements parsed here, on the thread that
+  // replays, while the other side applies the schema files.
+  std::deque<migrations::Migration> parsed;
+  RETORT_ASSIGN_OR_RETURN(executor::MigrationIndex migrations,
+                          WithStatements(project, plan, &parsed));
+  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, migrations));
   std::string project_key = ProjectKey(config);
-  std::string content_key = ContentKey(project, plan);
+  std::string content_key = ContentKey(project, plan, migrations);
   std::string template_name = devdb::TemplateName(project_key, content_key);
 
   auto started = Clock::now();
@@ -213,7 +240,7 @@ Result<schema::Database> ReplayedState(const Project& project, const revision::P
   {
     RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
     BatchingSink sink(connection);
-    replayed = Replay(project, plan, sink);
+    replayed = Replay(project, plan, migrations, sink);
     if (replayed.ok()) {
       RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
     }
@@ -224,7 +251,7 @@ Result<schema::Database> ReplayedState(const Project& project, const revision::P
     RETORT_ASSIGN_OR_RETURN(scratch, devdb::ScratchDatabase::Create(dev_conninfo, "head"));
     RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
     executor::LiveSink live(connection);
-    Status precise = Replay(project, plan, live);
+    Status precise = Replay(project, plan, migrations, live);
     if (!precise.ok()) {
       return precise.WithContext("replaying the migrations into a scratch database: ");
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -97,12 +98,19 @@ class BatchingSink : public executor::Sink {
 
 // The executor options for a scratch database: no lock or statement timeouts.
 executor::Options ReplayOptions(const config::Config& config);
-// Runs `plan` on `sink` (creating retort's tables first).
-Status Replay(const Project& project, const revision::Plan& plan, executor::Sink& sink);
+// Runs `plan` on `sink` (creating retort's tables first), taking each revision's statements
+// from `migrations`.
+Status Replay(const Project& project, const revision::Plan& plan,
+              const executor::MigrationIndex& migrations, executor::Sink& sink);
+// The project's index, with the plan's migrations that were loaded for their headers only
+// parsed whole into `parsed` (which must outlive the index).
+Result<executor::MigrationIndex> WithStatements(const Project& project, const revision::Plan& plan,
+                                                std::deque<migrations::Migration>* parsed);
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
-std::string ContentKey(const Project& project, const revision::Plan& plan);
+std::string ContentKey(const Project& project, const revision::Plan& plan,
+                       const executor::MigrationIndex& migrations);
 std::string ProjectKey(const config::Config& config);
 std::string DescribeTarget(const revision::Plan& plan);  // the plan's final rows, or "base"
 

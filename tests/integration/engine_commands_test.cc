@@ -272,6 +272,26 @@ TEST(CheckCommand, AMissingSchemaPathIsBadInput) {
   ExpectNoScratchDatabases(pg);
 }
 
+// check reads the migrations' headers first and parses their SQL while the schema side runs;
+// every file with a syntax error is still named, and the exit code says bad input.
+TEST(CheckCommand, MigrationsWithSyntaxErrorsAreAllNamed) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.AddMigration("20250102_0000-aaa000000002_bad.sql",
+                       Migration("aaa000000002", "aaa000000001",
+                                 "ALTER TABLE docs ADD COLUMN a int;\nALTR TABLE docs;", ""));
+  project.AddMigration(
+      "20250103_0000-aaa000000003_worse.sql",
+      Migration("aaa000000003", "aaa000000002", "CREAT TABLE worse (id int);", ""));
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 2) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "aaa000000002_bad.sql:")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "at or near \"ALTR\"")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "aaa000000003_worse.sql:")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "at or near \"CREAT\"")) << Describe(check);
+  ExpectNoScratchDatabases(pg);
+}
+
 TEST(CheckCommand, AFailingMigrationNamesItsFileAndLine) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
