@@ -1206,12 +1206,6 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
 
 }  // namespace
 
-Plan Order(const Database& from, const Database& to, std::vector<Change> changes) {
-  if (changes.empty()) return {};  // equal models: skip building the dependency graphs
-  std::atomic<bool> never(false);
-  return OrderWithGraphs(from, to, std::move(changes), *BuildGraphs(from, to, never));
-}
-
 Plan Build(const Database& from, const Database& to) {
   // The graphs depend on the models alone, and on a large schema they cost about what the diff
   // does: build them on a second core meanwhile. Equal models need no graphs; stop building.

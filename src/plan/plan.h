@@ -37,12 +37,8 @@ struct Plan {
   bool empty() const { return steps.empty(); }
 };
 
-// The plan that turns `from` into `to`: diff::Diff, then Order.
+// The plan that turns `from` into `to`: diff::Diff, then the changes ordered by the models'
+// dependencies, with the drop and re-creation of the objects that depend on what changes.
 Plan Build(const schema::Database& from, const schema::Database& to);
-
-// Orders `changes` (made by diff::Diff(from, to)), adding the drop and re-creation of the
-// objects that depend on what changes.
-Plan Order(const schema::Database& from, const schema::Database& to,
-           std::vector<diff::Change> changes);
 
 }  // namespace retort::plan
