@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "base/files.h"
@@ -143,6 +144,14 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   RETORT_RETURN_IF_ERROR(
       executor::Executor::Preflight(plan, project->index, !run_options.transaction_per_migration));
 
+  // This session waits idle while another migrator holds the lock: a server-side
+  // idle_session_timeout must not end it there. And if we die, the server should stop our
+  // statements within a second rather than let an orphaned migration run on beside the next
+  // deployer (both PostgreSQL 14+).
+  if (connection.ServerVersion() >= 140000) {
+    (void)connection.Execute(
+        "SET idle_session_timeout = 0; SET client_connection_check_interval = 1000");
+  }
   RETORT_ASSIGN_OR_RETURN(auto lock, AcquireMigrationLock(conninfo, store, options.lock_wait_ms));
   // Someone may have migrated while we waited: plan again from what is there now, towards the
   // same absolute destination (a relative "+1" must not move twice).
@@ -159,9 +168,28 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
         if (!part.steps.empty()) replanned.final_rows = part.final_rows;
       }
     } else {
-      return Status::Failed("the database moved from " + DescribeRows(rows) + " to " +
-                            DescribeRows(rows_now) +
-                            " while waiting for the migration lock; run the downgrade again");
+      // The same destination as planned ("-1" from where the database was when we looked):
+      // a racer that got there first leaves nothing to do, never a second step down.
+      std::set<std::string> applied_now = project->graph.Ancestors(rows_now);
+      bool reachable = destination.size() <= 1 &&
+                       (destination.empty() || applied_now.count(destination.front()) > 0);
+      if (!reachable) {
+        bool below =
+            rows_now.empty() || (rows_now.size() == 1 &&
+                                 project->graph.Ancestors(destination).count(rows_now.front()) > 0);
+        if (below) {
+          io.log << "already at " << DescribeRows(rows_now) << ", below "
+                 << DescribeRows(destination)
+                 << " (another process downgraded while we waited); nothing to do\n";
+          return Status::Ok();
+        }
+        return Status::Failed("the database moved from " + DescribeRows(rows) + " to " +
+                              DescribeRows(rows_now) +
+                              " while waiting for the migration lock; run the downgrade again");
+      }
+      RETORT_ASSIGN_OR_RETURN(
+          replanned, PlanFor(*project, verb, rows_now,
+                             destination.empty() ? std::string("base") : destination.front()));
     }
     plan = std::move(replanned);
     if (plan.steps.empty()) {
@@ -175,11 +203,8 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   // older Alembic tables can) must move from what is really there.
   plan.steps.front().rows_before = rows_now;
 
-  // If we die, the server should stop our statements within a second rather than let an
-  // orphaned migration run on beside the next deployer (PostgreSQL 14+).
-  if (connection.ServerVersion() >= 140000) {
-    (void)connection.Execute("SET client_connection_check_interval = 1000");
-  }
+  run_options.lock_guard_sql = lock.GuardSql();
+  run_options.interrupted_wait_ms = options.lock_wait_ms;
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, run_options, LogProgress(io, verb));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
@@ -191,7 +216,12 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     // Refusals (exit 2) found before anything ran stay refusals.
     if (status.code() == Code::kInvalidInput) return status;
     auto rows_after = store.ReadRows(connection);
-    std::string where = rows_after.ok() ? DescribeRows(*rows_after) : "unknown";
+    if (!rows_after.ok()) {
+      // The session itself may be what failed (terminated, network): ask on a new one.
+      auto fresh = pg::Connection::Open(conninfo);
+      if (fresh.ok()) rows_after = store.ReadRows(*fresh);
+    }
+    std::string where = rows_after.ok() ? DescribeRows(*rows_after) : "unknown (cannot read it)";
     return Status::Failed(status.message() + "\nthe database is at " + where);
   }
   io.log << "now at " << DescribeRows(plan.final_rows) << "\n";
@@ -216,6 +246,13 @@ Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& proje
     migration.statement = row.statement + (row.status == "done" ? 1 : 0);
     migration.statement_count = row.statement_count;
     migration.error = row.error;
+    if (row.status == "running") {
+      migration.error = "statement " + std::to_string(row.statement) +
+                        " was sent outside a transaction by session pid " +
+                        std::to_string(row.running_pid) +
+                        " and its end was not recorded (the run was killed or lost its lock); "
+                        "the next run checks whether it took effect before going on";
+    }
     migration.finished_at = row.finished_at;
     auto file = project.index.find(row.revision);
     if (file != project.index.end()) {
@@ -275,6 +312,7 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
   }
   RETORT_ASSIGN_OR_RETURN(auto rows_after,
                           project->graph.StampRows(known_rows, options.revisions, options.purge));
+  executor_options.lock_guard_sql = lock.GuardSql();
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, executor_options);
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());

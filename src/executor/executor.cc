@@ -208,6 +208,10 @@ std::string Executor::TimeoutSql(const char* scope) const {
   return sql;
 }
 
+std::string Executor::GuardSql(const std::vector<std::string>& rows) const {
+  return store_.GuardSql(rows) + options_.lock_guard_sql;
+}
+
 std::string Executor::BookkeepingSql(const revision::Step& step,
                                      const migrations::Migration& migration,
                                      const std::string& started_at) const {
@@ -271,7 +275,7 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
                history::DescribeRows(step.rows_before) + " -> " +
                history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
                migration.message + "\n(" + BaseName(migration.path) + ")");
-    std::string guard = store_.GuardSql(step.rows_before);
+    std::string guard = GuardSql(step.rows_before);
     failed_at_ = "the version table (" + store_.QualifiedVersionTable() + ")";
     RETORT_RETURN_IF_ERROR(
         sink_.Control(k == begin ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard));
@@ -359,6 +363,21 @@ Result<size_t> Executor::ResumePoint(const revision::Step& step,
         std::to_string(i + 1) +
         ", or undo the partial run by hand and `retort stamp` the database to where it is; "
         "nothing was run");
+  }
+  // A statement sent outside a transaction with no end recorded: the run that sent it died or
+  // lost its lock while it ran.
+  auto interrupted = rows.find(static_cast<int>(done + 1));
+  if (interrupted != rows.end() && interrupted->second->status == "running" &&
+      done < statements.size()) {
+    const history::ProgressRow& row = *interrupted->second;
+    RETORT_ASSIGN_OR_RETURN(bool completed, ResolveInterrupted(step, migration, done, row));
+    // An edited statement is run in its new form, whatever the old one left.
+    if (completed && FingerprintOf(statements[done].text) == row.fingerprint) {
+      history::ProgressRow recorded = row;
+      recorded.status = "done";
+      RETORT_RETURN_IF_ERROR(sink_.Control(store_.RecordProgressSql(recorded)));
+      ++done;
+    }
   }
   if (done > 0) {
     Log("resuming " + step.revision + " (" + VerbFor(step.direction) + ") at statement " +
@@ -802,28 +821,156 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
   return Status::Ok();
 }
 
+Status Executor::RunStatementWithProgress(const revision::Step& step,
+                                          const sqltext::Statement& statement, const Origin& origin,
+                                          const history::ProgressRow& done,
+                                          const std::string& backups) {
+  bool applied_elsewhere = false;
+  Status status = WithLockRetries([&] {
+    // The guards first: they wait for (and then see the work of) an earlier run's orphaned
+    // session that is still inside the same kind of transaction.
+    Status began = sink_.Control(
+        "BEGIN;\n" + GuardSql(step.rows_before) +
+        store_.RefuseDoneSql(done.revision, done.direction, done.statement) + backups);
+    if (!began.ok() && sink_.LastSqlState() == history::kAppliedElsewhere) {
+      applied_elsewhere = true;
+      sink_.Abort();
+      return Status::Ok();
+    }
+    RETORT_RETURN_IF_ERROR(began);
+    RETORT_RETURN_IF_ERROR(sink_.Statement(statement.text, origin));
+    return sink_.Control(store_.RecordProgressSql(done) + "COMMIT;\n");
+  });
+  if (applied_elsewhere) {
+    Log("statement " + std::to_string(done.statement) + " of " + step.revision + " (" +
+        origin.file + ":" + std::to_string(origin.line) +
+        ") was committed by a session of an earlier run after this run began; it is not run "
+        "again");
+  }
+  return status;
+}
+
+Result<bool> Executor::ResolveInterrupted(const revision::Step& step,
+                                          const migrations::Migration& migration, size_t index,
+                                          const history::ProgressRow& row) {
+  const sqltext::Statement& statement = StatementsFor(step, migration)[index];
+  std::string which = "statement " + std::to_string(index + 1) + " of " + step.revision + " (" +
+                      Where(migration, statement) + ")";
+  if (row.running_pid > 0 && !row.running_since.empty()) {
+    // A killed migrator's backend runs on until it notices (client_connection_check_interval)
+    // or finishes; until then nobody knows whether the statement takes effect.
+    std::string alive_sql = "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pid = " +
+                            std::to_string(row.running_pid) +
+                            " AND backend_start = " + QuoteLiteral(row.running_since) +
+                            "::timestamptz)::text";
+    auto deadline = Clock::now() + std::chrono::milliseconds(options_.interrupted_wait_ms);
+    bool waited = false;
+    while (true) {
+      RETORT_ASSIGN_OR_RETURN(pg::PgResult alive, sink_.Query(alive_sql));
+      if (alive.Get(0, 0) != "true") break;
+      if (Clock::now() > deadline) {
+        return Status::Failed(
+            which + " is still being executed by session pid " + std::to_string(row.running_pid) +
+            " of an earlier run (killed, or it lost the migration lock) after waiting " +
+            std::to_string(options_.interrupted_wait_ms / 1000) +
+            " s; let it finish or stop it (SELECT pg_cancel_backend(" +
+            std::to_string(row.running_pid) + ")), then run again; nothing was run");
+      }
+      if (!waited) {
+        Log(which + " was sent by session pid " + std::to_string(row.running_pid) +
+            " of an earlier run, which is still executing it; waiting for it to end");
+        waited = true;
+      }
+      Sleep(100);
+    }
+  }
+  if (auto built = sqltext::ConcurrentlyBuiltIndex(statement.text)) {
+    auto found = sink_.Query(
+        "SELECT c.oid::text, i.indisvalid::text FROM pg_class c JOIN pg_index i ON "
+        "i.indexrelid = c.oid WHERE c.relname = " +
+        QuoteLiteral(built->index) +
+        " AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass(" +
+        QuoteLiteral(built->table.Qualified()) + "))");
+    if (!found.ok()) return found.status();
+    // Valid and new (or accepted as it was, with IF NOT EXISTS): the build completed. An
+    // invalid one is dropped and built again by the statement's run.
+    if (found->rows() == 1 && found->Get(0, 1) == "true" &&
+        (found->Get(0, 0) != row.prior_index || built->if_not_exists)) {
+      Log(which + " completed after the run that sent it ended (index " + built->index +
+          " is valid); recorded as done");
+      return true;
+    }
+    return false;
+  }
+  std::vector<sqltext::RelationName> dropped = sqltext::ConcurrentlyDroppedIndexes(statement.text);
+  if (!dropped.empty()) {
+    std::string remaining;
+    for (const sqltext::RelationName& name : dropped) {
+      remaining += (remaining.empty() ? "" : " OR ") + std::string("to_regclass(") +
+                   QuoteLiteral(name.Qualified()) + ") IS NOT NULL";
+    }
+    RETORT_ASSIGN_OR_RETURN(pg::PgResult left, sink_.Query("SELECT (" + remaining + ")::text"));
+    if (left.Get(0, 0) == "false") {
+      Log(which +
+          " completed after the run that sent it ended (the index is gone); recorded "
+          "as done");
+      return true;
+    }
+    return false;
+  }
+  Log(which + " was interrupted and cannot be checked for its effect; running it again");
+  return false;
+}
+
 Status Executor::RunStatementOutside(const revision::Step& step,
-                                     const migrations::Migration& migration, size_t index) {
+                                     const migrations::Migration& migration, size_t index,
+                                     bool tracking) {
   const auto& statements = StatementsFor(step, migration);
   const sqltext::Statement& statement = statements[index];
   int count = static_cast<int>(statements.size());
   Origin origin{migration.path, statement.line, step.revision, static_cast<int>(index) + 1, count};
   std::string where = "statement " + std::to_string(index + 1) + " of " + std::to_string(count) +
                       " (" + Where(migration, statement) + ")";
+  history::ProgressRow done{step.revision,
+                            DirectionName(step.direction),
+                            static_cast<int>(index) + 1,
+                            count,
+                            FingerprintOf(statement.text),
+                            "done",
+                            "",
+                            ""};
+  const migrations::Batch* batch = BatchFor(step, migration, index);
+  sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
+  std::string backups = BackupsFor(step, statement.text);
+
+  // Most statements of such a file can run in a transaction block: one of their own, with
+  // their progress row, so that a kill between the two cannot make the next run repeat them.
+  // A migration's own BEGIN ... COMMIT is left alone (the rows then commit with its COMMIT).
+  if (tracking && batch == nullptr && !sink_.InTransaction() &&
+      (use == sqltext::TransactionUse::kAny || use == sqltext::TransactionUse::kAddsEnumValue)) {
+    failed_at_ = where;
+    if (!backups.empty()) sink_.Note("back up what " + where + " destroys");
+    Status status = RunStatementWithProgress(step, statement, origin, done, backups);
+    if (!status.ok()) sink_.Abort();
+    return status;
+  }
 
   // A CREATE INDEX CONCURRENTLY that failed leaves its index behind, INVALID: unused by
   // queries, still updated by every write, and in the way of building it again.
   std::optional<sqltext::ConcurrentIndex> index_built =
       sqltext::ConcurrentlyBuiltIndex(statement.text);
+  std::string index_namespace;
+  if (index_built) {
+    index_namespace = "(SELECT relnamespace FROM pg_class WHERE oid = to_regclass(" +
+                      QuoteLiteral(index_built->table.Qualified()) + "))";
+  }
   auto invalid_index = [&]() -> std::optional<std::string> {
     if (!index_built || !sink_.IsLive()) return std::nullopt;
     auto found = sink_.Query(
         "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i "
         "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE NOT i.indisvalid AND c.relname = " +
-        QuoteLiteral(index_built->index) +
-        " AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass(" +
-        QuoteLiteral(index_built->table.Qualified()) + "))");
+        QuoteLiteral(index_built->index) + " AND c.relnamespace = " + index_namespace);
     if (!found.ok() || found->rows() == 0) return std::nullopt;
     return found->Get(0, 0);
   };
@@ -836,7 +983,6 @@ Status Executor::RunStatementOutside(const revision::Step& step,
         [&] { return sink_.Control("DROP INDEX CONCURRENTLY IF EXISTS " + *leftover + ";\n"); }));
   }
 
-  std::string backups = BackupsFor(step, statement.text);
   if (!backups.empty()) {
     failed_at_ = "the backup before " + where;
     sink_.Note("back up what " + where + " destroys (in a transaction of its own)");
@@ -844,18 +990,37 @@ Status Executor::RunStatementOutside(const revision::Step& step,
         WithLockRetries([&] { return sink_.Control("BEGIN;\n" + backups + "COMMIT;\n"); }));
   }
 
+  if (tracking && batch == nullptr && use == sqltext::TransactionUse::kOutsideTransactionBlock) {
+    // Its effect and its progress row cannot commit together: record that it is being sent,
+    // by which session, so that the next run can tell a statement still running from one that
+    // ended, and check what it left.
+    std::string prior_index;
+    if (index_built) {
+      prior_index =
+          "(SELECT oid::text FROM pg_class WHERE relname = " + QuoteLiteral(index_built->index) +
+          " AND relnamespace = " + index_namespace + ")";
+    }
+    failed_at_ = "recording the start of " + where;
+    Status began =
+        sink_.Control("BEGIN;\n" + GuardSql(step.rows_before) +
+                      store_.RefuseDoneSql(done.revision, done.direction, done.statement) +
+                      store_.RecordRunningSql(done, prior_index) + "COMMIT;\n");
+    if (!began.ok()) {
+      bool applied_elsewhere = sink_.LastSqlState() == history::kAppliedElsewhere;
+      sink_.Abort();
+      if (!applied_elsewhere) return began;
+      Log(where +
+          " was completed by a session of an earlier run after this run began; it is "
+          "not run again");
+      return Status::Ok();
+    }
+  }
+
   failed_at_ = where;
-  const migrations::Batch* batch = BatchFor(step, migration, index);
   Status status;
   if (batch != nullptr) {
-    history::ProgressRow progress{step.revision,
-                                  DirectionName(step.direction),
-                                  static_cast<int>(index) + 1,
-                                  count,
-                                  FingerprintOf(statement.text),
-                                  "failed",
-                                  "",
-                                  ""};
+    history::ProgressRow progress = done;
+    progress.status = "failed";
     for (const history::ProgressRow& row : progress_rows_) {
       if (row.revision == progress.revision && row.direction == progress.direction &&
           row.statement == progress.statement) {
@@ -866,6 +1031,9 @@ Status Executor::RunStatementOutside(const revision::Step& step,
     }
     status = RunBatched(*batch, statement.text, origin, std::move(progress),
                         options_.track_progress && sink_.IsLive());
+  } else if (use == sqltext::TransactionUse::kControlsTransaction || sink_.InTransaction()) {
+    // Inside the migration's own transaction a lock timeout aborts all of it: no retry alone.
+    status = sink_.Statement(statement.text, origin);
   } else {
     status = WithLockRetries([&] { return sink_.Statement(statement.text, origin); });
   }
@@ -878,8 +1046,15 @@ Status Executor::RunStatementOutside(const revision::Step& step,
                          "every write still updates it; the next run drops it (DROP INDEX "
                          "CONCURRENTLY IF EXISTS) before building it again");
     }
+    return status;
   }
-  return status;
+  if (!tracking) return status;
+  Status recorded = sink_.Control(store_.RecordProgressSql(done));
+  if (!recorded.ok()) {
+    return Status::Failed("cannot record the progress of " + step.revision + " after statement " +
+                          std::to_string(index + 1) + ": " + recorded.message());
+  }
+  return Status::Ok();
 }
 
 Status Executor::RunOutsideTransaction(const revision::Step& step,
@@ -889,37 +1064,30 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
   bool tracking = options_.track_progress && sink_.IsLive();
   // Checked before the statements (nothing runs on the wrong revision) and again when the
   // version moves.
-  RETORT_RETURN_IF_ERROR(
-      sink_.Control("BEGIN;\n" + store_.GuardSql(step.rows_before) + "COMMIT;\n"));
+  RETORT_RETURN_IF_ERROR(sink_.Control("BEGIN;\n" + GuardSql(step.rows_before) + "COMMIT;\n"));
   size_t start = 0;
   if (tracking) {
-    RETORT_ASSIGN_OR_RETURN(start, ResumePoint(step, migration));
     RETORT_RETURN_IF_ERROR(sink_.Control(store_.EnsureProgressTableSql()));
+    RETORT_ASSIGN_OR_RETURN(start, ResumePoint(step, migration));
   }
   RETORT_RETURN_IF_ERROR(sink_.Control(TimeoutSql("")));
   Status ran;
   size_t index = start;
   for (; index < statements.size(); ++index) {
-    ran = RunStatementOutside(step, migration, index);
-    if (!tracking) {
-      if (!ran.ok()) break;
-      continue;
+    ran = RunStatementOutside(step, migration, index, tracking);
+    if (ran.ok()) continue;
+    if (tracking) {
+      history::ProgressRow failed{step.revision,
+                                  DirectionName(step.direction),
+                                  static_cast<int>(index) + 1,
+                                  static_cast<int>(statements.size()),
+                                  FingerprintOf(statements[index].text),
+                                  "failed",
+                                  ran.message(),
+                                  ""};
+      (void)sink_.Control(store_.RecordProgressSql(failed));
     }
-    history::ProgressRow row{step.revision,
-                             DirectionName(step.direction),
-                             static_cast<int>(index) + 1,
-                             static_cast<int>(statements.size()),
-                             FingerprintOf(statements[index].text),
-                             ran.ok() ? "done" : "failed",
-                             ran.ok() ? "" : ran.message(),
-                             ""};
-    Status recorded = sink_.Control(store_.RecordProgressSql(row));
-    if (!ran.ok()) break;
-    if (!recorded.ok()) {
-      ran = Status::Failed("cannot record the progress of " + step.revision + " after statement " +
-                           std::to_string(index + 1) + ": " + recorded.message());
-      break;
-    }
+    break;
   }
   if (IsSet(options_.lock_timeout) || IsSet(options_.statement_timeout)) {
     (void)sink_.Control("RESET lock_timeout;\nRESET statement_timeout;\n");
@@ -943,7 +1111,7 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
     return Status::Failed(message);
   }
   std::string bookkeeping =
-      "BEGIN;\n" + store_.GuardSql(step.rows_before) + BookkeepingSql(step, migration, started_at);
+      "BEGIN;\n" + GuardSql(step.rows_before) + BookkeepingSql(step, migration, started_at);
   if (tracking)
     bookkeeping += store_.ClearProgressSql(step.revision, DirectionName(step.direction));
   return sink_.Control(bookkeeping + "COMMIT;\n");
@@ -989,7 +1157,7 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
 
 Status Executor::Stamp(const std::vector<std::string>& rows_before,
                        const std::vector<std::string>& rows_after, bool purge) {
-  std::string sql = "BEGIN;\n";
+  std::string sql = "BEGIN;\n" + options_.lock_guard_sql;
   if (purge) {
     sql += "DELETE FROM " + store_.QualifiedVersionTable() + ";\n";
     sql += store_.TransitionSql({}, rows_after);

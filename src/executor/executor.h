@@ -41,8 +41,18 @@ struct Options {
   std::string backup_schema = "retort_backup";
 
   // Record each statement of a non-transactional migration in the progress table and resume
-  // a partially applied one where it stopped (live runs; needs Sink::Query).
+  // a partially applied one where it stopped (live runs; needs Sink::Query). A statement that
+  // can run in a transaction block runs in one with its progress row, so a kill cannot leave it
+  // applied but unrecorded; one that cannot is recorded "running" before it is sent, and the
+  // next run finds out whether it took effect.
   bool track_progress = false;
+  // SQL that fails unless the migration lock is still held (pg::AdvisoryLock::GuardSql), run
+  // in every transaction that moves the version table or a statement's progress. Empty: no
+  // check (scripts, scratch replays).
+  std::string lock_guard_sql;
+  // How long a resumed run waits for the session of an earlier run that is still executing
+  // the statement it stopped at (a killed migrator's orphaned backend) before giving up.
+  long interrupted_wait_ms = 60000;
 
   // Retries, resumes and backfill progress are written here; nullptr: silent.
   std::ostream* log = nullptr;
@@ -104,9 +114,21 @@ class Executor {
                              const MigrationIndex& migrations);
   Status RunOutsideTransaction(const revision::Step& step, const migrations::Migration& migration);
   // One statement outside a transaction: its backups, a leftover invalid index, the statement
-  // (batched or not), each retried on lock timeouts.
+  // (batched or not), each retried on lock timeouts; with `tracking`, its progress row too.
   Status RunStatementOutside(const revision::Step& step, const migrations::Migration& migration,
-                             size_t index);
+                             size_t index, bool tracking);
+  // The statement and its progress row in one transaction (with the guards and backups).
+  Status RunStatementWithProgress(const revision::Step& step, const sqltext::Statement& statement,
+                                  const Origin& origin, const history::ProgressRow& done,
+                                  const std::string& backups);
+  // A "running" row found on resume: waits for the session that sent the statement to end,
+  // then says whether the statement took effect (an index CREATE INDEX CONCURRENTLY built is
+  // there and valid; the indexes DROP INDEX CONCURRENTLY drops are gone). False: run it again.
+  Result<bool> ResolveInterrupted(const revision::Step& step,
+                                  const migrations::Migration& migration, size_t index,
+                                  const history::ProgressRow& row);
+  // The version-table guard, plus the migration-lock guard on a live run.
+  std::string GuardSql(const std::vector<std::string>& rows) const;
   // `progress` names the statement for the progress table (and holds what an earlier run
   // recorded about it); `tracking` says whether to record there.
   Status RunBatched(const migrations::Batch& batch, const std::string& sql, const Origin& origin,

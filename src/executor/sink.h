@@ -42,6 +42,9 @@ class Sink {
   virtual std::string LastSqlState() const { return ""; }
   // Rows the last successful Statement affected (from its command tag; 0 in a script).
   virtual long LastAffectedRows() const { return 0; }
+  // Whether the session is inside a transaction block (a migration's own BEGIN, outside one of
+  // retort's); always false in a script.
+  virtual bool InTransaction() const { return false; }
 };
 
 class LiveSink : public Sink {
@@ -55,6 +58,7 @@ class LiveSink : public Sink {
   Result<pg::PgResult> Query(const std::string& sql) override;
   std::string LastSqlState() const override { return last_sqlstate_; }
   long LastAffectedRows() const override { return last_affected_rows_; }
+  bool InTransaction() const override { return connection_.InTransaction(); }
 
  private:
   pg::Connection& connection_;

@@ -167,19 +167,26 @@ std::string VersionStore::EnsureProgressTableSql() const {
          "    statement integer NOT NULL,\n"
          "    statement_count integer NOT NULL,\n"
          "    fingerprint text NOT NULL,\n"
-         "    status text NOT NULL CHECK (status IN ('done', 'failed')),\n"
+         "    status text NOT NULL,\n"
          "    error text,\n"
          "    finished_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
          "    batch_key_column text,\n"
          "    batch_key text,\n"
          "    batch_rows bigint,\n"
+         "    running_pid integer,\n"
+         "    running_since timestamptz,\n"
+         "    prior_index text,\n"
          "    PRIMARY KEY (revision, direction, statement)\n"
          ");\n"
-         // A table left partial by a retort from before batching by key.
+         // A table left partial by an older retort: before batching by key, and before "running"
+         // rows (its CHECK allowed only done and failed).
          "ALTER TABLE " +
          QualifiedProgressTable() +
          " ADD COLUMN IF NOT EXISTS batch_key_column text, ADD COLUMN IF NOT EXISTS batch_key "
-         "text, ADD COLUMN IF NOT EXISTS batch_rows bigint;\n";
+         "text, ADD COLUMN IF NOT EXISTS batch_rows bigint, ADD COLUMN IF NOT EXISTS running_pid "
+         "integer, ADD COLUMN IF NOT EXISTS running_since timestamptz, ADD COLUMN IF NOT EXISTS "
+         "prior_index text, DROP CONSTRAINT IF EXISTS " +
+         QuoteIdentifier(names_.progress_table + "_status_check") + ";\n";
 }
 
 std::string VersionStore::RecordProgressSql(const ProgressRow& row) const {
@@ -191,7 +198,36 @@ std::string VersionStore::RecordProgressSql(const ProgressRow& row) const {
          (row.error.empty() ? "NULL" : QuoteLiteral(row.error)) +
          ") ON CONFLICT (revision, direction, statement) DO UPDATE SET statement_count = "
          "EXCLUDED.statement_count, fingerprint = EXCLUDED.fingerprint, status = EXCLUDED.status, "
-         "error = EXCLUDED.error, finished_at = clock_timestamp();\n";
+         "error = EXCLUDED.error, finished_at = clock_timestamp(), running_pid = NULL, "
+         "running_since = NULL, prior_index = NULL;\n";
+}
+
+std::string VersionStore::RecordRunningSql(const ProgressRow& row,
+                                           const std::string& prior_index_sql) const {
+  return "INSERT INTO " + QualifiedProgressTable() +
+         " (revision, direction, statement, statement_count, fingerprint, status, running_pid, "
+         "running_since, prior_index) SELECT " +
+         QuoteLiteral(row.revision) + ", " + QuoteLiteral(row.direction) + ", " +
+         std::to_string(row.statement) + ", " + std::to_string(row.statement_count) + ", " +
+         QuoteLiteral(row.fingerprint) + ", 'running', pid, backend_start, " +
+         (prior_index_sql.empty() ? "NULL" : prior_index_sql) +
+         " FROM pg_stat_activity WHERE pid = pg_backend_pid() "
+         "ON CONFLICT (revision, direction, statement) DO UPDATE SET statement_count = "
+         "EXCLUDED.statement_count, fingerprint = EXCLUDED.fingerprint, status = 'running', "
+         "error = NULL, finished_at = clock_timestamp(), running_pid = EXCLUDED.running_pid, "
+         "running_since = EXCLUDED.running_since, prior_index = EXCLUDED.prior_index;\n";
+}
+
+std::string VersionStore::RefuseDoneSql(const std::string& revision, const std::string& direction,
+                                        int statement) const {
+  return "DO $retort$ BEGIN IF EXISTS (SELECT FROM " + QualifiedProgressTable() +
+         " WHERE revision = " + QuoteLiteral(revision) +
+         " AND direction = " + QuoteLiteral(direction) +
+         " AND statement = " + std::to_string(statement) +
+         " AND status = 'done') THEN RAISE EXCEPTION 'retort: statement % of % was applied by "
+         "another session', " +
+         std::to_string(statement) + ", " + QuoteLiteral(revision) + " USING ERRCODE = '" +
+         kAppliedElsewhere + "'; END IF; END $retort$;\n";
 }
 
 std::string VersionStore::RecordBatchProgressSql(const ProgressRow& row) const {
@@ -230,7 +266,9 @@ Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& conn
       "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
       // Through jsonb: a table made by an older retort has no batch columns.
       "coalesce(to_jsonb(p) ->> 'batch_key_column', ''), coalesce(to_jsonb(p) ->> 'batch_key', "
-      "''), coalesce(to_jsonb(p) ->> 'batch_rows', '0') FROM " +
+      "''), coalesce(to_jsonb(p) ->> 'batch_rows', '0'), coalesce(to_jsonb(p) ->> 'running_pid', "
+      "'0'), coalesce(to_jsonb(p) ->> 'running_since', ''), coalesce(to_jsonb(p) ->> "
+      "'prior_index', '') FROM " +
       QualifiedProgressTable() + " p ORDER BY revision, direction, statement");
   std::vector<ProgressRow> rows;
   if (!outcome.ok()) {
@@ -240,11 +278,11 @@ Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& conn
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {
-    rows.push_back(
-        ProgressRow{result.Get(i, 0), result.Get(i, 1), std::atoi(result.Get(i, 2).c_str()),
-                    std::atoi(result.Get(i, 3).c_str()), result.Get(i, 4), result.Get(i, 5),
-                    result.Get(i, 6), result.Get(i, 7), result.Get(i, 8), result.Get(i, 9),
-                    std::atol(result.Get(i, 10).c_str())});
+    rows.push_back(ProgressRow{
+        result.Get(i, 0), result.Get(i, 1), std::atoi(result.Get(i, 2).c_str()),
+        std::atoi(result.Get(i, 3).c_str()), result.Get(i, 4), result.Get(i, 5), result.Get(i, 6),
+        result.Get(i, 7), result.Get(i, 8), result.Get(i, 9), std::atol(result.Get(i, 10).c_str()),
+        std::atoi(result.Get(i, 11).c_str()), result.Get(i, 12), result.Get(i, 13)});
   }
   return rows;
 }

@@ -15,6 +15,9 @@
 
 namespace retort::history {
 
+// SQLSTATE of RefuseDoneSql's error (a class no PostgreSQL error uses).
+inline constexpr char kAppliedElsewhere[] = "RT001";
+
 // Version rows as people read them: "a1, b2", or "base" when there are none.
 std::string DescribeRows(const std::vector<std::string>& rows);
 
@@ -25,16 +28,18 @@ struct TableNames {
   std::string progress_table = "retort_progress";
 };
 
-// One statement of a non-transactional migration that ran (status "done") or failed ("failed").
-// The rows of a step exist from its first statement until it completes: while any exist, the
-// revision is partially applied.
+// One statement of a non-transactional migration that ran (status "done"), failed ("failed"), or
+// was started and not seen to end ("running": a statement that cannot run in a transaction
+// block, recorded before it is sent, since its effect and its progress row cannot commit
+// together). The rows of a step exist from its first statement until it completes: while any
+// exist, the revision is partially applied.
 struct ProgressRow {
   std::string revision;
   std::string direction;  // "up" or "down"
   int statement = 0;      // 1-based index into the direction's statements
   int statement_count = 0;
   std::string fingerprint;  // migrations::StatementFingerprint of the statement that ran
-  std::string status;       // "done" or "failed"
+  std::string status;       // "done", "failed" or "running"
   std::string error;        // the server's message, for "failed"
   std::string finished_at;  // ISO 8601 UTC
   // A statement batched by key (`-- retort:batch ... key=COLUMN`) records after each batch,
@@ -43,6 +48,12 @@ struct ProgressRow {
   std::string batch_key_column = "";
   std::string batch_key = "";
   long batch_rows = 0;  // rows the committed batches affected
+  // "running" rows: the session that sent the statement (its pid and backend_start tell a
+  // session still at work from one that ended), and the oid of an index of the name a
+  // CREATE INDEX CONCURRENTLY builds that existed before it ran ("" when none did).
+  int running_pid = 0;
+  std::string running_since = "";
+  std::string prior_index = "";
 };
 
 struct HistoryEntry {
@@ -112,8 +123,18 @@ class VersionStore {
   // The progress table exists only while a non-transactional migration runs or is partially
   // applied: created before its first statement, dropped when the last step's rows go.
   std::string EnsureProgressTableSql() const;
-  // Upserts one statement's row (autocommit, right after the statement).
+  // Upserts one statement's row: in the statement's own transaction where it can run in one,
+  // so that the effect and the record commit together; otherwise right after it.
   std::string RecordProgressSql(const ProgressRow& row) const;
+  // Upserts a "running" row for a statement that is about to be sent outside any transaction,
+  // naming this session. `prior_index_sql` is a scalar subquery giving the oid (as text) of the
+  // index the statement builds when one of that name exists already, or "" for none.
+  std::string RecordRunningSql(const ProgressRow& row, const std::string& prior_index_sql) const;
+  // Fails the transaction with SQLSTATE kAppliedElsewhere when the statement is recorded done:
+  // a session of an earlier run (orphaned by a kill, or one that lost the migration lock)
+  // committed it after this run read the progress table.
+  std::string RefuseDoneSql(const std::string& revision, const std::string& direction,
+                            int statement) const;
   // Records a committed batch of a statement batched by key: the row stays "failed" (the
   // statement is not done) with a message saying how far it got, until RecordProgressSql marks
   // it done. Runs inside the batch's transaction. RecordProgressSql keeps the batch columns.

@@ -19,6 +19,23 @@ std::string LockKeys(const std::string& name) {
   return "hashtext('retort'), hashtext(" + QuoteLiteral(name) + ")";
 }
 
+// The pg_locks row of the two-key form of LockKeys(name).
+std::string LockRowCondition(const std::string& name) {
+  return "l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
+         "AND l.classid = (hashtext('retort')::bigint & 4294967295)::oid "
+         "AND l.objid = (hashtext(" +
+         QuoteLiteral(name) + ")::bigint & 4294967295)::oid";
+}
+
+// The lock session must outlive any pause of ours: a server-side idle timeout that ended it
+// would free the lock for a second migrator while this one carries on. Set before the first
+// try, in the same round trip.
+std::string KeepAliveSql(const Connection& connection) {
+  std::string sql = "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0; ";
+  if (connection.ServerVersion() >= 140000) sql += "SET idle_session_timeout = 0; ";
+  return sql;
+}
+
 }  // namespace
 
 std::string AdvisoryLock::DescribeHolder(Connection& connection, const std::string& name) {
@@ -26,11 +43,8 @@ std::string AdvisoryLock::DescribeHolder(Connection& connection, const std::stri
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
       "to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS\"Z\"'), "
       "round(extract(epoch FROM now() - a.backend_start))::bigint, coalesce(a.usename, '') "
-      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
-      "AND l.classid = (hashtext('retort')::bigint & 4294967295)::oid "
-      "AND l.objid = (hashtext(" +
-      QuoteLiteral(name) + ")::bigint & 4294967295)::oid");
+      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE " +
+      LockRowCondition(name));
   if (!outcome.ok() || outcome.value->rows() == 0) return "";
   const PgResult& row = *outcome.value;
   return "pid " + row.Get(0, 0) + " (application_name '" + row.Get(0, 1) + "', user '" +
@@ -42,10 +56,12 @@ Result<AdvisoryLock> AdvisoryLock::Acquire(const std::string& conninfo, const st
                                            long wait_ms, const std::string& application_name) {
   RETORT_ASSIGN_OR_RETURN(Connection connection, Connection::Open(conninfo, application_name));
   std::string try_lock = "SELECT pg_try_advisory_lock(" + LockKeys(name) + ")";
+  std::string first_try = KeepAliveSql(connection) + try_lock;
   auto deadline = Clock::now() + std::chrono::milliseconds(std::max(0L, wait_ms));
   bool listening = false;
   while (true) {
-    auto outcome = connection.Execute(try_lock);
+    auto outcome = connection.Execute(first_try.empty() ? try_lock : first_try);
+    first_try.clear();
     if (!outcome.ok()) {
       return Status::Failed("cannot take the migration lock: " + outcome.error.ToString());
     }
@@ -77,8 +93,21 @@ Result<AdvisoryLock> AdvisoryLock::Acquire(const std::string& conninfo, const st
 }
 
 AdvisoryLock::AdvisoryLock(AdvisoryLock&& other) noexcept
-    : connection_(std::move(other.connection_)), name_(std::move(other.name_)), held_(other.held_) {
+    : connection_(std::move(other.connection_)),
+      name_(std::move(other.name_)),
+      holder_pid_(other.holder_pid_),
+      held_(other.held_) {
   other.held_ = false;
+}
+
+std::string AdvisoryLock::GuardSql() const {
+  std::string pid = std::to_string(holder_pid_);
+  return "DO $retort$ BEGIN IF NOT EXISTS (SELECT FROM pg_locks l WHERE l.pid = " + pid + " AND " +
+         LockRowCondition(name_) +
+         ") THEN RAISE EXCEPTION 'retort: the migration lock was lost: its session (pid " + pid +
+         ") ended or released it, so another migrator may be running' USING HINT = 'nothing "
+         "of this step ran; run the command again (the lock session is closed by "
+         "pg_terminate_backend, by a pooler, or by a server timeout)'; END IF; END $retort$;\n";
 }
 
 AdvisoryLock::~AdvisoryLock() {

@@ -33,11 +33,22 @@ class AdvisoryLock {
   // Describes who holds the lock named `name`, or "" when nobody does.
   static std::string DescribeHolder(Connection& connection, const std::string& name);
 
+  // SQL that fails its transaction unless this lock is still held by its session. A session can
+  // lose the lock without the holder noticing (pg_terminate_backend, a server-side timeout, a
+  // restarted pooler); a migration's transaction runs this first, so that a migrator that lost
+  // its lock stops before its next step instead of running beside the one that took it over.
+  std::string GuardSql() const;
+  int holder_pid() const { return holder_pid_; }
+
  private:
   AdvisoryLock(Connection connection, std::string name)
-      : connection_(std::move(connection)), name_(std::move(name)), held_(true) {}
+      : connection_(std::move(connection)),
+        name_(std::move(name)),
+        holder_pid_(connection_.BackendPid()),
+        held_(true) {}
   Connection connection_;
   std::string name_;
+  int holder_pid_ = 0;
   bool held_ = false;
 };
 

@@ -217,9 +217,26 @@ std::optional<ConcurrentIndex> ConcurrentlyBuiltIndex(std::string_view statement
     if (index == node.end() || !True(*index, "concurrent")) continue;
     std::string name = StringField(*index, "idxname");
     if (name.empty()) return std::nullopt;
-    return ConcurrentIndex{name, FromRangeVar(index->value("relation", json::object()))};
+    return ConcurrentIndex{name, FromRangeVar(index->value("relation", json::object())),
+                           True(*index, "if_not_exists")};
   }
   return std::nullopt;
+}
+
+std::vector<RelationName> ConcurrentlyDroppedIndexes(std::string_view statement) {
+  std::vector<RelationName> dropped;
+  if (ToLower(statement).find("concurrently") == std::string::npos) return dropped;
+  for (const json& node : ParseStatements(statement)) {
+    auto drop = node.find("DropStmt");
+    if (drop == node.end() || !True(*drop, "concurrent") ||
+        drop->value("removeType", "") != "OBJECT_INDEX") {
+      continue;
+    }
+    for (const json& object : drop->value("objects", json::array())) {
+      if (auto name = FromNameList(object)) dropped.push_back(*name);
+    }
+  }
+  return dropped;
 }
 
 std::vector<DestroyedData> FindDestroyedData(std::string_view statement) {

@@ -49,8 +49,13 @@ std::optional<std::string> AddedEnumValue(std::string_view statement);
 struct ConcurrentIndex {
   std::string index;
   RelationName table;
+  bool if_not_exists = false;
 };
 std::optional<ConcurrentIndex> ConcurrentlyBuiltIndex(std::string_view statement);
+
+// The indexes DROP INDEX CONCURRENTLY drops (as named: unqualified names follow the
+// search_path); empty for other statements.
+std::vector<RelationName> ConcurrentlyDroppedIndexes(std::string_view statement);
 
 // Data a statement destroys, read from the parse tree: DROP TABLE, ALTER TABLE ... DROP COLUMN,
 // TRUNCATE, and DELETE without WHERE. One entry per table (or column) the statement names.

@@ -19,159 +19,13 @@
 
 #include "base/files.h"
 #include "pg/connection.h"
+#include "support/child_processes.h"
 #include "support/pg_harness.h"
 
 namespace retort::testing {
 namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
-
-// Polls a condition on the server (never a timed wait standing in for one) with an upper bound.
-bool Eventually(const std::function<bool()>& condition,
-                std::chrono::seconds limit = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
-struct ChildResult {
-  int exit_code = -1;  // 128 + signal when killed
-  std::string out;
-  std::string err;
-};
-
-// Child processes that are all forked first and held at a gate (a pipe they read until the
-// parent closes it), so that they start at the same moment. stdout and stderr go to files. Any
-// child still running when this dies is killed and reaped.
-class ChildProcesses {
- public:
-  explicit ChildProcesses(std::string log_dir) : log_dir_(std::move(log_dir)) {
-    if (::pipe2(gate_, O_CLOEXEC) != 0) ADD_FAILURE() << "pipe: " << std::strerror(errno);
-  }
-  ~ChildProcesses() {
-    Release();
-    for (Child& child : children_) {
-      if (child.reaped) continue;
-      ::kill(child.pid, SIGKILL);
-      int status = 0;
-      while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
-  }
-  ChildProcesses(const ChildProcesses&) = delete;
-  ChildProcesses& operator=(const ChildProcesses&) = delete;
-
-  // Forks `argv` (argv[0] a path) in `cwd`; it waits at the gate. Returns its index.
-  int Start(const std::vector<std::string>& argv, const std::string& cwd) {
-    int index = static_cast<int>(children_.size());
-    Child child;
-    child.out_path = JoinPath(log_dir_, "child" + std::to_string(index) + ".out");
-    child.err_path = JoinPath(log_dir_, "child" + std::to_string(index) + ".err");
-    // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
-    std::vector<std::string> args = argv;
-    std::vector<char*> c_args;
-    for (std::string& arg : args) c_args.push_back(arg.data());
-    c_args.push_back(nullptr);
-    int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int out = ::open(child.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int err = ::open(child.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (null_in < 0 || out < 0 || err < 0 || gate_[0] < 0) {
-      ADD_FAILURE() << "cannot set up child " << index << ": " << std::strerror(errno);
-      for (int fd : {null_in, out, err}) {
-        if (fd >= 0) ::close(fd);
-      }
-      return -1;
-    }
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::close(gate_[1]);
-      char byte;
-      while (::read(gate_[0], &byte, 1) < 0 && errno == EINTR) {
-      }
-      if (::dup2(null_in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
-          ::chdir(cwd.c_str()) != 0) {
-        ::_exit(126);
-      }
-      ::execv(c_args[0], c_args.data());
-      ::_exit(127);
-    }
-    for (int fd : {null_in, out, err}) ::close(fd);
-    if (pid < 0) {
-      ADD_FAILURE() << "fork: " << std::strerror(errno);
-      return -1;
-    }
-    child.pid = pid;
-    children_.push_back(std::move(child));
-    return index;
-  }
-
-  // Lets every started child run.
-  void Release() {
-    if (gate_[1] >= 0) ::close(gate_[1]);
-    if (gate_[0] >= 0) ::close(gate_[0]);
-    gate_[0] = gate_[1] = -1;
-  }
-
-  pid_t pid(int index) const { return children_[static_cast<size_t>(index)].pid; }
-
-  // True once child `index` has exited (reaping it); its result is then available from Wait.
-  bool Exited(int index) {
-    Child& child = children_[static_cast<size_t>(index)];
-    if (child.reaped) return true;
-    int status = 0;
-    if (::waitpid(child.pid, &status, WNOHANG) != child.pid) return false;
-    Reaped(child, status);
-    return true;
-  }
-
-  ChildResult Wait(int index) {
-    Child& child = children_[static_cast<size_t>(index)];
-    if (!child.reaped) {
-      int status = 0;
-      while (::waitpid(child.pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-          ADD_FAILURE() << "waitpid: " << std::strerror(errno);
-          child.reaped = true;
-          return child.result;
-        }
-      }
-      Reaped(child, status);
-    }
-    return child.result;
-  }
-
-  std::vector<ChildResult> WaitAll() {
-    std::vector<ChildResult> results;
-    for (size_t i = 0; i < children_.size(); ++i) results.push_back(Wait(static_cast<int>(i)));
-    return results;
-  }
-
- private:
-  struct Child {
-    pid_t pid = -1;
-    std::string out_path;
-    std::string err_path;
-    bool reaped = false;
-    ChildResult result;
-  };
-
-  static void Reaped(Child& child, int status) {
-    child.reaped = true;
-    if (WIFEXITED(status)) child.result.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) child.result.exit_code = 128 + WTERMSIG(status);
-    auto out = ReadFile(child.out_path);
-    auto err = ReadFile(child.err_path);
-    child.result.out = out.ok() ? *out : "";
-    child.result.err = err.ok() ? *err : "(stderr unreadable: " + err.status().message() + ")";
-  }
-
-  std::string log_dir_;
-  int gate_[2] = {-1, -1};
-  std::vector<Child> children_;
-};
 
 // Revision ids r01, r02, ...
 std::string Rev(int number) { return (number < 10 ? "r0" : "r") + std::to_string(number); }
@@ -270,15 +124,6 @@ Rows OncePerRevision(int count) {
   Rows rows;
   for (int number = 1; number <= count; ++number) rows.push_back({Rev(number), "1"});
   return rows;
-}
-
-std::string Describe(const std::vector<ChildResult>& results) {
-  std::string text;
-  for (size_t i = 0; i < results.size(); ++i) {
-    text += "--- process " + std::to_string(i) + " exit " + std::to_string(results[i].exit_code) +
-            "\nstdout: " + results[i].out + "\nstderr: " + results[i].err + "\n";
-  }
-  return text;
 }
 
 // Each migration ran exactly once, is recorded once, and the database is at r<count>.
