@@ -309,9 +309,14 @@ std::string Describe(const CommandOutput& output) {
          "\n--- stderr:\n" + output.err;
 }
 
+std::string RetortBinary() {
+  const char* override_binary = std::getenv("RETORT_TEST_BINARY");
+  return override_binary != nullptr && *override_binary != '\0' ? override_binary : RETORT_BINARY;
+}
+
 CommandOutput RunRetort(const std::vector<std::string>& args, const std::string& cwd,
                         const std::map<std::string, std::string>& env) {
-  std::vector<std::string> argv = {RETORT_BINARY};
+  std::vector<std::string> argv = {RetortBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(argv, cwd, env);
 }

@@ -85,6 +85,10 @@ CommandOutput RunProgram(const std::vector<std::string>& argv, const std::string
                          const std::map<std::string, std::string>& env = {},
                          const std::string& stdin_text = "");
 
+// The retort binary the tests run: the one built with them, or RETORT_TEST_BINARY when set (to
+// show that a new test fails against an older build).
+std::string RetortBinary();
+
 // Runs the built retort binary with `args`.
 CommandOutput RunRetort(const std::vector<std::string>& args, const std::string& cwd,
                         const std::map<std::string, std::string>& env = {});
