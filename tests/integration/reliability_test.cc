@@ -34,7 +34,10 @@ class Project {
   // Appends a migration; returns its revision id.
   std::string Add(const std::string& upgrade, const std::string& downgrade = "",
                   bool transactional = true) {
-    std::string revision = "m" + std::string(count_ < 9 ? "00" : count_ < 99 ? "0" : "") +
+    std::string revision = "m" +
+                           std::string(count_ < 9    ? "00"
+                                       : count_ < 99 ? "0"
+                                                     : "") +
                            std::to_string(count_ + 1);
     std::string text = "-- retort:revision " + revision + "\n-- retort:revises " +
                        (last_.empty() ? std::string("none") : last_) + "\n-- retort:message step " +
@@ -198,8 +201,9 @@ TEST(KilledMigrator, CancelledConcurrentIndexBuildIsBuiltAgain) {
   std::string pid;
   ASSERT_TRUE(Eventually([&] {
     pid = project.ActivePid("CREATE INDEX CONCURRENTLY ix_trips_traveler");
-    return !pid.empty() && project.Scalar("SELECT count(*) FROM pg_index WHERE indexrelid = "
-                                          "to_regclass('ix_trips_traveler')") == "1";
+    return !pid.empty() && project.Scalar(
+                               "SELECT count(*) FROM pg_index WHERE indexrelid = "
+                               "to_regclass('ix_trips_traveler')") == "1";
   }));
   ASSERT_EQ(::kill(children.pid(migrator), SIGKILL), 0);
   children.Wait(migrator);
@@ -303,10 +307,10 @@ TEST(Faults, TerminatedMigrationSession) {
   CommandOutput retry = project.Run({"upgrade", "head"});
   ASSERT_EQ(retry.exit_code, 0) << Describe(retry);
   EXPECT_EQ(project.Scalar("SELECT count(*) FROM ledger"), "1");
-  EXPECT_EQ(project.Scalar(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
-                "(SELECT oid FROM pg_database WHERE datname = current_database())"),
-            "0");
+  EXPECT_EQ(
+      project.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                     "(SELECT oid FROM pg_database WHERE datname = current_database())"),
+      "0");
 }
 
 // Faults: a queued deployer's lock session terminated while it waits: it exits 1 saying so;
@@ -324,8 +328,8 @@ TEST(Faults, TerminatedWaiter) {
   ASSERT_TRUE(Eventually([&] { return !project.ActivePid("pg_sleep(2)").empty(); }));
   TempDir waiter_logs;
   ChildProcesses waiters(waiter_logs.path());
-  int waiter = waiters.Start(project.Argv({"upgrade", "head", "--lock-wait", "60s"}),
-                             project.path());
+  int waiter =
+      waiters.Start(project.Argv({"upgrade", "head", "--lock-wait", "60s"}), project.path());
   waiters.Release();
   std::string waiter_pid;
   ASSERT_TRUE(Eventually([&] {
@@ -415,12 +419,11 @@ TEST(Races, SixteenDeployersTwentyRoundsWithDowngrades) {
     std::vector<bool> downgrades(16, false);
     for (int i = 0; i < 4; ++i) downgrades[random() % 16] = true;
     for (int i = 0; i < 16; ++i) {
-      children.Start(project.Argv(downgrades[static_cast<size_t>(i)]
-                                      ? std::vector<std::string>{"downgrade", "-1", "--lock-wait",
-                                                                 "120s"}
-                                      : std::vector<std::string>{"upgrade", "head", "--lock-wait",
-                                                                 "120s"}),
-                     project.path());
+      children.Start(
+          project.Argv(downgrades[static_cast<size_t>(i)]
+                           ? std::vector<std::string>{"downgrade", "-1", "--lock-wait", "120s"}
+                           : std::vector<std::string>{"upgrade", "head", "--lock-wait", "120s"}),
+          project.path());
     }
     children.Release();
     auto results = children.WaitAll();
