@@ -121,12 +121,26 @@ Result<schema::Database> DesiredState(const config::Config& config, const std::s
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
   double created_ms = MillisecondsSince(started);
   RETORT_RETURN_IF_ERROR(devdb::ApplySqlFiles(connection, files));
+  int renamed = 0;
+  if (!config.naming_convention.empty()) {
+    RETORT_ASSIGN_OR_RETURN(config::NamingConvention convention,
+                            config::NamingConvention::Make(config.naming_convention));
+    std::vector<std::string> texts;
+    std::vector<std::string> names;
+    for (const devdb::SqlFile& file : files) {
+      RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(file.path));
+      texts.push_back(std::move(text));
+      names.push_back(file.display_name.empty() ? file.path : file.display_name);
+    }
+    RETORT_ASSIGN_OR_RETURN(renamed, ApplyNamingConvention(connection, convention, texts, names));
+  }
   double applied_ms = MillisecondsSince(started);
   RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, connection));
   io.log << SchemaPathsText(config) << ": " << files.size() << " file"
-         << (files.size() == 1 ? "" : "s") << " applied and read ("
-         << FormatMs(MillisecondsSince(started)) << ": database " << FormatMs(created_ms)
-         << ", apply " << FormatMs(applied_ms - created_ms) << ", read "
+         << (files.size() == 1 ? "" : "s") << " applied"
+         << (renamed > 0 ? ", " + std::to_string(renamed) + " names from [naming_convention]" : "")
+         << " and read (" << FormatMs(MillisecondsSince(started)) << ": database "
+         << FormatMs(created_ms) << ", apply " << FormatMs(applied_ms - created_ms) << ", read "
          << FormatMs(MillisecondsSince(started) - applied_ms) << ")\n";
   return database;
 }

@@ -14,6 +14,7 @@
 #include "catalog/inspect.h"
 #include "commands/commands.h"
 #include "config/config.h"
+#include "config/naming.h"
 #include "devdb/scratch.h"
 #include "executor/executor.h"
 #include "executor/sink.h"
@@ -41,6 +42,13 @@ Result<std::string> DevServer(const config::Config& config);
 Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config);
 // The [schema] paths for messages: "schema/, extra.sql".
 std::string SchemaPathsText(const config::Config& config);
+// Renames what the schema's SQL (`texts`, named `names` in errors) leaves unnamed, in the
+// database `connection` applied it to, to the names the convention gives; returns how many.
+// Explicit names are kept. InvalidInput when the convention gives two objects one name.
+Result<int> ApplyNamingConvention(pg::Connection& connection,
+                                  const config::NamingConvention& convention,
+                                  const std::vector<std::string>& texts,
+                                  const std::vector<std::string>& names);
 // The schema files applied to a scratch database on the dev server, read back.
 Result<schema::Database> DesiredState(const config::Config& config, const std::string& dev_conninfo,
                                       const Io& io);

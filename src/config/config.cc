@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include "config/naming.h"
+
 #include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
@@ -12,6 +14,7 @@
 
 #include "base/files.h"
 #include "base/strings.h"
+#include "config/naming.h"
 
 namespace retort::config {
 namespace {
@@ -116,33 +119,14 @@ std::optional<std::string> CheckFileTemplate(const std::string& value) {
   return std::nullopt;
 }
 
-// SQLAlchemy's naming-convention tokens, written {token}; {table} and {referred_table} are short
-// for {table_name} and {referred_table_name}.
-bool IsNamingToken(std::string_view token) {
-  if (token == "constraint_name") return true;
-  if (StartsWith(token, "referred_")) token.remove_prefix(9);
-  if (token == "table" || token == "table_name") return true;
-  if (!StartsWith(token, "column_")) return false;
-  token.remove_prefix(7);
-  size_t last = token.rfind('_');
-  if (last == std::string_view::npos) return false;
-  std::string_view index = token.substr(0, last);
-  std::string_view part = token.substr(last + 1);
-  bool numbered = !index.empty() && std::all_of(index.begin(), index.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
-  return (numbered || index == "0N" || index == "0_N") &&
-         (part == "name" || part == "label" || part == "key");
-}
-
 std::optional<std::string> CheckNamingTemplate(const std::string& value) {
   if (Trim(value).empty()) return "must not be empty";
-  return ForEachPlaceholder(value, [](const std::string& name) -> std::optional<std::string> {
-    if (IsNamingToken(name)) return std::nullopt;
-    return "has an unknown token {" + name +
-           "} (known: {table}, {referred_table}, {constraint_name}, {column_0_name}, "
-           "{column_0_label}, {column_0_key}, {column_0N_name}, {referred_column_0_name}, ...)";
-  });
+  auto convention = NamingConvention::Make({{"ix", value}});
+  if (convention.ok()) return std::nullopt;
+  // "[naming_convention] ix = "...": <problem>": the key and value are the caller's to name.
+  const std::string& message = convention.status().message();
+  size_t problem = message.find("\": ");
+  return problem == std::string::npos ? message : message.substr(problem + 3);
 }
 
 const MapEntryField kNamingConvention{&Config::naming_convention};

@@ -2,6 +2,7 @@
 
 #include <pg_query.h>
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -288,6 +289,116 @@ std::optional<RelationName> ModifiedTable(std::string_view statement) {
     if (!table.name.empty()) return table;
   }
   return std::nullopt;
+}
+
+namespace {
+
+// The column names a CHECK expression refers to, in first-mention order.
+void CollectColumnRefs(const json& node, std::vector<std::string>& columns) {
+  if (node.is_object()) {
+    auto reference = node.find("ColumnRef");
+    if (reference != node.end()) {
+      const json& fields = reference->value("fields", json::array());
+      if (!fields.empty()) {
+        std::string name = StringField(fields.back().value("String", json::object()), "sval");
+        if (!name.empty() && std::find(columns.begin(), columns.end(), name) == columns.end()) {
+          columns.push_back(name);
+        }
+      }
+      return;
+    }
+    for (const auto& [key, value] : node.items()) CollectColumnRefs(value, columns);
+  } else if (node.is_array()) {
+    for (const json& item : node) CollectColumnRefs(item, columns);
+  }
+}
+
+std::vector<std::string> Names(const json& list) {
+  std::vector<std::string> names;
+  for (const json& item : list)
+    names.push_back(StringField(item.value("String", json::object()), "sval"));
+  return names;
+}
+
+// One Constraint node; `column` is the column it is declared on ("" for a table constraint).
+std::optional<CreatedConstraint> FromConstraint(const json& constraint, const RelationName& table,
+                                                const std::string& column) {
+  using Kind = CreatedConstraint::Kind;
+  std::string type = constraint.value("contype", "");
+  CreatedConstraint created;
+  created.table = table;
+  created.name = StringField(constraint, "conname");
+  std::vector<std::string> own =
+      column.empty() ? std::vector<std::string>{} : std::vector<std::string>{column};
+  if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
+    created.kind = type == "CONSTR_PRIMARY" ? Kind::kPrimaryKey : Kind::kUnique;
+    created.columns = constraint.contains("keys") ? Names(constraint["keys"]) : own;
+  } else if (type == "CONSTR_CHECK") {
+    created.kind = Kind::kCheck;
+    CollectColumnRefs(constraint.value("raw_expr", json::object()), created.columns);
+    if (created.columns.empty()) created.columns = own;
+  } else if (type == "CONSTR_FOREIGN") {
+    created.kind = Kind::kForeignKey;
+    created.columns = constraint.contains("fk_attrs") ? Names(constraint["fk_attrs"]) : own;
+    created.referred_table = FromRangeVar(constraint.value("pktable", json::object()));
+    created.referred_columns = Names(constraint.value("pk_attrs", json::array()));
+  } else if (type == "CONSTR_EXCLUSION") {
+    created.kind = Kind::kExclusion;
+  } else {
+    return std::nullopt;  // NOT NULL, DEFAULT, GENERATED, ...
+  }
+  return created;
+}
+
+void FromColumnDef(const json& column, const RelationName& table,
+                   std::vector<CreatedConstraint>& created) {
+  std::string name = StringField(column, "colname");
+  for (const json& item : column.value("constraints", json::array())) {
+    auto constraint = item.find("Constraint");
+    if (constraint == item.end()) continue;
+    if (auto found = FromConstraint(*constraint, table, name)) created.push_back(*found);
+  }
+}
+
+}  // namespace
+
+std::vector<CreatedConstraint> ConstraintsCreated(std::string_view statement) {
+  std::vector<CreatedConstraint> created;
+  for (const json& node : ParseStatements(statement)) {
+    if (auto create = node.find("CreateStmt"); create != node.end()) {
+      RelationName table = FromRangeVar(create->value("relation", json::object()));
+      for (const json& element : create->value("tableElts", json::array())) {
+        if (auto column = element.find("ColumnDef"); column != element.end()) {
+          FromColumnDef(*column, table, created);
+        } else if (auto constraint = element.find("Constraint"); constraint != element.end()) {
+          if (auto found = FromConstraint(*constraint, table, "")) created.push_back(*found);
+        }
+      }
+    } else if (auto alter = node.find("AlterTableStmt"); alter != node.end()) {
+      if (alter->value("objtype", "") != "OBJECT_TABLE") continue;
+      RelationName table = FromRangeVar(alter->value("relation", json::object()));
+      for (const json& item : alter->value("cmds", json::array())) {
+        const json& command = item.value("AlterTableCmd", json::object());
+        const json& def = command.value("def", json::object());
+        std::string subtype = command.value("subtype", "");
+        if (subtype == "AT_AddConstraint" && def.contains("Constraint")) {
+          if (auto found = FromConstraint(def["Constraint"], table, "")) created.push_back(*found);
+        } else if (subtype == "AT_AddColumn" && def.contains("ColumnDef")) {
+          FromColumnDef(def["ColumnDef"], table, created);
+        }
+      }
+    } else if (auto index = node.find("IndexStmt"); index != node.end()) {
+      CreatedConstraint made;
+      made.kind = CreatedConstraint::Kind::kIndex;
+      made.table = FromRangeVar(index->value("relation", json::object()));
+      made.name = StringField(*index, "idxname");
+      for (const json& param : index->value("indexParams", json::array())) {
+        made.columns.push_back(StringField(param.value("IndexElem", json::object()), "name"));
+      }
+      created.push_back(made);
+    }
+  }
+  return created;
 }
 
 }  // namespace retort::sqltext

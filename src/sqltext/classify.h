@@ -73,4 +73,19 @@ std::vector<DestroyedData> FindDestroyedData(std::string_view statement);
 // table); nullopt for other statements and for text that does not parse.
 std::optional<RelationName> ModifiedTable(std::string_view statement);
 
+// A constraint or index a statement creates (CREATE TABLE's column and table constraints,
+// ALTER TABLE ... ADD CONSTRAINT / ADD COLUMN, CREATE INDEX), as written: what a naming
+// convention is applied to and checked against.
+struct CreatedConstraint {
+  enum class Kind { kPrimaryKey, kUnique, kCheck, kForeignKey, kExclusion, kIndex };
+  Kind kind = Kind::kIndex;
+  RelationName table;
+  std::string name;                  // "" when the statement leaves it unnamed
+  std::vector<std::string> columns;  // key columns in order ("" for an expression); for a CHECK,
+                                     // the columns its expression names
+  RelationName referred_table;       // foreign keys
+  std::vector<std::string> referred_columns;
+};
+std::vector<CreatedConstraint> ConstraintsCreated(std::string_view statement);
+
 }  // namespace retort::sqltext

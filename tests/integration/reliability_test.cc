@@ -73,11 +73,6 @@ class Project {
     return Scalar("SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = " + pid +
                   "), 'gone')");
   }
-  std::string LockSessionPid() const {
-    return Scalar(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
-        "application_name = 'retort migration lock' LIMIT 1");
-  }
 
   const std::string& path() const { return dir_.path(); }
   const std::string& database() const { return database_; }
@@ -222,8 +217,9 @@ TEST(KilledMigrator, CancelledConcurrentIndexBuildIsBuiltAgain) {
 }
 
 // Issue 17.2: the lock session ended (pg_terminate_backend) while the first deployer ran a
-// `transaction none` statement; a second deployer took the lock. Neither repeats a statement,
-// and the first stops at its next step, saying why, instead of exiting 0 without its lock.
+// `transaction none` statement and a second deployer was queued; the second took the lock. Neither
+// repeats a statement, and the first stops at its next step, saying why, instead of exiting 0
+// without its lock.
 TEST(LostLock, TerminatedLockSessionStopsTheFirstDeployer) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg, "lost_lock");
@@ -240,11 +236,19 @@ TEST(LostLock, TerminatedLockSessionStopsTheFirstDeployer) {
   int a = first.Start(project.Argv({"upgrade", "head"}), project.path());
   first.Release();
   ASSERT_TRUE(Eventually([&] { return !project.ActivePid("pg_sleep(1)").empty(); }));
-  std::string lock_pid = project.LockSessionPid();
+  std::string lock_pid = project.Scalar(
+      "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
+      "a.application_name = 'retort migration lock' AND l.locktype = 'advisory' AND l.granted");
   ASSERT_FALSE(lock_pid.empty());
-  ASSERT_EQ(project.Scalar("SELECT pg_terminate_backend(" + lock_pid + ")"), "t");
+  // The second deployer queues for the lock before the first one loses it.
   int b = second.Start(project.Argv({"upgrade", "head", "--lock-wait", "60s"}), project.path());
   second.Release();
+  ASSERT_TRUE(Eventually([&] {
+    return project.Scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+               "'retort migration lock'") == "2";
+  }));
+  ASSERT_EQ(project.Scalar("SELECT pg_terminate_backend(" + lock_pid + ")"), "t");
 
   ChildResult a_result = first.Wait(a);
   ChildResult b_result = second.Wait(b);
