@@ -193,6 +193,7 @@ Result<lint::Options> OptionsFor(const config::Config& config) {
     }
   }
   options.disabled = config.lint_disable;
+  RETORT_ASSIGN_OR_RETURN(options.naming, config::NamingConvention::Make(config.naming_convention));
   return options;
 }
 

@@ -142,8 +142,9 @@ Result<NamingConvention> NamingConvention::Make(
       }
       if (!IsToken(token)) {
         return Status::InvalidInput(
-            "[naming_convention] " + key + " = \"" + text + "\": has an unknown token '" + token +
-            "' (known: table_name, referred_table_name, constraint_name, column_0_name, "
+            "[naming_convention] " + key + " = \"" + text + "\": has an unknown token " +
+            text.substr(i, end - i) +
+            " (known: table_name, referred_table_name, constraint_name, column_0_name, "
             "column_0_label, column_0_key, column_0N_name, column_0_N_name, "
             "referred_column_0_name; {token} or SQLAlchemy's %(token)s)");
       }

@@ -437,6 +437,7 @@ class Analyzer {
     for (const sqltext::Statement& statement : source_.statements) {
       size_t first = findings_.size();
       AnalyzeStatement(statement);
+      CheckNaming(statement);
       std::set<std::string> ignores = StatementIgnores(statement.line);
       ignores.insert(file_ignores.begin(), file_ignores.end());
       auto suppressed = [&](const Finding& finding) {
@@ -1323,6 +1324,47 @@ class Analyzer {
                "\": code using the full name works only because PostgreSQL truncates it the "
                "same way, and two long names sharing their first 63 bytes collide.",
            "Use a name of at most 63 bytes.");
+    }
+  }
+
+  // ---- [naming_convention]
+
+  void CheckNaming(const sqltext::Statement& statement) {
+    if (options_.naming.empty()) return;
+    using Created = sqltext::CreatedConstraint::Kind;
+    for (const sqltext::CreatedConstraint& created : sqltext::ConstraintsCreated(statement.text)) {
+      if (created.kind == Created::kExclusion) continue;
+      config::NamedKind kind = created.kind == Created::kPrimaryKey ? config::NamedKind::kPrimaryKey
+                               : created.kind == Created::kUnique   ? config::NamedKind::kUnique
+                               : created.kind == Created::kCheck    ? config::NamedKind::kCheck
+                               : created.kind == Created::kForeignKey
+                                   ? config::NamedKind::kForeignKey
+                                   : config::NamedKind::kIndex;
+      if (!options_.naming.Covers(kind)) continue;
+      config::NamingSubject subject{created.table.name, created.columns,
+                                    created.referred_table.name, created.referred_columns, ""};
+      std::string key = config::ConventionKey(kind);
+      std::string rule =
+          "[naming_convention] " + key + " = \"" + options_.naming.Template(kind) + "\"";
+      if (created.name.empty()) {
+        std::optional<std::string> wanted = options_.naming.Name(kind, subject);
+        Emit("naming-convention", statement.line, "",
+             "this " + key + " on " + created.table.name +
+                 " has no name, so PostgreSQL names it, not " + rule,
+             "Its name will not be the one the convention gives, so later migrations (and "
+             "autogenerate) cannot refer to it by that name.",
+             wanted ? "Name it " + *wanted + "."
+                    : "Give it a name (the convention needs {constraint_name}).");
+        continue;
+      }
+      if (options_.naming.Follows(kind, subject, created.name)) continue;
+      subject.constraint_name = created.name;
+      std::optional<std::string> wanted = options_.naming.Name(kind, subject);
+      Emit(
+          "naming-convention", statement.line, "",
+          created.name + " on " + created.table.name + " does not follow " + rule,
+          "Names that break the convention are the ones autogenerate and reviewers cannot predict.",
+          wanted ? "Name it " + *wanted + "." : "Follow " + rule + ".");
     }
   }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/naming.h"
 #include "sqltext/split.h"
 
 namespace retort::lint {
@@ -89,6 +90,9 @@ struct Source {
 struct Options {
   // [migrations] lock_timeout is set (not "0"): every migration runs with it.
   bool lock_timeout_configured = true;
+  // [naming_convention]: constraint and index names that break it are findings (none when
+  // empty).
+  config::NamingConvention naming;
   std::vector<std::string> disabled;  // rule names or codes never reported ([lint] disable)
 };
 

@@ -125,6 +125,8 @@ const std::vector<Rule>& Rules() {
        "the statements inside a DO block are not linted"},
       {"RT510", "invalid-lint-ignore", kHygiene, kWarning, kFixed,
        "a lint-ignore comment names no known rule"},
+      {"RT511", "naming-convention", kHygiene, kWarning, kFixed,
+       "a constraint or index named against [naming_convention], or left unnamed"},
   };
   return kRules;
 }
