@@ -92,6 +92,7 @@ enum QueryId {
   kTriggers,
   kPolicies,
   kDependencies,
+  kUnmodelled,
   kDeparse,
   kQueryCount,
 };
@@ -111,11 +112,15 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
     {"triggers", queries::k_triggers},
     {"policies", queries::k_policies},
     {"dependencies", queries::k_dependencies},
+    {"unmodelled", queries::k_unmodelled},
     {"deparse", queries::k_deparse},
 }};
 
 // Result columns of each query, in SELECT-list order (checked against the result's width).
 // clang-format off
+namespace unmodelled_col {
+enum { kKind, kSchema, kIdentity, kDefinition, kCount };
+}
 namespace schemas_col {
 enum { kOid, kName, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions, kCount };
 }
@@ -425,6 +430,7 @@ class Inspector {
 
   Status ReadSchemas(const pg::PgResult& result);
   void ReadExtensions(const pg::PgResult& result);
+  void ReadUnmodelled(const pg::PgResult& result);
   Status ReadTypes(const pg::PgResult& result);
   Status ReadTables(const pg::PgResult& result);
   Status ReadViews(const pg::PgResult& result);
@@ -594,6 +600,10 @@ Status Inspector::Run(pg::Connection& connection, const std::string& snapshot,
     ReadDependencies(result);
   }
   {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kUnmodelled, unmodelled_col::kCount));
+    ReadUnmodelled(result);
+  }
+  {
     auto params = DeparseParameters();
     RETORT_ASSIGN_OR_RETURN(auto result, run(kDeparse, deparse_col::kCount, &params));
     RETORT_RETURN_IF_ERROR(ReadDeparsed(result));
@@ -631,6 +641,17 @@ void Inspector::ReadExtensions(const pg::PgResult& result) {
     item.version = row.Text(c::kVersion);
     if (exclusions_.Schema(item.schema)) continue;
     database_.extensions.push_back(std::move(item));
+  }
+}
+
+void Inspector::ReadUnmodelled(const pg::PgResult& result) {
+  namespace c = unmodelled_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    std::string schema = row.Text(c::kSchema);
+    if (!schema.empty() && exclusions_.Schema(schema)) continue;
+    database_.unmodelled.push_back(schema::UnmodelledObject{
+        row.Text(c::kKind), row.Text(c::kIdentity), row.Text(c::kDefinition)});
   }
 }
 

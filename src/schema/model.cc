@@ -66,6 +66,7 @@ void SortBy(std::vector<T>& items, Key key) {
 }  // namespace
 
 void Database::Sort() {
+  std::sort(unmodelled.begin(), unmodelled.end());
   // Keys are references (or tuples of them): sorting thousands of tables must not copy names.
   SortBy(
       schemas, [](const Schema& s) -> const auto& { return s.name; });

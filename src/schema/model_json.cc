@@ -270,6 +270,9 @@ json ToJson(const Database& database) {
         {"referenced",
          {{"kind", ObjectKind(item.referenced.kind)}, {"id", item.referenced.identity}}}};
   });
+  PutList(out, "unmodelled", database.unmodelled, [](const UnmodelledObject& item) {
+    return json{{"kind", item.kind}, {"identity", item.identity}, {"definition", item.definition}};
+  });
   return out;
 }
 
