@@ -81,11 +81,13 @@ Status Drift(const config::Config& config, bool json, const Io& io) {
                              {"revisions", rows},
                              {"drift", !sql.empty()},
                              {"sql", sql.upgrade},
+                             {"unplannable", sql.upgrade_unsupported},
                              {"revert_sql", sql.downgrade}};
     io.out << report.dump(2) << "\n";
   } else if (sql.empty()) {
     io.out << "no drift: " << database << " matches revision " << Join(rows, ", ") << "\n";
   } else {
+    for (const std::string& problem : sql.upgrade_unsupported) io.out << "-- " << problem << "\n";
     io.out << "-- drift: " << database << " differs from what its revision (" << Join(rows, ", ")
            << ") should contain.\n"
            << "-- This SQL turns the migrations' schema into the live one: the changes made out "

@@ -68,6 +68,13 @@ std::string Plural(size_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
+// What differs but cannot be planned, as SQL comments before the SQL of what can.
+std::string Unplannable(const render::MigrationSql& sql) {
+  std::string text;
+  for (const std::string& problem : sql.upgrade_unsupported) text += "-- " + problem + "\n";
+  return text;
+}
+
 // The first line of `text`, for one-line messages; with the next one when the first only
 // introduces it ("file:8: statement 1 of 1 in revision c3 failed:" + the server's error).
 std::string FirstLine(const std::string& text) {
@@ -338,11 +345,11 @@ class Stairway {
       return Failed(
           kCheck, name, {id},
           "the downgrade does not restore the schema before the upgrade: " +
-              FirstLine(trace.upgrade.empty() ? trace.downgrade : trace.upgrade),
+              trace.FirstDifference(),
           "-- what the downgrade of " + id +
               " leaves different: this SQL turns the schema before its upgrade into the schema "
               "after its downgrade\n" +
-              trace.upgrade);
+              Unplannable(trace) + trace.upgrade);
     }
 
     Status again = Apply(id, revision::Direction::kUp);
@@ -489,7 +496,7 @@ TestCheck CompareWithSchema(const config::Config& config, const UpgradeResult& u
                     " do not match " + SchemaPathsText(config) +
                     " (`retort revision --autogenerate` writes what they lack)",
                 "-- what the migrations lack: this SQL turns their head into " +
-                    SchemaPathsText(config) + "\n" + sql.upgrade);
+                    SchemaPathsText(config) + "\n" + Unplannable(sql) + sql.upgrade);
 }
 
 // ---- JUnit

@@ -1109,8 +1109,49 @@ void ReportUsers(const Database& from, const Database& to, const QualifiedName& 
 
 }  // namespace
 
+namespace {
+
+// "rules", "replica identities", "clustered indexes", "statistics": plurals for messages.
+std::string Plural(const std::string& kind) {
+  if (kind.ends_with("ss") || kind.ends_with("x")) return kind + "es";
+  if (kind.ends_with("s")) return kind;  // statistics, default privileges
+  if (kind.ends_with("y") && !kind.ends_with("ay")) return kind.substr(0, kind.size() - 1) + "ies";
+  return kind + "s";
+}
+
+// Differences in what the model does not carry: named, since nothing can be planned for them.
+void ReportUnmodelled(const Database& from, const Database& to,
+                      std::vector<std::string>& problems) {
+  auto key = [](const schema::UnmodelledObject& object) {
+    return std::tie(object.kind, object.identity);
+  };
+  size_t i = 0;
+  size_t j = 0;
+  auto report = [&](const schema::UnmodelledObject& object, const char* what) {
+    problems.push_back("retort cannot plan changes to " + Plural(object.kind) +
+                       " yet: " + object.identity + " (" + what + ")");
+  };
+  while (i < from.unmodelled.size() || j < to.unmodelled.size()) {
+    if (j == to.unmodelled.size() ||
+        (i < from.unmodelled.size() && key(from.unmodelled[i]) < key(to.unmodelled[j]))) {
+      report(from.unmodelled[i++], "only in the first schema");
+    } else if (i == from.unmodelled.size() || key(to.unmodelled[j]) < key(from.unmodelled[i])) {
+      report(to.unmodelled[j++], "only in the second schema");
+    } else {
+      if (from.unmodelled[i].definition != to.unmodelled[j].definition) {
+        report(to.unmodelled[j], "defined differently");
+      }
+      ++i;
+      ++j;
+    }
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> Unsupported(const Database& from, const Database& to) {
   std::vector<std::string> problems;
+  ReportUnmodelled(from, to, problems);
   for (const schema::EnumType& type : from.enums) {
     for (const schema::EnumType& next : to.enums) {
       if (next.name != type.name || IsSubsequence(type.labels, next.labels)) continue;

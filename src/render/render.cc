@@ -130,7 +130,27 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
 }
 
 std::string RenderCreateScript(const schema::Database& database) {
-  return RenderPlan(plan::Build(FreshDatabase(database), database)).sql;
+  std::string script = RenderPlan(plan::Build(FreshDatabase(database), database)).sql;
+  if (database.unmodelled.empty()) return script;
+  // Read but not rendered: said, so that nobody takes the script for the whole database.
+  script +=
+      "\n-- Not rendered: objects and settings retort does not model yet (a difference in "
+      "them\n-- is reported by name and cannot be planned):\n";
+  for (const schema::UnmodelledObject& object : database.unmodelled) {
+    std::string definition = object.definition;
+    for (char& c : definition) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    script += "--   " + object.kind + " " + object.identity + ": " + definition + "\n";
+  }
+  return script;
+}
+
+std::string MigrationSql::FirstDifference() const {
+  if (!upgrade_unsupported.empty()) return upgrade_unsupported.front();
+  if (!downgrade_unsupported.empty()) return downgrade_unsupported.front();
+  const std::string& sql = upgrade.empty() ? downgrade : upgrade;
+  return sql.substr(0, sql.find('\n'));
 }
 
 }  // namespace retort::render

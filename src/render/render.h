@@ -22,7 +22,15 @@ struct MigrationSql {
   // (diff::Unsupported): callers must not use that direction's SQL when there are any.
   std::vector<std::string> upgrade_unsupported;
   std::vector<std::string> downgrade_unsupported;
-  bool empty() const { return upgrade.empty() && downgrade.empty(); }
+  // "No differences" means the schemas are equal: a difference retort cannot plan (in an
+  // object it does not model, say) is a difference.
+  bool empty() const {
+    return upgrade.empty() && downgrade.empty() && upgrade_unsupported.empty() &&
+           downgrade_unsupported.empty();
+  }
+  // The first thing that differs, for one-line reports: an unsupported change, or the first
+  // line of the upgrade.
+  std::string FirstDifference() const;
 };
 
 // The SQL that turns `from` into `to`, and back.

@@ -67,7 +67,7 @@ FROM pg_opfamily f JOIN ns n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid =
 WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = f.oid)
 UNION ALL
 SELECT 'collation', n.nspname, format('%I.%I', n.nspname, c.collname),
-       concat_ws(' ', 'PROVIDER = ' || c.collprovider, 'DETERMINISTIC = ' || c.collisdeterministic,
+       concat_ws(' ', 'PROVIDER = ' || c.collprovider::text, 'DETERMINISTIC = ' || c.collisdeterministic,
                  'LC_COLLATE = ' || quote_literal(c.collcollate),
                  'LC_CTYPE = ' || quote_literal(c.collctype),
                  'ICU_LOCALE = ' || quote_literal(coalesce(to_jsonb(c) ->> 'colliculocale',
@@ -133,8 +133,8 @@ UNION ALL
 SELECT 'base type', n.nspname, format('%I.%I', n.nspname, t.typname),
        concat_ws(' ', 'INPUT = ' || t.typinput::regprocedure::text,
                  'OUTPUT = ' || t.typoutput::regprocedure::text,
-                 'INTERNALLENGTH = ' || t.typlen, 'ALIGNMENT = ' || t.typalign,
-                 'STORAGE = ' || t.typstorage, 'CATEGORY = ' || t.typcategory)
+                 'INTERNALLENGTH = ' || t.typlen, 'ALIGNMENT = ' || t.typalign::text,
+                 'STORAGE = ' || t.typstorage::text, 'CATEGORY = ' || t.typcategory::text)
 FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
 WHERE t.typtype IN ('b', 'p') AND t.oid >= 16384
   AND NOT EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)
@@ -196,7 +196,7 @@ WHERE c.oid >= 16384
 UNION ALL
 SELECT 'event trigger', '', quote_ident(e.evtname),
        concat_ws(' ', 'ON ' || e.evtevent, 'WHEN TAG IN ' || e.evttags::text,
-                 'EXECUTE ' || e.evtfoid::regprocedure::text, 'ENABLED ' || e.evtenabled)
+                 'EXECUTE ' || e.evtfoid::regprocedure::text, 'ENABLED ' || e.evtenabled::text)
 FROM pg_event_trigger e
 WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_event_trigger'::regclass
                                     AND ext.objid = e.oid)
@@ -211,7 +211,7 @@ WHERE l.oid >= 16384
   AND NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_language'::regclass AND ext.objid = l.oid)
 UNION ALL
 SELECT 'access method', '', quote_ident(a.amname),
-       concat_ws(' ', 'TYPE ' || a.amtype, 'HANDLER ' || a.amhandler::regprocedure::text)
+       concat_ws(' ', 'TYPE ' || a.amtype::text, 'HANDLER ' || a.amhandler::regprocedure::text)
 FROM pg_am a
 WHERE a.oid >= 16384
   AND NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_am'::regclass AND ext.objid = a.oid)
