@@ -136,14 +136,14 @@ Case BadTarget(const std::string& name, std::vector<std::string> args,
   return c;
 }
 
-// `prefix`, 50 MB of `fill`, `suffix`.
+// `prefix`, `megabytes` MB of `fill`, `suffix`.
 void WriteBig(const std::string& path, const std::string& prefix, char fill,
-              const std::string& suffix) {
+              const std::string& suffix, int megabytes = 50) {
   FILE* file = std::fopen(path.c_str(), "wb");
   ASSERT_NE(file, nullptr) << path;
   std::string chunk(1 << 20, fill);
   std::fputs(prefix.c_str(), file);
-  for (int i = 0; i < 50; ++i) std::fwrite(chunk.data(), 1, chunk.size(), file);
+  for (int i = 0; i < megabytes; ++i) std::fwrite(chunk.data(), 1, chunk.size(), file);
   std::fputs(suffix.c_str(), file);
   ASSERT_EQ(std::fclose(file), 0);
 }
@@ -384,7 +384,7 @@ std::vector<Case> EncodingCases() {
       WriteBig(dir + "/migrations/versions/30_huge.sql",
                "-- retort:revision  hugedd\n-- retort:revises g2bbbb\n-- retort:upgrade\n"
                "SELECT '",
-               'x', "");
+               'x', "", /*megabytes=*/10);
     };
     c.location = "30_huge.sql:4";
     cases.push_back(c);
@@ -650,7 +650,8 @@ std::vector<Case> ConfigCases() {
     Case c;
     c.name = "HugeConfigLine";
     c.setup = [](const std::string& dir) {
-      WriteBig(dir + "/retort.toml", "[migrations]\nscript_location = \"", 'c', "\n");
+      WriteBig(dir + "/retort.toml", "[migrations]\nscript_location = \"", 'c', "\n",
+               /*megabytes=*/10);
     };
     c.location = "retort.toml:2";
     cases.push_back(c);

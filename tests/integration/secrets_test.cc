@@ -199,6 +199,8 @@ TEST_F(Secrets, NeverPrintedStoredOrWrittenByAnyCommand) {
   EXPECT_EQ(Run({"--format", "json", "diff", url_, url_}).exit_code, 0);
   EXPECT_EQ(Run({"inspect", url_}).exit_code, 0);
   EXPECT_EQ(Run({"test"}).exit_code, 0);
+  Run({"lint", "--probe", "bbbb00000002"});
+  Run({"--format", "json", "lint", "--probe", "bbbb00000002"});
   EXPECT_EQ(Run({"--format", "json", "test"}).exit_code, 0);
   EXPECT_EQ(Run({"revision", "-m", "plain"}).exit_code, 0);
   dir_.Write("schema/two.sql", "CREATE TABLE two (id int);\n");
@@ -313,6 +315,11 @@ TEST_F(Secrets, EmbeddedServerKeepsNoSecretAndTrustsNoTcp) {
              {"PGPASSWORD", kSecret},
              {"PGSERVICEFILE", std::string("/tmp/") + kSecret},
              {"APP_DB_PASSWORD", kSecret}};
+  // The server outlives a failed assertion otherwise.
+  struct DestroyOnExit {
+    std::string dir;
+    ~DestroyOnExit() { RunRetort({"dev", "destroy"}, dir, {}, kTimeoutMs); }
+  } destroy_on_exit{dir_.path()};
   CommandOutput started = Run({"dev", "start"}, env);
   ASSERT_EQ(started.exit_code, 0) << Describe(started);
   CommandOutput status = Run({"--format", "json", "dev", "status"});
