@@ -506,11 +506,20 @@ Status ValidateHostsAndDatabase(std::string_view rest, const std::string& shown)
         return bad("'[' opens an IPv6 address that no ']' closes");
       host = hosts.substr(i + 1, close - i - 1);
       if (host.empty()) return bad("empty IPv6 address '[]'");
-      bool address = std::all_of(host.begin(), host.end(), [](char c) {
-        return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == '%' ||
-               std::isalnum(static_cast<unsigned char>(c));
-      });
-      if (!address || host.find(':') == std::string_view::npos) {
+      // Hex groups, ':' and an embedded IPv4 part; then an optional "%zone" (an interface name).
+      std::string_view address = host.substr(0, host.find('%'));
+      std::string_view zone = host.substr(address.size());
+      bool well_formed =
+          address.find(':') != std::string_view::npos &&
+          std::all_of(address.begin(), address.end(),
+                      [](char c) {
+                        return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+                      }) &&
+          std::all_of(zone.begin(), zone.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '%' || c == '-' ||
+                   c == '_' || c == '.';
+          });
+      if (!well_formed) {
         return bad("what '[' and ']' enclose is not an IPv6 address");
       }
       i = close + 1;

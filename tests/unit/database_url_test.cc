@@ -155,6 +155,7 @@ const Rejection kRejections[] = {
     {"UnclosedIpv6Bracket", "postgresql://" + kCredentials + "[::1/x", "IPv6"},
     {"EmptyIpv6Brackets", "postgresql://" + kCredentials + "[]/x", "IPv6"},
     {"NotAnIpv6Address", "postgresql://" + kCredentials + "[zz]/x", "IPv6"},
+    {"NotAnIpv6AddressWithColon", "postgresql://" + kCredentials + "[z:z]/x", "IPv6"},
     {"JunkAfterIpv6", "postgresql://" + kCredentials + "[::1]x/app", "IPv6"},
     {"StrayClosingBracket", "postgresql://" + kCredentials + "h]/app", "']'"},
     {"PortNotANumber", "postgresql://" + kCredentials + "h:abc/app", "port"},
