@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
@@ -593,6 +594,35 @@ std::vector<Case> FileSystemCases() {
     c.setup = [](const std::string& dir) { MakeFifo(dir + "/migrations/script.sql.tmpl"); };
     c.args = {"revision", "-m", "x"};
     c.message_parts = {"script.sql.tmpl", "FIFO"};
+    cases.push_back(c);
+  }
+  // schema/ files are applied to a scratch database on the dev server; a bad one is refused
+  // before any of them runs.
+  auto with_dev_server = [](const std::string& dir) {
+    std::ofstream(dir + "/retort.toml", std::ios::app)
+        << "[schema]\npaths = [\"schema\"]\ndev_url = \"" << PgHarness::Get()->Url("postgres")
+        << "\"\n";
+  };
+  {
+    Case c;
+    c.name = "SchemaFileInvalidUtf8";
+    c.files["schema/10_tables.sql"] = "CREATE TABLE good_one (id int);\n-- caf\xE9\n";
+    c.setup = with_dev_server;
+    c.args = {"check"};
+    c.location = "10_tables.sql:2";
+    c.message_parts = {"UTF-8"};
+    cases.push_back(c);
+  }
+  {
+    Case c;
+    c.name = "SchemaFileDanglingSymlink";
+    c.files["schema/10_tables.sql"] = "CREATE TABLE good_one (id int);\n";
+    c.setup = [=](const std::string& dir) {
+      with_dev_server(dir);
+      MakeLink(dir + "/gone.sql", dir + "/schema/20_gone.sql");
+    };
+    c.args = {"check"};
+    c.message_parts = {"20_gone.sql", "missing file"};
     cases.push_back(c);
   }
   {
