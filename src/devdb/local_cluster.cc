@@ -412,10 +412,12 @@ Status WriteSettings(const std::string& data_dir, const Settings& settings, bool
 std::string PassFilePath(const std::string& data_dir) { return data_dir + ".pgpass"; }
 
 // The superuser's password for TCP, kept in a libpq password file beside the data directory
-// (the caller's, mode 0600) and set on the server each time, so that a lost or stale file
-// heals itself.
+// and set on the server each time, so that a lost or stale file heals itself. Mode 0600 (libpq
+// ignores a file others may read), owned by the server account: tools that run as that account
+// (pg_basebackup, a standby's walreceiver) read it too, and root reads it anyway.
 Status EnsureTcpPassword(const std::string& data_dir, const std::string& conninfo,
-                         const std::string& superuser) {
+                         const Account& account) {
+  const std::string& superuser = account.name;
   std::string path = PassFilePath(data_dir);
   std::string password;
   if (auto existing = ReadFile(path); existing.ok()) {
@@ -427,11 +429,10 @@ Status EnsureTcpPassword(const std::string& data_dir, const std::string& conninf
     std::string seed;
     for (int i = 0; i < 8; ++i) seed += std::to_string(random());
     password = Sha256Hex(seed).substr(0, 32);
-    std::string line = "127.0.0.1:*:*:" + superuser + ":" + password + "\n";
-    RETORT_RETURN_IF_ERROR(WriteFile(path, line));
-    // libpq ignores a password file that others may read.
-    if (::chmod(path.c_str(), 0600) != 0) return Status::Failed(path + ": " + ErrnoText());
   }
+  // Rewritten (atomically) even when it existed, to repair its mode and owner.
+  RETORT_RETURN_IF_ERROR(
+      WriteServerFile(path, "127.0.0.1:*:*:" + superuser + ":" + password + "\n", account));
   RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(conninfo, "retort-devdb"));
   auto altered = admin.Execute("ALTER ROLE " + QuoteIdentifier(superuser) + " PASSWORD " +
                                QuoteLiteral(password));
@@ -734,7 +735,7 @@ Result<LocalCluster> LocalCluster::Ensure(const ClusterOptions& options) {
   RETORT_RETURN_IF_ERROR(
       WaitUntilAccepting(cluster.ConnInfo(), cluster.info_.pid, cluster.info_.log_file));
   if (options.listen_tcp) {
-    RETORT_RETURN_IF_ERROR(EnsureTcpPassword(data_dir, cluster.ConnInfo(), account.name));
+    RETORT_RETURN_IF_ERROR(EnsureTcpPassword(data_dir, cluster.ConnInfo(), account));
   }
   return cluster;
 }
