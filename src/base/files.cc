@@ -14,16 +14,54 @@ namespace retort {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::string FileKind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "a special file";
+}
+
+}  // namespace
+
 Result<std::string> ReadFile(const std::string& path) {
   // Plain read(2) into a string sized by fstat: a deploy reads every migration file, and a
   // stream costs several times as much per small file.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::InvalidInput(path + ": cannot read: " + std::strerror(errno));
-  struct stat info {};
-  std::string contents;
-  if (::fstat(fd, &info) == 0 && info.st_size > 0) {
-    contents.resize(static_cast<size_t>(info.st_size));
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    int error = errno;
+    struct stat link {};
+    if (error == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+      return Status::InvalidInput(path + ": cannot read: a symbolic link to a missing file");
+    }
+    if (error == ELOOP) {
+      return Status::InvalidInput(path + ": cannot read: a symbolic link loop");
+    }
+    // A socket cannot be opened at all (ENXIO); say what it is rather than errno's words.
+    struct stat target {};
+    if (::stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+      return Status::InvalidInput(path + ": cannot read: " + FileKind(target.st_mode) +
+                                  ", not a regular file");
+    }
+    return Status::InvalidInput(path + ": cannot read: " + std::strerror(error));
   }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    std::string error = std::strerror(errno);
+    ::close(fd);
+    return Status::InvalidInput(path + ": cannot read: " + error);
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return Status::InvalidInput(path + ": cannot read: " + FileKind(info.st_mode) +
+                                ", not a regular file");
+  }
+  std::string contents;
+  if (info.st_size > 0) contents.resize(static_cast<size_t>(info.st_size));
   size_t used = 0;
   while (true) {
     if (used == contents.size()) contents.resize(std::max<size_t>(4096, contents.size() * 2));
@@ -99,7 +137,6 @@ Result<std::vector<std::string>> ListFiles(const std::string& dir, const std::st
   if (error) return Status::InvalidInput(dir + ": cannot list directory: " + error.message());
   std::vector<std::string> names;
   for (const auto& entry : it) {
-    if (!entry.is_regular_file(error)) continue;
     std::string name = entry.path().filename().string();
     if (name.size() >= suffix.size() &&
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {

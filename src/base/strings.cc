@@ -76,6 +76,56 @@ int LineOfOffset(std::string_view text, size_t offset) {
          static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'));
 }
 
+size_t FirstInvalidTextByte(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
+  size_t i = 0;
+  while (i < size) {
+    unsigned char lead = bytes[i];
+    if (lead >= 0x01 && lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    unsigned char low = 0x80;  // allowed range of the second byte (Unicode table 3-7)
+    unsigned char high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;   // overlong
+      if (lead == 0xED) high = 0x9F;  // surrogates
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;   // overlong
+      if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+    } else {
+      return i;  // NUL, a continuation byte without a lead, C0, C1 or F5..FF
+    }
+    if (i + 1 >= size || bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (size_t k = 2; k < length; ++k) {
+      if (i + k >= size || (bytes[i + k] & 0xC0) != 0x80) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+Status CheckTextFile(std::string_view text, std::string_view path) {
+  size_t bad = FirstInvalidTextByte(text);
+  if (bad == std::string_view::npos) return Status::Ok();
+  size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+  line_start = line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1;
+  static const char kHex[] = "0123456789ABCDEF";
+  auto byte = static_cast<unsigned char>(text[bad]);
+  std::string column = "column " + std::to_string(bad - line_start + 1);
+  std::string what = byte == 0 ? "NUL byte (" + column + ")"
+                               : std::string("invalid UTF-8 (byte 0x") + kHex[byte >> 4] +
+                                     kHex[byte & 0xF] + " at " + column + ")";
+  return Status::InvalidInput(std::string(path) + ":" + std::to_string(LineOfOffset(text, bad)) +
+                              ": " + what + "; the file must be UTF-8 text");
+}
+
 std::string Slugify(std::string_view text, size_t max_length) {
   std::string slug;
   bool pending_separator = false;

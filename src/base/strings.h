@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
+
 namespace retort {
 
 std::string_view Trim(std::string_view text);
@@ -22,6 +24,14 @@ std::string Slugify(std::string_view text, size_t max_length = 40);
 // SQL literal 'it''s' and identifier "Weird""Name" quoting (identifiers quoted only when needed).
 std::string QuoteLiteral(std::string_view text);
 std::string QuoteIdentifier(std::string_view name);
+// Byte offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF) or that is a NUL; npos when none.
+size_t FirstInvalidTextByte(std::string_view text);
+// InvalidInput "<path>:<line>: ..." naming the first invalid byte (FirstInvalidTextByte);
+// Ok for clean text. For files that are handed to PostgreSQL or a parser: a NUL would end the
+// text early in C APIs, and a server in UTF8 rejects invalid bytes only after earlier statements
+// of the same file have run.
+Status CheckTextFile(std::string_view text, std::string_view path);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 

@@ -45,12 +45,19 @@ int Report(const Status& status) {
   // given that appears verbatim is replaced by its redacted form; other text is left alone
   // ("label@head" is not a password).
   std::string message = status.message();
+  std::vector<std::string> forms;
   for (const std::string& url : g_urls_in_play) {
     if (url.empty()) continue;
-    std::string redacted = retort::config::RedactPassword(url);
-    for (size_t at = message.find(url); at != std::string::npos;
-         at = message.find(url, at + redacted.size())) {
-      message.replace(at, url.size(), redacted);
+    forms.push_back(url);
+    // What libpq was given, which differs for SQLAlchemy URLs and unencoded passwords.
+    auto conninfo = retort::config::ToLibpqConninfo(url);
+    if (conninfo.ok() && *conninfo != url) forms.push_back(*conninfo);
+  }
+  for (const std::string& form : forms) {
+    std::string redacted = retort::config::RedactPassword(form);
+    for (size_t at = message.find(form); at != std::string::npos;
+         at = message.find(form, at + redacted.size())) {
+      message.replace(at, form.size(), redacted);
     }
   }
   std::cerr << "retort: error: " << message << "\n";

@@ -97,14 +97,18 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
     }
     json partial = json::array();
     for (const auto& migration : report.partial) {
-      partial.push_back(json{{"revision", migration.revision},
-                             {"direction", migration.direction},
-                             {"statement", migration.statement},
-                             {"statement_count", migration.statement_count},
-                             {"path", migration.path},
-                             {"line", migration.line},
-                             {"error", migration.error},
-                             {"finished_at", migration.finished_at}});
+      partial.push_back(json{
+          {"revision", migration.revision},
+          {"direction", migration.direction},
+          {"statement", migration.statement},
+          {"statement_count", migration.statement_count},
+          {"all_statements_ran", migration.AllStatementsRan()},
+          {"file_statement_count",
+           migration.file_statement_count ? json(*migration.file_statement_count) : json(nullptr)},
+          {"path", migration.path},
+          {"line", migration.line},
+          {"error", migration.error},
+          {"finished_at", migration.finished_at}});
     }
     json document{{"database", report.database},
                   {"current", report.rows},
@@ -128,10 +132,23 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
     out << row << " (unknown: no migration file has this revision)\n";
   }
   for (const auto& migration : report.partial) {
-    out << migration.revision
-        << " (partially applied: " << (migration.direction == "up" ? "upgrade" : "downgrade")
-        << " stopped at statement " << migration.statement << " of " << migration.statement_count;
-    if (!migration.path.empty()) out << ", " << migration.path << ":" << migration.line;
+    const char* verb = migration.direction == "up" ? "upgrade" : "downgrade";
+    out << migration.revision << " (partially applied: " << verb;
+    if (migration.AllStatementsRan()) {
+      out << " ran all " << migration.statement_count << " statement"
+          << (migration.statement_count == 1 ? "" : "s") << " but was not recorded as done";
+    } else {
+      out << " stopped at statement " << migration.statement << " of " << migration.statement_count;
+    }
+    if (migration.file_statement_count &&
+        *migration.file_statement_count != migration.statement_count) {
+      out << "; the file now has " << *migration.file_statement_count
+          << " statements: it was edited since";
+    }
+    if (!migration.path.empty()) {
+      out << ", " << migration.path;
+      if (migration.line > 0) out << ":" << migration.line;
+    }
     out << ")\n";
     for (const auto& line : Split(Trim(migration.error), '\n')) {
       if (!line.empty()) out << "    " << line << "\n";

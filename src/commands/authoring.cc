@@ -14,10 +14,17 @@ constexpr char kTemplateName[] = "script.sql.tmpl";
 Result<std::string> ReadTemplate(const config::Config& config) {
   std::string path = JoinPath(config.ScriptDirectory(), kTemplateName);
   if (!PathExists(path)) return migrations::DefaultTemplate();
-  return ReadFile(path);
+  RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  RETORT_RETURN_IF_ERROR(CheckTextFile(text, path));
+  return text;
 }
 
 Status CheckRevisionId(const Project& project, const std::string& id) {
+  if (!migrations::IsValidRevisionId(id)) {
+    return Status::InvalidInput("invalid revision id '" + id +
+                                "': use 1-32 characters of A-Z, a-z, 0-9, '_' and '-', not "
+                                "starting with '-', and not head, heads, base or none");
+  }
   if (project.graph.Find(id) != nullptr) {
     return Status::InvalidInput("revision id '" + id + "' already exists in " +
                                 project.Get(id).path);

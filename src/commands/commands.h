@@ -83,9 +83,15 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
 // A migration outside a transaction that stopped part way (history::ProgressRow, explained).
 struct PartialMigration {
   std::string revision;
-  std::string direction;  // "up" or "down"
-  int statement = 0;      // where it stopped (1-based): the failed or next statement
-  int statement_count = 0;
+  std::string direction;    // "up" or "down"
+  int statement = 0;        // where it stopped (1-based): the failed or next statement
+  int statement_count = 0;  // as the run recorded it
+  // statement_count + 1 when every statement ran but the step was not recorded (the version
+  // table update failed or the run was cut off just before it).
+  bool AllStatementsRan() const { return statement > statement_count; }
+  // How many statements the file has in that direction now; nullopt when it cannot be read. A
+  // value other than statement_count means the file was edited since the run.
+  std::optional<int> file_statement_count;
   std::string error;  // the failed statement's error; "" when the run was interrupted
   std::string path;   // the migration file and the statement's line, when known
   int line = 0;

@@ -19,6 +19,7 @@
 #include "catalog/inspect.h"
 #include "commands/commands.h"
 #include "commands/schema_sources.h"
+#include "config/database_url.h"
 #include "devdb/scratch.h"
 #include "executor/executor.h"
 #include "render/render.h"
@@ -98,7 +99,8 @@ class Sides {
       auto resolved = project->graph.ResolveRevision(spec, {});
       if (!resolved.ok()) {
         return resolved.status().WithContext(
-            "'" + spec + "' is neither a database URL, `schema`, `head` nor a revision: ");
+            "'" + config::RedactPassword(spec) +
+            "' is neither a database URL, `schema`, `head` nor a revision: ");
       }
       prepared.target = *resolved;
     }
@@ -205,8 +207,9 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
   render::MigrationSql sql = render::RenderMigration(models.first, models.second);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   if (options.json) {
-    nlohmann::json report = {{"from", options.from},
-                             {"to", options.to},
+    // A side given as a URL may carry a password; what is printed never does.
+    nlohmann::json report = {{"from", config::RedactPassword(options.from)},
+                             {"to", config::RedactPassword(options.to)},
                              {"upgrade", sql.upgrade},
                              {"downgrade", sql.downgrade},
                              {"upgrade_needs_no_transaction", sql.upgrade_needs_no_transaction},
@@ -216,7 +219,8 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
     return Status::Ok();
   }
   if (sql.empty()) {
-    io.log << "no differences between " << options.from << " and " << options.to << "\n";
+    io.log << "no differences between " << config::RedactPassword(options.from) << " and "
+           << config::RedactPassword(options.to) << "\n";
     return Status::Ok();
   }
   PrintMigrationSql(sql, options.with_downgrade, io);

@@ -81,6 +81,7 @@ LintTarget FromMigration(const config::Config& config, const migrations::Migrati
 Result<LintTarget> LoadFile(const config::Config& config, const std::string& path,
                             const std::string& shown) {
   RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  RETORT_RETURN_IF_ERROR(CheckTextFile(text, path));
   if (HeaderEndLine(text) > 0 || StartsWith(Trim(text), "-- retort:upgrade")) {
     RETORT_ASSIGN_OR_RETURN(migrations::Migration migration,
                             migrations::ParseMigration(text, path));

@@ -269,6 +269,9 @@ Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& proje
       }
       const migrations::Migration& loaded = full ? *full : found;
       const auto& statements = row.direction == "up" ? loaded.upgrade : loaded.downgrade;
+      if (loaded.statements_loaded) {
+        migration.file_statement_count = static_cast<int>(statements.size());
+      }
       size_t index = static_cast<size_t>(migration.statement - 1);
       if (index < statements.size()) migration.line = statements[index].line;
     }

@@ -142,7 +142,7 @@ std::vector<TestCheck> GraphChecks(const Project& project,
   auto listed = ListFiles(project.config.VersionsDirectory(), "");
   if (listed.ok()) {
     for (const std::string& file : *listed) {
-      if (!StartsWith(BaseName(file), ".") && !EndsWith(file, ".sql")) {
+      if (!StartsWith(BaseName(file), ".") && !EndsWith(file, ".sql") && !IsDirectory(file)) {
         orphans.push_back(file + ": not a migration (migration files end in .sql)");
       }
     }

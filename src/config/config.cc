@@ -459,6 +459,7 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
       return Status::InvalidInput(path + ": is a directory, not a config file");
     }
     RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    RETORT_RETURN_IF_ERROR(CheckTextFile(text, path));
     RETORT_ASSIGN_OR_RETURN(config, ParseConfig(text, path));
     config.config_path = AbsolutePath(path);
     config.project_dir = DirName(config.config_path);

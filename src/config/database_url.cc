@@ -433,6 +433,17 @@ Result<std::string> QueryForLibpq(std::string_view query) {
                     [&](const QueryParameter& seen) { return seen.name == *name; })) {
       return Status::InvalidInput("database URL parameter " + shown + " is given more than once");
     }
+    if (!PercentDecode(value)) {
+      return Status::InvalidInput("database URL parameter " + shown +
+                                  " has a '%' that is not a percent-encoded byte (write '%' as "
+                                  "%25)");
+    }
+    if ((*name == "port" || *name == "connect_timeout") &&
+        !std::all_of(value.begin(), value.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || c == ',';
+        })) {
+      return Status::InvalidInput("database URL parameter " + shown + " must be a number");
+    }
     if (*name == "sslmode") sslmode = PercentDecode(value).value_or(value);
     // SplitQuery kept unencoded '&' inside the value; libpq would split there.
     std::string encoded;
@@ -454,6 +465,100 @@ Result<std::string> QueryForLibpq(std::string_view query) {
   return Join(pieces, "&");
 }
 
+// A port as libpq takes it: decimal 1..65535. Empty means the default.
+bool IsValidPort(std::string_view port) {
+  if (port.empty()) return true;
+  if (port.size() > 5) return false;
+  if (!std::all_of(port.begin(), port.end(),
+                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    return false;
+  }
+  int value = std::stoi(std::string(port));
+  return value >= 1 && value <= 65535;
+}
+
+// What may appear in a host name or a percent-encoded socket directory in a URI.
+bool IsHostCharacter(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+         c == '%' || c == '~';
+}
+
+// Checks "host[:port][,host[:port]...][/dbname]" (the part of a URI after the user info and
+// before the query) the way libpq splits it, so that a malformed URL is bad input (exit 2)
+// rather than a connection failure, and libpq's own message, which quotes the whole URI with
+// its password, is never produced. `shown` is the redacted URL for messages.
+Status ValidateHostsAndDatabase(std::string_view rest, const std::string& shown) {
+  auto bad = [&](const std::string& problem) {
+    return Status::InvalidInput("bad connection setting in database URL '" + shown +
+                                "': " + problem);
+  };
+  size_t slash = rest.find('/');
+  std::string_view hosts = rest.substr(0, slash);
+  if (slash != std::string_view::npos && !PercentDecode(rest.substr(slash + 1))) {
+    return bad("the database name has a '%' that is not a percent-encoded byte (write '%' as %25)");
+  }
+  size_t i = 0;
+  while (true) {
+    std::string_view host;
+    if (i < hosts.size() && hosts[i] == '[') {
+      size_t close = hosts.find(']', i);
+      if (close == std::string_view::npos)
+        return bad("'[' opens an IPv6 address that no ']' closes");
+      host = hosts.substr(i + 1, close - i - 1);
+      if (host.empty()) return bad("empty IPv6 address '[]'");
+      // Hex groups, ':' and an embedded IPv4 part; then an optional "%zone" (an interface name).
+      std::string_view address = host.substr(0, host.find('%'));
+      std::string_view zone = host.substr(address.size());
+      bool well_formed =
+          address.find(':') != std::string_view::npos &&
+          std::all_of(address.begin(), address.end(),
+                      [](char c) {
+                        return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+                      }) &&
+          std::all_of(zone.begin(), zone.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '%' || c == '-' ||
+                   c == '_' || c == '.';
+          });
+      if (!well_formed) {
+        return bad("what '[' and ']' enclose is not an IPv6 address");
+      }
+      i = close + 1;
+      if (i < hosts.size() && hosts[i] != ':' && hosts[i] != ',') {
+        return bad("unexpected '" + std::string(1, hosts[i]) + "' after the IPv6 address");
+      }
+    } else {
+      size_t end = i;
+      while (end < hosts.size() && hosts[end] != ':' && hosts[end] != ',') ++end;
+      host = hosts.substr(i, end - i);
+      auto wrong = std::find_if_not(host.begin(), host.end(), IsHostCharacter);
+      if (wrong != host.end()) {
+        if (*wrong == '[' || *wrong == ']')
+          return bad("a '[' or ']' that does not enclose a whole IPv6 address");
+        bool printable = std::isprint(static_cast<unsigned char>(*wrong));
+        return bad("a host name cannot contain " +
+                   (printable ? "'" + std::string(1, *wrong) + "'"
+                              : std::string("a control or non-ASCII byte")));
+      }
+      if (!PercentDecode(host)) {
+        return bad("a host has a '%' that is not a percent-encoded byte (write '%' as %25)");
+      }
+      i = end;
+    }
+    if (i < hosts.size() && hosts[i] == ':') {
+      size_t end = hosts.find(',', i + 1);
+      if (end == std::string_view::npos) end = hosts.size();
+      std::string_view port = hosts.substr(i + 1, end - i - 1);
+      if (!IsValidPort(port)) {
+        return bad("a port is not a number from 1 to 65535");
+      }
+      i = end;
+    }
+    if (i >= hosts.size()) break;
+    ++i;  // the ',' before the next host
+  }
+  return Status::Ok();
+}
+
 Result<std::string> UriToLibpq(std::string_view url, size_t prefix_length) {
   std::string scheme = ToLower(url.substr(0, prefix_length - 3));
   if (!Contains(kPostgresSchemes, scheme)) {
@@ -461,6 +566,13 @@ Result<std::string> UriToLibpq(std::string_view url, size_t prefix_length) {
                                 RedactPassword(url) +
                                 "' (use postgresql://, or SQLAlchemy's postgresql+asyncpg:// or "
                                 "postgresql+psycopg2://)");
+  }
+  // A newline or other control character is never part of a URL: a value pasted with one, or
+  // an attempt to smuggle in a second setting.
+  if (std::any_of(url.begin(), url.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    return Status::InvalidInput("database URL '" + RedactPassword(url) +
+                                "' contains a control character (write it percent-encoded)");
   }
   std::string_view rest = url.substr(prefix_length);
   std::string out = "postgresql://";
@@ -471,11 +583,41 @@ Result<std::string> UriToLibpq(std::string_view url, size_t prefix_length) {
     rest = rest.substr(at + 1);
   }
   size_t query = QueryStart(rest);
+  RETORT_RETURN_IF_ERROR(ValidateHostsAndDatabase(rest.substr(0, query), RedactPassword(url)));
   out += rest.substr(0, query);
   if (query == std::string_view::npos) return out;
   RETORT_ASSIGN_OR_RETURN(std::string parameters, QueryForLibpq(rest.substr(query + 1)));
   if (!parameters.empty()) out += "?" + parameters;
   return out;
+}
+
+// libpq's keyword=value form, checked as libpq will parse it (without its messages, which may
+// quote the password).
+Status ValidateKeywordValues(std::string_view text) {
+  std::optional<std::vector<KeywordValue>> pairs = TokenizeKeywordValues(text);
+  if (!pairs) {
+    return Status::InvalidInput("malformed connection string '" + RedactPassword(text) +
+                                "' (expected keyword=value pairs; a quoted value needs its "
+                                "closing quote)");
+  }
+  for (const KeywordValue& pair : *pairs) {
+    std::string keyword(pair.keyword);
+    std::string shown = IsIdentifierLike(keyword) ? "'" + keyword + "'" : "(unreadable name)";
+    if (!Contains(kLibpqKeywords, keyword)) {
+      return Status::InvalidInput("unknown connection option " + shown + " in '" +
+                                  RedactPassword(text) + "'");
+    }
+    if (keyword != "port") continue;
+    std::string_view value = text.substr(pair.value_begin, pair.value_end - pair.value_begin);
+    if (value.size() >= 2 && value.front() == '\'') value = value.substr(1, value.size() - 2);
+    for (const std::string& port : Split(value, ',')) {
+      if (!IsValidPort(port)) {
+        return Status::InvalidInput("bad connection setting in '" + RedactPassword(text) +
+                                    "': the port is not a number from 1 to 65535");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -492,7 +634,10 @@ Result<std::string> ToLibpqConninfo(std::string_view url) {
   }
   size_t prefix_length = SchemePrefixLength(url);
   if (prefix_length > 0) return UriToLibpq(url, prefix_length);
-  if (LooksLikeKeywordValue(url)) return std::string(url);
+  if (LooksLikeKeywordValue(url)) {
+    RETORT_RETURN_IF_ERROR(ValidateKeywordValues(url));
+    return std::string(url);
+  }
   return Status::InvalidInput("unsupported database URL '" + RedactPassword(url) +
                               "' (expected postgresql://user@host:5432/dbname, a libpq "
                               "keyword/value string such as \"host=localhost dbname=app\", or "

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <thread>
 #include <utility>
 
@@ -375,13 +376,71 @@ bool Mentions(const std::string& text, std::initializer_list<const char*> needle
                      [&](const char* needle) { return text.find(needle) != std::string::npos; });
 }
 
-Status WriteSettings(const std::string& data_dir, const Settings& settings, bool throwaway,
-                     const Account& account) {
-  std::string path = JoinPath(data_dir, kSettingsFile);
-  RETORT_RETURN_IF_ERROR(WriteFile(path, RenderSettings(settings, throwaway)));
+// initdb's pg_hba.conf trusts every TCP connection from the machine: any local user would be
+// superuser. Over the unix socket, trust is safe because its directory is private to the
+// server account (PrepareSocketDir); over TCP a password is required (EnsureTcpPassword).
+std::string RenderHba(bool listen_tcp) {
+  std::string text =
+      "# Managed by retort: rewritten whenever retort starts this server.\n"
+      "# The socket directory is private to the server's OS account, hence trust there.\n"
+      "local all all trust\n"
+      "local replication all trust\n";
+  if (listen_tcp) {
+    text +=
+        "host all all 127.0.0.1/32 scram-sha-256\n"
+        "host replication all 127.0.0.1/32 scram-sha-256\n";
+  }
+  return text;
+}
+
+Status WriteServerFile(const std::string& path, const std::string& contents,
+                       const Account& account) {
+  RETORT_RETURN_IF_ERROR(WriteFile(path, contents));
   // Written by root with root's umask; the server must be able to read it.
   if (::chmod(path.c_str(), 0600) != 0) return Status::Failed(path + ": " + ErrnoText());
   return GiveToServer(path, account);
+}
+
+Status WriteSettings(const std::string& data_dir, const Settings& settings, bool throwaway,
+                     const Account& account) {
+  RETORT_RETURN_IF_ERROR(WriteServerFile(JoinPath(data_dir, kSettingsFile),
+                                         RenderSettings(settings, throwaway), account));
+  return WriteServerFile(JoinPath(data_dir, "pg_hba.conf"), RenderHba(settings.listen_tcp),
+                         account);
+}
+
+std::string PassFilePath(const std::string& data_dir) { return data_dir + ".pgpass"; }
+
+// The superuser's password for TCP, kept in a libpq password file beside the data directory
+// and set on the server each time, so that a lost or stale file heals itself. Mode 0600 (libpq
+// ignores a file others may read), owned by the server account: tools that run as that account
+// (pg_basebackup, a standby's walreceiver) read it too, and root reads it anyway.
+Status EnsureTcpPassword(const std::string& data_dir, const std::string& conninfo,
+                         const Account& account) {
+  const std::string& superuser = account.name;
+  std::string path = PassFilePath(data_dir);
+  std::string password;
+  if (auto existing = ReadFile(path); existing.ok()) {
+    std::vector<std::string> fields = Split(Trim(*existing), ':');
+    if (fields.size() == 5 && fields[3] == superuser) password = fields[4];
+  }
+  if (password.empty()) {
+    std::random_device random;
+    std::string seed;
+    for (int i = 0; i < 8; ++i) seed += std::to_string(random());
+    password = Sha256Hex(seed).substr(0, 32);
+  }
+  // Rewritten (atomically) even when it existed, to repair its mode and owner.
+  RETORT_RETURN_IF_ERROR(
+      WriteServerFile(path, "127.0.0.1:*:*:" + superuser + ":" + password + "\n", account));
+  RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(conninfo, "retort-devdb"));
+  auto altered = admin.Execute("ALTER ROLE " + QuoteIdentifier(superuser) + " PASSWORD " +
+                               QuoteLiteral(password));
+  if (!altered.ok()) {
+    return Status::Failed("cannot set the TCP password of " + superuser + ": " +
+                          altered.error.message);
+  }
+  return Status::Ok();
 }
 
 Status StartServer(const std::string& data_dir, const std::string& bin_dir, Settings settings,
@@ -453,6 +512,8 @@ Status InitDb(const std::string& data_dir, const std::string& bin_dir, const Acc
     return Status::Failed(staging + ": cannot create directory: " + ErrnoText());
   }
   RETORT_RETURN_IF_ERROR(GiveToServer(staging, account));
+  // initdb refuses password authentication without a password; pg_hba.conf is replaced before
+  // the first start anyway (WriteSettings).
   CommandResult result = RunCommand({JoinPath(bin_dir, "initdb"), "-D", staging, "-U", account.name,
                                      "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
                                     /*as_cluster_user=*/true);
@@ -514,6 +575,27 @@ std::string PercentEncode(const std::string& text) {
   return encoded;
 }
 
+// The environment initdb, pg_ctl and the postmaster get: only what locates programs and sets
+// locale and time zone. Ours may hold DATABASE_URL, RETORT_DATABASE_URL, PGPASSWORD and other
+// secrets, which a long-lived server would otherwise keep readable in /proc/<pid>/environ;
+// and PGPORT, PGDATA or PGHOST would change what pg_ctl talks to.
+std::vector<std::string> ServerEnvironment() {
+  std::vector<std::string> kept;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    std::string_view variable = *entry;
+    std::string_view name = variable.substr(0, variable.find('='));
+    if (name == "PATH" || name == "LANG" || name == "TZ" || name == "TMPDIR" ||
+        StartsWith(name, "LC_")) {
+      kept.emplace_back(variable);
+    }
+  }
+  if (std::none_of(kept.begin(), kept.end(),
+                   [](const std::string& variable) { return StartsWith(variable, "PATH="); })) {
+    kept.emplace_back("PATH=/usr/local/bin:/usr/bin:/bin");
+  }
+  return kept;
+}
+
 std::optional<std::string> FindExecutable(std::initializer_list<const char*> candidates) {
   for (const char* candidate : candidates) {
     if (::access(candidate, X_OK) == 0) return std::string(candidate);
@@ -567,10 +649,9 @@ std::string LocalCluster::FallbackDataDir(const std::string& data_dir) {
   return "/var/tmp/retort-" + Sha256Hex(absolute).substr(0, 12) + "/" + BaseName(absolute);
 }
 
-// Authentication is `trust`. The unix socket directory is private (0700, the server account's)
-// so over the socket only that account and root get in. With listen_tcp every local user can
-// reach 127.0.0.1:port as superuser; that is accepted for the throwaway clusters tests use,
-// and why listen_tcp is off by default.
+// Over the unix socket authentication is `trust`: its directory is private (0700, the server
+// account's), so only that account and root get in. With listen_tcp the server also listens on
+// 127.0.0.1 only, where pg_hba.conf (RenderHba) asks for the superuser's password.
 Result<LocalCluster> LocalCluster::Ensure(const ClusterOptions& options) {
   if (options.data_dir.empty()) {
     return Status::InvalidInput("no data directory given for the local PostgreSQL cluster");
@@ -653,6 +734,9 @@ Result<LocalCluster> LocalCluster::Ensure(const ClusterOptions& options) {
   }
   RETORT_RETURN_IF_ERROR(
       WaitUntilAccepting(cluster.ConnInfo(), cluster.info_.pid, cluster.info_.log_file));
+  if (options.listen_tcp) {
+    RETORT_RETURN_IF_ERROR(EnsureTcpPassword(data_dir, cluster.ConnInfo(), account));
+  }
   return cluster;
 }
 
@@ -716,8 +800,10 @@ std::string LocalCluster::ConnInfo(const std::string& dbname) const {
 
 std::string LocalCluster::TcpUrl(const std::string& dbname) const {
   return "postgresql://" + PercentEncode(superuser_) + "@127.0.0.1:" + std::to_string(info_.port) +
-         "/" + PercentEncode(dbname);
+         "/" + PercentEncode(dbname) + "?passfile=" + PercentEncode(PassFile());
 }
+
+std::string LocalCluster::PassFile() const { return PassFilePath(info_.data_dir); }
 
 // ---- RunCommand
 
@@ -773,8 +859,16 @@ CommandResult RunCommand(const std::vector<std::string>& argv, bool as_cluster_u
   posix_spawnattr_setsigmask(&attributes, &no_signals);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
+  std::vector<std::string> server_environment;
+  std::vector<char*> environment;
+  if (as_cluster_user) {
+    server_environment = ServerEnvironment();
+    for (std::string& variable : server_environment) environment.push_back(variable.data());
+    environment.push_back(nullptr);
+  }
   pid_t pid = 0;
-  int spawn_error = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+  int spawn_error = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(),
+                                   as_cluster_user ? environment.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   ::close(pipe_fds[1]);

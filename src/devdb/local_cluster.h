@@ -14,10 +14,11 @@
 namespace retort::devdb {
 
 struct ClusterOptions {
-  std::string data_dir;     // created if missing; initdb runs when it has no PG_VERSION
-  std::string socket_dir;   // empty: derived (short, private); unix socket path limit is 107 bytes
-  int port = 0;             // 0: pick a free TCP port (also names the socket file)
-  bool listen_tcp = false;  // also listen on 127.0.0.1:port
+  std::string data_dir;    // created if missing; initdb runs when it has no PG_VERSION
+  std::string socket_dir;  // empty: derived (short, private); unix socket path limit is 107 bytes
+  int port = 0;            // 0: pick a free TCP port (also names the socket file)
+  // Also listen on 127.0.0.1:port, with password (scram) authentication: see TcpUrl.
+  bool listen_tcp = false;
   // Throwaway tuning (fsync off, synchronous_commit off, full_page_writes off, more locks):
   // right for dev, scratch and test clusters whose data can be rebuilt.
   bool throwaway = true;
@@ -66,8 +67,11 @@ class LocalCluster {
 
   // libpq conninfo reaching `dbname` over the unix socket as the cluster's superuser.
   std::string ConnInfo(const std::string& dbname = "postgres") const;
-  // postgresql:// URL over TCP (only when listen_tcp).
+  // postgresql:// URL over TCP (only when listen_tcp). TCP needs the superuser's password,
+  // which the URL names through `passfile` rather than carrying it.
   std::string TcpUrl(const std::string& dbname = "postgres") const;
+  // The libpq password file holding that password (127.0.0.1, any port and database).
+  std::string PassFile() const;
 
   const ClusterInfo& info() const { return info_; }
   const std::string& superuser() const { return superuser_; }

@@ -344,6 +344,7 @@ Status ApplySqlFiles(pg::Connection& connection, const std::vector<SqlFile>& fil
     entry.name = file.display_name.empty() ? file.path : file.display_name;
     auto text = ReadFile(file.path);
     if (!text.ok()) return Status::InvalidInput(text.status().message());
+    RETORT_RETURN_IF_ERROR(CheckTextFile(*text, entry.name));
     entry.text = std::move(*text);
     RETORT_ASSIGN_OR_RETURN(entry.statements, sqltext::SplitStatements(entry.text, entry.name, 1));
     for (const sqltext::Statement& statement : entry.statements) {

@@ -402,10 +402,14 @@ Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& 
     auto found = migrations.find(key.first);
     std::string where = found == migrations.end() ? "revision " + key.first : found->second->path;
     const char* verb = key.second == "up" ? "upgrade" : "downgrade";
+    int next = row->statement + (row->status == "done" ? 1 : 0);
+    std::string stopped = next > row->statement_count
+                              ? " ran all " + std::to_string(row->statement_count) +
+                                    " statements but was not recorded as done"
+                              : " stopped at statement " + std::to_string(next) + " of " +
+                                    std::to_string(row->statement_count);
     return Status::InvalidInput(
-        where + ": revision " + key.first + " is partially applied: its " + verb +
-        " stopped at statement " + std::to_string(row->statement + (row->status == "done")) +
-        " of " + std::to_string(row->statement_count) +
+        where + ": revision " + key.first + " is partially applied: its " + verb + stopped +
         (row->error.empty() ? "" : " (" + row->error + ")") +
         ", and this run does not continue it. `retort " + verb +
         "` through that revision resumes it once the file is fixed; to abandon it, undo what "

@@ -266,9 +266,11 @@ const StatementDirective* FindStatementDirective(std::string_view name) {
 }
 
 // Names that revision targets give a meaning of their own (`head`, `base`, ...).
+// Names a target would read as something else: "head-1" is a relative target.
 bool IsReservedName(std::string_view name) {
   std::string lower = ToLower(name);
-  return lower == "head" || lower == "heads" || lower == "base" || lower == "none";
+  return lower == "head" || lower == "heads" || lower == "base" || lower == "none" ||
+         StartsWith(lower, "head-");
 }
 
 struct DirectiveLine {
@@ -303,7 +305,16 @@ bool OnlyLineComments(std::string_view text) {
   return true;
 }
 
-std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+// A value from the file, quoted for a message; a runaway value (a whole file on one line) is cut
+// so that the message stays readable.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kShown = 80;
+  if (text.size() <= kShown) return "'" + std::string(text) + "'";
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "'" + std::string(text.substr(0, cut)) + "...' (" + std::to_string(text.size()) +
+         " bytes)";
+}
 
 std::string Marker(std::string_view name) { return "'-- retort:" + std::string(name) + "'"; }
 
@@ -477,11 +488,12 @@ class Parser {
         migration_.revision_line = line;
         if (value.empty()) {
           Error(line, Marker(directive.name) + " needs a revision id");
-        } else if (!IsValidRevisionId(value)) {
-          Error(line, "invalid revision id " + Quoted(value) +
-                          ": use 1-32 characters of A-Z, a-z, 0-9, '_' and '-'");
         } else if (IsReservedName(value)) {
           Error(line, "revision id " + Quoted(value) + " is a reserved word");
+        } else if (!IsValidRevisionId(value)) {
+          Error(line, "invalid revision id " + Quoted(value) +
+                          ": use 1-32 characters of A-Z, a-z, 0-9, '_' and '-'" +
+                          (StartsWith(value, "-") ? ", not starting with '-'" : ""));
         } else {
           migration_.id = std::string(value);
         }
@@ -836,7 +848,9 @@ Result<std::string> StatementFingerprint(std::string_view statement) {
 }
 
 bool IsValidRevisionId(std::string_view id) {
-  return !id.empty() && id.size() <= 32 && IsValidBranchLabel(id);
+  // A leading '-' would read as a relative target ("-1").
+  return !id.empty() && id.size() <= 32 && id[0] != '-' && IsValidBranchLabel(id) &&
+         !IsReservedName(id);
 }
 
 bool IsValidBranchLabel(std::string_view label) {
@@ -847,6 +861,9 @@ bool IsValidBranchLabel(std::string_view label) {
 }
 
 Result<Migration> ParseMigration(std::string_view text, const std::string& path, ParseDepth depth) {
+  // Refused before anything runs: the server would reject a bad byte only when it reaches its
+  // statement, after the earlier ones ran, and libpq would cut a statement at a NUL.
+  RETORT_RETURN_IF_ERROR(CheckTextFile(text, path));
   // A UTF-8 byte order mark is not text; blanking it keeps every offset and line.
   if (StartsWith(text, "\xEF\xBB\xBF")) {
     std::string copy(text);

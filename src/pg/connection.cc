@@ -102,9 +102,14 @@ Result<Connection> Connection::OpenDatabase(const std::string& conninfo, const s
   pg_conn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
   if (PQstatus(raw) != CONNECTION_OK) {
-    // libpq's message names host and port, never the password.
+    // libpq's message names host and port, never the password -- except its URI parse errors,
+    // which quote the whole URI. config/ rejects malformed URLs first; this is the backstop.
     std::string message = std::string(Trim(PQerrorMessage(raw)));
     PQfinish(raw);
+    for (size_t at = message.find(conninfo); !conninfo.empty() && at != std::string::npos;
+         at = message.find(conninfo, at)) {
+      message.replace(at, conninfo.size(), "(the connection string)");
+    }
     // libpq checks option values before it dials ("invalid port number", "invalid integer value
     // ... for connection option", "invalid sslmode value"): those are the user's typo, not a
     // failure of the server, and retrying will not help.

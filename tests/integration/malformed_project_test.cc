@@ -373,3 +373,49 @@ TEST(MalformedDowngrade, MissingDowngradeSectionStopsBeforeAnythingRuns) {
 
 }  // namespace
 }  // namespace retort
+
+namespace retort {
+namespace {
+
+// `current` once said "stopped at statement 3 of 2" for a migration outside a transaction whose
+// statements had all run but whose recording failed; and it compared with a file that may have
+// been edited since without saying so.
+TEST(PartialMigrationReport, NeverNamesAStatementBeyondTheCount) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir dir;
+  for (const auto& [path, text] : GoodFiles()) dir.Write(path, text);
+  std::string db = pg->CreateDatabase("partial");
+  std::string url = pg->Url(db);
+  ASSERT_EQ(RunRetort({"upgrade", "head", "--url", url}, dir.path()).exit_code, 0);
+  // Recording the step fails after both statements ran.
+  pg->Query(db,
+            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'recording refused'; END $$;\n"
+            "CREATE TRIGGER refuse BEFORE INSERT ON retort_history "
+            "FOR EACH ROW EXECUTE FUNCTION refuse();");
+  dir.Write(Versions("30_outside.sql"),
+            "-- retort:revision  o3cccc\n-- retort:revises g2bbbb\n-- retort:transaction none\n"
+            "-- retort:upgrade\nCREATE TABLE outside_one (id int);\n"
+            "CREATE TABLE outside_two (id int);\n");
+  CommandOutput up = RunRetort({"upgrade", "head", "--url", url}, dir.path());
+  ASSERT_EQ(up.exit_code, 1) << Describe(up);
+
+  CommandOutput current = RunRetort({"current", "--url", url}, dir.path());
+  ASSERT_EQ(current.exit_code, 0) << Describe(current);
+  EXPECT_EQ(current.out.find("statement 3 of 2"), std::string::npos) << current.out;
+  EXPECT_NE(current.out.find("ran all 2 statements but was not recorded"), std::string::npos)
+      << current.out;
+
+  dir.Write(Versions("30_outside.sql"),
+            "-- retort:revision  o3cccc\n-- retort:revises g2bbbb\n-- retort:transaction none\n"
+            "-- retort:upgrade\nCREATE TABLE outside_one (id int);\n"
+            "CREATE TABLE outside_two (id int);\nCREATE TABLE outside_three (id int);\n");
+  CommandOutput edited = RunRetort({"current", "--url", url}, dir.path());
+  ASSERT_EQ(edited.exit_code, 0) << Describe(edited);
+  EXPECT_NE(edited.out.find("the file now has 3 statements"), std::string::npos) << edited.out;
+  CommandOutput json = RunRetort({"--format", "json", "current", "--url", url}, dir.path());
+  EXPECT_NE(json.out.find("\"all_statements_ran\": true"), std::string::npos) << json.out;
+}
+
+}  // namespace
+}  // namespace retort

@@ -93,6 +93,9 @@ HarnessState* StartCluster() {
     return g_state;
   }
   g_state->harness = HarnessAccess::Create(*cluster, g_state->data_dir);
+  // TCP asks for the superuser's password. URLs built by hand (and pg_basebackup) find it
+  // here, in this process and in every program it runs.
+  ::setenv("PGPASSFILE", cluster->PassFile().c_str(), 1);
   return g_state;
 }
 
@@ -198,7 +201,7 @@ std::string PgHarness::Scalar(const std::string& dbname, const std::string& sql)
 
 CommandOutput RunProgram(const std::vector<std::string>& argv, const std::string& cwd,
                          const std::map<std::string, std::string>& env,
-                         const std::string& stdin_text) {
+                         const std::string& stdin_text, int timeout_ms) {
   CommandOutput output;
   if (argv.empty()) {
     output.err = "RunProgram: no program given";
@@ -267,9 +270,27 @@ CommandOutput RunProgram(const std::vector<std::string>& argv, const std::string
   ::fcntl(in[1], F_SETFL, O_NONBLOCK);
   size_t written = 0;
   if (stdin_text.empty()) CloseFd(in[1]);
+  struct timespec started {};
+  ::clock_gettime(CLOCK_MONOTONIC, &started);
   while (in[1] >= 0 || out[0] >= 0 || err[0] >= 0) {
+    int wait_ms = -1;
+    if (timeout_ms >= 0 && !output.timed_out) {
+      struct timespec now {};
+      ::clock_gettime(CLOCK_MONOTONIC, &now);
+      long elapsed_ms =
+          (now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000;
+      if (elapsed_ms >= timeout_ms) {
+        ::kill(pid, SIGKILL);
+        output.timed_out = true;
+        CloseFd(in[1]);
+      } else {
+        wait_ms = static_cast<int>(timeout_ms - elapsed_ms);
+      }
+    }
     pollfd fds[3] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
-    if (::poll(fds, 3, -1) < 0) {
+    int ready = ::poll(fds, 3, wait_ms);
+    if (ready == 0) continue;
+    if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -315,10 +336,10 @@ std::string RetortBinary() {
 }
 
 CommandOutput RunRetort(const std::vector<std::string>& args, const std::string& cwd,
-                        const std::map<std::string, std::string>& env) {
+                        const std::map<std::string, std::string>& env, int timeout_ms) {
   std::vector<std::string> argv = {RetortBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
-  return RunProgram(argv, cwd, env);
+  return RunProgram(argv, cwd, env, "", timeout_ms);
 }
 
 TempDir::TempDir() {

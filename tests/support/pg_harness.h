@@ -34,7 +34,9 @@ class PgHarness {
   // A new empty database with a unique name starting with `prefix`.
   std::string CreateDatabase(const std::string& prefix = "t");
   std::string ConnInfo(const std::string& dbname) const;  // unix socket
-  std::string Url(const std::string& dbname) const;       // postgresql://user@127.0.0.1:port/db
+  // postgresql://user@127.0.0.1:port/db?passfile=...: TCP needs the superuser's password, which
+  // the harness also exports as PGPASSFILE.
+  std::string Url(const std::string& dbname) const;
 
   // Runs SQL on `dbname` and returns the rows (cells as text, NULL as "<null>"). A failure fails
   // the calling test and returns an empty result.
@@ -72,7 +74,8 @@ class PgHarness {
   }
 
 struct CommandOutput {
-  int exit_code = -1;
+  int exit_code = -1;      // 128 + N when killed by signal N
+  bool timed_out = false;  // killed (SIGKILL) because it outlived its timeout
   std::string out;
   std::string err;
 };
@@ -80,10 +83,11 @@ struct CommandOutput {
 std::string Describe(const CommandOutput& output);
 
 // Runs `argv` (argv[0] is the program) in `cwd` with extra environment variables; captures
-// stdout and stderr separately. `stdin_text` is fed to the child's stdin.
+// stdout and stderr separately. `stdin_text` is fed to the child's stdin. With `timeout_ms` >= 0
+// the child is killed once it runs that long (timed_out is then set).
 CommandOutput RunProgram(const std::vector<std::string>& argv, const std::string& cwd,
                          const std::map<std::string, std::string>& env = {},
-                         const std::string& stdin_text = "");
+                         const std::string& stdin_text = "", int timeout_ms = -1);
 
 // The retort binary the tests run: the one built with them, or RETORT_TEST_BINARY when set (to
 // show that a new test fails against an older build).
@@ -91,7 +95,7 @@ std::string RetortBinary();
 
 // Runs the built retort binary with `args`.
 CommandOutput RunRetort(const std::vector<std::string>& args, const std::string& cwd,
-                        const std::map<std::string, std::string>& env = {});
+                        const std::map<std::string, std::string>& env = {}, int timeout_ms = -1);
 
 // A temporary directory removed (recursively) when the object dies.
 class TempDir {

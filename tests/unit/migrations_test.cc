@@ -248,7 +248,8 @@ INSTANTIATE_TEST_SUITE_P(AllCases, MalformedMigrationTest, testing::ValuesIn(kMa
 
 TEST(ParseMigrationTest, RejectsNulByte) {
   std::string text("-- retort:revision a\n-- retort:upgrade\nSELECT 1;\0\n", 50);
-  EXPECT_EQ(ParseError(text), "versions/a.sql:3: NUL byte in migration file");
+  EXPECT_EQ(ParseError(text),
+            "versions/a.sql:3: NUL byte (column 10); the file must be UTF-8 text");
 }
 
 TEST(ParseMigrationTest, ReportsEveryIndependentErrorInLineOrder) {
