@@ -465,6 +465,7 @@ std::vector<TestCheck> RunStairway(const Project& project, const std::string& de
 // ---- head against schema/
 
 bool HasSchemaFiles(const config::Config& config) {
+  if (SchemaFromProgram(config)) return true;
   for (const std::string& entry : config.schema_paths) {
     std::string path = StartsWith(entry, "/") ? entry : JoinPath(config.project_dir, entry);
     if (PathExists(path)) return true;

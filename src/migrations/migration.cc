@@ -24,6 +24,7 @@ enum class HeaderField {
   kBranchLabels,
   kDependsOn,
   kTransaction,
+  kNeedsManualConversion,
 };
 
 struct HeaderDirective {
@@ -40,6 +41,7 @@ constexpr HeaderDirective kHeaderDirectives[] = {
     {"branch-labels", HeaderField::kBranchLabels},
     {"depends-on", HeaderField::kDependsOn},
     {"transaction", HeaderField::kTransaction},
+    {"needs-manual-conversion", HeaderField::kNeedsManualConversion},
 };
 
 constexpr std::string_view kUpgradeMarker = "upgrade";
@@ -534,6 +536,10 @@ class Parser {
           return;
         }
         migration_.transactional = false;
+        return;
+      case HeaderField::kNeedsManualConversion:
+        migration_.needs_manual_conversion = std::string(value);
+        migration_.needs_manual_conversion_line = line;
         return;
     }
   }
