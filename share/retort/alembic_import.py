@@ -21,6 +21,7 @@ import argparse
 import ast
 import contextlib
 import datetime
+import functools
 import inspect
 import io
 import json
@@ -225,7 +226,7 @@ def _guard(script, name, capture):
     """Wraps module.upgrade/downgrade so one revision's failure does not end the run."""
     function = getattr(script.module, name, None)
     if function is None:
-        return None
+        return None, None
 
     def guarded(*args, **kwargs):
         try:
@@ -239,8 +240,9 @@ def _guard(script, name, capture):
             capture.problem(line, "fails offline: %s: %s" % (type(error).__name__, error))
             return None
 
+    guarded = functools.wraps(function)(guarded)
     setattr(script.module, name, guarded)
-    return function
+    return function, guarded
 
 
 def _as_tuple(value):
@@ -307,14 +309,21 @@ def main():
     order = [step.revision for step in upgrade_steps]
 
     originals = {}
+    guarded = {}
     for revision in order:
-        originals[revision.revision] = (_guard(revision, "upgrade", CAPTURE),
-                                        _guard(revision, "downgrade", CAPTURE))
+        upgrade_fn, guarded[(revision.revision, True)] = _guard(revision, "upgrade", CAPTURE)
+        downgrade_fn, guarded[(revision.revision, False)] = _guard(revision, "downgrade",
+                                                                   CAPTURE)
+        originals[revision.revision] = (upgrade_fn, downgrade_fn)
 
     def steps(_heads, context):
         CAPTURE.context = context
         for step in list(upgrade_steps) + list(downgrade_steps):
             CAPTURE.begin(step.revision, step.is_upgrade)
+            # A step holds its function from when it was made; run the guarded one.
+            replacement = guarded.get((step.revision.revision, step.is_upgrade))
+            if replacement is not None:
+                step.migration_fn = replacement
             yield step
         CAPTURE.begin(None, True)
 
