@@ -617,5 +617,72 @@ TEST(SqlAlchemySchema, ProviderErrorsAreShown) {
   EXPECT_TRUE(Contains(check.err, "cannot import app.nothere")) << check.err;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The examples that need Python.
+
+// A copy of examples/NAME as in git (no .retort/), with the harness server as the dev server and
+// Debian's interpreter.
+std::string CopyExample(PgHarness* pg, const TempDir& dir, const std::string& name) {
+  std::string example = std::string(RETORT_SOURCE_DIR) + "/examples/" + name;
+  for (const auto& entry : fs::directory_iterator(example)) {
+    if (entry.path().filename() == ".retort") continue;
+    fs::copy(entry.path(), dir.path() + "/" + entry.path().filename().string(),
+             fs::copy_options::recursive);
+  }
+  std::string toml = ReadText(dir.path() + "/retort.toml");
+  toml = std::regex_replace(toml, std::regex("python = \"python3\""),
+                            "python = \"" + std::string(kPython) + "\"");
+  toml = std::regex_replace(toml, std::regex("\\[schema\\]\n"),
+                            "[schema]\ndev_url = \"" + pg->Url("postgres") + "\"\n");
+  WriteText(dir.path() + "/retort.toml", toml);
+  return example;
+}
+
+TEST(Examples, AgentsImportIsReproducibleAndTheModelsMatch) {
+  REQUIRE_PYTHON_STACK();
+  RETORT_REQUIRE_PG(pg);
+  TempDir dir;
+  std::string example = CopyExample(pg, dir, "agents");
+  CommandOutput check = RunRetort({"check"}, dir.path());
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+
+  CommandOutput imported =
+      RunRetort({"import", "alembic", "--python", kPython, "--force"}, dir.path());
+  ASSERT_EQ(imported.exit_code, 0) << Describe(imported);
+  int compared = 0;
+  for (const auto& entry : fs::directory_iterator(example + "/migrations/versions")) {
+    if (entry.path().extension() != ".sql") continue;
+    std::string copy = dir.path() + "/migrations/versions/" + entry.path().filename().string();
+    EXPECT_EQ(ReadText(copy), ReadText(entry.path())) << entry.path();
+    ++compared;
+  }
+  EXPECT_EQ(compared, 4);
+
+  // Alembic's own upgrade and retort's give the same schema.
+  std::string alembic_db = pg->CreateDatabase("agents_alembic");
+  std::string url = "postgresql+psycopg2://" + pg->superuser() + "@127.0.0.1:" +
+                    std::to_string(pg->port()) + "/" + alembic_db;
+  CommandOutput alembic = RunProgram({kPython, "-m", "alembic", "upgrade", "head"}, dir.path(),
+                                     {{"DATABASE_URL", url}});
+  ASSERT_EQ(alembic.exit_code, 0) << Describe(alembic);
+  std::string retort_db = pg->CreateDatabase("agents_retort");
+  CommandOutput up = RunRetort({"upgrade", "head", "--url", pg->Url(retort_db)}, dir.path());
+  ASSERT_EQ(up.exit_code, 0) << Describe(up);
+  EXPECT_EQ(RunRetort({"inspect", "--url", pg->Url(alembic_db)}, dir.path()).out,
+            RunRetort({"inspect", "--url", pg->Url(retort_db)}, dir.path()).out);
+  CommandOutput drift = RunRetort({"drift", "--url", pg->Url(alembic_db)}, dir.path());
+  EXPECT_EQ(drift.exit_code, 0) << Describe(drift);
+}
+
+TEST(Examples, DocuaiSqlalchemyModelsDescribeTheHead) {
+  REQUIRE_PYTHON_STACK();
+  RETORT_REQUIRE_PG(pg);
+  TempDir dir;
+  CopyExample(pg, dir, "docuai-sqlalchemy");
+  CommandOutput check = RunRetort({"check"}, dir.path());
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+  EXPECT_TRUE(Contains(check.out, "migrations match")) << Describe(check);
+}
+
 }  // namespace
 }  // namespace retort
