@@ -64,8 +64,8 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
-  int spawned = posix_spawnp(&pid, arguments[0].c_str(), &actions, &attributes,
-                             arg_pointers.data(), env_pointers.data());
+  int spawned = posix_spawnp(&pid, arguments[0].c_str(), &actions, &attributes, arg_pointers.data(),
+                             env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   CloseFd(out_pipe[1]);

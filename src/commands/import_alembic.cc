@@ -98,8 +98,8 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
   RETORT_ASSIGN_OR_RETURN(std::vector<std::string> existing, ListFiles(versions_dir, ".sql"));
   if (!existing.empty() && !options.force) {
     return Status::InvalidInput(
-        versions_dir + " already holds " + std::to_string(existing.size()) +
-        " migration file" + (existing.size() == 1 ? "" : "s") +
+        versions_dir + " already holds " + std::to_string(existing.size()) + " migration file" +
+        (existing.size() == 1 ? "" : "s") +
         "; import into an empty directory, or pass --force to replace the imported revisions");
   }
 
@@ -107,14 +107,12 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
   ProcessOptions process_options;
   process_options.cwd = DirName(ini);
   auto started = std::chrono::steady_clock::now();
-  RETORT_ASSIGN_OR_RETURN(
-      ProcessResult result,
-      RunProcess({options.python, driver, "--config", ini, "--name", options.ini_section},
-                 process_options));
+  RETORT_ASSIGN_OR_RETURN(ProcessResult result, RunProcess({options.python, driver, "--config", ini,
+                                                            "--name", options.ini_section},
+                                                           process_options));
   if (result.exit_code != 0) {
     return Status::InvalidInput("reading the Alembic history with " + options.python + " failed (" +
-                                DescribeEnd(result, 0) + "):\n" +
-                                std::string(Trim(result.err)));
+                                DescribeEnd(result, 0) + "):\n" + std::string(Trim(result.err)));
   }
   json document;
   try {
@@ -166,8 +164,8 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
     Section upgrade = ReadSection(revision, "upgrade");
     Section downgrade = ReadSection(revision, "downgrade");
     std::string source_path = revision.value("path", "");
-    std::string file_name = migrations::MakeFileName(config.file_template, out.id, out.message,
-                                                     out.created);
+    std::string file_name =
+        migrations::MakeFileName(config.file_template, out.id, out.message, out.created);
     std::string target = JoinPath(versions_dir, file_name);
 
     std::string extra = "-- Imported from Alembic: " + source_path + "\n";
@@ -178,9 +176,9 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
       for (const json& problem : all_problems) {
         std::string where = source_path + ":" + std::to_string(problem.value("line", 0));
         reasons.push_back(problem.value("reason", "") + " (" + where + ")");
-        problems.push_back(Problem{where, problem.value("reason", ""),
-                                   JoinPath(JoinPath(config.script_location, "versions"),
-                                            file_name)});
+        problems.push_back(
+            Problem{where, problem.value("reason", ""),
+                    JoinPath(JoinPath(config.script_location, "versions"), file_name)});
       }
       extra += "-- retort:needs-manual-conversion " + Join(reasons, "; ") + "\n";
       extra +=
@@ -229,17 +227,16 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
   if (!config.config_path.empty()) {
     RETORT_ASSIGN_OR_RETURN(std::string toml, ReadFile(config.config_path));
     auto quoted = [](const std::string& value) { return "\"" + value + "\""; };
-    toml = config::SetTomlKey(toml, "migrations", "version_table",
-                              quoted(imported.version_table));
+    toml = config::SetTomlKey(toml, "migrations", "version_table", quoted(imported.version_table));
     if (schema.is_string()) {
       toml = config::SetTomlKey(toml, "migrations", "version_table_schema",
                                 quoted(imported.version_table_schema));
     }
     RETORT_RETURN_IF_ERROR(WriteFile(config.config_path, toml));
     io.log << "set version_table = " << quoted(imported.version_table)
-           << (schema.is_string() ? " and version_table_schema = " +
-                                        quoted(imported.version_table_schema)
-                                  : "")
+           << (schema.is_string()
+                   ? " and version_table_schema = " + quoted(imported.version_table_schema)
+                   : "")
            << " in " << config.config_path << "\n";
   }
 

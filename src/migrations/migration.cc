@@ -538,6 +538,10 @@ class Parser {
         migration_.transactional = false;
         return;
       case HeaderField::kNeedsManualConversion:
+        if (value.empty()) {
+          Error(line, Marker(directive.name) + " needs a reason (what a person must convert)");
+          return;
+        }
         migration_.needs_manual_conversion = std::string(value);
         migration_.needs_manual_conversion_line = line;
         return;
