@@ -17,7 +17,7 @@ depends_on = None
 def upgrade():
     op.add_column("orders", sa.Column("note", sa.Text(), nullable=True))
     op.create_index("ix_orders_note_open", "orders", ["note"],
-                    postgresql_where=sa.text("status = 'new'"))
+                    postgresql_where=sa.text("note IS NOT NULL"))
 
 
 def downgrade():

@@ -23,3 +23,11 @@ def upgrade():
 def downgrade():
     with op.get_context().autocommit_block():
         op.drop_index("ix_orders_created_at", table_name="orders", postgresql_concurrently=True)
+    # PostgreSQL cannot drop an enum value: the type is made again without it.
+    op.execute("ALTER TYPE order_status RENAME TO order_status_old")
+    op.execute("CREATE TYPE order_status AS ENUM ('new', 'paid')")
+    op.execute("ALTER TABLE orders ALTER COLUMN status DROP DEFAULT")
+    op.execute("ALTER TABLE orders ALTER COLUMN status TYPE order_status "
+               "USING status::text::order_status")
+    op.execute("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'")
+    op.execute("DROP TYPE order_status_old")
