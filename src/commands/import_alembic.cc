@@ -254,6 +254,16 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
   io.log << "graph checked: " << heads.size() << (heads.size() == 1 ? " head (" : " heads (")
          << Join(heads, ", ") << "), the same as Alembic's\n";
 
+  if (!SchemaFromProgram(imported)) {
+    auto files = SchemaFiles(imported);
+    if (files.ok() && files->empty()) {
+      io.log << "note: " << SchemaPathsText(imported)
+             << " holds no .sql files, so `check` and `test` would compare the migrations with an "
+                "empty schema: set [schema] sqlalchemy = \"module:Base\" to use your models, or "
+                "write the schema there (`retort inspect --url ...`)\n";
+    }
+  }
+
   if (!problems.empty()) {
     std::string message = std::to_string(problems.size()) + " revision" +
                           (problems.size() == 1 ? "" : "s") +

@@ -113,6 +113,23 @@ Result<std::map<std::string, devdb::SqlFile>> FindFixtures(const config::Config&
 
 // ---- graph and files
 
+// An Alembic revision file a revision was imported from (`retort import alembic`): Alembic
+// names them `<rev>_<slug>.py` (or with a date before the id), and they may stay beside the
+// .sql files, which Alembic does not read, while both tools are in use.
+bool IsAlembicRevisionFile(const std::string& name,
+                           const std::vector<migrations::Migration>& migrations) {
+  if (!EndsWith(name, ".py") && !EndsWith(name, ".pyc")) return false;
+  for (const migrations::Migration& migration : migrations) {
+    const std::string& id = migration.id;
+    for (size_t at = name.find(id); at != std::string::npos; at = name.find(id, at + 1)) {
+      bool starts = at == 0 || name[at - 1] == '_' || name[at - 1] == '-';
+      char after = at + id.size() < name.size() ? name[at + id.size()] : '\0';
+      if (starts && (after == '_' || after == '.')) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<TestCheck> GraphChecks(const Project& project,
                                    const std::map<std::string, devdb::SqlFile>& fixtures) {
   std::vector<TestCheck> checks;
@@ -135,6 +152,7 @@ std::vector<TestCheck> GraphChecks(const Project& project,
   auto listed = ListFiles(project.config.VersionsDirectory(), "");
   if (listed.ok()) {
     for (const std::string& file : *listed) {
+      if (IsAlembicRevisionFile(BaseName(file), project.migrations)) continue;
       if (!StartsWith(BaseName(file), ".") && !EndsWith(file, ".sql")) {
         orphans.push_back(file + ": not a migration (migration files end in .sql)");
       }
