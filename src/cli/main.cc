@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
   bool autogenerate = false;
   commands::AutogenerateOptions autogenerate_options;
   revision->add_flag("--autogenerate", autogenerate,
-                     "fill the revision with the SQL that turns the head into schema/");
+                     "fill the revision with the SQL that turns the head into the desired "
+                     "schema: schema/, or [schema] program / sqlalchemy (your models)");
   revision->add_flag("--from-db", autogenerate_options.from_db,
                      "with --autogenerate: start from the configured database instead of "
                      "replaying the migrations");
@@ -241,7 +242,9 @@ int main(int argc, char** argv) {
   diff->add_flag("--downgrade", diff_options.with_downgrade,
                  "also print the SQL that turns TO back into FROM");
   CLI::App* check = app.add_subcommand(
-      "check", "compare schema/ with the migrations at head (exit 3 when they differ)");
+      "check",
+      "compare the desired schema (schema/, [schema] program or sqlalchemy) with the "
+      "migrations at head (exit 3 when they differ)");
 
   // test / drift (verification)
   commands::TestOptions test_options;

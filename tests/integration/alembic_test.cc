@@ -621,6 +621,52 @@ TEST(SqlAlchemySchema, AutogenerateFindsWhatAlembicMisses) {
   EXPECT_EQ(RunRetort({"inspect"}, project.Path("")).out, v1_schema);
 }
 
+// pgvector's Python package is optional: a stand-in with its module layout shows that a model
+// using its type gets the extension first and the type as pgvector renders it.
+TEST(SqlAlchemySchema, PgvectorTypeWhenThePackageIsImportable) {
+  REQUIRE_PYTHON_STACK();
+  TempDir dir;
+  dir.Write("pgvector/__init__.py", "");
+  dir.Write("pgvector/sqlalchemy.py",
+            "from sqlalchemy.types import UserDefinedType\n\n\n"
+            "class Vector(UserDefinedType):\n"
+            "    cache_ok = True\n\n"
+            "    def __init__(self, dim=None):\n"
+            "        self.dim = dim\n\n"
+            "    def get_col_spec(self, **kw):\n"
+            "        return 'VECTOR(%d)' % self.dim\n");
+  dir.Write("models.py",
+            "import sqlalchemy as sa\nfrom pgvector.sqlalchemy import Vector\n\n"
+            "metadata = sa.MetaData()\n"
+            "sa.Table('chunks', metadata, sa.Column('id', sa.BigInteger, primary_key=True),\n"
+            "         sa.Column('embedding', Vector(3)),\n"
+            "         sa.Index('ix_chunks_embedding', 'embedding', postgresql_using='hnsw',\n"
+            "                  postgresql_with={'m': 16},\n"
+            "                  postgresql_ops={'embedding': 'vector_cosine_ops'}))\n");
+  std::string provider = std::string(RETORT_SOURCE_DIR) + "/share/retort/sqlalchemy_schema.py";
+  CommandOutput out = RunProgram({kPython, provider, "models:metadata"}, dir.path());
+  ASSERT_EQ(out.exit_code, 0) << Describe(out);
+  size_t extension = out.out.find("CREATE EXTENSION IF NOT EXISTS \"vector\";");
+  size_t table = out.out.find("embedding VECTOR(3)");
+  ASSERT_NE(extension, std::string::npos) << out.out;
+  ASSERT_NE(table, std::string::npos) << out.out;
+  EXPECT_LT(extension, table);
+  EXPECT_TRUE(Contains(out.out, "USING hnsw (embedding vector_cosine_ops) WITH (m = 16)"))
+      << out.out;
+  EXPECT_TRUE(
+      out.out.starts_with("-- retort:naming_convention {\"ix\": \"ix_%(column_0_label)s\"}"))
+      << out.out;
+
+  // Without the package the provider still runs for models that do not use it.
+  fs::remove_all(dir.path() + "/pgvector");
+  dir.Write("plain.py",
+            "import sqlalchemy as sa\nmetadata = sa.MetaData()\n"
+            "sa.Table('t', metadata, sa.Column('id', sa.Integer, primary_key=True))\n");
+  CommandOutput plain = RunProgram({kPython, provider, "plain:metadata"}, dir.path());
+  EXPECT_EQ(plain.exit_code, 0) << Describe(plain);
+  EXPECT_FALSE(Contains(plain.out, "EXTENSION")) << plain.out;
+}
+
 TEST(SqlAlchemySchema, ProviderErrorsAreShown) {
   REQUIRE_PYTHON_STACK();
   RETORT_REQUIRE_PG(pg);
