@@ -4,12 +4,12 @@
 # run (best of N each, so a busy machine hurts both alike). Prints both times and the ratio;
 # the target is <= 2.0.
 #
-#   bench/import_bench.sh [REVISIONS] [RUNS]     (RETORT=build/retort PYTHON=/usr/bin/python3)
+#   bench/import_bench.sh [REVISIONS] [RUNS]     (RETORT_BIN=build/retort PYTHON=/usr/bin/python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 revisions="${1:-100}"
 runs="${2:-5}"
-retort="$(realpath "${RETORT:-build/retort}")"
+retort="$(realpath "${RETORT_BIN:-build/retort}")"
 python="${PYTHON:-/usr/bin/python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
