@@ -67,14 +67,14 @@ class StepCapture:
         entry["statements"].append(sql)
         entry["autocommit"].append(self.autocommit_depth > 0)
 
-    def problem(self, line, reason):
+    def problem(self, line, reason, kind="manual"):
         if self.revision is None:
             return
         entry = self.current()
         for existing in entry["problems"]:
             if existing["reason"] == reason:
                 return
-        entry["problems"].append({"line": line, "reason": reason})
+        entry["problems"].append({"line": line, "reason": reason, "kind": kind})
 
     def caller_line(self):
         """The line of the running revision's file that is on the stack, or 0."""
@@ -237,6 +237,11 @@ def _guard(script, name, capture):
             for frame, frame_line in traceback.walk_tb(error.__traceback__):
                 if os.path.realpath(frame.f_code.co_filename) == wanted:
                     line = frame_line
+            if name == "downgrade" and isinstance(error, NotImplementedError):
+                # Alembic's way of saying "irreversible": retort's is no downgrade section.
+                capture.problem(line, "irreversible: downgrade() raises NotImplementedError",
+                                kind="irreversible")
+                return None
             capture.problem(line, "fails offline: %s: %s" % (type(error).__name__, error))
             return None
 

@@ -55,6 +55,21 @@ std::string InsertIntoHeader(const std::string& rendered, const std::string& ext
   return rendered + extra;
 }
 
+// `rendered` up to its downgrade section marker (the whole text when it has none).
+std::string WithoutDowngrade(const std::string& rendered) {
+  size_t at = 0;
+  while (at < rendered.size()) {
+    size_t end = rendered.find('\n', at);
+    if (end == std::string::npos) end = rendered.size();
+    std::string_view line = Trim(std::string_view(rendered).substr(at, end - at));
+    if (StartsWith(line, "--") && Trim(line.substr(2)) == "retort:downgrade") {
+      return std::string(Trim(rendered.substr(0, at))) + "\n";
+    }
+    at = end + 1;
+  }
+  return rendered;
+}
+
 struct Problem {
   std::string where;  // alembic file:line
   std::string reason;
@@ -169,8 +184,27 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
     std::string target = JoinPath(versions_dir, file_name);
 
     std::string extra = "-- Imported from Alembic: " + source_path + "\n";
+    // A downgrade that cannot be converted leaves the revision without a downgrade section
+    // (retort then refuses to downgrade it); only an upgrade that cannot be converted keeps the
+    // revision from running.
+    bool irreversible =
+        !downgrade.problems.empty() &&
+        std::all_of(downgrade.problems.begin(), downgrade.problems.end(), [](const json& problem) {
+          return problem.value("kind", "") == "irreversible";
+        });
+    bool drop_downgrade = !downgrade.problems.empty() && upgrade.problems.empty();
+    if (drop_downgrade && !irreversible) {
+      for (const json& problem : downgrade.problems) {
+        std::string where = source_path + ":" + std::to_string(problem.value("line", 0));
+        problems.push_back(
+            Problem{where, problem.value("reason", "") + " (no downgrade section written)",
+                    JoinPath(JoinPath(config.script_location, "versions"), file_name)});
+      }
+    }
     std::vector<json> all_problems = upgrade.problems;
-    all_problems.insert(all_problems.end(), downgrade.problems.begin(), downgrade.problems.end());
+    if (!drop_downgrade) {
+      all_problems.insert(all_problems.end(), downgrade.problems.begin(), downgrade.problems.end());
+    }
     if (!all_problems.empty()) {
       std::vector<std::string> reasons;
       for (const json& problem : all_problems) {
@@ -213,6 +247,13 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
       }
     }
     std::string text = InsertIntoHeader(migrations::RenderMigration(out, template_text), extra);
+    if (drop_downgrade) {
+      text = WithoutDowngrade(text) + "\n-- No downgrade: " +
+             (irreversible ? std::string("Alembic's downgrade() raises NotImplementedError.")
+                           : std::string("Alembic's downgrade() could not be rendered offline; "
+                                         "write it as a '-- retort:downgrade' section.")) +
+             "\n" + Commented(revision.value("downgrade_source", ""), "-- python: ");
+    }
     RETORT_RETURN_IF_ERROR(WriteFile(target, text));
     ++written;
   }
