@@ -10,6 +10,9 @@ packages=(
   libpg-query-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  # `retort import alembic` and the SQLAlchemy provider run in the user's Python; the tests use
+  # Debian's Alembic 1.8 / SQLAlchemy 1.4 with both drivers an Alembic project may name.
+  python3 python3-alembic python3-sqlalchemy python3-asyncpg python3-psycopg2
 )
 
 # The pgvector example is tested against PGlite, which runs on node (Debian 12 ships node 18).

@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
   bool autogenerate = false;
   commands::AutogenerateOptions autogenerate_options;
   revision->add_flag("--autogenerate", autogenerate,
-                     "fill the revision with the SQL that turns the head into schema/");
+                     "fill the revision with the SQL that turns the head into the desired "
+                     "schema: schema/, or [schema] program / sqlalchemy (your models)");
   revision->add_flag("--from-db", autogenerate_options.from_db,
                      "with --autogenerate: start from the configured database instead of "
                      "replaying the migrations");
@@ -184,6 +185,30 @@ int main(int argc, char** argv) {
       "validate", "check migrations/retort.sum and that applied migrations match their files");
   CLI::App* hash = app.add_subcommand("hash", "rewrite migrations/retort.sum");
 
+  // import alembic
+  commands::ImportAlembicOptions import_options;
+  CLI::App* import_command =
+      app.add_subcommand("import", "convert another tool's migration history into retort's");
+  import_command->require_subcommand(1);
+  CLI::App* import_alembic = import_command->add_subcommand(
+      "alembic",
+      "convert an Alembic history (run in a retort project): one migration per revision with "
+      "the same ids and graph, SQL from Alembic's offline mode; sets version_table = "
+      "\"alembic_version\" so databases Alembic upgraded carry on. Revisions that cannot be "
+      "rendered offline (data migrations) are marked '-- retort:needs-manual-conversion' and "
+      "listed (exit 2). See docs/switching-from-alembic.md");
+  // `--config` here is alembic.ini, as in Alembic's own commands; retort.toml is given before
+  // the command (`retort --config retort.toml import alembic`).
+  import_alembic->add_option("--config,--alembic-config", import_options.alembic_config,
+                             "Alembic's ini file (default alembic.ini)");
+  import_alembic->add_option("--name", import_options.ini_section,
+                             "section of the ini file (default alembic)");
+  import_alembic->add_option("--python", import_options.python,
+                             "the interpreter that has your Alembic, SQLAlchemy and models "
+                             "(default python3)");
+  import_alembic->add_flag("--force", import_options.force,
+                           "replace the files of revisions imported before");
+
   // data commands
   bool verbose = false;
   CLI::App* current = app.add_subcommand("current", "show the database's current revision(s)");
@@ -224,7 +249,9 @@ int main(int argc, char** argv) {
   diff->add_flag("--downgrade", diff_options.with_downgrade,
                  "also print the SQL that turns TO back into FROM");
   CLI::App* check = app.add_subcommand(
-      "check", "compare schema/ with the migrations at head (exit 3 when they differ)");
+      "check",
+      "compare the desired schema (schema/, [schema] program or sqlalchemy) with the "
+      "migrations at head (exit 3 when they differ)");
 
   // test / drift (verification)
   commands::TestOptions test_options;
@@ -360,6 +387,9 @@ int main(int argc, char** argv) {
     return Report(commands::Stamp(*config, stamp_options, io));
   }
   if (hash->parsed()) return Report(commands::Hash(*config, io));
+  if (import_alembic->parsed()) {
+    return Report(commands::ImportAlembic(*config, import_options, io));
+  }
   if (validate->parsed()) {
     auto report = commands::Validate(*config);
     if (!report.ok()) return Report(report.status());

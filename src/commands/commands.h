@@ -61,6 +61,19 @@ struct MergeOptions {
 };
 Result<std::string> Merge(const config::Config& config, const MergeOptions& options, const Io& io);
 
+// ---- import alembic
+struct ImportAlembicOptions {
+  std::string alembic_config = "alembic.ini";
+  std::string ini_section = "alembic";
+  std::string python = "python3";
+  bool force = false;  // replace the files of revisions imported before
+};
+// Converts the Alembic history into migration files, sets version_table to Alembic's in
+// retort.toml and writes retort.sum. Revisions that cannot be rendered offline are written with
+// `-- retort:needs-manual-conversion` and make the result InvalidInput listing them.
+Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& options,
+                     const Io& io);
+
 // ---- upgrade / downgrade / stamp
 struct MigrateOptions {
   std::string target;

@@ -4,11 +4,13 @@
 #include "commands/schema_sources.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <iomanip>
 #include <sstream>
 
 #include "base/files.h"
+#include "base/process.h"
 #include "base/strings.h"
 
 #ifndef RETORT_VERSION
@@ -81,6 +83,64 @@ Result<std::string> DevServer(const config::Config& config) {
 
 // ---- desired state
 
+Result<std::string> SharedFile(const std::string& name) {
+  std::vector<std::string> candidates;
+  if (const char* dir = std::getenv("RETORT_SHARE_DIR"); dir != nullptr && *dir != '\0') {
+    candidates.push_back(JoinPath(dir, name));
+  }
+  // Installed: <prefix>/bin/retort next to <prefix>/share/retort.
+  std::string executable_dir = ExecutableDirectory();
+  if (!executable_dir.empty()) {
+    candidates.push_back(JoinPath(executable_dir, "../share/retort/" + name));
+  }
+#ifdef RETORT_SOURCE_SHARE_DIR
+  candidates.push_back(JoinPath(RETORT_SOURCE_SHARE_DIR, name));  // a build tree
+#endif
+  for (const std::string& path : candidates) {
+    if (PathExists(path)) return AbsolutePath(path);
+  }
+  return Status::InvalidInput("retort's " + name + " is missing (looked in " +
+                              Join(candidates, ", ") +
+                              "); reinstall retort or set RETORT_SHARE_DIR");
+}
+
+bool SchemaFromProgram(const config::Config& config) {
+  return !config.schema_program.empty() || !config.schema_sqlalchemy.empty();
+}
+
+Result<std::vector<std::string>> SchemaProgramCommand(const config::Config& config) {
+  if (!config.schema_program.empty() && !config.schema_sqlalchemy.empty()) {
+    return Status::InvalidInput(
+        (config.config_path.empty() ? std::string("retort.toml") : config.config_path) +
+        ": [schema] sets both program and sqlalchemy; keep one");
+  }
+  if (!config.schema_program.empty()) return config.schema_program;
+  RETORT_ASSIGN_OR_RETURN(std::string provider, SharedFile("sqlalchemy_schema.py"));
+  return std::vector<std::string>{config.schema_python, provider, config.schema_sqlalchemy};
+}
+
+Result<std::string> SchemaProgramOutput(const config::Config& config, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> command, SchemaProgramCommand(config));
+  RETORT_ASSIGN_OR_RETURN(long timeout_ms, config::ParseDurationMs(config.schema_program_timeout));
+  ProcessOptions options;
+  options.cwd = config.project_dir.empty() ? "." : config.project_dir;
+  options.timeout_ms = timeout_ms;
+  std::string what = SchemaPathsText(config);
+  RETORT_ASSIGN_OR_RETURN(ProcessResult result, RunProcess(command, options));
+  std::string stderr_text = std::string(Trim(result.err));
+  std::string shown = stderr_text.empty() ? "" : "\n" + stderr_text;
+  if (result.timed_out || result.exit_code != 0) {
+    return Status::InvalidInput(what + " failed (" + DescribeEnd(result, timeout_ms) + ")" +
+                                (shown.empty() ? ": it printed nothing on stderr" : ":" + shown));
+  }
+  if (Trim(result.out).empty()) {
+    return Status::InvalidInput(what + " printed no DDL on standard output" +
+                                (shown.empty() ? "" : "; its stderr:" + shown));
+  }
+  if (!stderr_text.empty()) io.log << what << ": " << stderr_text << "\n";
+  return result.out;
+}
+
 // The schema files in apply order: each configured path is a file or a directory whose *.sql
 // files (not those of subdirectories) are taken in name order.
 Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config) {
@@ -105,6 +165,12 @@ Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config) {
 }
 
 std::string SchemaPathsText(const config::Config& config) {
+  if (!config.schema_sqlalchemy.empty()) {
+    return "[schema] sqlalchemy (" + config.schema_sqlalchemy + ")";
+  }
+  if (!config.schema_program.empty()) {
+    return "[schema] program (" + Join(config.schema_program, " ") + ")";
+  }
   std::vector<std::string> shown;
   for (const std::string& path : config.schema_paths) {
     shown.push_back(EndsWith(path, ".sql") || EndsWith(path, "/") ? path : path + "/");
@@ -114,8 +180,19 @@ std::string SchemaPathsText(const config::Config& config) {
 
 Result<schema::Database> DesiredState(const config::Config& config, const std::string& dev_conninfo,
                                       const Io& io) {
-  RETORT_ASSIGN_OR_RETURN(std::vector<devdb::SqlFile> files, SchemaFiles(config));
+  std::vector<devdb::SqlFile> files;
   auto started = Clock::now();
+  if (SchemaFromProgram(config)) {
+    // The program's output is kept where the user can read it when applying it fails.
+    RETORT_ASSIGN_OR_RETURN(std::string ddl, SchemaProgramOutput(config, io));
+    RETORT_RETURN_IF_ERROR(MakeDirectories(config.EmbeddedDirectory()));
+    std::string path = JoinPath(config.EmbeddedDirectory(), "schema-program.sql");
+    RETORT_RETURN_IF_ERROR(WriteFile(path, ddl));
+    files.push_back(devdb::SqlFile{path, SchemaPathsText(config) + " output (" +
+                                             JoinPath(".retort", "schema-program.sql") + ")"});
+  } else {
+    RETORT_ASSIGN_OR_RETURN(files, SchemaFiles(config));
+  }
   RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase scratch,
                           devdb::ScratchDatabase::Create(dev_conninfo, "schema"));
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());

@@ -37,6 +37,15 @@ Result<schema::Database> InspectConnection(const config::Config& config,
 // The conninfo of the dev server (config.dev_url; "embedded" starts the project's cluster).
 Result<std::string> DevServer(const config::Config& config);
 
+// A file retort ships (share/retort/NAME): $RETORT_SHARE_DIR, else <binary dir>/../share/retort,
+// else the source tree's share/retort for a build that was not installed.
+Result<std::string> SharedFile(const std::string& name);
+// Whether [schema] program or sqlalchemy replaces the schema files as the desired state.
+bool SchemaFromProgram(const config::Config& config);
+// The DDL the program prints (non-zero exit, a timeout or no output: InvalidInput with its
+// stderr). Its stderr is passed on to io.log when it succeeds.
+Result<std::string> SchemaProgramOutput(const config::Config& config, const Io& io);
+
 // The schema files in apply order: each configured path is a file or a directory whose *.sql
 // files (not those of subdirectories) are taken in name order.
 Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config);

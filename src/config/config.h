@@ -39,6 +39,12 @@ struct Config {
 
   std::vector<std::string> schema_paths = {"schema"};
   std::string dev_url = "embedded";
+  // The desired state from a program instead of schema_paths: its standard output is DDL
+  // (`program`), or the SQLAlchemy provider retort ships run on "module:Base" in `python`.
+  std::vector<std::string> schema_program;
+  std::string schema_sqlalchemy;
+  std::string schema_python = "python3";
+  std::string schema_program_timeout = "120s";
 
   std::map<std::string, std::string> naming_convention;
 
@@ -85,6 +91,12 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env);
 
 // The error for a command that needs a project where there is none (no ./retort.toml).
 Status MissingConfigError();
+
+// `text` (a retort.toml) with `key = value_literal` set in [section]: the key's line replaced
+// when present (even commented out as `# key = ...`), else added at the end of the section,
+// else the section appended. Comments and everything else are kept as written.
+std::string SetTomlKey(const std::string& text, const std::string& section, const std::string& key,
+                       const std::string& value_literal);
 
 // The text `retort init` writes.
 std::string DefaultConfigToml();

@@ -135,6 +135,14 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
                                   " has no downgrade section, so it cannot be downgraded; "
                                   "nothing was run");
     }
+    if (!migration.needs_manual_conversion.empty()) {
+      return Status::InvalidInput(
+          migration.path + ":" + std::to_string(migration.needs_manual_conversion_line) +
+          ": revision " + step.revision + " needs manual conversion (" +
+          migration.needs_manual_conversion +
+          "): write its SQL in the file and remove the '-- retort:needs-manual-conversion' "
+          "line; nothing was run");
+    }
     if (!migration.transactional || !single_transaction) added.clear();
     if (!migration.transactional) continue;
     const auto& statements = StatementsFor(step, migration);

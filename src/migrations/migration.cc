@@ -24,6 +24,7 @@ enum class HeaderField {
   kBranchLabels,
   kDependsOn,
   kTransaction,
+  kNeedsManualConversion,
 };
 
 struct HeaderDirective {
@@ -40,6 +41,7 @@ constexpr HeaderDirective kHeaderDirectives[] = {
     {"branch-labels", HeaderField::kBranchLabels},
     {"depends-on", HeaderField::kDependsOn},
     {"transaction", HeaderField::kTransaction},
+    {"needs-manual-conversion", HeaderField::kNeedsManualConversion},
 };
 
 constexpr std::string_view kUpgradeMarker = "upgrade";
@@ -546,6 +548,14 @@ class Parser {
           return;
         }
         migration_.transactional = false;
+        return;
+      case HeaderField::kNeedsManualConversion:
+        if (value.empty()) {
+          Error(line, Marker(directive.name) + " needs a reason (what a person must convert)");
+          return;
+        }
+        migration_.needs_manual_conversion = std::string(value);
+        migration_.needs_manual_conversion_line = line;
         return;
     }
   }

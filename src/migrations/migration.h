@@ -54,6 +54,11 @@ struct Migration {
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   bool transactional = true;  // false for `-- retort:transaction none`
+  // `-- retort:needs-manual-conversion REASON`: a revision an importer could not convert (an
+  // Alembic data migration, say). It refuses to run until a person writes its SQL and removes
+  // the line; stamping past it is allowed.
+  std::string needs_manual_conversion;
+  int needs_manual_conversion_line = 0;
 
   std::vector<sqltext::Statement> upgrade;
   std::vector<sqltext::Statement> downgrade;
