@@ -11,9 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   retort::Result<retort::config::Config> config = retort::config::ParseConfig(text, "retort.toml");
   if (config.ok()) {
     // Every value ParseConfig accepted must be one the rest of retort can read back.
-    for (const std::string& duration :
-         {config->lock_timeout, config->statement_timeout, config->lock_retry_base,
-          config->lock_retry_max}) {
+    for (const std::string& duration : {config->lock_timeout, config->statement_timeout,
+                                        config->lock_retry_base, config->lock_retry_max}) {
       if (!retort::config::ParseDurationMs(duration).ok()) __builtin_trap();
     }
     for (const std::string& bytes : {config->lint_warning_size, config->lint_error_size}) {
