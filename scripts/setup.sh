@@ -10,6 +10,8 @@ packages=(
   libpg-query-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  # The fuzz targets (libFuzzer) and readable sanitizer stacks (llvm-symbolizer).
+  clang libclang-rt-14-dev llvm
 )
 
 # The pgvector example is tested against PGlite, which runs on node (Debian 12 ships node 18).
