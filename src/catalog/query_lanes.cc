@@ -10,11 +10,17 @@ QueryLanes::QueryLanes(pg::Connection& connection, const std::string& snapshot,
     : connection_(connection), queries_(queries), promises_(queries.size()) {
   futures_.reserve(queries.size());
   for (auto& promise : promises_) futures_.push_back(promise.get_future());
-  first_ = std::thread([this] { RunLane(connection_); });
+  // The first lane owns `connection` from its start: whatever the second lane needs from it is
+  // read here, before that.
   if (!snapshot.empty()) {
-    second_ =
-        std::thread([this, snapshot, session_setup] { RunSecondLane(snapshot, session_setup); });
+    Result<pg::Connection::Settings> settings = connection_.SettingsForAnother();
+    if (settings.ok()) {
+      second_ = std::thread(
+          [this, settings = std::move(*settings), pid = connection_.BackendPid(), snapshot,
+           session_setup] { RunSecondLane(settings, pid, snapshot, session_setup); });
+    }
   }
+  first_ = std::thread([this] { RunLane(connection_); });
 }
 
 QueryLanes::~QueryLanes() {
@@ -30,13 +36,14 @@ void QueryLanes::RunLane(pg::Connection& session) {
   }
 }
 
-void QueryLanes::RunSecondLane(const std::string& snapshot, const std::string& session_setup) {
+void QueryLanes::RunSecondLane(const pg::Connection::Settings& settings, int first_backend_pid,
+                               const std::string& snapshot, const std::string& session_setup) {
   // Any failure here only means the first session runs every query.
-  auto session = connection_.OpenAnother();
+  auto session = pg::Connection::Open(settings);
   if (!session.ok() || stop_) return;
   // A server that multiplexes clients onto one backend (PGlite's socket server) would run our
   // BEGIN inside the first session's transaction.
-  if (session->BackendPid() == connection_.BackendPid()) return;
+  if (session->BackendPid() == first_backend_pid) return;
   auto began = session->Execute(
       "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT " +
       pg::QuoteLiteral(snapshot) + "; " + session_setup);

@@ -40,7 +40,8 @@ class QueryLanes {
 
  private:
   void RunLane(pg::Connection& session);
-  void RunSecondLane(const std::string& snapshot, const std::string& session_setup);
+  void RunSecondLane(const pg::Connection::Settings& settings, int first_backend_pid,
+                     const std::string& snapshot, const std::string& session_setup);
 
   pg::Connection& connection_;
   const std::vector<std::string_view>& queries_;

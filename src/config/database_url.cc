@@ -278,7 +278,10 @@ std::string RedactMalformedKeywordValues(std::string_view text) {
   return std::string(text);
 }
 
-std::string RedactKeywordValues(std::string_view text) {
+std::string RedactConnectionString(std::string_view url_or_conninfo, bool nested);
+
+// `nested`: `text` is itself the value of a keyword (a dbname holding a connection string).
+std::string RedactKeywordValues(std::string_view text, bool nested) {
   std::optional<std::vector<KeywordValue>> pairs = TokenizeKeywordValues(text);
   if (!pairs) return RedactMalformedKeywordValues(text);
   std::string out;
@@ -291,8 +294,11 @@ std::string RedactKeywordValues(std::string_view text) {
     if (IsSecretKeyword(pair.keyword)) {
       replacement = kRedacted;
     } else if (SchemePrefixLength(unquoted) > 0 || LooksLikeKeywordValue(unquoted)) {
-      // dbname may itself be a whole connection string; redact inside it too.
-      replacement = quoted ? "'" + RedactPassword(unquoted) + "'" : RedactPassword(unquoted);
+      // dbname may itself be a whole connection string; redact inside it too. libpq expands
+      // only that one level, so anything nested deeper is hidden whole: recursing once per
+      // '=' made "a=b=c=..." quadratic and overflowed the stack.
+      std::string inner = nested ? std::string(kRedacted) : RedactConnectionString(unquoted, true);
+      replacement = quoted ? "'" + inner + "'" : inner;
     } else {
       continue;
     }
@@ -645,6 +651,12 @@ Result<std::string> ToLibpqConninfo(std::string_view url) {
 }
 
 std::string RedactPassword(std::string_view url_or_conninfo) {
+  return RedactConnectionString(url_or_conninfo, /*nested=*/false);
+}
+
+namespace {
+
+std::string RedactConnectionString(std::string_view url_or_conninfo, bool nested) {
   size_t leading_space = 0;
   while (leading_space < url_or_conninfo.size() &&
          std::isspace(static_cast<unsigned char>(url_or_conninfo[leading_space]))) {
@@ -654,9 +666,11 @@ std::string RedactPassword(std::string_view url_or_conninfo) {
   std::string_view text = url_or_conninfo.substr(leading_space);
   size_t prefix_length = SchemePrefixLength(text);
   if (prefix_length > 0) return out + RedactUri(text, prefix_length);
-  if (LooksLikeKeywordValue(text)) return out + RedactKeywordValues(text);
+  if (LooksLikeKeywordValue(text)) return out + RedactKeywordValues(text, nested);
   // Neither form: hide whatever sits where a URI keeps its password ("user:pw@host").
   return out + RedactUri(text, 0);
 }
+
+}  // namespace
 
 }  // namespace retort::config

@@ -124,22 +124,20 @@ Result<Connection> Connection::OpenDatabase(const std::string& conninfo, const s
 }
 
 Result<Connection> Connection::OpenAnother() const {
+  RETORT_ASSIGN_OR_RETURN(Settings settings, SettingsForAnother());
+  return Open(settings);
+}
+
+Result<Connection::Settings> Connection::SettingsForAnother() const {
   pg_conn* self = connection_.get();
+  Settings settings;
+  auto add = [&settings](const char* keyword, const char* value) {
+    if (value == nullptr || *value == '\0') return;
+    settings.keywords.emplace_back(keyword, value);
+  };
   std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfo(self),
                                                                        &PQconninfoFree);
   if (!options) return Status::Failed("cannot connect: out of memory");
-  // The server this session reached, not the list of candidates the conninfo may name.
-  std::string host = PQhost(self) ? PQhost(self) : "";
-  std::string hostaddr = PQhostaddr(self) ? PQhostaddr(self) : "";
-  std::string port = PQport(self) ? PQport(self) : "";
-  const char* application_name = PQparameterStatus(self, "application_name");
-  std::vector<const char*> keywords;
-  std::vector<const char*> values;
-  auto add = [&keywords, &values](const char* keyword, const char* value) {
-    if (value == nullptr || *value == '\0') return;
-    keywords.push_back(keyword);
-    values.push_back(value);
-  };
   for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
     std::string_view keyword = option->keyword;
     if (keyword == "host" || keyword == "hostaddr" || keyword == "port" ||
@@ -148,10 +146,21 @@ Result<Connection> Connection::OpenAnother() const {
     }
     add(option->keyword, option->val);
   }
-  add("host", host.c_str());
-  add("hostaddr", hostaddr.c_str());
-  add("port", port.c_str());
-  add("application_name", application_name);
+  // The server this session reached, not the list of candidates the conninfo may name.
+  add("host", PQhost(self));
+  add("hostaddr", PQhostaddr(self));
+  add("port", PQport(self));
+  add("application_name", PQparameterStatus(self, "application_name"));
+  return settings;
+}
+
+Result<Connection> Connection::Open(const Settings& settings) {
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const auto& [keyword, value] : settings.keywords) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
   keywords.push_back(nullptr);
   values.push_back(nullptr);
   pg_conn* raw = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/0);

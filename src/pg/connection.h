@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -68,6 +69,14 @@ class Connection {
   // Another session as the same user to the same server and database as this one (the host
   // it reached, when the conninfo listed several), e.g. to read the catalog in parallel.
   Result<Connection> OpenAnother() const;
+  // OpenAnother in two halves, for a caller that connects on another thread while this session
+  // keeps running queries: a libpq connection may be used by one thread at a time, so its
+  // settings are copied out (no I/O) on the thread that uses it, and Open() dials from anywhere.
+  struct Settings {
+    std::vector<std::pair<std::string, std::string>> keywords;  // libpq keyword, value
+  };
+  Result<Settings> SettingsForAnother() const;
+  static Result<Connection> Open(const Settings& settings);
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

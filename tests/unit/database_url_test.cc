@@ -316,5 +316,21 @@ TEST(DatabaseUrlTest, EveryConvertedCaseIsAcceptedByLibpq) {
   }
 }
 
+// Found by fuzz/database_url_fuzzer: each '=' of "a=b=c=..." nested the redaction one level
+// deeper, so a long one overflowed the stack (after quadratic time).
+TEST(DatabaseUrlTest, RedactingDeeplyNestedKeywordValuesDoesNotRecurse) {
+  std::string text;
+  for (int i = 0; i < 50000; ++i) text += "a=";
+  text += std::string("password=") + kSecret;
+  EXPECT_EQ(RedactPassword(text).find(kSecret), std::string::npos);
+}
+
+// libpq expands a connection string in dbname, but not one inside that: it is hidden whole.
+TEST(DatabaseUrlTest, ConnectionStringNestedTwiceIsHiddenWhole) {
+  EXPECT_EQ(RedactPassword(std::string("dbname=dbname=password=") + kSecret), "dbname=dbname=****");
+  EXPECT_EQ(RedactPassword("dbname='host=h dbname=app' user=u"),
+            "dbname='host=h dbname=app' user=u");
+}
+
 }  // namespace
 }  // namespace retort::config

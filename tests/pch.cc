@@ -1,0 +1,1 @@
+// Compiled only to carry the tests' precompiled header (tests/CMakeLists.txt, RETORT_PCH).
