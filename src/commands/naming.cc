@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/files.h"
+#include "catalog/text_formats.h"
 #include "commands/schema_sources.h"
 #include "sqltext/classify.h"
 #include "sqltext/split.h"
@@ -40,34 +41,12 @@ Result<ExplicitNames> CollectExplicitNames(const std::vector<std::string>& texts
   return found;
 }
 
+// A text[] cell as a list ({} and NULL elements as "").
 std::vector<std::string> ArrayCells(const std::string& text) {
-  // Postgres text[] output of plain identifiers: {a,b} or {"a b",c}; "" for NULL elements.
   std::vector<std::string> cells;
-  if (text.size() < 2) return cells;
-  std::string cell;
-  bool quoted = false;
-  bool any = false;
-  for (size_t i = 1; i + 1 < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c == '\\' && i + 2 < text.size()) {
-        cell += text[++i];
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.push_back(cell == "NULL" ? "" : cell);
-      cell.clear();
-    } else {
-      cell += c;
-    }
-    any = true;
+  if (auto parsed = catalog::ParseTextArray(text)) {
+    for (auto& cell : *parsed) cells.push_back(cell.value_or(""));
   }
-  if (any) cells.push_back(cell == "NULL" ? "" : cell);
   return cells;
 }
 
