@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-retort="$PWD/build/retort"
+retort="$PWD/${RETORT_BUILD_DIR:-build}/retort"
 project="${1:-examples/semantik}"
 cd "$project"
 

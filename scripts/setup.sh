@@ -56,6 +56,12 @@ if ! cmp -s "$pglite_dir/package-lock.json" "$pglite_dir/node_modules/.retort-in
   fi
 fi
 
+# RETORT_SETUP_BUILD=0: the packages only (scripts/test.sh builds its own configurations).
+if [ "${RETORT_SETUP_BUILD:-1}" = 0 ]; then exit 0; fi
 build_dir="${RETORT_BUILD_DIR:-build}"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+# A build directory configured before keeps its configuration (test.sh's sanitizer build serves
+# the demo in CI); a new one, or one given settings, is configured here.
+if [ ! -f "$build_dir/CMakeCache.txt" ] || (($#)); then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+fi
 cmake --build "$build_dir"

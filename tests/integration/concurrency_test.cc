@@ -98,7 +98,7 @@ class Project {
   }
 
   std::vector<std::string> RetortArgv(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {RETORT_BINARY};
+    std::vector<std::string> argv = {RetortBinary()};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
