@@ -57,7 +57,9 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 phase tests under ASan + UBSan
 # crash_test's random kills: a few here (each kill replays a 200-migration upgrade); the issue's
 # 100 trials are a local run (RETORT_CRASH_TRIALS=100, see bench/README.md).
-RETORT_CRASH_TRIALS=6 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+# hostile_input_test's huge files: 8 MB instead of 50 here (still far beyond any real file).
+RETORT_CRASH_TRIALS=3 RETORT_HOSTILE_MAX_MB=8 ctest --test-dir build-asan --output-on-failure \
+  -j "$jobs"
 
 # The README's first command, end to end, on the build above (its output is the demo's).
 phase demo
@@ -72,16 +74,13 @@ rm -f "$demo_log"
 # retort starts threads in the catalog's query lanes, check/autogenerate/test (both sides read
 # at once), the plan and render (both directions), upgrade/current (connecting while files are
 # read) and lint: the unit tests and the catalog tests run that code in-process, and the command
-# tests run the TSan-built retort binary (RETORT_TEST_BINARY) for the rest.
-phase tests under TSan
-sanitizer_build build-tsan "-O1 -g1" -DRETORT_SANITIZE=thread
-cmake --build build-tsan --target retort retort_unit_tests catalog_test inspect_sessions_test
-build-tsan/tests/retort_unit_tests --gtest_brief=1
-build-tsan/tests/catalog_test --gtest_brief=1
-build-tsan/tests/inspect_sessions_test --gtest_brief=1
-RETORT_TEST_BINARY="$PWD/build-tsan/retort" RETORT_CRASH_TRIALS=2 ctest --test-dir build-asan \
-  --output-on-failure -j "$jobs" \
-  -R '^(engine_commands_test|commands_test|concurrency_test|verification_test|naming_convention_test)$'
+# tests run the TSan-built retort binary (RETORT_TEST_BINARY) for the rest. A third build does
+# not fit CI's 20 minutes on 2 cores beside the ASan suite (measured: ASan build 440 s, suite
+# 600 s), so CI skips it; RETORT_TSAN=1 runs it (and ./scripts/tsan.sh alone).
+if [ "${RETORT_TSAN:-0}" = 1 ]; then
+  phase tests under TSan
+  ./scripts/tsan.sh
+fi
 
 phase fuzz
 # libFuzzer needs clang; only the fuzz targets and the four libraries they use are built.
@@ -90,5 +89,5 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=
   -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DRETORT_FUZZ=ON \
   -DRETORT_BUILD_TESTS=OFF -DRETORT_WERROR=ON >/dev/null
 cmake --build build-fuzz --target fuzzers
-fuzz/run.sh "${RETORT_FUZZ_SECONDS:-10}"
+fuzz/run.sh "${RETORT_FUZZ_SECONDS:-5}"
 phase all checks passed
