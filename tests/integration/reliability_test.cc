@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -91,6 +92,39 @@ class Project {
   int count_ = 0;
 };
 
+// A table the test holds locked, so that a migration statement reading it waits exactly as long
+// as the test wants (never a sleep standing in for "long enough").
+class Gate {
+ public:
+  Gate(PgHarness* pg, const Project& project) {
+    auto connection = retort::pg::Connection::Open(pg->ConnInfo(project.database()), "gate");
+    if (!connection.ok()) {
+      ADD_FAILURE() << connection.status().message();
+      return;
+    }
+    connection_.emplace(std::move(*connection));
+    if (!connection_->Execute("BEGIN; LOCK TABLE gate IN ACCESS EXCLUSIVE MODE").ok()) {
+      ADD_FAILURE() << "cannot lock the gate";
+    }
+  }
+  void Open() {
+    if (connection_) {
+      EXPECT_TRUE(connection_->Execute("COMMIT").ok());
+    }
+    connection_.reset();
+  }
+
+ private:
+  std::optional<retort::pg::Connection> connection_;
+};
+
+// The pid of the session waiting for the gate, "" while none is.
+std::string WaitingAtGate(const Project& project) {
+  return project.Scalar(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = "
+      "'Lock' AND query LIKE '%FROM gate%' AND pid <> pg_backend_pid() LIMIT 1");
+}
+
 // Freezes a running retort (SIGSTOP) once `frozen_when` holds, waits for `finished_when` (the
 // server finishing the statement the frozen process sent), then kills it: the kill lands after
 // the server did the work and before retort could record it, deterministically.
@@ -103,7 +137,7 @@ void FreezeThenKill(ChildProcesses& children, int child, const std::function<boo
   EXPECT_EQ(children.Wait(child).exit_code, 128 + SIGKILL);
 }
 
-constexpr char kSlowCredit[] = "INSERT INTO ledger SELECT 'credit' FROM pg_sleep(0.3)";
+constexpr char kSlowCredit[] = "INSERT INTO ledger SELECT 'credit' FROM pg_sleep(1)";
 
 // Issue 17.1: the server finished (and, before the fix, committed) a statement of a
 // `transaction none` migration after retort died, with no progress row: the re-run ran it again.
@@ -121,7 +155,7 @@ TEST(KilledMigrator, TransactionNoneStatementIsNotRepeated) {
   FreezeThenKill(
       children, migrator,
       [&] {
-        pid = project.ActivePid("pg_sleep(0.3)");
+        pid = project.ActivePid("pg_sleep(1)");
         return !pid.empty();
       },
       [&] { return project.StateOf(pid) != "active"; });
@@ -222,12 +256,16 @@ TEST(KilledMigrator, CancelledConcurrentIndexBuildIsBuiltAgain) {
 // without its lock.
 TEST(LostLock, TerminatedLockSessionStopsTheFirstDeployer) {
   RETORT_REQUIRE_PG(pg);
-  Project project(pg, "lost_lock");
-  project.Add("CREATE TABLE ledger (entry text NOT NULL);");
+  Project project(pg, "lost_lock", "lock_timeout = \"60s\"\n");
   project.Add(
-      "INSERT INTO ledger SELECT 'credit' FROM pg_sleep(1);\n"
+      "CREATE TABLE ledger (entry text NOT NULL);\nCREATE TABLE gate (id int);\n"
+      "INSERT INTO gate VALUES (1);");
+  project.Add(
+      "INSERT INTO ledger SELECT 'credit' FROM gate;\n"
       "INSERT INTO ledger VALUES ('second');",
       "", false);
+  ASSERT_EQ(project.Run({"upgrade", "m001"}).exit_code, 0);
+  Gate gate(pg, project);
 
   TempDir first_logs;
   ChildProcesses first(first_logs.path());
@@ -235,7 +273,7 @@ TEST(LostLock, TerminatedLockSessionStopsTheFirstDeployer) {
   ChildProcesses second(second_logs.path());
   int a = first.Start(project.Argv({"upgrade", "head"}), project.path());
   first.Release();
-  ASSERT_TRUE(Eventually([&] { return !project.ActivePid("pg_sleep(1)").empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !WaitingAtGate(project).empty(); }));
   std::string lock_pid = project.Scalar(
       "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
       "a.application_name = 'retort migration lock' AND l.locktype = 'advisory' AND l.granted");
@@ -249,6 +287,7 @@ TEST(LostLock, TerminatedLockSessionStopsTheFirstDeployer) {
                "'retort migration lock'") == "2";
   }));
   ASSERT_EQ(project.Scalar("SELECT pg_terminate_backend(" + lock_pid + ")"), "t");
+  gate.Open();
 
   ChildResult a_result = first.Wait(a);
   ChildResult b_result = second.Wait(b);
@@ -321,15 +360,19 @@ TEST(Faults, TerminatedMigrationSession) {
 // the running deployer is unaffected.
 TEST(Faults, TerminatedWaiter) {
   RETORT_REQUIRE_PG(pg);
-  Project project(pg, "fault_waiter");
-  project.Add("CREATE TABLE ledger (entry text NOT NULL);");
-  project.Add("INSERT INTO ledger SELECT 'credit' FROM pg_sleep(2);");
+  Project project(pg, "fault_waiter", "lock_timeout = \"60s\"\n");
+  project.Add(
+      "CREATE TABLE ledger (entry text NOT NULL);\nCREATE TABLE gate (id int);\n"
+      "INSERT INTO gate VALUES (1);");
+  project.Add("INSERT INTO ledger SELECT 'credit' FROM gate;");
+  ASSERT_EQ(project.Run({"upgrade", "m001"}).exit_code, 0);
+  Gate gate(pg, project);
 
   TempDir logs;
   ChildProcesses children(logs.path());
   int running = children.Start(project.Argv({"upgrade", "head"}), project.path());
   children.Release();
-  ASSERT_TRUE(Eventually([&] { return !project.ActivePid("pg_sleep(2)").empty(); }));
+  ASSERT_TRUE(Eventually([&] { return !WaitingAtGate(project).empty(); }));
   TempDir waiter_logs;
   ChildProcesses waiters(waiter_logs.path());
   int waiter =
@@ -344,6 +387,7 @@ TEST(Faults, TerminatedWaiter) {
     return !waiter_pid.empty();
   }));
   ASSERT_EQ(project.Scalar("SELECT pg_terminate_backend(" + waiter_pid + ")"), "t");
+  gate.Open();
   ChildResult waiter_result = waiters.Wait(waiter);
   ChildResult running_result = children.Wait(running);
   EXPECT_EQ(waiter_result.exit_code, 1) << Describe({running_result, waiter_result});
