@@ -220,6 +220,12 @@ std::string Executor::GuardSql(const std::vector<std::string>& rows) const {
   return store_.GuardSql(rows) + options_.lock_guard_sql;
 }
 
+std::string Executor::BeginStatementSql(const revision::Step& step,
+                                        const history::ProgressRow& done) const {
+  return "BEGIN;\n" + GuardSql(step.rows_before) +
+         store_.RefuseDoneSql(done.revision, done.direction, done.statement);
+}
+
 std::string Executor::BookkeepingSql(const revision::Step& step,
                                      const migrations::Migration& migration,
                                      const std::string& started_at) const {
@@ -841,9 +847,7 @@ Status Executor::RunStatementWithProgress(const revision::Step& step,
   Status status = WithLockRetries([&] {
     // The guards first: they wait for (and then see the work of) an earlier run's orphaned
     // session that is still inside the same kind of transaction.
-    Status began = sink_.Control(
-        "BEGIN;\n" + GuardSql(step.rows_before) +
-        store_.RefuseDoneSql(done.revision, done.direction, done.statement) + backups);
+    Status began = sink_.Control(BeginStatementSql(step, done) + backups);
     if (!began.ok() && sink_.LastSqlState() == history::kAppliedElsewhere) {
       applied_elsewhere = true;
       sink_.Abort();
@@ -1013,10 +1017,8 @@ Status Executor::RunStatementOutside(const revision::Step& step,
           " AND relnamespace = " + index_namespace + ")";
     }
     failed_at_ = "recording the start of " + where;
-    Status began =
-        sink_.Control("BEGIN;\n" + GuardSql(step.rows_before) +
-                      store_.RefuseDoneSql(done.revision, done.direction, done.statement) +
-                      store_.RecordRunningSql(done, prior_index) + "COMMIT;\n");
+    Status began = sink_.Control(BeginStatementSql(step, done) +
+                                 store_.RecordRunningSql(done, prior_index) + "COMMIT;\n");
     if (!began.ok()) {
       bool applied_elsewhere = sink_.LastSqlState() == history::kAppliedElsewhere;
       sink_.Abort();

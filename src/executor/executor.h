@@ -129,6 +129,10 @@ class Executor {
                                   const history::ProgressRow& row);
   // The version-table guard, plus the migration-lock guard on a live run.
   std::string GuardSql(const std::vector<std::string>& rows) const;
+  // Opens the transaction that runs or records statement `done` of a transaction-none step:
+  // the guards, then a refusal (SQLSTATE history::kAppliedElsewhere) if another session
+  // recorded it done meanwhile.
+  std::string BeginStatementSql(const revision::Step& step, const history::ProgressRow& done) const;
   // `progress` names the statement for the progress table (and holds what an earlier run
   // recorded about it); `tracking` says whether to record there.
   Status RunBatched(const migrations::Batch& batch, const std::string& sql, const Origin& origin,
