@@ -13,8 +13,9 @@ packages=(
   # `retort import alembic` and the SQLAlchemy provider run in the user's Python; the tests use
   # Debian's Alembic 1.8 / SQLAlchemy 1.4 with both drivers an Alembic project may name.
   python3 python3-alembic python3-sqlalchemy python3-asyncpg python3-psycopg2
-  # The fuzz targets (libFuzzer) and readable sanitizer stacks (llvm-symbolizer).
-  clang libclang-rt-14-dev llvm
+  # The sanitizer builds and the fuzz targets (clang, lld, libFuzzer), and readable sanitizer
+  # stacks (llvm-symbolizer).
+  clang libclang-rt-14-dev llvm lld
 )
 
 # The pgvector example is tested against PGlite, which runs on node (Debian 12 ships node 18).
