@@ -134,8 +134,9 @@ enum { kOid, kSchema, kName, kKind, kEnumLabels, kBaseType, kCollation, kDefault
 }
 namespace tables_col {
 enum { kOid, kSchema, kName, kQualifiedSql, kKind, kUnlogged, kPartitionKey, kIsPartition,
-      kPartitionBound, kParentOids, kOptions, kRowSecurity, kForceRowSecurity, kGrantGrantees,
-      kGrantPrivileges, kGrantOptions, kComment, kCount };
+      kPartitionBound, kParentOids, kOptions, kRowSecurity, kForceRowSecurity,
+      kReplicaIdentity, kReplicaIdentityIndex, kGrantGrantees, kGrantPrivileges, kGrantOptions,
+      kComment, kCount };
 }
 namespace views_col {
 enum { kOid, kSchema, kName, kQualifiedSql, kMaterialized, kDefinition, kOptions, kRuleOid,
@@ -144,7 +145,7 @@ enum { kOid, kSchema, kName, kQualifiedSql, kMaterialized, kDefinition, kOptions
 namespace columns_col {
 enum { kRelid, kAttnum, kName, kQuotedName, kTypeOid, kTypeModifier, kTypeKind, kTypeCategory,
       kCollationOid, kCollation, kNotNull, kIdentity, kGenerated, kIsLocal, kInheritedCount,
-      kAttrdefOid, kExpressionTree, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions,
+      kStorage, kTypeStorage, kCompression, kAttrdefOid, kExpressionTree, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions,
       kCount };
 }
 namespace sequences_col {
@@ -306,6 +307,9 @@ struct ColumnInfo {
   char generated = '\0';
   bool is_local = true;
   int inherited_count = 0;
+  char storage = '\0';  // as Column::storage: only when it differs from type_storage
+  char type_storage = '\0';
+  char compression = '\0';
   Oid attrdef_oid = 0;
   Oid expression_printer = 0;        // attrdef printed for the default / generation expression
   std::vector<int> generated_reads;  // attnums a generation expression reads
@@ -746,6 +750,8 @@ Status Inspector::ReadTables(const pg::PgResult& result) {
       RETORT_RETURN_IF_ERROR(ReadArray(row, c::kOptions, "tables", &table.options));
       table.row_security = row.Bool(c::kRowSecurity);
       table.force_row_security = row.Bool(c::kForceRowSecurity);
+      table.replica_identity = row.Char(c::kReplicaIdentity);
+      table.replica_identity_index = row.Optional(c::kReplicaIdentityIndex).value_or("");
       RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "tables", &table.grants));
       table.comment = row.Optional(c::kComment);
       info.index = database_.tables.size();
@@ -836,6 +842,11 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     column.generated = row.Char(c::kGenerated);
     column.is_local = row.Bool(c::kIsLocal);
     column.inherited_count = static_cast<int>(row.Int(c::kInheritedCount));
+    column.type_storage = row.Char(c::kTypeStorage);
+    if (char storage = row.Char(c::kStorage); storage != column.type_storage) {
+      column.storage = storage;
+    }
+    column.compression = row.Char(c::kCompression);
     if (!row.Null(c::kAttrdefOid)) {
       column.attrdef_oid = row.OidAt(c::kAttrdefOid);
       attrdefs_.emplace(column.attrdef_oid, std::make_pair(relid, column.attnum));
@@ -1479,6 +1490,9 @@ schema::Column ModelColumn(const ColumnInfo& info) {
   column.generated_expr = info.generated_expr;
   column.comment = info.comment;
   column.grants = info.grants;
+  column.storage = info.storage;
+  column.type_storage = info.type_storage;
+  column.compression = info.compression;
   return column;
 }
 
@@ -1513,7 +1527,8 @@ void Inspector::FinishColumns() {
         bool same = from != nullptr && !(column.is_local && !info.is_partition) &&
                     !column.comment && column.grants.empty() && column.not_null == from->not_null &&
                     column.default_expr == from->default_expr &&
-                    column.generated_expr == from->generated_expr;
+                    column.generated_expr == from->generated_expr &&
+                    column.storage == from->storage && column.compression == from->compression;
         if (same) continue;
       }
       out.push_back(ModelColumn(column));

@@ -471,6 +471,23 @@ class Differ {
         out_.push_back(DropColumnDefault{table.name, column.name});
       }
     }
+    // CREATE TABLE cannot say a column's storage (before PostgreSQL 16) and retort leaves
+    // compression to ALTER as well: a child gets both from its parent as they are then (the
+    // parent's SET STORAGE reaches it afterwards; SET COMPRESSION does not).
+    for (const Column& column : EffectiveColumns(to_, table)) {
+      Column created = column;
+      created.storage = '\0';
+      created.compression = '\0';
+      if (const Column* parent = ParentColumn(to_, table, column.name)) {
+        created.storage = parent->storage;
+        created.compression = CompressionCopiedFromParent(table, column.name);
+      }
+      DiffStorage(table.name, created, column);
+    }
+    if (table.replica_identity != 'd') {
+      out_.push_back(
+          SetReplicaIdentity{table.name, table.replica_identity, table.replica_identity_index});
+    }
     if (table.row_security) out_.push_back(SetRowSecurity{table.name, true});
     if (table.force_row_security) out_.push_back(SetForceRowSecurity{table.name, true});
     if (table.comment) out_.push_back(Comment(Kind::kTable, table.name, table.comment));
@@ -483,6 +500,70 @@ class Differ {
     for (const Column& column : table.columns) {
       DiffGrants(table.name, {}, column.grants, out_, GrantObject::kTable, column.name);
     }
+  }
+
+  // The compression a new child's column `name` gets from its parent at CREATE TABLE: the
+  // parent's as `from` has it, when the parent and its column exist already; a column the
+  // parent gets in this migration comes by ADD COLUMN, with the default.
+  char CompressionCopiedFromParent(const Table& table, const std::string& name) {
+    for (const QualifiedName& parent_name : Parents(table)) {
+      const Table* parent = FindTable(from_, parent_name);
+      if (parent == nullptr || Recreated(parent_name)) continue;
+      for (const Column& column : EffectiveColumns(from_, *parent)) {
+        if (column.name == name) return column.compression;
+      }
+    }
+    return '\0';
+  }
+
+  // SET STORAGE / SET COMPRESSION for what `after` (the column as earlier statements leave
+  // it) lacks of `to`.
+  void DiffStorage(const QualifiedName& table, const Column& after, const Column& to) {
+    if (after.storage != to.storage) {
+      char storage = to.storage != '\0' ? to.storage : to.type_storage;
+      if (storage != '\0') out_.push_back(SetColumnStorage{table, to.name, storage});
+    }
+    if (after.compression != to.compression) {
+      out_.push_back(SetColumnCompression{table, to.name, to.compression});
+    }
+  }
+
+  // The replica identity index of `to` is created again in this migration (a new index under
+  // the old name, or its table's re-creation): the new index is not marked until said again.
+  bool ReplicaIdentityIndexReplaced(const Table& from, const Table& to) const {
+    if (to.replica_identity != 'i' || to.replica_identity_index.empty()) return false;
+    if (from.replica_identity != 'i' || from.replica_identity_index != to.replica_identity_index) {
+      return false;  // set anyway
+    }
+    QualifiedName index_name{to.name.schema, to.replica_identity_index};
+    auto find_index = [&](const Database& db) -> const Index* {
+      for (const Index& index : db.indexes) {
+        if (index.name == index_name) return &index;
+      }
+      return nullptr;
+    };
+    auto find_key = [&](const Database& db) -> const Constraint* {
+      for (const Constraint& constraint : db.constraints) {
+        if (constraint.table == to.name && constraint.name == to.replica_identity_index) {
+          return &constraint;
+        }
+      }
+      return nullptr;
+    };
+    const Index* old_index = find_index(from_);
+    const Index* new_index = find_index(to_);
+    if (new_index != nullptr) {
+      return old_index == nullptr || old_index->definition != new_index->definition ||
+             old_index->table != new_index->table || old_index->unique != new_index->unique ||
+             old_index->valid != new_index->valid;
+    }
+    const Constraint* old_key = find_key(from_);
+    const Constraint* new_key = find_key(to_);
+    if (new_key != nullptr) {
+      return old_key == nullptr || old_key->type != new_key->type ||
+             old_key->definition != new_key->definition;
+    }
+    return false;
   }
 
   void Tables() {
@@ -522,6 +603,11 @@ class Differ {
     if (from.unlogged != to.unlogged) out_.push_back(SetLogged{name, to.unlogged});
     DiffOptions(name, false, from.options, to.options);
     AlterColumns(from, to);
+    if (from.replica_identity != to.replica_identity ||
+        from.replica_identity_index != to.replica_identity_index ||
+        ReplicaIdentityIndexReplaced(from, to)) {
+      out_.push_back(SetReplicaIdentity{name, to.replica_identity, to.replica_identity_index});
+    }
     if (from.row_security != to.row_security) {
       out_.push_back(SetRowSecurity{name, to.row_security});
     }
@@ -571,11 +657,16 @@ class Differ {
             Column after = *parent;
             after.comment.reset();
             after.grants.clear();
+            after.compression = '\0';  // the parent's SET COMPRESSION stops at the parent
             SetInheritedColumn(table, after, column);
           }
           continue;
         }
         out_.push_back(AddColumn{table, column});
+        Column added = column;
+        added.storage = '\0';
+        added.compression = '\0';
+        DiffStorage(table, added, column);
         if (column.comment) {
           out_.push_back(Comment(Kind::kColumn, table, column.comment, column.name));
         }
@@ -633,6 +724,17 @@ class Differ {
         after.default_expr = parent_to->default_expr;
       }
       if (parent_from->not_null != parent_to->not_null) after.not_null = parent_to->not_null;
+      // The parent's type change resets the child's storage and compression; its SET STORAGE
+      // reaches the child, its SET COMPRESSION does not.
+      bool retyped =
+          parent_from->type != parent_to->type || parent_from->collation != parent_to->collation;
+      if (retyped) {
+        after.compression = '\0';
+        after.type_storage = to.type_storage;
+      }
+      if (retyped || parent_from->storage != parent_to->storage) {
+        after.storage = parent_to->storage;
+      }
     }
     SetInheritedColumn(to_table.name, after, to);
   }
@@ -648,6 +750,7 @@ class Differ {
     }
     if (after.not_null && !to.not_null) out_.push_back(DropNotNull{table, to.name});
     if (!after.not_null && to.not_null) out_.push_back(SetNotNull{table, to.name});
+    DiffStorage(table, after, to);
     DiffComment({Kind::kColumn, table, to.name, ""}, after.comment, to.comment, out_);
     DiffGrants(table, after.grants, to.grants, out_, GrantObject::kTable, to.name);
   }
@@ -721,6 +824,10 @@ class Differ {
   void AlterColumn(const QualifiedName& table, const Column& from, const Column& to) {
     if (to.generated_expr && from.generated_expr != to.generated_expr) {
       out_.push_back(RecreateColumn{table, from, to});
+      Column added = to;
+      added.storage = '\0';
+      added.compression = '\0';
+      DiffStorage(table, added, to);
       if (to.comment) out_.push_back(Comment(Kind::kColumn, table, to.comment, to.name));
       DiffGrants(table, {}, to.grants, out_, GrantObject::kTable, to.name);
       return;
@@ -766,6 +873,12 @@ class Differ {
         out_.push_back(AlterIdentity{table, moved, to});
       }
     }
+    // A type change resets both (even from text to varchar).
+    if (type_changes) {
+      current.storage = '\0';
+      current.compression = '\0';
+    }
+    DiffStorage(table, current, to);
     DiffComment({Kind::kColumn, table, to.name, ""}, from.comment, to.comment, out_);
     DiffGrants(table, from.grants, to.grants, out_, GrantObject::kTable, to.name);
   }
@@ -1152,6 +1265,20 @@ void ReportUnmodelled(const Database& from, const Database& to,
 std::vector<std::string> Unsupported(const Database& from, const Database& to) {
   std::vector<std::string> problems;
   ReportUnmodelled(from, to, problems);
+  // REPLICA IDENTITY USING INDEX whose index was dropped since: no statement makes that.
+  for (const Table& table : to.tables) {
+    if (table.replica_identity != 'i' || !table.replica_identity_index.empty()) continue;
+    bool same = std::any_of(from.tables.begin(), from.tables.end(), [&](const Table& old) {
+      return old.name == table.name && old.replica_identity == 'i' &&
+             old.replica_identity_index.empty();
+    });
+    if (!same) {
+      problems.push_back("table " + Dotted(table.name) +
+                         ": its replica identity names an index that was dropped, a state no "
+                         "statement creates; set REPLICA IDENTITY DEFAULT, FULL, NOTHING or "
+                         "USING INDEX an existing index");
+    }
+  }
   for (const schema::EnumType& type : from.enums) {
     for (const schema::EnumType& next : to.enums) {
       if (next.name != type.name || IsSubsequence(type.labels, next.labels)) continue;

@@ -218,6 +218,21 @@ struct AlterIdentity {
   schema::Column to;
   bool operator==(const AlterIdentity&) const = default;
 };
+// ALTER COLUMN ... SET STORAGE: the column's storage, or its type's own to go back to it
+// (PostgreSQL 15 has no SET STORAGE DEFAULT). Reaches the table's children too.
+struct SetColumnStorage {
+  QualifiedName table;
+  std::string column;
+  char storage = 'x';  // 'p' PLAIN, 'e' EXTERNAL, 'x' EXTENDED, 'm' MAIN
+  bool operator==(const SetColumnStorage&) const = default;
+};
+// ALTER COLUMN ... SET COMPRESSION; this table only (children keep theirs).
+struct SetColumnCompression {
+  QualifiedName table;
+  std::string column;
+  char compression = '\0';  // '\0' default, 'p' pglz, 'l' lz4
+  bool operator==(const SetColumnCompression&) const = default;
+};
 // A generated column becomes a plain one, keeping its values.
 struct DropExpression {
   QualifiedName table;
@@ -239,6 +254,14 @@ struct SetInherit {
   QualifiedName parent;
   bool inherit = true;
   bool operator==(const SetInherit&) const = default;
+};
+// ALTER TABLE ... REPLICA IDENTITY DEFAULT / FULL / NOTHING / USING INDEX index; this table
+// only (never its partitions).
+struct SetReplicaIdentity {
+  QualifiedName table;
+  char identity = 'd';  // as schema::Table::replica_identity
+  std::string index;    // 'i'
+  bool operator==(const SetReplicaIdentity&) const = default;
 };
 // ALTER TABLE ... SET LOGGED / SET UNLOGGED.
 struct SetLogged {
@@ -400,11 +423,12 @@ using Change = std::variant<
     DropCompositeType, AlterCompositeType, CreateSequence, DropSequence, AlterSequence,
     SetSequenceOwner, CreateTable, DropTable, AddColumn, DropColumn, RecreateColumn,
     AlterColumnType, SetColumnDefault, DropColumnDefault, SetNotNull, DropNotNull, AddIdentity,
-    DropIdentity, AlterIdentity, DropExpression, AttachPartition, DetachPartition, SetInherit,
-    SetLogged, SetStorageOptions, SetRowSecurity, SetForceRowSecurity, AddConstraint,
-    DropConstraint, ValidateConstraint, CreateIndex, DropIndex, CreateView, DropView,
-    CreateFunction, DropFunction, CreateTrigger, DropTrigger, SetTriggerEnabled, CreatePolicy,
-    DropPolicy, AlterPolicy, SetComment, GrantPrivileges, RevokePrivileges>;
+    DropIdentity, AlterIdentity, SetColumnStorage, SetColumnCompression, DropExpression,
+    AttachPartition, DetachPartition, SetInherit, SetReplicaIdentity, SetLogged, SetStorageOptions,
+    SetRowSecurity, SetForceRowSecurity, AddConstraint, DropConstraint, ValidateConstraint,
+    CreateIndex, DropIndex, CreateView, DropView, CreateFunction, DropFunction, CreateTrigger,
+    DropTrigger, SetTriggerEnabled, CreatePolicy, DropPolicy, AlterPolicy, SetComment,
+    GrantPrivileges, RevokePrivileges>;
 
 // The changes that turn `from` into `to`, in a deterministic order (by kind, then identity).
 // The plan orders them for execution and adds the drop/recreate of dependents.

@@ -652,6 +652,19 @@ class Rebuilder {
     }
     for (Change& change : new_->Create(key)) changes.push_back(std::move(change));
     created_.insert(key);
+    // An index made again is not the table's replica identity until that is said again.
+    if (auto owner = new_->OwnerOf(key); owner && (KindOf(key) == "idx" || KindOf(key) == "con")) {
+      for (const schema::Table& table : to_.tables) {
+        if (table.name != *owner || table.replica_identity != 'i') continue;
+        bool names_it = KindOf(key) == "idx"
+                            ? IndexKey({owner->schema, table.replica_identity_index}) == key
+                            : ConstraintKey(*owner, table.replica_identity_index) == key;
+        if (names_it) {
+          changes.push_back(
+              diff::SetReplicaIdentity{table.name, 'i', table.replica_identity_index});
+        }
+      }
+    }
     // A view takes its triggers along, and a materialized view its indexes.
     if (auto it = new_->views.find(key); it != new_->views.end()) {
       for (const schema::Index& index : to_.indexes) {
@@ -768,6 +781,9 @@ class Placer {
   Placer(const Database& to, const Graph& to_graph, const std::vector<Change>& changes)
       : to_graph_(to_graph) {
     for (const auto& view : to.views) views_.insert(view.name);
+    for (const auto& table : to.tables) {
+      if (table.partition_of || !table.inherits.empty()) children_.emplace(table.name, &table);
+    }
     for (const Change& change : changes) {
       if (const auto* c = std::get_if<diff::CreateTable>(&change)) {
         created_tables_.insert(c->table.name);
@@ -862,6 +878,21 @@ class Placer {
             [](const diff::SetInherit& c) {
               return Placement{c.inherit ? Phase::kAttach : Phase::kDetach};
             },
+            // SET STORAGE reaches the children: a parent's goes first, so that a child's own
+            // is the last word.
+            [this](const diff::SetColumnStorage& c) {
+              return Placement{Phase::kColumns, 1 + InheritanceDepth(c.table)};
+            },
+            [](const diff::SetColumnCompression&) {
+              return Placement{Phase::kColumns, 1};
+            },
+            // USING INDEX once the index (or the key behind it) exists; the others before
+            // the old identity index is dropped, or once a new table exists.
+            [this](const diff::SetReplicaIdentity& c) {
+              if (c.identity == 'i') return Placement{Phase::kIndexes, 1};
+              if (created_tables_.count(c.table)) return Placement{Phase::kColumns};
+              return Placement{Phase::kDropForeignKeys, -1};
+            },
             [](const diff::SetStorageOptions& c) {
               return Placement{c.materialized_view ? Phase::kViewIndexes : Phase::kColumns};
             },
@@ -930,6 +961,20 @@ class Placer {
     return dropped_tables_.count(*it->second) && Replaced(*it->second, depth + 1);
   }
 
+  // How many levels of parents `table` has in `to` (0 for a table without any).
+  int InheritanceDepth(const QualifiedName& table, int limit = 32) const {
+    auto it = children_.find(table);
+    if (it == children_.end() || limit == 0) return 0;
+    const schema::Table& child = *it->second;
+    std::vector<QualifiedName> parents = child.inherits;
+    if (child.partition_of) parents.push_back(*child.partition_of);
+    int depth = 0;
+    for (const QualifiedName& parent : parents) {
+      depth = std::max(depth, 1 + InheritanceDepth(parent, limit - 1));
+    }
+    return depth;
+  }
+
   // A function whose signature or body needs tables and views in their final shape: a
   // BEGIN ATOMIC body (its pg_depend edges name relations and columns, which may be created or
   // altered by this plan), RETURNS SETOF t or an argument of a row type this plan creates.
@@ -967,6 +1012,7 @@ class Placer {
 
   const Graph& to_graph_;
   std::set<QualifiedName> views_;
+  std::map<QualifiedName, const schema::Table*> children_;  // tables with a parent, in `to`
   std::set<QualifiedName> created_tables_;
   std::vector<QualifiedName> created_relation_names_;
   std::map<QualifiedName, std::optional<QualifiedName>> dropped_tables_;  // -> partition_of

@@ -185,6 +185,43 @@ std::string ColumnDefinition(const Column& column) {
   return sql;
 }
 
+std::string ReplicaIdentity(const diff::SetReplicaIdentity& change) {
+  switch (change.identity) {
+    case 'f':
+      return "FULL";
+    case 'n':
+      return "NOTHING";
+    case 'i':
+      return "USING INDEX " + Ident(change.index);
+    default:
+      return "DEFAULT";
+  }
+}
+
+std::string StorageName(char storage) {
+  switch (storage) {
+    case 'p':
+      return "PLAIN";
+    case 'e':
+      return "EXTERNAL";
+    case 'm':
+      return "MAIN";
+    default:
+      return "EXTENDED";
+  }
+}
+
+std::string CompressionName(char compression) {
+  switch (compression) {
+    case 'p':
+      return "pglz";
+    case 'l':
+      return "lz4";
+    default:
+      return "default";
+  }
+}
+
 std::string CreateTable(const schema::Table& table) {
   std::string sql = table.unlogged ? "CREATE UNLOGGED TABLE " : "CREATE TABLE ";
   sql += Name(table.name);
@@ -656,6 +693,16 @@ std::vector<std::string> Statements(const diff::Change& change) {
           [](const diff::SetInherit& c) -> S {
             return {AlterTable(c.table) + (c.inherit ? " INHERIT " : " NO INHERIT ") +
                     Name(c.parent)};
+          },
+          [](const diff::SetReplicaIdentity& c) -> S {
+            return {AlterTable(c.table) + " REPLICA IDENTITY " + ReplicaIdentity(c)};
+          },
+          [](const diff::SetColumnStorage& c) -> S {
+            return {AlterColumn(c.table, c.column) + " SET STORAGE " + StorageName(c.storage)};
+          },
+          [](const diff::SetColumnCompression& c) -> S {
+            return {AlterColumn(c.table, c.column) + " SET COMPRESSION " +
+                    CompressionName(c.compression)};
           },
           [](const diff::SetLogged& c) -> S {
             return {AlterTable(c.table) + (c.unlogged ? " SET UNLOGGED" : " SET LOGGED")};

@@ -127,6 +127,14 @@ struct Column {
   std::optional<std::string> generated_expr;  // GENERATED ALWAYS AS (...) STORED
   std::optional<std::string> comment;
   std::vector<Grant> grants{};  // column privileges (GRANT SELECT (c) ON t); sorted
+  // attstorage when it differs from the type's typstorage, '\0' otherwise: 'p' PLAIN,
+  // 'e' EXTERNAL, 'x' EXTENDED, 'm' MAIN.
+  char storage = '\0';
+  // The type's typstorage: PostgreSQL 15 has no SET STORAGE DEFAULT, so going back to the
+  // type's own storage names it. A function of `type`, so equal columns have equal values.
+  char type_storage = '\0';
+  // attcompression: '\0' the server's default_toast_compression, 'p' pglz, 'l' lz4.
+  char compression = '\0';
   bool operator==(const Column&) const = default;
 };
 
@@ -148,6 +156,11 @@ struct Table {
   std::vector<std::string> options;            // reloptions, "fillfactor=70"; sorted
   bool row_security = false;
   bool force_row_security = false;
+  // relreplident: 'd' DEFAULT (the primary key), 'f' FULL, 'n' NOTHING, 'i' USING INDEX.
+  char replica_identity = 'd';
+  // 'i': the index (in the table's schema), a partition's own or one it got from its parent's
+  // index. Empty when that index was dropped (PostgreSQL then acts as for NOTHING).
+  std::string replica_identity_index{};
   std::vector<Grant> grants;  // sorted
   std::optional<std::string> comment;
   bool operator==(const Table&) const = default;
@@ -284,11 +297,11 @@ struct Dependency {
 };
 
 // An object of a kind retort does not model yet (a rule, an operator, a collation, ...), or a
-// setting of a modelled object that the model does not carry (a table's replica identity, a
-// column's storage): read with PostgreSQL's own text for it, so that a difference in one is
-// reported by kind and name instead of going unseen. Nothing is planned for them.
+// setting of a modelled object that the model does not carry (a table's access method, a
+// column's statistics target): read with PostgreSQL's own text for it, so that a difference in one
+// is reported by kind and name instead of going unseen. Nothing is planned for them.
 struct UnmodelledObject {
-  std::string kind;        // "rule", "operator", "replica identity", "column setting", ...
+  std::string kind;        // "rule", "operator", "column setting", ...
   std::string identity;    // "orders_insert on public.orders", "public.t.c", "(int4 AS text)"
   std::string definition;  // what the catalog says of it
   auto operator<=>(const UnmodelledObject&) const = default;

@@ -115,6 +115,48 @@ json GrantJson(const Grant& grant) {
       {"grantee", grant.grantee}, {"privilege", grant.privilege}, {"grantable", grant.grantable}};
 }
 
+// The type's own storage (Column::type_storage) is left out: it follows from the type.
+std::string StorageName(char storage) {
+  switch (storage) {
+    case 'p':
+      return "plain";
+    case 'e':
+      return "external";
+    case 'x':
+      return "extended";
+    case 'm':
+      return "main";
+    default:
+      return std::string(1, storage);
+  }
+}
+
+std::string CompressionName(char compression) {
+  switch (compression) {
+    case 'p':
+      return "pglz";
+    case 'l':
+      return "lz4";
+    default:
+      return std::string(1, compression);
+  }
+}
+
+std::string ReplicaIdentity(const Table& table) {
+  switch (table.replica_identity) {
+    case 'd':
+      return "default";
+    case 'f':
+      return "full";
+    case 'n':
+      return "nothing";
+    case 'i':
+      return "index";
+    default:
+      return std::string(1, table.replica_identity);
+  }
+}
+
 json ColumnJson(const Column& column) {
   json out{{"name", column.name}, {"type", column.type}, {"not_null", column.not_null}};
   PutOptional(out, "collation", column.collation);
@@ -127,6 +169,8 @@ json ColumnJson(const Column& column) {
   PutOptional(out, "generated", column.generated_expr);
   PutOptional(out, "comment", column.comment);
   PutList(out, "grants", column.grants, GrantJson);
+  if (column.storage != '\0') out["storage"] = StorageName(column.storage);
+  if (column.compression != '\0') out["compression"] = CompressionName(column.compression);
   return out;
 }
 
@@ -142,6 +186,8 @@ json TableJson(const Table& table) {
   PutStrings(out, "options", table.options);
   out["row_security"] = table.row_security;
   out["force_row_security"] = table.force_row_security;
+  out["replica_identity"] = ReplicaIdentity(table);
+  if (table.replica_identity == 'i') out["replica_identity_index"] = table.replica_identity_index;
   PutList(out, "grants", table.grants, GrantJson);
   PutOptional(out, "comment", table.comment);
   return out;

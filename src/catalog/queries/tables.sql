@@ -5,6 +5,8 @@
 -- Grants: privileges from aclexplode(relacl), one entry per grantee and privilege (merged over
 -- grantors, grantable if any grant is), leaving out the owner's own privileges, so a table
 -- only its owner uses has none; grantee 0 is PUBLIC. The three arrays run in parallel.
+-- replica_identity_index names the index of REPLICA IDENTITY USING INDEX (NULL when that index
+-- was dropped since).
 SELECT c.oid,
        n.nspname AS schema,
        c.relname AS name,
@@ -18,6 +20,11 @@ SELECT c.oid,
        c.reloptions AS options,
        c.relrowsecurity AS row_security,
        c.relforcerowsecurity AS force_row_security,
+       c.relreplident AS replica_identity,
+       CASE WHEN c.relreplident = 'i' THEN
+         (SELECT ic.relname FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+          WHERE x.indrelid = c.oid AND x.indisreplident)
+       END AS replica_identity_index,
        CASE WHEN c.relacl IS NOT NULL THEN
          ARRAY(SELECT CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(g.grantee)::text END
                FROM aclexplode(c.relacl) g WHERE g.grantee <> c.relowner

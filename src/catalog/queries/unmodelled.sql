@@ -13,7 +13,7 @@ WITH ext AS (
     AND NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_namespace'::regclass
                                       AND ext.objid = n.oid)
 ), rel AS (
-  SELECT c.oid, c.relname, c.relkind, c.relreplident, c.relam, c.reltablespace, n.nspname
+  SELECT c.oid, c.relname, c.relkind, c.relam, c.reltablespace, n.nspname
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'm', 'f')
     AND NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
@@ -151,14 +151,6 @@ JOIN pg_foreign_server s ON s.oid = f.ftserver
 WHERE r.relkind = 'f'
 UNION ALL
 -- Settings of tables and columns that the model does not carry.
-SELECT 'replica identity', r.nspname, format('%I.%I', r.nspname, r.relname),
-       CASE r.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
-            ELSE 'USING INDEX ' || coalesce((SELECT quote_ident(ic.relname) FROM pg_index x
-                                             JOIN pg_class ic ON ic.oid = x.indexrelid
-                                             WHERE x.indrelid = r.oid AND x.indisreplident), '?')
-       END
-FROM rel r WHERE r.relkind IN ('r', 'p') AND r.relreplident <> 'd'
-UNION ALL
 SELECT 'table access method', r.nspname, format('%I.%I', r.nspname, r.relname), am.amname
 FROM rel r JOIN pg_am am ON am.oid = r.relam
 WHERE r.relkind IN ('r', 'm') AND am.amname <> 'heap'
@@ -170,19 +162,22 @@ SELECT 'clustered index', r.nspname, format('%I.%I', r.nspname, r.relname), ic.r
 FROM rel r JOIN pg_index x ON x.indrelid = r.oid AND x.indisclustered
 JOIN pg_class ic ON ic.oid = x.indexrelid
 UNION ALL
+-- Tables' column storage and compression are modelled (Column::storage, compression); a
+-- materialized view's are not.
 SELECT 'column setting', r.nspname, format('%I.%I.%I', r.nspname, r.relname, a.attname),
        concat_ws(' ',
-                 CASE WHEN a.attstorage <> t.typstorage THEN 'STORAGE ' || CASE a.attstorage
+                 CASE WHEN r.relkind = 'm' AND a.attstorage <> t.typstorage THEN
+                      'STORAGE ' || CASE a.attstorage
                       WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
                       ELSE 'EXTENDED' END END,
-                 CASE a.attcompression WHEN 'p' THEN 'COMPRESSION pglz'
-                                       WHEN 'l' THEN 'COMPRESSION lz4' END,
+                 CASE WHEN r.relkind = 'm' THEN CASE a.attcompression
+                      WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END END,
                  CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
                  'OPTIONS ' || a.attoptions::text)
 FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid JOIN pg_type t ON t.oid = a.atttypid
 WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'm')
-  AND (a.attstorage <> t.typstorage OR a.attcompression <> '' OR a.attstattarget >= 0
-       OR a.attoptions IS NOT NULL)
+  AND ((r.relkind = 'm' AND (a.attstorage <> t.typstorage OR a.attcompression <> ''))
+       OR a.attstattarget >= 0 OR a.attoptions IS NOT NULL)
 UNION ALL
 -- Objects outside any schema.
 SELECT 'cast', '', format('(%s AS %s)', format_type(c.castsource, NULL),

@@ -1,0 +1,11 @@
+CREATE TABLE logs (id bigint NOT NULL, region text NOT NULL, line text, payload bytea) PARTITION BY LIST (region);
+ALTER TABLE logs ALTER COLUMN line SET STORAGE EXTERNAL;
+ALTER TABLE logs ALTER COLUMN line SET COMPRESSION lz4;
+CREATE TABLE logs_eu PARTITION OF logs FOR VALUES IN ('eu');
+CREATE TABLE logs_us PARTITION OF logs FOR VALUES IN ('us');
+ALTER TABLE logs_us ALTER COLUMN payload SET STORAGE MAIN;
+CREATE TABLE notes (id integer, body text, extra text);
+ALTER TABLE notes ALTER COLUMN body SET STORAGE MAIN;
+CREATE TABLE notes_private (secret text) INHERITS (notes);
+ALTER TABLE notes_private ALTER COLUMN body SET STORAGE EXTERNAL;
+ALTER TABLE notes_private ALTER COLUMN secret SET COMPRESSION pglz;

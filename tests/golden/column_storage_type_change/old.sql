@@ -1,0 +1,4 @@
+CREATE TABLE items (id integer PRIMARY KEY, code text, label text, note varchar(20));
+ALTER TABLE items ALTER COLUMN code SET STORAGE EXTERNAL;
+ALTER TABLE items ALTER COLUMN label SET COMPRESSION lz4;
+ALTER TABLE items ALTER COLUMN note SET STORAGE MAIN;

@@ -1,0 +1,7 @@
+CREATE TABLE keep (id integer PRIMARY KEY);
+CREATE TABLE outbox (id bigint NOT NULL, payload jsonb, CONSTRAINT outbox_id_key UNIQUE (id));
+ALTER TABLE outbox REPLICA IDENTITY USING INDEX outbox_id_key;
+CREATE TABLE ledger (id bigint NOT NULL, amount numeric) PARTITION BY RANGE (id);
+ALTER TABLE ledger REPLICA IDENTITY FULL;
+CREATE TABLE ledger_1 PARTITION OF ledger FOR VALUES FROM (0) TO (1000);
+ALTER TABLE ledger_1 REPLICA IDENTITY FULL;
