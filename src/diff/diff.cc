@@ -883,10 +883,60 @@ class Differ {
     DiffGrants(table, from.grants, to.grants, out_, GrantObject::kTable, to.name);
   }
 
+  // The CHECK constraints a table that leaves a parent (NO INHERIT) got from it: they stay,
+  // as the table's own.
+  void AddConstraintsKeptByLeavingTables(
+      std::map<std::pair<QualifiedName, std::string>, const Constraint*>& from) {
+    for (const Table& table : from_.tables) {
+      if (table.partition_of || GoneWithRelation(table.name)) continue;
+      const Table* next = FindTable(to_, table.name);
+      if (next == nullptr) continue;
+      for (const QualifiedName& parent : table.inherits) {
+        if (std::find(next->inherits.begin(), next->inherits.end(), parent) !=
+            next->inherits.end()) {
+          continue;
+        }
+        for (const Constraint* inherited : InheritableChecks(from_, parent)) {
+          auto key = std::make_pair(table.name, inherited->name);
+          if (from.count(key)) continue;
+          Constraint& kept = kept_constraints_.emplace_back(*inherited);
+          kept.table = table.name;
+          kept.comment.reset();
+          from.emplace(key, &kept);
+        }
+      }
+    }
+  }
+
+  // The CHECK constraints `table` passes on to its children in `db`: its own but NO INHERIT
+  // ones, and those it got from its parents.
+  std::vector<const Constraint*> InheritableChecks(const Database& db, const QualifiedName& table,
+                                                   int depth = 0) const {
+    std::vector<const Constraint*> checks;
+    if (depth > 32) return checks;
+    for (const Constraint& constraint : db.constraints) {
+      if (constraint.table == table && constraint.type == 'c' &&
+          constraint.definition.find(" NO INHERIT") == std::string::npos) {
+        checks.push_back(&constraint);
+      }
+    }
+    if (const Table* found = FindTable(db, table)) {
+      for (const QualifiedName& parent : Parents(*found)) {
+        for (const Constraint* inherited : InheritableChecks(db, parent, depth + 1)) {
+          bool seen = std::any_of(checks.begin(), checks.end(),
+                                  [&](const Constraint* c) { return c->name == inherited->name; });
+          if (!seen) checks.push_back(inherited);
+        }
+      }
+    }
+    return checks;
+  }
+
   void Constraints() {
     auto key = [](const Constraint& c) { return std::make_pair(c.table, c.name); };
     auto from = IndexBy(from_.constraints, key);
     auto to = IndexBy(to_.constraints, key);
+    AddConstraintsKeptByLeavingTables(from);
     for (const auto& [id, constraint] : to) {
       auto it = from.find(id);
       if (it == from.end() || Recreated(constraint->table)) {
@@ -1123,6 +1173,7 @@ class Differ {
   std::map<QualifiedName, const Table*> from_tables_;
   std::map<QualifiedName, const Table*> to_tables_;
   std::deque<std::vector<Column>> parent_columns_;  // keeps ParentColumn's results alive
+  std::deque<Constraint> kept_constraints_;         // see AddConstraintsKeptByLeavingTables
   std::set<QualifiedName> dropped_tables_;
   std::set<QualifiedName> recreated_tables_;
   std::set<QualifiedName> dropped_views_;
@@ -1265,6 +1316,49 @@ void ReportUnmodelled(const Database& from, const Database& to,
 std::vector<std::string> Unsupported(const Database& from, const Database& to) {
   std::vector<std::string> problems;
   ReportUnmodelled(from, to, problems);
+  // ALTER TABLE ... INHERIT needs the parent's columns and CHECK constraints on the table
+  // already, and leaves them the table's own as well as inherited: no statement makes them
+  // inherited only, as CREATE TABLE ... INHERITS does.
+  for (const Table& table : to.tables) {
+    const Table* old = nullptr;
+    for (const Table& candidate : from.tables) {
+      if (candidate.name == table.name) old = &candidate;
+    }
+    if (old == nullptr || old->partitioned != table.partitioned ||
+        old->partition_key != table.partition_key) {
+      continue;
+    }
+    for (const QualifiedName& parent : table.inherits) {
+      if (std::find(old->inherits.begin(), old->inherits.end(), parent) != old->inherits.end()) {
+        continue;
+      }
+      std::vector<std::string> inherited_only;
+      for (const Table& parent_table : to.tables) {
+        if (parent_table.name != parent) continue;
+        for (const Column& column : parent_table.columns) {
+          bool own = std::any_of(table.columns.begin(), table.columns.end(),
+                                 [&](const Column& c) { return c.name == column.name; });
+          if (!own) inherited_only.push_back("column " + QuoteIdentifier(column.name));
+        }
+      }
+      for (const Constraint& check : to.constraints) {
+        if (check.table != parent || check.type != 'c' ||
+            check.definition.find(" NO INHERIT") != std::string::npos) {
+          continue;
+        }
+        bool own = std::any_of(
+            to.constraints.begin(), to.constraints.end(),
+            [&](const Constraint& c) { return c.table == table.name && c.name == check.name; });
+        if (!own) inherited_only.push_back("constraint " + QuoteIdentifier(check.name));
+      }
+      if (inherited_only.empty()) continue;
+      problems.push_back("table " + Dotted(table.name) + " starts inheriting from " +
+                         Dotted(parent) + ", which leaves " + Join(inherited_only, ", ") +
+                         " the table's own as well as inherited (ALTER TABLE ... INHERIT needs "
+                         "them there first), where the target has them inherited only: "
+                         "declare them in the table too, or create the table again");
+    }
+  }
   // REPLICA IDENTITY USING INDEX whose index was dropped since: no statement makes that.
   for (const Table& table : to.tables) {
     if (table.replica_identity != 'i' || !table.replica_identity_index.empty()) continue;

@@ -805,6 +805,9 @@ class Placer {
       if (const auto* c = std::get_if<diff::CreateCompositeType>(&change)) {
         created_types_.insert(c->type.name);
       }
+      if (const auto* c = std::get_if<diff::SetInherit>(&change); c && !c->inherit) {
+        leaving_parents_.insert(c->table);
+      }
     }
   }
 
@@ -874,17 +877,17 @@ class Placer {
             },
             [](const diff::DetachPartition&) { return Placement{Phase::kDetach}; },
             [](const diff::AttachPartition&) { return Placement{Phase::kAttach}; },
-            // A new child must have the parent's columns first.
+            // A new child must have the parent's columns and CHECK constraints first.
             [](const diff::SetInherit& c) {
-              return Placement{c.inherit ? Phase::kAttach : Phase::kDetach};
+              return c.inherit ? Placement{Phase::kIndexes, -1} : Placement{Phase::kDetach};
             },
             // SET STORAGE reaches the children: a parent's goes first, so that a child's own
             // is the last word.
             [this](const diff::SetColumnStorage& c) {
-              return Placement{Phase::kColumns, 1 + InheritanceDepth(c.table)};
+              return Placement{Phase::kColumns, kStorageSub + InheritanceDepth(c.table)};
             },
             [](const diff::SetColumnCompression&) {
-              return Placement{Phase::kColumns, 1};
+              return Placement{Phase::kColumns, kStorageSub};
             },
             // USING INDEX once the index (or the key behind it) exists; the others before
             // the old identity index is dropped, or once a new table exists.
@@ -896,14 +899,20 @@ class Placer {
             [](const diff::SetStorageOptions& c) {
               return Placement{c.materialized_view ? Phase::kViewIndexes : Phase::kColumns};
             },
-            [](const diff::AddConstraint& c) {
-              return Placement{c.constraint.type == 'f' ? Phase::kForeignKeys
-                                                        : Phase::kConstraints};
+            // A child's own CHECK before its parent's of the same name, which then merges
+            // with it instead of failing on it.
+            [this](const diff::AddConstraint& c) {
+              if (c.constraint.type == 'f') return Placement{Phase::kForeignKeys};
+              return Placement{Phase::kConstraints, -InheritanceDepth(c.constraint.table)};
             },
             [](const diff::ValidateConstraint&) {
               return Placement{Phase::kForeignKeys, 1};
             },
-            [](const diff::DropConstraint& c) {
+            // A table leaving its parent can drop what it inherited only once it has left.
+            [this](const diff::DropConstraint& c) {
+              if (c.constraint.type == 'c' && leaving_parents_.count(c.constraint.table)) {
+                return Placement{Phase::kColumns, -1, false};
+              }
               return Placement{
                   c.constraint.type == 'f' ? Phase::kDropForeignKeys : Phase::kDropConstraints, 0,
                   false};
@@ -945,8 +954,16 @@ class Placer {
             [](const diff::RevokePrivileges&) { return Placement{Phase::kRevokes}; },
             [](const diff::GrantPrivileges&) { return Placement{Phase::kGrants}; },
             // Column and table alterations keep the diff's order, which is already right
-            // for each column (identity and defaults off, type, defaults and NOT NULL on).
-            [](const auto&) { return Placement{Phase::kColumns}; },
+            // for each column (identity and defaults off, type, defaults and NOT NULL on). A
+            // child's come after its parents': what a parent's ALTER passes on to it (ADD
+            // COLUMN, SET DEFAULT, TYPE) is there before the child's own word on it.
+            [this](const auto& c) {
+              if constexpr (requires { QualifiedName(c.table); }) {
+                return Placement{Phase::kColumns, InheritanceDepth(c.table)};
+              } else {
+                return Placement{Phase::kColumns};
+              }
+            },
         },
         change);
   }
@@ -1013,6 +1030,9 @@ class Placer {
   const Graph& to_graph_;
   std::set<QualifiedName> views_;
   std::map<QualifiedName, const schema::Table*> children_;  // tables with a parent, in `to`
+  std::set<QualifiedName> leaving_parents_;  // tables with an ALTER TABLE ... NO INHERIT
+  // Storage and compression after every other column change (a type change resets them).
+  static constexpr int kStorageSub = 100;
   std::set<QualifiedName> created_tables_;
   std::vector<QualifiedName> created_relation_names_;
   std::map<QualifiedName, std::optional<QualifiedName>> dropped_tables_;  // -> partition_of

@@ -372,5 +372,38 @@ TEST(Diff, TypeNamesMatchesQualifiedBareAndArrays) {
   EXPECT_FALSE(TypeNames("moods", Q("mood"), &array));
 }
 
+TEST(Diff, InheritCannotMakeInheritedOnlyColumnsOrChecks) {
+  Database from = Base();
+  from.tables.push_back(MakeTable("parent", {Col("owner", "integer", true)}));
+  from.constraints.push_back(Con("parent", "parent_owner_check", 'c', "CHECK ((owner > 0))"));
+  from.tables.push_back(MakeTable("child", {Col("owner", "integer", true)}));
+  Database to = from;
+  // As CREATE TABLE child () INHERITS (parent) has it: nothing of its own.
+  to.tables.back().columns.clear();
+  to.tables.back().inherits = {Q("parent")};
+  std::vector<std::string> problems = diff::Unsupported(from, to);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("public.child starts inheriting from public.parent"),
+            std::string::npos)
+      << problems[0];
+  EXPECT_NE(problems[0].find("column owner, constraint parent_owner_check"), std::string::npos)
+      << problems[0];
+  // As ALTER TABLE child INHERIT parent leaves it: the column and the check its own too.
+  to.tables.back().columns = {Col("owner", "integer", true)};
+  to.constraints.push_back(Con("child", "parent_owner_check", 'c', "CHECK ((owner > 0))"));
+  EXPECT_TRUE(diff::Unsupported(from, to).empty());
+}
+
+TEST(Diff, ReplicaIdentityOnADroppedIndexIsNamed) {
+  Database from = Base();
+  Database to = Base();
+  to.tables[0].replica_identity = 'i';
+  std::vector<std::string> problems = diff::Unsupported(from, to);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("replica identity names an index that was dropped"), std::string::npos)
+      << problems[0];
+  EXPECT_TRUE(diff::Unsupported(to, to).empty());
+}
+
 }  // namespace
 }  // namespace retort::diff
