@@ -996,8 +996,39 @@ class Differ {
       if (to.count(name) || GoneWithRelation(index->table) || RecreatedView(index->table)) {
         continue;
       }
+      if (AttachedByNewParentIndex(*index, from, to)) continue;
       out_.push_back(DropIndex{*index});
     }
+  }
+
+  // "USING btree (customer) WHERE ..." of "CREATE [UNIQUE] INDEX name ON [ONLY] table USING
+  // ...": what an index on a partition must share with its parent's to be attached to it.
+  static std::string IndexShape(const std::string& definition) {
+    size_t using_at = definition.find(" USING ");
+    return using_at == std::string::npos ? definition : definition.substr(using_at);
+  }
+
+  // A partition's own index that the new index of its parent takes over: CREATE INDEX on a
+  // partitioned table attaches a partition's matching index instead of building one.
+  template <typename IndexMap>
+  bool AttachedByNewParentIndex(const Index& index, const IndexMap& from,
+                                const IndexMap& to) const {
+    const Table* partition = FindTable(to_, index.table);
+    const Table* old_partition = FindTable(from_, index.table);
+    if (partition == nullptr || old_partition == nullptr || !partition->partition_of ||
+        old_partition->partition_of != partition->partition_of || !index.valid) {
+      return false;
+    }
+    for (const auto& [name, parent_index] : to) {
+      if (parent_index->table != *partition->partition_of || !parent_index->valid ||
+          parent_index->unique != index.unique ||
+          IndexShape(parent_index->definition) != IndexShape(index.definition)) {
+        continue;
+      }
+      auto old = from.find(name);
+      if (old == from.end() || old->second->definition != parent_index->definition) return true;
+    }
+    return false;
   }
 
   static bool SameView(const View& a, const View& b) {

@@ -420,8 +420,10 @@ std::string CreatePolicy(const schema::Policy& policy) {
 
 std::string CreateIndex(const schema::Index& index) {
   // pg_get_indexdef says ON ONLY for a partitioned table's index: that form would not cascade
-  // to the partitions.
+  // to the partitions. An invalid one was made ON ONLY and is waiting for its partitions'
+  // indexes to be attached: kept so, since CREATE INDEX would make it valid.
   std::string sql = Statement(index.definition);
+  if (!index.valid) return sql;
   size_t only = sql.find(" ON ONLY ");
   size_t using_at = sql.find(" USING ");
   if (only != std::string::npos && (using_at == std::string::npos || only < using_at)) {

@@ -1,0 +1,1 @@
+DROP INDEX public.readings_sensor_idx;

@@ -1,0 +1,1 @@
+CREATE INDEX readings_sensor_idx ON ONLY public.readings USING btree (sensor);
