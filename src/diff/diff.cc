@@ -883,6 +883,36 @@ class Differ {
     DiffGrants(table, from.grants, to.grants, out_, GrantObject::kTable, to.name);
   }
 
+  // A new primary key or unique constraint that an existing unique index of the same name
+  // and columns (gone from `to` as a plain index) can carry: ADD ... USING INDEX, which
+  // builds nothing, in place of dropping the index and building the key's.
+  std::optional<Constraint> AdoptingIndex(const Constraint& constraint) {
+    if (constraint.type != 'p' && constraint.type != 'u') return std::nullopt;
+    std::string keyword = constraint.type == 'p' ? "PRIMARY KEY " : "UNIQUE ";
+    if (!StartsWith(constraint.definition, keyword)) return std::nullopt;
+    std::string columns = constraint.definition.substr(keyword.size());
+    // Only plain keys: no INCLUDE, NULLS NOT DISTINCT, WITH, DEFERRABLE or NOT VALID.
+    if (columns.empty() || columns.front() != '(' || columns.back() != ')' ||
+        columns.find(')') != columns.size() - 1) {
+      return std::nullopt;
+    }
+    QualifiedName index_name{constraint.table.schema, constraint.name};
+    for (const Index& index : from_.indexes) {
+      if (index.name != index_name || index.table != constraint.table || !index.unique ||
+          !index.valid) {
+        continue;
+      }
+      bool kept = std::any_of(to_.indexes.begin(), to_.indexes.end(),
+                              [&](const Index& i) { return i.name == index_name; });
+      if (kept || !EndsWith(index.definition, " USING btree " + columns)) return std::nullopt;
+      adopted_indexes_.insert(index_name);
+      Constraint adopting = constraint;
+      adopting.definition = keyword + "USING INDEX " + QuoteIdentifier(constraint.name);
+      return adopting;
+    }
+    return std::nullopt;
+  }
+
   // The CHECK constraints a table that leaves a parent (NO INHERIT) got from it: they stay,
   // as the table's own.
   void AddConstraintsKeptByLeavingTables(
@@ -939,6 +969,12 @@ class Differ {
     AddConstraintsKeptByLeavingTables(from);
     for (const auto& [id, constraint] : to) {
       auto it = from.find(id);
+      if (it == from.end() && !Recreated(constraint->table)) {
+        if (auto adopting = AdoptingIndex(*constraint)) {
+          Append(CreationChanges(*adopting));
+          continue;
+        }
+      }
       if (it == from.end() || Recreated(constraint->table)) {
         Append(CreationChanges(*constraint));
         continue;
@@ -996,7 +1032,7 @@ class Differ {
       if (to.count(name) || GoneWithRelation(index->table) || RecreatedView(index->table)) {
         continue;
       }
-      if (AttachedByNewParentIndex(*index, from, to)) continue;
+      if (AttachedByNewParentIndex(*index, from, to) || adopted_indexes_.count(name)) continue;
       out_.push_back(DropIndex{*index});
     }
   }
@@ -1205,6 +1241,7 @@ class Differ {
   std::map<QualifiedName, const Table*> to_tables_;
   std::deque<std::vector<Column>> parent_columns_;  // keeps ParentColumn's results alive
   std::deque<Constraint> kept_constraints_;         // see AddConstraintsKeptByLeavingTables
+  std::set<QualifiedName> adopted_indexes_;         // indexes a new key takes over (AdoptingIndex)
   std::set<QualifiedName> dropped_tables_;
   std::set<QualifiedName> recreated_tables_;
   std::set<QualifiedName> dropped_views_;

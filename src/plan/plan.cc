@@ -1181,7 +1181,9 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
             }
           },
           [&](const diff::AddConstraint& c) {
-            if (c.constraint.definition == diff::WithoutNotValid(c.constraint.definition)) {
+            // USING INDEX takes over a built index: nothing to scan.
+            if (c.constraint.definition == diff::WithoutNotValid(c.constraint.definition) &&
+                c.constraint.definition.find(" USING INDEX ") == std::string::npos) {
               step.hazard = "scans table " + Dotted(c.constraint.table) + " under lock";
             }
           },
