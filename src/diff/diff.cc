@@ -979,6 +979,157 @@ class Differ {
     }
   }
 
+  void Rules() {
+    auto key = [](const schema::Rule& r) { return std::make_pair(r.table, r.name); };
+    auto from = IndexBy(from_.rules, key);
+    auto to = IndexBy(to_.rules, key);
+    for (const auto& [id, rule] : to) {
+      auto it = from.find(id);
+      // DROP VIEW and DROP TABLE take the relation's rules along.
+      if (it == from.end() || Recreated(rule->table) || RecreatedView(rule->table)) {
+        Append(CreationChanges(*rule));
+        continue;
+      }
+      const schema::Rule& old = *it->second;
+      if (old.definition != rule->definition) {
+        // CREATE OR REPLACE RULE keeps the rule's comment and enabled state: say it anew.
+        out_.push_back(DropRule{old});
+        Append(CreationChanges(*rule));
+        continue;
+      }
+      if (old.enabled != rule->enabled) out_.push_back(SetRuleEnabled{*rule});
+      DiffComment({Kind::kRule, rule->table, rule->name, ""}, old.comment, rule->comment, out_);
+    }
+    for (const auto& [id, rule] : from) {
+      if (!to.count(id) && !GoneWithRelation(rule->table) && !RecreatedView(rule->table)) {
+        out_.push_back(DropRule{*rule});
+      }
+    }
+  }
+
+  void Collations() {
+    auto from = IndexBy(from_.collations, [](const schema::Collation& c) { return c.name; });
+    auto to = IndexBy(to_.collations, [](const schema::Collation& c) { return c.name; });
+    for (const auto& [name, collation] : to) {
+      auto it = from.find(name);
+      if (it != from.end() && it->second->definition == collation->definition) {
+        DiffComment({Kind::kCollation, name, "", ""}, it->second->comment, collation->comment,
+                    out_);
+        continue;
+      }
+      // No ALTER COLLATION changes a definition; Unsupported() refuses the drop while
+      // something uses the old one.
+      if (it != from.end()) out_.push_back(DropCollation{*it->second});
+      out_.push_back(CreateCollation{*collation});
+      if (collation->comment) {
+        out_.push_back(Comment(Kind::kCollation, name, collation->comment));
+      }
+    }
+    for (const auto& [name, collation] : from) {
+      if (!to.count(name)) out_.push_back(DropCollation{*collation});
+    }
+  }
+
+  static std::string OperatorArguments(const schema::Operator& op) {
+    return op.left_type + ", " + op.right_type;
+  }
+
+  void Operators() {
+    auto key = [](const schema::Operator& o) {
+      return std::make_tuple(o.name, o.left_type, o.right_type);
+    };
+    auto from = IndexBy(from_.operators, key);
+    auto to = IndexBy(to_.operators, key);
+    for (const auto& [id, op] : to) {
+      auto it = from.find(id);
+      if (it == from.end() || it->second->definition != op->definition) {
+        // Only RESTRICT and JOIN can be altered; Unsupported() refuses the drop while
+        // something uses the old operator.
+        if (it != from.end()) out_.push_back(DropOperator{*it->second});
+        out_.push_back(CreateOperator{*op});
+        if (op->comment) {
+          out_.push_back(
+              Comment(Kind::kOperator, op->name, op->comment, "", OperatorArguments(*op)));
+        }
+        continue;
+      }
+      const schema::Operator& old = *it->second;
+      if (old.restrict_estimator != op->restrict_estimator ||
+          old.join_estimator != op->join_estimator) {
+        out_.push_back(AlterOperator{old, *op});
+      }
+      DiffComment({Kind::kOperator, op->name, "", OperatorArguments(*op)}, old.comment, op->comment,
+                  out_);
+    }
+    for (const auto& [id, op] : from) {
+      if (!to.count(id)) out_.push_back(DropOperator{*op});
+    }
+  }
+
+  void OperatorFamilies() {
+    auto key = [](const schema::OperatorFamily& f) { return std::make_pair(f.name, f.method); };
+    auto from = IndexBy(from_.operator_families, key);
+    auto to = IndexBy(to_.operator_families, key);
+    for (const auto& [id, family] : to) {
+      auto it = from.find(id);
+      const std::vector<schema::OperatorFamilyMember> none;
+      const auto& old_members = it == from.end() ? none : it->second->members;
+      if (it == from.end()) {
+        schema::OperatorFamily bare = *family;
+        bare.members.clear();
+        bare.comment.reset();
+        out_.push_back(CreateOperatorFamily{bare});
+      }
+      AlterOperatorFamily alter{*family, {}, {}};
+      alter.family.members.clear();
+      alter.family.comment.reset();
+      for (const auto& member : old_members) {
+        if (std::find(family->members.begin(), family->members.end(), member) ==
+            family->members.end()) {
+          alter.dropped.push_back(member);
+        }
+      }
+      for (const auto& member : family->members) {
+        if (std::find(old_members.begin(), old_members.end(), member) == old_members.end()) {
+          alter.added.push_back(member);
+        }
+      }
+      if (!alter.dropped.empty() || !alter.added.empty()) out_.push_back(std::move(alter));
+      std::optional<std::string> old_comment;
+      if (it != from.end()) old_comment = it->second->comment;
+      DiffComment({Kind::kOperatorFamily, family->name, family->method, ""}, old_comment,
+                  family->comment, out_);
+    }
+    for (const auto& [id, family] : from) {
+      if (!to.count(id)) out_.push_back(DropOperatorFamily{*family});
+    }
+  }
+
+  void OperatorClasses() {
+    auto key = [](const schema::OperatorClass& c) { return std::make_pair(c.name, c.method); };
+    auto from = IndexBy(from_.operator_classes, key);
+    auto to = IndexBy(to_.operator_classes, key);
+    for (const auto& [id, opclass] : to) {
+      auto it = from.find(id);
+      if (it != from.end() && it->second->definition == opclass->definition) {
+        DiffComment({Kind::kOperatorClass, opclass->name, opclass->method, ""}, it->second->comment,
+                    opclass->comment, out_);
+        continue;
+      }
+      // No ALTER OPERATOR CLASS changes members: dropped and created again, with the indexes
+      // that use it (the plan rebuilds them).
+      if (it != from.end()) out_.push_back(DropOperatorClass{*it->second});
+      out_.push_back(CreateOperatorClass{*opclass});
+      if (opclass->comment) {
+        out_.push_back(
+            Comment(Kind::kOperatorClass, opclass->name, opclass->comment, opclass->method));
+      }
+    }
+    for (const auto& [id, opclass] : from) {
+      if (!to.count(id)) out_.push_back(DropOperatorClass{*opclass});
+    }
+  }
+
   void Append(std::vector<Change> changes) {
     for (Change& change : changes) out_.push_back(std::move(change));
   }
@@ -1001,6 +1152,11 @@ class Differ {
     Functions();
     Triggers();
     Policies();
+    Rules();
+    Collations();
+    Operators();
+    OperatorFamilies();
+    OperatorClasses();
     return std::move(out_);
   }
 
@@ -1119,6 +1275,100 @@ std::string Plural(const std::string& kind) {
   return kind + "s";
 }
 
+// What the `from` model says depends on `id`, for messages: "column public.t.c".
+std::vector<std::string> DependentsOf(const Database& from, const schema::ObjectId& id) {
+  std::set<std::string> names;
+  for (const schema::Dependency& dependency : from.dependencies) {
+    if (dependency.referenced != id) continue;
+    std::string kind;
+    switch (dependency.dependent.kind) {
+      case schema::ObjectId::Kind::kColumn:
+        kind = "column";
+        break;
+      case schema::ObjectId::Kind::kTable:
+        kind = "table";
+        break;
+      case schema::ObjectId::Kind::kView:
+        kind = "view";
+        break;
+      case schema::ObjectId::Kind::kFunction:
+        kind = "function";
+        break;
+      case schema::ObjectId::Kind::kType:
+        kind = "type";
+        break;
+      case schema::ObjectId::Kind::kIndex:
+        kind = "index";
+        break;
+      case schema::ObjectId::Kind::kConstraint:
+        kind = "constraint";
+        break;
+      case schema::ObjectId::Kind::kTrigger:
+        kind = "trigger";
+        break;
+      case schema::ObjectId::Kind::kPolicy:
+        kind = "policy";
+        break;
+      case schema::ObjectId::Kind::kRule:
+        kind = "rule";
+        break;
+      case schema::ObjectId::Kind::kOperator:
+        kind = "operator";
+        break;
+      case schema::ObjectId::Kind::kOperatorClass:
+        kind = "operator class";
+        break;
+      case schema::ObjectId::Kind::kOperatorFamily:
+        kind = "operator family";
+        break;
+      default:
+        kind = "object";
+        break;
+    }
+    names.insert(kind + " " + dependency.dependent.identity);
+  }
+  return {names.begin(), names.end()};
+}
+
+// Collations and operators whose definition changes can only be dropped and created again
+// (PostgreSQL has no ALTER for it), which PostgreSQL refuses while something uses them: named,
+// with what uses them. (Operator classes are rebuilt with their indexes by the plan.)
+void ReportReplacedInUse(const Database& from, const Database& to,
+                         std::vector<std::string>& problems) {
+  for (const schema::Collation& collation : from.collations) {
+    for (const schema::Collation& next : to.collations) {
+      if (next.name != collation.name || next.definition == collation.definition) continue;
+      std::vector<std::string> users =
+          DependentsOf(from, schema::ObjectId::ForCollation(collation.name));
+      if (users.empty()) continue;
+      problems.push_back("collation " + Dotted(collation.name) + " changes (" +
+                         collation.definition + " -> " + next.definition +
+                         "), which takes dropping and creating it again, and PostgreSQL will "
+                         "not drop it while " +
+                         Join(users, ", ") +
+                         " use it; create a collation under a new name, move its users to it, "
+                         "then drop the old one, in separate migrations");
+    }
+  }
+  for (const schema::Operator& op : from.operators) {
+    for (const schema::Operator& next : to.operators) {
+      if (next.name != op.name || next.left_type != op.left_type ||
+          next.right_type != op.right_type || next.definition == op.definition) {
+        continue;
+      }
+      std::vector<std::string> users = DependentsOf(from, schema::ObjectId::ForOperator(op));
+      if (users.empty()) continue;
+      problems.push_back("operator " + op.Signature() + " changes (" + op.definition + " -> " +
+                         next.definition +
+                         "), which ALTER OPERATOR cannot do (it changes only RESTRICT and "
+                         "JOIN), and PostgreSQL will not drop it while " +
+                         Join(users, ", ") +
+                         " use it; create an operator under a new name, move its users to it, "
+                         "then drop the old one, in separate migrations");
+    }
+  }
+}
+
 // Differences in what the model does not carry: named, since nothing can be planned for them.
 void ReportUnmodelled(const Database& from, const Database& to,
                       std::vector<std::string>& problems) {
@@ -1152,6 +1402,7 @@ void ReportUnmodelled(const Database& from, const Database& to,
 std::vector<std::string> Unsupported(const Database& from, const Database& to) {
   std::vector<std::string> problems;
   ReportUnmodelled(from, to, problems);
+  ReportReplacedInUse(from, to, problems);
   for (const schema::EnumType& type : from.enums) {
     for (const schema::EnumType& next : to.enums) {
       if (next.name != type.name || IsSubsequence(type.labels, next.labels)) continue;
@@ -1267,6 +1518,14 @@ std::vector<Change> CreationChanges(const Constraint& constraint) {
     changes.push_back(
         Comment(Kind::kConstraint, constraint.table, constraint.comment, constraint.name));
   }
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const schema::Rule& rule) {
+  std::vector<Change> changes;
+  changes.emplace_back(CreateRule{rule});
+  if (rule.enabled != 'O') changes.push_back(SetRuleEnabled{rule});
+  if (rule.comment) changes.push_back(Comment(Kind::kRule, rule.table, rule.comment, rule.name));
   return changes;
 }
 
