@@ -1017,8 +1017,17 @@ class Differ {
                     out_);
         continue;
       }
-      // No ALTER COLLATION changes a definition; Unsupported() refuses the drop while
-      // something uses the old one.
+      // No ALTER COLLATION changes a definition.
+      if (it != from.end() && InUse(*it->second)) {
+        out_.push_back(SwapCollation{*it->second, *collation, ColumnsCollatedBy(name)});
+        schema::Collation renamed = *it->second;
+        renamed.name = ReplacedCollationName(name);
+        out_.push_back(DropCollation{renamed});
+        if (collation->comment) {
+          out_.push_back(Comment(Kind::kCollation, name, collation->comment));
+        }
+        continue;
+      }
       if (it != from.end()) out_.push_back(DropCollation{*it->second});
       out_.push_back(CreateCollation{*collation});
       if (collation->comment) {
@@ -1028,6 +1037,36 @@ class Differ {
     for (const auto& [name, collation] : from) {
       if (!to.count(name)) out_.push_back(DropCollation{*collation});
     }
+  }
+
+  bool InUse(const schema::Collation& collation) const {
+    schema::ObjectId id = schema::ObjectId::ForCollation(collation.name);
+    return !ColumnsCollatedBy(collation.name).empty() ||
+           std::any_of(from_.dependencies.begin(), from_.dependencies.end(),
+                       [&](const schema::Dependency& d) { return d.referenced == id; });
+  }
+
+  // Columns of tables in `from` that use the collation and keep it in `to` (a column that
+  // changes or goes away is altered or dropped by its own change, before the old collation is
+  // dropped). Inherited columns follow their parent's ALTER.
+  std::vector<CollatedColumn> ColumnsCollatedBy(const QualifiedName& name) const {
+    std::vector<CollatedColumn> uses;
+    std::string sql = name.Sql();
+    for (const Table& table : from_.tables) {
+      const Table* next = FindTable(to_, table.name);
+      if (next == nullptr || Recreated(table.name)) continue;
+      std::set<std::string> inherited = InheritedNames(from_, table);
+      for (const Column& column : table.columns) {
+        if (column.collation != sql || inherited.count(column.name)) continue;
+        auto kept = std::find_if(next->columns.begin(), next->columns.end(), [&](const Column& c) {
+          return c.name == column.name && c.type == column.type && c.collation == sql;
+        });
+        if (kept != next->columns.end()) {
+          uses.push_back(CollatedColumn{table.name, column.name, column.type});
+        }
+      }
+    }
+    return uses;
   }
 
   static std::string OperatorArguments(const schema::Operator& op) {
@@ -1338,16 +1377,38 @@ void ReportReplacedInUse(const Database& from, const Database& to,
   for (const schema::Collation& collation : from.collations) {
     for (const schema::Collation& next : to.collations) {
       if (next.name != collation.name || next.definition == collation.definition) continue;
-      std::vector<std::string> users =
-          DependentsOf(from, schema::ObjectId::ForCollation(collation.name));
+      // Table columns move to the re-created collation, and views, indexes and constraints
+      // are rebuilt around it; types cannot be moved.
+      std::string sql = collation.Sql();
+      std::vector<std::string> users;
+      for (const schema::Domain& domain : from.domains) {
+        if (domain.collation == sql) users.push_back("domain " + Dotted(domain.name));
+      }
+      for (const schema::CompositeType& type : from.composite_types) {
+        for (const schema::CompositeAttribute& attribute : type.attributes) {
+          if (attribute.collation == sql) {
+            users.push_back("attribute " + QuoteIdentifier(attribute.name) + " of composite type " +
+                            Dotted(type.name));
+          }
+        }
+      }
+      for (const Table& table : from.tables) {
+        if (!table.partition_key) continue;
+        for (const Column& column : table.columns) {
+          if (column.collation == sql && MentionsWord(*table.partition_key, column.name)) {
+            users.push_back("partition key column " + QuoteIdentifier(column.name) + " of " +
+                            Dotted(table.name));
+          }
+        }
+      }
       if (users.empty()) continue;
       problems.push_back("collation " + Dotted(collation.name) + " changes (" +
                          collation.definition + " -> " + next.definition +
-                         "), which takes dropping and creating it again, and PostgreSQL will "
-                         "not drop it while " +
+                         "), which takes creating it again and moving its users to the new one, "
+                         "and PostgreSQL cannot move " +
                          Join(users, ", ") +
-                         " use it; create a collation under a new name, move its users to it, "
-                         "then drop the old one, in separate migrations");
+                         " to another collation; create a collation under a new name, move "
+                         "them to it, then drop the old one, in separate migrations");
     }
   }
   for (const schema::Operator& op : from.operators) {
@@ -1451,6 +1512,11 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
     }
   }
   return problems;
+}
+
+QualifiedName ReplacedCollationName(const QualifiedName& name) {
+  static const std::string kSuffix = "__retort_old";
+  return {name.schema, name.name.substr(0, 63 - kSuffix.size()) + kSuffix};
 }
 
 std::string WithoutNotValid(const std::string& definition) {

@@ -351,8 +351,8 @@ struct SetRuleEnabled {
   bool operator==(const SetRuleEnabled&) const = default;
 };
 
-// PostgreSQL cannot alter a collation's definition: a changed one is dropped and created again
-// (diff::Unsupported refuses it while anything uses it).
+// PostgreSQL cannot alter a collation's definition: a changed one nothing uses is dropped and
+// created again; one in use is swapped (SwapCollation).
 struct CreateCollation {
   schema::Collation collation;
   bool operator==(const CreateCollation&) const = default;
@@ -360,6 +360,25 @@ struct CreateCollation {
 struct DropCollation {
   schema::Collation collation;
   bool operator==(const DropCollation&) const = default;
+};
+// A table column that a swapped collation moves to the new one.
+struct CollatedColumn {
+  QualifiedName table;
+  std::string column;
+  std::string type;  // format_type, unchanged
+  bool operator==(const CollatedColumn&) const = default;
+};
+// A collation whose definition changes while something uses it: the old one is renamed out
+// of the way (ReplacedCollationName), the new one created under the name, and the table
+// columns using it moved to it (ALTER COLUMN ... TYPE ... COLLATE, which rebuilds their
+// indexes). Views, indexes and constraints that name it are dropped before and created again
+// after by the plan; the old collation is dropped at the end (a DropCollation of the renamed
+// one), once nothing uses it. Domains and composite types using it are refused (Unsupported).
+struct SwapCollation {
+  schema::Collation from;
+  schema::Collation to;
+  std::vector<CollatedColumn> uses;
+  bool operator==(const SwapCollation&) const = default;
 };
 
 struct CreateOperator {
@@ -477,9 +496,9 @@ using Change = std::variant<
     DropConstraint, ValidateConstraint, CreateIndex, DropIndex, CreateView, DropView,
     CreateFunction, DropFunction, CreateTrigger, DropTrigger, SetTriggerEnabled, CreatePolicy,
     DropPolicy, AlterPolicy, CreateRule, DropRule, SetRuleEnabled, CreateCollation, DropCollation,
-    CreateOperator, DropOperator, AlterOperator, CreateOperatorFamily, DropOperatorFamily,
-    AlterOperatorFamily, CreateOperatorClass, DropOperatorClass, SetComment, GrantPrivileges,
-    RevokePrivileges>;
+    SwapCollation, CreateOperator, DropOperator, AlterOperator, CreateOperatorFamily,
+    DropOperatorFamily, AlterOperatorFamily, CreateOperatorClass, DropOperatorClass, SetComment,
+    GrantPrivileges, RevokePrivileges>;
 
 // The changes that turn `from` into `to`, in a deterministic order (by kind, then identity).
 // The plan orders them for execution and adds the drop/recreate of dependents.
@@ -505,6 +524,9 @@ bool TypeNames(const std::string& type, const QualifiedName& name, bool* array);
 // the user (empty when the migration can be generated): e.g. an enum swap where a composite
 // type's attribute or a partition key uses the enum.
 std::vector<std::string> Unsupported(const schema::Database& from, const schema::Database& to);
+
+// The name a swapped collation has until it is dropped.
+QualifiedName ReplacedCollationName(const QualifiedName& name);
 
 // The definition without a trailing " NOT VALID" (constraints).
 std::string WithoutNotValid(const std::string& definition);

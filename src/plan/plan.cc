@@ -589,6 +589,14 @@ class Rebuilder {
               [&](const diff::DropCompositeType& c) {
                 seeds.emplace_back(TypeKey(c.type.name), true);
               },
+              // What names the collation is built again around the swap, and views on the
+              // columns it moves.
+              [&](const diff::SwapCollation& c) {
+                seeds.emplace_back(CollationKey(c.from.name), true);
+                for (const auto& use : c.uses) {
+                  seeds.emplace_back(ColumnKey(use.table, use.column), true);
+                }
+              },
               // Indexes using a replaced operator class are dropped and built again.
               [&](const diff::DropOperatorClass& c) {
                 seeds.emplace_back(OperatorClassKey(c.opclass), true);
@@ -1010,6 +1018,11 @@ class Placer {
               return Placement{Phase::kDropRules, 0, false};
             },
             [](const diff::CreateCollation&) { return Placement{Phase::kCollations}; },
+            // After the drops of what names the old collation, before the types and columns
+            // that may use the new one.
+            [](const diff::SwapCollation&) {
+              return Placement{Phase::kTypes, 0};
+            },
             [this](const diff::DropCollation& c) {
               if (created_nodes_.count(CollationKey(c.collation.name))) {
                 return Placement{Phase::kDropReplacedCollations, 0, false};
@@ -1268,6 +1281,12 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
             step.hazard = "blocks writes to " + Dotted(c.index.table) + " while the index builds";
           },
           [&](const diff::SetLogged& c) { step.hazard = "rewrites table " + Dotted(c.table); },
+          [&](const diff::SwapCollation& c) {
+            if (!c.uses.empty()) {
+              step.hazard =
+                  "rebuilds the indexes of every column using collation " + Dotted(c.from.name);
+            }
+          },
           [&](const diff::DropSequence& c) {
             step.hazard = "loses the current value of sequence " + Dotted(c.sequence.name);
           },

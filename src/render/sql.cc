@@ -776,6 +776,16 @@ std::vector<std::string> Statements(const diff::Change& change) {
           [](const diff::DropCollation& c) -> S {
             return {"DROP COLLATION " + Name(c.collation.name)};
           },
+          [](const diff::SwapCollation& c) -> S {
+            S statements{"ALTER COLLATION " + Name(c.from.name) + " RENAME TO " +
+                             Ident(diff::ReplacedCollationName(c.from.name).name),
+                         "CREATE COLLATION " + Name(c.to.name) + " (" + c.to.definition + ")"};
+            for (const auto& use : c.uses) {
+              statements.push_back(AlterColumn(use.table, use.column) + " TYPE " + use.type +
+                                   " COLLATE " + Name(c.to.name));
+            }
+            return statements;
+          },
           [](const diff::CreateOperator& c) -> S { return {CreateOperator(c.op)}; },
           [](const diff::DropOperator& c) -> S { return {"DROP OPERATOR " + c.op.Sql()}; },
           [](const diff::AlterOperator& c) -> S { return {AlterOperator(c)}; },
