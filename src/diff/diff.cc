@@ -1314,11 +1314,14 @@ std::string Plural(const std::string& kind) {
   return kind + "s";
 }
 
-// What the `from` model says depends on `id`, for messages: "column public.t.c".
-std::vector<std::string> DependentsOf(const Database& from, const schema::ObjectId& id) {
+// What the `from` model says depends on `id` (of the kinds `only` lists, or all), for messages:
+// "column public.t.c".
+std::vector<std::string> DependentsOf(const Database& from, const schema::ObjectId& id,
+                                      const std::set<schema::ObjectId::Kind>& only = {}) {
   std::set<std::string> names;
   for (const schema::Dependency& dependency : from.dependencies) {
     if (dependency.referenced != id) continue;
+    if (!only.empty() && !only.count(dependency.dependent.kind)) continue;
     std::string kind;
     switch (dependency.dependent.kind) {
       case schema::ObjectId::Kind::kColumn:
@@ -1417,7 +1420,12 @@ void ReportReplacedInUse(const Database& from, const Database& to,
           next.right_type != op.right_type || next.definition == op.definition) {
         continue;
       }
-      std::vector<std::string> users = DependentsOf(from, schema::ObjectId::ForOperator(op));
+      // The plan rebuilds views, indexes, constraints, triggers, policies, rules and functions
+      // around the replacement; column defaults and operator classes and families cannot be.
+      using K = schema::ObjectId::Kind;
+      std::vector<std::string> users =
+          DependentsOf(from, schema::ObjectId::ForOperator(op),
+                       {K::kColumn, K::kType, K::kOperatorClass, K::kOperatorFamily});
       if (users.empty()) continue;
       problems.push_back("operator " + op.Signature() + " changes (" + op.definition + " -> " +
                          next.definition +

@@ -597,6 +597,9 @@ class Rebuilder {
                   seeds.emplace_back(ColumnKey(use.table, use.column), true);
                 }
               },
+              // Views, indexes, constraints, triggers, policies, rules and functions using an
+              // operator that is replaced are dropped before and created again after.
+              [&](const diff::DropOperator& c) { seeds.emplace_back(OperatorKey(c.op), true); },
               // Indexes using a replaced operator class are dropped and built again.
               [&](const diff::DropOperatorClass& c) {
                 seeds.emplace_back(OperatorClassKey(c.opclass), true);
