@@ -1387,6 +1387,14 @@ void ReportReplacedInUse(const Database& from, const Database& to,
       for (const schema::Domain& domain : from.domains) {
         if (domain.collation == sql) users.push_back("domain " + Dotted(domain.name));
       }
+      // A domain whose CHECK names the collation.
+      for (const std::string& user :
+           DependentsOf(from, schema::ObjectId::ForCollation(collation.name),
+                        {schema::ObjectId::Kind::kType})) {
+        if (std::find(users.begin(), users.end(), "domain " + user.substr(5)) == users.end()) {
+          users.push_back(user);
+        }
+      }
       for (const schema::CompositeType& type : from.composite_types) {
         for (const schema::CompositeAttribute& attribute : type.attributes) {
           if (attribute.collation == sql) {
@@ -1430,9 +1438,9 @@ void ReportReplacedInUse(const Database& from, const Database& to,
       problems.push_back("operator " + op.Signature() + " changes (" + op.definition + " -> " +
                          next.definition +
                          "), which ALTER OPERATOR cannot do (it changes only RESTRICT and "
-                         "JOIN), and PostgreSQL will not drop it while " +
+                         "JOIN), and PostgreSQL will not drop it while it is used by " +
                          Join(users, ", ") +
-                         " use it; create an operator under a new name, move its users to it, "
+                         "; create an operator under a new name, move its users to it, "
                          "then drop the old one, in separate migrations");
     }
   }
