@@ -52,6 +52,9 @@ constexpr Oid kPgConstraint = 2606;
 constexpr Oid kPgRewrite = 2618;
 constexpr Oid kPgTrigger = 2620;
 constexpr Oid kPgPolicy = 3256;
+constexpr Oid kPgCollation = 3456;
+constexpr Oid kPgOperator = 2617;
+constexpr Oid kPgOpclass = 2616;
 constexpr Oid kTextType = 25;
 constexpr Oid kVarcharType = 1043;
 constexpr Oid kAnyArrayType = 2277;
@@ -91,6 +94,10 @@ enum QueryId {
   kFunctions,
   kTriggers,
   kPolicies,
+  kRules,
+  kCollations,
+  kOperators,
+  kOperatorClasses,
   kDependencies,
   kUnmodelled,
   kDeparse,
@@ -111,6 +118,10 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
     {"functions", queries::k_functions},
     {"triggers", queries::k_triggers},
     {"policies", queries::k_policies},
+    {"rules", queries::k_rules},
+    {"collations", queries::k_collations},
+    {"operators", queries::k_operators},
+    {"operator_classes", queries::k_operator_classes},
     {"dependencies", queries::k_dependencies},
     {"unmodelled", queries::k_unmodelled},
     {"deparse", queries::k_deparse},
@@ -177,6 +188,20 @@ enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
 namespace policies_col {
 enum { kOid, kSchema, kTable, kName, kPermissive, kCommand, kRoles, kUsing, kCheck, kComment,
       kCount };
+}
+namespace rules_col {
+enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
+}
+namespace collations_col {
+enum { kOid, kSchema, kName, kDefinition, kComment, kCount };
+}
+namespace operators_col {
+enum { kOid, kSchema, kName, kLeftType, kRightType, kDefinition, kRestrict, kJoin, kComment,
+      kCount };
+}
+namespace operator_classes_col {
+enum { kKind, kOid, kSchema, kName, kMethod, kDefinition, kMemberDefinitions, kMemberIdentities,
+      kOperatorOids, kFunctionOids, kFamilyOid, kComment, kCount };
 }
 namespace dependencies_col {
 enum { kCatalog, kObjid, kObjsubid, kReferencedCatalog, kReferencedObjid, kReferencedObjsubid,
@@ -409,7 +434,12 @@ struct ModelRef {
     kComposite,
     kFunction,
     kTrigger,
-    kPolicy
+    kPolicy,
+    kRule,
+    kCollation,
+    kOperator,
+    kOperatorClass,
+    kOperatorFamily,
   };
   Kind kind;
   uint32_t position;  // in the Database vector of that kind
@@ -446,6 +476,10 @@ class Inspector {
   Status ReadFunctions(const pg::PgResult& result);
   void ReadTriggers(const pg::PgResult& result);
   Status ReadPolicies(const pg::PgResult& result);
+  void ReadRules(const pg::PgResult& result);
+  void ReadCollations(const pg::PgResult& result);
+  void ReadOperators(const pg::PgResult& result);
+  Status ReadOperatorClasses(const pg::PgResult& result);
   void ReadDependencies(const pg::PgResult& result);
   std::vector<std::optional<std::string>> DeparseParameters() const;
   Status ReadDeparsed(const pg::PgResult& result);
@@ -500,6 +534,20 @@ class Inspector {
   std::unordered_map<Oid, ModelRef> constraints_;
   std::unordered_map<Oid, ModelRef> triggers_;
   std::unordered_map<Oid, ModelRef> policies_;
+  std::unordered_map<Oid, ModelRef> user_rules_;  // pg_rewrite oid of a CREATE RULE
+  std::unordered_map<Oid, ModelRef> collations_;
+  std::unordered_map<Oid, ModelRef> operators_;
+  std::unordered_map<Oid, ModelRef> operator_classes_;  // pg_opclass and pg_opfamily oids
+  std::unordered_map<Oid, ModelRef> operator_families_;
+  // What an operator class or family holds (pg_amop / pg_amproc rows, which the model does not
+  // resolve through pg_depend): the operators and functions it needs, and a class's family.
+  struct Members {
+    ModelRef holder;
+    std::vector<int64_t> operators;
+    std::vector<int64_t> functions;
+    Oid family = 0;
+  };
+  std::vector<Members> operator_class_members_;
 };
 
 uint32_t Position(size_t size) { return static_cast<uint32_t>(size); }
@@ -598,6 +646,22 @@ Status Inspector::Run(pg::Connection& connection, const std::string& snapshot,
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kPolicies, policies_col::kCount));
     RETORT_RETURN_IF_ERROR(ReadPolicies(result));
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kRules, rules_col::kCount));
+    ReadRules(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kCollations, collations_col::kCount));
+    ReadCollations(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kOperators, operators_col::kCount));
+    ReadOperators(result);
+  }
+  {
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kOperatorClasses, operator_classes_col::kCount));
+    RETORT_RETURN_IF_ERROR(ReadOperatorClasses(result));
   }
   {
     RETORT_ASSIGN_OR_RETURN(auto result, run(kDependencies, dependencies_col::kCount));
@@ -1356,6 +1420,106 @@ Status Inspector::ReadPolicies(const pg::PgResult& result) {
   return Status::Ok();
 }
 
+void Inspector::ReadRules(const pg::PgResult& result) {
+  namespace c = rules_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Rule rule;
+    rule.table = row.Name(c::kSchema, c::kTable);
+    if (exclusions_.Relation(rule.table)) continue;
+    rule.name = row.Text(c::kName);
+    rule.definition = row.Text(c::kDefinition);
+    rule.enabled = row.Char(c::kEnabled);
+    rule.comment = row.Optional(c::kComment);
+    user_rules_.emplace(row.OidAt(c::kOid),
+                        ModelRef{ModelRef::Kind::kRule, Position(database_.rules.size())});
+    database_.rules.push_back(std::move(rule));
+  }
+}
+
+void Inspector::ReadCollations(const pg::PgResult& result) {
+  namespace c = collations_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Collation collation;
+    collation.name = row.Name(c::kSchema, c::kName);
+    if (exclusions_.Schema(collation.name.schema)) continue;
+    collation.definition = row.Text(c::kDefinition);
+    collation.comment = row.Optional(c::kComment);
+    collations_.emplace(row.OidAt(c::kOid), ModelRef{ModelRef::Kind::kCollation,
+                                                     Position(database_.collations.size())});
+    database_.collations.push_back(std::move(collation));
+  }
+}
+
+void Inspector::ReadOperators(const pg::PgResult& result) {
+  namespace c = operators_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    schema::Operator op;
+    op.name = row.Name(c::kSchema, c::kName);
+    if (exclusions_.Schema(op.name.schema)) continue;
+    op.left_type = row.Text(c::kLeftType);
+    op.right_type = row.Text(c::kRightType);
+    op.definition = row.Text(c::kDefinition);
+    op.restrict_estimator = row.Optional(c::kRestrict);
+    op.join_estimator = row.Optional(c::kJoin);
+    op.comment = row.Optional(c::kComment);
+    operators_.emplace(row.OidAt(c::kOid),
+                       ModelRef{ModelRef::Kind::kOperator, Position(database_.operators.size())});
+    database_.operators.push_back(std::move(op));
+  }
+}
+
+Status Inspector::ReadOperatorClasses(const pg::PgResult& result) {
+  namespace c = operator_classes_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    QualifiedName name = row.Name(c::kSchema, c::kName);
+    if (exclusions_.Schema(name.schema)) continue;
+    Members members;
+    RETORT_RETURN_IF_ERROR(
+        ReadNumbers(row, c::kOperatorOids, "operator_classes", &members.operators));
+    RETORT_RETURN_IF_ERROR(
+        ReadNumbers(row, c::kFunctionOids, "operator_classes", &members.functions));
+    if (row.Char(c::kKind) == 'f') {
+      schema::OperatorFamily family;
+      family.name = std::move(name);
+      family.method = row.Text(c::kMethod);
+      std::vector<std::string> definitions;
+      std::vector<std::string> identities;
+      RETORT_RETURN_IF_ERROR(
+          ReadArray(row, c::kMemberDefinitions, "operator_classes", &definitions));
+      RETORT_RETURN_IF_ERROR(ReadArray(row, c::kMemberIdentities, "operator_classes", &identities));
+      if (definitions.size() != identities.size()) {
+        return Malformed("operator_classes", "family members", row.Text(c::kMemberDefinitions));
+      }
+      for (size_t k = 0; k < definitions.size(); ++k) {
+        family.members.push_back(
+            schema::OperatorFamilyMember{std::move(definitions[k]), std::move(identities[k])});
+      }
+      family.comment = row.Optional(c::kComment);
+      members.holder =
+          ModelRef{ModelRef::Kind::kOperatorFamily, Position(database_.operator_families.size())};
+      operator_families_.emplace(row.OidAt(c::kOid), members.holder);
+      database_.operator_families.push_back(std::move(family));
+    } else {
+      schema::OperatorClass opclass;
+      opclass.name = std::move(name);
+      opclass.method = row.Text(c::kMethod);
+      opclass.definition = row.Text(c::kDefinition);
+      opclass.comment = row.Optional(c::kComment);
+      members.holder =
+          ModelRef{ModelRef::Kind::kOperatorClass, Position(database_.operator_classes.size())};
+      members.family = row.OidAt(c::kFamilyOid);
+      operator_classes_.emplace(row.OidAt(c::kOid), members.holder);
+      database_.operator_classes.push_back(std::move(opclass));
+    }
+    operator_class_members_.push_back(std::move(members));
+  }
+  return Status::Ok();
+}
+
 void Inspector::ReadDependencies(const pg::PgResult& result) {
   namespace c = dependencies_col;
   dependency_rows_.reserve(static_cast<size_t>(result.rows()));
@@ -1584,6 +1748,18 @@ ObjectId Inspector::Identity(const ModelRef& ref) const {
       const schema::Policy& policy = database_.policies[ref.position];
       return ObjectId::ForPolicy(policy.table, policy.name);
     }
+    case ModelRef::Kind::kRule: {
+      const schema::Rule& rule = database_.rules[ref.position];
+      return ObjectId::ForRule(rule.table, rule.name);
+    }
+    case ModelRef::Kind::kCollation:
+      return ObjectId::ForCollation(database_.collations[ref.position].name);
+    case ModelRef::Kind::kOperator:
+      return ObjectId::ForOperator(database_.operators[ref.position]);
+    case ModelRef::Kind::kOperatorClass:
+      return ObjectId::ForOperatorClass(database_.operator_classes[ref.position]);
+    case ModelRef::Kind::kOperatorFamily:
+      return ObjectId::ForOperatorFamily(database_.operator_families[ref.position]);
   }
   return ObjectId{};
 }
@@ -1596,6 +1772,7 @@ std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid, bool
   };
   switch (catalog) {
     case kPgRewrite: {
+      if (auto user_rule = find(user_rules_)) return user_rule;
       auto rule = rules_.find(oid);
       if (rule == rules_.end()) return std::nullopt;
       return Resolve(kPgClass, rule->second, 0, dependent);
@@ -1634,6 +1811,12 @@ std::optional<ObjectId> Inspector::Resolve(Oid catalog, Oid oid, int subid, bool
       return find(triggers_);
     case kPgPolicy:
       return find(policies_);
+    case kPgCollation:
+      return find(collations_);
+    case kPgOperator:
+      return find(operators_);
+    case kPgOpclass:
+      return find(operator_classes_);
     default:
       return std::nullopt;
   }
@@ -1656,6 +1839,19 @@ void Inspector::ResolveDependencies() {
             schema::Dependency{ObjectId::ForColumn(table->second.name, column.name),
                                ObjectId::ForColumn(table->second.name, read->name)});
       }
+    }
+  }
+  for (const Members& members : operator_class_members_) {
+    ObjectId holder = Identity(members.holder);
+    auto add = [&](Oid catalog, int64_t oid) {
+      if (auto referenced = Resolve(catalog, static_cast<Oid>(oid), 0, false)) {
+        database_.dependencies.push_back(schema::Dependency{holder, std::move(*referenced)});
+      }
+    };
+    for (int64_t oid : members.operators) add(kPgOperator, oid);
+    for (int64_t oid : members.functions) add(kPgProc, oid);
+    if (auto family = operator_families_.find(members.family); family != operator_families_.end()) {
+      database_.dependencies.push_back(schema::Dependency{holder, Identity(family->second)});
     }
   }
   for (const DependencyRow& row : dependency_rows_) {

@@ -36,7 +36,9 @@ void DropBookkeepingSchema(const config::Config& config, schema::Database& datab
   if (any_in_schema(database.tables) || any_in_schema(database.views) ||
       any_in_schema(database.functions) || any_in_schema(database.sequences) ||
       any_in_schema(database.enums) || any_in_schema(database.domains) ||
-      any_in_schema(database.composite_types)) {
+      any_in_schema(database.composite_types) || any_in_schema(database.collations) ||
+      any_in_schema(database.operators) || any_in_schema(database.operator_families) ||
+      any_in_schema(database.operator_classes)) {
     return;
   }
   for (const auto& extension : database.extensions) {

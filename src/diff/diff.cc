@@ -1209,6 +1209,196 @@ class Differ {
     }
   }
 
+  void Rules() {
+    auto key = [](const schema::Rule& r) { return std::make_pair(r.table, r.name); };
+    auto from = IndexBy(from_.rules, key);
+    auto to = IndexBy(to_.rules, key);
+    for (const auto& [id, rule] : to) {
+      auto it = from.find(id);
+      // DROP VIEW and DROP TABLE take the relation's rules along.
+      if (it == from.end() || Recreated(rule->table) || RecreatedView(rule->table)) {
+        Append(CreationChanges(*rule));
+        continue;
+      }
+      const schema::Rule& old = *it->second;
+      if (old.definition != rule->definition) {
+        // CREATE OR REPLACE RULE keeps the rule's comment and enabled state: say it anew.
+        out_.push_back(DropRule{old});
+        Append(CreationChanges(*rule));
+        continue;
+      }
+      if (old.enabled != rule->enabled) out_.push_back(SetRuleEnabled{*rule});
+      DiffComment({Kind::kRule, rule->table, rule->name, ""}, old.comment, rule->comment, out_);
+    }
+    for (const auto& [id, rule] : from) {
+      if (!to.count(id) && !GoneWithRelation(rule->table) && !RecreatedView(rule->table)) {
+        out_.push_back(DropRule{*rule});
+      }
+    }
+  }
+
+  void Collations() {
+    auto from = IndexBy(from_.collations, [](const schema::Collation& c) { return c.name; });
+    auto to = IndexBy(to_.collations, [](const schema::Collation& c) { return c.name; });
+    for (const auto& [name, collation] : to) {
+      auto it = from.find(name);
+      if (it != from.end() && it->second->definition == collation->definition) {
+        DiffComment({Kind::kCollation, name, "", ""}, it->second->comment, collation->comment,
+                    out_);
+        continue;
+      }
+      // No ALTER COLLATION changes a definition.
+      if (it != from.end() && InUse(*it->second)) {
+        out_.push_back(SwapCollation{*it->second, *collation, ColumnsCollatedBy(name)});
+        schema::Collation renamed = *it->second;
+        renamed.name = ReplacedCollationName(name);
+        out_.push_back(DropCollation{renamed});
+        if (collation->comment) {
+          out_.push_back(Comment(Kind::kCollation, name, collation->comment));
+        }
+        continue;
+      }
+      if (it != from.end()) out_.push_back(DropCollation{*it->second});
+      out_.push_back(CreateCollation{*collation});
+      if (collation->comment) {
+        out_.push_back(Comment(Kind::kCollation, name, collation->comment));
+      }
+    }
+    for (const auto& [name, collation] : from) {
+      if (!to.count(name)) out_.push_back(DropCollation{*collation});
+    }
+  }
+
+  bool InUse(const schema::Collation& collation) const {
+    schema::ObjectId id = schema::ObjectId::ForCollation(collation.name);
+    return !ColumnsCollatedBy(collation.name).empty() ||
+           std::any_of(from_.dependencies.begin(), from_.dependencies.end(),
+                       [&](const schema::Dependency& d) { return d.referenced == id; });
+  }
+
+  // Columns of tables in `from` that use the collation and keep it in `to` (a column that
+  // changes or goes away is altered or dropped by its own change, before the old collation is
+  // dropped). Inherited columns follow their parent's ALTER.
+  std::vector<CollatedColumn> ColumnsCollatedBy(const QualifiedName& name) const {
+    std::vector<CollatedColumn> uses;
+    std::string sql = name.Sql();
+    for (const Table& table : from_.tables) {
+      const Table* next = FindTable(to_, table.name);
+      if (next == nullptr || Recreated(table.name)) continue;
+      std::set<std::string> inherited = InheritedNames(from_, table);
+      for (const Column& column : table.columns) {
+        if (column.collation != sql || inherited.count(column.name)) continue;
+        auto kept = std::find_if(next->columns.begin(), next->columns.end(), [&](const Column& c) {
+          return c.name == column.name && c.type == column.type && c.collation == sql;
+        });
+        if (kept != next->columns.end()) {
+          uses.push_back(CollatedColumn{table.name, column.name, column.type});
+        }
+      }
+    }
+    return uses;
+  }
+
+  static std::string OperatorArguments(const schema::Operator& op) {
+    return op.left_type + ", " + op.right_type;
+  }
+
+  void Operators() {
+    auto key = [](const schema::Operator& o) {
+      return std::make_tuple(o.name, o.left_type, o.right_type);
+    };
+    auto from = IndexBy(from_.operators, key);
+    auto to = IndexBy(to_.operators, key);
+    for (const auto& [id, op] : to) {
+      auto it = from.find(id);
+      if (it == from.end() || it->second->definition != op->definition) {
+        // Only RESTRICT and JOIN can be altered; Unsupported() refuses the drop while
+        // something uses the old operator.
+        if (it != from.end()) out_.push_back(DropOperator{*it->second});
+        out_.push_back(CreateOperator{*op});
+        if (op->comment) {
+          out_.push_back(
+              Comment(Kind::kOperator, op->name, op->comment, "", OperatorArguments(*op)));
+        }
+        continue;
+      }
+      const schema::Operator& old = *it->second;
+      if (old.restrict_estimator != op->restrict_estimator ||
+          old.join_estimator != op->join_estimator) {
+        out_.push_back(AlterOperator{old, *op});
+      }
+      DiffComment({Kind::kOperator, op->name, "", OperatorArguments(*op)}, old.comment, op->comment,
+                  out_);
+    }
+    for (const auto& [id, op] : from) {
+      if (!to.count(id)) out_.push_back(DropOperator{*op});
+    }
+  }
+
+  void OperatorFamilies() {
+    auto key = [](const schema::OperatorFamily& f) { return std::make_pair(f.name, f.method); };
+    auto from = IndexBy(from_.operator_families, key);
+    auto to = IndexBy(to_.operator_families, key);
+    for (const auto& [id, family] : to) {
+      auto it = from.find(id);
+      const std::vector<schema::OperatorFamilyMember> none;
+      const auto& old_members = it == from.end() ? none : it->second->members;
+      if (it == from.end()) {
+        schema::OperatorFamily bare = *family;
+        bare.members.clear();
+        bare.comment.reset();
+        out_.push_back(CreateOperatorFamily{bare});
+      }
+      AlterOperatorFamily alter{*family, {}, {}};
+      alter.family.members.clear();
+      alter.family.comment.reset();
+      for (const auto& member : old_members) {
+        if (std::find(family->members.begin(), family->members.end(), member) ==
+            family->members.end()) {
+          alter.dropped.push_back(member);
+        }
+      }
+      for (const auto& member : family->members) {
+        if (std::find(old_members.begin(), old_members.end(), member) == old_members.end()) {
+          alter.added.push_back(member);
+        }
+      }
+      if (!alter.dropped.empty() || !alter.added.empty()) out_.push_back(std::move(alter));
+      std::optional<std::string> old_comment;
+      if (it != from.end()) old_comment = it->second->comment;
+      DiffComment({Kind::kOperatorFamily, family->name, family->method, ""}, old_comment,
+                  family->comment, out_);
+    }
+    for (const auto& [id, family] : from) {
+      if (!to.count(id)) out_.push_back(DropOperatorFamily{*family});
+    }
+  }
+
+  void OperatorClasses() {
+    auto key = [](const schema::OperatorClass& c) { return std::make_pair(c.name, c.method); };
+    auto from = IndexBy(from_.operator_classes, key);
+    auto to = IndexBy(to_.operator_classes, key);
+    for (const auto& [id, opclass] : to) {
+      auto it = from.find(id);
+      if (it != from.end() && it->second->definition == opclass->definition) {
+        DiffComment({Kind::kOperatorClass, opclass->name, opclass->method, ""}, it->second->comment,
+                    opclass->comment, out_);
+        continue;
+      }
+      // No ALTER OPERATOR CLASS changes members: dropped and created again, with the indexes
+      // that use it (the plan rebuilds them).
+      if (it != from.end()) out_.push_back(DropOperatorClass{*it->second});
+      out_.push_back(CreateOperatorClass{*opclass});
+      if (opclass->comment) {
+        out_.push_back(
+            Comment(Kind::kOperatorClass, opclass->name, opclass->comment, opclass->method));
+      }
+    }
+    for (const auto& [id, opclass] : from) {
+      if (!to.count(id)) out_.push_back(DropOperatorClass{*opclass});
+    }
+  }
+
   void Append(std::vector<Change> changes) {
     for (Change& change : changes) out_.push_back(std::move(change));
   }
@@ -1231,6 +1421,11 @@ class Differ {
     Functions();
     Triggers();
     Policies();
+    Rules();
+    Collations();
+    Operators();
+    OperatorFamilies();
+    OperatorClasses();
     return std::move(out_);
   }
 
@@ -1351,6 +1546,138 @@ std::string Plural(const std::string& kind) {
   return kind + "s";
 }
 
+// What the `from` model says depends on `id` (of the kinds `only` lists, or all), for messages:
+// "column public.t.c".
+std::vector<std::string> DependentsOf(const Database& from, const schema::ObjectId& id,
+                                      const std::set<schema::ObjectId::Kind>& only = {}) {
+  std::set<std::string> names;
+  for (const schema::Dependency& dependency : from.dependencies) {
+    if (dependency.referenced != id) continue;
+    if (!only.empty() && !only.count(dependency.dependent.kind)) continue;
+    std::string kind;
+    switch (dependency.dependent.kind) {
+      case schema::ObjectId::Kind::kColumn:
+        kind = "column";
+        break;
+      case schema::ObjectId::Kind::kTable:
+        kind = "table";
+        break;
+      case schema::ObjectId::Kind::kView:
+        kind = "view";
+        break;
+      case schema::ObjectId::Kind::kFunction:
+        kind = "function";
+        break;
+      case schema::ObjectId::Kind::kType:
+        kind = "type";
+        break;
+      case schema::ObjectId::Kind::kIndex:
+        kind = "index";
+        break;
+      case schema::ObjectId::Kind::kConstraint:
+        kind = "constraint";
+        break;
+      case schema::ObjectId::Kind::kTrigger:
+        kind = "trigger";
+        break;
+      case schema::ObjectId::Kind::kPolicy:
+        kind = "policy";
+        break;
+      case schema::ObjectId::Kind::kRule:
+        kind = "rule";
+        break;
+      case schema::ObjectId::Kind::kOperator:
+        kind = "operator";
+        break;
+      case schema::ObjectId::Kind::kOperatorClass:
+        kind = "operator class";
+        break;
+      case schema::ObjectId::Kind::kOperatorFamily:
+        kind = "operator family";
+        break;
+      default:
+        kind = "object";
+        break;
+    }
+    names.insert(kind + " " + dependency.dependent.identity);
+  }
+  return {names.begin(), names.end()};
+}
+
+// Collations and operators whose definition changes can only be dropped and created again
+// (PostgreSQL has no ALTER for it), which PostgreSQL refuses while something uses them: named,
+// with what uses them. (Operator classes are rebuilt with their indexes by the plan.)
+void ReportReplacedInUse(const Database& from, const Database& to,
+                         std::vector<std::string>& problems) {
+  for (const schema::Collation& collation : from.collations) {
+    for (const schema::Collation& next : to.collations) {
+      if (next.name != collation.name || next.definition == collation.definition) continue;
+      // Table columns move to the re-created collation, and views, indexes and constraints
+      // are rebuilt around it; types cannot be moved.
+      std::string sql = collation.Sql();
+      std::vector<std::string> users;
+      for (const schema::Domain& domain : from.domains) {
+        if (domain.collation == sql) users.push_back("domain " + Dotted(domain.name));
+      }
+      // A domain whose CHECK names the collation.
+      for (const std::string& user :
+           DependentsOf(from, schema::ObjectId::ForCollation(collation.name),
+                        {schema::ObjectId::Kind::kType})) {
+        if (std::find(users.begin(), users.end(), "domain " + user.substr(5)) == users.end()) {
+          users.push_back(user);
+        }
+      }
+      for (const schema::CompositeType& type : from.composite_types) {
+        for (const schema::CompositeAttribute& attribute : type.attributes) {
+          if (attribute.collation == sql) {
+            users.push_back("attribute " + QuoteIdentifier(attribute.name) + " of composite type " +
+                            Dotted(type.name));
+          }
+        }
+      }
+      for (const Table& table : from.tables) {
+        if (!table.partition_key) continue;
+        for (const Column& column : table.columns) {
+          if (column.collation == sql && MentionsWord(*table.partition_key, column.name)) {
+            users.push_back("partition key column " + QuoteIdentifier(column.name) + " of " +
+                            Dotted(table.name));
+          }
+        }
+      }
+      if (users.empty()) continue;
+      problems.push_back("collation " + Dotted(collation.name) + " changes (" +
+                         collation.definition + " -> " + next.definition +
+                         "), which takes creating it again and moving its users to the new one, "
+                         "and PostgreSQL cannot move " +
+                         Join(users, ", ") +
+                         " to another collation; create a collation under a new name, move "
+                         "them to it, then drop the old one, in separate migrations");
+    }
+  }
+  for (const schema::Operator& op : from.operators) {
+    for (const schema::Operator& next : to.operators) {
+      if (next.name != op.name || next.left_type != op.left_type ||
+          next.right_type != op.right_type || next.definition == op.definition) {
+        continue;
+      }
+      // The plan rebuilds views, indexes, constraints, triggers, policies, rules and functions
+      // around the replacement; column defaults and operator classes and families cannot be.
+      using K = schema::ObjectId::Kind;
+      std::vector<std::string> users =
+          DependentsOf(from, schema::ObjectId::ForOperator(op),
+                       {K::kColumn, K::kType, K::kOperatorClass, K::kOperatorFamily});
+      if (users.empty()) continue;
+      problems.push_back("operator " + op.Signature() + " changes (" + op.definition + " -> " +
+                         next.definition +
+                         "), which ALTER OPERATOR cannot do (it changes only RESTRICT and "
+                         "JOIN), and PostgreSQL will not drop it while it is used by " +
+                         Join(users, ", ") +
+                         "; create an operator under a new name, move its users to it, "
+                         "then drop the old one, in separate migrations");
+    }
+  }
+}
+
 // Differences in what the model does not carry: named, since nothing can be planned for them.
 void ReportUnmodelled(const Database& from, const Database& to,
                       std::vector<std::string>& problems) {
@@ -1441,6 +1768,7 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
                          "USING INDEX an existing index");
     }
   }
+  ReportReplacedInUse(from, to, problems);
   for (const schema::EnumType& type : from.enums) {
     for (const schema::EnumType& next : to.enums) {
       if (next.name != type.name || IsSubsequence(type.labels, next.labels)) continue;
@@ -1489,6 +1817,11 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
     }
   }
   return problems;
+}
+
+QualifiedName ReplacedCollationName(const QualifiedName& name) {
+  static const std::string kSuffix = "__retort_old";
+  return {name.schema, name.name.substr(0, 63 - kSuffix.size()) + kSuffix};
 }
 
 std::string WithoutNotValid(const std::string& definition) {
@@ -1556,6 +1889,14 @@ std::vector<Change> CreationChanges(const Constraint& constraint) {
     changes.push_back(
         Comment(Kind::kConstraint, constraint.table, constraint.comment, constraint.name));
   }
+  return changes;
+}
+
+std::vector<Change> CreationChanges(const schema::Rule& rule) {
+  std::vector<Change> changes;
+  changes.emplace_back(CreateRule{rule});
+  if (rule.enabled != 'O') changes.push_back(SetRuleEnabled{rule});
+  if (rule.comment) changes.push_back(Comment(Kind::kRule, rule.table, rule.comment, rule.name));
   return changes;
 }
 

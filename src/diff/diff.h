@@ -360,6 +360,92 @@ struct AlterPolicy {
   bool operator==(const AlterPolicy&) const = default;
 };
 
+struct CreateRule {
+  schema::Rule rule;
+  bool operator==(const CreateRule&) const = default;
+};
+struct DropRule {
+  schema::Rule rule;
+  bool operator==(const DropRule&) const = default;
+};
+// ALTER TABLE ... ENABLE/DISABLE [REPLICA|ALWAYS] RULE.
+struct SetRuleEnabled {
+  schema::Rule rule;
+  bool operator==(const SetRuleEnabled&) const = default;
+};
+
+// PostgreSQL cannot alter a collation's definition: a changed one nothing uses is dropped and
+// created again; one in use is swapped (SwapCollation).
+struct CreateCollation {
+  schema::Collation collation;
+  bool operator==(const CreateCollation&) const = default;
+};
+struct DropCollation {
+  schema::Collation collation;
+  bool operator==(const DropCollation&) const = default;
+};
+// A table column that a swapped collation moves to the new one.
+struct CollatedColumn {
+  QualifiedName table;
+  std::string column;
+  std::string type;  // format_type, unchanged
+  bool operator==(const CollatedColumn&) const = default;
+};
+// A collation whose definition changes while something uses it: the old one is renamed out
+// of the way (ReplacedCollationName), the new one created under the name, and the table
+// columns using it moved to it (ALTER COLUMN ... TYPE ... COLLATE, which rebuilds their
+// indexes). Views, indexes and constraints that name it are dropped before and created again
+// after by the plan; the old collation is dropped at the end (a DropCollation of the renamed
+// one), once nothing uses it. Domains and composite types using it are refused (Unsupported).
+struct SwapCollation {
+  schema::Collation from;
+  schema::Collation to;
+  std::vector<CollatedColumn> uses;
+  bool operator==(const SwapCollation&) const = default;
+};
+
+struct CreateOperator {
+  schema::Operator op;
+  bool operator==(const CreateOperator&) const = default;
+};
+struct DropOperator {
+  schema::Operator op;
+  bool operator==(const DropOperator&) const = default;
+};
+// ALTER OPERATOR ... SET (RESTRICT = ..., JOIN = ...): the only options PostgreSQL 15 lets
+// change in place.
+struct AlterOperator {
+  schema::Operator from;
+  schema::Operator to;
+  bool operator==(const AlterOperator&) const = default;
+};
+
+// CREATE OPERATOR FAMILY, then its loose members (AlterOperatorFamily).
+struct CreateOperatorFamily {
+  schema::OperatorFamily family;
+  bool operator==(const CreateOperatorFamily&) const = default;
+};
+struct DropOperatorFamily {
+  schema::OperatorFamily family;
+  bool operator==(const DropOperatorFamily&) const = default;
+};
+// ALTER OPERATOR FAMILY ... DROP / ADD loose members.
+struct AlterOperatorFamily {
+  schema::OperatorFamily family;
+  std::vector<schema::OperatorFamilyMember> dropped;
+  std::vector<schema::OperatorFamilyMember> added;
+  bool operator==(const AlterOperatorFamily&) const = default;
+};
+
+struct CreateOperatorClass {
+  schema::OperatorClass opclass;
+  bool operator==(const CreateOperatorClass&) const = default;
+};
+struct DropOperatorClass {
+  schema::OperatorClass opclass;
+  bool operator==(const DropOperatorClass&) const = default;
+};
+
 // What a COMMENT ON names.
 struct CommentTarget {
   enum class Kind {
@@ -379,11 +465,16 @@ struct CommentTarget {
     kAggregate,
     kTrigger,
     kPolicy,
+    kRule,
+    kCollation,
+    kOperator,        // `arguments`: "left, right" types
+    kOperatorClass,   // `member`: the index method
+    kOperatorFamily,  // `member`: the index method
   };
   Kind kind = Kind::kTable;
   QualifiedName name;     // the object, or the table for members; schemas: name.name
-  std::string member;     // column, constraint, trigger or policy name
-  std::string arguments;  // functions: identity arguments
+  std::string member;     // column, constraint, trigger, policy or rule name; index method
+  std::string arguments;  // functions: identity arguments; operators: "left, right"
   bool operator==(const CommentTarget&) const = default;
 };
 struct SetComment {
@@ -427,8 +518,10 @@ using Change = std::variant<
     AttachPartition, DetachPartition, SetInherit, SetReplicaIdentity, SetLogged, SetStorageOptions,
     SetRowSecurity, SetForceRowSecurity, AddConstraint, DropConstraint, ValidateConstraint,
     CreateIndex, DropIndex, CreateView, DropView, CreateFunction, DropFunction, CreateTrigger,
-    DropTrigger, SetTriggerEnabled, CreatePolicy, DropPolicy, AlterPolicy, SetComment,
-    GrantPrivileges, RevokePrivileges>;
+    DropTrigger, SetTriggerEnabled, CreatePolicy, DropPolicy, AlterPolicy, CreateRule, DropRule,
+    SetRuleEnabled, CreateCollation, DropCollation, SwapCollation, CreateOperator, DropOperator,
+    AlterOperator, CreateOperatorFamily, DropOperatorFamily, AlterOperatorFamily,
+    CreateOperatorClass, DropOperatorClass, SetComment, GrantPrivileges, RevokePrivileges>;
 
 // The changes that turn `from` into `to`, in a deterministic order (by kind, then identity).
 // The plan orders them for execution and adds the drop/recreate of dependents.
@@ -443,6 +536,7 @@ std::vector<Change> CreationChanges(const schema::Trigger& trigger);
 std::vector<Change> CreationChanges(const schema::Policy& policy);
 std::vector<Change> CreationChanges(const schema::Index& index);
 std::vector<Change> CreationChanges(const schema::Constraint& constraint);
+std::vector<Change> CreationChanges(const schema::Rule& rule);
 
 // Whether `type` (format_type text, as a column has it) names `name`, or an array of it.
 // format_type qualifies a name only when its schema is not on the search path, so both
@@ -453,6 +547,9 @@ bool TypeNames(const std::string& type, const QualifiedName& name, bool* array);
 // the user (empty when the migration can be generated): e.g. an enum swap where a composite
 // type's attribute or a partition key uses the enum.
 std::vector<std::string> Unsupported(const schema::Database& from, const schema::Database& to);
+
+// The name a swapped collation has until it is dropped.
+QualifiedName ReplacedCollationName(const QualifiedName& name);
 
 // The definition without a trailing " NOT VALID" (constraints).
 std::string WithoutNotValid(const std::string& definition);

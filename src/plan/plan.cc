@@ -62,6 +62,19 @@ std::string PolicyKey(const QualifiedName& t, const std::string& n) {
   return Key({"pol", t.schema, t.name, n});
 }
 std::string SequenceKey(const QualifiedName& n) { return Key({"seq", n.schema, n.name}); }
+std::string RuleKey(const QualifiedName& t, const std::string& n) {
+  return Key({"rule", t.schema, t.name, n});
+}
+std::string CollationKey(const QualifiedName& n) { return Key({"coll", n.schema, n.name}); }
+std::string OperatorKey(const schema::Operator& o) {
+  return Key({"op", o.name.schema, o.name.name, o.left_type, o.right_type});
+}
+std::string OperatorClassKey(const schema::OperatorClass& c) {
+  return Key({"opc", c.name.schema, c.name.name, c.method});
+}
+std::string OperatorFamilyKey(const schema::OperatorFamily& f) {
+  return Key({"opf", f.name.schema, f.name.name, f.method});
+}
 std::string KindOf(const std::string& key) { return key.substr(0, key.find('\x1f')); }
 
 // The spellings a catalog may use for an identity: raw `schema.name` or quoted as needed.
@@ -187,6 +200,22 @@ class Registry {
       Put(K::kPolicy, MemberSpellings(Spellings(p.table), p.name),
           [&] { return PolicyKey(p.table, p.name); });
     }
+    for (const auto& r : db.rules) {
+      Put(K::kRule, MemberSpellings(Spellings(r.table), r.name),
+          [&] { return RuleKey(r.table, r.name); });
+    }
+    for (const auto& c : db.collations) {
+      Put(K::kCollation, Spellings(c.name), [&] { return CollationKey(c.name); });
+    }
+    for (const auto& o : db.operators) {
+      Put(K::kOperator, o.Signature(), [&] { return OperatorKey(o); });
+    }
+    for (const auto& c : db.operator_classes) {
+      Put(K::kOperatorClass, c.Sql(), [&] { return OperatorClassKey(c); });
+    }
+    for (const auto& f : db.operator_families) {
+      Put(K::kOperatorFamily, f.Sql(), [&] { return OperatorFamilyKey(f); });
+    }
   }
 
   std::optional<std::string> Resolve(const ObjectId& id) const {
@@ -214,7 +243,7 @@ class Registry {
   template <typename T>
   static inline const std::vector<T> kNone{};
 
-  static constexpr size_t kKinds = static_cast<size_t>(ObjectId::Kind::kExtension) + 1;
+  static constexpr size_t kKinds = static_cast<size_t>(ObjectId::Kind::kOperatorFamily) + 1;
 
   // identity -> node key, "" until an object of the model has the identity.
   StringMap<std::string>& Needed(ObjectId::Kind kind) { return keys_[static_cast<size_t>(kind)]; }
@@ -336,6 +365,24 @@ std::optional<std::string> CreatedNode(const Change& change) {
                         [](const diff::CreatePolicy& c) -> std::optional<std::string> {
                           return PolicyKey(c.policy.table, c.policy.name);
                         },
+                        [](const diff::CreateRule& c) -> std::optional<std::string> {
+                          return RuleKey(c.rule.table, c.rule.name);
+                        },
+                        [](const diff::CreateCollation& c) -> std::optional<std::string> {
+                          return CollationKey(c.collation.name);
+                        },
+                        [](const diff::CreateOperator& c) -> std::optional<std::string> {
+                          return OperatorKey(c.op);
+                        },
+                        [](const diff::CreateOperatorClass& c) -> std::optional<std::string> {
+                          return OperatorClassKey(c.opclass);
+                        },
+                        [](const diff::CreateOperatorFamily& c) -> std::optional<std::string> {
+                          return OperatorFamilyKey(c.family);
+                        },
+                        [](const diff::AlterOperatorFamily& c) -> std::optional<std::string> {
+                          return OperatorFamilyKey(c.family);
+                        },
                         [](const auto&) -> std::optional<std::string> { return std::nullopt; },
                     },
                     change);
@@ -376,6 +423,21 @@ std::optional<std::string> DroppedNode(const Change& change) {
                         [](const diff::DropPolicy& c) -> std::optional<std::string> {
                           return PolicyKey(c.policy.table, c.policy.name);
                         },
+                        [](const diff::DropRule& c) -> std::optional<std::string> {
+                          return RuleKey(c.rule.table, c.rule.name);
+                        },
+                        [](const diff::DropCollation& c) -> std::optional<std::string> {
+                          return CollationKey(c.collation.name);
+                        },
+                        [](const diff::DropOperator& c) -> std::optional<std::string> {
+                          return OperatorKey(c.op);
+                        },
+                        [](const diff::DropOperatorClass& c) -> std::optional<std::string> {
+                          return OperatorClassKey(c.opclass);
+                        },
+                        [](const diff::DropOperatorFamily& c) -> std::optional<std::string> {
+                          return OperatorFamilyKey(c.family);
+                        },
                         [](const auto&) -> std::optional<std::string> { return std::nullopt; },
                     },
                     change);
@@ -389,6 +451,7 @@ struct Rebuildable {
   std::map<std::string, const schema::Policy*> policies;
   std::map<std::string, const schema::Index*> indexes;
   std::map<std::string, const schema::Constraint*> constraints;
+  std::map<std::string, const schema::Rule*> rules;
   std::set<QualifiedName> view_names;
 
   explicit Rebuildable(const Database& db) {
@@ -401,11 +464,12 @@ struct Rebuildable {
     for (const auto& p : db.policies) policies[PolicyKey(p.table, p.name)] = &p;
     for (const auto& i : db.indexes) indexes[IndexKey(i.name)] = &i;
     for (const auto& c : db.constraints) constraints[ConstraintKey(c.table, c.name)] = &c;
+    for (const auto& r : db.rules) rules[RuleKey(r.table, r.name)] = &r;
   }
 
   bool Has(const std::string& key) const {
     return views.count(key) || functions.count(key) || triggers.count(key) || policies.count(key) ||
-           indexes.count(key) || constraints.count(key);
+           indexes.count(key) || constraints.count(key) || rules.count(key);
   }
   // The table or view an index, constraint, trigger or policy lives on.
   std::optional<QualifiedName> OwnerOf(const std::string& key) const {
@@ -413,6 +477,7 @@ struct Rebuildable {
     if (auto it = policies.find(key); it != policies.end()) return it->second->table;
     if (auto it = indexes.find(key); it != indexes.end()) return it->second->table;
     if (auto it = constraints.find(key); it != constraints.end()) return it->second->table;
+    if (auto it = rules.find(key); it != rules.end()) return it->second->table;
     return std::nullopt;
   }
   std::vector<Change> Drop(const std::string& key) const {
@@ -430,6 +495,7 @@ struct Rebuildable {
     if (auto it = constraints.find(key); it != constraints.end()) {
       return {diff::DropConstraint{*it->second}};
     }
+    if (auto it = rules.find(key); it != rules.end()) return {diff::DropRule{*it->second}};
     return {};
   }
   std::vector<Change> Create(const std::string& key) const {
@@ -451,6 +517,7 @@ struct Rebuildable {
     if (auto it = constraints.find(key); it != constraints.end()) {
       return diff::CreationChanges(*it->second);
     }
+    if (auto it = rules.find(key); it != rules.end()) return diff::CreationChanges(*it->second);
     return {};
   }
 };
@@ -522,6 +589,21 @@ class Rebuilder {
               [&](const diff::DropCompositeType& c) {
                 seeds.emplace_back(TypeKey(c.type.name), true);
               },
+              // What names the collation is built again around the swap, and views on the
+              // columns it moves.
+              [&](const diff::SwapCollation& c) {
+                seeds.emplace_back(CollationKey(c.from.name), true);
+                for (const auto& use : c.uses) {
+                  seeds.emplace_back(ColumnKey(use.table, use.column), true);
+                }
+              },
+              // Views, indexes, constraints, triggers, policies, rules and functions using an
+              // operator that is replaced are dropped before and created again after.
+              [&](const diff::DropOperator& c) { seeds.emplace_back(OperatorKey(c.op), true); },
+              // Indexes using a replaced operator class are dropped and built again.
+              [&](const diff::DropOperatorClass& c) {
+                seeds.emplace_back(OperatorClassKey(c.opclass), true);
+              },
               [&](const diff::DropConstraint& c) {
                 if (c.constraint.type == 'p' || c.constraint.type == 'u') {
                   key_tables.insert(c.constraint.table);
@@ -547,7 +629,7 @@ class Rebuilder {
       for (const std::string& dependent : it->second) {
         std::string kind = KindOf(dependent);
         bool rebuildable = kind == "rel" || kind == "fn" || kind == "trg" || kind == "pol" ||
-                           (with_indexes && (kind == "idx" || kind == "con"));
+                           kind == "rule" || (with_indexes && (kind == "idx" || kind == "con"));
         if (!rebuildable || !old_.Has(dependent) || !visited.insert(dependent).second) continue;
         rebuild.push_back(dependent);
         queue.emplace(dependent, true);
@@ -665,7 +747,7 @@ class Rebuilder {
         }
       }
     }
-    // A view takes its triggers along, and a materialized view its indexes.
+    // A view takes its triggers and rules along, and a materialized view its indexes.
     if (auto it = new_->views.find(key); it != new_->views.end()) {
       for (const schema::Index& index : to_.indexes) {
         if (index.table != it->second->name) continue;
@@ -682,6 +764,13 @@ class Rebuilder {
           changes.push_back(std::move(change));
         }
         created_.insert(trigger_key);
+      }
+      for (const schema::Rule& rule : to_.rules) {
+        if (rule.table != it->second->name) continue;
+        std::string rule_key = RuleKey(rule.table, rule.name);
+        if (created_.count(rule_key)) continue;
+        for (Change& change : diff::CreationChanges(rule)) changes.push_back(std::move(change));
+        created_.insert(rule_key);
       }
     }
   }
@@ -734,7 +823,10 @@ void Simplify(std::vector<Change>& changes, size_t first_added) {
 enum class Phase {
   kSchemas,
   kExtensions,
+  kDropReplacedCollations,  // unused (diff::Unsupported refuses the others)
+  kCollations,
   kDropTriggers,
+  kDropRules,
   kDropPolicies,
   kDropViews,
   kDropReplacedFunctions,
@@ -743,9 +835,11 @@ enum class Phase {
   kDropIndexes,
   kDropReplacedTables,
   kDropReplacedTypes,
+  kDropReplacedOperators,  // and operator classes whose definition changes
   kTypes,
   kSequences,
   kFunctions,
+  kOperators,  // and operator families and classes
   kTables,
   kDetach,
   kColumns,
@@ -758,13 +852,18 @@ enum class Phase {
   kViewIndexes,
   kTriggers,
   kPolicies,
+  kRules,
   kComments,
   kRevokes,
   kGrants,
   kDropColumns,
   kDropTables,
+  kDropOperatorClasses,
+  kDropOperatorFamilies,
+  kDropOperators,
   kDropFunctions,
   kDropTypes,
+  kDropCollations,
   kDropSequences,
   kDropExtensions,
   kDropSchemas,
@@ -807,6 +906,10 @@ class Placer {
       }
       if (const auto* c = std::get_if<diff::SetInherit>(&change); c && !c->inherit) {
         leaving_parents_.insert(c->table);
+      }
+      if (auto node = CreatedNode(change)) {
+        std::string kind = KindOf(*node);
+        if (kind == "coll" || kind == "op" || kind == "opc") created_nodes_.insert(*node);
       }
     }
   }
@@ -950,6 +1053,57 @@ class Placer {
             [](const diff::DropPolicy&) {
               return Placement{Phase::kDropPolicies, 0, false};
             },
+            [](const diff::CreateRule&) { return Placement{Phase::kRules}; },
+            [](const diff::SetRuleEnabled&) {
+              return Placement{Phase::kRules, 1};
+            },
+            [](const diff::DropRule&) {
+              return Placement{Phase::kDropRules, 0, false};
+            },
+            [](const diff::CreateCollation&) { return Placement{Phase::kCollations}; },
+            // After the drops of what names the old collation, before the types and columns
+            // that may use the new one.
+            [](const diff::SwapCollation&) {
+              return Placement{Phase::kTypes, 0};
+            },
+            [this](const diff::DropCollation& c) {
+              if (created_nodes_.count(CollationKey(c.collation.name))) {
+                return Placement{Phase::kDropReplacedCollations, 0, false};
+              }
+              return Placement{Phase::kDropCollations, 0, false};
+            },
+            [](const diff::CreateOperator&) {
+              return Placement{Phase::kOperators, 0};
+            },
+            [](const diff::AlterOperator&) {
+              return Placement{Phase::kOperators, 0};
+            },
+            [this](const diff::DropOperator& c) {
+              if (created_nodes_.count(OperatorKey(c.op))) {
+                return Placement{Phase::kDropReplacedOperators, 1, false};
+              }
+              return Placement{Phase::kDropOperators, 0, false};
+            },
+            [](const diff::CreateOperatorFamily&) {
+              return Placement{Phase::kOperators, 1};
+            },
+            // After the operators and functions it adds, before the classes that may need
+            // them (a class's members may not repeat a family's).
+            [](const diff::AlterOperatorFamily&) {
+              return Placement{Phase::kOperators, 2};
+            },
+            [](const diff::DropOperatorFamily&) {
+              return Placement{Phase::kDropOperatorFamilies, 0, false};
+            },
+            [](const diff::CreateOperatorClass&) {
+              return Placement{Phase::kOperators, 3};
+            },
+            [this](const diff::DropOperatorClass& c) {
+              if (created_nodes_.count(OperatorClassKey(c.opclass))) {
+                return Placement{Phase::kDropReplacedOperators, 0, false};
+              }
+              return Placement{Phase::kDropOperatorClasses, 0, false};
+            },
             [](const diff::SetComment&) { return Placement{Phase::kComments}; },
             [](const diff::RevokePrivileges&) { return Placement{Phase::kRevokes}; },
             [](const diff::GrantPrivileges&) { return Placement{Phase::kGrants}; },
@@ -1039,6 +1193,7 @@ class Placer {
   std::vector<QualifiedName> dropped_table_names_;                        // tables and views
   std::set<QualifiedName> created_functions_;
   std::set<QualifiedName> created_types_;
+  std::set<std::string> created_nodes_;  // collations, operators and classes created
 };
 
 // Structural edges the catalog's pg_depend rows may not carry: a partition or inheritance
@@ -1051,6 +1206,12 @@ void AddTableEdges(const Database& db, Graph& graph) {
       graph.dependents[RelationKey(parent)].insert(RelationKey(table.name));
       graph.references[RelationKey(table.name)].insert(RelationKey(parent));
     }
+  }
+  // A rule's tie to its own table or view is automatic (deptype 'a'), which the catalog's
+  // dependencies leave out.
+  for (const schema::Rule& rule : db.rules) {
+    graph.dependents[RelationKey(rule.table)].insert(RuleKey(rule.table, rule.name));
+    graph.references[RuleKey(rule.table, rule.name)].insert(RelationKey(rule.table));
   }
 }
 
@@ -1191,6 +1352,12 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
             step.hazard = "blocks writes to " + Dotted(c.index.table) + " while the index builds";
           },
           [&](const diff::SetLogged& c) { step.hazard = "rewrites table " + Dotted(c.table); },
+          [&](const diff::SwapCollation& c) {
+            if (!c.uses.empty()) {
+              step.hazard =
+                  "rebuilds the indexes of every column using collation " + Dotted(c.from.name);
+            }
+          },
           [&](const diff::DropSequence& c) {
             step.hazard = "loses the current value of sequence " + Dotted(c.sequence.name);
           },

@@ -34,6 +34,11 @@ std::string AlterColumn(const QualifiedName& table, const std::string& column) {
   return AlterTable(table) + " ALTER COLUMN " + Ident(column);
 }
 
+// An operator's symbol is never quoted: `public.~~~`.
+std::string OperatorName(const QualifiedName& name) {
+  return QuoteIdentifier(name.schema) + "." + name.name;
+}
+
 // The model keeps collations SQL-ready (`"C"`, `myschema."de_DE"`).
 std::string Collation(const std::string& collation) { return collation; }
 
@@ -388,6 +393,16 @@ std::string CommentTarget(const diff::CommentTarget& target) {
       return "TRIGGER " + Ident(target.member) + " ON " + Name(target.name);
     case Kind::kPolicy:
       return "POLICY " + Ident(target.member) + " ON " + Name(target.name);
+    case Kind::kRule:
+      return "RULE " + Ident(target.member) + " ON " + Name(target.name);
+    case Kind::kCollation:
+      return "COLLATION " + Name(target.name);
+    case Kind::kOperator:
+      return "OPERATOR " + OperatorName(target.name) + " (" + target.arguments + ")";
+    case Kind::kOperatorClass:
+      return "OPERATOR CLASS " + Name(target.name) + " USING " + Ident(target.member);
+    case Kind::kOperatorFamily:
+      return "OPERATOR FAMILY " + Name(target.name) + " USING " + Ident(target.member);
   }
   return "";
 }
@@ -556,6 +571,44 @@ std::string TriggerEnabled(const schema::Trigger& trigger) {
       action = "ENABLE TRIGGER ";
   }
   return AlterTable(trigger.table) + " " + action + Ident(trigger.name);
+}
+
+std::string RuleEnabled(const schema::Rule& rule) {
+  std::string action;
+  switch (rule.enabled) {
+    case 'D':
+      action = "DISABLE RULE ";
+      break;
+    case 'R':
+      action = "ENABLE REPLICA RULE ";
+      break;
+    case 'A':
+      action = "ENABLE ALWAYS RULE ";
+      break;
+    default:
+      action = "ENABLE RULE ";
+  }
+  // ALTER TABLE takes views too (ALTER VIEW has no ENABLE RULE).
+  return AlterTable(rule.table) + " " + action + Ident(rule.name);
+}
+
+// ALTER OPERATOR ... SET (RESTRICT = ..., JOIN = ...); NONE removes an estimator.
+std::string AlterOperator(const diff::AlterOperator& change) {
+  std::vector<std::string> options;
+  if (change.from.restrict_estimator != change.to.restrict_estimator) {
+    options.push_back("RESTRICT = " + change.to.restrict_estimator.value_or("NONE"));
+  }
+  if (change.from.join_estimator != change.to.join_estimator) {
+    options.push_back("JOIN = " + change.to.join_estimator.value_or("NONE"));
+  }
+  return "ALTER OPERATOR " + change.to.Sql() + " SET (" + Join(options, ", ") + ")";
+}
+
+std::string CreateOperator(const schema::Operator& op) {
+  std::string sql = "CREATE OPERATOR " + OperatorName(op.name) + " (" + op.definition;
+  if (op.restrict_estimator) sql += ", RESTRICT = " + *op.restrict_estimator;
+  if (op.join_estimator) sql += ", JOIN = " + *op.join_estimator;
+  return sql + ")";
 }
 
 std::string AlterPolicy(const diff::AlterPolicy& change) {
@@ -760,6 +813,54 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {"DROP POLICY " + Ident(c.policy.name) + " ON " + Name(c.policy.table)};
           },
           [](const diff::AlterPolicy& c) -> S { return {AlterPolicy(c)}; },
+          [](const diff::CreateRule& c) -> S { return {Statement(c.rule.definition)}; },
+          [](const diff::DropRule& c) -> S {
+            return {"DROP RULE " + Ident(c.rule.name) + " ON " + Name(c.rule.table)};
+          },
+          [](const diff::SetRuleEnabled& c) -> S { return {RuleEnabled(c.rule)}; },
+          [](const diff::CreateCollation& c) -> S {
+            return {"CREATE COLLATION " + Name(c.collation.name) + " (" + c.collation.definition +
+                    ")"};
+          },
+          [](const diff::DropCollation& c) -> S {
+            return {"DROP COLLATION " + Name(c.collation.name)};
+          },
+          [](const diff::SwapCollation& c) -> S {
+            S statements{"ALTER COLLATION " + Name(c.from.name) + " RENAME TO " +
+                             Ident(diff::ReplacedCollationName(c.from.name).name),
+                         "CREATE COLLATION " + Name(c.to.name) + " (" + c.to.definition + ")"};
+            for (const auto& use : c.uses) {
+              statements.push_back(AlterColumn(use.table, use.column) + " TYPE " + use.type +
+                                   " COLLATE " + Name(c.to.name));
+            }
+            return statements;
+          },
+          [](const diff::CreateOperator& c) -> S { return {CreateOperator(c.op)}; },
+          [](const diff::DropOperator& c) -> S { return {"DROP OPERATOR " + c.op.Sql()}; },
+          [](const diff::AlterOperator& c) -> S { return {AlterOperator(c)}; },
+          [](const diff::CreateOperatorFamily& c) -> S {
+            return {"CREATE OPERATOR FAMILY " + c.family.Sql()};
+          },
+          [](const diff::DropOperatorFamily& c) -> S {
+            return {"DROP OPERATOR FAMILY " + c.family.Sql()};
+          },
+          [](const diff::AlterOperatorFamily& c) -> S {
+            S statements;
+            std::string head = "ALTER OPERATOR FAMILY " + c.family.Sql();
+            std::vector<std::string> dropped;
+            for (const auto& member : c.dropped) dropped.push_back(member.identity);
+            std::vector<std::string> added;
+            for (const auto& member : c.added) added.push_back(member.definition);
+            if (!dropped.empty()) statements.push_back(head + " DROP " + Join(dropped, ", "));
+            if (!added.empty()) statements.push_back(head + " ADD " + Join(added, ", "));
+            return statements;
+          },
+          [](const diff::CreateOperatorClass& c) -> S {
+            return {"CREATE OPERATOR CLASS " + Name(c.opclass.name) + " " + c.opclass.definition};
+          },
+          [](const diff::DropOperatorClass& c) -> S {
+            return {"DROP OPERATOR CLASS " + c.opclass.Sql()};
+          },
           [](const diff::SetComment& c) -> S {
             return {"COMMENT ON " + CommentTarget(c.target) + " IS " +
                     (c.comment ? QuoteLiteral(*c.comment) : std::string("NULL"))};

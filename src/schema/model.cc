@@ -13,6 +13,17 @@ std::string QualifiedName::Sql() const {
 
 std::string Function::Signature() const { return name.Sql() + "(" + arguments + ")"; }
 
+// The symbol is never quoted: an operator name is not an identifier.
+std::string Operator::Signature() const {
+  return QuoteIdentifier(name.schema) + "." + name.name + "(" + left_type + ", " + right_type + ")";
+}
+std::string Operator::Sql() const {
+  return QuoteIdentifier(name.schema) + "." + name.name + " (" + left_type + ", " + right_type +
+         ")";
+}
+std::string OperatorFamily::Sql() const { return name.Sql() + " USING " + method; }
+std::string OperatorClass::Sql() const { return name.Sql() + " USING " + method; }
+
 namespace {
 
 std::string MemberIdentity(const QualifiedName& owner, std::string_view member) {
@@ -42,6 +53,19 @@ ObjectId ObjectId::ForTrigger(const QualifiedName& table, std::string_view name)
 }
 ObjectId ObjectId::ForPolicy(const QualifiedName& table, std::string_view name) {
   return {Kind::kPolicy, MemberIdentity(table, name)};
+}
+ObjectId ObjectId::ForRule(const QualifiedName& table, std::string_view name) {
+  return {Kind::kRule, MemberIdentity(table, name)};
+}
+ObjectId ObjectId::ForCollation(const QualifiedName& collation) {
+  return {Kind::kCollation, collation.Sql()};
+}
+ObjectId ObjectId::ForOperator(const Operator& op) { return {Kind::kOperator, op.Signature()}; }
+ObjectId ObjectId::ForOperatorClass(const OperatorClass& opclass) {
+  return {Kind::kOperatorClass, opclass.Sql()};
+}
+ObjectId ObjectId::ForOperatorFamily(const OperatorFamily& family) {
+  return {Kind::kOperatorFamily, family.Sql()};
 }
 
 namespace {
@@ -111,6 +135,15 @@ void Database::Sort() {
   SortBy(triggers, [](const Trigger& t) { return std::tie(t.table, t.name); });
   SortBy(policies, [](const Policy& p) { return std::tie(p.table, p.name); });
   for (Policy& policy : policies) std::sort(policy.roles.begin(), policy.roles.end());
+  SortBy(rules, [](const Rule& r) { return std::tie(r.table, r.name); });
+  SortBy(
+      collations, [](const Collation& c) -> const auto& { return c.name; });
+  SortBy(operators, [](const Operator& o) { return std::tie(o.name, o.left_type, o.right_type); });
+  SortBy(operator_families, [](const OperatorFamily& f) { return std::tie(f.name, f.method); });
+  for (OperatorFamily& family : operator_families) {
+    std::sort(family.members.begin(), family.members.end());
+  }
+  SortBy(operator_classes, [](const OperatorClass& c) { return std::tie(c.name, c.method); });
   std::sort(dependencies.begin(), dependencies.end());
   dependencies.erase(std::unique(dependencies.begin(), dependencies.end()), dependencies.end());
 }

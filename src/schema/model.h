@@ -248,6 +248,87 @@ struct Policy {
   bool operator==(const Policy&) const = default;
 };
 
+// A rule (CREATE RULE) on a table or view. A view's own _RETURN rule is the view, not a rule.
+struct Rule {
+  QualifiedName table;  // the table or view it is on
+  std::string name;
+  // pg_get_ruledef: "CREATE RULE r AS\n    ON INSERT TO public.t DO INSTEAD ...;"
+  std::string definition;
+  char enabled = 'O';  // 'O' origin (enabled), 'D' disabled, 'R' replica, 'A' always
+  std::optional<std::string> comment;
+  bool operator==(const Rule&) const = default;
+};
+
+// A collation made with CREATE COLLATION in a user schema (not an extension's).
+struct Collation {
+  QualifiedName name;
+  // CREATE COLLATION's options, as pg_dump writes them: "provider = icu, deterministic =
+  // false, locale = 'und-u-ks-level2'" or "provider = libc, locale = 'C.UTF-8'". The
+  // collation's version (collversion) is left out: it is the library's, not the schema's.
+  std::string definition;
+  std::optional<std::string> comment;
+  bool operator==(const Collation&) const = default;
+  // How a column or domain names it (Column::collation): schema-qualified, quoted as needed.
+  std::string Sql() const { return name.Sql(); }
+};
+
+// A user-defined operator (CREATE OPERATOR). `name.name` is the symbol, e.g. "~~~".
+struct Operator {
+  QualifiedName name;
+  std::string left_type;   // format_type; "NONE" for a prefix operator
+  std::string right_type;  // format_type
+  // CREATE OPERATOR's options but RESTRICT and JOIN (which ALTER OPERATOR can change):
+  // "FUNCTION = public.near, LEFTARG = integer, RIGHTARG = integer, COMMUTATOR =
+  // OPERATOR(public.~~~), HASHES".
+  std::string definition;
+  std::optional<std::string> restrict_estimator;  // "scalarltsel" (a regproc)
+  std::optional<std::string> join_estimator;      // "scalarltjoinsel"
+  std::optional<std::string> comment;
+  bool operator==(const Operator&) const = default;
+  // "schema.op(left, right)": the identity used for dependencies.
+  std::string Signature() const;
+  // "schema.op (left, right)": as DROP OPERATOR and COMMENT ON OPERATOR name it.
+  std::string Sql() const;
+};
+
+// A member of an operator family added by ALTER OPERATOR FAMILY ... ADD (not through one of
+// its operator classes): a "loose" operator or support function.
+struct OperatorFamilyMember {
+  // As ADD takes it: "OPERATOR 1 public.<(integer,bigint)" or
+  // "FUNCTION 1 (integer, bigint) public.cmp(integer,bigint)".
+  std::string definition;
+  // As DROP takes it: "OPERATOR 1 (integer, bigint)" or "FUNCTION 1 (integer, bigint)".
+  std::string identity;
+  auto operator<=>(const OperatorFamilyMember&) const = default;
+  bool operator==(const OperatorFamilyMember&) const = default;
+};
+
+// A user-defined operator family (CREATE OPERATOR FAMILY, or the one CREATE OPERATOR CLASS
+// makes for itself when no FAMILY is named).
+struct OperatorFamily {
+  QualifiedName name;
+  std::string method;                         // index access method: btree, hash, gist, ...
+  std::vector<OperatorFamilyMember> members;  // loose members only; sorted
+  std::optional<std::string> comment;
+  bool operator==(const OperatorFamily&) const = default;
+  // "schema.name USING method"
+  std::string Sql() const;
+};
+
+// A user-defined operator class (CREATE OPERATOR CLASS).
+struct OperatorClass {
+  QualifiedName name;
+  std::string method;
+  // What follows the name in CREATE OPERATOR CLASS: "DEFAULT FOR TYPE integer USING btree
+  // FAMILY public.f AS OPERATOR 1 public.<(integer,integer), FUNCTION 1 (integer, integer)
+  // public.cmp(integer,integer)".
+  std::string definition;
+  std::optional<std::string> comment;
+  bool operator==(const OperatorClass&) const = default;
+  // "schema.name USING method"
+  std::string Sql() const;
+};
+
 // What depends on what (from pg_depend), between objects of the model, identified by
 // ObjectId. The plan uses it to drop and recreate views and functions around a changed column.
 //
@@ -256,6 +337,10 @@ struct Policy {
 //   column (of a table or view):                         "schema.table.column"
 //   constraint, trigger, policy:                         "schema.table.name"
 //   function:                                            Function::Signature()
+//   rule:                                                "schema.table.name"
+//   collation:                                           "schema.name"
+//   operator:                                            Operator::Signature()
+//   operator class / family:                             "schema.name USING method"
 // Build them with the For* functions so that every module spells them the same way.
 struct ObjectId {
   enum class Kind {
@@ -270,7 +355,12 @@ struct ObjectId {
     kTrigger,
     kPolicy,
     kSchema,
-    kExtension
+    kExtension,
+    kRule,
+    kCollation,
+    kOperator,
+    kOperatorClass,
+    kOperatorFamily,
   };
   Kind kind = Kind::kTable;
   std::string identity;  // "schema.table", "schema.table.column", function Signature(), ...
@@ -287,6 +377,11 @@ struct ObjectId {
   static ObjectId ForConstraint(const QualifiedName& table, std::string_view name);
   static ObjectId ForTrigger(const QualifiedName& table, std::string_view name);
   static ObjectId ForPolicy(const QualifiedName& table, std::string_view name);
+  static ObjectId ForRule(const QualifiedName& table, std::string_view name);
+  static ObjectId ForCollation(const QualifiedName& collation);
+  static ObjectId ForOperator(const Operator& op);
+  static ObjectId ForOperatorClass(const OperatorClass& opclass);
+  static ObjectId ForOperatorFamily(const OperatorFamily& family);
 };
 
 struct Dependency {
@@ -296,13 +391,13 @@ struct Dependency {
   bool operator==(const Dependency&) const = default;
 };
 
-// An object of a kind retort does not model yet (a rule, an operator, a collation, ...), or a
+// An object of a kind retort does not model yet (a text search configuration, a cast, ...), or a
 // setting of a modelled object that the model does not carry (a table's access method, a
 // column's statistics target): read with PostgreSQL's own text for it, so that a difference in one
 // is reported by kind and name instead of going unseen. Nothing is planned for them.
 struct UnmodelledObject {
-  std::string kind;        // "rule", "operator", "column setting", ...
-  std::string identity;    // "orders_insert on public.orders", "public.t.c", "(int4 AS text)"
+  std::string kind;        // "statistics", "cast", "column setting", ...
+  std::string identity;    // "public.orders_stats", "public.t.c", "(int4 AS text)"
   std::string definition;  // what the catalog says of it
   auto operator<=>(const UnmodelledObject&) const = default;
   bool operator==(const UnmodelledObject&) const = default;
@@ -323,6 +418,11 @@ struct Database {
   std::vector<Function> functions;
   std::vector<Trigger> triggers;
   std::vector<Policy> policies;
+  std::vector<Rule> rules;
+  std::vector<Collation> collations;
+  std::vector<Operator> operators;
+  std::vector<OperatorFamily> operator_families;
+  std::vector<OperatorClass> operator_classes;
   std::vector<Dependency> dependencies;
   std::vector<UnmodelledObject> unmodelled;  // sorted by kind, identity
 

@@ -95,6 +95,16 @@ std::string ObjectKind(ObjectId::Kind kind) {
       return "trigger";
     case ObjectId::Kind::kPolicy:
       return "policy";
+    case ObjectId::Kind::kRule:
+      return "rule";
+    case ObjectId::Kind::kCollation:
+      return "collation";
+    case ObjectId::Kind::kOperator:
+      return "operator";
+    case ObjectId::Kind::kOperatorClass:
+      return "operator class";
+    case ObjectId::Kind::kOperatorFamily:
+      return "operator family";
     case ObjectId::Kind::kSchema:
       return "schema";
     case ObjectId::Kind::kExtension:
@@ -307,6 +317,46 @@ json ToJson(const Database& database) {
            {"roles", item.roles}};
     PutOptional(j, "using", item.using_expr);
     PutOptional(j, "check", item.check_expr);
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "rules", database.rules, [](const Rule& item) {
+    json j{{"table", Name(item.table)},
+           {"name", item.name},
+           {"definition", item.definition},
+           {"enabled", TriggerEnabled(item.enabled)}};
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "collations", database.collations, [](const Collation& item) {
+    json j = Name(item.name);
+    j["definition"] = item.definition;
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "operators", database.operators, [](const Operator& item) {
+    json j = Name(item.name);
+    j["left_type"] = item.left_type;
+    j["right_type"] = item.right_type;
+    j["definition"] = item.definition;
+    PutOptional(j, "restrict", item.restrict_estimator);
+    PutOptional(j, "join", item.join_estimator);
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "operator_families", database.operator_families, [](const OperatorFamily& item) {
+    json j = Name(item.name);
+    j["method"] = item.method;
+    PutList(j, "members", item.members, [](const OperatorFamilyMember& member) {
+      return json{{"definition", member.definition}, {"identity", member.identity}};
+    });
+    PutOptional(j, "comment", item.comment);
+    return j;
+  });
+  PutList(out, "operator_classes", database.operator_classes, [](const OperatorClass& item) {
+    json j = Name(item.name);
+    j["method"] = item.method;
+    j["definition"] = item.definition;
     PutOptional(j, "comment", item.comment);
     return j;
   });

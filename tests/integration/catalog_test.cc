@@ -129,7 +129,7 @@ void ExpectDefinitionsMatchPostgres(const TestDb& db, const Database& database) 
 
 TEST(CatalogQueries, AreAFixedListOfNamedFiles) {
   auto queries = CatalogQueries();
-  EXPECT_EQ(queries.size(), 16u);
+  EXPECT_EQ(queries.size(), 20u);
   for (const CatalogQuery& query : queries) {
     EXPECT_FALSE(query.name.empty());
     EXPECT_NE(query.sql.find("SELECT"), std::string_view::npos) << query.name;
@@ -279,6 +279,75 @@ TEST(Catalog, DomainsAndCompositeTypes) {
   EXPECT_EQ(pair.attributes[1].type, "text");
   EXPECT_EQ(pair.attributes[1].collation, "\"C\"");
   EXPECT_TRUE(model.tables.empty());  // a composite type is not a table
+}
+
+TEST(Catalog, RulesCollationsAndOperators) {
+  RETORT_REQUIRE_PG(pg);
+  TestDb db(pg,
+            "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = "
+            "false); COMMENT ON COLLATION ci IS 'case blind'; "
+            "CREATE TABLE t (id int, name text COLLATE ci); CREATE TABLE log (id int); "
+            "CREATE VIEW v AS SELECT id FROM t; "
+            "CREATE RULE t_log AS ON INSERT TO t DO ALSO INSERT INTO log VALUES (new.id); "
+            "ALTER TABLE t DISABLE RULE t_log; "
+            "CREATE RULE v_insert AS ON INSERT TO v DO INSTEAD INSERT INTO t (id) VALUES (new.id); "
+            "CREATE FUNCTION near(int, int) RETURNS bool LANGUAGE sql IMMUTABLE "
+            "AS 'SELECT abs($1 - $2) < 2'; "
+            "CREATE OPERATOR ~~~ (LEFTARG = int, RIGHTARG = int, FUNCTION = near, "
+            "COMMUTATOR = ~~~, RESTRICT = eqsel); "
+            "CREATE FUNCTION cmp_rev(int, int) RETURNS int LANGUAGE sql IMMUTABLE "
+            "AS 'SELECT btint4cmp($2, $1)'; "
+            "CREATE OPERATOR CLASS rev_ops FOR TYPE int USING btree AS OPERATOR 1 >, "
+            "OPERATOR 2 >=, OPERATOR 3 =, OPERATOR 4 <=, OPERATOR 5 <, "
+            "FUNCTION 1 cmp_rev(int, int); "
+            "CREATE INDEX t_id_rev ON t (id rev_ops);");
+  Database model = db.Inspect();
+  ASSERT_EQ(model.rules.size(), 2u);  // the view's _RETURN rule is the view
+  EXPECT_EQ(model.rules[0].table, Public("t"));
+  EXPECT_EQ(model.rules[0].name, "t_log");
+  EXPECT_EQ(model.rules[0].enabled, 'D');
+  EXPECT_NE(model.rules[0].definition.find("CREATE RULE t_log AS"), std::string::npos);
+  EXPECT_EQ(model.rules[1].table, Public("v"));
+
+  ASSERT_EQ(model.collations.size(), 1u);
+  EXPECT_EQ(model.collations[0].name, Public("ci"));
+  EXPECT_EQ(model.collations[0].definition,
+            "provider = icu, deterministic = false, locale = 'und-u-ks-level2'");
+  EXPECT_EQ(model.collations[0].comment, "case blind");
+
+  ASSERT_EQ(model.operators.size(), 1u);
+  const schema::Operator& op = model.operators[0];
+  EXPECT_EQ(op.Signature(), "public.~~~(integer, integer)");
+  EXPECT_EQ(op.definition,
+            "FUNCTION = public.near, LEFTARG = integer, RIGHTARG = integer, "
+            "COMMUTATOR = OPERATOR(public.~~~)");
+  EXPECT_EQ(op.restrict_estimator, "eqsel");
+  EXPECT_EQ(op.join_estimator, std::nullopt);
+
+  ASSERT_EQ(model.operator_families.size(), 1u);  // made by CREATE OPERATOR CLASS
+  EXPECT_EQ(model.operator_families[0].Sql(), "public.rev_ops USING btree");
+  EXPECT_TRUE(model.operator_families[0].members.empty());
+  ASSERT_EQ(model.operator_classes.size(), 1u);
+  EXPECT_EQ(model.operator_classes[0].definition,
+            "FOR TYPE integer USING btree FAMILY public.rev_ops AS OPERATOR 1 >(integer,integer), "
+            "OPERATOR 2 >=(integer,integer), OPERATOR 3 =(integer,integer), "
+            "OPERATOR 4 <=(integer,integer), OPERATOR 5 <(integer,integer), "
+            "FUNCTION 1 (integer, integer) public.cmp_rev(integer, integer)");
+
+  auto has = [&](const ObjectId& dependent, const ObjectId& referenced) {
+    return std::find(model.dependencies.begin(), model.dependencies.end(),
+                     schema::Dependency{dependent, referenced}) != model.dependencies.end();
+  };
+  EXPECT_TRUE(has(ObjectId::ForColumn(Public("t"), "name"), ObjectId::ForCollation(Public("ci"))));
+  EXPECT_TRUE(has(ObjectId::ForOperator(op),
+                  ObjectId{ObjectId::Kind::kFunction, "public.near(integer, integer)"}));
+  EXPECT_TRUE(has(ObjectId::ForIndex(Public("t_id_rev")),
+                  ObjectId::ForOperatorClass(model.operator_classes[0])));
+  EXPECT_TRUE(has(ObjectId::ForOperatorClass(model.operator_classes[0]),
+                  ObjectId{ObjectId::Kind::kFunction, "public.cmp_rev(integer, integer)"}));
+  EXPECT_TRUE(
+      has(ObjectId::ForRule(Public("t"), "t_log"), ObjectId::ForColumn(Public("log"), "id")));
+  EXPECT_TRUE(model.unmodelled.empty());
 }
 
 TEST(Catalog, SequencesSerialAndIdentity) {

@@ -115,6 +115,24 @@ CREATE POLICY posts_read ON app.posts FOR SELECT TO nfp_reader USING (status = '
 CREATE POLICY posts_write ON app.posts AS RESTRICTIVE FOR UPDATE USING (author_id IS NOT NULL)
   WITH CHECK (price >= 0);
 COMMENT ON POLICY posts_read ON app.posts IS 'readers see published posts';
+CREATE RULE checked_no_delete AS ON DELETE TO app.checked DO INSTEAD NOTHING;
+CREATE COLLATION app.numeric_sort (provider = icu, locale = 'en-u-kn-true');
+CREATE COLLATION app.ascii_c (lc_collate = 'C', lc_ctype = 'C');
+CREATE TABLE app.labels (code text COLLATE app.numeric_sort, raw text COLLATE app.ascii_c);
+CREATE RULE posts_price_log AS ON UPDATE TO app.posts WHERE old.price <> new.price
+  DO ALSO INSERT INTO app.labels (code) VALUES ('price changed');
+ALTER TABLE app.posts DISABLE RULE posts_price_log;
+CREATE FUNCTION app.close_to(integer, integer) RETURNS boolean LANGUAGE sql IMMUTABLE
+  AS 'SELECT abs($1 - $2) < 2';
+CREATE OPERATOR app.~~~ (LEFTARG = integer, RIGHTARG = integer, FUNCTION = app.close_to,
+  COMMUTATOR = OPERATOR(app.~~~), RESTRICT = eqsel, JOIN = eqjoinsel);
+CREATE FUNCTION app.cmp_desc(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE
+  AS 'SELECT btint4cmp($2, $1)';
+CREATE OPERATOR CLASS app.int_desc_ops FOR TYPE integer USING btree AS OPERATOR 1 >,
+  OPERATOR 2 >=, OPERATOR 3 =, OPERATOR 4 <=, OPERATOR 5 <, FUNCTION 1 app.cmp_desc(integer, integer);
+CREATE OPERATOR FAMILY app.mixed_ops USING btree;
+ALTER OPERATOR FAMILY app.mixed_ops USING btree ADD OPERATOR 1 < (integer, bigint);
+CREATE INDEX posts_id_desc ON app.posts (id app.int_desc_ops);
 )sql";
 
 TEST(NoFalsePositives, SameSqlTwiceDiffsEmpty) {
@@ -131,9 +149,14 @@ TEST(NoFalsePositives, SameSqlTwiceDiffsEmpty) {
     model = std::move(*inspected);
   }
   // The schema really has what the test is about.
-  ASSERT_EQ(models[0].tables.size(), 9u);
+  ASSERT_EQ(models[0].tables.size(), 10u);
   EXPECT_FALSE(models[0].functions.empty());
   EXPECT_FALSE(models[0].policies.empty());
+  EXPECT_EQ(models[0].rules.size(), 2u);
+  EXPECT_EQ(models[0].collations.size(), 2u);
+  EXPECT_EQ(models[0].operators.size(), 1u);
+  EXPECT_EQ(models[0].operator_families.size(), 2u);
+  EXPECT_EQ(models[0].operator_classes.size(), 1u);
   EXPECT_TRUE(models[0] == models[1]);
   render::MigrationSql sql = render::RenderMigration(models[0], models[1]);
   EXPECT_TRUE(sql.empty()) << "upgrade:\n" << sql.upgrade << "\ndowngrade:\n" << sql.downgrade;

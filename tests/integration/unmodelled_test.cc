@@ -20,23 +20,6 @@ struct Unmodelled {
 
 const std::vector<Unmodelled>& Kinds() {
   static const std::vector<Unmodelled> kKinds = {
-      {"CREATE RULE orders_log AS ON INSERT TO orders DO ALSO INSERT INTO log VALUES (new.id)",
-       "rules yet: orders_log on public.orders"},
-      {"CREATE VIEW orders_view AS SELECT id, n FROM orders;\n"
-       "CREATE RULE orders_view_insert AS ON INSERT TO orders_view DO INSTEAD INSERT INTO orders "
-       "VALUES (new.id, new.n)",
-       "rules yet: orders_view_insert on public.orders_view"},
-      {"CREATE FUNCTION int_near(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS "
-       "'SELECT abs($1 - $2) < 2';\n"
-       "CREATE OPERATOR ~~~ (LEFTARG = int, RIGHTARG = int, FUNCTION = int_near)",
-       "operators yet: public.~~~(integer, integer)"},
-      {"CREATE FUNCTION int_cmp_rev(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS "
-       "'SELECT btint4cmp($2, $1)';\n"
-       "CREATE OPERATOR CLASS int_rev_ops FOR TYPE int USING btree AS OPERATOR 1 > , OPERATOR 2 "
-       ">= , OPERATOR 3 = , OPERATOR 4 <= , OPERATOR 5 < , FUNCTION 1 int_cmp_rev(int, int)",
-       "operator classes yet: public.int_rev_ops USING btree"},
-      {"CREATE COLLATION german (provider = icu, locale = 'de-u-co-phonebk')",
-       "collations yet: public.german"},
       {"CREATE TEXT SEARCH CONFIGURATION english_simple (COPY = english)",
        "text search configurations yet: public.english_simple"},
       {"CREATE TEXT SEARCH DICTIONARY simple_dict (TEMPLATE = simple)",
@@ -107,20 +90,67 @@ TEST(Unmodelled, InspectListsWhatItDoesNotRender) {
   RETORT_REQUIRE_PG(pg);
   TempDir cwd;
   std::string database = pg->CreateDatabase("um_inspect");
-  pg->Query(database, std::string(kBase) + Kinds()[0].sql + ";\n" +
-                          "ALTER TABLE orders ALTER COLUMN n SET STATISTICS 500;\n");
+  pg->Query(database, std::string(kBase) +
+                          "CREATE STATISTICS orders_stats (dependencies) ON id, n FROM orders;\n"
+                          "ALTER TABLE orders ALTER COLUMN n SET STATISTICS 500;\n"
+                          "CREATE RULE orders_log AS ON INSERT TO orders DO ALSO INSERT INTO log "
+                          "VALUES (new.id);\n");
   CommandOutput inspect = RunRetort({"inspect", "--url", pg->Url(database)}, cwd.path());
   ASSERT_EQ(inspect.exit_code, 0) << Describe(inspect);
   EXPECT_NE(inspect.out.find("-- Not rendered:"), std::string::npos) << inspect.out;
-  EXPECT_NE(inspect.out.find("--   rule orders_log on public.orders: CREATE RULE orders_log"),
+  EXPECT_NE(inspect.out.find("--   statistics public.orders_stats: CREATE STATISTICS"),
             std::string::npos)
       << inspect.out;
   EXPECT_NE(inspect.out.find("--   column setting public.orders.n: STATISTICS 500"),
             std::string::npos)
       << inspect.out;
+  // Rules are modelled now: rendered as statements, not listed.
+  EXPECT_NE(inspect.out.find("\nCREATE RULE orders_log AS"), std::string::npos) << inspect.out;
+  EXPECT_EQ(inspect.out.find("--   rule "), std::string::npos) << inspect.out;
   CommandOutput json =
       RunRetort({"inspect", "--url", pg->Url(database), "--format", "json"}, cwd.path());
   EXPECT_NE(json.out.find("\"unmodelled\""), std::string::npos) << json.out.substr(0, 400);
+  EXPECT_NE(json.out.find("\"rules\""), std::string::npos) << json.out.substr(0, 400);
+}
+
+// A collation whose definition changes is created again and its users moved to it, which
+// PostgreSQL cannot do for a domain; an operator can only be dropped and created again, and
+// the plan cannot take a column default using it along: diff says so by name and exits
+// non-zero instead of writing SQL that fails.
+TEST(Unmodelled, ReplacingACollationOrOperatorInUseIsRefusedByName) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir cwd;
+  const std::string function =
+      "CREATE FUNCTION int_near(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS "
+      "'SELECT abs($1 - $2) < 2';\n"
+      "CREATE FUNCTION int_far(int, int) RETURNS bool LANGUAGE sql IMMUTABLE AS "
+      "'SELECT abs($1 - $2) >= 2';\n";
+  const std::string users =
+      "CREATE DOMAIN sorted_text AS text COLLATE numeric_sort;\n"
+      "CREATE TABLE people (id int, name text COLLATE numeric_sort);\n"
+      "CREATE TABLE readings (id int, near_ten bool DEFAULT (5 ~~~ 10));\n";
+  std::string before = pg->CreateDatabase("um_replace_before");
+  std::string after = pg->CreateDatabase("um_replace_after");
+  pg->Query(before, function +
+                        "CREATE COLLATION numeric_sort (provider = icu, locale = "
+                        "'en-u-kn-true');\n"
+                        "CREATE OPERATOR ~~~ (LEFTARG = int, RIGHTARG = int, FUNCTION = "
+                        "int_near);\n" +
+                        users);
+  pg->Query(after, function +
+                       "CREATE COLLATION numeric_sort (provider = icu, locale = "
+                       "'en-u-kn-true', deterministic = false);\n"
+                       "CREATE OPERATOR ~~~ (LEFTARG = int, RIGHTARG = int, FUNCTION = "
+                       "int_far);\n" +
+                       users);
+  CommandOutput diff = RunRetort({"diff", pg->Url(before), pg->Url(after)}, cwd.path());
+  EXPECT_NE(diff.exit_code, 0) << Describe(diff);
+  EXPECT_NE(diff.err.find("collation public.numeric_sort changes"), std::string::npos)
+      << Describe(diff);
+  EXPECT_NE(diff.err.find("domain public.sorted_text"), std::string::npos) << Describe(diff);
+  EXPECT_NE(diff.err.find("operator public.~~~(integer, integer) changes"), std::string::npos)
+      << Describe(diff);
+  EXPECT_NE(diff.err.find("column public.readings.near_ten"), std::string::npos) << Describe(diff);
 }
 
 }  // namespace

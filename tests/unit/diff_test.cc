@@ -405,5 +405,70 @@ TEST(Diff, ReplicaIdentityOnADroppedIndexIsNamed) {
   EXPECT_TRUE(diff::Unsupported(to, to).empty());
 }
 
+TEST(Diff, RuleDefinitionEnabledStateAndComment) {
+  Database from = Base();
+  from.tables = {MakeTable("t", {Col("id", "integer")})};
+  schema::Rule rule{Q("t"), "r", "CREATE RULE r AS ON DELETE TO public.t DO INSTEAD NOTHING;", 'O',
+                    std::nullopt};
+  from.rules = {rule};
+  Database to = from;
+  to.rules[0].enabled = 'D';
+  to.rules[0].comment = "kept";
+  auto changes = Diff(from, to);
+  EXPECT_EQ(All<SetRuleEnabled>(changes).size(), 1u);
+  EXPECT_EQ(All<SetComment>(changes).size(), 1u);
+  EXPECT_TRUE(All<DropRule>(changes).empty());
+  to.rules[0].definition = "CREATE RULE r AS ON UPDATE TO public.t DO INSTEAD NOTHING;";
+  changes = Diff(from, to);
+  EXPECT_EQ(All<DropRule>(changes).size(), 1u);
+  EXPECT_EQ(All<CreateRule>(changes).size(), 1u);
+  EXPECT_EQ(All<SetRuleEnabled>(changes).size(), 1u);  // the new rule starts enabled
+}
+
+TEST(Diff, ChangedCollationIsSwappedWhenColumnsUseIt) {
+  Database from = Base();
+  schema::Collation names{Q("names"), "provider = icu, locale = 'de'", std::nullopt};
+  from.collations = {names};
+  Database unused_to = from;
+  unused_to.collations[0].definition = "provider = icu, locale = 'sv'";
+  auto changes = Diff(from, unused_to);
+  EXPECT_EQ(All<DropCollation>(changes).size(), 1u);
+  EXPECT_EQ(All<CreateCollation>(changes).size(), 1u);
+  EXPECT_TRUE(All<SwapCollation>(changes).empty());
+
+  Column name = Col("name", "text");
+  name.collation = "public.names";
+  from.tables = {MakeTable("people", {Col("id", "integer"), name})};
+  Database to = from;
+  to.collations[0].definition = "provider = icu, locale = 'sv'";
+  changes = Diff(from, to);
+  auto swaps = All<SwapCollation>(changes);
+  ASSERT_EQ(swaps.size(), 1u);
+  ASSERT_EQ(swaps[0].uses.size(), 1u);
+  EXPECT_EQ(swaps[0].uses[0].column, "name");
+  auto drops = All<DropCollation>(changes);
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0].collation.name, ReplacedCollationName(Q("names")));
+  EXPECT_TRUE(Unsupported(from, to).empty());
+}
+
+TEST(Diff, OperatorEstimatorsAlterOtherOptionsReplace) {
+  Database from = Base();
+  schema::Operator op{Q("~~"),      "integer",
+                      "integer",    "FUNCTION = public.near, LEFTARG = integer, RIGHTARG = integer",
+                      std::nullopt, std::nullopt,
+                      std::nullopt};
+  from.operators = {op};
+  Database to = from;
+  to.operators[0].restrict_estimator = "eqsel";
+  auto changes = Diff(from, to);
+  EXPECT_EQ(All<AlterOperator>(changes).size(), 1u);
+  EXPECT_TRUE(All<DropOperator>(changes).empty());
+  to.operators[0].definition = "FUNCTION = public.far, LEFTARG = integer, RIGHTARG = integer";
+  changes = Diff(from, to);
+  EXPECT_EQ(All<DropOperator>(changes).size(), 1u);
+  EXPECT_EQ(All<CreateOperator>(changes).size(), 1u);
+}
+
 }  // namespace
 }  // namespace retort::diff

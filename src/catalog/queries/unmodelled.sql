@@ -1,6 +1,6 @@
 -- Objects of kinds retort does not model yet, and settings of modelled objects it does not
 -- model, each with PostgreSQL's own text for it: read so that a difference in one is reported
--- by kind and name ("retort cannot plan changes to rules yet") instead of going unseen. Members
+-- by kind and name ("retort cannot plan changes to casts yet") instead of going unseen. Members
 -- of extensions and the system's own objects are left out; objects outside any schema (casts,
 -- event triggers, languages, ...) count when they were made after initdb (oid >= 16384).
 -- Columns: kind, schema ('' for objects outside any schema), identity, definition.
@@ -18,65 +18,6 @@ WITH ext AS (
   WHERE c.relkind IN ('r', 'p', 'm', 'f')
     AND NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 )
-SELECT 'rule', r.nspname, format('%I on %I.%I', w.rulename, r.nspname, r.relname),
-       pg_get_ruledef(w.oid)
-FROM pg_rewrite w JOIN rel r ON r.oid = w.ev_class
-WHERE w.rulename <> '_RETURN'
-UNION ALL
-SELECT 'rule', n.nspname, format('%I on %I.%I', w.rulename, n.nspname, c.relname),
-       pg_get_ruledef(w.oid)
-FROM pg_rewrite w JOIN pg_class c ON c.oid = w.ev_class JOIN ns n ON n.oid = c.relnamespace
-WHERE w.rulename <> '_RETURN' AND c.relkind = 'v'
-UNION ALL
-SELECT 'operator', n.nspname,
-       format('%I.%s(%s, %s)', n.nspname, o.oprname,
-              coalesce(format_type(nullif(o.oprleft, 0), NULL), 'NONE'),
-              coalesce(format_type(nullif(o.oprright, 0), NULL), 'NONE')),
-       concat_ws(' ', 'FUNCTION = ' || o.oprcode::regprocedure::text,
-                 'COMMUTATOR = ' || nullif(o.oprcom, 0)::regoperator::text,
-                 'NEGATOR = ' || nullif(o.oprnegate, 0)::regoperator::text,
-                 'RESTRICT = ' || nullif(o.oprrest, 0)::regprocedure::text,
-                 'JOIN = ' || nullif(o.oprjoin, 0)::regprocedure::text,
-                 CASE WHEN o.oprcanhash THEN 'HASHES' END, CASE WHEN o.oprcanmerge THEN 'MERGES' END)
-FROM pg_operator o JOIN ns n ON n.oid = o.oprnamespace
-WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_operator'::regclass AND ext.objid = o.oid)
-UNION ALL
-SELECT 'operator class', n.nspname, format('%I.%I USING %I', n.nspname, c.opcname, am.amname),
-       concat_ws(' ', CASE WHEN c.opcdefault THEN 'DEFAULT' END,
-                 'FOR TYPE ' || format_type(c.opcintype, NULL),
-                 'FAMILY ' || f.opfnamespace::regnamespace::text || '.' || quote_ident(f.opfname),
-                 'STORAGE ' || format_type(nullif(c.opckeytype, 0), NULL))
-FROM pg_opclass c JOIN ns n ON n.oid = c.opcnamespace JOIN pg_am am ON am.oid = c.opcmethod
-JOIN pg_opfamily f ON f.oid = c.opcfamily
-WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_opclass'::regclass AND ext.objid = c.oid)
-UNION ALL
-SELECT 'operator family', n.nspname, format('%I.%I USING %I', n.nspname, f.opfname, am.amname),
-       concat_ws(' ',
-         (SELECT string_agg(format('OPERATOR %s %s', ao.amopstrategy, ao.amopopr::regoperator)
-                            || CASE WHEN ao.amoppurpose = 'o'
-                                    THEN ' FOR ORDER BY ' || ao.amopsortfamily::text END,
-                            ', ' ORDER BY ao.amopstrategy, ao.amopopr::regoperator::text)
-          FROM pg_amop ao WHERE ao.amopfamily = f.oid),
-         (SELECT string_agg(format('FUNCTION %s (%s, %s) %s', ap.amprocnum,
-                                   format_type(ap.amproclefttype, NULL),
-                                   format_type(ap.amprocrighttype, NULL),
-                                   ap.amproc::regprocedure),
-                            ', ' ORDER BY ap.amprocnum, ap.amproc::regprocedure::text)
-          FROM pg_amproc ap WHERE ap.amprocfamily = f.oid))
-FROM pg_opfamily f JOIN ns n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod
-WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_opfamily'::regclass AND ext.objid = f.oid)
-UNION ALL
-SELECT 'collation', n.nspname, format('%I.%I', n.nspname, c.collname),
-       concat_ws(' ', 'PROVIDER = ' || c.collprovider::text, 'DETERMINISTIC = ' || c.collisdeterministic,
-                 'LC_COLLATE = ' || quote_literal(c.collcollate),
-                 'LC_CTYPE = ' || quote_literal(c.collctype),
-                 'ICU_LOCALE = ' || quote_literal(coalesce(to_jsonb(c) ->> 'colliculocale',
-                                                           to_jsonb(c) ->> 'colllocale')),
-                 'ENCODING = ' || pg_encoding_to_char(nullif(c.collencoding, -1)))
-FROM pg_collation c JOIN ns n ON n.oid = c.collnamespace
-WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_collation'::regclass
-                                    AND ext.objid = c.oid)
-UNION ALL
 SELECT 'conversion', n.nspname, format('%I.%I', n.nspname, c.conname),
        format('FOR %s TO %s FROM %s%s', pg_encoding_to_char(c.conforencoding),
               pg_encoding_to_char(c.contoencoding), c.conproc::regprocedure,

@@ -1,0 +1,3 @@
+ALTER TABLE public.people ALTER COLUMN name TYPE text COLLATE "default";
+
+DROP COLLATION public.german_phonebook;

@@ -1,0 +1,3 @@
+DROP OPERATOR public.~~ (integer, integer);
+
+CREATE OPERATOR public.~~ (FUNCTION = public.int_near, LEFTARG = integer, RIGHTARG = integer);

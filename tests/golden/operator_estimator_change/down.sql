@@ -1,0 +1,1 @@
+ALTER OPERATOR public.~~ (integer, integer) SET (RESTRICT = NONE, JOIN = NONE);

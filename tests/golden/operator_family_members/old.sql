@@ -1,0 +1,1 @@
+CREATE OPERATOR FAMILY mixed_int_ops USING btree;

@@ -1,0 +1,10 @@
+CREATE FUNCTION int_near(integer, integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT abs($1 - $2) < 2';
+CREATE FUNCTION int_far(integer, integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT abs($1 - $2) >= 2';
+CREATE TABLE readings (id integer PRIMARY KEY, value integer);
+CREATE OPERATOR ~~ (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int_near, COMMUTATOR = ~~, NEGATOR = !~~);
+CREATE OPERATOR !~~ (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int_far, COMMUTATOR = !~~, NEGATOR = ~~);
+COMMENT ON OPERATOR ~~ (integer, integer) IS 'within one';
+CREATE FUNCTION negate(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT -$1';
+CREATE OPERATOR ~- (RIGHTARG = integer, FUNCTION = negate);
+CREATE VIEW close_readings AS SELECT id FROM readings WHERE value ~~ 10;
+ALTER TABLE readings ADD CONSTRAINT readings_value_check CHECK (NOT value !~~ 0 OR value > 0);

@@ -1,0 +1,1 @@
+DROP RULE orders_log ON public.orders;

@@ -1,0 +1,2 @@
+CREATE TABLE orders (id integer PRIMARY KEY, n integer, note text);
+CREATE TABLE order_log (id integer, logged_at timestamptz DEFAULT now());

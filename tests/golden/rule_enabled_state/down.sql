@@ -1,0 +1,1 @@
+ALTER TABLE public.orders ENABLE RULE orders_log;

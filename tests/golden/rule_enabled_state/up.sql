@@ -1,0 +1,1 @@
+ALTER TABLE public.orders DISABLE RULE orders_log;
