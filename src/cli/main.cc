@@ -118,6 +118,11 @@ int main(int argc, char** argv) {
                      "replaying the migrations");
   revision->add_flag("--empty", autogenerate_options.empty,
                      "with --autogenerate: write the revision even when nothing changed");
+  revision->add_option("--using", autogenerate_options.using_exprs,
+                       "with --autogenerate: schema.table.column=EXPRESSION, how to convert a "
+                       "column whose type changes without a cast (repeatable)");
+  revision->add_option("--downgrade-using", autogenerate_options.downgrade_using_exprs,
+                       "with --autogenerate: the same for the downgrade's conversion back");
 
   // merge
   commands::MergeOptions merge_options;
@@ -248,6 +253,11 @@ int main(int argc, char** argv) {
       ->required();
   diff->add_flag("--downgrade", diff_options.with_downgrade,
                  "also print the SQL that turns TO back into FROM");
+  diff->add_option("--using", diff_options.using_exprs,
+                   "schema.table.column=EXPRESSION: how to convert a column whose type changes "
+                   "without a cast (repeatable)");
+  diff->add_option("--downgrade-using", diff_options.downgrade_using_exprs,
+                   "with --downgrade: the same for the conversion back");
   CLI::App* check = app.add_subcommand(
       "check",
       "compare the desired schema (schema/, [schema] program or sqlalchemy) with the "
@@ -318,8 +328,11 @@ int main(int argc, char** argv) {
           commands::AutogenerateRevision(*config, revision_options, autogenerate_options, io)
               .status());
     }
-    if (autogenerate_options.from_db || autogenerate_options.empty) {
-      return Report(Status::InvalidInput("--from-db and --empty need --autogenerate"));
+    if (autogenerate_options.from_db || autogenerate_options.empty ||
+        !autogenerate_options.using_exprs.empty() ||
+        !autogenerate_options.downgrade_using_exprs.empty()) {
+      return Report(Status::InvalidInput(
+          "--from-db, --empty, --using and --downgrade-using need --autogenerate"));
     }
     return Report(commands::CreateRevision(*config, revision_options, io).status());
   }

@@ -218,6 +218,10 @@ struct DiffOptions {
   std::string to;
   bool with_downgrade = false;  // also print the SQL that goes back
   bool json = false;
+  // --using / --downgrade-using "schema.table.column=EXPRESSION": the USING expression of a
+  // column type change that has no cast (docs/formats.md, "Type changes without a cast").
+  std::vector<std::string> using_exprs;
+  std::vector<std::string> downgrade_using_exprs;
 };
 // Prints the SQL that turns `from` into `to` (nothing, and a note on the log, when equal).
 Status Diff(const config::Config& config, const DiffOptions& options, const Io& io);
@@ -229,6 +233,8 @@ Status Check(const config::Config& config, const Io& io);
 struct AutogenerateOptions {
   bool from_db = false;  // start from the configured database (which must be at the parent)
   bool empty = false;    // write a revision even when there is nothing to change
+  std::vector<std::string> using_exprs;  // as DiffOptions::using_exprs
+  std::vector<std::string> downgrade_using_exprs;
 };
 // `revision --autogenerate`: the SQL from the state at the new revision's parent (replayed, or
 // the database) to schema/, written with CreateRevision. Returns the new file's path, or "" when

@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 #include <iomanip>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -182,6 +183,82 @@ Status Supported(const render::MigrationSql& sql, bool downgrade_too) {
   return Status::InvalidInput("retort cannot generate this migration: " + Join(problems, "; "));
 }
 
+// --using values ("schema.table.column=EXPRESSION"; "table.column" is in public) by column.
+Result<std::map<std::string, std::string>> UsingExpressions(const std::vector<std::string>& values,
+                                                            const std::string& flag) {
+  std::map<std::string, std::string> expressions;
+  for (const std::string& value : values) {
+    size_t equals = value.find('=');
+    std::string column(Trim(value.substr(0, std::min(equals, value.size()))));
+    std::string expression =
+        equals == std::string::npos ? "" : std::string(Trim(value.substr(equals + 1)));
+    size_t dots = static_cast<size_t>(std::count(column.begin(), column.end(), '.'));
+    if (expression.empty() || dots < 1 || dots > 2) {
+      return Status::InvalidInput(flag + " '" + value +
+                                  "': expected schema.table.column=EXPRESSION, e.g. " + flag +
+                                  " 'public.events.at=to_timestamp(at)'");
+    }
+    if (dots == 1) column = "public." + column;
+    if (!expressions.emplace(column, expression).second) {
+      return Status::InvalidInput(flag + " given twice for column " + column);
+    }
+  }
+  return expressions;
+}
+
+// What only a server's catalog knows about a migration, asked of the server at `conninfo`
+// (any server of the same installation: built-in casts and extension scripts are the same):
+// whether each type change without a USING expression has a cast (PostgreSQL's own answer to
+// `CAST(CAST(NULL AS old) AS new)`), and whether each extension update has a path
+// (pg_extension_update_paths). Types the server does not know (the user's own) are left to the
+// diff, which converts enums through text.
+Status CheckOnServer(const render::MigrationSql& sql, const std::string& conninfo,
+                     bool downgrade_too) {
+  if (sql.upgrade_conversions.empty() && sql.upgrade_extension_updates.empty() &&
+      (!downgrade_too ||
+       (sql.downgrade_conversions.empty() && sql.downgrade_extension_updates.empty()))) {
+    return Status::Ok();
+  }
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection,
+                          pg::Connection::Open(conninfo, "retort-plan-check"));
+  std::vector<std::string> problems;
+  auto check = [&](const std::vector<render::TypeConversion>& conversions,
+                   const std::vector<render::ExtensionUpdate>& updates, bool downgrade) {
+    std::string flag = downgrade ? "--downgrade-using" : "--using";
+    std::string direction = downgrade ? "downgrade: " : "";
+    for (const render::TypeConversion& conversion : conversions) {
+      auto outcome = connection.Execute("SELECT CAST(CAST(NULL AS " + conversion.from_type +
+                                        ") AS " + conversion.to_type + ")");
+      if (outcome.ok() || outcome.error.sqlstate != "42846") continue;  // cannot_coerce
+      std::string column_name = conversion.column.substr(conversion.column.rfind('.') + 1);
+      problems.push_back(direction + "column " + conversion.column + " changes type from " +
+                         conversion.from_type + " to " + conversion.to_type +
+                         ", and PostgreSQL has no cast between them: say how to convert the "
+                         "values with " +
+                         flag + " '" + conversion.column + "=EXPRESSION' (an expression of " +
+                         column_name + ", e.g. " + flag + " '" + conversion.column +
+                         "=to_timestamp(" + column_name + ")' for epoch seconds to a timestamp)");
+    }
+    for (const render::ExtensionUpdate& update : updates) {
+      auto outcome = connection.ExecuteParams(
+          "SELECT path FROM pg_extension_update_paths($1) WHERE source = $2 AND target = $3",
+          {update.name, update.from_version, update.to_version});
+      if (!outcome.ok()) continue;  // not installed on this server: nothing to ask
+      if (outcome.value->rows() == 1 && !outcome.value->IsNull(0, 0)) continue;
+      problems.push_back(direction + "extension " + update.name + " goes from version " +
+                         update.from_version + " to " + update.to_version +
+                         ", and its scripts offer no update path between them "
+                         "(pg_extension_update_paths): drop and create the extension in a "
+                         "migration written by hand, or keep version " +
+                         update.from_version);
+    }
+  };
+  check(sql.upgrade_conversions, sql.upgrade_extension_updates, false);
+  if (downgrade_too) check(sql.downgrade_conversions, sql.downgrade_extension_updates, true);
+  if (problems.empty()) return Status::Ok();
+  return Status::InvalidInput("retort cannot generate this migration: " + Join(problems, "; "));
+}
+
 }  // namespace
 
 Status InspectSchema(const config::Config& config, const std::string& source, bool json,
@@ -204,8 +281,14 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
   RETORT_ASSIGN_OR_RETURN(TwoModels models,
                           ReadBoth([&](const Io& side_io) { return sides.Read(from, side_io); },
                                    [&](const Io& side_io) { return sides.Read(to, side_io); }, io));
-  render::MigrationSql sql = render::RenderMigration(models.first, models.second);
-  RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
+  render::RenderOptions render_options;
+  RETORT_ASSIGN_OR_RETURN(render_options.upgrade_using,
+                          UsingExpressions(options.using_exprs, "--using"));
+  RETORT_ASSIGN_OR_RETURN(render_options.downgrade_using,
+                          UsingExpressions(options.downgrade_using_exprs, "--downgrade-using"));
+  render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
+  RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/options.with_downgrade));
+  RETORT_RETURN_IF_ERROR(CheckOnServer(sql, to.conninfo, options.with_downgrade));
   if (options.json) {
     // A side given as a URL may carry a password; what is printed never does.
     nlohmann::json report = {{"from", config::RedactPassword(options.from)},
@@ -268,6 +351,7 @@ Status Check(const config::Config& config, const Io& io) {
           [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
   render::MigrationSql sql = render::RenderMigration(models.first, models.second);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
+  RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/false));
   if (sql.empty()) {
     io.out << "migrations match " << SchemaPathsText(config) << "\n";
     io.log << "checked in " << FormatMs(MillisecondsSince(started)) << "\n";
@@ -326,8 +410,15 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
       ReadBoth(
           read_start,
           [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
-  render::MigrationSql sql = render::RenderMigration(models.first, models.second);
+  render::RenderOptions render_options;
+  RETORT_ASSIGN_OR_RETURN(render_options.upgrade_using,
+                          UsingExpressions(autogenerate.using_exprs, "--using"));
+  RETORT_ASSIGN_OR_RETURN(
+      render_options.downgrade_using,
+      UsingExpressions(autogenerate.downgrade_using_exprs, "--downgrade-using"));
+  render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/true));
+  RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/true));
   if (sql.empty() && !autogenerate.empty) {
     io.log << "no changes: " << SchemaPathsText(config) << " matches "
            << (autogenerate.from_db ? "the database" : "the migrations")

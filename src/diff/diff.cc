@@ -15,6 +15,7 @@ namespace retort::diff {
 using schema::Column;
 using schema::Constraint;
 using schema::Database;
+using schema::EnumType;
 using schema::Function;
 using schema::Grant;
 using schema::Index;
@@ -102,6 +103,43 @@ bool IsSubsequence(const std::vector<std::string>& small, const std::vector<std:
     if (at < small.size() && small[at] == item) ++at;
   }
   return at == small.size();
+}
+
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// Whether `text` names `word` as a whole identifier (bare or quoted).
+bool MentionsWord(const std::string& text, const std::string& word) {
+  for (const std::string& spelling : {word, QuoteIdentifier(word)}) {
+    for (size_t at = text.find(spelling); at != std::string::npos;
+         at = text.find(spelling, at + 1)) {
+      size_t end = at + spelling.size();
+      if ((at == 0 || !IsWordChar(text[at - 1])) && (end >= text.size() || !IsWordChar(text[end])))
+        return true;
+    }
+  }
+  return false;
+}
+
+// The NOT VALID CHECK constraint of a partition's parent that `constraint` is the validated
+// copy of (constraints.sql keeps such a copy, which a partition gets with ALTER TABLE partition
+// VALIDATE CONSTRAINT), or null when `constraint` is the partition's own.
+const Constraint* ValidatedPartitionCopy(const Database& db, const Constraint& constraint) {
+  if (constraint.type != 'c' || constraint.definition != WithoutNotValid(constraint.definition)) {
+    return nullptr;
+  }
+  auto table = std::find_if(db.tables.begin(), db.tables.end(),
+                            [&](const Table& t) { return t.name == constraint.table; });
+  if (table == db.tables.end() || !table->partition_of) return nullptr;
+  for (const Constraint& parent : db.constraints) {
+    if (parent.table == *table->partition_of && parent.name == constraint.name &&
+        parent.type == 'c' && parent.definition != WithoutNotValid(parent.definition)) {
+      return &parent;
+    }
+  }
+  return nullptr;
 }
 
 class Differ {
@@ -573,13 +611,19 @@ class Differ {
       if (it == from.end()) {
         CreateTableWithExtras(table);
       } else if (Recreated(table.name)) {
-        out_.push_back(DropTable{*it->second});
+        // A partition of a recreated parent goes with the parent's DROP TABLE (see below).
+        const std::optional<QualifiedName>& parent = it->second->partition_of;
+        if (!parent || !GoneWithRelation(*parent)) out_.push_back(DropTable{*it->second});
         CreateTableWithExtras(table);
       } else {
         AlterTable(*it->second, table);
       }
     }
     for (const Table& table : from_.tables) {
+      // DROP TABLE of a partitioned table takes its partitions along; dropping one of them on
+      // its own first would fail when a foreign key of the parent refers to the parent (its
+      // per-partition copies depend on the partitions).
+      if (table.partition_of && GoneWithRelation(*table.partition_of)) continue;
       if (dropped_tables_.count(table.name)) out_.push_back(DropTable{table});
     }
   }
@@ -644,9 +688,14 @@ class Differ {
     std::set<std::string> to_inherited = InheritedNames(to_, to);
     std::map<std::string, const Column*> old_columns;
     for (const Column& column : from_columns) old_columns.emplace(column.name, &column);
+    std::vector<const Column*> regenerated =
+        GeneratedOverRetypedColumns(table, to_columns, old_columns);
     std::set<std::string> new_names;
     for (const Column& column : to_columns) {
       new_names.insert(column.name);
+      if (std::find(regenerated.begin(), regenerated.end(), &column) != regenerated.end()) {
+        continue;
+      }
       auto it = old_columns.find(column.name);
       if (it == old_columns.end()) {
         // An inherited column comes with the parent's ADD COLUMN, as the parent has it, when
@@ -688,6 +737,46 @@ class Differ {
         out_.push_back(DropColumn{table, column});
       }
     }
+    for (const Column* column : regenerated) {
+      out_.push_back(AddColumn{table, *column});
+      if (column->comment) {
+        out_.push_back(Comment(Kind::kColumn, table, column->comment, column->name));
+      }
+      DiffGrants(table, {}, column->grants, out_, GrantObject::kTable, column->name);
+    }
+  }
+
+  // PostgreSQL refuses to change the type of a column that a generated column reads ("cannot
+  // alter type of a column used by a generated column"). Such generated columns (generated on
+  // both sides; a new expression is taken along) are dropped here, before the type changes,
+  // and returned to be added again after them: their values are computed again, nothing is
+  // lost.
+  std::vector<const Column*> GeneratedOverRetypedColumns(
+      const QualifiedName& table, const std::vector<Column>& to_columns,
+      const std::map<std::string, const Column*>& old_columns) {
+    std::vector<std::string> retyped;
+    for (const Column& column : to_columns) {
+      auto it = old_columns.find(column.name);
+      if (it == old_columns.end()) continue;
+      if (it->second->type != column.type || it->second->collation != column.collation) {
+        retyped.push_back(column.name);
+      }
+    }
+    std::vector<const Column*> regenerated;
+    if (retyped.empty()) return regenerated;
+    for (const Column& column : to_columns) {
+      auto it = old_columns.find(column.name);
+      if (!column.generated_expr || it == old_columns.end() || !it->second->generated_expr) {
+        continue;
+      }
+      bool reads_retyped = std::any_of(retyped.begin(), retyped.end(), [&](const std::string& c) {
+        return c != column.name && MentionsWord(*column.generated_expr, c);
+      });
+      if (!reads_retyped) continue;
+      out_.push_back(DropColumn{table, *it->second});
+      regenerated.push_back(&column);
+    }
+    return regenerated;
   }
 
   // Whether `to` gets column `name` from a parent that `from` had already.
@@ -821,6 +910,23 @@ class Differ {
     return nullptr;
   }
 
+  // PostgreSQL has no cast between two enum types (nor their arrays): the values go through
+  // their text.
+  std::optional<std::string> EnumToEnumUsing(const Column& from, const Column& to) const {
+    bool from_array = false;
+    bool to_array = false;
+    bool from_enum = std::any_of(from_.enums.begin(), from_.enums.end(), [&](const EnumType& e) {
+      return TypeNames(from.type, e.name, &from_array);
+    });
+    bool to_enum = std::any_of(to_.enums.begin(), to_.enums.end(), [&](const EnumType& e) {
+      return TypeNames(to.type, e.name, &to_array);
+    });
+    if (!from_enum || !to_enum || from.type == to.type || from_array != to_array) {
+      return std::nullopt;
+    }
+    return QuoteIdentifier(to.name) + (from_array ? "::text[]::" : "::text::") + to.type;
+  }
+
   void AlterColumn(const QualifiedName& table, const Column& from, const Column& to) {
     if (to.generated_expr && from.generated_expr != to.generated_expr) {
       out_.push_back(RecreateColumn{table, from, to});
@@ -851,7 +957,7 @@ class Differ {
       out_.push_back(DropColumnDefault{table, to.name});
       current.default_expr.reset();
     }
-    if (type_changes) out_.push_back(AlterColumnType{table, from, to});
+    if (type_changes) out_.push_back(AlterColumnType{table, from, to, EnumToEnumUsing(from, to)});
     if (to.default_expr && current.default_expr != to.default_expr) {
       out_.push_back(SetColumnDefault{table, to.name, *to.default_expr});
     }
@@ -976,7 +1082,13 @@ class Differ {
         }
       }
       if (it == from.end() || Recreated(constraint->table)) {
-        Append(CreationChanges(*constraint));
+        // The parent's ADD CONSTRAINT gives the partition its copy; validating it is all the
+        // partition's own entry asks for.
+        if (ValidatedPartitionCopy(to_, *constraint)) {
+          out_.push_back(ValidateConstraint{*constraint});
+        } else {
+          Append(CreationChanges(*constraint));
+        }
         continue;
       }
       const Constraint& old = *it->second;
@@ -995,6 +1107,9 @@ class Differ {
     }
     for (const auto& [id, constraint] : from) {
       if (to.count(id) || GoneWithRelation(constraint->table)) continue;
+      // A validated copy goes with its parent's constraint (dropped, re-added NOT VALID, or
+      // validated on the parent too); Unsupported() reports the one case where it cannot.
+      if (ValidatedPartitionCopy(from_, *constraint)) continue;
       out_.push_back(DropConstraint{*constraint});
     }
     // Foreign keys between tables that are both dropped: drop the keys first, so the tables
@@ -1468,24 +1583,6 @@ std::string Dotted(const QualifiedName& name) {
   return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
 }
 
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-// Whether `text` names `word` as a whole identifier (bare or quoted).
-bool MentionsWord(const std::string& text, const std::string& word) {
-  for (const std::string& spelling : {word, QuoteIdentifier(word)}) {
-    for (size_t at = text.find(spelling); at != std::string::npos;
-         at = text.find(spelling, at + 1)) {
-      size_t end = at + spelling.size();
-      if ((at == 0 || !IsWordChar(text[at - 1])) && (end >= text.size() || !IsWordChar(text[end])))
-        return true;
-    }
-  }
-  return false;
-}
-
 // What keeps `type` (an enum being swapped, or a composite type changed in place) from being
 // replaced: composite attributes of that type, domains over it that `to` drops, partition keys
 // on columns of it.
@@ -1778,6 +1875,31 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
                       "converted, old one dropped)",
                   problems);
     }
+  }
+  // A partition's validated copy of its parent's NOT VALID check cannot be made not valid
+  // again while the parent's constraint stays as it is.
+  for (const Constraint& constraint : from.constraints) {
+    const Constraint* parent = ValidatedPartitionCopy(from, constraint);
+    if (parent == nullptr) continue;
+    bool copy_kept = std::any_of(to.constraints.begin(), to.constraints.end(), [&](const auto& c) {
+      return c.table == constraint.table && c.name == constraint.name;
+    });
+    bool parent_kept =
+        std::any_of(to.constraints.begin(), to.constraints.end(), [&](const auto& c) {
+          return c.table == parent->table && c.name == parent->name &&
+                 c.definition == parent->definition;
+        });
+    bool partition_kept = std::any_of(to.tables.begin(), to.tables.end(), [&](const Table& t) {
+      return t.name == constraint.table && t.partition_of == std::optional(parent->table);
+    });
+    if (copy_kept || !parent_kept || !partition_kept) continue;
+    problems.push_back("check constraint " + QuoteIdentifier(constraint.name) + " of partition " +
+                       Dotted(constraint.table) +
+                       " is validated, and is to be NOT VALID like its parent's: PostgreSQL "
+                       "cannot un-validate a constraint; drop the constraint of " +
+                       Dotted(parent->table) +
+                       " and add it again NOT VALID in a migration "
+                       "written by hand");
   }
   // ALTER TYPE ... ALTER ATTRIBUTE ... TYPE, and a drop and re-creation, fail while a table
   // column uses the type.

@@ -178,6 +178,9 @@ struct AlterColumnType {
   QualifiedName table;
   schema::Column from;
   schema::Column to;
+  // The USING expression when `col::type` is not the conversion: an enum to another enum has no
+  // cast and goes through text (`col::text::new_enum`).
+  std::optional<std::string> using_expr{};
   bool operator==(const AlterColumnType&) const = default;
 };
 struct SetColumnDefault {

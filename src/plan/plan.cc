@@ -443,6 +443,26 @@ std::optional<std::string> DroppedNode(const Change& change) {
                     change);
 }
 
+// Columns the diff drops and adds again (generated columns over a column whose type changes):
+// the drop belongs with the column alterations, and what is on the column is rebuilt.
+std::set<std::pair<QualifiedName, std::string>> ReaddedColumns(const std::vector<Change>& changes) {
+  std::set<std::pair<QualifiedName, std::string>> added;
+  std::set<std::pair<QualifiedName, std::string>> readded;
+  for (const Change& change : changes) {
+    if (const auto* add = std::get_if<diff::AddColumn>(&change)) {
+      added.emplace(add->table, add->column.name);
+    }
+  }
+  for (const Change& change : changes) {
+    if (const auto* drop = std::get_if<diff::DropColumn>(&change)) {
+      if (added.count({drop->table, drop->column.name})) {
+        readded.emplace(drop->table, drop->column.name);
+      }
+    }
+  }
+  return readded;
+}
+
 // The objects of one model that can be dropped and created again around a change.
 struct Rebuildable {
   std::map<std::string, const schema::View*> views;
@@ -533,11 +553,14 @@ class Rebuilder {
     std::vector<std::pair<std::string, bool>> seeds;
     std::set<QualifiedName> key_tables;  // tables whose keys foreign keys may rest on
     std::vector<std::pair<QualifiedName, std::string>> rewritten_columns;
+    std::set<std::pair<QualifiedName, std::string>> readded = ReaddedColumns(changes);
     for (const Change& change : changes) {
       std::visit(
           Overloaded{
               [&](const diff::DropColumn& c) {
-                seeds.emplace_back(ColumnKey(c.table, c.column.name), false);
+                bool added_again = readded.count({c.table, c.column.name}) > 0;
+                seeds.emplace_back(ColumnKey(c.table, c.column.name), added_again);
+                if (added_again) rewritten_columns.emplace_back(c.table, c.column.name);
               },
               [&](const diff::RecreateColumn& c) {
                 seeds.emplace_back(ColumnKey(c.table, c.from.name), true);
@@ -877,11 +900,46 @@ struct Placement {
 
 class Placer {
  public:
-  Placer(const Database& to, const Graph& to_graph, const std::vector<Change>& changes)
-      : to_graph_(to_graph) {
+  Placer(const Database& from, const Database& to, const Graph& to_graph,
+         const std::vector<Change>& changes)
+      : to_graph_(to_graph), readded_columns_(ReaddedColumns(changes)) {
     for (const auto& view : to.views) views_.insert(view.name);
     for (const auto& table : to.tables) {
       if (table.partition_of || !table.inherits.empty()) children_.emplace(table.name, &table);
+    }
+    std::set<QualifiedName> claimed;  // relation names (tables, views, indexes) created
+    for (const Change& change : changes) {
+      if (const auto* c = std::get_if<diff::CreateTable>(&change)) claimed.insert(c->table.name);
+      if (const auto* c = std::get_if<diff::CreateView>(&change)) claimed.insert(c->view.name);
+      if (const auto* c = std::get_if<diff::CreateIndex>(&change)) claimed.insert(c->index.name);
+      if (const auto* c = std::get_if<diff::AddConstraint>(&change)) {
+        if (std::string_view("pux").find(c->constraint.type) != std::string_view::npos) {
+          claimed.insert({c->constraint.table.schema, c->constraint.name});
+        }
+      }
+      if (const auto* c = std::get_if<diff::AttachPartition>(&change)) {
+        if (c->table.partition_of) parents_gaining_children_.insert(*c->table.partition_of);
+      }
+      if (const auto* c = std::get_if<diff::SetInherit>(&change)) {
+        if (c->inherit) parents_gaining_children_.insert(c->parent);
+      }
+    }
+    // A dropped table whose name, or the name of one of its indexes, is taken by a new table,
+    // view or index (a table that becomes a view, an index moved to a table that replaces it)
+    // must be gone before the new object is created.
+    std::map<QualifiedName, std::vector<QualifiedName>> names_of_table;
+    for (const auto& table : from.tables) names_of_table[table.name].push_back(table.name);
+    for (const auto& index : from.indexes) names_of_table[index.table].push_back(index.name);
+    for (const auto& constraint : from.constraints) {
+      if (std::string_view("pux").find(constraint.type) != std::string_view::npos) {
+        names_of_table[constraint.table].push_back({constraint.table.schema, constraint.name});
+      }
+    }
+    for (const auto& [table, names] : names_of_table) {
+      if (std::any_of(names.begin(), names.end(),
+                      [&](const QualifiedName& name) { return claimed.count(name) > 0; })) {
+        name_taken_tables_.insert(table);
+      }
     }
     for (const Change& change : changes) {
       if (const auto* c = std::get_if<diff::CreateTable>(&change)) {
@@ -970,12 +1028,19 @@ class Placer {
             },
             [](const diff::CreateTable&) { return Placement{Phase::kTables}; },
             [this](const diff::DropTable& c) {
-              if (Replaced(c.table.name)) {
+              if (Replaced(c.table.name) || name_taken_tables_.count(c.table.name)) {
                 return Placement{Phase::kDropReplacedTables, 0, false};
               }
               return Placement{Phase::kDropTables, 0, false};
             },
-            [](const diff::DropColumn&) {
+            [this](const diff::DropColumn& c) {
+              // A generated column dropped to be added again goes with the type change it
+              // makes way for; a parent's column goes before a partition or child that lacks
+              // it is attached.
+              if (readded_columns_.count({c.table, c.column.name}) ||
+                  parents_gaining_children_.count(c.table)) {
+                return Placement{Phase::kColumns};
+              }
               return Placement{Phase::kDropColumns, 0, false};
             },
             [](const diff::DetachPartition&) { return Placement{Phase::kDetach}; },
@@ -1182,6 +1247,9 @@ class Placer {
   }
 
   const Graph& to_graph_;
+  std::set<std::pair<QualifiedName, std::string>> readded_columns_;
+  std::set<QualifiedName> parents_gaining_children_;
+  std::set<QualifiedName> name_taken_tables_;
   std::set<QualifiedName> views_;
   std::map<QualifiedName, const schema::Table*> children_;  // tables with a parent, in `to`
   std::set<QualifiedName> leaving_parents_;  // tables with an ALTER TABLE ... NO INHERIT
@@ -1279,18 +1347,28 @@ std::string Dotted(const QualifiedName& name) {
   return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
 }
 
-void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
+void Flag(Step& step, const std::set<QualifiedName>& new_tables,
+          const std::set<std::pair<QualifiedName, std::string>>& readded) {
   std::visit(
       Overloaded{
           [&](const diff::DropTable& c) {
             step.destructive = true;
             bool again = new_tables.count(c.table.name) > 0;
+            // Its partitions go with it (the diff drops none of them on its own).
             step.destructive_note =
                 std::string(c.table.partition_of ? "drops partition " : "drops table ") +
-                Dotted(c.table.name) + " and its data" +
+                Dotted(c.table.name) +
+                (c.table.partitioned ? ", its partitions and their data" : " and its data") +
                 (again ? " to create it again (its partitioning changes)" : "");
           },
           [&](const diff::DropColumn& c) {
+            if (readded.count({c.table, c.column.name})) {
+              step.hazard = "drops generated column " + Dotted(c.table) + "." +
+                            QuoteIdentifier(c.column.name) +
+                            " to add it again after the type change it reads (values are "
+                            "computed again)";
+              return;
+            }
             step.destructive = true;
             step.destructive_note = "drops column " + Dotted(c.table) + "." +
                                     QuoteIdentifier(c.column.name) + " and its data";
@@ -1358,6 +1436,24 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables) {
                   "rebuilds the indexes of every column using collation " + Dotted(c.from.name);
             }
           },
+          // A lower MAXVALUE fails if the sequence has gone past it. Whether it has is a matter
+          // of data, unknown here; RESTART would make it pass by handing out values again, so
+          // the statement is left to fail with PostgreSQL's message, and the step says so.
+          [&](const diff::AlterIdentity& c) {
+            if (c.from.identity_options && c.to.identity_options &&
+                c.to.identity_options->max_value < c.from.identity_options->max_value) {
+              step.hazard = "fails if the identity of " + Dotted(c.table) + "." +
+                            QuoteIdentifier(c.to.name) + " has passed the new MAXVALUE " +
+                            std::to_string(c.to.identity_options->max_value);
+            }
+          },
+          [&](const diff::AlterSequence& c) {
+            if (c.to.options.max_value < c.from.options.max_value) {
+              step.hazard = "fails if sequence " + Dotted(c.to.name) +
+                            " has passed the new MAXVALUE " +
+                            std::to_string(c.to.options.max_value);
+            }
+          },
           [&](const diff::DropSequence& c) {
             step.hazard = "loses the current value of sequence " + Dotted(c.sequence.name);
           },
@@ -1408,7 +1504,7 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
   Rebuilder(from, to, from_graph).Run(changes);
   Simplify(changes, diff_changes);
 
-  Placer placer(to, to_graph, changes);
+  Placer placer(from, to, to_graph, changes);
   std::vector<Placement> placements;
   placements.reserve(changes.size());
   for (const Change& change : changes) placements.push_back(placer.Place(change));
@@ -1425,6 +1521,7 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
   }
   std::set<QualifiedName> new_tables;
   for (const schema::Table& table : to.tables) new_tables.insert(table.name);
+  std::set<std::pair<QualifiedName, std::string>> readded = ReaddedColumns(changes);
   Plan plan;
   plan.steps.reserve(changes.size());
   for (const auto& [group, members] : groups) {
@@ -1433,7 +1530,7 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
          TopologicalOrder(members, nodes, creates ? to_graph : from_graph, creates)) {
       Step& step = plan.steps.emplace_back();
       step.change = std::move(changes[index]);
-      Flag(step, new_tables);
+      Flag(step, new_tables, readded);
     }
   }
   return plan;

@@ -1,6 +1,7 @@
 #include "render/render.h"
 
 #include <future>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -58,6 +59,41 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// Puts the user's USING expressions on the type changes they name, and lists the other type
+// changes and the extension updates for the server checks. A USING expression that names no
+// type change of the plan is reported in `unused`: a typo must not pass unseen.
+void ApplyUsing(plan::Plan& plan, const std::map<std::string, std::string>& using_exprs,
+                std::vector<TypeConversion>& conversions, std::vector<ExtensionUpdate>& updates,
+                std::vector<std::string>& unused) {
+  std::set<std::string> used;
+  for (plan::Step& step : plan.steps) {
+    if (auto* alter = std::get_if<diff::AlterColumnType>(&step.change)) {
+      std::string identity = schema::ObjectId::ForColumn(alter->table, alter->to.name).identity;
+      std::string plain = alter->table.schema + "." + alter->table.name + "." + alter->to.name;
+      auto given = using_exprs.find(identity);
+      if (given == using_exprs.end()) given = using_exprs.find(plain);
+      if (given != using_exprs.end()) {
+        alter->using_expr = given->second;
+        used.insert(given->first);
+      } else if (!alter->using_expr && alter->from.type != alter->to.type &&
+                 !alter->to.generated_expr) {
+        conversions.push_back({identity, alter->from.type, alter->to.type});
+      }
+    }
+    if (const auto* alter = std::get_if<diff::AlterExtension>(&step.change)) {
+      if (alter->from.version != alter->to.version) {
+        updates.push_back({alter->to.name, alter->from.version, alter->to.version});
+      }
+    }
+  }
+  for (const auto& [column, expression] : using_exprs) {
+    if (!used.count(column)) {
+      unused.push_back("a USING expression is given for column " + column +
+                       ", whose type this migration does not change");
+    }
+  }
+}
+
 }  // namespace
 
 Script RenderPlan(const plan::Plan& plan) {
@@ -112,13 +148,23 @@ Script RenderPlan(const plan::Plan& plan) {
   return script;
 }
 
-MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to) {
-  // The two directions share nothing but the (read-only) models.
-  auto later_down =
-      std::async(std::launch::async, [&from, &to] { return RenderPlan(plan::Build(to, from)); });
-  Script up = RenderPlan(plan::Build(from, to));
-  Script down = later_down.get();
+MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to,
+                             const RenderOptions& options) {
   MigrationSql sql;
+  std::vector<std::string> unused_up;
+  std::vector<std::string> unused_down;
+  // The two directions share nothing but the (read-only) models and options.
+  auto later_down = std::async(std::launch::async, [&] {
+    plan::Plan plan = plan::Build(to, from);
+    ApplyUsing(plan, options.downgrade_using, sql.downgrade_conversions,
+               sql.downgrade_extension_updates, unused_down);
+    return RenderPlan(plan);
+  });
+  plan::Plan up_plan = plan::Build(from, to);
+  ApplyUsing(up_plan, options.upgrade_using, sql.upgrade_conversions, sql.upgrade_extension_updates,
+             unused_up);
+  Script up = RenderPlan(up_plan);
+  Script down = later_down.get();
   sql.upgrade = std::move(up.sql);
   sql.downgrade = std::move(down.sql);
   sql.upgrade_needs_no_transaction = up.needs_no_transaction;
@@ -126,6 +172,10 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.destructive_changes = up.destructive_steps;
   sql.upgrade_unsupported = diff::Unsupported(from, to);
   sql.downgrade_unsupported = diff::Unsupported(to, from);
+  for (std::string& problem : unused_up) sql.upgrade_unsupported.push_back(std::move(problem));
+  for (std::string& problem : unused_down) {
+    sql.downgrade_unsupported.push_back(std::move(problem));
+  }
   return sql;
 }
 

@@ -3,12 +3,36 @@
 // destructive marks) -> render/ (DDL text).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "schema/model.h"
 
 namespace retort::render {
+
+// A column's type change rendered with the plain `USING col::new_type`: whether PostgreSQL has
+// that cast is for a server to say (commands/ asks one before the SQL is used).
+struct TypeConversion {
+  std::string column;  // schema::ObjectId::ForColumn identity: "public.events.at"
+  std::string from_type;
+  std::string to_type;
+};
+
+// ALTER EXTENSION ... UPDATE TO: whether the installed extension scripts offer a path
+// (pg_extension_update_paths) is for a server to say too.
+struct ExtensionUpdate {
+  std::string name;
+  std::string from_version;
+  std::string to_version;
+};
+
+// Conversions the user writes where a cast does not do: column identity (as TypeConversion
+// names it, or unquoted "schema.table.column") -> the USING expression, per direction.
+struct RenderOptions {
+  std::map<std::string, std::string> upgrade_using;
+  std::map<std::string, std::string> downgrade_using;
+};
 
 struct MigrationSql {
   std::string upgrade;    // statements each ending in ";\n", separated by blank lines
@@ -22,6 +46,11 @@ struct MigrationSql {
   // (diff::Unsupported): callers must not use that direction's SQL when there are any.
   std::vector<std::string> upgrade_unsupported;
   std::vector<std::string> downgrade_unsupported;
+  // What only a server can check (see TypeConversion and ExtensionUpdate), per direction.
+  std::vector<TypeConversion> upgrade_conversions;
+  std::vector<TypeConversion> downgrade_conversions;
+  std::vector<ExtensionUpdate> upgrade_extension_updates;
+  std::vector<ExtensionUpdate> downgrade_extension_updates;
   // "No differences" means the schemas are equal: a difference retort cannot plan (in an
   // object it does not model, say) is a difference.
   bool empty() const {
@@ -34,7 +63,8 @@ struct MigrationSql {
 };
 
 // The SQL that turns `from` into `to`, and back.
-MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to);
+MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to,
+                             const RenderOptions& options = {});
 
 // The whole database as one deterministic create script (`retort inspect`): the upgrade from an
 // empty database.

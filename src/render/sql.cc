@@ -549,7 +549,9 @@ std::string AlterColumnType(const diff::AlterColumnType& change) {
   } else if (change.from.collation) {
     sql += " COLLATE \"default\"";
   }
-  if (change.from.type != change.to.type && !change.to.generated_expr) {
+  if (change.using_expr) {
+    sql += " USING " + *change.using_expr;
+  } else if (change.from.type != change.to.type && !change.to.generated_expr) {
     sql += " USING " + Ident(change.to.name) + "::" + change.to.type;
   }
   return sql;

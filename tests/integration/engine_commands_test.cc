@@ -432,6 +432,59 @@ TEST(AutogenerateCommand, FromDbStartsFromTheConfiguredDatabase) {
   EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 1u);
 }
 
+// autogenerate writes both directions, so a type change without a cast needs a conversion
+// each way; given both, the file runs up and down.
+TEST(AutogenerateCommand, ATypeChangeWithoutACastNeedsUsingBothWays) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema(
+      "10_docs.sql",
+      "CREATE TABLE docs (\n    id bigint PRIMARY KEY,\n    body text NOT NULL\n);\n"
+      "CREATE TABLE stamps (id int PRIMARY KEY, at timestamp);\n");
+  project.AddMigration(
+      "20250102_0000-aaa000000002_stamps.sql",
+      Migration("aaa000000002", "aaa000000001",
+                "CREATE TABLE stamps (id int PRIMARY KEY, at bigint);", "DROP TABLE stamps;"));
+  CommandOutput refused = project.Run({"revision", "--autogenerate", "-m", "stamps"});
+  EXPECT_EQ(refused.exit_code, 2) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err,
+                       "column public.stamps.at changes type from bigint to "
+                       "timestamp without time zone"))
+      << Describe(refused);
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 2u);
+
+  CommandOutput one_way = project.Run({"revision", "--autogenerate", "-m", "stamps", "--using",
+                                       "public.stamps.at=to_timestamp(at)"});
+  EXPECT_EQ(one_way.exit_code, 2) << Describe(one_way);
+  EXPECT_TRUE(Contains(one_way.err, "downgrade: column public.stamps.at")) << Describe(one_way);
+  EXPECT_TRUE(Contains(one_way.err, "--downgrade-using")) << Describe(one_way);
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 2u);
+
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 2) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "column public.stamps.at")) << Describe(check);
+
+  CommandOutput written =
+      project.Run({"revision", "--autogenerate", "-m", "stamps", "--rev-id", "ccc000000003",
+                   "--using", "public.stamps.at=to_timestamp(at)", "--downgrade-using",
+                   "stamps.at=extract(epoch FROM at)::bigint"});
+  ASSERT_EQ(written.exit_code, 0) << Describe(written);
+  std::string text;
+  for (const std::string& name : FilesIn(project.VersionsDir())) {
+    if (Contains(name, "ccc000000003")) text = ReadText(project.VersionsDir() + "/" + name);
+  }
+  EXPECT_TRUE(HasStatement(Section(text, "upgrade"), {"TYPE", "USING to_timestamp(at)"})) << text;
+  EXPECT_TRUE(HasStatement(Section(text, "downgrade"),
+                           {"TYPE bigint", "USING extract(epoch FROM at)::bigint"}))
+      << text;
+  EXPECT_EQ(project.Run({"check"}).exit_code, 0);
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  pg->Query(project.db(), "INSERT INTO stamps VALUES (1, '2025-01-02 03:04:05')");
+  CommandOutput down = project.Run({"downgrade", "-1"});
+  ASSERT_EQ(down.exit_code, 0) << Describe(down);
+  EXPECT_EQ(project.Scalar("SELECT at FROM stamps"), "1735787045");
+}
+
 TEST(AutogenerateCommand, FlagsNeedAutogenerate) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
@@ -472,6 +525,71 @@ TEST(DiffCommand, ComparesTwoDatabases) {
   EXPECT_TRUE(HasStatement(report.value("upgrade", ""), {"DROP TABLE", "only_right"})) << json.out;
   EXPECT_TRUE(HasStatement(report.value("downgrade", ""), {"CREATE TABLE", "only_right"}))
       << json.out;
+}
+
+// A type change PostgreSQL has no cast for is refused by name until the user says how to
+// convert the values; a USING expression for a column whose type does not change is refused too.
+TEST(DiffCommand, ATypeChangeWithoutACastIsRefusedUntilUsingIsGiven) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  std::string left = pg->CreateDatabase("cast_left");
+  std::string right = pg->CreateDatabase("cast_right");
+  pg->Query(left, "CREATE TABLE events (id int PRIMARY KEY, at bigint)");
+  pg->Query(right, "CREATE TABLE events (id int PRIMARY KEY, at timestamp)");
+
+  CommandOutput refused = project.Run({"diff", pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(refused.exit_code, 2) << Describe(refused);
+  EXPECT_EQ(refused.out, "") << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "column public.events.at")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "no cast")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "--using 'public.events.at=")) << Describe(refused);
+
+  CommandOutput given = project.Run(
+      {"diff", "--using", "public.events.at=to_timestamp(at)", pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(given.exit_code, 0) << Describe(given);
+  EXPECT_TRUE(HasStatement(given.out, {"ALTER COLUMN at TYPE", "USING to_timestamp(at)"}))
+      << Describe(given);
+
+  // The way back has no cast either.
+  CommandOutput back =
+      project.Run({"diff", "--downgrade", "--using", "public.events.at=to_timestamp(at)",
+                   pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(back.exit_code, 2) << Describe(back);
+  EXPECT_TRUE(Contains(back.err, "downgrade: column public.events.at")) << Describe(back);
+  EXPECT_TRUE(Contains(back.err, "--downgrade-using")) << Describe(back);
+
+  CommandOutput unused =
+      project.Run({"diff", "--using", "events.id=id::bigint", pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(unused.exit_code, 2) << Describe(unused);
+  EXPECT_TRUE(Contains(unused.err, "public.events.id, whose type this migration does not change"))
+      << Describe(unused);
+
+  CommandOutput malformed = project.Run({"diff", "--using", "at", pg->Url(left), pg->Url(right)});
+  EXPECT_EQ(malformed.exit_code, 2) << Describe(malformed);
+  EXPECT_TRUE(Contains(malformed.err, "expected schema.table.column=EXPRESSION"))
+      << Describe(malformed);
+}
+
+// An extension version with no update path from the installed one (a downgrade) is refused.
+TEST(DiffCommand, AnExtensionDowngradeWithoutAnUpdatePathIsRefused) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  std::string older = pg->CreateDatabase("ext_older");
+  std::string newer = pg->CreateDatabase("ext_newer");
+  pg->Query(older, "CREATE EXTENSION pg_trgm VERSION '1.5'");
+  pg->Query(newer, "CREATE EXTENSION pg_trgm VERSION '1.6'");
+
+  CommandOutput update = project.Run({"diff", pg->Url(older), pg->Url(newer)});
+  EXPECT_EQ(update.exit_code, 0) << Describe(update);
+  EXPECT_TRUE(HasStatement(update.out, {"ALTER EXTENSION", "pg_trgm", "UPDATE TO", "1.6"}))
+      << Describe(update);
+
+  CommandOutput downgrade = project.Run({"diff", pg->Url(newer), pg->Url(older)});
+  EXPECT_EQ(downgrade.exit_code, 2) << Describe(downgrade);
+  EXPECT_EQ(downgrade.out, "") << Describe(downgrade);
+  EXPECT_TRUE(Contains(downgrade.err, "extension pg_trgm goes from version 1.6 to 1.5"))
+      << Describe(downgrade);
+  EXPECT_TRUE(Contains(downgrade.err, "no update path")) << Describe(downgrade);
 }
 
 // Inspecting or comparing databases needs no project; what does need one says so and leaves

@@ -324,7 +324,7 @@ TEST(RenderMigration, ForeignKeyComesAfterBothTables) {
   EXPECT_LT(drop_fkey, At(sql.downgrade, "DROP TABLE public.child"));
 }
 
-TEST(RenderMigration, PartitionComesAfterItsParentAndGoesBeforeIt) {
+TEST(RenderMigration, PartitionComesAfterItsParentAndGoesWithIt) {
   Database from;
   Database to;
   Table part = MakeTable("a_p1", {});
@@ -337,10 +337,13 @@ TEST(RenderMigration, PartitionComesAfterItsParentAndGoesBeforeIt) {
   MigrationSql sql = RenderMigration(from, to);
   EXPECT_LT(At(sql.upgrade, "CREATE TABLE public.z_parent"),
             At(sql.upgrade, "CREATE TABLE public.a_p1"));
-  EXPECT_LT(At(sql.downgrade, "DROP TABLE public.a_p1"),
-            At(sql.downgrade, "DROP TABLE public.z_parent"));
-  EXPECT_NE(sql.downgrade.find("-- DESTRUCTIVE: drops partition public.a_p1 and its data"),
-            std::string::npos);
+  // DROP TABLE of the parent drops the partition (a partition dropped first on its own would
+  // fail while a foreign key of the parent refers to the parent), and the note says so.
+  EXPECT_EQ(sql.downgrade.find("DROP TABLE public.a_p1"), std::string::npos) << sql.downgrade;
+  EXPECT_NE(sql.downgrade.find(
+                "-- DESTRUCTIVE: drops table public.z_parent, its partitions and their data"),
+            std::string::npos)
+      << sql.downgrade;
 }
 
 Database WithView() {
@@ -643,6 +646,106 @@ TEST(RenderMigration, ReportsEnumSwapsAndCompositeChangesPostgresRefuses) {
   to.composite_types[0].attributes.push_back({"o", "text", std::nullopt, std::nullopt});
   EXPECT_TRUE(RenderMigration(from, to).upgrade_unsupported.empty());
   EXPECT_TRUE(RenderMigration(from, to).downgrade_unsupported.empty());
+}
+
+}  // namespace
+}  // namespace retort::render
+
+namespace retort::render {
+namespace {
+
+using testing::Base;
+using testing::Col;
+using testing::Con;
+using testing::MakeTable;
+using testing::Q;
+
+Database WithEvents(const std::string& at_type) {
+  Database db = Base();
+  db.tables.push_back(MakeTable("events", {Col("id", "integer", true), Col("at", at_type)}));
+  return db;
+}
+
+// A type change rendered with the plain cast is listed for the server check, per direction; a
+// USING expression given for the column replaces the cast and takes it off the list.
+TEST(RenderUsing, TypeChangesAreListedForTheServerUnlessAUsingIsGiven) {
+  Database from = WithEvents("bigint");
+  Database to = WithEvents("timestamp without time zone");
+  MigrationSql plain = RenderMigration(from, to);
+  ASSERT_EQ(plain.upgrade_conversions.size(), 1u);
+  EXPECT_EQ(plain.upgrade_conversions[0].column, "public.events.at");
+  EXPECT_EQ(plain.upgrade_conversions[0].from_type, "bigint");
+  EXPECT_EQ(plain.upgrade_conversions[0].to_type, "timestamp without time zone");
+  ASSERT_EQ(plain.downgrade_conversions.size(), 1u);
+  EXPECT_EQ(plain.downgrade_conversions[0].to_type, "bigint");
+
+  RenderOptions options;
+  options.upgrade_using["public.events.at"] = "to_timestamp(at)";
+  options.downgrade_using["public.events.at"] = "extract(epoch FROM at)::bigint";
+  MigrationSql given = RenderMigration(from, to, options);
+  EXPECT_TRUE(given.upgrade_conversions.empty());
+  EXPECT_TRUE(given.downgrade_conversions.empty());
+  EXPECT_TRUE(given.upgrade_unsupported.empty()) << given.upgrade_unsupported.front();
+  EXPECT_NE(given.upgrade.find("ALTER COLUMN at TYPE timestamp without time zone USING "
+                               "to_timestamp(at)"),
+            std::string::npos)
+      << given.upgrade;
+  EXPECT_NE(given.downgrade.find("USING extract(epoch FROM at)::bigint"), std::string::npos)
+      << given.downgrade;
+}
+
+// A USING expression for a column whose type does not change is a mistake said by name.
+TEST(RenderUsing, AnUnusedUsingIsReported) {
+  RenderOptions options;
+  options.upgrade_using["public.events.nope"] = "1";
+  MigrationSql sql = RenderMigration(WithEvents("bigint"), WithEvents("text"), options);
+  ASSERT_EQ(sql.upgrade_unsupported.size(), 1u);
+  EXPECT_NE(sql.upgrade_unsupported[0].find("public.events.nope"), std::string::npos);
+  EXPECT_NE(sql.upgrade_unsupported[0].find("does not change"), std::string::npos);
+}
+
+// An enum to another enum has no cast: the values go through text.
+TEST(RenderUsing, EnumToEnumGoesThroughText) {
+  Database from = Base();
+  from.enums.push_back({Q("mood"), {"sad", "ok"}, std::nullopt});
+  from.enums.push_back({Q("feeling"), {"sad", "ok"}, std::nullopt});
+  Database to = from;
+  from.tables.push_back(MakeTable("people", {Col("current", "mood"), Col("past", "mood[]")}));
+  to.tables.push_back(MakeTable("people", {Col("current", "feeling"), Col("past", "feeling[]")}));
+  MigrationSql sql = RenderMigration(from, to);
+  EXPECT_NE(sql.upgrade.find("TYPE feeling USING current::text::feeling"), std::string::npos)
+      << sql.upgrade;
+  EXPECT_NE(sql.upgrade.find("TYPE feeling[] USING past::text[]::feeling[]"), std::string::npos)
+      << sql.upgrade;
+  EXPECT_TRUE(sql.upgrade_conversions.empty());
+}
+
+// A partition's validated copy of its parent's NOT VALID check cannot be un-validated while the
+// parent's constraint stays: refused by name instead of planned as a DROP PostgreSQL refuses.
+TEST(RenderRefusals, UnvalidatingAPartitionsCheckIsRefused) {
+  Database to = Base();
+  Table parent = MakeTable("shipments", {Col("region", "integer", true)});
+  parent.partitioned = true;
+  parent.partition_key = "LIST (region)";
+  Table partition = MakeTable("shipments_1", {});
+  partition.partition_of = Q("shipments");
+  partition.partition_bound = "FOR VALUES IN (1)";
+  to.tables.push_back(parent);
+  to.tables.push_back(partition);
+  to.constraints.push_back(Con("shipments", "region_check", 'c', "CHECK ((region > 0)) NOT VALID"));
+  Database from = to;
+  from.constraints.push_back(Con("shipments_1", "region_check", 'c', "CHECK ((region > 0))"));
+  from.Sort();
+  to.Sort();
+  MigrationSql sql = RenderMigration(from, to);
+  ASSERT_EQ(sql.upgrade_unsupported.size(), 1u) << sql.upgrade;
+  EXPECT_NE(sql.upgrade_unsupported[0].find("region_check"), std::string::npos);
+  EXPECT_NE(sql.upgrade_unsupported[0].find("public.shipments_1"), std::string::npos);
+  EXPECT_EQ(sql.upgrade.find("DROP CONSTRAINT"), std::string::npos) << sql.upgrade;
+  // The other way is planned: the partition validates its copy.
+  EXPECT_NE(sql.downgrade.find("ALTER TABLE public.shipments_1 VALIDATE CONSTRAINT region_check"),
+            std::string::npos)
+      << sql.downgrade;
 }
 
 }  // namespace

@@ -10,7 +10,8 @@
 -- Tables are named by oid (relid, referenced_relid); tables.sql has their names.
 -- Left out: constraints a partition got from its parent (conparentid <> 0 for keys and foreign
 -- keys, including the per-partition copies of a foreign key that references a partitioned
--- table) and CHECK constraints that only come from a parent (NOT conislocal); constraint
+-- table) and CHECK constraints that only come from a parent (NOT conislocal, except a
+-- partition's validated copy of a NOT VALID check, see below); constraint
 -- triggers ('t') come from triggers.sql and NOT NULL is a column property.
 SELECT con.oid,
        con.conrelid AS relid,
@@ -58,7 +59,17 @@ LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_description d
        ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
 WHERE con.contype IN ('p', 'u', 'c', 'f', 'x')
-  AND con.conparentid = 0 AND con.conislocal
+  AND con.conparentid = 0
+  AND (con.conislocal
+       -- Kept although inherited: a partition's CHECK that the partition validated while its
+       -- parent's stays NOT VALID (ALTER TABLE partition VALIDATE CONSTRAINT), a state the
+       -- parent's constraint alone does not tell.
+       OR (con.contype = 'c' AND con.convalidated AND c.relispartition
+           AND EXISTS (SELECT 1
+                       FROM pg_inherits inh
+                       JOIN pg_constraint pc ON pc.conrelid = inh.inhparent
+                       WHERE inh.inhrelid = c.oid AND pc.conname = con.conname
+                         AND pc.contype = 'c' AND NOT pc.convalidated)))
   AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
   AND c.oid NOT IN (SELECT e.objid FROM pg_depend e
                     WHERE e.refclassid = 'pg_extension'::regclass

@@ -1,10 +1,4 @@
--- DESTRUCTIVE: drops partition public.metrics_h0 and its data
-DROP TABLE public.metrics_h0;
-
--- DESTRUCTIVE: drops partition public.metrics_h1 and its data
-DROP TABLE public.metrics_h1;
-
--- DESTRUCTIVE: drops table public.metrics and its data to create it again (its partitioning changes)
+-- DESTRUCTIVE: drops table public.metrics, its partitions and their data to create it again (its partitioning changes)
 DROP TABLE public.metrics;
 
 CREATE TABLE public.metrics (

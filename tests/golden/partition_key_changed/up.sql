@@ -1,7 +1,4 @@
--- DESTRUCTIVE: drops partition public.metrics_2024 and its data
-DROP TABLE public.metrics_2024;
-
--- DESTRUCTIVE: drops table public.metrics and its data to create it again (its partitioning changes)
+-- DESTRUCTIVE: drops table public.metrics, its partitions and their data to create it again (its partitioning changes)
 DROP TABLE public.metrics;
 
 CREATE TABLE public.metrics (

@@ -1,0 +1,1 @@
+ALTER TABLE public.shipments DROP CONSTRAINT shipments_weight_check;

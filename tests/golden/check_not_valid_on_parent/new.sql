@@ -1,0 +1,5 @@
+CREATE TABLE shipments (id integer NOT NULL, region integer NOT NULL, weight numeric) PARTITION BY LIST (region);
+CREATE TABLE shipments_1 PARTITION OF shipments FOR VALUES IN (1);
+CREATE TABLE shipments_2 PARTITION OF shipments FOR VALUES IN (2);
+ALTER TABLE shipments ADD CONSTRAINT shipments_weight_check CHECK (weight > 0) NOT VALID;
+ALTER TABLE shipments_1 VALIDATE CONSTRAINT shipments_weight_check;

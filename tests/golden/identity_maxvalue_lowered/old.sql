@@ -1,0 +1,1 @@
+CREATE TABLE tickets (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text);

@@ -1,0 +1,3 @@
+ALTER TABLE public.metrics DETACH PARTITION public.metrics_2;
+
+ALTER TABLE public.metrics ADD COLUMN legacy text;

@@ -1,0 +1,3 @@
+CREATE TABLE metrics (id integer NOT NULL, day integer NOT NULL) PARTITION BY LIST (day);
+CREATE TABLE metrics_1 PARTITION OF metrics FOR VALUES IN (1);
+CREATE TABLE metrics_2 PARTITION OF metrics FOR VALUES IN (2);
