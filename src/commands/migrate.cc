@@ -104,8 +104,8 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
   executor::Executor executor(sink, store, run_options);
   RETORT_RETURN_IF_ERROR(
       executor::Executor::Preflight(plan, project.index, !run_options.transaction_per_migration));
-  sink.Note("retort " + std::string(verb == Verb::kUpgrade ? "upgrade " : "downgrade ") + target +
-            " --sql (" + std::to_string(plan.steps.size()) + " migrations)\n");
+  sink.Start("retort " + std::string(verb == Verb::kUpgrade ? "upgrade " : "downgrade ") + target +
+             " --sql (" + std::to_string(plan.steps.size()) + " migrations)\n");
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
   io.out << '\n';
   return executor.Run(plan, project.index);
@@ -296,6 +296,7 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
     RETORT_ASSIGN_OR_RETURN(auto rows_after,
                             project->graph.StampRows({}, options.revisions, /*purge=*/true));
     executor::ScriptSink sink(io.out);
+    sink.Start("retort stamp --sql");
     executor::Executor executor(sink, store, executor_options);
     RETORT_RETURN_IF_ERROR(executor.EnsureTables());
     return executor.Stamp({}, rows_after, /*purge=*/true);

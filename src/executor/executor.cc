@@ -990,14 +990,17 @@ Status Executor::RunStatementOutside(const revision::Step& step,
     if (!found.ok() || found->rows() == 0) return std::nullopt;
     return found->Get(0, 0);
   };
-  if (auto leftover = invalid_index()) {
+  // Before every attempt: a leftover of an earlier run, or of this run's own attempt that a lock
+  // timeout ended, would make the build fail with "already exists".
+  auto drop_invalid_index = [&]() -> Status {
+    auto leftover = invalid_index();
+    if (!leftover) return Status::Ok();
     Log("found INVALID index " + *leftover +
         " (left by a CREATE INDEX CONCURRENTLY that failed); dropping it before " + where +
         " builds it again: DROP INDEX CONCURRENTLY IF EXISTS " + *leftover);
     failed_at_ = "dropping the invalid index " + *leftover;
-    RETORT_RETURN_IF_ERROR(WithLockRetries(
-        [&] { return sink_.Control("DROP INDEX CONCURRENTLY IF EXISTS " + *leftover + ";\n"); }));
-  }
+    return sink_.Control("DROP INDEX CONCURRENTLY IF EXISTS " + *leftover + ";\n");
+  };
 
   if (!backups.empty()) {
     failed_at_ = "the backup before " + where;
@@ -1032,6 +1035,7 @@ Status Executor::RunStatementOutside(const revision::Step& step,
 
   failed_at_ = where;
   Status status;
+  bool lifted_lock_timeout = false;
   if (batch != nullptr) {
     history::ProgressRow progress = done;
     progress.status = "failed";
@@ -1048,8 +1052,34 @@ Status Executor::RunStatementOutside(const revision::Step& step,
   } else if (use == sqltext::TransactionUse::kControlsTransaction || sink_.InTransaction()) {
     // Inside the migration's own transaction a lock timeout aborts all of it: no retry alone.
     status = sink_.Statement(statement.text, origin);
+  } else if (sqltext::WaitsForOlderTransactions(statement.text)) {
+    // lock_timeout keeps retort from queueing application queries behind a strong lock. A
+    // CONCURRENTLY statement takes none that reads or writes wait for, and then waits for every
+    // older transaction through lock waits: under lock_timeout one long report query would fail
+    // the build again and again. It runs without one (statement_timeout still applies).
+    lifted_lock_timeout = IsSet(options_.lock_timeout);
+    if (lifted_lock_timeout) RETORT_RETURN_IF_ERROR(sink_.Control("SET lock_timeout = 0;\n"));
+    status = WithLockRetries([&] {
+      Status dropped = drop_invalid_index();
+      if (!dropped.ok()) return dropped;
+      failed_at_ = where;
+      return sink_.Statement(statement.text, origin);
+    });
   } else {
     status = WithLockRetries([&] { return sink_.Statement(statement.text, origin); });
+  }
+  // A script run by psql without ON_ERROR_STOP must not go on to the version bookkeeping after a
+  // statement outside a transaction failed: nothing would roll that bookkeeping back.
+  if (!sink_.IsLive()) {
+    std::string message = "retort: " + where + " of revision " + step.revision +
+                          " failed; stopping before the version table moves";
+    RETORT_RETURN_IF_ERROR(
+        sink_.Control("\\if :ERROR\n\\echo " + QuoteLiteral(message) + "\n\\quit\n\\endif\n"));
+  }
+  // Restored after that check: any statement in between would reset psql's ERROR.
+  if (lifted_lock_timeout) {
+    Status restored = sink_.Control(TimeoutSql(""));
+    if (status.ok()) status = restored;
   }
   if (!status.ok()) {
     sink_.Abort();

@@ -63,6 +63,11 @@ Result<pg::PgResult> Sink::Query(const std::string&) {
   return Status::Failed("this run has no database session to query");
 }
 
+void ScriptSink::Start(const std::string& title) {
+  Note(title);
+  out_ << "\\set ON_ERROR_STOP on\n";
+}
+
 void ScriptSink::Note(const std::string& text) {
   for (const std::string& line : Split(Trim(text), '\n')) out_ << "-- " << line << '\n';
 }

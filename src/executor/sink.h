@@ -69,6 +69,9 @@ class LiveSink : public Sink {
 class ScriptSink : public Sink {
  public:
   explicit ScriptSink(std::ostream& out) : out_(out) {}
+  // The script's first lines: `title` as a comment, then `\set ON_ERROR_STOP on`, so that psql
+  // stops at the first failed statement (exit 3) instead of going on to the bookkeeping.
+  void Start(const std::string& title);
   Status Statement(const std::string& sql, const Origin& origin) override;
   Status Control(const std::string& sql) override;
   void Note(const std::string& text) override;

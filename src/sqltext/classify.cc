@@ -240,6 +240,28 @@ std::vector<RelationName> ConcurrentlyDroppedIndexes(std::string_view statement)
   return dropped;
 }
 
+bool WaitsForOlderTransactions(std::string_view statement) {
+  if (ToLower(statement).find("concurrently") == std::string::npos) return false;
+  for (const json& node : ParseStatements(statement)) {
+    for (const auto& [kind, fields] : node.items()) {
+      bool concurrent = (kind == "IndexStmt" || kind == "DropStmt") ? True(fields, "concurrent")
+                        : kind == "ReindexStmt" ? HasOption(fields, "params", "concurrently")
+                                                : false;
+      if (kind == "AlterTableStmt") {
+        for (const json& item : fields.value("cmds", json::array())) {
+          const json& command = item.value("AlterTableCmd", json::object());
+          const json& partition =
+              command.value("def", json::object()).value("PartitionCmd", json::object());
+          if (command.value("subtype", "") == "AT_DetachPartition" && True(partition, "concurrent"))
+            concurrent = true;
+        }
+      }
+      if (concurrent) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<DestroyedData> FindDestroyedData(std::string_view statement) {
   std::vector<DestroyedData> found;
   std::string lower = ToLower(statement);

@@ -57,6 +57,11 @@ std::optional<ConcurrentIndex> ConcurrentlyBuiltIndex(std::string_view statement
 // search_path); empty for other statements.
 std::vector<RelationName> ConcurrentlyDroppedIndexes(std::string_view statement);
 
+// CREATE / DROP / REINDEX ... CONCURRENTLY and ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY:
+// statements that take only SHARE UPDATE EXCLUSIVE (never in the way of reads and writes) and
+// then wait, by design, for every transaction older than them to end.
+bool WaitsForOlderTransactions(std::string_view statement);
+
 // Data a statement destroys, read from the parse tree: DROP TABLE, ALTER TABLE ... DROP COLUMN,
 // TRUNCATE, and DELETE without WHERE. One entry per table (or column) the statement names.
 enum class Destruction { kDropTable, kDropColumn, kTruncate, kDeleteAll };

@@ -685,6 +685,48 @@ TEST(SqlScripts, OfflineUpgradeAndDowngradeMatchTheOnlineRun) {
   EXPECT_NE(no_range.err.find("FROM:TO"), std::string::npos) << no_range.err;
 }
 
+// Run with psql as the docs say, a script stops at a failed statement of a `transaction none`
+// migration; and should ON_ERROR_STOP be switched off, the version table still does not move
+// past it (it did: the index was missing and the database claimed the revision).
+TEST(SqlScripts, AFailedStatementOutsideATransactionNeverMovesTheVersion) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  project.Add("01.sql", MigrationText("se0000000001", "none",
+                                      "CREATE TABLE dupes (k int);\n"
+                                      "INSERT INTO dupes VALUES (1), (1);",
+                                      "DROP TABLE dupes;"));
+  project.Add("02.sql",
+              MigrationText("se0000000002", "se0000000001",
+                            "CREATE UNIQUE INDEX CONCURRENTLY dupes_k ON dupes (k);",
+                            "DROP INDEX CONCURRENTLY dupes_k;", "-- retort:transaction none\n"));
+  CommandOutput script = project.RunPlain({"upgrade", "--sql"});
+  ASSERT_EQ(script.exit_code, 0) << Describe(script);
+  ASSERT_NE(script.out.find("\\set ON_ERROR_STOP on\n"), std::string::npos) << script.out;
+
+  std::string stopped = pg->CreateDatabase("script_stops");
+  CommandOutput plain =
+      RunProgram({PgBinary(pg, "psql"), "-X", "-q", "-d", pg->ConnInfo(stopped), "-f", "-"}, "", {},
+                 script.out);
+  EXPECT_EQ(plain.exit_code, 3) << Describe(plain);
+  EXPECT_EQ(pg->Query(stopped, "SELECT version_num FROM retort_version"),
+            (std::vector<Strings>{{"se0000000001"}}));
+
+  std::string unguarded = script.out;
+  unguarded.erase(unguarded.find("\\set ON_ERROR_STOP on\n"), 22);
+  std::string continued = pg->CreateDatabase("script_continues");
+  CommandOutput ran = RunProgram({PgBinary(pg, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d",
+                                  pg->ConnInfo(continued), "-f", "-"},
+                                 "", {}, unguarded);
+  EXPECT_NE(ran.out.find("stopping before the version table moves"), std::string::npos)
+      << Describe(ran);
+  EXPECT_EQ(pg->Query(continued, "SELECT version_num FROM retort_version"),
+            (std::vector<Strings>{{"se0000000001"}}));
+  EXPECT_EQ(pg->Scalar(continued,
+                       "SELECT count(*) FROM retort_history WHERE revision = "
+                       "'se0000000002'"),
+            "0");
+}
+
 // ---------------------------------------------------------------------------------------------
 // 8. a failing statement
 

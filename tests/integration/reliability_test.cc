@@ -446,6 +446,51 @@ TEST(LockStorm, ApplicationQueriesNeverWaitLongerThanLockTimeout) {
   EXPECT_EQ(retry.exit_code, 0) << Describe(retry);
 }
 
+// A CONCURRENTLY build waits, by design, for the transactions older than it, through lock
+// waits. lock_timeout is there to keep application queries from queueing behind retort, which a
+// CONCURRENTLY statement never makes them do: under lock_timeout one long transaction failed the
+// build, and its retry then failed on the INVALID index the first attempt left ("already
+// exists"). The build must outwait lock_timeout many times over and succeed.
+TEST(LockStorm, ConcurrentIndexBuildOutwaitsLockTimeout) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, "cic_wait",
+                  "lock_timeout = \"200ms\"\nlock_retries = 2\nlock_retry_base = \"50ms\"\n");
+  project.Add("CREATE TABLE events (id int PRIMARY KEY, kind text);");
+  project.Add("CREATE INDEX CONCURRENTLY events_kind ON events (kind);",
+              "DROP INDEX CONCURRENTLY events_kind;", /*transactional=*/false);
+  ASSERT_EQ(project.Run({"upgrade", "m001"}).exit_code, 0);
+
+  // An open writer of the table: the build's first phase waits for it to end.
+  auto writer = retort::pg::Connection::Open(pg->ConnInfo(project.database()), "open writer");
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE(writer->Execute("BEGIN; INSERT INTO events VALUES (1, 'a')").ok());
+
+  TempDir logs;
+  ChildProcesses children(logs.path());
+  int migrator = children.Start(project.Argv({"upgrade", "head"}), project.path());
+  children.Release();
+  // Waiting at least ten lock_timeouts (and three times retort's whole retry budget) proves
+  // that none applies to it; the build exits 1 at the first if one does.
+  bool waited = Eventually([&] {
+    return children.Exited(migrator) ||
+           project.Scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+               "'CREATE INDEX CONCURRENTLY events_kind%' AND wait_event_type = "
+               "'Lock' AND now() - query_start > interval '2s'") == "1";
+  });
+  EXPECT_TRUE(waited);
+  EXPECT_FALSE(children.Exited(migrator)) << Describe({children.Wait(migrator)});
+  ASSERT_TRUE(writer->Execute("COMMIT").ok());
+  ChildResult result = children.Wait(migrator);
+  EXPECT_EQ(result.exit_code, 0) << Describe({result});
+  EXPECT_EQ(project.Scalar("SELECT version_num FROM retort_version"), "m002");
+  EXPECT_EQ(project.Scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = "
+                           "'events_kind'::regclass"),
+            "t");
+  // retort's own lock_timeout is back for the statements after it.
+  EXPECT_EQ(result.err.find("55P03"), std::string::npos) << result.err;
+}
+
 // Sixteen deployers × twenty rounds: in each round, twelve run `upgrade head` and four
 // `downgrade -1`, all released at once. Each migration's up step inserts a ledger row and its
 // down step deletes it, and the history must alternate up/down for every revision: a step run

@@ -1,7 +1,4 @@
--- DESTRUCTIVE: drops partition public.jobs_mail and its data to create it again (its partitioning changes)
-DROP TABLE public.jobs_mail;
-
--- DESTRUCTIVE: drops table public.jobs and its data to create it again (its partitioning changes)
+-- DESTRUCTIVE: drops table public.jobs, its partitions and their data to create it again (its partitioning changes)
 DROP TABLE public.jobs;
 
 CREATE TABLE public.jobs (
