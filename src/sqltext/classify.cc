@@ -50,6 +50,23 @@ bool HasOption(const json& node, const char* list_key, std::string_view option) 
   return false;
 }
 
+// CREATE / DROP / REINDEX ... CONCURRENTLY and ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY.
+bool RunsConcurrently(const std::string& kind, const json& node) {
+  if (kind == "IndexStmt" || kind == "DropStmt") return True(node, "concurrent");
+  if (kind == "ReindexStmt") return HasOption(node, "params", "concurrently");
+  if (kind != "AlterTableStmt") return false;
+  auto commands = node.find("cmds");
+  if (commands == node.end() || !commands->is_array()) return false;
+  for (const json& item : *commands) {
+    const json& command = item.value("AlterTableCmd", json::object());
+    if (command.value("subtype", "") != "AT_DetachPartition") continue;
+    const json& partition =
+        command.value("def", json::object()).value("PartitionCmd", json::object());
+    if (True(partition, "concurrent")) return true;
+  }
+  return false;
+}
+
 TransactionUse ClassifyNode(const std::string& kind, const json& node) {
   if (kind == "TransactionStmt") return TransactionUse::kControlsTransaction;
   if (kind == "AlterEnumStmt") {
@@ -63,8 +80,8 @@ TransactionUse ClassifyNode(const std::string& kind, const json& node) {
     return TransactionUse::kOutsideTransactionBlock;
   }
   if (kind == "IndexStmt" || kind == "DropStmt") {
-    return True(node, "concurrent") ? TransactionUse::kOutsideTransactionBlock
-                                    : TransactionUse::kAny;
+    return RunsConcurrently(kind, node) ? TransactionUse::kOutsideTransactionBlock
+                                        : TransactionUse::kAny;
   }
   if (kind == "VacuumStmt") {
     // ANALYZE (is_vacuumcmd false) runs in a transaction block; VACUUM does not.
@@ -79,24 +96,15 @@ TransactionUse ClassifyNode(const std::string& kind, const json& node) {
     std::string object = node.value("kind", "");
     bool whole_database = object == "REINDEX_OBJECT_DATABASE" ||
                           object == "REINDEX_OBJECT_SYSTEM" || object == "REINDEX_OBJECT_SCHEMA";
-    return whole_database || HasOption(node, "params", "concurrently")
-               ? TransactionUse::kOutsideTransactionBlock
-               : TransactionUse::kAny;
+    return whole_database || RunsConcurrently(kind, node) ? TransactionUse::kOutsideTransactionBlock
+                                                          : TransactionUse::kAny;
   }
   if (kind == "AlterDatabaseStmt") {
     return HasOption(node, "options", "tablespace") ? TransactionUse::kOutsideTransactionBlock
                                                     : TransactionUse::kAny;
   }
-  if (kind == "AlterTableStmt") {
-    auto commands = node.find("cmds");
-    if (commands == node.end() || !commands->is_array()) return TransactionUse::kAny;
-    for (const json& item : *commands) {
-      const json& command = item.value("AlterTableCmd", json::object());
-      if (command.value("subtype", "") != "AT_DetachPartition") continue;
-      const json& partition =
-          command.value("def", json::object()).value("PartitionCmd", json::object());
-      if (True(partition, "concurrent")) return TransactionUse::kOutsideTransactionBlock;
-    }
+  if (kind == "AlterTableStmt" && RunsConcurrently(kind, node)) {
+    return TransactionUse::kOutsideTransactionBlock;
   }
   return TransactionUse::kAny;
 }
@@ -244,19 +252,7 @@ bool WaitsForOlderTransactions(std::string_view statement) {
   if (ToLower(statement).find("concurrently") == std::string::npos) return false;
   for (const json& node : ParseStatements(statement)) {
     for (const auto& [kind, fields] : node.items()) {
-      bool concurrent = (kind == "IndexStmt" || kind == "DropStmt") ? True(fields, "concurrent")
-                        : kind == "ReindexStmt" ? HasOption(fields, "params", "concurrently")
-                                                : false;
-      if (kind == "AlterTableStmt") {
-        for (const json& item : fields.value("cmds", json::array())) {
-          const json& command = item.value("AlterTableCmd", json::object());
-          const json& partition =
-              command.value("def", json::object()).value("PartitionCmd", json::object());
-          if (command.value("subtype", "") == "AT_DetachPartition" && True(partition, "concurrent"))
-            concurrent = true;
-        }
-      }
-      if (concurrent) return true;
+      if (RunsConcurrently(kind, fields)) return true;
     }
   }
   return false;

@@ -83,6 +83,18 @@ TEST(Classify, TheMostRestrictiveStatementWinsInATextOfSeveral) {
             TransactionUse::kControlsTransaction);
 }
 
+// The statements retort runs without lock_timeout: they wait for older transactions by design.
+TEST(Classify, WaitsForOlderTransactionsOnlyForConcurrentlyStatements) {
+  EXPECT_TRUE(WaitsForOlderTransactions("CREATE INDEX CONCURRENTLY ix ON t (a)"));
+  EXPECT_TRUE(WaitsForOlderTransactions("DROP INDEX CONCURRENTLY ix"));
+  EXPECT_TRUE(WaitsForOlderTransactions("REINDEX (CONCURRENTLY) INDEX ix"));
+  EXPECT_TRUE(WaitsForOlderTransactions("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY"));
+  EXPECT_FALSE(WaitsForOlderTransactions("CREATE INDEX ix ON t (a)"));
+  EXPECT_FALSE(WaitsForOlderTransactions("VACUUM FULL t"));
+  EXPECT_FALSE(WaitsForOlderTransactions("ALTER TABLE p DETACH PARTITION p1"));
+  EXPECT_FALSE(WaitsForOlderTransactions("COMMENT ON TABLE t IS 'concurrently'"));
+}
+
 TEST(Classify, CanRunInTransactionFollowsTheClassification) {
   EXPECT_TRUE(CanRunInTransaction("CREATE TABLE t (a int)"));
   EXPECT_TRUE(CanRunInTransaction("ALTER TYPE e ADD VALUE 'c'"));
