@@ -62,7 +62,9 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 
 phase tests under ASan + UBSan
 # crash_test's random kills: a few here (each kill replays a 200-migration upgrade); the issue's
-# 100 trials are a local run (RETORT_CRASH_TRIALS=100, see bench/README.md).
+# 100 trials are a local run (RETORT_CRASH_TRIALS=100, see bench/README.md). tests/CMakeLists.txt
+# orders the tests longest first, shards golden_test, and lists the few tests that start retort
+# hundreds of times without LeakSanitizer's exit scan.
 # hostile_input_test's huge files: 8 MB instead of 50 here (still far beyond any real file).
 RETORT_CRASH_TRIALS=3 RETORT_HOSTILE_MAX_MB=8 ctest --test-dir build-asan --output-on-failure \
   -j "$jobs"
@@ -80,9 +82,9 @@ rm -f "$demo_log"
 # retort starts threads in the catalog's query lanes, check/autogenerate/test (both sides read
 # at once), the plan and render (both directions), upgrade/current (connecting while files are
 # read), drift and the engine's second session: scripts/tsan.sh builds retort and the catalog's
-# in-process tests with TSan and runs them, then the command tests that reach every one of those
-# sites against the TSan-built retort (RETORT_TEST_BINARY). RETORT_TSAN_ALL=1 ./scripts/tsan.sh
-# runs the whole suite from a TSan build (twice CI's budget on 2 cores).
+# in-process tests with TSan and runs them, then the command tests that reach each of those sites
+# against the TSan-built retort (RETORT_TEST_BINARY). RETORT_TSAN_ALL=1 ./scripts/tsan.sh runs the
+# whole suite from a TSan build (twice CI's budget on 2 cores).
 phase tests under TSan
 ./scripts/tsan.sh
 
