@@ -347,7 +347,7 @@ int main(int argc, char** argv) {
     diff_options.json = format == cli::Format::kJson;
     return Report(commands::Diff(*config, diff_options, io));
   }
-  if (check->parsed()) return Report(commands::Check(*config, io));
+  if (check->parsed()) return Report(commands::Check(*config, format == cli::Format::kJson, io));
   if (test->parsed()) {
     auto report = commands::TestMigrations(*config, test_options, io);
     if (!report.ok()) return Report(report.status());

@@ -227,8 +227,10 @@ struct DiffOptions {
 Status Diff(const config::Config& config, const DiffOptions& options, const Io& io);
 
 // Compares schema/ with the migrations at head: prints "migrations match ..." (ok), or prints
-// the SQL the migrations lack and returns Status::Differences (exit 3).
-Status Check(const config::Config& config, const Io& io);
+// the SQL the migrations lack and returns Status::Differences (exit 3). With `json`, prints
+// {"match", "heads", "schema", "sql"} either way. InvalidInput when the project declares no
+// desired schema (NoDesiredSchemaReason): there is nothing to compare the migrations with.
+Status Check(const config::Config& config, bool json, const Io& io);
 
 struct AutogenerateOptions {
   bool from_db = false;  // start from the configured database (which must be at the parent)
@@ -238,7 +240,8 @@ struct AutogenerateOptions {
 };
 // `revision --autogenerate`: the SQL from the state at the new revision's parent (replayed, or
 // the database) to schema/, written with CreateRevision. Returns the new file's path, or "" when
-// there was nothing to write.
+// there was nothing to write. Without schema files it refuses (InvalidInput, naming what the
+// migration would drop) unless the start holds nothing either.
 Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
                                          const AutogenerateOptions& autogenerate, const Io& io);
 

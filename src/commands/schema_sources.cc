@@ -166,6 +166,41 @@ Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config) {
   return files;
 }
 
+std::string NoDesiredSchemaReason(const config::Config& config) {
+  if (SchemaFromProgram(config)) return "";
+  if (config.schema_paths.empty()) return "[schema] paths is empty";
+  std::vector<std::string> reasons;
+  for (const std::string& entry : config.schema_paths) {
+    std::string path = StartsWith(entry, "/") ? entry : JoinPath(config.project_dir, entry);
+    std::string shown = EndsWith(entry, ".sql") || EndsWith(entry, "/") ? entry : entry + "/";
+    if (IsDirectory(path)) {
+      auto names = ListFiles(path, ".sql");
+      // A directory that cannot be listed is reported by SchemaFiles, where it is read.
+      if (!names.ok() || !names->empty()) return "";
+      reasons.push_back(shown + " holds no .sql file");
+    } else if (PathExists(path)) {
+      return "";
+    } else {
+      reasons.push_back(shown + " does not exist");
+    }
+  }
+  return Join(reasons, "; ");
+}
+
+std::string HowToDeclareSchema(const config::Config& config) {
+  std::string where =
+      config.schema_paths.empty() ? std::string("schema") : config.schema_paths.front();
+  if (EndsWith(where, "/")) where.pop_back();
+  std::string file = EndsWith(where, ".sql") ? where : where + "/schema.sql";
+  std::string first =
+      config.schema_paths.empty()
+          ? "set `paths = [\"schema\"]` under [schema] in " +
+                (config.config_path.empty() ? std::string("retort.toml") : config.config_path) +
+                " and put the desired schema in schema/"
+          : "put the desired schema in " + SchemaPathsText(config);
+  return first + " (`retort inspect head > " + file + "` starts it from what the migrations build)";
+}
+
 std::string SchemaPathsText(const config::Config& config) {
   if (!config.schema_sqlalchemy.empty()) {
     return "[schema] sqlalchemy (" + config.schema_sqlalchemy + ")";
@@ -177,6 +212,7 @@ std::string SchemaPathsText(const config::Config& config) {
   for (const std::string& path : config.schema_paths) {
     shown.push_back(EndsWith(path, ".sql") || EndsWith(path, "/") ? path : path + "/");
   }
+  if (shown.empty()) return "[schema] paths (empty)";
   return Join(shown, ", ");
 }
 

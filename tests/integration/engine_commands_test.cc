@@ -267,8 +267,7 @@ TEST(CheckCommand, AMissingSchemaPathIsBadInput) {
   fs::remove_all(project.path() + "/schema");
   CommandOutput check = project.Run({"check"});
   EXPECT_EQ(check.exit_code, 2) << Describe(check);
-  EXPECT_TRUE(Contains(check.err, project.path() + "/schema: schema path not found"))
-      << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "no schema files (schema/ does not exist)")) << Describe(check);
   ExpectNoScratchDatabases(pg);
 }
 
@@ -351,9 +350,50 @@ TEST(CheckCommand, WithNoMigrationsComparesAnEmptyDatabase) {
   CommandOutput differs = project.Run({"check"});
   EXPECT_EQ(differs.exit_code, 3) << Describe(differs);
   EXPECT_TRUE(HasStatement(differs.out, {"CREATE TABLE", "docs"})) << Describe(differs);
+}
+
+// An empty schema/ (as `init` leaves it) or `paths = []` declares no desired state: there is
+// nothing to compare the migrations with, which is bad input, never "drop everything".
+TEST(CheckCommand, WithoutSchemaFilesThereIsNothingToCheck) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
   project.RemoveSchema("10_docs.sql");
-  CommandOutput matches = project.Run({"check"});
-  EXPECT_EQ(matches.exit_code, 0) << Describe(matches);
+  CommandOutput empty = project.Run({"check"});
+  EXPECT_EQ(empty.exit_code, 2) << Describe(empty);
+  EXPECT_TRUE(Contains(empty.err, "schema/ holds no .sql file")) << Describe(empty);
+  EXPECT_FALSE(HasStatement(empty.out, {"DROP TABLE"})) << Describe(empty);
+
+  std::string config = ReadText(project.path() + "/retort.toml");
+  config.replace(config.find("paths = [\"schema\"]"), 18, "paths = []");
+  WriteText(project.path() + "/retort.toml", config);
+  CommandOutput no_paths = project.Run({"check", "--format", "json"});
+  EXPECT_EQ(no_paths.exit_code, 2) << Describe(no_paths);
+  EXPECT_TRUE(Contains(no_paths.err, "[schema] paths is empty")) << Describe(no_paths);
+  EXPECT_FALSE(Contains(no_paths.err, "do not match")) << Describe(no_paths);
+  EXPECT_FALSE(HasStatement(no_paths.out, {"DROP TABLE"})) << Describe(no_paths);
+  ExpectNoScratchDatabases(pg);
+}
+
+TEST(CheckCommand, FormatJsonReportsTheMissingSql) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  CommandOutput matching = project.Run({"check", "--format", "json"});
+  ASSERT_EQ(matching.exit_code, 0) << Describe(matching);
+  nlohmann::json match = nlohmann::json::parse(matching.out, nullptr, false);
+  ASSERT_TRUE(match.is_object()) << Describe(matching);
+  EXPECT_EQ(match["match"], true) << matching.out;
+  EXPECT_EQ(match["sql"], "") << matching.out;
+
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  CommandOutput differing = project.Run({"check", "--format", "json"});
+  ASSERT_EQ(differing.exit_code, 3) << Describe(differing);
+  nlohmann::json differs = nlohmann::json::parse(differing.out, nullptr, false);
+  ASSERT_TRUE(differs.is_object()) << Describe(differing);
+  EXPECT_EQ(differs["match"], false) << differing.out;
+  EXPECT_EQ(differs["heads"], nlohmann::json::array({"aaa000000001"})) << differing.out;
+  EXPECT_EQ(differs["schema"], "schema/") << differing.out;
+  EXPECT_TRUE(HasStatement(differs["sql"].get<std::string>(), {"ADD COLUMN", "title"}))
+      << differing.out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,6 +451,26 @@ TEST(AutogenerateCommand, WritesNothingWhenNothingChangedUnlessEmptyIsGiven) {
   }
   EXPECT_FALSE(HasSql(Section(written, "upgrade"))) << written;
   EXPECT_FALSE(HasSql(Section(written, "downgrade"))) << written;
+  ExpectNoScratchDatabases(pg);
+}
+
+// Autogenerating against an empty schema/ would write a migration that drops everything the
+// migrations built: refused, with what it would drop and how to go on.
+TEST(AutogenerateCommand, RefusesToDropEverythingWhenSchemaHasNoFiles) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.AddMigration(
+      "20250102_0000-aaa000000002_view.sql",
+      Migration("aaa000000002", "aaa000000001", "CREATE VIEW docs_view AS SELECT id FROM docs;",
+                "DROP VIEW docs_view;"));
+  project.RemoveSchema("10_docs.sql");
+  CommandOutput refused = project.Run({"revision", "--autogenerate", "-m", "oops"});
+  EXPECT_EQ(refused.exit_code, 2) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "schema/ holds no .sql file")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "drop all 2 objects")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "1 table, 1 view")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "retort inspect head")) << Describe(refused);
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 2u);
   ExpectNoScratchDatabases(pg);
 }
 

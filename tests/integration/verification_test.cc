@@ -551,9 +551,25 @@ TEST(TestCommand, WithoutSchemaFilesTheComparisonIsSkippedNotFailed) {
   project.Add("a1", "none", kDocs, "DROP TABLE docs;");
   CommandOutput run = project.Run({"test"});
   EXPECT_EQ(run.exit_code, 0) << Describe(run);
-  EXPECT_TRUE(Contains(run.out, "SKIP  head matches schema/: no schema/ configured"))
+  EXPECT_TRUE(Contains(run.out,
+                       "SKIP  head matches schema/: no schema files ([schema] paths is "
+                       "empty)"))
       << Describe(run);
   EXPECT_TRUE(Contains(run.out, "1 skipped")) << Describe(run);
+}
+
+// An empty schema/ (what `init` leaves) means what `paths = []` means: no desired state, so
+// nothing to compare the head with (check and autogenerate refuse; test skips).
+TEST(TestCommand, AnEmptySchemaDirectoryIsSkippedNotFailed) {
+  RETORT_REQUIRE_PG(pg);
+  VerificationProject project(pg);
+  project.Add("a1", "none", kDocs, "DROP TABLE docs;");
+  fs::create_directories(project.Path("schema"));
+  CommandOutput run = project.Run({"test"});
+  EXPECT_EQ(run.exit_code, 0) << Describe(run);
+  EXPECT_TRUE(
+      Contains(run.out, "SKIP  head matches schema/: no schema files (schema/ holds no .sql file)"))
+      << Describe(run);
 }
 
 TEST(TestCommand, AJunitPathInAMissingDirectoryIsBadInput) {
