@@ -625,6 +625,12 @@ TEST(DriftCommand, AManualAlterTableIsDriftUntilReverted) {
   EXPECT_TRUE(Contains(drifted.out, "ALTER TABLE public.docs ADD COLUMN notes text;"))
       << Describe(drifted);
   EXPECT_FALSE(Contains(drifted.out, "retort_version")) << Describe(drifted);
+  // autogenerate diffs schema/ (none here) against the migrations, never the live database: what
+  // resolves drift is a migration holding this SQL, stamped here, or the revert.
+  EXPECT_FALSE(Contains(drifted.err, "--autogenerate")) << Describe(drifted);
+  EXPECT_TRUE(Contains(drifted.err, "`retort revision -m MESSAGE`")) << Describe(drifted);
+  EXPECT_TRUE(Contains(drifted.err, "`retort stamp REV`")) << Describe(drifted);
+  EXPECT_TRUE(Contains(drifted.err, "revert_sql")) << Describe(drifted);
 
   CommandOutput json = project.Run({"--format", "json", "drift"});
   EXPECT_EQ(json.exit_code, 3) << Describe(json);
