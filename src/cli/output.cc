@@ -315,6 +315,18 @@ void PrintRestore(const commands::RestoreReport& report, Format format, std::ost
 }
 
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out) {
+  if (report.pruning) {
+    if (format == Format::kJson) {
+      out << json{{"pruned", report.pruned}}.dump(2) << "\n";
+    } else if (report.pruned.empty()) {
+      out << "nothing to prune on the dev server\n";
+    } else {
+      out << "dropped " << report.pruned.size() << " cached database"
+          << (report.pruned.size() == 1 ? "" : "s") << " on the dev server:\n";
+      for (const std::string& name : report.pruned) out << "  " << name << "\n";
+    }
+    return;
+  }
   if (format == Format::kJson) {
     out << json{{"initialised", report.initialised},
                 {"running", report.running},

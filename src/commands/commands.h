@@ -197,7 +197,11 @@ struct DevReport {
   std::string data_dir;
   std::string conninfo;
   std::string log_file;
+  bool pruning = false;             // `dev prune`: only `pruned` is set
+  std::vector<std::string> pruned;  // the template and spare databases dropped
 };
+// `prune` drops the replayed-migration templates and spare databases of the dev server
+// (devdb::PruneCaches); a stopped embedded dev server is not started for it.
 Result<DevReport> Dev(const config::Config& config, const std::string& action);
 
 // ---- engine: inspect, diff, check, revision --autogenerate (engine.cc) ----

@@ -748,6 +748,34 @@ TEST(InspectCommand, PrintsTheSchemaAsSqlOrJson) {
   ExpectNoScratchDatabases(pg);
 }
 
+// Templates of other projects (or of this one before it moved) and spares pile up on a dev
+// server: a kept template drops the oldest beyond the cache size, and `retort dev prune` drops
+// them all.
+TEST(DevPrune, TheTemplateCacheIsBoundedAndPruneEmptiesIt) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  Strings old_templates;
+  for (int i = 0; i < 9; ++i) {
+    std::string name = "retort_tpl_00000000000" + std::to_string(i) + "_0000000000000000";
+    pg->Query("postgres", "CREATE DATABASE " + name + " TEMPLATE template0");
+    old_templates.push_back(name);
+  }
+  CommandOutput check = project.Run({"check"});
+  ASSERT_EQ(check.exit_code, 0) << Describe(check);
+  Strings kept = DatabasesLike(pg, "retort\\_tpl\\_%");
+  EXPECT_EQ(kept.size(), 8u) << ::testing::PrintToString(kept);
+  // The oldest went first; the one just made stays.
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), old_templates[0]), 0);
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), old_templates[1]), 0);
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), old_templates[8]), 1);
+
+  CommandOutput pruned = project.Run({"dev", "prune"});
+  ASSERT_EQ(pruned.exit_code, 0) << Describe(pruned);
+  for (const std::string& name : kept) EXPECT_TRUE(Contains(pruned.out, name)) << Describe(pruned);
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_tpl\\_%"), Strings{});
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_spare\\_%"), Strings{});
+}
+
 // ---------------------------------------------------------------------------------------------
 // dev_url = "embedded"
 
@@ -761,6 +789,13 @@ TEST(CheckCommand, UsesTheEmbeddedClusterAsDevServer) {
   CommandOutput check = RunRetort({"check"}, dir.path());
   EXPECT_EQ(check.exit_code, 3) << Describe(check);
   EXPECT_TRUE(HasStatement(check.out, {"ADD COLUMN", "title"})) << Describe(check);
+  // retort started the server and leaves it running for the next command: it says so once,
+  // with how to stop it; the next command finds it running and says nothing.
+  EXPECT_TRUE(Contains(check.err, "started the embedded PostgreSQL")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "`retort dev stop`")) << Describe(check);
+  CommandOutput again = RunRetort({"check"}, dir.path());
+  EXPECT_EQ(again.exit_code, 3) << Describe(again);
+  EXPECT_FALSE(Contains(again.err, "started the embedded PostgreSQL")) << Describe(again);
   CommandOutput destroyed = RunRetort({"dev", "destroy"}, dir.path());
   EXPECT_EQ(destroyed.exit_code, 0) << Describe(destroyed);
 }
