@@ -90,9 +90,11 @@ std::string EmbeddedDataDirectory(const config::Config& config) {
 Result<std::string> ResolveConninfo(const config::Config& config, const std::string& url,
                                     const std::string& what) {
   if (url.empty()) {
-    return Status::InvalidInput("no " + what +
-                                ": set it in retort.toml, RETORT_DATABASE_URL, DATABASE_URL or "
-                                "pass --url");
+    return Status::InvalidInput(
+        "no " + what + ": set it in retort.toml, RETORT_DATABASE_URL, DATABASE_URL or pass --url" +
+        (what == "database url"
+             ? " (or name the database with libpq's PGHOST, PGDATABASE or PGSERVICE, as for psql)"
+             : ""));
   }
   if (!config::IsEmbeddedUrl(url)) {
     auto conninfo = config::ToLibpqConninfo(url);

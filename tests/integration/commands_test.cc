@@ -991,6 +991,43 @@ TEST(Passwords, NeverAppearInOutput) {
   }
 }
 
+// With no URL anywhere, libpq's own variables reach the database as they do for psql; a
+// PGPASSWORD is used, never shown; and with none of them the error still says what to set.
+TEST(ConfigPrecedence, LibpqVariablesAloneReachTheDatabase) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  project.Add("01.sql",
+              MigrationText("pq0000000001", "none", "CREATE TABLE pq (id int);", "DROP TABLE pq;"));
+  const std::string secret = "Sup3rS3cretPW";
+  Env libpq = {{"PGHOST", pg->socket_dir()},
+               {"PGPORT", std::to_string(pg->port())},
+               {"PGUSER", pg->superuser()},
+               {"PGDATABASE", project.db()},
+               {"PGPASSWORD", secret}};
+  CommandOutput upgraded = project.RunPlain({"upgrade", "head"}, libpq);
+  ASSERT_EQ(upgraded.exit_code, 0) << Describe(upgraded);
+  EXPECT_EQ(project.Versions(), Strings{"pq0000000001"});
+  CommandOutput current = project.RunPlain({"current", "--verbose"}, libpq);
+  ASSERT_EQ(current.exit_code, 0) << Describe(current);
+  EXPECT_NE(current.out.find(project.db()), std::string::npos) << Describe(current);
+  EXPECT_EQ(current.out.find(secret), std::string::npos) << Describe(current);
+  EXPECT_EQ(current.err.find(secret), std::string::npos) << Describe(current);
+
+  // A wrong PGHOST fails (exit 1) without the password in the message.
+  libpq["PGHOST"] = "no-such-host.invalid";
+  CommandOutput unreachable = project.RunPlain({"current"}, libpq);
+  EXPECT_EQ(unreachable.exit_code, 1) << Describe(unreachable);
+  EXPECT_EQ(unreachable.err.find(secret), std::string::npos) << Describe(unreachable);
+
+  // PGPASSWORD or PGUSER alone name no database: nothing is configured.
+  CommandOutput nothing =
+      project.RunPlain({"current"}, {{"PGPASSWORD", secret}, {"PGUSER", pg->superuser()}});
+  EXPECT_EQ(nothing.exit_code, 2) << Describe(nothing);
+  EXPECT_NE(nothing.err.find("no database url"), std::string::npos) << Describe(nothing);
+  EXPECT_NE(nothing.err.find("PGHOST"), std::string::npos) << Describe(nothing);
+  EXPECT_EQ(nothing.err.find(secret), std::string::npos) << Describe(nothing);
+}
+
 // A typo in a connection setting is bad input (exit 2), not a failure of the server (exit 1),
 // and its message still carries no password.
 TEST(Passwords, MalformedConnectionSettingsAreBadInput) {
