@@ -110,17 +110,15 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
           {"error", migration.error},
           {"finished_at", migration.finished_at}});
     }
-    json document{{"database", report.database},
-                  {"current", report.rows},
-                  {"revisions", ToJson(report.revisions)},
-                  {"unknown", report.unknown_rows},
-                  {"partial", partial}};
+    json document{{"database", report.database},    {"current", report.rows},
+                  {"at_base", report.rows.empty()}, {"revisions", ToJson(report.revisions)},
+                  {"unknown", report.unknown_rows}, {"partial", partial}};
     if (verbose) document["recent"] = recent;
     out << document.dump(2) << "\n";
     return;
   }
   if (verbose) out << "Current revision(s) for " << report.database << ":\n";
-  if (report.rows.empty() && verbose) out << "(base: nothing applied)\n";
+  if (report.rows.empty()) out << "base: nothing applied\n";
   for (const auto& info : report.revisions) {
     if (verbose) {
       PrintVerbose(info, out);

@@ -107,5 +107,11 @@ std::vector<std::string> SumFileProblems(const Project& project);
 // Rewrites migrations/retort.sum for `migrations`.
 Status WriteSumFile(const config::Config& config,
                     const std::vector<migrations::Migration>& migrations);
+// After `revisions` ran (or had their edits accepted): their files' current checksums go into
+// migrations/retort.sum where they differ, with a note on io.log naming them, so the usual
+// revision -> edit -> upgrade flow leaves a sum that validates. Other entries are left as they
+// are; a sum file that does not add up, or none at all, is left alone. Never fails the command.
+void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>& revisions,
+                          const Io& io);
 
 }  // namespace retort::commands

@@ -764,6 +764,35 @@ TEST(FailingMigration, StopsAtTheFailedRevisionAndNamesFileAndLine) {
   EXPECT_EQ(project.Scalar("SELECT count(*) FROM fail_three"), "1");
 }
 
+// A database at base says so, and a database built without retort (its tables already there,
+// no version rows) is pointed at `retort stamp` when the first migration finds them.
+TEST(CurrentCommand, AtBaseSaysNothingIsAppliedAndAlreadyExistsSuggestsStamp) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  project.Add("01.sql", MigrationText("st0000000001", "none", "CREATE TABLE made_by_hand (id int);",
+                                      "DROP TABLE made_by_hand;"));
+  CommandOutput at_base = project.Run({"current"});
+  ASSERT_EQ(at_base.exit_code, 0) << Describe(at_base);
+  EXPECT_EQ(at_base.out, "base: nothing applied\n") << Describe(at_base);
+  CommandOutput as_json = project.Run({"current", "--format", "json"});
+  ASSERT_EQ(as_json.exit_code, 0) << Describe(as_json);
+  json report = json::parse(as_json.out);
+  EXPECT_EQ(report.at("current"), json::array());
+  EXPECT_EQ(report.at("at_base"), true);
+
+  project.Query("CREATE TABLE made_by_hand (id int)");
+  CommandOutput clash = project.Run({"upgrade", "head"});
+  EXPECT_EQ(clash.exit_code, 1) << Describe(clash);
+  EXPECT_NE(clash.err.find("already exists"), std::string::npos) << clash.err;
+  EXPECT_NE(clash.err.find("`retort stamp REV`"), std::string::npos) << clash.err;
+  EXPECT_EQ(project.Versions(), Strings{});
+
+  ASSERT_EQ(project.Run({"stamp", "st0000000001"}).exit_code, 0);
+  CommandOutput stamped = project.Run({"current", "--format", "json"});
+  ASSERT_EQ(stamped.exit_code, 0) << Describe(stamped);
+  EXPECT_EQ(json::parse(stamped.out).at("at_base"), false);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. data commands as JSON
 
