@@ -103,20 +103,21 @@ void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>
   if (!PathExists(path)) return;
   auto text = ReadFile(path);
   if (!text.ok()) return;
-  // Rendered again from its own entries, so that only a checksum can make a difference.
-  std::optional<std::string> recorded = migrations::UpdateSumEntries(*text, {});
+  auto recorded = migrations::ReadSumEntries(*text);
   if (!recorded) return;  // a merge to look at: validate and revision report it
   std::vector<const migrations::Migration*> edited;
   std::vector<std::string> names;
   for (const std::string& id : revisions) {
     auto found = project.index.find(id);
     if (found == project.index.end() || !found->second->statements_loaded) continue;
-    if (migrations::UpdateSumEntries(*recorded, {found->second}) == recorded) continue;
+    std::string name = BaseName(found->second->path);
+    auto entry = recorded->find(name);
+    if (entry != recorded->end() && entry->second == "h1:" + found->second->checksum) continue;
     edited.push_back(found->second);
-    names.push_back(BaseName(found->second->path));
+    names.push_back(name);
   }
   if (edited.empty()) return;
-  std::optional<std::string> updated = migrations::UpdateSumEntries(*recorded, edited);
+  std::optional<std::string> updated = migrations::UpdateSumEntries(*text, edited);
   Status written = WriteFile(path, *updated);
   if (!written.ok()) {
     io.log << "warning: " << migrations::kSumFileName << " not updated: " << written.message()

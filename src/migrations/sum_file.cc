@@ -68,14 +68,20 @@ std::string RenderSumFile(const std::vector<Migration>& migrations) {
   return "h1:" + Sha256Hex(body) + "\n" + body;
 }
 
-std::optional<std::string> UpdateSumEntries(std::string_view sum_text,
-                                            const std::vector<const Migration*>& edited) {
+std::optional<std::map<std::string, std::string>> ReadSumEntries(std::string_view sum_text) {
   ParsedSum parsed = ParseSum(sum_text);
   if (!parsed.problems.empty()) return std::nullopt;
+  return std::move(parsed.recorded);
+}
+
+std::optional<std::string> UpdateSumEntries(std::string_view sum_text,
+                                            const std::vector<const Migration*>& edited) {
+  std::optional<std::map<std::string, std::string>> entries = ReadSumEntries(sum_text);
+  if (!entries) return std::nullopt;
   for (const Migration* migration : edited) {
-    parsed.recorded[BaseName(migration->path)] = "h1:" + migration->checksum;
+    (*entries)[BaseName(migration->path)] = "h1:" + migration->checksum;
   }
-  std::string body = Body(parsed.recorded);
+  std::string body = Body(*entries);
   return "h1:" + Sha256Hex(body) + "\n" + body;
 }
 

@@ -4,6 +4,7 @@
 // silently creating two heads on main.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ inline constexpr char kSumFileName[] = "retort.sum";
 
 // "h1:<sha256 of the lines below>\n" then "<file name> h1:<checksum>\n" per file, by name.
 std::string RenderSumFile(const std::vector<Migration>& migrations);
+
+// The entries of a sum file that adds up on its own: file name -> "h1:<checksum>". nullopt when it
+// does not (malformed, or an h1: line that does not match the lines below it).
+std::optional<std::map<std::string, std::string>> ReadSumEntries(std::string_view sum_text);
 
 // `sum_text` with the entries of `edited` set to their files' current checksums (added when
 // missing) and the h1: line recomputed; every other entry stays as recorded. nullopt when the sum
