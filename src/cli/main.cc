@@ -234,10 +234,10 @@ int main(int argc, char** argv) {
   // dev
   std::string dev_action = "status";
   CLI::App* dev = app.add_subcommand("dev",
-                                     "manage the embedded PostgreSQL (start, stop, "
-                                     "status, url, destroy)");
-  dev->add_option("action", dev_action, "start, stop, status, url or destroy")
-      ->check(CLI::IsMember({"start", "stop", "status", "url", "destroy"}));
+                                     "manage the embedded PostgreSQL (start, stop, status, url, "
+                                     "destroy) and the dev server's caches (prune)");
+  dev->add_option("action", dev_action, "start, stop, status, url, destroy or prune")
+      ->check(CLI::IsMember({"start", "stop", "status", "url", "destroy", "prune"}));
 
   // inspect / diff / check (the engine)
   std::string inspect_source;
@@ -303,6 +303,11 @@ int main(int argc, char** argv) {
 
   commands::Io io{std::cout, std::cerr};
   cli::Format format = format_name == "json" ? cli::Format::kJson : cli::Format::kText;
+  // `retort dev` manages the server itself and says what it did.
+  if (!dev->parsed()) {
+    commands::SetEmbeddedServerStartedNotice(
+        [](const std::string& notice) { std::cerr << "retort: " << notice << "\n"; });
+  }
 
   if (init->parsed()) return Report(commands::Init(init_directory, io));
 
@@ -347,7 +352,7 @@ int main(int argc, char** argv) {
     diff_options.json = format == cli::Format::kJson;
     return Report(commands::Diff(*config, diff_options, io));
   }
-  if (check->parsed()) return Report(commands::Check(*config, io));
+  if (check->parsed()) return Report(commands::Check(*config, format == cli::Format::kJson, io));
   if (test->parsed()) {
     auto report = commands::TestMigrations(*config, test_options, io);
     if (!report.ok()) return Report(report.status());

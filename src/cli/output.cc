@@ -110,17 +110,15 @@ void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format fo
           {"error", migration.error},
           {"finished_at", migration.finished_at}});
     }
-    json document{{"database", report.database},
-                  {"current", report.rows},
-                  {"revisions", ToJson(report.revisions)},
-                  {"unknown", report.unknown_rows},
-                  {"partial", partial}};
+    json document{{"database", report.database},    {"current", report.rows},
+                  {"at_base", report.rows.empty()}, {"revisions", ToJson(report.revisions)},
+                  {"unknown", report.unknown_rows}, {"partial", partial}};
     if (verbose) document["recent"] = recent;
     out << document.dump(2) << "\n";
     return;
   }
   if (verbose) out << "Current revision(s) for " << report.database << ":\n";
-  if (report.rows.empty() && verbose) out << "(base: nothing applied)\n";
+  if (report.rows.empty()) out << "base: nothing applied\n";
   for (const auto& info : report.revisions) {
     if (verbose) {
       PrintVerbose(info, out);
@@ -315,6 +313,18 @@ void PrintRestore(const commands::RestoreReport& report, Format format, std::ost
 }
 
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out) {
+  if (report.pruning) {
+    if (format == Format::kJson) {
+      out << json{{"pruned", report.pruned}}.dump(2) << "\n";
+    } else if (report.pruned.empty()) {
+      out << "nothing to prune on the dev server\n";
+    } else {
+      out << "dropped " << report.pruned.size() << " cached database"
+          << (report.pruned.size() == 1 ? "" : "s") << " on the dev server:\n";
+      for (const std::string& name : report.pruned) out << "  " << name << "\n";
+    }
+    return;
+  }
   if (format == Format::kJson) {
     out << json{{"initialised", report.initialised},
                 {"running", report.running},

@@ -88,7 +88,10 @@ Status Init(const std::string& directory, const Io& io) {
   std::string gitignore = JoinPath(directory, ".gitignore");
   if (!PathExists(gitignore)) RETORT_RETURN_IF_ERROR(CreateNewFile(gitignore, ".retort/\n"));
   io.log << "created " << config_path << ", " << migrations_dir << "/versions/, " << template_path
-         << " and " << JoinPath(directory, "schema") << "/\n";
+         << " and " << JoinPath(directory, "schema") << "/\n"
+         << "schema/ is empty: until it holds the desired schema as .sql files, the migrations "
+            "are the only source of truth (`check` and `revision --autogenerate` need schema "
+            "files; `test` skips its schema check)\n";
   return Status::Ok();
 }
 

@@ -197,7 +197,11 @@ struct DevReport {
   std::string data_dir;
   std::string conninfo;
   std::string log_file;
+  bool pruning = false;             // `dev prune`: only `pruned` is set
+  std::vector<std::string> pruned;  // the template and spare databases dropped
 };
+// `prune` drops the replayed-migration templates and spare databases of the dev server
+// (devdb::PruneCaches); a stopped embedded dev server is not started for it.
 Result<DevReport> Dev(const config::Config& config, const std::string& action);
 
 // ---- engine: inspect, diff, check, revision --autogenerate (engine.cc) ----
@@ -227,8 +231,10 @@ struct DiffOptions {
 Status Diff(const config::Config& config, const DiffOptions& options, const Io& io);
 
 // Compares schema/ with the migrations at head: prints "migrations match ..." (ok), or prints
-// the SQL the migrations lack and returns Status::Differences (exit 3).
-Status Check(const config::Config& config, const Io& io);
+// the SQL the migrations lack and returns Status::Differences (exit 3). With `json`, prints
+// {"match", "heads", "schema", "sql"} either way. InvalidInput when the project declares no
+// desired schema (NoDesiredSchemaReason): there is nothing to compare the migrations with.
+Status Check(const config::Config& config, bool json, const Io& io);
 
 struct AutogenerateOptions {
   bool from_db = false;  // start from the configured database (which must be at the parent)
@@ -238,7 +244,8 @@ struct AutogenerateOptions {
 };
 // `revision --autogenerate`: the SQL from the state at the new revision's parent (replayed, or
 // the database) to schema/, written with CreateRevision. Returns the new file's path, or "" when
-// there was nothing to write.
+// there was nothing to write. Without schema files it refuses (InvalidInput, naming what the
+// migration would drop) unless the start holds nothing either.
 Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
                                          const AutogenerateOptions& autogenerate, const Io& io);
 

@@ -1,11 +1,26 @@
-// retort dev: the project's embedded PostgreSQL (start, stop, status, url, destroy).
+// retort dev: the project's embedded PostgreSQL (start, stop, status, url, destroy), and the
+// caches retort keeps on the dev server (prune).
 #include "commands/commands.h"
+#include "config/database_url.h"
 #include "devdb/local_cluster.h"
+#include "devdb/scratch.h"
 
 namespace retort::commands {
 
 Result<DevReport> Dev(const config::Config& config, const std::string& action) {
   std::string data_dir = EmbeddedDataDirectory(config);
+  if (action == "prune") {
+    DevReport report;
+    report.pruning = true;
+    // A stopped embedded server holds caches nobody pays for until it runs: not started for this.
+    if (config::IsEmbeddedUrl(config.dev_url) && !devdb::LocalCluster::Inspect(data_dir).running) {
+      return report;
+    }
+    RETORT_ASSIGN_OR_RETURN(std::string conninfo,
+                            ResolveConninfo(config, config.dev_url, "dev_url"));
+    RETORT_ASSIGN_OR_RETURN(report.pruned, devdb::PruneCaches(conninfo));
+    return report;
+  }
   if (action == "start" || action == "url") {
     RETORT_RETURN_IF_ERROR(ResolveConninfo(config, "embedded", "dev").status());
   } else if (action == "stop") {
@@ -14,7 +29,7 @@ Result<DevReport> Dev(const config::Config& config, const std::string& action) {
     RETORT_RETURN_IF_ERROR(devdb::LocalCluster::Destroy(data_dir));
   } else if (action != "status") {
     return Status::InvalidInput("unknown dev action '" + action +
-                                "' (expected start, stop, status, url or destroy)");
+                                "' (expected start, stop, status, url, destroy or prune)");
   }
   devdb::ClusterInfo info = devdb::LocalCluster::Inspect(data_dir);
   DevReport report;

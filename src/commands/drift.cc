@@ -95,9 +95,17 @@ Status Drift(const config::Config& config, bool json, const Io& io) {
            << sql.upgrade;
   }
   if (sql.empty()) return Status::Ok();
-  return Status::Differences(database + " has drifted from " + at +
-                             ": write the changes as a migration (`retort revision "
-                             "--autogenerate`) or revert them");
+  // autogenerate compares schema/ with the migrations, never the live database: on its own it
+  // does not see these changes.
+  std::string write_migration =
+      NoDesiredSchemaReason(config).empty()
+          ? "add them to " + SchemaPathsText(config) + " and run `retort revision --autogenerate`"
+          : "write them as a migration with `retort revision -m MESSAGE` (the SQL above as its "
+            "upgrade, `revert_sql` of `retort drift --format json` as its downgrade)";
+  return Status::Differences(
+      database + " has drifted from " + at + ". To keep the changes, " + write_migration +
+      ", then `retort stamp REV` this database with the new revision (it has them already). To "
+      "drop them, run `revert_sql` of `retort drift --format json` on it");
 }
 
 }  // namespace retort::commands

@@ -312,6 +312,34 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
 
 namespace {
 
+// The objects a migration to an empty schema would drop, by kind: "1 table, 2 views"; the total
+// in `count`. An index, constraint or trigger goes with its table and is not counted apart.
+std::string DescribeObjects(const schema::Database& database, int* count) {
+  std::vector<std::string> parts;
+  *count = 0;
+  auto add = [&](size_t number, const char* one, const char* many) {
+    if (number == 0) return;
+    *count += static_cast<int>(number);
+    parts.push_back(std::to_string(number) + " " + (number == 1 ? one : many));
+  };
+  size_t schemas = static_cast<size_t>(
+      std::count_if(database.schemas.begin(), database.schemas.end(),
+                    [](const schema::Schema& entry) { return entry.name != "public"; }));
+  add(schemas, "schema", "schemas");
+  add(database.extensions.size(), "extension", "extensions");
+  add(database.enums.size() + database.domains.size() + database.composite_types.size(), "type",
+      "types");
+  add(database.sequences.size(), "sequence", "sequences");
+  add(database.tables.size(), "table", "tables");
+  add(database.views.size(), "view", "views");
+  add(database.functions.size(), "function", "functions");
+  add(database.collations.size(), "collation", "collations");
+  add(database.operators.size() + database.operator_families.size() +
+          database.operator_classes.size(),
+      "operator object", "operator objects");
+  return Join(parts, ", ");
+}
+
 // check compares the files with schema/; when a file that already ran somewhere was edited, the
 // files no longer say what that database holds, so a passing check would be a false comfort.
 // The configured database is the one place that knows; check is often run where it cannot be
@@ -333,8 +361,14 @@ Status RefuseEditedAppliedMigrations(const config::Config& config, const Project
 
 }  // namespace
 
-Status Check(const config::Config& config, const Io& io) {
+Status Check(const config::Config& config, bool json, const Io& io) {
   auto started = Clock::now();
+  if (std::string missing = NoDesiredSchemaReason(config); !missing.empty()) {
+    return Status::InvalidInput("nothing to check: no schema files (" + missing +
+                                "), so the project declares no desired schema and its migrations "
+                                "are the only source of truth; " +
+                                HowToDeclareSchema(config));
+  }
   Sides sides(config);
   // Headers only: the replaying side parses the statements, in parallel with the schema side.
   RETORT_ASSIGN_OR_RETURN(const Project* project,
@@ -352,12 +386,21 @@ Status Check(const config::Config& config, const Io& io) {
   render::MigrationSql sql = render::RenderMigration(models.first, models.second);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/false));
-  if (sql.empty()) {
+  if (json) {
+    nlohmann::json report = {{"match", sql.empty()},
+                             {"heads", project->graph.Heads()},
+                             {"schema", SchemaPathsText(config)},
+                             {"sql", sql.upgrade}};
+    io.out << report.dump(2) << "\n";
+  } else if (sql.empty()) {
     io.out << "migrations match " << SchemaPathsText(config) << "\n";
+  } else {
+    io.out << sql.upgrade;
+  }
+  if (sql.empty()) {
     io.log << "checked in " << FormatMs(MillisecondsSince(started)) << "\n";
     return Status::Ok();
   }
-  io.out << sql.upgrade;
   return Status::Differences("the migrations (at " + DescribeRows(project->graph.Heads()) +
                              ") do not match " + SchemaPathsText(config) +
                              ": the SQL above is what they lack; `retort revision "
@@ -404,6 +447,31 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
     read_start = [project, &target, &dev_conninfo](const Io& side_io) {
       return ReplayedState(*project, target, dev_conninfo, side_io, /*make_spare=*/true);
     };
+  }
+  if (std::string missing = NoDesiredSchemaReason(config); !missing.empty()) {
+    // Without schema files the "desired" state is an empty database: a migration to it drops
+    // everything, which is never what `revision --autogenerate` in a new project means.
+    RETORT_ASSIGN_OR_RETURN(schema::Database start, read_start(io));
+    int objects = 0;
+    std::string kinds = DescribeObjects(start, &objects);
+    std::string at =
+        autogenerate.from_db ? std::string("the database") : "the migrations at " + target;
+    if (objects > 0) {
+      return Status::InvalidInput(
+          "refusing to autogenerate: no schema files (" + missing + "), so the migration would " +
+          (objects == 1 ? std::string("drop the 1 object ")
+                        : "drop all " + std::to_string(objects) + " objects ") +
+          at + " " + (autogenerate.from_db ? "holds" : "create") + " (" + kinds + "); " +
+          HowToDeclareSchema(config) +
+          ", then autogenerate again, or write this migration by hand with `retort revision -m "
+          "MESSAGE`");
+    }
+    if (!autogenerate.empty) {
+      io.log << "no changes: no schema files (" << missing << ") and nothing in " << at
+             << "; nothing written (--empty writes an empty revision anyway)\n";
+      return std::string();
+    }
+    return CreateRevision(config, options, io);
   }
   RETORT_ASSIGN_OR_RETURN(
       TwoModels models,

@@ -1,6 +1,7 @@
 // upgrade, downgrade, stamp: the commands that move a database along the graph.
 #include <unistd.h>
 
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -22,6 +23,20 @@ namespace retort::commands {
 namespace {
 
 enum class Verb { kUpgrade, kDowngrade };
+
+// duplicate_table, duplicate_object, duplicate_column, duplicate_schema, duplicate_function: what
+// the first migration meets in a database built without retort.
+constexpr const char* kAlreadyExistsStates[] = {"42P07", "42710", "42701", "42P06", "42723"};
+
+// Whether a failed run's message (pg::PgError::ToString, "... (SQLSTATE 42P07)") says that
+// something the migration creates already exists.
+bool FailedOnExistingObject(const std::string& message) {
+  return std::any_of(std::begin(kAlreadyExistsStates), std::end(kAlreadyExistsStates),
+                     [&message](const char* state) {
+                       return message.find(std::string("(SQLSTATE ") + state + ")") !=
+                              std::string::npos;
+                     });
+}
 
 executor::Options ExecutorOptions(const config::Config& config) {
   executor::Options options;
@@ -222,9 +237,23 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
       if (fresh.ok()) rows_after = store.ReadRows(*fresh);
     }
     std::string where = rows_after.ok() ? DescribeRows(*rows_after) : "unknown (cannot read it)";
-    return Status::Failed(status.message() + "\nthe database is at " + where);
+    std::string hint;
+    if (verb == Verb::kUpgrade && rows_now.empty() && rows_after.ok() && rows_after->empty() &&
+        FailedOnExistingObject(status.message())) {
+      hint =
+          "\nthe database has no version rows, yet holds what the first migration creates: it "
+          "was built without retort. If it already matches a revision, record that with "
+          "`retort stamp REV` (nothing runs; `retort drift` then shows any difference), and "
+          "upgrade from there";
+    }
+    return Status::Failed(status.message() + "\nthe database is at " + where + hint);
   }
   io.log << "now at " << DescribeRows(plan.final_rows) << "\n";
+  if (verb == Verb::kUpgrade) {
+    std::vector<std::string> applied;
+    for (const revision::Step& step : plan.steps) applied.push_back(step.revision);
+    TakeEditsIntoSumFile(*project, applied, io);
+  }
   return Status::Ok();
 }
 

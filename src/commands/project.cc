@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <future>
+#include <mutex>
+#include <utility>
 
 #include "base/files.h"
 #include "base/strings.h"
@@ -15,7 +17,27 @@ namespace {
 
 constexpr char kDuplicateDatabase[] = "42P04";
 
+std::mutex g_notice_mutex;
+std::function<void(const std::string&)> g_embedded_started_notice;
+
+void NoticeEmbeddedServerStarted(const devdb::LocalCluster& cluster) {
+  std::function<void(const std::string&)> notice;
+  {
+    std::lock_guard<std::mutex> lock(g_notice_mutex);
+    notice = std::exchange(g_embedded_started_notice, nullptr);  // once per process
+  }
+  if (!notice) return;
+  notice("started the embedded PostgreSQL (" + cluster.info().data_dir + ", pid " +
+         std::to_string(cluster.info().pid) +
+         "); it keeps running for the next commands: `retort dev stop` stops it");
+}
+
 }  // namespace
+
+void SetEmbeddedServerStartedNotice(std::function<void(const std::string&)> notice) {
+  std::lock_guard<std::mutex> lock(g_notice_mutex);
+  g_embedded_started_notice = std::move(notice);
+}
 
 history::VersionStore Project::Store() const {
   return history::VersionStore(
@@ -68,9 +90,11 @@ std::string EmbeddedDataDirectory(const config::Config& config) {
 Result<std::string> ResolveConninfo(const config::Config& config, const std::string& url,
                                     const std::string& what) {
   if (url.empty()) {
-    return Status::InvalidInput("no " + what +
-                                ": set it in retort.toml, RETORT_DATABASE_URL, DATABASE_URL or "
-                                "pass --url");
+    return Status::InvalidInput(
+        "no " + what + ": set it in retort.toml, RETORT_DATABASE_URL, DATABASE_URL or pass --url" +
+        (what == "database url"
+             ? " (or name the database with libpq's PGHOST, PGDATABASE or PGSERVICE, as for psql)"
+             : ""));
   }
   if (!config::IsEmbeddedUrl(url)) {
     auto conninfo = config::ToLibpqConninfo(url);
@@ -85,6 +109,7 @@ Result<std::string> ResolveConninfo(const config::Config& config, const std::str
   options.data_dir = EmbeddedDataDirectory(config);
   options.throwaway = false;
   RETORT_ASSIGN_OR_RETURN(auto cluster, devdb::LocalCluster::Ensure(options));
+  if (cluster.started()) NoticeEmbeddedServerStarted(cluster);
   std::string conninfo = cluster.ConnInfo(kEmbeddedDatabase);
   if (pg::Connection::Open(conninfo).ok()) return conninfo;
   // First use: create the database. Racing processes may both try; the loser sees 42P04.

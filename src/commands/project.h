@@ -2,6 +2,7 @@
 // (when asked) a connection to the configured database.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -46,6 +47,11 @@ Result<std::unique_ptr<Project>> LoadProject(
 // `what` names the setting in errors ("database url", "dev_url").
 Result<std::string> ResolveConninfo(const config::Config& config, const std::string& url,
                                     const std::string& what);
+
+// The embedded server outlives the command that starts it. `notice` is called (once per process,
+// by the first ResolveConninfo that starts it, never when it was already running) with a
+// sentence saying so and how to stop it; src/cli prints it on stderr. None by default.
+void SetEmbeddedServerStartedNotice(std::function<void(const std::string&)> notice);
 
 // Connects to the configured database (config.database_url).
 Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::string* conninfo);
@@ -101,5 +107,11 @@ std::vector<std::string> SumFileProblems(const Project& project);
 // Rewrites migrations/retort.sum for `migrations`.
 Status WriteSumFile(const config::Config& config,
                     const std::vector<migrations::Migration>& migrations);
+// After `revisions` ran (or had their edits accepted): their files' current checksums go into
+// migrations/retort.sum where they differ, with a note on io.log naming them, so the usual
+// revision -> edit -> upgrade flow leaves a sum that validates. Other entries are left as they
+// are; a sum file that does not add up, or none at all, is left alone. Never fails the command.
+void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>& revisions,
+                          const Io& io);
 
 }  // namespace retort::commands

@@ -48,6 +48,14 @@ void DropBookkeepingSchema(const config::Config& config, schema::Database& datab
                 [&name](const schema::Schema& entry) { return entry.name == name; });
 }
 
+// A [schema] paths entry: where it is, and how messages show it ("schema/", "extra.sql").
+std::string SchemaPathOnDisk(const config::Config& config, const std::string& entry) {
+  return StartsWith(entry, "/") ? entry : JoinPath(config.project_dir, entry);
+}
+std::string ShownSchemaPath(const std::string& entry) {
+  return EndsWith(entry, ".sql") || EndsWith(entry, "/") ? entry : entry + "/";
+}
+
 }  // namespace
 
 double MillisecondsSince(std::chrono::steady_clock::time_point start) {
@@ -148,7 +156,7 @@ Result<std::string> SchemaProgramOutput(const config::Config& config, const Io& 
 Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config) {
   std::vector<devdb::SqlFile> files;
   for (const std::string& entry : config.schema_paths) {
-    std::string path = StartsWith(entry, "/") ? entry : JoinPath(config.project_dir, entry);
+    std::string path = SchemaPathOnDisk(config, entry);
     if (IsDirectory(path)) {
       RETORT_ASSIGN_OR_RETURN(std::vector<std::string> names, ListFiles(path, ".sql"));
       for (const std::string& name : names) {
@@ -166,6 +174,41 @@ Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config) {
   return files;
 }
 
+std::string NoDesiredSchemaReason(const config::Config& config) {
+  if (SchemaFromProgram(config)) return "";
+  if (config.schema_paths.empty()) return "[schema] paths is empty";
+  std::vector<std::string> reasons;
+  for (const std::string& entry : config.schema_paths) {
+    std::string path = SchemaPathOnDisk(config, entry);
+    std::string shown = ShownSchemaPath(entry);
+    if (IsDirectory(path)) {
+      auto names = ListFiles(path, ".sql");
+      // A directory that cannot be listed is reported by SchemaFiles, where it is read.
+      if (!names.ok() || !names->empty()) return "";
+      reasons.push_back(shown + " holds no .sql file");
+    } else if (PathExists(path)) {
+      return "";
+    } else {
+      reasons.push_back(shown + " does not exist");
+    }
+  }
+  return Join(reasons, "; ");
+}
+
+std::string HowToDeclareSchema(const config::Config& config) {
+  std::string where =
+      config.schema_paths.empty() ? std::string("schema") : config.schema_paths.front();
+  if (EndsWith(where, "/")) where.pop_back();
+  std::string file = EndsWith(where, ".sql") ? where : where + "/schema.sql";
+  std::string first =
+      config.schema_paths.empty()
+          ? "set `paths = [\"schema\"]` under [schema] in " +
+                (config.config_path.empty() ? std::string("retort.toml") : config.config_path) +
+                " and put the desired schema in schema/"
+          : "put the desired schema in " + SchemaPathsText(config);
+  return first + " (`retort inspect head > " + file + "` starts it from what the migrations build)";
+}
+
 std::string SchemaPathsText(const config::Config& config) {
   if (!config.schema_sqlalchemy.empty()) {
     return "[schema] sqlalchemy (" + config.schema_sqlalchemy + ")";
@@ -174,9 +217,8 @@ std::string SchemaPathsText(const config::Config& config) {
     return "[schema] program (" + Join(config.schema_program, " ") + ")";
   }
   std::vector<std::string> shown;
-  for (const std::string& path : config.schema_paths) {
-    shown.push_back(EndsWith(path, ".sql") || EndsWith(path, "/") ? path : path + "/");
-  }
+  for (const std::string& entry : config.schema_paths) shown.push_back(ShownSchemaPath(entry));
+  if (shown.empty()) return "[schema] paths (empty)";
   return Join(shown, ", ");
 }
 

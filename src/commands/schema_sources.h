@@ -46,6 +46,15 @@ bool SchemaFromProgram(const config::Config& config);
 // stderr). Its stderr is passed on to io.log when it succeeds.
 Result<std::string> SchemaProgramOutput(const config::Config& config, const Io& io);
 
+// Why the project declares no desired schema, or "" when it does: [schema] program or sqlalchemy,
+// or at least one *.sql file in [schema] paths. Without one (paths = [], or paths that hold no
+// .sql file or do not exist, as `init` leaves schema/) the migrations are the only source of
+// truth: check and revision --autogenerate refuse, having nothing to compare the migrations
+// with, and test skips that comparison. "[schema] paths is empty", "schema/ holds no .sql file".
+std::string NoDesiredSchemaReason(const config::Config& config);
+// How to give the project a desired schema, for the messages of those refusals.
+std::string HowToDeclareSchema(const config::Config& config);
+
 // The schema files in apply order: each configured path is a file or a directory whose *.sql
 // files (not those of subdirectories) are taken in name order.
 Result<std::vector<devdb::SqlFile>> SchemaFiles(const config::Config& config);

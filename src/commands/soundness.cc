@@ -489,15 +489,6 @@ std::vector<TestCheck> RunStairway(const Project& project, const std::string& de
 
 // ---- head against schema/
 
-bool HasSchemaFiles(const config::Config& config) {
-  if (SchemaFromProgram(config)) return true;
-  for (const std::string& entry : config.schema_paths) {
-    std::string path = StartsWith(entry, "/") ? entry : JoinPath(config.project_dir, entry);
-    if (PathExists(path)) return true;
-  }
-  return false;
-}
-
 TestCheck CompareWithSchema(const config::Config& config, const UpgradeResult& upgrade,
                             const Result<schema::Database>& desired,
                             const std::vector<std::string>& heads) {
@@ -619,7 +610,8 @@ Result<TestReport> TestMigrations(const config::Config& config, const TestOption
 
   // Three scratch databases at once: each is mostly the server running DDL, and the dev server
   // has more than one core.
-  bool with_schema = HasSchemaFiles(config);
+  std::string no_schema = NoDesiredSchemaReason(config);
+  bool with_schema = no_schema.empty();
   std::ostringstream schema_log;
   std::ostringstream schema_out;
   std::future<Result<schema::Database>> desired;
@@ -646,8 +638,9 @@ Result<TestReport> TestMigrations(const config::Config& config, const TestOption
     compared.elapsed_ms = MillisecondsSince(schema_started);
     report.checks.push_back(std::move(compared));
   } else {
-    report.checks.push_back(Skipped("schema", "head matches schema/",
-                                    "no schema/ configured: nothing to compare the head with"));
+    report.checks.push_back(
+        Skipped("schema", "head matches schema/",
+                "no schema files (" + no_schema + "): nothing to compare the head with"));
   }
   for (TestCheck& check : stairway) report.checks.push_back(std::move(check));
   io.log << schema_log.str();

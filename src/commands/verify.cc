@@ -97,6 +97,37 @@ Status WriteSumFile(const config::Config& config,
   return WriteFile(SumFilePath(config), migrations::RenderSumFile(migrations));
 }
 
+void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>& revisions,
+                          const Io& io) {
+  std::string path = SumFilePath(project.config);
+  if (!PathExists(path)) return;
+  auto text = ReadFile(path);
+  if (!text.ok()) return;
+  auto recorded = migrations::ReadSumEntries(*text);
+  if (!recorded) return;  // a merge to look at: validate and revision report it
+  std::vector<const migrations::Migration*> edited;
+  std::vector<std::string> names;
+  for (const std::string& id : revisions) {
+    auto found = project.index.find(id);
+    if (found == project.index.end() || !found->second->statements_loaded) continue;
+    std::string name = BaseName(found->second->path);
+    auto entry = recorded->find(name);
+    if (entry != recorded->end() && entry->second == "h1:" + found->second->checksum) continue;
+    edited.push_back(found->second);
+    names.push_back(name);
+  }
+  if (edited.empty()) return;
+  std::optional<std::string> updated = migrations::UpdateSumEntries(*text, edited);
+  Status written = WriteFile(path, *updated);
+  if (!written.ok()) {
+    io.log << "warning: " << migrations::kSumFileName << " not updated: " << written.message()
+           << "\n";
+    return;
+  }
+  io.log << migrations::kSumFileName << ": took in the edit of " << Join(names, ", ")
+         << " (changed since the sum was written; commit it with the file)\n";
+}
+
 Result<ValidateReport> Validate(const config::Config& config) {
   RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
   ValidateReport report;
@@ -146,6 +177,9 @@ Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io
   io.log << "accepted the current files of " << changed.size() << " applied migration"
          << (changed.size() == 1 ? "" : "s") << ":\n"
          << DescribeChangedMigrations(changed);
+  std::vector<std::string> accepted;
+  for (const ChangedMigration& migration : changed) accepted.push_back(migration.revision);
+  TakeEditsIntoSumFile(*project, accepted, io);
   return Status::Ok();
 }
 

@@ -396,6 +396,10 @@ std::optional<std::string> NonEmptyEnv(const GetEnv& env, const std::string& nam
   return value;
 }
 
+// The libpq variables that say which server or database to reach. PGUSER, PGPORT or PGPASSWORD
+// alone do not: set for psql's convenience, they must not send retort to a default database.
+constexpr const char* kLibpqTargetVariables[] = {"PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE"};
+
 }  // namespace
 
 std::string Config::ScriptDirectory() const {
@@ -492,6 +496,17 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
   } else if (std::optional<std::string> fallback = NonEmptyEnv(env, "DATABASE_URL")) {
     config.database_url = *fallback;
     config.database_url_source = "DATABASE_URL";
+  } else if (config.database_url.empty()) {
+    // No URL anywhere: connect as psql would, with libpq filling in every setting from its
+    // environment (and ~/.pgpass, service files), when that environment names a target.
+    std::vector<std::string> named;
+    for (const char* variable : kLibpqTargetVariables) {
+      if (NonEmptyEnv(env, variable)) named.emplace_back(variable);
+    }
+    if (!named.empty()) {
+      config.database_url = kLibpqDefaultsUrl;
+      config.database_url_source = Join(named, ", ");
+    }
   }
   return config;
 }
@@ -618,7 +633,8 @@ std::string DefaultConfigToml() {
 [database]
 # The database that upgrade, downgrade, current, stamp, ... work on.
 # RETORT_DATABASE_URL or DATABASE_URL in the environment, or --url on the command line, win
-# over this setting. Accepted forms:
+# over this setting. Without any of them, libpq's PGHOST, PGHOSTADDR, PGDATABASE or PGSERVICE
+# choose the database as they do for psql. Accepted forms:
 #   postgresql://user@host:5432/dbname?sslmode=require
 #   postgresql+asyncpg://... and postgresql+psycopg2://... (SQLAlchemy URLs are converted)
 #   host=localhost dbname=app         (a libpq keyword/value string)

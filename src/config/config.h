@@ -11,13 +11,19 @@
 
 namespace retort::config {
 
+// The database URL when only libpq's environment names one (PGHOST, PGDATABASE, PGSERVICE...):
+// a URI with nothing in it, so libpq takes every setting from its environment, as psql does.
+inline constexpr char kLibpqDefaultsUrl[] = "postgresql://";
+
 struct Config {
   // Directory holding retort.toml; every relative path below is relative to it.
   std::string project_dir;
   std::string config_path;  // empty when no file was read
 
-  std::string database_url;         // as given; may be "embedded"; never printed unredacted
-  std::string database_url_source;  // "--url", "RETORT_DATABASE_URL", "DATABASE_URL", config path
+  std::string database_url;  // as given; may be "embedded"; never printed unredacted
+  // "--url", "RETORT_DATABASE_URL", "DATABASE_URL", the config path, or the libpq variables
+  // that chose the database ("PGHOST, PGDATABASE") when database_url is kLibpqDefaultsUrl.
+  std::string database_url_source;
 
   std::string script_location = "migrations";
   std::string file_template = "{year}{month}{day}_{hour}{minute}-{rev}_{slug}";

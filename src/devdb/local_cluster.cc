@@ -683,6 +683,7 @@ Result<LocalCluster> LocalCluster::Ensure(const ClusterOptions& options) {
 
   ClusterInfo current = Inspect(data_dir);
   std::optional<Settings> saved = ReadSettings(data_dir);
+  bool started = false;
   if (current.running) {
     if (options.port != 0 && options.port != current.port) {
       return Status::InvalidInput(data_dir + ": the server already runs on port " +
@@ -722,9 +723,11 @@ Result<LocalCluster> LocalCluster::Ensure(const ClusterOptions& options) {
     RETORT_RETURN_IF_ERROR(PrepareSocketDir(settings.socket_dir, account));
     RETORT_RETURN_IF_ERROR(
         StartServer(data_dir, bin_dir, settings, port_is_ours, options.throwaway, account));
+    started = true;
   }
 
   LocalCluster cluster;
+  cluster.started_ = started;
   cluster.info_ = Inspect(data_dir);
   cluster.superuser_ = account.name;
   cluster.bin_dir_ = bin_dir;

@@ -74,11 +74,15 @@ class LocalCluster {
   std::string PassFile() const;
 
   const ClusterInfo& info() const { return info_; }
+  // Whether Ensure started the server (false when it attached to a running one). The server
+  // outlives the process that started it.
+  bool started() const { return started_; }
   const std::string& superuser() const { return superuser_; }
   const std::string& bin_dir() const { return bin_dir_; }
 
  private:
   ClusterInfo info_;
+  bool started_ = false;
   std::string superuser_;
   std::string bin_dir_;
 };

@@ -26,6 +26,18 @@ constexpr char kSparePrefix[] = "retort_spare_";
 constexpr char kSparesQuery[] =
     "SELECT datname FROM pg_database WHERE datname LIKE 'retort\\_spare\\_%' AND datdba = "
     "(SELECT oid FROM pg_roles WHERE rolname = current_user) ORDER BY oid";
+// The databases matching a LIKE pattern that this role owns, oldest first, and whether someone
+// is connected to each (DROP DATABASE would wait for them, or fail).
+constexpr char kOwnedDatabasesQuery[] =
+    "SELECT datname, datname IN (SELECT datname FROM pg_stat_activity WHERE datname IS NOT NULL) "
+    "FROM pg_database WHERE datname LIKE $1 AND datdba = (SELECT oid FROM pg_roles WHERE rolname "
+    "= current_user) ORDER BY oid";
+constexpr char kTemplatePattern[] = "retort\\_tpl\\_%";
+constexpr char kSparePattern[] = "retort\\_spare\\_%";
+// The template cache: enough for a few projects and branches, bounded so that a dev server
+// shared by many checkouts does not fill its disk (each template is a whole database).
+constexpr int kKeptTemplates = 8;
+constexpr int kKeptSpares = 1;
 constexpr char kDuplicateDatabase[] = "42P04";
 // CREATE DATABASE copies from it; unlike template1 nobody can have put objects into it.
 constexpr char kDefaultTemplate[] = "template0";
@@ -94,6 +106,25 @@ void DropStaleScratchDatabases(pg::Connection& admin) {
     if (!pid || *pid == ::getpid() || !ProcessIsGone(*pid)) continue;
     (void)admin.Execute("DROP DATABASE IF EXISTS " + pg::QuoteIdent(name));
   }
+}
+
+// Drops the oldest of this role's databases matching `pattern` until at most `limit` are left,
+// never `keep` nor one in use; returns the names dropped.
+std::vector<std::string> DropOldestBeyond(pg::Connection& admin, const std::string& pattern,
+                                          int limit, const std::string& keep = "") {
+  std::vector<std::string> dropped;
+  auto owned = admin.QueryParams(kOwnedDatabasesQuery, {pattern});
+  if (!owned.ok()) return dropped;
+  int count = owned->rows();
+  for (int row = 0; row < owned->rows() && count > limit; ++row) {
+    std::string name = owned->Get(row, 0);
+    if (name == keep || owned->Get(row, 1) == "t") continue;
+    if (admin.Execute("DROP DATABASE IF EXISTS " + pg::QuoteIdent(name)).ok()) {
+      dropped.push_back(name);
+      --count;
+    }
+  }
+  return dropped;
 }
 
 // Renames a spare (an untouched copy of template0 that PrepareSpare made) to `name`. False when
@@ -293,7 +324,11 @@ Status PrepareSpare(const std::string& server_conninfo) {
   RETORT_ASSIGN_OR_RETURN(pg::Connection admin,
                           pg::Connection::Open(server_conninfo, "retort scratch"));
   RETORT_ASSIGN_OR_RETURN(auto spares, admin.Query(kSparesQuery));
-  if (spares.rows() > 0) return Status::Ok();
+  if (spares.rows() > 0) {
+    // Racing runs may each have made one; one serves.
+    if (spares.rows() > kKeptSpares) (void)DropOldestBeyond(admin, kSparePattern, kKeptSpares);
+    return Status::Ok();
+  }
   std::string name = UniqueName(kSparePrefix, "");
   auto created =
       admin.Execute("CREATE DATABASE " + pg::QuoteIdent(name) + " TEMPLATE " + kDefaultTemplate);
@@ -332,7 +367,21 @@ Status KeepAsTemplate(ScratchDatabase scratch, const std::string& project_key,
   for (int row = 0; row < stale.rows(); ++row) {
     (void)admin.Execute("DROP DATABASE IF EXISTS " + pg::QuoteIdent(stale.Get(row, 0)));
   }
+  // Other projects' templates (or this project's from before it moved) would pile up on a
+  // shared dev server: the cache keeps the newest.
+  (void)DropOldestBeyond(admin, kTemplatePattern, kKeptTemplates, name);
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> PruneCaches(const std::string& server_conninfo) {
+  RETORT_ASSIGN_OR_RETURN(pg::Connection admin,
+                          pg::Connection::Open(server_conninfo, "retort scratch"));
+  DropStaleScratchDatabases(admin);
+  std::vector<std::string> dropped = DropOldestBeyond(admin, kTemplatePattern, 0);
+  for (std::string& name : DropOldestBeyond(admin, kSparePattern, 0)) {
+    dropped.push_back(std::move(name));
+  }
+  return dropped;
 }
 
 Status ApplySqlFiles(pg::Connection& connection, const std::vector<SqlFile>& files) {

@@ -6,6 +6,7 @@
 //   retort_scratch_<purpose>_<host key>_<pid>_<n>  one command's throwaway database
 //   retort_tpl_<project key>_<content key>         a replayed head kept for later runs
 //   retort_spare_<host key>_<pid>_<n>              an empty database made ahead of time
+// Templates and spares are a cache of bounded size (PruneCaches).
 // A process that dies (kill -9) leaves its scratch databases behind; the next Create on the
 // same host drops those whose creator pid is gone and that nobody is connected to. Scratch
 // databases of other hosts are never touched.
@@ -80,6 +81,12 @@ Result<bool> DatabaseExists(pg::Connection& admin, const std::string& name);
 // is kept and `scratch` is dropped as usual. Every connection to `scratch` must be closed.
 Status KeepAsTemplate(ScratchDatabase scratch, const std::string& project_key,
                       const std::string& content_key);
+
+// The caches above are this role's on the server: templates beyond the newest 8 (of every
+// project) are dropped when a template is kept, spares beyond one when a spare is made. Drops
+// every template and spare of this role nobody is connected to, and this host's scratch
+// databases of dead processes (`retort dev prune`); returns the templates and spares dropped.
+Result<std::vector<std::string>> PruneCaches(const std::string& server_conninfo);
 
 // ---- desired state: schema files applied to a (scratch) database.
 

@@ -1,12 +1,22 @@
 // Checksums of applied migrations and migrations/retort.sum, against a real server.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "support/pg_harness.h"
 
 namespace retort::testing {
 namespace {
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
 
 class ChecksumProject {
  public:
@@ -137,6 +147,48 @@ TEST(SumFile, RevisionMaintainsItAndAConflictedMergeIsCaught) {
   EXPECT_EQ(project.Run({"hash"}).exit_code, 0);
   EXPECT_EQ(project.Run({"validate"}).exit_code, 0);
   EXPECT_EQ(project.Run({"revision", "-m", "third"}).exit_code, 0);
+}
+
+// The everyday flow: `revision` writes the file and its sum, the author fills it in, `upgrade`
+// applies it on their database and takes the edit into retort.sum (saying so), and validate
+// passes without `retort hash`. Accepting an edit of an applied file with
+// `stamp --update-checksums` takes it into retort.sum too.
+TEST(SumFile, UpgradeAndUpdateChecksumsTakeEditsIntoIt) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("sumflow"));
+  CommandOutput written = project.Run({"revision", "-m", "first", "--rev-id", "aaa"});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  std::string name;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(project.dir().path() + "/migrations/versions")) {
+    if (entry.path().extension() == ".sql")
+      name = "migrations/versions/" + entry.path().filename().string();
+  }
+  ASSERT_FALSE(name.empty());
+  std::string path = project.dir().path() + "/" + name;
+  std::string text = ReadFileOrEmpty(path);
+  ASSERT_NE(text.find("-- retort:upgrade\n"), std::string::npos) << path;
+  text.insert(text.find("-- retort:upgrade\n") + 18, "CREATE TABLE flow (id int);\n");
+  project.dir().Write(name, text);
+  CommandOutput stale = project.Run({"validate"});
+  EXPECT_EQ(stale.exit_code, 3) << stale.out << stale.err;
+  EXPECT_NE(stale.out.find("retort upgrade"), std::string::npos) << stale.out;
+
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_NE(upgraded.err.find("retort.sum: took in the edit of"), std::string::npos)
+      << upgraded.err;
+  CommandOutput valid = project.Run({"validate"});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+
+  // Applied now: an edit is refused until accepted, and accepting it fixes the sum as well.
+  text.insert(text.find("CREATE TABLE flow (id int);\n") + 28, "INSERT INTO flow VALUES (1);\n");
+  project.dir().Write(name, text);
+  EXPECT_EQ(project.Run({"upgrade", "head"}).exit_code, 2);
+  CommandOutput accepted = project.Run({"stamp", "--update-checksums"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  CommandOutput accepted_valid = project.Run({"validate"});
+  EXPECT_EQ(accepted_valid.exit_code, 0) << accepted_valid.out << accepted_valid.err;
 }
 
 }  // namespace

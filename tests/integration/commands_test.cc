@@ -764,6 +764,35 @@ TEST(FailingMigration, StopsAtTheFailedRevisionAndNamesFileAndLine) {
   EXPECT_EQ(project.Scalar("SELECT count(*) FROM fail_three"), "1");
 }
 
+// A database at base says so, and a database built without retort (its tables already there,
+// no version rows) is pointed at `retort stamp` when the first migration finds them.
+TEST(CurrentCommand, AtBaseSaysNothingIsAppliedAndAlreadyExistsSuggestsStamp) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  project.Add("01.sql", MigrationText("st0000000001", "none", "CREATE TABLE made_by_hand (id int);",
+                                      "DROP TABLE made_by_hand;"));
+  CommandOutput at_base = project.Run({"current"});
+  ASSERT_EQ(at_base.exit_code, 0) << Describe(at_base);
+  EXPECT_EQ(at_base.out, "base: nothing applied\n") << Describe(at_base);
+  CommandOutput as_json = project.Run({"current", "--format", "json"});
+  ASSERT_EQ(as_json.exit_code, 0) << Describe(as_json);
+  json report = json::parse(as_json.out);
+  EXPECT_EQ(report.at("current"), json::array());
+  EXPECT_EQ(report.at("at_base"), true);
+
+  project.Query("CREATE TABLE made_by_hand (id int)");
+  CommandOutput clash = project.Run({"upgrade", "head"});
+  EXPECT_EQ(clash.exit_code, 1) << Describe(clash);
+  EXPECT_NE(clash.err.find("already exists"), std::string::npos) << clash.err;
+  EXPECT_NE(clash.err.find("`retort stamp REV`"), std::string::npos) << clash.err;
+  EXPECT_EQ(project.Versions(), Strings{});
+
+  ASSERT_EQ(project.Run({"stamp", "st0000000001"}).exit_code, 0);
+  CommandOutput stamped = project.Run({"current", "--format", "json"});
+  ASSERT_EQ(stamped.exit_code, 0) << Describe(stamped);
+  EXPECT_EQ(json::parse(stamped.out).at("at_base"), false);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 9. data commands as JSON
 
@@ -989,6 +1018,43 @@ TEST(Passwords, NeverAppearInOutput) {
       EXPECT_EQ(env.err.find(secret), std::string::npos) << env.err;
     }
   }
+}
+
+// With no URL anywhere, libpq's own variables reach the database as they do for psql; a
+// PGPASSWORD is used, never shown; and with none of them the error still says what to set.
+TEST(ConfigPrecedence, LibpqVariablesAloneReachTheDatabase) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  project.Add("01.sql",
+              MigrationText("pq0000000001", "none", "CREATE TABLE pq (id int);", "DROP TABLE pq;"));
+  const std::string secret = "Sup3rS3cretPW";
+  Env libpq = {{"PGHOST", pg->socket_dir()},
+               {"PGPORT", std::to_string(pg->port())},
+               {"PGUSER", pg->superuser()},
+               {"PGDATABASE", project.db()},
+               {"PGPASSWORD", secret}};
+  CommandOutput upgraded = project.RunPlain({"upgrade", "head"}, libpq);
+  ASSERT_EQ(upgraded.exit_code, 0) << Describe(upgraded);
+  EXPECT_EQ(project.Versions(), Strings{"pq0000000001"});
+  CommandOutput current = project.RunPlain({"current", "--verbose"}, libpq);
+  ASSERT_EQ(current.exit_code, 0) << Describe(current);
+  EXPECT_NE(current.out.find(project.db()), std::string::npos) << Describe(current);
+  EXPECT_EQ(current.out.find(secret), std::string::npos) << Describe(current);
+  EXPECT_EQ(current.err.find(secret), std::string::npos) << Describe(current);
+
+  // A wrong PGHOST fails (exit 1) without the password in the message.
+  libpq["PGHOST"] = "no-such-host.invalid";
+  CommandOutput unreachable = project.RunPlain({"current"}, libpq);
+  EXPECT_EQ(unreachable.exit_code, 1) << Describe(unreachable);
+  EXPECT_EQ(unreachable.err.find(secret), std::string::npos) << Describe(unreachable);
+
+  // PGPASSWORD or PGUSER alone name no database: nothing is configured.
+  CommandOutput nothing =
+      project.RunPlain({"current"}, {{"PGPASSWORD", secret}, {"PGUSER", pg->superuser()}});
+  EXPECT_EQ(nothing.exit_code, 2) << Describe(nothing);
+  EXPECT_NE(nothing.err.find("no database url"), std::string::npos) << Describe(nothing);
+  EXPECT_NE(nothing.err.find("PGHOST"), std::string::npos) << Describe(nothing);
+  EXPECT_EQ(nothing.err.find(secret), std::string::npos) << Describe(nothing);
 }
 
 // A typo in a connection setting is bad input (exit 2), not a failure of the server (exit 1),

@@ -203,6 +203,12 @@ TEST(CheckCommand, PassesWhenTheMigrationsMatchSchema) {
   CommandOutput check = project.Run({"check"});
   EXPECT_EQ(check.exit_code, 0) << Describe(check);
   EXPECT_TRUE(Contains(check.out, "migrations match schema/")) << Describe(check);
+  CommandOutput json = project.Run({"check", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << Describe(json);
+  nlohmann::json report = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << Describe(json);
+  EXPECT_EQ(report["match"], true) << json.out;
+  EXPECT_EQ(report["sql"], "") << json.out;
   ExpectNoScratchDatabases(pg);
 }
 
@@ -215,6 +221,14 @@ TEST(CheckCommand, FailsWithTheMissingSqlWhenSchemaHasAnExtraColumn) {
   EXPECT_TRUE(HasStatement(check.out, {"ALTER TABLE", "docs", "ADD COLUMN", "title"}))
       << Describe(check);
   EXPECT_TRUE(Contains(check.err, "do not match schema/")) << Describe(check);
+  CommandOutput json = project.Run({"check", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 3) << Describe(json);
+  nlohmann::json report = nlohmann::json::parse(json.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << Describe(json);
+  EXPECT_EQ(report["match"], false) << json.out;
+  EXPECT_EQ(report["heads"], nlohmann::json::array({"aaa000000001"})) << json.out;
+  EXPECT_EQ(report["schema"], "schema/") << json.out;
+  EXPECT_TRUE(HasStatement(report["sql"].get<std::string>(), {"ADD COLUMN", "title"})) << json.out;
   ExpectNoScratchDatabases(pg);
 }
 
@@ -267,8 +281,7 @@ TEST(CheckCommand, AMissingSchemaPathIsBadInput) {
   fs::remove_all(project.path() + "/schema");
   CommandOutput check = project.Run({"check"});
   EXPECT_EQ(check.exit_code, 2) << Describe(check);
-  EXPECT_TRUE(Contains(check.err, project.path() + "/schema: schema path not found"))
-      << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "no schema files (schema/ does not exist)")) << Describe(check);
   ExpectNoScratchDatabases(pg);
 }
 
@@ -351,9 +364,28 @@ TEST(CheckCommand, WithNoMigrationsComparesAnEmptyDatabase) {
   CommandOutput differs = project.Run({"check"});
   EXPECT_EQ(differs.exit_code, 3) << Describe(differs);
   EXPECT_TRUE(HasStatement(differs.out, {"CREATE TABLE", "docs"})) << Describe(differs);
+}
+
+// An empty schema/ (as `init` leaves it) or `paths = []` declares no desired state: there is
+// nothing to compare the migrations with, which is bad input, never "drop everything".
+TEST(CheckCommand, WithoutSchemaFilesThereIsNothingToCheck) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
   project.RemoveSchema("10_docs.sql");
-  CommandOutput matches = project.Run({"check"});
-  EXPECT_EQ(matches.exit_code, 0) << Describe(matches);
+  CommandOutput empty = project.Run({"check"});
+  EXPECT_EQ(empty.exit_code, 2) << Describe(empty);
+  EXPECT_TRUE(Contains(empty.err, "schema/ holds no .sql file")) << Describe(empty);
+  EXPECT_FALSE(HasStatement(empty.out, {"DROP TABLE"})) << Describe(empty);
+
+  std::string config = ReadText(project.path() + "/retort.toml");
+  config.replace(config.find("paths = [\"schema\"]"), 18, "paths = []");
+  WriteText(project.path() + "/retort.toml", config);
+  CommandOutput no_paths = project.Run({"check", "--format", "json"});
+  EXPECT_EQ(no_paths.exit_code, 2) << Describe(no_paths);
+  EXPECT_TRUE(Contains(no_paths.err, "[schema] paths is empty")) << Describe(no_paths);
+  EXPECT_FALSE(Contains(no_paths.err, "do not match")) << Describe(no_paths);
+  EXPECT_FALSE(HasStatement(no_paths.out, {"DROP TABLE"})) << Describe(no_paths);
+  ExpectNoScratchDatabases(pg);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,6 +443,26 @@ TEST(AutogenerateCommand, WritesNothingWhenNothingChangedUnlessEmptyIsGiven) {
   }
   EXPECT_FALSE(HasSql(Section(written, "upgrade"))) << written;
   EXPECT_FALSE(HasSql(Section(written, "downgrade"))) << written;
+  ExpectNoScratchDatabases(pg);
+}
+
+// Autogenerating against an empty schema/ would write a migration that drops everything the
+// migrations built: refused, with what it would drop and how to go on.
+TEST(AutogenerateCommand, RefusesToDropEverythingWhenSchemaHasNoFiles) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.AddMigration(
+      "20250102_0000-aaa000000002_view.sql",
+      Migration("aaa000000002", "aaa000000001", "CREATE VIEW docs_view AS SELECT id FROM docs;",
+                "DROP VIEW docs_view;"));
+  project.RemoveSchema("10_docs.sql");
+  CommandOutput refused = project.Run({"revision", "--autogenerate", "-m", "oops"});
+  EXPECT_EQ(refused.exit_code, 2) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "schema/ holds no .sql file")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "drop all 2 objects")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "1 table, 1 view")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "retort inspect head")) << Describe(refused);
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 2u);
   ExpectNoScratchDatabases(pg);
 }
 
@@ -688,6 +740,35 @@ TEST(InspectCommand, PrintsTheSchemaAsSqlOrJson) {
   ExpectNoScratchDatabases(pg);
 }
 
+// Templates of other projects (or of this one before it moved) and spares pile up on a dev
+// server: a kept template drops the oldest beyond the cache size, and `retort dev prune` drops
+// them all.
+TEST(DevPrune, TheTemplateCacheIsBoundedAndPruneEmptiesIt) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  Strings old_templates;
+  for (int i = 0; i < 9; ++i) {
+    std::string name = "retort_tpl_00000000000" + std::to_string(i) + "_0000000000000000";
+    // FILE_COPY: with fsync off, faster than writing a small database to the WAL.
+    pg->Query("postgres", "CREATE DATABASE " + name + " TEMPLATE template0 STRATEGY FILE_COPY");
+    old_templates.push_back(name);
+  }
+  CommandOutput check = project.Run({"check"});
+  ASSERT_EQ(check.exit_code, 0) << Describe(check);
+  Strings kept = DatabasesLike(pg, "retort\\_tpl\\_%");
+  EXPECT_EQ(kept.size(), 8u) << ::testing::PrintToString(kept);
+  // The oldest went first; the one just made stays.
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), old_templates[0]), 0);
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), old_templates[1]), 0);
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), old_templates[8]), 1);
+
+  CommandOutput pruned = project.Run({"dev", "prune"});
+  ASSERT_EQ(pruned.exit_code, 0) << Describe(pruned);
+  for (const std::string& name : kept) EXPECT_TRUE(Contains(pruned.out, name)) << Describe(pruned);
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_tpl\\_%"), Strings{});
+  EXPECT_EQ(DatabasesLike(pg, "retort\\_spare\\_%"), Strings{});
+}
+
 // ---------------------------------------------------------------------------------------------
 // dev_url = "embedded"
 
@@ -701,6 +782,13 @@ TEST(CheckCommand, UsesTheEmbeddedClusterAsDevServer) {
   CommandOutput check = RunRetort({"check"}, dir.path());
   EXPECT_EQ(check.exit_code, 3) << Describe(check);
   EXPECT_TRUE(HasStatement(check.out, {"ADD COLUMN", "title"})) << Describe(check);
+  // retort started the server and leaves it running for the next command: it says so once,
+  // with how to stop it; the next command finds it running and says nothing.
+  EXPECT_TRUE(Contains(check.err, "started the embedded PostgreSQL")) << Describe(check);
+  EXPECT_TRUE(Contains(check.err, "`retort dev stop`")) << Describe(check);
+  CommandOutput again = RunRetort({"inspect", "embedded"}, dir.path());
+  EXPECT_EQ(again.exit_code, 0) << Describe(again);
+  EXPECT_FALSE(Contains(again.err, "started the embedded PostgreSQL")) << Describe(again);
   CommandOutput destroyed = RunRetort({"dev", "destroy"}, dir.path());
   EXPECT_EQ(destroyed.exit_code, 0) << Describe(destroyed);
 }

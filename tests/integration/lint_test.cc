@@ -196,6 +196,32 @@ TEST(LintCommand, DefaultsToTheMigrationsTheDatabaseHasNotApplied) {
       << Describe(range);
 }
 
+// The NOT NULL recipe RT303 recommends, split as autogenerate writes it: the check added and
+// validated in one migration, SET NOT NULL and the drop in the next. Linted together, or with
+// the first already applied to the database, the SET NOT NULL is no finding.
+TEST(LintCommand, SetNotNullAfterTheValidatedCheckOfAnEarlierMigrationIsQuiet) {
+  RETORT_REQUIRE_PG(pg);
+  LintProject project(pg);
+  project.Add("001_t.sql", Migration("aaa", "none", "CREATE TABLE t (id int, email text);"));
+  project.Add("002_check.sql",
+              Migration("bbb", "aaa",
+                        "ALTER TABLE t ADD CONSTRAINT t_email_nn CHECK (email IS NOT NULL) NOT "
+                        "VALID;\nALTER TABLE t VALIDATE CONSTRAINT t_email_nn;"));
+  project.Add("003_set.sql", Migration("ccc", "bbb",
+                                       "ALTER TABLE t ALTER COLUMN email SET NOT NULL;\nALTER "
+                                       "TABLE t DROP CONSTRAINT t_email_nn;"));
+  CommandOutput together = project.Run({"lint", "--offline", "--format", "json", "bbb:ccc"});
+  EXPECT_EQ(RulesIn(ParseJson(together)), Strings{}) << Describe(together);
+  CommandOutput alone = project.Run({"lint", "--offline", "--format", "json", "ccc"});
+  EXPECT_EQ(RulesIn(ParseJson(alone)), Strings{"setting-not-null"}) << Describe(alone);
+
+  ASSERT_EQ(project.Run({"upgrade", "bbb"}).exit_code, 0);
+  CommandOutput pending = project.Run({"lint", "--format", "json"});
+  EXPECT_EQ(ParseJson(pending)["files"], json::array({"migrations/versions/003_set.sql"}))
+      << Describe(pending);
+  EXPECT_EQ(RulesIn(ParseJson(pending)), Strings{}) << Describe(pending);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Grading by live table size
 

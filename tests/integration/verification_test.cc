@@ -551,9 +551,25 @@ TEST(TestCommand, WithoutSchemaFilesTheComparisonIsSkippedNotFailed) {
   project.Add("a1", "none", kDocs, "DROP TABLE docs;");
   CommandOutput run = project.Run({"test"});
   EXPECT_EQ(run.exit_code, 0) << Describe(run);
-  EXPECT_TRUE(Contains(run.out, "SKIP  head matches schema/: no schema/ configured"))
+  EXPECT_TRUE(Contains(run.out,
+                       "SKIP  head matches schema/: no schema files ([schema] paths is "
+                       "empty)"))
       << Describe(run);
   EXPECT_TRUE(Contains(run.out, "1 skipped")) << Describe(run);
+}
+
+// An empty schema/ (what `init` leaves) means what `paths = []` means: no desired state, so
+// nothing to compare the head with (check and autogenerate refuse; test skips).
+TEST(TestCommand, AnEmptySchemaDirectoryIsSkippedNotFailed) {
+  RETORT_REQUIRE_PG(pg);
+  VerificationProject project(pg);
+  project.Add("a1", "none", kDocs, "DROP TABLE docs;");
+  fs::create_directories(project.Path("schema"));
+  CommandOutput run = project.Run({"test"});
+  EXPECT_EQ(run.exit_code, 0) << Describe(run);
+  EXPECT_TRUE(
+      Contains(run.out, "SKIP  head matches schema/: no schema files (schema/ holds no .sql file)"))
+      << Describe(run);
 }
 
 TEST(TestCommand, AJunitPathInAMissingDirectoryIsBadInput) {
@@ -609,6 +625,12 @@ TEST(DriftCommand, AManualAlterTableIsDriftUntilReverted) {
   EXPECT_TRUE(Contains(drifted.out, "ALTER TABLE public.docs ADD COLUMN notes text;"))
       << Describe(drifted);
   EXPECT_FALSE(Contains(drifted.out, "retort_version")) << Describe(drifted);
+  // autogenerate diffs schema/ (none here) against the migrations, never the live database: what
+  // resolves drift is a migration holding this SQL, stamped here, or the revert.
+  EXPECT_FALSE(Contains(drifted.err, "--autogenerate")) << Describe(drifted);
+  EXPECT_TRUE(Contains(drifted.err, "`retort revision -m MESSAGE`")) << Describe(drifted);
+  EXPECT_TRUE(Contains(drifted.err, "`retort stamp REV`")) << Describe(drifted);
+  EXPECT_TRUE(Contains(drifted.err, "revert_sql")) << Describe(drifted);
 
   CommandOutput json = project.Run({"--format", "json", "drift"});
   EXPECT_EQ(json.exit_code, 3) << Describe(json);

@@ -430,10 +430,30 @@ TEST_F(LoadConfigTest, EmptyUrlFlagIsAnError) {
 
 TEST_F(LoadConfigTest, NoUrlAnywhereLeavesItEmpty) {
   Write("retort.toml", "");
-  Result<Config> config = LoadConfig({}, Env({{"PGHOST", "elsewhere"}}));
+  // PGUSER, PGPORT and PGPASSWORD say how to connect, not to which database.
+  Result<Config> config =
+      LoadConfig({}, Env({{"PGUSER", "app"}, {"PGPORT", "5433"}, {"PGPASSWORD", "secret"}}));
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->database_url, "");
   EXPECT_EQ(config->database_url_source, "");
+}
+
+// As psql: with no URL anywhere, libpq's variables that name a server or database choose it.
+TEST_F(LoadConfigTest, LibpqVariablesAloneChooseTheDatabase) {
+  Write("retort.toml", "");
+  Result<Config> config =
+      LoadConfig({}, Env({{"PGHOST", "elsewhere"}, {"PGDATABASE", "app"}, {"PGPASSWORD", "pw"}}));
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->database_url, kLibpqDefaultsUrl);
+  EXPECT_EQ(config->database_url_source, "PGHOST, PGDATABASE");
+  Result<Config> service = LoadConfig({}, Env({{"PGSERVICE", "app"}}));
+  ASSERT_TRUE(service.ok());
+  EXPECT_EQ(service->database_url_source, "PGSERVICE");
+  // Any URL wins over them.
+  Write("retort.toml", "[database]\nurl = \"postgresql://file/app\"\n");
+  Result<Config> from_file = LoadConfig({}, Env({{"PGHOST", "elsewhere"}}));
+  ASSERT_TRUE(from_file.ok());
+  EXPECT_EQ(from_file->database_url, "postgresql://file/app");
 }
 
 }  // namespace

@@ -38,6 +38,7 @@ const Conversion kConversions[] = {
     {"PostgresAsyncpg", "postgres+asyncpg://u@h/app", "postgresql://u@h/app"},
     {"SchemeIsCaseInsensitive", "PostgreSQL+AsyncPG://u@h/app", "postgresql://u@h/app"},
     {"NoHostUsesDefaults", "postgresql:///app", "postgresql:///app"},
+    {"NothingUsesLibpqsEnvironment", "postgresql://", "postgresql://"},
     {"LibpqParametersKept",
      "postgresql://u@h/app?sslmode=verify-full&connect_timeout=10&application_name=web"
      "&sslrootcert=%2Fetc%2Fca.pem&target_session_attrs=read-write",
