@@ -32,8 +32,10 @@ using ::retort::testing::TempDir;
 using Strings = std::vector<std::string>;
 using Env = std::map<std::string, std::string>;
 
-// The password, unique enough that any occurrence anywhere is a leak.
-constexpr char kSecret[] = "Qx7pSecretMarker42";
+// The password, unique enough that any occurrence anywhere is a leak. It carries this process's
+// pid: a secrets_test run at the same time (another checkout, another build) has its own, so
+// the scan of every process on the machine finds only what this run leaked.
+const std::string kSecret = "Qx7pSecretMarker" + std::to_string(::getpid());
 constexpr char kRole[] = "secret_app";
 constexpr int kTimeoutMs = 120000;
 
