@@ -171,6 +171,27 @@ std::map<std::string, lint::TableSize> ReadTableSizes(pg::Connection& connection
   return sizes;
 }
 
+// The validated CHECK (column IS NOT NULL) constraints the database already has: the first half
+// of the NOT NULL recipe, applied by a migration that is not linted now.
+constexpr char kValidatedNotNullChecksSql[] =
+    "SELECT n.nspname, c.relname, con.conname, a.attname FROM pg_constraint con "
+    "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1] "
+    "WHERE con.contype = 'c' AND con.convalidated AND cardinality(con.conkey) = 1 "
+    "AND pg_get_constraintdef(con.oid) = format('CHECK ((%s IS NOT NULL))', "
+    "quote_ident(a.attname))";
+
+lint::RunState ExistingNotNullChecks(pg::Connection& connection) {
+  lint::RunState run;
+  auto checks = connection.Query(kValidatedNotNullChecksSql);
+  if (!checks.ok()) return run;  // only costs a finding the recipe would have spared
+  for (int row = 0; row < checks->rows(); ++row) {
+    run.not_null_checks.push_back(lint::RunState::NotNullCheck{
+        checks->Get(row, 0), checks->Get(row, 1), checks->Get(row, 2), checks->Get(row, 3), true});
+  }
+  return run;
+}
+
 Result<lint::Thresholds> ThresholdsFor(const config::Config& config) {
   lint::Thresholds thresholds;
   thresholds.warning_rows = config.lint_warning_rows;
@@ -617,11 +638,13 @@ Status Lint(const config::Config& config, const LintOptions& options, const Io& 
 
   std::vector<lint::Finding> findings;
   std::vector<std::string> files;
+  // The targets come in the order they run: what one establishes holds for the next.
+  lint::RunState run = connection ? ExistingNotNullChecks(*connection) : lint::RunState{};
   for (const LintTarget& target : resolved) {
     lint::Options for_source = lint_options;
     // retort's lock_timeout applies to the migrations it runs, not to other scripts.
     if (!target.source.is_migration) for_source.lock_timeout_configured = false;
-    std::vector<lint::Finding> found = lint::Lint(target.source, for_source);
+    std::vector<lint::Finding> found = lint::Lint(target.source, for_source, &run);
     findings.insert(findings.end(), found.begin(), found.end());
     files.push_back(target.source.path);
   }

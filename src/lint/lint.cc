@@ -428,8 +428,11 @@ bool IsSectionMarker(std::string_view line) {
 
 class Analyzer {
  public:
-  Analyzer(const Source& source, const Options& options)
-      : source_(source), options_(options), timeout_active_(options.lock_timeout_configured) {}
+  Analyzer(const Source& source, const Options& options, RunState& run)
+      : source_(source),
+        options_(options),
+        run_(run),
+        timeout_active_(options.lock_timeout_configured) {}
 
   std::vector<Finding> Run() {
     lines_ = FileLines(source_.text);
@@ -699,7 +702,7 @@ class Analyzer {
         const json& column_def = Child(def, "ColumnDef");
         CheckColumnType(column, Field(column_def, "typeName"), line);
         if (!is_new) ChangeColumnType(table, column, column_def, line);
-      } else if (subtype == "AT_SetNotNull" && !is_new) {
+      } else if (subtype == "AT_SetNotNull" && !is_new && !ProvenNotNull(table, column)) {
         Emit("setting-not-null", line, "ACCESS EXCLUSIVE",
              "`ALTER TABLE " + name + " ALTER COLUMN " + column +
                  " SET NOT NULL` reads every row of " + name + " under ACCESS EXCLUSIVE",
@@ -731,7 +734,54 @@ class Analyzer {
                  (mode == "LOGGED" ? ", and every row is written to the WAL." : "."),
              "Change persistence while the table is small, or in a maintenance window.", &table);
       }
+      TrackNotNullChecks(table, subtype, column, def);
     }
+  }
+
+  // ---- the NOT NULL recipe RT303 recommends
+
+  // `CHECK (column IS NOT NULL)`, exactly: the column's name, else "".
+  static std::string NotNullCheckColumn(const json& constraint) {
+    if (Text(constraint, "contype") != "CONSTR_CHECK") return "";
+    const json& test = Child(Field(constraint, "raw_expr"), "NullTest");
+    if (Text(test, "nulltesttype") != "IS_NOT_NULL") return "";
+    std::vector<std::string> fields =
+        Names(Field(Child(Field(test, "arg"), "ColumnRef"), "fields"));
+    return fields.size() == 1 ? fields.front() : "";
+  }
+
+  // Follows CHECK (column IS NOT NULL) constraints through ADD, VALIDATE and DROP CONSTRAINT, in
+  // this source and (through run_) the sources linted before it.
+  void TrackNotNullChecks(const Relation& table, const std::string& subtype,
+                          const std::string& constraint_name, const json& def) {
+    auto same = [&](const RunState::NotNullCheck& check) {
+      return Relation{check.schema, check.table}.Matches(table) &&
+             check.constraint == constraint_name;
+    };
+    std::vector<RunState::NotNullCheck>& checks = run_.not_null_checks;
+    if (subtype == "AT_AddConstraint") {
+      const json& constraint = Child(def, "Constraint");
+      std::string column = NotNullCheckColumn(constraint);
+      std::string name = Text(constraint, "conname");
+      if (column.empty() || name.empty()) return;
+      checks.push_back(RunState::NotNullCheck{table.schema, table.name, name, column,
+                                              !Flag(constraint, "skip_validation")});
+    } else if (subtype == "AT_ValidateConstraint") {
+      for (RunState::NotNullCheck& check : checks) {
+        if (same(check)) check.validated = true;
+      }
+    } else if (subtype == "AT_DropConstraint") {
+      std::erase_if(checks, same);
+    }
+  }
+
+  // Whether a validated CHECK (column IS NOT NULL) on `table` lets SET NOT NULL skip its scan.
+  bool ProvenNotNull(const Relation& table, const std::string& column) const {
+    return std::any_of(run_.not_null_checks.begin(), run_.not_null_checks.end(),
+                       [&](const RunState::NotNullCheck& check) {
+                         return check.validated && check.column == column &&
+                                Relation{check.schema, check.table}.Matches(table);
+                       });
   }
 
   void AddColumn(const Relation& table, bool is_new, const json& column_def, int line) {
@@ -1370,6 +1420,7 @@ class Analyzer {
 
   const Source& source_;
   const Options& options_;
+  RunState& run_;
   std::vector<std::string_view> lines_;
   std::vector<Finding> findings_;
   std::vector<Relation> created_;  // tables, views, sequences, indexes made in this source
@@ -1386,8 +1437,9 @@ class Analyzer {
 
 }  // namespace
 
-std::vector<Finding> Lint(const Source& source, const Options& options) {
-  return Analyzer(source, options).Run();
+std::vector<Finding> Lint(const Source& source, const Options& options, RunState* run) {
+  RunState alone;
+  return Analyzer(source, options, run != nullptr ? *run : alone).Run();
 }
 
 Result<std::vector<Finding>> LintSql(std::string_view sql, const std::string& file, int first_line,

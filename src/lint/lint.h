@@ -96,12 +96,29 @@ struct Options {
   std::vector<std::string> disabled;  // rule names or codes never reported ([lint] disable)
 };
 
+// What linting one source tells the sources linted after it in the same run (the migrations of
+// one `retort lint`, in upgrade order): the named CHECK (column IS NOT NULL) constraints added so
+// far, and whether each was validated. A SET NOT NULL that such a validated check covers skips
+// its scan (PostgreSQL 12+), so RT303 does not report it, even when the check was added and
+// validated by an earlier migration (as the recipe RT303 recommends splits it).
+struct RunState {
+  struct NotNullCheck {
+    std::string schema;  // empty when unqualified
+    std::string table;
+    std::string constraint;
+    std::string column;
+    bool validated = false;
+  };
+  std::vector<NotNullCheck> not_null_checks;
+};
+
 // Lints the statements in order (tables created earlier in the source are new: index builds
 // and constraints on them are not hazards). Findings come in line order. Suppressions:
 // `-- retort:lint-ignore RULE[, RULE...]` (names or codes) on the comment lines directly
 // above a statement, or anywhere in the header for the whole file. A lint-ignore naming an
-// unknown rule is itself a finding (invalid-lint-ignore).
-std::vector<Finding> Lint(const Source& source, const Options& options);
+// unknown rule is itself a finding (invalid-lint-ignore). `run`, when given, carries what earlier
+// sources of the same run established and receives what this one does.
+std::vector<Finding> Lint(const Source& source, const Options& options, RunState* run = nullptr);
 
 // Splits `sql` (e.g. the upgrade section autogenerate is about to write; its first line is
 // line `first_line` of `file`) and lints it as a migration. InvalidInput for a syntax error.

@@ -316,6 +316,76 @@ TEST(LintRules, TablesCreatedEarlierInTheFileAreNew) {
   EXPECT_TRUE(findings.empty()) << Printed(RulesOf(findings));
 }
 
+// ---- RT303 and the recipe it recommends: a validated CHECK (col IS NOT NULL) lets SET NOT NULL
+// skip its scan (PostgreSQL 12+), so the SET NOT NULL after it is no hazard.
+
+constexpr char kAddNotNullCheck[] =
+    "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\n";
+constexpr char kValidateNotNullCheck[] = "ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\n";
+constexpr char kSetNotNull[] = "ALTER TABLE public.users ALTER COLUMN email SET NOT NULL;\n";
+constexpr char kDropNotNullCheck[] = "ALTER TABLE users DROP CONSTRAINT users_email_nn;\n";
+
+TEST(LintNotNullRecipe, SetNotNullAfterTheValidatedCheckIsQuiet) {
+  std::string sql =
+      std::string(kAddNotNullCheck) + kValidateNotNullCheck + kSetNotNull + kDropNotNullCheck;
+  EXPECT_FALSE(Has(LintText(sql), "setting-not-null")) << Printed(RulesOf(LintText(sql)));
+}
+
+TEST(LintNotNullRecipe, FiresWhenTheRecipeIsIncomplete) {
+  // Not validated: SET NOT NULL still scans.
+  EXPECT_TRUE(Has(LintText(std::string(kAddNotNullCheck) + kSetNotNull), "setting-not-null"));
+  // Dropped before SET NOT NULL.
+  EXPECT_TRUE(Has(LintText(std::string(kAddNotNullCheck) + kValidateNotNullCheck +
+                           kDropNotNullCheck + kSetNotNull),
+                  "setting-not-null"));
+  // A check on another column, another table, or of another shape proves nothing here.
+  EXPECT_TRUE(Has(LintText("ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (name IS NOT "
+                           "NULL) NOT VALID;\n" +
+                           std::string(kValidateNotNullCheck) + kSetNotNull),
+                  "setting-not-null"));
+  EXPECT_TRUE(Has(LintText("ALTER TABLE people ADD CONSTRAINT users_email_nn CHECK (email IS NOT "
+                           "NULL) NOT VALID;\nALTER TABLE people VALIDATE CONSTRAINT "
+                           "users_email_nn;\n" +
+                           std::string(kSetNotNull)),
+                  "setting-not-null"));
+  EXPECT_TRUE(Has(LintText("ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email <> '') "
+                           "NOT VALID;\n" +
+                           std::string(kValidateNotNullCheck) + kSetNotNull),
+                  "setting-not-null"));
+  // Validating another constraint of the table.
+  EXPECT_TRUE(Has(LintText(std::string(kAddNotNullCheck) +
+                           "ALTER TABLE users VALIDATE CONSTRAINT other;\n" + kSetNotNull),
+                  "setting-not-null"));
+}
+
+// autogenerate writes ADD ... NOT VALID and VALIDATE in one migration, SET NOT NULL and the
+// DROP in the next: a RunState carried from one to the other remembers the validated check.
+TEST(LintNotNullRecipe, AnEarlierMigrationOfTheSameRunCounts) {
+  auto source = [](const std::string& path, const std::string& sql) {
+    Source built;
+    built.path = path;
+    built.text = sql;
+    auto statements = sqltext::SplitStatements(sql, path, 1);
+    EXPECT_TRUE(statements.ok()) << statements.status().message();
+    if (statements.ok()) built.statements = *statements;
+    return built;
+  };
+  Source first = source("1.sql", std::string(kAddNotNullCheck) + kValidateNotNullCheck);
+  Source second = source("2.sql", std::string(kSetNotNull) + kDropNotNullCheck);
+  Options options;
+  RunState run;
+  EXPECT_FALSE(Has(Lint(first, options, &run), "setting-not-null"));
+  EXPECT_FALSE(Has(Lint(second, options, &run), "setting-not-null"));
+  // Alone, the second migration proves nothing.
+  EXPECT_TRUE(Has(Lint(second, options), "setting-not-null"));
+  // The first migration's DROP ended the check for the migrations after it.
+  RunState dropped;
+  (void)Lint(
+      source("1.sql", std::string(kAddNotNullCheck) + kValidateNotNullCheck + kDropNotNullCheck),
+      options, &dropped);
+  EXPECT_TRUE(Has(Lint(second, options, &dropped), "setting-not-null"));
+}
+
 // ---- suppression
 
 // A migration as retort writes it; the header ends before `-- retort:upgrade` on line 5.
