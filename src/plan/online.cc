@@ -18,50 +18,6 @@ namespace {
 using schema::Database;
 using schema::QualifiedName;
 
-// Built-in functions whose result does not change from row to row within a statement (STABLE or
-// IMMUTABLE): the same list lint's volatile-default rule trusts, so that what the plan leaves in
-// one ADD COLUMN lint does not report.
-constexpr std::array<std::string_view, 40> kStoredOnceFunctions = {"now",
-                                                                   "statement_timestamp",
-                                                                   "transaction_timestamp",
-                                                                   "current_date",
-                                                                   "current_time",
-                                                                   "localtimestamp",
-                                                                   "localtime",
-                                                                   "lower",
-                                                                   "upper",
-                                                                   "btrim",
-                                                                   "ltrim",
-                                                                   "rtrim",
-                                                                   "trim",
-                                                                   "length",
-                                                                   "abs",
-                                                                   "round",
-                                                                   "floor",
-                                                                   "ceil",
-                                                                   "concat",
-                                                                   "concat_ws",
-                                                                   "md5",
-                                                                   "to_char",
-                                                                   "to_json",
-                                                                   "to_jsonb",
-                                                                   "json_build_object",
-                                                                   "jsonb_build_object",
-                                                                   "json_build_array",
-                                                                   "jsonb_build_array",
-                                                                   "make_date",
-                                                                   "make_time",
-                                                                   "make_timestamp",
-                                                                   "make_timestamptz",
-                                                                   "make_interval",
-                                                                   "date_trunc",
-                                                                   "date_part",
-                                                                   "substring",
-                                                                   "substr",
-                                                                   "replace",
-                                                                   "array_length",
-                                                                   "current_setting"};
-
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '$' || c == '.';
@@ -218,7 +174,7 @@ class Onliner {
           } else if constexpr (std::is_same_v<T, diff::RecreateColumn>) {
             QualifiedName table = change.table;
             if (Exists(table)) {
-              step.directives_on_every_statement = true;
+              step.directives_on_every_alter_table = true;
               KeepPlain(std::move(step), {"adding-generated-column"},
                         "Rewrites " + Dotted(table) +
                             " under ACCESS EXCLUSIVE: PostgreSQL 15 cannot change a generation "
@@ -519,7 +475,7 @@ class Onliner {
       out_.push_back(std::move(step));
       return;
     }
-    step.directives_on_every_statement = true;
+    step.directives_on_every_alter_table = true;
     step.note = "replacing " + type + " converts columns of " + Join(existing, ", ") +
                 " under ACCESS EXCLUSIVE (a rewrite unless the conversion is binary coercible)";
     KeepPlain(std::move(step), {"changing-column-type"},
@@ -606,8 +562,8 @@ bool DefaultIsStoredOnce(const std::string& expression) {
       if (end < text.size() && text[end] == '(') {
         std::string name = ToLower(text.substr(i, end - i));
         if (StartsWith(name, "pg_catalog.")) name = name.substr(11);
-        if (std::find(kStoredOnceFunctions.begin(), kStoredOnceFunctions.end(), name) ==
-            kStoredOnceFunctions.end()) {
+        if (std::find(kStableBuiltinFunctions.begin(), kStableBuiltinFunctions.end(), name) ==
+            kStableBuiltinFunctions.end()) {
           return false;
         }
       }

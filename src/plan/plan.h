@@ -41,9 +41,9 @@ struct Step {
   // Migration directives written below the comments (without the leading "-- retort:"):
   // "batch size=10000 key=id", "lint-ignore changing-column-type".
   std::vector<std::string> directives;
-  // The directives go above every statement of the step, not just the first: a type swap
-  // converts several columns, each in a statement of its own.
-  bool directives_on_every_statement = false;
+  // The directives go above every ALTER TABLE statement of the step, not just the first: a type
+  // swap converts several columns, each in a statement of its own.
+  bool directives_on_every_alter_table = false;
   // A line for the terminal when the file is written: what the author should know.
   std::string note;
 };

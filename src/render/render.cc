@@ -162,7 +162,8 @@ Script RenderPlan(const plan::Plan& plan) {
       if (k == 0) {
         for (const std::string& comment : step.comments) sql += CommentLines(comment);
       }
-      if (k == 0 || step.directives_on_every_statement) {
+      if (step.directives_on_every_alter_table ? StartsWith(rendered[i][k], "ALTER TABLE ")
+                                               : k == 0) {
         for (const std::string& directive : step.directives) {
           sql += "-- retort:" + OneLine(directive) + "\n";
         }

@@ -5,10 +5,8 @@ DROP INDEX CONCURRENTLY public.people_name_idx;
 -- Converts the columns of public.people that use public.names under ACCESS EXCLUSIVE, a rewrite
 -- unless binary coercible. Online, over several releases: a new column of the new type per column,
 -- kept in step by a trigger and filled in batches, then switched to and the old one dropped.
--- retort:lint-ignore changing-column-type
 ALTER COLLATION public.names RENAME TO names__retort_old;
 
--- retort:lint-ignore changing-column-type
 CREATE COLLATION public.names (provider = icu, locale = 'sv');
 
 -- retort:lint-ignore changing-column-type

@@ -1,16 +1,13 @@
 -- Converts the columns of public.items that use public.code under ACCESS EXCLUSIVE, a rewrite
 -- unless binary coercible. Online, over several releases: a new column of the new type per column,
 -- kept in step by a trigger and filled in batches, then switched to and the old one dropped.
--- retort:lint-ignore changing-column-type
 CREATE DOMAIN public.code__retort_new AS text COLLATE "C";
 
 -- retort:lint-ignore changing-column-type
 ALTER TABLE public.items ALTER COLUMN code TYPE public.code__retort_new USING code::public.code__retort_new;
 
--- retort:lint-ignore changing-column-type
 DROP DOMAIN public.code;
 
--- retort:lint-ignore changing-column-type
 ALTER DOMAIN public.code__retort_new RENAME TO code;
 
 CREATE DOMAIN public.email AS text

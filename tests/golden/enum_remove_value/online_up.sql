@@ -4,10 +4,8 @@ DROP VIEW public.published_posts;
 -- Converts the columns of public.posts that use public.status under ACCESS EXCLUSIVE, a rewrite
 -- unless binary coercible. Online, over several releases: a new column of the new type per column,
 -- kept in step by a trigger and filled in batches, then switched to and the old one dropped.
--- retort:lint-ignore changing-column-type
 ALTER TYPE public.status RENAME TO status__retort_old;
 
--- retort:lint-ignore changing-column-type
 CREATE TYPE public.status AS ENUM ('draft', 'published');
 
 -- retort:lint-ignore changing-column-type
@@ -19,7 +17,6 @@ ALTER TABLE public.posts ALTER COLUMN status TYPE public.status USING status::te
 -- retort:lint-ignore changing-column-type
 ALTER TABLE public.posts ALTER COLUMN history TYPE public.status[] USING history::text[]::public.status[];
 
--- retort:lint-ignore changing-column-type
 DROP TYPE public.status__retort_old;
 
 ALTER TABLE public.posts ALTER COLUMN status SET DEFAULT 'draft'::status;

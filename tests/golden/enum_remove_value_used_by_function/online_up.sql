@@ -10,16 +10,13 @@ DROP INDEX CONCURRENTLY public.alerts_urgent_idx;
 -- Converts the columns of public.alerts that use public.level under ACCESS EXCLUSIVE, a rewrite
 -- unless binary coercible. Online, over several releases: a new column of the new type per column,
 -- kept in step by a trigger and filled in batches, then switched to and the old one dropped.
--- retort:lint-ignore changing-column-type
 ALTER TYPE public.level RENAME TO level__retort_old;
 
--- retort:lint-ignore changing-column-type
 CREATE TYPE public.level AS ENUM ('low', 'high');
 
 -- retort:lint-ignore changing-column-type
 ALTER TABLE public.alerts ALTER COLUMN level TYPE public.level USING level::text::public.level;
 
--- retort:lint-ignore changing-column-type
 DROP TYPE public.level__retort_old;
 
 CREATE OR REPLACE FUNCTION public.is_urgent(l level)

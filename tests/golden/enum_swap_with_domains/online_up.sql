@@ -12,10 +12,8 @@ DROP INDEX CONCURRENTLY public.people_happy_idx;
 -- Converts the columns of public.people that use public.mood under ACCESS EXCLUSIVE, a rewrite
 -- unless binary coercible. Online, over several releases: a new column of the new type per column,
 -- kept in step by a trigger and filled in batches, then switched to and the old one dropped.
--- retort:lint-ignore changing-column-type
 ALTER TYPE public.mood RENAME TO mood__retort_old;
 
--- retort:lint-ignore changing-column-type
 CREATE TYPE public.mood AS ENUM ('happy', 'ok', 'sad');
 
 -- retort:lint-ignore changing-column-type
@@ -30,10 +28,8 @@ ALTER TABLE public.people ALTER COLUMN current TYPE public.mood USING current::t
 -- retort:lint-ignore changing-column-type
 ALTER TABLE public.people ALTER COLUMN history TYPE public.mood[] USING history::text[]::public.mood[];
 
--- retort:lint-ignore changing-column-type
 ALTER DOMAIN public.good_mood RENAME TO good_mood__retort_old;
 
--- retort:lint-ignore changing-column-type
 CREATE DOMAIN public.good_mood AS mood DEFAULT 'happy'::mood NOT NULL
     CONSTRAINT good_mood_check CHECK ((VALUE <> 'sad'::mood));
 
@@ -43,22 +39,17 @@ ALTER TABLE public.people ALTER COLUMN best TYPE public.good_mood USING best::te
 -- retort:lint-ignore changing-column-type
 ALTER TABLE public.people ALTER COLUMN past TYPE public.good_mood[] USING past::text[]::public.good_mood[];
 
--- retort:lint-ignore changing-column-type
 DROP DOMAIN public.good_mood__retort_old;
 
--- retort:lint-ignore changing-column-type
 ALTER DOMAIN public.moods RENAME TO moods__retort_old;
 
--- retort:lint-ignore changing-column-type
 CREATE DOMAIN public.moods AS mood[];
 
 -- retort:lint-ignore changing-column-type
 ALTER TABLE public.people ALTER COLUMN seen TYPE public.moods USING seen::text::public.moods;
 
--- retort:lint-ignore changing-column-type
 DROP DOMAIN public.moods__retort_old;
 
--- retort:lint-ignore changing-column-type
 DROP TYPE public.mood__retort_old;
 
 CREATE OR REPLACE FUNCTION public.cheer(m mood)
