@@ -182,6 +182,16 @@ class Golden : public ::testing::TestWithParam<std::string> {
     return true;
   }
 
+  // Whether `migration` holds the statements of `plain_sql`, in order (comments aside).
+  bool SameStatements(const migrations::Migration& migration, const std::string& plain_sql) {
+    auto plain = sqltext::SplitStatements(plain_sql, "plain", 1);
+    if (!plain.ok() || plain->size() != migration.upgrade.size()) return false;
+    for (size_t i = 0; i < plain->size(); ++i) {
+      if ((*plain)[i].text != migration.upgrade[i].text) return false;
+    }
+    return true;
+  }
+
   // Lint's findings on `migration` graded as if each table it names had 10 million rows; the
   // ones an online plan must not leave: errors and warnings of the rules about locks, rewrites,
   // data-dependent failures and transaction use. (Dropping a column or a table the schema no
@@ -270,7 +280,16 @@ TEST_P(Golden, RendersAndRoundTrips) {
   ASSERT_TRUE(Apply(a, sql.downgrade, sql.downgrade_needs_no_transaction, "down.sql"));
   ExpectSame(Inspect(a), from, "after down.sql");
 
-  // The online form, from the state down.sql gave back.
+  // The create scripts of both sides rebuild them from an empty database.
+  for (const schema::Database* side : {&from, &to}) {
+    std::string name = pg->CreateDatabase("golden_c");
+    pg::Connection c = Open(pg, name);
+    std::string script = render::RenderCreateScript(*side);
+    ASSERT_TRUE(Apply(c, script, false, "create script"));
+    ExpectSame(Inspect(c), *side, side == &from ? "create script of old" : "create script of new");
+  }
+
+  // The online form, from the state down.sql gave back (the create scripts left A alone).
   render::MigrationSql online = render::RenderMigration(from, to, {.online = true});
   bool differs = online.upgrade != sql.upgrade || online.downgrade != sql.downgrade;
   CheckOptionalGolden("online_up.sql", differs ? online.upgrade : "");
@@ -286,6 +305,9 @@ TEST_P(Golden, RendersAndRoundTrips) {
                                     << "table had 10M rows:\n"
                                     << Join(problems, "");
     }
+    // Where only comments and directives were added (a rewrite kept with its recipe), the
+    // statements are the plain ones that ran above; running them again would prove nothing.
+    if (SameStatements(up, sql.upgrade) && SameStatements(down, sql.downgrade)) return;
     ASSERT_TRUE(ApplyMigration(a, up, "online_up.sql"));
     schema::Database online_upgraded = Inspect(a);
     ExpectSame(online_upgraded, to, "after online_up.sql");
@@ -293,15 +315,6 @@ TEST_P(Golden, RendersAndRoundTrips) {
         << "a second diff after online_up.sql is not empty";
     ASSERT_TRUE(ApplyMigration(a, down, "online_down.sql"));
     ExpectSame(Inspect(a), from, "after online_down.sql");
-  }
-
-  // The create scripts of both sides rebuild them from an empty database.
-  for (const schema::Database* side : {&from, &to}) {
-    std::string name = pg->CreateDatabase("golden_c");
-    pg::Connection c = Open(pg, name);
-    std::string script = render::RenderCreateScript(*side);
-    ASSERT_TRUE(Apply(c, script, false, "create script"));
-    ExpectSame(Inspect(c), *side, side == &from ? "create script of old" : "create script of new");
   }
 }
 
