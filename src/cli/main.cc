@@ -123,6 +123,9 @@ int main(int argc, char** argv) {
                        "column whose type changes without a cast (repeatable)");
   revision->add_option("--downgrade-using", autogenerate_options.downgrade_using_exprs,
                        "with --autogenerate: the same for the downgrade's conversion back");
+  revision->add_flag("--plain", autogenerate_options.plain,
+                     "with --autogenerate: the simple form (plain CREATE INDEX, SET NOT NULL, "
+                     "ADD COLUMN ... DEFAULT) instead of the online plan for existing tables");
 
   // merge
   commands::MergeOptions merge_options;
@@ -333,11 +336,11 @@ int main(int argc, char** argv) {
           commands::AutogenerateRevision(*config, revision_options, autogenerate_options, io)
               .status());
     }
-    if (autogenerate_options.from_db || autogenerate_options.empty ||
+    if (autogenerate_options.from_db || autogenerate_options.empty || autogenerate_options.plain ||
         !autogenerate_options.using_exprs.empty() ||
         !autogenerate_options.downgrade_using_exprs.empty()) {
       return Report(Status::InvalidInput(
-          "--from-db, --empty, --using and --downgrade-using need --autogenerate"));
+          "--from-db, --empty, --plain, --using and --downgrade-using need --autogenerate"));
     }
     return Report(commands::CreateRevision(*config, revision_options, io).status());
   }

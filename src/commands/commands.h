@@ -241,6 +241,10 @@ struct AutogenerateOptions {
   bool empty = false;    // write a revision even when there is nothing to change
   std::vector<std::string> using_exprs;  // as DiffOptions::using_exprs
   std::vector<std::string> downgrade_using_exprs;
+  // Today's simple form (CREATE INDEX in the migration's transaction, ADD COLUMN ... DEFAULT
+  // ..., SET NOT NULL) instead of the online plan for tables that exist already
+  // (docs/formats.md, "Online plans"): for empty databases and small tables.
+  bool plain = false;
 };
 // `revision --autogenerate`: the SQL from the state at the new revision's parent (replayed, or
 // the database) to schema/, written with CreateRevision. Returns the new file's path, or "" when

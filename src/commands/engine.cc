@@ -484,6 +484,7 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
   RETORT_ASSIGN_OR_RETURN(
       render_options.downgrade_using,
       UsingExpressions(autogenerate.downgrade_using_exprs, "--downgrade-using"));
+  render_options.online = !autogenerate.plain;
   render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/true));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/true));
@@ -498,6 +499,7 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
   if (sql.upgrade_needs_no_transaction || sql.downgrade_needs_no_transaction) {
     options.transactional = false;
   }
+  for (const std::string& note : sql.notes) io.log << "note: " << note << "\n";
   if (sql.destructive_changes > 0) {
     io.log << "warning: " << sql.destructive_changes << " destructive change"
            << (sql.destructive_changes == 1 ? "" : "s")

@@ -307,11 +307,24 @@ struct ValidateConstraint {
 
 struct CreateIndex {
   schema::Index index;
+  // CREATE INDEX CONCURRENTLY (online plans, plan::Options): writes go on while it builds, and
+  // the statement cannot run in a transaction block.
+  bool concurrently = false;
   bool operator==(const CreateIndex&) const = default;
 };
 struct DropIndex {
   schema::Index index;
+  bool concurrently = false;  // DROP INDEX CONCURRENTLY
   bool operator==(const DropIndex&) const = default;
+};
+// Not a difference between models but a step of an online plan (plan::Options): fills a column
+// just added with its default, in batches that walk `key` (a unique NOT NULL column of the
+// table), so that no statement rewrites or locks the whole table.
+struct BackfillColumn {
+  QualifiedName table;
+  std::string column;
+  std::string key;
+  bool operator==(const BackfillColumn&) const = default;
 };
 
 struct CreateView {
@@ -520,11 +533,12 @@ using Change = std::variant<
     DropIdentity, AlterIdentity, SetColumnStorage, SetColumnCompression, DropExpression,
     AttachPartition, DetachPartition, SetInherit, SetReplicaIdentity, SetLogged, SetStorageOptions,
     SetRowSecurity, SetForceRowSecurity, AddConstraint, DropConstraint, ValidateConstraint,
-    CreateIndex, DropIndex, CreateView, DropView, CreateFunction, DropFunction, CreateTrigger,
-    DropTrigger, SetTriggerEnabled, CreatePolicy, DropPolicy, AlterPolicy, CreateRule, DropRule,
-    SetRuleEnabled, CreateCollation, DropCollation, SwapCollation, CreateOperator, DropOperator,
-    AlterOperator, CreateOperatorFamily, DropOperatorFamily, AlterOperatorFamily,
-    CreateOperatorClass, DropOperatorClass, SetComment, GrantPrivileges, RevokePrivileges>;
+    CreateIndex, DropIndex, BackfillColumn, CreateView, DropView, CreateFunction, DropFunction,
+    CreateTrigger, DropTrigger, SetTriggerEnabled, CreatePolicy, DropPolicy, AlterPolicy,
+    CreateRule, DropRule, SetRuleEnabled, CreateCollation, DropCollation, SwapCollation,
+    CreateOperator, DropOperator, AlterOperator, CreateOperatorFamily, DropOperatorFamily,
+    AlterOperatorFamily, CreateOperatorClass, DropOperatorClass, SetComment, GrantPrivileges,
+    RevokePrivileges>;
 
 // The changes that turn `from` into `to`, in a deterministic order (by kind, then identity).
 // The plan orders them for execution and adds the drop/recreate of dependents.

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "base/strings.h"
+#include "plan/online.h"
 #include "sqltext/classify.h"
 
 namespace retort::lint {
@@ -262,49 +263,6 @@ constexpr std::array<std::string_view, 12> kVolatileFunctions = {
     "uuid_generate_v4", "clock_timestamp", "timeofday",          "nextval",
     "setseed",          "txid_current",    "pg_current_xact_id", "random_normal"};
 
-// Built-in functions known to be IMMUTABLE or STABLE: a default calling them is evaluated once
-// when the column is added (no rewrite since PostgreSQL 11).
-constexpr std::array<std::string_view, 40> kNonVolatileFunctions = {"now",
-                                                                    "statement_timestamp",
-                                                                    "transaction_timestamp",
-                                                                    "current_date",
-                                                                    "current_time",
-                                                                    "localtimestamp",
-                                                                    "localtime",
-                                                                    "lower",
-                                                                    "upper",
-                                                                    "btrim",
-                                                                    "ltrim",
-                                                                    "rtrim",
-                                                                    "trim",
-                                                                    "length",
-                                                                    "abs",
-                                                                    "round",
-                                                                    "floor",
-                                                                    "ceil",
-                                                                    "concat",
-                                                                    "concat_ws",
-                                                                    "md5",
-                                                                    "to_char",
-                                                                    "to_json",
-                                                                    "to_jsonb",
-                                                                    "json_build_object",
-                                                                    "jsonb_build_object",
-                                                                    "json_build_array",
-                                                                    "jsonb_build_array",
-                                                                    "make_date",
-                                                                    "make_time",
-                                                                    "make_timestamp",
-                                                                    "make_timestamptz",
-                                                                    "make_interval",
-                                                                    "date_trunc",
-                                                                    "date_part",
-                                                                    "substring",
-                                                                    "substr",
-                                                                    "replace",
-                                                                    "array_length",
-                                                                    "current_setting"};
-
 struct Volatility {
   std::string definite;  // a known volatile function, e.g. "random()"
   std::string possible;  // a function of unknown volatility, e.g. "my_func()"
@@ -324,8 +282,8 @@ void FindVolatility(const json& node, Volatility& volatility) {
         kVolatileFunctions.end()) {
       if (volatility.definite.empty()) volatility.definite = function + "()";
     } else if (!builtin_schema ||
-               std::find(kNonVolatileFunctions.begin(), kNonVolatileFunctions.end(), function) ==
-                   kNonVolatileFunctions.end()) {
+               std::find(plan::kStableBuiltinFunctions.begin(), plan::kStableBuiltinFunctions.end(),
+                         function) == plan::kStableBuiltinFunctions.end()) {
       if (volatility.possible.empty()) volatility.possible = Join(name, ".") + "()";
     }
   }

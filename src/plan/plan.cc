@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "base/strings.h"
+#include "plan/online.h"
 
 namespace retort::plan {
 
@@ -1538,7 +1539,7 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
 
 }  // namespace
 
-Plan Build(const Database& from, const Database& to) {
+Plan Build(const Database& from, const Database& to, const Options& options) {
   // The graphs depend on the models alone, and on a large schema they cost about what the diff
   // does: build them on a second core meanwhile. Equal models need no graphs; stop building.
   std::atomic<bool> cancelled(false);
@@ -1550,7 +1551,9 @@ Plan Build(const Database& from, const Database& to) {
     graphs.wait();
     return {};
   }
-  return OrderWithGraphs(from, to, std::move(changes), *graphs.get());
+  Plan plan = OrderWithGraphs(from, to, std::move(changes), *graphs.get());
+  if (options.online) MakeOnline(plan, from, to);
+  return plan;
 }
 
 }  // namespace retort::plan

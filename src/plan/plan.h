@@ -30,6 +30,32 @@ struct Step {
   std::string destructive_note;  // "drops column public.t.c and its data"
   // Why the step is risky even when nothing is lost: rewrites, long locks, possible failures.
   std::string hazard;
+
+  // Online plans (Options::online) only:
+  // The step must not share a transaction with the steps before it (a VALIDATE CONSTRAINT after
+  // its NOT VALID, a batched backfill), so the migration runs `-- retort:transaction none`.
+  bool commits_apart = false;
+  // Comment lines written above the step's first statement (without the leading "-- "): why
+  // the step has the form it has, or the online recipe the plan could not apply.
+  std::vector<std::string> comments;
+  // Migration directives written below the comments (without the leading "-- retort:"):
+  // "batch size=10000 key=id", "lint-ignore changing-column-type".
+  std::vector<std::string> directives;
+  // The directives go above every ALTER TABLE statement of the step, not just the first: a type
+  // swap converts several columns, each in a statement of its own.
+  bool directives_on_every_alter_table = false;
+  // A line for the terminal when the file is written: what the author should know.
+  std::string note;
+};
+
+struct Options {
+  // Plan changes to tables that exist already so that they keep taking reads and writes:
+  // indexes built and dropped CONCURRENTLY, constraints added NOT VALID and validated apart,
+  // NOT NULL through a validated CHECK, unique and primary keys over a concurrently built
+  // index, new columns with a volatile default or NOT NULL filled by a batched backfill. What has
+  // no online form (a type change that rewrites) keeps its plain form, with the recipe as a
+  // comment and a lint-ignore naming the rule. Tables created by the same plan need none of it.
+  bool online = false;
 };
 
 struct Plan {
@@ -39,6 +65,6 @@ struct Plan {
 
 // The plan that turns `from` into `to`: diff::Diff, then the changes ordered by the models'
 // dependencies, with the drop and re-creation of the objects that depend on what changes.
-Plan Build(const schema::Database& from, const schema::Database& to);
+Plan Build(const schema::Database& from, const schema::Database& to, const Options& options = {});
 
 }  // namespace retort::plan

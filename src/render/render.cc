@@ -59,6 +59,23 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// `text` as `-- ` lines of at most about 96 characters, broken at spaces.
+std::string CommentLines(const std::string& text) {
+  constexpr size_t kWidth = 96;
+  std::string lines;
+  std::string line;
+  for (const std::string& word : Split(OneLine(text), ' ')) {
+    if (word.empty()) continue;
+    if (!line.empty() && line.size() + 1 + word.size() > kWidth) {
+      lines += "-- " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty()) lines += "-- " + line + "\n";
+  return lines;
+}
+
 // Puts the user's USING expressions on the type changes they name, and lists the other type
 // changes and the extension updates for the server checks. A USING expression that names no
 // type change of the plan is reported in `unused`: a typo must not pass unseen.
@@ -132,14 +149,24 @@ Script RenderPlan(const plan::Plan& plan) {
   }
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const plan::Step& step = plan.steps[i];
-    if (!step.transactional) script.needs_no_transaction = true;
+    if (!step.transactional || step.commits_apart) script.needs_no_transaction = true;
     if (step.destructive) ++script.destructive_steps;
+    if (!step.note.empty()) script.notes.push_back(step.note);
     for (size_t k = 0; k < rendered[i].size(); ++k) {
       start_block();
       if (k == 0 && step.destructive) {
         sql += "-- DESTRUCTIVE: ";
         sql += OneLine(step.destructive_note);
         sql.push_back('\n');
+      }
+      if (k == 0) {
+        for (const std::string& comment : step.comments) sql += CommentLines(comment);
+      }
+      if (step.directives_on_every_alter_table ? StartsWith(rendered[i][k], "ALTER TABLE ")
+                                               : k == 0) {
+        for (const std::string& directive : step.directives) {
+          sql += "-- retort:" + OneLine(directive) + "\n";
+        }
       }
       sql += rendered[i][k];
       sql += ";\n";
@@ -155,12 +182,12 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   std::vector<std::string> unused_down;
   // The two directions share nothing but the (read-only) models and options.
   auto later_down = std::async(std::launch::async, [&] {
-    plan::Plan plan = plan::Build(to, from);
+    plan::Plan plan = plan::Build(to, from, {options.online});
     ApplyUsing(plan, options.downgrade_using, sql.downgrade_conversions,
                sql.downgrade_extension_updates, unused_down);
     return RenderPlan(plan);
   });
-  plan::Plan up_plan = plan::Build(from, to);
+  plan::Plan up_plan = plan::Build(from, to, {options.online});
   ApplyUsing(up_plan, options.upgrade_using, sql.upgrade_conversions, sql.upgrade_extension_updates,
              unused_up);
   Script up = RenderPlan(up_plan);
@@ -170,6 +197,8 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.upgrade_needs_no_transaction = up.needs_no_transaction;
   sql.downgrade_needs_no_transaction = down.needs_no_transaction;
   sql.destructive_changes = up.destructive_steps;
+  sql.notes = std::move(up.notes);
+  for (const std::string& note : down.notes) sql.notes.push_back("downgrade: " + note);
   sql.upgrade_unsupported = diff::Unsupported(from, to);
   sql.downgrade_unsupported = diff::Unsupported(to, from);
   for (std::string& problem : unused_up) sql.upgrade_unsupported.push_back(std::move(problem));

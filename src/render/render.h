@@ -32,6 +32,8 @@ struct ExtensionUpdate {
 struct RenderOptions {
   std::map<std::string, std::string> upgrade_using;
   std::map<std::string, std::string> downgrade_using;
+  // Online plans for tables that exist already (plan::Options::online), in both directions.
+  bool online = false;
 };
 
 struct MigrationSql {
@@ -51,6 +53,9 @@ struct MigrationSql {
   std::vector<TypeConversion> downgrade_conversions;
   std::vector<ExtensionUpdate> upgrade_extension_updates;
   std::vector<ExtensionUpdate> downgrade_extension_updates;
+  // What the author should hear when the file is written (an online plan's rewrite that has no
+  // online form), the downgrade's prefixed "downgrade: ".
+  std::vector<std::string> notes;
   // "No differences" means the schemas are equal: a difference retort cannot plan (in an
   // object it does not model, say) is a difference.
   bool empty() const {

@@ -793,8 +793,23 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {AlterTable(c.constraint.table) + " VALIDATE CONSTRAINT " +
                     Ident(c.constraint.name)};
           },
-          [](const diff::CreateIndex& c) -> S { return {CreateIndex(c.index)}; },
-          [](const diff::DropIndex& c) -> S { return {"DROP INDEX " + Name(c.index.name)}; },
+          [](const diff::CreateIndex& c) -> S {
+            std::string sql = CreateIndex(c.index);
+            // pg_get_indexdef: "CREATE [UNIQUE] INDEX name ON ...".
+            if (c.concurrently) sql.insert(sql.find(" INDEX ") + 6, " CONCURRENTLY");
+            return {sql};
+          },
+          [](const diff::DropIndex& c) -> S {
+            return {std::string(c.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") +
+                    Name(c.index.name)};
+          },
+          [](const diff::BackfillColumn& c) -> S {
+            // Only the rows still NULL: a batch that runs again after a failure changes nothing
+            // twice.
+            return {"UPDATE " + Name(c.table) + " SET " + Ident(c.column) + " = DEFAULT WHERE " +
+                    c.key + " BETWEEN :batch_start AND :batch_end AND " + Ident(c.column) +
+                    " IS NULL"};
+          },
           [](const diff::CreateView& c) -> S { return {CreateView(c.view)}; },
           [](const diff::DropView& c) -> S {
             return {(c.view.materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +

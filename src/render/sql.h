@@ -28,13 +28,16 @@ schema::QualifiedName SwapName(const schema::QualifiedName& name);
 // A rendered plan: statements each ending in ";\n", separated by blank lines; a destructive
 // step has a "-- DESTRUCTIVE: ..." line above its first statement. Starts with
 // SET check_function_bodies = off when it creates functions (a SQL function may refer to a
-// table created later in the script).
+// table created later in the script). A step's comments and directives (online plans) come
+// right above its first statement, so that a `-- retort:lint-ignore` or `-- retort:batch`
+// applies to it.
 struct Script {
   std::string sql;
   // An enum value added by ALTER TYPE ... ADD VALUE that a later statement uses: PostgreSQL
   // refuses that before the ADD VALUE commits.
   bool needs_no_transaction = false;
   int destructive_steps = 0;
+  std::vector<std::string> notes;  // plan::Step::note of the steps that have one
 };
 Script RenderPlan(const plan::Plan& plan);
 

@@ -164,6 +164,7 @@ class EngineProject {
 
   const std::string& path() const { return dir_.path(); }
   const std::string& db() const { return db_; }
+  std::string Url() const { return pg_->Url(db_); }
   std::string VersionsDir() const { return dir_.path() + "/migrations/versions"; }
   void AddMigration(const std::string& name, const std::string& text) const {
     dir_.Write("migrations/versions/" + name, text);
@@ -521,6 +522,9 @@ TEST(AutogenerateCommand, ATypeChangeWithoutACastNeedsUsingBothWays) {
                    "--using", "public.stamps.at=to_timestamp(at)", "--downgrade-using",
                    "stamps.at=extract(epoch FROM at)::bigint"});
   ASSERT_EQ(written.exit_code, 0) << Describe(written);
+  // stamps exists already: the rewrite stays, and the author hears of it.
+  EXPECT_TRUE(Contains(written.err, "note: the type change of public.stamps.at rewrites the table"))
+      << Describe(written);
   std::string text;
   for (const std::string& name : FilesIn(project.VersionsDir())) {
     if (Contains(name, "ccc000000003")) text = ReadText(project.VersionsDir() + "/" + name);
@@ -543,6 +547,98 @@ TEST(AutogenerateCommand, FlagsNeedAutogenerate) {
   CommandOutput run = project.Run({"revision", "--empty", "-m", "x"});
   EXPECT_EQ(run.exit_code, 2) << Describe(run);
   EXPECT_TRUE(Contains(run.err, "--autogenerate")) << Describe(run);
+}
+
+// The online plan on a table with rows: a column with a volatile default and NOT NULL filled by
+// a keyed backfill, an index and a unique constraint built CONCURRENTLY. The unique build meets
+// duplicates and fails; once the data is fixed, the next upgrade drops the INVALID index it left
+// and finishes; the downgrade gives back the schema exactly.
+TEST(AutogenerateCommand, OnlinePlanResumesAfterAFailedUniqueBuild) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  pg->Query(project.db(),
+            "INSERT INTO docs SELECT i, 'body ' || i FROM generate_series(1, 2500) i; "
+            "UPDATE docs SET body = 'twice' WHERE id IN (7, 1200); ANALYZE docs");
+  CommandOutput before = project.Run({"inspect"});
+  ASSERT_EQ(before.exit_code, 0) << Describe(before);
+  project.WriteSchema("10_docs.sql",
+                      "CREATE TABLE docs (\n    id bigint PRIMARY KEY,\n    body text NOT NULL "
+                      "UNIQUE,\n    token uuid NOT NULL DEFAULT gen_random_uuid()\n);\n"
+                      "CREATE INDEX docs_token_idx ON docs (token);\n");
+  CommandOutput generated =
+      project.Run({"revision", "--autogenerate", "-m", "online", "--rev-id", "bbb000000002"});
+  ASSERT_EQ(generated.exit_code, 0) << Describe(generated);
+  std::string path;
+  for (const std::string& name : FilesIn(project.VersionsDir())) {
+    if (Contains(name, "bbb000000002")) path = project.VersionsDir() + "/" + name;
+  }
+  std::string text = ReadText(path);
+  EXPECT_EQ(HeaderValue(text, "transaction"), "none") << text;
+  std::string up = Section(text, "upgrade");
+  EXPECT_TRUE(Contains(up,
+                       "-- retort:batch size=10000 key=id\nUPDATE public.docs SET token = "
+                       "DEFAULT WHERE id BETWEEN :batch_start AND :batch_end"))
+      << text;
+  EXPECT_TRUE(HasStatement(up, {"CREATE INDEX CONCURRENTLY docs_token_idx"})) << text;
+  EXPECT_TRUE(HasStatement(up, {"CREATE UNIQUE INDEX CONCURRENTLY docs_body_key"})) << text;
+  EXPECT_TRUE(HasStatement(up, {"ADD CONSTRAINT docs_body_key UNIQUE USING INDEX docs_body_key"}))
+      << text;
+  EXPECT_TRUE(HasStatement(up, {"CHECK (token IS NOT NULL) NOT VALID"})) << text;
+  EXPECT_FALSE(HasStatement(up, {"ADD COLUMN", "DEFAULT"})) << text;
+  EXPECT_TRUE(
+      HasStatement(Section(text, "downgrade"), {"DROP INDEX CONCURRENTLY", "docs_token_idx"}))
+      << text;
+  // Nothing in it that lint warns about, even graded by the live table.
+  CommandOutput lint = project.Run({"lint", path});
+  EXPECT_EQ(lint.exit_code, 0) << Describe(lint);
+  EXPECT_TRUE(Contains(lint.out, "no findings")) << Describe(lint);
+
+  CommandOutput failed = project.Run({"upgrade", "head"});
+  EXPECT_EQ(failed.exit_code, 1) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "docs_body_key")) << Describe(failed);
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM docs WHERE token IS NULL"), "0");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "1");
+  CommandOutput partial = project.Run({"current"});
+  EXPECT_TRUE(Contains(partial.out, "partially applied")) << Describe(partial);
+
+  pg->Query(project.db(), "UPDATE docs SET body = 'once' WHERE id = 1200");
+  CommandOutput resumed = project.Run({"upgrade", "head"});
+  ASSERT_EQ(resumed.exit_code, 0) << Describe(resumed);
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+  EXPECT_EQ(project.Scalar("SELECT count(DISTINCT token) FROM docs"), "2500");
+  EXPECT_EQ(project.Scalar("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'docs'::regclass "
+                           "AND attname = 'token'"),
+            "t");
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+  // The database itself is what schema/ describes.
+  CommandOutput converged = project.Run({"diff", project.Url(), "schema"});
+  EXPECT_EQ(converged.exit_code, 0) << Describe(converged);
+  EXPECT_TRUE(Contains(converged.err, "no differences")) << Describe(converged);
+
+  CommandOutput down = project.Run({"downgrade", "-1"});
+  ASSERT_EQ(down.exit_code, 0) << Describe(down);
+  CommandOutput after = project.Run({"inspect"});
+  EXPECT_EQ(after.out, before.out);
+}
+
+TEST(AutogenerateCommand, PlainWritesTheSimpleForm) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", std::string(kDocsTable) + "CREATE INDEX ON docs (body);\n");
+  CommandOutput generated = project.Run(
+      {"revision", "--autogenerate", "--plain", "-m", "plain", "--rev-id", "bbb000000002"});
+  ASSERT_EQ(generated.exit_code, 0) << Describe(generated);
+  std::string text;
+  for (const std::string& name : FilesIn(project.VersionsDir())) {
+    if (Contains(name, "bbb000000002")) text = ReadText(project.VersionsDir() + "/" + name);
+  }
+  EXPECT_EQ(HeaderValue(text, "transaction"), "") << text;
+  EXPECT_TRUE(HasStatement(Section(text, "upgrade"), {"CREATE INDEX docs_body_idx"})) << text;
+  EXPECT_FALSE(Contains(text, "CONCURRENTLY")) << text;
+  CommandOutput plain_alone = project.Run({"revision", "--plain", "-m", "x"});
+  EXPECT_EQ(plain_alone.exit_code, 2) << Describe(plain_alone);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,14 @@
 // them); up.sql applied to A must make Inspect(A) == Inspect(B), with nothing left to diff;
 // down.sql must then give back the original Inspect(A). Each side's create script, applied to
 // an empty database, must also rebuild that side exactly.
+//
+// The online form (render::RenderOptions::online, what `revision --autogenerate` writes by
+// default) is checked in the same databases: online_up.sql / online_down.sql hold it where it
+// differs from the plain form. Applied to A as retort runs a `transaction none` migration
+// (statement by statement, a batched backfill over its whole key range), it must converge and
+// come back just as the plain form; and both directions must pass lint graded as if every table
+// that exists already had 10 million rows: no error and no warning from the lock, rewrite and
+// data-dependent rules nor from transaction use.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,7 +21,10 @@
 #include <vector>
 
 #include "base/files.h"
+#include "base/strings.h"
 #include "catalog/inspect.h"
+#include "lint/lint.h"
+#include "migrations/migration.h"
 #include "pg/connection.h"
 #include "render/render.h"
 #include "sqltext/split.h"
@@ -130,6 +141,104 @@ class Golden : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(expected, flags) << GetParam() << "/flags.txt differs";
   }
 
+  // `sql` as the one section of a migration (a downgrade is read as an upgrade: the rules are
+  // the same for it).
+  migrations::Migration AsMigration(const std::string& sql, bool transactional,
+                                    const std::string& what) {
+    std::string text = "-- retort:revision golden\n";
+    if (!transactional) text += "-- retort:transaction none\n";
+    text += "\n-- retort:upgrade\n" + sql;
+    auto migration = migrations::ParseMigration(text, GetParam() + "/" + what);
+    if (!migration.ok()) {
+      ADD_FAILURE() << migration.status().message();
+      return {};
+    }
+    return std::move(*migration);
+  }
+
+  // As the executor runs a `transaction none` migration, less the bookkeeping: each statement
+  // on its own, a keyed batch statement once over its key's whole range.
+  bool ApplyMigration(pg::Connection& connection, const migrations::Migration& migration,
+                      const std::string& what) {
+    for (size_t i = 0; i < migration.upgrade.size(); ++i) {
+      std::string statement = migration.upgrade[i].text;
+      if (auto batch = migration.upgrade_batches.find(i);
+          batch != migration.upgrade_batches.end()) {
+        const migrations::Batch& options = batch->second;
+        std::string range = " FROM " + QuoteIdentifier(options.key_table.schema) + "." +
+                            QuoteIdentifier(options.key_table.name) + ")";
+        statement = migrations::BindBatchRange(
+            statement, options.size,
+            "(SELECT min(" + QuoteIdentifier(options.key_column) + ")" + range,
+            "(SELECT max(" + QuoteIdentifier(options.key_column) + ")" + range);
+      }
+      auto outcome = connection.Execute(statement);
+      if (!outcome.ok()) {
+        ADD_FAILURE() << what << ":" << migration.upgrade[i].line << " failed:\n"
+                      << outcome.error.ToString();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Whether `migration` holds the statements of `plain_sql`, in order (comments aside).
+  bool SameStatements(const migrations::Migration& migration, const std::string& plain_sql) {
+    auto plain = sqltext::SplitStatements(plain_sql, "plain", 1);
+    if (!plain.ok() || plain->size() != migration.upgrade.size()) return false;
+    for (size_t i = 0; i < plain->size(); ++i) {
+      if ((*plain)[i].text != migration.upgrade[i].text) return false;
+    }
+    return true;
+  }
+
+  // Lint's findings on `migration` graded as if each table it names had 10 million rows; the
+  // ones an online plan must not leave: errors and warnings of the rules about locks, rewrites,
+  // data-dependent failures and transaction use. (Dropping a column or a table the schema no
+  // longer has is what the author asked for: the data-loss and client-breaking rules keep
+  // reporting it, which is their point.)
+  std::vector<std::string> OnlineLintProblems(const migrations::Migration& migration) {
+    lint::Source source;
+    source.path = migration.path;
+    source.text = migration.source;
+    source.statements = migration.upgrade;
+    source.transactional = migration.transactional;
+    source.header_end_line = 3;
+    std::vector<lint::Finding> findings = lint::Lint(source, lint::Options{});
+    std::map<std::string, lint::TableSize> sizes;
+    for (const lint::Finding& finding : findings) {
+      if (!finding.table_sql.empty()) sizes[finding.table_sql] = {10'000'000, 2LL << 30};
+    }
+    lint::GradeBySize(findings, sizes, lint::Thresholds{});
+    std::vector<std::string> problems;
+    for (const lint::Finding& finding : findings) {
+      const lint::Rule* rule = lint::FindRule(finding.code);
+      bool online_matter = rule != nullptr && (rule->category == lint::Category::kLocking ||
+                                               rule->category == lint::Category::kDataDependent ||
+                                               finding.rule == "cannot-run-in-transaction" ||
+                                               finding.rule == "transaction-nesting");
+      if (online_matter && finding.severity != lint::Severity::kNote) {
+        problems.push_back(lint::FormatText(finding));
+      }
+    }
+    return problems;
+  }
+
+  // A golden file that exists only when `rendered` is not empty.
+  void CheckOptionalGolden(const std::string& file, const std::string& rendered) {
+    std::string path = CasePath(file);
+    if (UpdateGolden() && rendered.empty()) {
+      std::error_code error;
+      fs::remove(path, error);
+      return;
+    }
+    if (!UpdateGolden() && rendered.empty()) {
+      EXPECT_FALSE(PathExists(path)) << GetParam() << "/" << file << " should not exist";
+      return;
+    }
+    CheckGolden(file, rendered);
+  }
+
   void CheckGolden(const std::string& file, const std::string& rendered) {
     if (UpdateGolden()) {
       Status written = WriteFile(CasePath(file), rendered);
@@ -178,6 +287,34 @@ TEST_P(Golden, RendersAndRoundTrips) {
     std::string script = render::RenderCreateScript(*side);
     ASSERT_TRUE(Apply(c, script, false, "create script"));
     ExpectSame(Inspect(c), *side, side == &from ? "create script of old" : "create script of new");
+  }
+
+  // The online form, from the state down.sql gave back (the create scripts left A alone).
+  render::MigrationSql online = render::RenderMigration(from, to, {.online = true});
+  bool differs = online.upgrade != sql.upgrade || online.downgrade != sql.downgrade;
+  CheckOptionalGolden("online_up.sql", differs ? online.upgrade : "");
+  CheckOptionalGolden("online_down.sql", differs ? online.downgrade : "");
+  if (differs) {
+    bool transactional =
+        !online.upgrade_needs_no_transaction && !online.downgrade_needs_no_transaction;
+    migrations::Migration up = AsMigration(online.upgrade, transactional, "online_up.sql");
+    migrations::Migration down = AsMigration(online.downgrade, transactional, "online_down.sql");
+    for (const auto* migration : {&up, &down}) {
+      std::vector<std::string> problems = OnlineLintProblems(*migration);
+      EXPECT_TRUE(problems.empty()) << migration->path << " does not pass lint graded as if every "
+                                    << "table had 10M rows:\n"
+                                    << Join(problems, "");
+    }
+    // Where only comments and directives were added (a rewrite kept with its recipe), the
+    // statements are the plain ones that ran above; running them again would prove nothing.
+    if (SameStatements(up, sql.upgrade) && SameStatements(down, sql.downgrade)) return;
+    ASSERT_TRUE(ApplyMigration(a, up, "online_up.sql"));
+    schema::Database online_upgraded = Inspect(a);
+    ExpectSame(online_upgraded, to, "after online_up.sql");
+    EXPECT_TRUE(render::RenderMigration(online_upgraded, to).empty())
+        << "a second diff after online_up.sql is not empty";
+    ASSERT_TRUE(ApplyMigration(a, down, "online_down.sql"));
+    ExpectSame(Inspect(a), from, "after online_down.sql");
   }
 }
 

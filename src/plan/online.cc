@@ -1,0 +1,582 @@
+#include "plan/online.h"
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "base/strings.h"
+
+namespace retort::plan {
+
+namespace {
+
+using schema::Database;
+using schema::QualifiedName;
+
+bool IsNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || c == '.';
+}
+
+// From the `(` at `open`: the position after its matching `)` (quotes respected).
+size_t SkipParenthesized(std::string_view text, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'' || c == '"') {
+      size_t close = text.find(c, i + 1);
+      if (close == std::string_view::npos) return text.size();
+      i = close;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return text.size();
+}
+
+// `schema.name` as it names the table in directives and messages.
+std::string Dotted(const QualifiedName& name) { return name.Sql(); }
+
+// The one column of a `PRIMARY KEY (c)` / `UNIQUE (c)` definition, as written ("" otherwise).
+std::string SingleKeyColumn(const std::string& definition) {
+  for (std::string_view prefix : {"PRIMARY KEY (", "UNIQUE ("}) {
+    if (!StartsWith(definition, prefix) || definition.back() != ')') continue;
+    std::string inner = definition.substr(prefix.size(), definition.size() - prefix.size() - 1);
+    if (inner.empty() || inner.find_first_of(",()") != std::string::npos) return "";
+    return inner;
+  }
+  return "";
+}
+
+// PRIMARY KEY / UNIQUE split into what CREATE UNIQUE INDEX and ADD CONSTRAINT ... USING INDEX
+// need; nothing for forms that have no such split (USING INDEX TABLESPACE, say).
+struct KeyParts {
+  std::string kind;        // "PRIMARY KEY" or "UNIQUE"
+  std::string columns;     // "(a, b)"
+  std::string index_tail;  // " INCLUDE (c) NULLS NOT DISTINCT WITH (fillfactor='70')"
+  std::string deferrable;  // " DEFERRABLE INITIALLY DEFERRED"
+};
+
+std::optional<KeyParts> SplitKey(const std::string& definition) {
+  KeyParts parts;
+  std::string_view rest = definition;
+  for (std::string_view kind : {"PRIMARY KEY ", "UNIQUE "}) {
+    if (StartsWith(rest, kind)) {
+      parts.kind = std::string(kind.substr(0, kind.size() - 1));
+      rest.remove_prefix(kind.size());
+    }
+  }
+  if (parts.kind.empty()) return std::nullopt;
+  bool nulls_not_distinct = false;
+  if (StartsWith(rest, "NULLS NOT DISTINCT ")) {
+    nulls_not_distinct = true;
+    rest.remove_prefix(std::string_view("NULLS NOT DISTINCT ").size());
+  }
+  if (rest.empty() || rest[0] != '(') return std::nullopt;
+  size_t end = SkipParenthesized(rest, 0);
+  parts.columns = std::string(rest.substr(0, end));
+  rest.remove_prefix(end);
+  std::string include;
+  std::string with;
+  while (!rest.empty()) {
+    if (StartsWith(rest, " INCLUDE (")) {
+      size_t close = SkipParenthesized(rest, rest.find('('));
+      include = std::string(rest.substr(0, close));
+      rest.remove_prefix(close);
+    } else if (StartsWith(rest, " WITH (")) {
+      size_t close = SkipParenthesized(rest, rest.find('('));
+      with = std::string(rest.substr(0, close));
+      rest.remove_prefix(close);
+    } else if (rest == " DEFERRABLE" || rest == " DEFERRABLE INITIALLY DEFERRED") {
+      parts.deferrable = std::string(rest);
+      rest = {};
+    } else {
+      return std::nullopt;
+    }
+  }
+  parts.index_tail = include + (nulls_not_distinct ? " NULLS NOT DISTINCT" : "") + with;
+  return parts;
+}
+
+bool IsNotValid(const std::string& definition) { return EndsWith(definition, " NOT VALID"); }
+
+// Builds the online form step by step; `out` receives the steps in their new order.
+class Onliner {
+ public:
+  Onliner(const Plan& plan, const Database& from, const Database& to) : from_(from), to_(to) {
+    for (const schema::Table& table : from.tables) {
+      existing_.insert(table.name);
+      if (table.partitioned) partitioned_.insert(table.name);
+    }
+    for (const schema::View& view : from.views) {
+      if (view.materialized) existing_.insert(view.name);
+    }
+    for (const Step& step : plan.steps) {
+      if (const auto* table = std::get_if<diff::CreateTable>(&step.change)) {
+        existing_.erase(table->table.name);
+      }
+      if (const auto* view = std::get_if<diff::CreateView>(&step.change)) {
+        existing_.erase(view->view.name);
+      }
+      if (const auto* drop = std::get_if<diff::DropConstraint>(&step.change)) {
+        dropped_constraints_.insert({drop->constraint.table, drop->constraint.name});
+      }
+    }
+    for (const Database* side : {&from, &to}) {
+      for (const schema::Constraint& constraint : side->constraints) {
+        taken_constraint_names_.insert({constraint.table, constraint.name});
+      }
+    }
+  }
+
+  void Add(Step step) {
+    std::visit(
+        [&](auto& change) {
+          using T = std::decay_t<decltype(change)>;
+          if constexpr (std::is_same_v<T, diff::CreateIndex>) {
+            CreateIndex(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::DropIndex>) {
+            DropIndex(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::AddConstraint>) {
+            AddConstraint(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::ValidateConstraint>) {
+            step.commits_apart = Exists(change.constraint.table);
+            out_.push_back(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::SetNotNull>) {
+            SetNotNull(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::AddColumn>) {
+            AddColumn(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::AlterColumnType>) {
+            AlterColumnType(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::SwapEnum> ||
+                               std::is_same_v<T, diff::SwapDomain>) {
+            std::vector<QualifiedName> tables;
+            for (const diff::ColumnUse& use : change.uses) tables.push_back(use.table);
+            if constexpr (std::is_same_v<T, diff::SwapEnum>) {
+              for (const diff::RebasedDomain& domain : change.domains) {
+                for (const diff::ColumnUse& use : domain.uses) tables.push_back(use.table);
+              }
+            }
+            std::string type = change.from.name.Sql();
+            Swap(std::move(step), tables, type);
+          } else if constexpr (std::is_same_v<T, diff::SwapCollation>) {
+            std::vector<QualifiedName> tables;
+            for (const diff::CollatedColumn& use : change.uses) tables.push_back(use.table);
+            std::string collation = change.from.name.Sql();
+            Swap(std::move(step), tables, collation);
+          } else if constexpr (std::is_same_v<T, diff::RecreateColumn>) {
+            QualifiedName table = change.table;
+            if (Exists(table)) {
+              step.directives_on_every_alter_table = true;
+              KeepPlain(std::move(step), {"adding-generated-column"},
+                        "Rewrites " + Dotted(table) +
+                            " under ACCESS EXCLUSIVE: PostgreSQL 15 cannot change a generation "
+                            "expression in place, and a stored generated column has no online "
+                            "form.");
+            } else {
+              out_.push_back(std::move(step));
+            }
+          } else {
+            out_.push_back(std::move(step));
+          }
+        },
+        step.change);
+  }
+
+  std::vector<Step> Take() { return std::move(out_); }
+
+ private:
+  bool Exists(const QualifiedName& table) const { return existing_.count(table) > 0; }
+  bool Partitioned(const QualifiedName& table) const { return partitioned_.count(table) > 0; }
+
+  // The plain form kept on purpose: the reason above it and a lint-ignore naming the rules, so
+  // that the choice is visible in the file and lint does not report what was decided.
+  void KeepPlain(Step step, const std::vector<std::string>& rules, const std::string& why) {
+    step.comments.push_back(why);
+    step.directives.push_back("lint-ignore " + Join(rules, ", "));
+    out_.push_back(std::move(step));
+  }
+
+  static Step Derived(diff::Change change) {
+    Step step;
+    step.change = std::move(change);
+    return step;
+  }
+
+  void CreateIndex(Step step) {
+    auto& create = std::get<diff::CreateIndex>(step.change);
+    const schema::Index& index = create.index;
+    if (!Exists(index.table)) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    std::vector<std::string> rules = {"require-concurrent-index-creation"};
+    if (index.unique) rules.push_back("adding-unique-index");
+    if (!index.valid) {
+      KeepPlain(std::move(step), rules,
+                "ON ONLY the partitioned table: an index of the parent alone, which builds "
+                "nothing and stays invalid until each partition's index is attached.");
+      return;
+    }
+    if (Partitioned(index.table)) {
+      KeepPlain(std::move(step), rules,
+                "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY. Online: "
+                "CREATE INDEX ... ON ONLY the parent, CREATE INDEX CONCURRENTLY on each "
+                "partition, then ALTER INDEX ... ATTACH PARTITION each one.");
+      return;
+    }
+    create.concurrently = true;
+    step.transactional = false;
+    step.hazard.clear();
+    if (index.unique) UniqueBuildFailsOnDuplicates(step, index.table);
+    out_.push_back(std::move(step));
+  }
+
+  static void UniqueBuildFailsOnDuplicates(Step& step, const QualifiedName& table) {
+    step.comments.push_back(
+        "Fails if " + Dotted(table) +
+        " holds duplicates: the failed build leaves an INVALID index, which the next `retort "
+        "upgrade` drops before it builds again; remove the duplicates, then run it again.");
+    step.directives.push_back("lint-ignore adding-unique-index");
+    step.hazard = "fails if " + Dotted(table) + " holds duplicates";
+  }
+
+  void DropIndex(Step step) {
+    auto& drop = std::get<diff::DropIndex>(step.change);
+    if (Partitioned(drop.index.table)) {
+      KeepPlain(std::move(step), {"require-concurrent-index-deletion"},
+                "PostgreSQL cannot drop an index of a partitioned table CONCURRENTLY: the "
+                "DROP takes ACCESS EXCLUSIVE on the table and its partitions briefly.");
+      return;
+    }
+    // An index of a table that exists before the plan: dropping it CONCURRENTLY waits for the
+    // queries using it instead of locking them out. (A table the plan creates has none to drop.)
+    drop.concurrently = true;
+    step.transactional = false;
+    out_.push_back(std::move(step));
+  }
+
+  void AddConstraint(Step step) {
+    const schema::Constraint constraint = std::get<diff::AddConstraint>(step.change).constraint;
+    const std::string& definition = constraint.definition;
+    if (!Exists(constraint.table) || IsNotValid(definition) ||
+        definition.find(" USING INDEX ") != std::string::npos) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    switch (constraint.type) {
+      case 'f':
+      case 'c': {
+        if (constraint.type == 'f' && Partitioned(constraint.table)) {
+          KeepPlain(std::move(step), {"adding-foreign-key-constraint"},
+                    "PostgreSQL cannot add a NOT VALID foreign key to a partitioned table: the "
+                    "rows are checked while the lock is held.");
+          return;
+        }
+        schema::Constraint not_valid = constraint;
+        not_valid.definition += " NOT VALID";
+        Step add = Derived(diff::AddConstraint{not_valid});
+        add.comments.push_back("Checked apart from the lock: NOT VALID now, VALIDATE below.");
+        out_.push_back(std::move(add));
+        Step validate = Derived(diff::ValidateConstraint{constraint});
+        validate.commits_apart = true;
+        validate.hazard = "scans table " + Dotted(constraint.table) +
+                          " (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
+        out_.push_back(std::move(validate));
+        return;
+      }
+      case 'p':
+      case 'u': {
+        std::optional<KeyParts> parts = SplitKey(definition);
+        if (!parts || Partitioned(constraint.table)) {
+          KeepPlain(std::move(step), {"adding-unique-constraint"},
+                    Partitioned(constraint.table)
+                        ? "PostgreSQL cannot build a partitioned table's unique index "
+                          "CONCURRENTLY: the index is built under ACCESS EXCLUSIVE."
+                        : "This form has no USING INDEX equivalent: the index is built under "
+                          "ACCESS EXCLUSIVE.");
+          return;
+        }
+        schema::Index index;
+        index.name = {constraint.table.schema, constraint.name};
+        index.table = constraint.table;
+        index.unique = true;
+        index.definition = "CREATE UNIQUE INDEX " + QuoteIdentifier(constraint.name) + " ON " +
+                           constraint.table.Sql() + " USING btree " + parts->columns +
+                           parts->index_tail;
+        Step build = Derived(diff::CreateIndex{index, /*concurrently=*/true});
+        build.transactional = false;
+        UniqueBuildFailsOnDuplicates(build, constraint.table);
+        out_.push_back(std::move(build));
+        schema::Constraint over_index = constraint;
+        over_index.definition =
+            parts->kind + " USING INDEX " + QuoteIdentifier(constraint.name) + parts->deferrable;
+        out_.push_back(Derived(diff::AddConstraint{over_index}));
+        return;
+      }
+      default:
+        KeepPlain(std::move(step), {"adding-unique-constraint"},
+                  "An exclusion constraint has no online form: its index is built under ACCESS "
+                  "EXCLUSIVE.");
+        return;
+    }
+  }
+
+  // A CHECK name of the table not used on either side, for the NOT NULL recipe.
+  std::string CheckName(const QualifiedName& table, const std::string& column) {
+    std::string base = table.name + "_" + column + "_not_null";
+    std::string name = base;
+    for (int n = 1;; ++n) {
+      if (name.size() > 63) {
+        // NAMEDATALEN: cut on a UTF-8 character boundary, before the suffix.
+        std::string suffix = n > 1 ? std::to_string(n) : "";
+        size_t cut = 63 - suffix.size();
+        while (cut > 0 && (static_cast<unsigned char>(base[cut]) & 0xC0) == 0x80) --cut;
+        name = base.substr(0, cut) + suffix;
+      }
+      if (taken_constraint_names_.insert({table, name}).second) return name;
+      name = base + std::to_string(n + 1);
+    }
+  }
+
+  // CHECK (c IS NOT NULL) NOT VALID; VALIDATE (its own transaction, no ACCESS EXCLUSIVE during
+  // the scan); SET NOT NULL (PostgreSQL 12+ sees the valid CHECK and skips its scan); DROP CHECK.
+  void NotNullRecipe(const QualifiedName& table, const std::string& column, Step set_not_null) {
+    schema::Constraint check;
+    check.table = table;
+    check.name = CheckName(table, column);
+    check.type = 'c';
+    check.definition = "CHECK (" + QuoteIdentifier(column) + " IS NOT NULL)";
+    schema::Constraint not_valid = check;
+    not_valid.definition += " NOT VALID";
+    Step add = Derived(diff::AddConstraint{not_valid});
+    add.comments.push_back(
+        "NOT NULL without a scan under ACCESS EXCLUSIVE: a CHECK validated "
+        "apart, which SET NOT NULL then relies on.");
+    out_.push_back(std::move(add));
+    Step validate = Derived(diff::ValidateConstraint{check});
+    validate.commits_apart = true;
+    validate.hazard = "scans table " + Dotted(table) + "; fails if " + column + " holds NULLs";
+    out_.push_back(std::move(validate));
+    set_not_null.hazard.clear();
+    out_.push_back(std::move(set_not_null));
+    out_.push_back(Derived(diff::DropConstraint{check}));
+  }
+
+  void SetNotNull(Step step) {
+    const auto change = std::get<diff::SetNotNull>(step.change);
+    if (!Exists(change.table)) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    NotNullRecipe(change.table, change.column, std::move(step));
+  }
+
+  // A unique NOT NULL column of `table` (a one-column primary key, typically) that stays through
+  // the plan: what a keyed backfill walks. "" when there is none.
+  std::string BackfillKey(const QualifiedName& table) const {
+    const schema::Table* model = nullptr;
+    for (const schema::Table& candidate : from_.tables) {
+      if (candidate.name == table) model = &candidate;
+    }
+    if (model == nullptr) return "";
+    for (const schema::Constraint& constraint : from_.constraints) {
+      if (constraint.table != table || (constraint.type != 'p' && constraint.type != 'u')) {
+        continue;
+      }
+      if (dropped_constraints_.count({table, constraint.name})) continue;
+      bool kept = std::any_of(to_.constraints.begin(), to_.constraints.end(),
+                              [&](const schema::Constraint& other) { return other == constraint; });
+      std::string column = SingleKeyColumn(constraint.definition);
+      if (!kept || column.empty()) continue;
+      bool not_null = constraint.type == 'p';
+      for (const schema::Column& candidate : model->columns) {
+        if (QuoteIdentifier(candidate.name) == column && candidate.not_null) not_null = true;
+      }
+      if (not_null) return column;
+    }
+    return "";
+  }
+
+  void AddColumn(Step step) {
+    const auto change = std::get<diff::AddColumn>(step.change);
+    const schema::Column& column = change.column;
+    if (!Exists(change.table)) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    if (column.generated_expr) {
+      KeepPlain(std::move(step), {"adding-generated-column"},
+                "Rewrites " + Dotted(change.table) +
+                    " under ACCESS EXCLUSIVE: a stored generated column has no online form. "
+                    "Online: a plain column filled in batches and kept current by a trigger.");
+      return;
+    }
+    if (column.identity) {
+      KeepPlain(std::move(step), {"volatile-default"},
+                "Rewrites " + Dotted(change.table) +
+                    " under ACCESS EXCLUSIVE: an identity column is filled row by row. Online: "
+                    "a nullable column with a sequence default, a batched backfill, NOT NULL, "
+                    "then ADD GENERATED ... AS IDENTITY (RESTART past the largest value).");
+      return;
+    }
+    if (!column.default_expr || DefaultIsStoredOnce(*column.default_expr)) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    std::string key = BackfillKey(change.table);
+    if (key.empty()) {
+      KeepPlain(std::move(step), {"volatile-default"},
+                "Rewrites " + Dotted(change.table) +
+                    " under ACCESS EXCLUSIVE (the default is computed per row). No batched "
+                    "backfill: the table has no one-column unique NOT NULL key to walk.");
+      return;
+    }
+    schema::Column nullable = column;
+    nullable.not_null = false;
+    nullable.default_expr.reset();
+    Step add = Derived(diff::AddColumn{change.table, nullable});
+    add.comments.push_back(
+        "The default is computed per row: added without it, set for new rows, "
+        "existing rows filled in batches" +
+        std::string(column.not_null ? ", then NOT NULL." : "."));
+    out_.push_back(std::move(add));
+    out_.push_back(
+        Derived(diff::SetColumnDefault{change.table, column.name, *column.default_expr}));
+    Step fill = Derived(diff::BackfillColumn{change.table, column.name, key});
+    fill.commits_apart = true;
+    fill.directives.push_back("batch size=10000 key=" + key);
+    out_.push_back(std::move(fill));
+    if (column.not_null) {
+      NotNullRecipe(change.table, column.name,
+                    Derived(diff::SetNotNull{change.table, column.name}));
+    }
+  }
+
+  // A type (or collation) that columns use, replaced: each of those columns is converted by an
+  // ALTER COLUMN ... TYPE of its own, which rewrites its table unless nothing but the catalog
+  // changes. Kept as one unit, said so.
+  void Swap(Step step, std::vector<QualifiedName> tables, const std::string& type) {
+    std::vector<std::string> existing;
+    for (const QualifiedName& table : tables) {
+      if (Exists(table) &&
+          std::find(existing.begin(), existing.end(), Dotted(table)) == existing.end()) {
+        existing.push_back(Dotted(table));
+      }
+    }
+    if (existing.empty()) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    step.directives_on_every_alter_table = true;
+    step.note = "replacing " + type + " converts columns of " + Join(existing, ", ") +
+                " under ACCESS EXCLUSIVE (a rewrite unless the conversion is binary coercible)";
+    KeepPlain(std::move(step), {"changing-column-type"},
+              "Converts the columns of " + Join(existing, ", ") + " that use " + type +
+                  " under ACCESS EXCLUSIVE, a rewrite unless binary coercible. Online, over "
+                  "several releases: a new column of the new type per column, kept in step by a "
+                  "trigger and filled in batches, then switched to and the old one dropped.");
+  }
+
+  void AlterColumnType(Step step) {
+    const auto change = std::get<diff::AlterColumnType>(step.change);
+    if (!Exists(change.table)) {
+      out_.push_back(std::move(step));
+      return;
+    }
+    std::string column = Dotted(change.table) + "." + QuoteIdentifier(change.to.name);
+    step.comments.push_back(
+        "Rewrites " + Dotted(change.table) +
+        " and rebuilds its indexes under ACCESS EXCLUSIVE "
+        "(unless the types are binary coercible). Online, over several releases (expand and "
+        "contract): add a column of type " +
+        change.to.type +
+        ", keep it in step with a trigger, "
+        "backfill it in batches keyed by the primary key, move readers and writers to it, then "
+        "drop the old column and rename the new one.");
+    step.directives.push_back("lint-ignore changing-column-type");
+    step.note = "the type change of " + column +
+                " rewrites the table under ACCESS EXCLUSIVE; the online expand/contract recipe is "
+                "in the file as a comment";
+    out_.push_back(std::move(step));
+  }
+
+  const Database& from_;
+  const Database& to_;
+  std::set<QualifiedName> existing_;
+  std::set<QualifiedName> partitioned_;
+  std::set<std::pair<QualifiedName, std::string>> dropped_constraints_;
+  std::set<std::pair<QualifiedName, std::string>> taken_constraint_names_;
+  std::vector<Step> out_;
+};
+
+}  // namespace
+
+bool DefaultIsStoredOnce(const std::string& expression) {
+  std::string_view text = expression;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'') {
+      // E'' strings escape with a backslash; '' escapes in both.
+      bool escaped = i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e');
+      for (++i; i < text.size(); ++i) {
+        if (escaped && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == '\'') {
+          if (i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i;
+          } else {
+            break;
+          }
+        }
+      }
+    } else if (c == '"') {
+      size_t close = text.find('"', i + 1);
+      if (close == std::string_view::npos) return false;
+      i = close;
+      // A quoted name followed by `(` calls a function lint cannot vouch for.
+      if (i + 1 < text.size() && text[i + 1] == '(') return false;
+    } else if (c == ':' && i + 1 < text.size() && text[i + 1] == ':') {
+      // A cast's type name, typmods included: `::numeric(10,2)`, `::character varying(5)[]`.
+      i += 2;
+      while (i < text.size()) {
+        if (IsNameChar(text[i]) || text[i] == ' ' || text[i] == '[' || text[i] == ']') {
+          ++i;
+        } else if (text[i] == '(') {
+          i = SkipParenthesized(text, i);
+        } else {
+          break;
+        }
+      }
+      --i;
+    } else if (IsNameChar(c) && (i == 0 || !IsNameChar(text[i - 1]))) {
+      size_t end = i;
+      while (end < text.size() && IsNameChar(text[end])) ++end;
+      if (end < text.size() && text[end] == '(') {
+        std::string name = ToLower(text.substr(i, end - i));
+        if (StartsWith(name, "pg_catalog.")) name = name.substr(11);
+        if (std::find(kStableBuiltinFunctions.begin(), kStableBuiltinFunctions.end(), name) ==
+            kStableBuiltinFunctions.end()) {
+          return false;
+        }
+      }
+      i = end - 1;
+    }
+  }
+  return true;
+}
+
+void MakeOnline(Plan& plan, const Database& from, const Database& to) {
+  Onliner onliner(plan, from, to);
+  for (Step& step : plan.steps) onliner.Add(std::move(step));
+  plan.steps = onliner.Take();
+}
+
+}  // namespace retort::plan

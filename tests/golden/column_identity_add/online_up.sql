@@ -1,0 +1,11 @@
+-- NOT NULL without a scan under ACCESS EXCLUSIVE: a CHECK validated apart, which SET NOT NULL then
+-- relies on.
+ALTER TABLE public.items ADD CONSTRAINT items_id_not_null CHECK (id IS NOT NULL) NOT VALID;
+
+ALTER TABLE public.items VALIDATE CONSTRAINT items_id_not_null;
+
+ALTER TABLE public.items ALTER COLUMN id SET NOT NULL;
+
+ALTER TABLE public.items DROP CONSTRAINT items_id_not_null;
+
+ALTER TABLE public.items ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;

@@ -1,0 +1,1 @@
+ALTER TYPE public.level ADD VALUE 'mid' AFTER 'low';

@@ -1,0 +1,13 @@
+-- Rewrites public.people and rebuilds its indexes under ACCESS EXCLUSIVE (unless the types are
+-- binary coercible). Online, over several releases (expand and contract): add a column of type
+-- feeling, keep it in step with a trigger, backfill it in batches keyed by the primary key, move
+-- readers and writers to it, then drop the old column and rename the new one.
+-- retort:lint-ignore changing-column-type
+ALTER TABLE public.people ALTER COLUMN current TYPE feeling USING current::text::feeling;
+
+-- Rewrites public.people and rebuilds its indexes under ACCESS EXCLUSIVE (unless the types are
+-- binary coercible). Online, over several releases (expand and contract): add a column of type
+-- feeling[], keep it in step with a trigger, backfill it in batches keyed by the primary key, move
+-- readers and writers to it, then drop the old column and rename the new one.
+-- retort:lint-ignore changing-column-type
+ALTER TABLE public.people ALTER COLUMN history TYPE feeling[] USING history::text[]::feeling[];

@@ -1,0 +1,10 @@
+ALTER TABLE public.users DROP CONSTRAINT users_email_key;
+
+-- Rewrites public.users and rebuilds its indexes under ACCESS EXCLUSIVE (unless the types are
+-- binary coercible). Online, over several releases (expand and contract): add a column of type
+-- text, keep it in step with a trigger, backfill it in batches keyed by the primary key, move
+-- readers and writers to it, then drop the old column and rename the new one.
+-- retort:lint-ignore changing-column-type
+ALTER TABLE public.users ALTER COLUMN email TYPE text USING email::text;
+
+DROP EXTENSION citext;

@@ -1,0 +1,5 @@
+DROP INDEX CONCURRENTLY public.docs_created_idx;
+
+DROP INDEX CONCURRENTLY public.docs_tags_idx;
+
+CREATE INDEX CONCURRENTLY docs_created_idx ON public.docs USING btree (created);

@@ -1,0 +1,10 @@
+DROP POLICY notes_owner ON public.notes;
+
+-- Rewrites public.notes and rebuilds its indexes under ACCESS EXCLUSIVE (unless the types are
+-- binary coercible). Online, over several releases (expand and contract): add a column of type
+-- character varying(40), keep it in step with a trigger, backfill it in batches keyed by the
+-- primary key, move readers and writers to it, then drop the old column and rename the new one.
+-- retort:lint-ignore changing-column-type
+ALTER TABLE public.notes ALTER COLUMN owner TYPE character varying(40) USING owner::character varying(40);
+
+CREATE POLICY notes_owner ON public.notes FOR SELECT USING (((owner)::text = CURRENT_USER));
