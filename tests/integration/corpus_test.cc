@@ -238,9 +238,6 @@ std::vector<CorpusCase> Cases() {
       add("ledgersmb", {PackageFile("ledgersmb", "usr/share/ledgersmb/sql/Pg-database.sql")});
   ledgersmb.preprocess = BlankCopyData;
   ledgersmb.known_bugs = {
-      {"VIEW public.periods",
-       "view periods never settles: extract('YEAR' from now()) prints as EXTRACT(YEAR FROM ...), "
-       "which PostgreSQL prints as EXTRACT(year FROM ...) once re-created"},
       {"note_class integer DEFAULT 4",
        "an inherited column with a local default or comment is written into CREATE TABLE ... "
        "INHERITS and so becomes a local column: models equal, dumps differ"},
