@@ -241,9 +241,6 @@ std::vector<CorpusCase> Cases() {
       {"note_class integer DEFAULT 4",
        "an inherited column with a local default or comment is written into CREATE TABLE ... "
        "INHERITS and so becomes a local column: models equal, dumps differ"},
-      {"rule file_sec_insert_oe_oe on table file_secondary_attachment depends on table "
-       "file_order_to_order",
-       "the downgrade drops a table before the rules of another table that use it"},
   };
   add("hibiscus",
       {PackageFile("hibiscus", "usr/share/jameica/plugins/hibiscus/sql/postgresql-create.sql")});
