@@ -151,8 +151,8 @@ std::string LowercaseExtractFields(std::string text) {
     if (!word_start || text.compare(i, kExtract.size(), kExtract) != 0) continue;
     size_t field = i + kExtract.size();
     size_t end = field;
-    while (end < text.size() && (std::isalpha(static_cast<unsigned char>(text[end])) ||
-                                 text[end] == '_')) {
+    while (end < text.size() &&
+           (std::isalpha(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
       ++end;
     }
     if (end == field || text.compare(end, kFrom.size(), kFrom) != 0) continue;
