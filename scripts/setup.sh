@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config git
   libpq-dev postgresql-15 postgresql-client-15
+  # corpus_test's OpenStreetMap schema (osmosis) needs PostGIS (a newer postgresql-15 minor comes
+  # with it; the tests' clusters start fresh).
+  postgresql-15-postgis-3
   libpg-query-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format

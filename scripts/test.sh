@@ -52,7 +52,7 @@ if [ ! -d tests/pglite/node_modules/@electric-sql/pglite-socket ]; then
   (cd tests/pglite && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# roundtrip_test fails in CI without the Debian packages' schemas (apt-get download, cached).
+# corpus_test fails in CI without the Debian packages' schemas (apt-get download, cached).
 ./scripts/fetch_schemas.sh
 
 jobs=$(nproc)

@@ -846,7 +846,7 @@ Status Inspector::ReadTables(const pg::PgResult& result) {
 std::string TrimViewDefinition(std::string_view definition) {
   std::string_view trimmed = Trim(definition);
   if (!trimmed.empty() && trimmed.back() == ';') trimmed.remove_suffix(1);
-  return std::string(Trim(trimmed));
+  return LowercaseExtractFields(std::string(Trim(trimmed)));
 }
 
 Status Inspector::ReadViews(const pg::PgResult& result) {
@@ -1390,7 +1390,7 @@ void Inspector::ReadTriggers(const pg::PgResult& result) {
     trigger.table = row.Name(c::kSchema, c::kTable);
     if (exclusions_.Relation(trigger.table)) continue;
     trigger.name = row.Text(c::kName);
-    trigger.definition = row.Text(c::kDefinition);
+    trigger.definition = LowercaseExtractFields(row.Text(c::kDefinition));
     trigger.enabled = row.Char(c::kEnabled);
     trigger.comment = row.Optional(c::kComment);
     triggers_.emplace(row.OidAt(c::kOid),
@@ -1428,7 +1428,7 @@ void Inspector::ReadRules(const pg::PgResult& result) {
     rule.table = row.Name(c::kSchema, c::kTable);
     if (exclusions_.Relation(rule.table)) continue;
     rule.name = row.Text(c::kName);
-    rule.definition = row.Text(c::kDefinition);
+    rule.definition = LowercaseExtractFields(row.Text(c::kDefinition));
     rule.enabled = row.Char(c::kEnabled);
     rule.comment = row.Optional(c::kComment);
     user_rules_.emplace(row.OidAt(c::kOid),
@@ -1583,16 +1583,21 @@ Status Inspector::ReadDeparsed(const pg::PgResult& result) {
     Row row(result, i);
     std::string kind = row.Text(c::kKind);
     Oid oid = row.OidAt(c::kOid);
+    auto text = [&row](int column) -> std::optional<std::string> {
+      std::optional<std::string> printed = row.Optional(column);
+      if (printed) *printed = LowercaseExtractFields(std::move(*printed));
+      return printed;
+    };
     if (kind == "indexdef") {
-      indexdefs_.emplace(oid, row.Text(c::kText));
+      indexdefs_.emplace(oid, text(c::kText).value_or(""));
     } else if (kind == "index") {
-      deparsed_index_.emplace(oid, std::make_pair(row.Optional(c::kText), row.Optional(c::kText2)));
+      deparsed_index_.emplace(oid, std::make_pair(text(c::kText), text(c::kText2)));
     } else if (kind == "check") {
-      deparsed_check_.emplace(oid, row.Text(c::kText));
+      deparsed_check_.emplace(oid, text(c::kText).value_or(""));
     } else if (kind == "constraintdef") {
-      constraintdefs_.emplace(oid, row.Text(c::kText));
+      constraintdefs_.emplace(oid, text(c::kText).value_or(""));
     } else if (kind == "attrdef") {
-      deparsed_attrdef_.emplace(oid, row.Text(c::kText));
+      deparsed_attrdef_.emplace(oid, text(c::kText).value_or(""));
     } else if (kind == "type") {
       type_texts_.emplace(TypeKey(oid, static_cast<int>(row.Int(c::kText2))), row.Text(c::kText));
     } else {

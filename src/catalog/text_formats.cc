@@ -1,6 +1,7 @@
 #include "catalog/text_formats.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace retort::catalog {
@@ -128,6 +129,39 @@ std::optional<std::string_view> NodeField(std::string_view tree, std::string_vie
   size_t end = start;
   while (end < tree.size() && tree[end] != ' ' && tree[end] != '}' && tree[end] != ')') ++end;
   return tree.substr(start, end - start);
+}
+
+std::string LowercaseExtractFields(std::string text) {
+  constexpr std::string_view kExtract = "EXTRACT(";
+  constexpr std::string_view kFrom = " FROM ";
+  if (text.find(kExtract) == std::string::npos) return text;
+  char quote = '\0';  // inside '...' or "..." (doubled quotes toggle twice: still right)
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote != '\0') {
+      if (c == quote) quote = '\0';
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      continue;
+    }
+    bool word_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) ||
+                                  text[i - 1] == '_' || text[i - 1] == '.');
+    if (!word_start || text.compare(i, kExtract.size(), kExtract) != 0) continue;
+    size_t field = i + kExtract.size();
+    size_t end = field;
+    while (end < text.size() &&
+           (std::isalpha(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+      ++end;
+    }
+    if (end == field || text.compare(end, kFrom.size(), kFrom) != 0) continue;
+    for (size_t k = field; k < end; ++k) {
+      text[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[k])));
+    }
+    i = end - 1;
+  }
+  return text;
 }
 
 }  // namespace retort::catalog

@@ -397,6 +397,11 @@ Status ApplySqlFiles(pg::Connection& connection, const std::vector<SqlFile>& fil
     entry.text = std::move(*text);
     RETORT_ASSIGN_OR_RETURN(entry.statements, sqltext::SplitStatements(entry.text, entry.name, 1));
     for (const sqltext::Statement& statement : entry.statements) {
+      // Without rows after it (or with rows that happen to parse): the server would wait for
+      // data no one sends.
+      if (sqltext::CopiesFromStdin(statement.text)) {
+        return sqltext::CopyFromStdinUnsupported(entry.name, statement.line);
+      }
       if (sqltext::ClassifyTransactionUse(statement.text) != sqltext::TransactionUse::kAny) {
         entry.batchable = false;
         break;

@@ -1350,6 +1350,36 @@ class Differ {
         out_.push_back(DropRule{*rule});
       }
     }
+    // A rule of a table that goes away and that uses another table going away too: drop the
+    // rule first (as foreign keys between dropped tables are), since DROP TABLE of the table
+    // it uses fails while the rule is there, whichever order the tables go in.
+    for (const auto& [id, rule] : from) {
+      bool table_goes = dropped_tables_.count(rule->table) || recreated_tables_.count(rule->table);
+      if (table_goes && UsesAnotherTableThatGoes(*rule)) out_.push_back(DropRule{*rule});
+    }
+  }
+
+  bool UsesAnotherTableThatGoes(const schema::Rule& rule) const {
+    using schema::ObjectId;
+    ObjectId self = ObjectId::ForRule(rule.table, rule.name);
+    std::string own = ObjectId::ForTable(rule.table).identity;
+    for (const schema::Dependency& dependency : from_.dependencies) {
+      if (dependency.dependent != self) continue;
+      for (const std::set<QualifiedName>* tables : {&dropped_tables_, &recreated_tables_}) {
+        for (const QualifiedName& table : *tables) {
+          std::string identity = ObjectId::ForTable(table).identity;
+          if (identity == own) continue;
+          const std::string& used = dependency.referenced.identity;
+          bool whole = dependency.referenced.kind == ObjectId::Kind::kTable && used == identity;
+          bool column = dependency.referenced.kind == ObjectId::Kind::kColumn &&
+                        used.size() > identity.size() &&
+                        used.compare(0, identity.size(), identity) == 0 &&
+                        used[identity.size()] == '.';
+          if (whole || column) return true;
+        }
+      }
+    }
+    return false;
   }
 
   void Collations() {

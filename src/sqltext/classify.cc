@@ -248,6 +248,18 @@ std::vector<RelationName> ConcurrentlyDroppedIndexes(std::string_view statement)
   return dropped;
 }
 
+bool CopiesFromStdin(std::string_view statement) {
+  std::string lower = ToLower(statement);
+  if (lower.find("copy") == std::string::npos || lower.find("stdin") == std::string::npos) {
+    return false;
+  }
+  for (const json& node : ParseStatements(statement)) {
+    auto copy = node.find("CopyStmt");
+    if (copy != node.end() && True(*copy, "is_from") && !copy->contains("filename")) return true;
+  }
+  return false;
+}
+
 bool WaitsForOlderTransactions(std::string_view statement) {
   if (ToLower(statement).find("concurrently") == std::string::npos) return false;
   for (const json& node : ParseStatements(statement)) {

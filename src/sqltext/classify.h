@@ -57,6 +57,10 @@ std::optional<ConcurrentIndex> ConcurrentlyBuiltIndex(std::string_view statement
 // search_path); empty for other statements.
 std::vector<RelationName> ConcurrentlyDroppedIndexes(std::string_view statement);
 
+// COPY ... FROM STDIN: the rows follow the statement in the file as COPY data, not SQL, and
+// only a client that streams them (psql) can send them.
+bool CopiesFromStdin(std::string_view statement);
+
 // CREATE / DROP / REINDEX ... CONCURRENTLY and ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY:
 // statements that take only SHARE UPDATE EXCLUSIVE (never in the way of reads and writes) and
 // then wait, by design, for every transaction older than them to end.

@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <utility>
 
 #include "base/strings.h"
+#include "sqltext/classify.h"
 
 namespace retort::sqltext {
 namespace {
@@ -84,6 +86,8 @@ Status ErrorAt(std::string_view sql, const PgQueryError& error, const std::strin
   return Status::InvalidInput(file + ":" + std::to_string(LineAt(sql, offset, first_line)) + ": " +
                               message);
 }
+
+std::optional<int> CopyBeforeDataRows(std::string_view sql, size_t error_offset, int first_line);
 
 // Just enough of the protobuf wire format to read pg_query_scan's ScanResult:
 //   message ScanResult { int32 version = 1; repeated ScanToken tokens = 2; }
@@ -222,7 +226,13 @@ Result<std::vector<Statement>> SplitStatements(std::string_view sql, const std::
   std::string input(sql);
   PgQuerySplitResult split = pg_query_split_with_parser(input.c_str());
   ScopeExit release([&split] { pg_query_free_split_result(split); });
-  if (split.error != nullptr) return ErrorAt(sql, *split.error, file, first_line);
+  if (split.error != nullptr) {
+    size_t offset = ByteOffsetOfCursor(sql, split.error->cursorpos);
+    if (std::optional<int> copy = CopyBeforeDataRows(sql, offset, first_line)) {
+      return CopyFromStdinUnsupported(file, *copy);
+    }
+    return ErrorAt(sql, *split.error, file, first_line);
+  }
 
   // The parser's ranges include the comments and space around a statement; the scanner's
   // tokens say where its real text begins and ends.
@@ -255,6 +265,51 @@ Result<std::vector<Statement>> SplitStatements(std::string_view sql, const std::
   }
   return statements;
 }
+
+Status CopyFromStdinUnsupported(const std::string& file, int line) {
+  return Status::InvalidInput(
+      file + ":" + std::to_string(line) +
+      ": COPY ... FROM stdin is not supported in schema and migration files: the rows after it "
+      "are COPY data that only psql streams, not SQL. Write them as INSERT statements (or leave "
+      "data out of schema files)");
+}
+
+namespace {
+
+// A syntax error at byte `error_offset` of `sql` that sits in the data rows of a COPY ... FROM
+// stdin: the line of that COPY. The text before the error's line is parsed again (moving up a
+// line at a time while the rows above it fail too, a few times at most: rows usually fail on
+// their first line); it must end with the COPY.
+std::optional<int> CopyBeforeDataRows(std::string_view sql, size_t error_offset, int first_line) {
+  size_t cut = sql.rfind('\n', std::min(error_offset, sql.size() - 1));
+  for (int attempt = 0; attempt < 8 && cut != std::string_view::npos && cut > 0; ++attempt) {
+    std::string prefix(sql.substr(0, cut));
+    PgQuerySplitResult split = pg_query_split_with_parser(prefix.c_str());
+    ScopeExit release([&split] { pg_query_free_split_result(split); });
+    if (split.error != nullptr) {
+      size_t offset = ByteOffsetOfCursor(prefix, split.error->cursorpos);
+      if (offset == 0) return std::nullopt;
+      cut = prefix.rfind('\n', std::min(offset, prefix.size()) - 1);
+      continue;
+    }
+    if (split.n_stmts == 0) return std::nullopt;
+    const PgQuerySplitStmt& last = *split.stmts[split.n_stmts - 1];
+    auto begin = static_cast<size_t>(last.stmt_location);
+    size_t length = last.stmt_len == 0 ? prefix.size() - begin : static_cast<size_t>(last.stmt_len);
+    std::string_view statement = std::string_view(prefix).substr(begin, length);
+    if (!CopiesFromStdin(statement)) return std::nullopt;
+    // The COPY's own line, after the comments and space the range starts with.
+    auto tokens = Tokenize(statement, "", 1);
+    if (!tokens.ok()) return std::nullopt;
+    for (const Token& token : *tokens) {
+      if (!token.is_comment) return LineAt(prefix, begin + token.begin, first_line);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Result<std::string> Fingerprint(std::string_view statement) {
   if (statement.find('\0') != std::string_view::npos) {

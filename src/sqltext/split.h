@@ -24,9 +24,15 @@ struct Statement {
 // InvalidInput "file:LINE: syntax error at or near ..." with the line of the error position.
 // Statement text runs from the first token to the last one, so comments before a statement and
 // comments between its last token and the ';' are not part of it (appending ";" is always
-// safe). Text made only of comments and whitespace yields no statement.
+// safe). Text made only of comments and whitespace yields no statement. When the syntax error
+// is in the data rows of a COPY ... FROM stdin, the error names the COPY instead
+// (CopyFromStdinUnsupported).
 Result<std::vector<Statement>> SplitStatements(std::string_view sql, const std::string& file,
                                                int first_line);
+
+// InvalidInput "file:LINE: COPY ... FROM stdin is not supported ...", for a COPY FROM STDIN
+// statement at `line` (sqltext::CopiesFromStdin).
+Status CopyFromStdinUnsupported(const std::string& file, int line);
 
 // One lexical token of PostgreSQL's scanner: bytes [begin, end) of the scanned text.
 struct Token {

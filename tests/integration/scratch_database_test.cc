@@ -283,6 +283,30 @@ TEST_F(ApplyTest, ASyntaxErrorNamesFileAndLineBeforeAnythingRuns) {
   EXPECT_EQ(Scalar("SELECT to_regclass('public.a') IS NULL"), "t");
 }
 
+// COPY ... FROM stdin says so by name (its rows are psql's to stream), before anything runs:
+// with rows after it (a syntax error for the parser) and without (a statement that would wait
+// for data).
+TEST_F(ApplyTest, CopyFromStdinIsRefusedByName) {
+  Status with_rows =
+      Apply({{"schema/a.sql", "CREATE TABLE a (x int);\n"},
+             {"schema/b.sql", "CREATE TABLE b (x int);\n\nCOPY b (x) FROM stdin;\n1\n2\n\\.\n"}});
+  ASSERT_FALSE(with_rows.ok());
+  EXPECT_EQ(with_rows.code(), Code::kInvalidInput);
+  EXPECT_EQ(
+      with_rows.message().rfind(
+          "schema/b.sql:3: COPY ... FROM stdin is not supported in schema and migration files", 0),
+      0u)
+      << with_rows.message();
+  Status without_rows = Apply({{"schema/c.sql", "CREATE TABLE c (x int);\nCOPY c FROM STDIN;\n"}});
+  ASSERT_FALSE(without_rows.ok());
+  EXPECT_EQ(without_rows.code(), Code::kInvalidInput);
+  EXPECT_EQ(without_rows.message().rfind("schema/c.sql:2: COPY ... FROM stdin is not supported", 0),
+            0u)
+      << without_rows.message();
+  EXPECT_EQ(Scalar("SELECT to_regclass('public.a') IS NULL AND to_regclass('public.c') IS NULL"),
+            "t");
+}
+
 TEST_F(ApplyTest, ARuntimeErrorNamesTheLineOfTheErrorPosition) {
   Status applied = Apply({{"schema/a.sql",
                            "CREATE TABLE a (x int);\n\nCREATE VIEW v AS\n  SELECT x\n  FROM "

@@ -131,6 +131,27 @@ TEST(SplitStatementsTest, ErrorAtEndOfInputNamesTheLastLineWritten) {
   EXPECT_EQ(SplitError("SELECT 1;\nSELECT (\n\n\n"), "f.sql:2: syntax error at end of input");
 }
 
+// pg_dump output and hand-written seed data: COPY's rows are not SQL, and the parser's error on
+// them ("syntax error at or near \"1\"") would point at data, not at what to change.
+TEST(SplitStatementsTest, CopyFromStdinRowsAreNamedAsSuch) {
+  const std::string message =
+      ": COPY ... FROM stdin is not supported in schema and migration files";
+  EXPECT_EQ(SplitError("CREATE TABLE t (a int, b text);\n-- seed rows\nCOPY t (a, b) FROM "
+                       "stdin;\n1\tone\n2\ttwo\n\\.\n\nCREATE INDEX ON t (a);\n")
+                .rfind("f.sql:3" + message, 0),
+            0u);
+  // pmacct's form (options after stdin), rows that fail only on a later line, a line offset.
+  EXPECT_EQ(SplitError("COPY proto FROM stdin USING DELIMITERS ',';\n0,ip\n1,icmp\n\\.\n", 10)
+                .rfind("f.sql:10" + message, 0),
+            0u);
+  EXPECT_EQ(SplitError("COPY t FROM STDIN;\nselect\tfrom\n\\.\n").rfind("f.sql:1" + message, 0),
+            0u);
+  // A syntax error elsewhere stays a syntax error, and so does one after a COPY from a file.
+  EXPECT_EQ(SplitError("COPY t FROM stdin;\nSELECT 1;\nSELEC 1;\n").find("COPY"),
+            std::string::npos);
+  EXPECT_EQ(SplitError("COPY t FROM '/tmp/rows';\n1\n").find("COPY"), std::string::npos);
+}
+
 TEST(SplitStatementsTest, ErrorPositionCountsUtf8Characters) {
   // libpg_query reports the position in characters; each "é" is two bytes.
   EXPECT_EQ(SplitError("SELECT 'éééééééééé';\nSELECT 'é'\nFROM;"),
