@@ -92,9 +92,8 @@ rm -f "$demo_log"
 
 # retort starts threads in the catalog's query lanes, check/autogenerate/test (both sides read
 # at once), the plan and render (both directions), upgrade/current (connecting while files are
-# read), drift and the engine's second session: scripts/tsan.sh builds retort and the catalog's
-# in-process tests with TSan and runs them, then the command tests that reach each of those sites
-# against the TSan-built retort (RETORT_TEST_BINARY). RETORT_TSAN_ALL=1 ./scripts/tsan.sh runs the
+# read), drift and the engine's second session: scripts/tsan.sh builds retort with TSan and runs
+# the command tests that reach each of those sites against it (RETORT_TEST_BINARY). RETORT_TSAN_ALL=1 ./scripts/tsan.sh runs the
 # whole suite from a TSan build (twice CI's budget on 2 cores).
 phase tests under TSan
 ./scripts/tsan.sh
