@@ -70,6 +70,13 @@ std::string ToLower(std::string_view text) {
   return lower;
 }
 
+std::string ToUpper(std::string_view text) {
+  std::string upper(text);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return upper;
+}
+
 int LineOfOffset(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
   return 1 +

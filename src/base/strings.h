@@ -17,6 +17,7 @@ std::string Join(const std::vector<std::string>& pieces, std::string_view separa
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLower(std::string_view text);
+std::string ToUpper(std::string_view text);
 // 1-based line number of byte `offset` in `text`.
 int LineOfOffset(std::string_view text, size_t offset);
 // "add chunk partitions!" -> "add_chunk_partitions", at most `max_length` bytes.

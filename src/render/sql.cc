@@ -203,28 +203,16 @@ std::string ReplicaIdentity(const diff::SetReplicaIdentity& change) {
   }
 }
 
+// EXTENDED, the storage most types have, for a code without a name.
 std::string StorageName(char storage) {
-  switch (storage) {
-    case 'p':
-      return "PLAIN";
-    case 'e':
-      return "EXTERNAL";
-    case 'm':
-      return "MAIN";
-    default:
-      return "EXTENDED";
-  }
+  std::string_view keyword = schema::StorageKeyword(storage);
+  return ToUpper(keyword.empty() ? "extended" : keyword);
 }
 
+// DEFAULT: the server's default_toast_compression.
 std::string CompressionName(char compression) {
-  switch (compression) {
-    case 'p':
-      return "pglz";
-    case 'l':
-      return "lz4";
-    default:
-      return "default";
-  }
+  std::string_view method = schema::CompressionMethod(compression);
+  return method.empty() ? "default" : std::string(method);
 }
 
 std::string CreateTable(const schema::Table& table) {

@@ -24,6 +24,32 @@ std::string Operator::Sql() const {
 std::string OperatorFamily::Sql() const { return name.Sql() + " USING " + method; }
 std::string OperatorClass::Sql() const { return name.Sql() + " USING " + method; }
 
+std::string_view StorageKeyword(char storage) {
+  switch (storage) {
+    case 'p':
+      return "plain";
+    case 'e':
+      return "external";
+    case 'x':
+      return "extended";
+    case 'm':
+      return "main";
+    default:
+      return {};
+  }
+}
+
+std::string_view CompressionMethod(char compression) {
+  switch (compression) {
+    case 'p':
+      return "pglz";
+    case 'l':
+      return "lz4";
+    default:
+      return {};
+  }
+}
+
 namespace {
 
 std::string MemberIdentity(const QualifiedName& owner, std::string_view member) {

@@ -138,6 +138,12 @@ struct Column {
   bool operator==(const Column&) const = default;
 };
 
+// PostgreSQL's word for an attstorage/typstorage code ("plain", "external", "extended", "main")
+// and for an attcompression code ("pglz", "lz4"); empty for a code it has no word for ('\0').
+// The renderer and the JSON model both spell the codes through these.
+std::string_view StorageKeyword(char storage);
+std::string_view CompressionMethod(char compression);
+
 struct Table {
   QualifiedName name;
   bool partitioned = false;  // relkind 'p'

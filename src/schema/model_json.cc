@@ -125,31 +125,9 @@ json GrantJson(const Grant& grant) {
       {"grantee", grant.grantee}, {"privilege", grant.privilege}, {"grantable", grant.grantable}};
 }
 
-// The type's own storage (Column::type_storage) is left out: it follows from the type.
-std::string StorageName(char storage) {
-  switch (storage) {
-    case 'p':
-      return "plain";
-    case 'e':
-      return "external";
-    case 'x':
-      return "extended";
-    case 'm':
-      return "main";
-    default:
-      return std::string(1, storage);
-  }
-}
-
-std::string CompressionName(char compression) {
-  switch (compression) {
-    case 'p':
-      return "pglz";
-    case 'l':
-      return "lz4";
-    default:
-      return std::string(1, compression);
-  }
+// The code itself where PostgreSQL has no word for it.
+std::string CodeName(std::string_view word, char code) {
+  return word.empty() ? std::string(1, code) : std::string(word);
 }
 
 std::string ReplicaIdentity(const Table& table) {
@@ -179,8 +157,13 @@ json ColumnJson(const Column& column) {
   PutOptional(out, "generated", column.generated_expr);
   PutOptional(out, "comment", column.comment);
   PutList(out, "grants", column.grants, GrantJson);
-  if (column.storage != '\0') out["storage"] = StorageName(column.storage);
-  if (column.compression != '\0') out["compression"] = CompressionName(column.compression);
+  // The type's own storage (Column::type_storage) is left out: it follows from the type.
+  if (column.storage != '\0') {
+    out["storage"] = CodeName(StorageKeyword(column.storage), column.storage);
+  }
+  if (column.compression != '\0') {
+    out["compression"] = CodeName(CompressionMethod(column.compression), column.compression);
+  }
   return out;
 }
 
