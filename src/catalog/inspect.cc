@@ -221,6 +221,13 @@ class Row {
   std::optional<std::string> Optional(int column) const {
     return result_.GetOptional(row_, column);
   }
+  // SQL that PostgreSQL printed (pg_get_expr, pg_get_*def), in the form it prints once the
+  // object is created again (LowercaseExtractFields).
+  std::optional<std::string> PrintedSql(int column) const {
+    std::optional<std::string> printed = Optional(column);
+    if (printed) *printed = LowercaseExtractFields(std::move(*printed));
+    return printed;
+  }
   bool Null(int column) const { return result_.IsNull(row_, column); }
   std::string_view View(int column) const { return result_.View(row_, column); }
   bool Bool(int column) const { return View(column) == "t"; }
@@ -1410,8 +1417,8 @@ Status Inspector::ReadPolicies(const pg::PgResult& result) {
     policy.permissive = row.Bool(c::kPermissive);
     policy.command = row.Text(c::kCommand);
     RETORT_RETURN_IF_ERROR(ReadArray(row, c::kRoles, "policies", &policy.roles));
-    policy.using_expr = row.Optional(c::kUsing);
-    policy.check_expr = row.Optional(c::kCheck);
+    policy.using_expr = row.PrintedSql(c::kUsing);
+    policy.check_expr = row.PrintedSql(c::kCheck);
     policy.comment = row.Optional(c::kComment);
     policies_.emplace(row.OidAt(c::kOid),
                       ModelRef{ModelRef::Kind::kPolicy, Position(database_.policies.size())});
@@ -1583,11 +1590,7 @@ Status Inspector::ReadDeparsed(const pg::PgResult& result) {
     Row row(result, i);
     std::string kind = row.Text(c::kKind);
     Oid oid = row.OidAt(c::kOid);
-    auto text = [&row](int column) -> std::optional<std::string> {
-      std::optional<std::string> printed = row.Optional(column);
-      if (printed) *printed = LowercaseExtractFields(std::move(*printed));
-      return printed;
-    };
+    auto text = [&row](int column) { return row.PrintedSql(column); };
     if (kind == "indexdef") {
       indexdefs_.emplace(oid, text(c::kText).value_or(""));
     } else if (kind == "index") {
