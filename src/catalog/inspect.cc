@@ -180,7 +180,7 @@ enum { kOid, kRelid, kName, kQuotedName, kOnPartitionedTable, kMethod, kCanOrder
 }
 namespace functions_col {
 enum { kOid, kSchema, kName, kArguments, kKind, kDefinition, kResult, kComment, kGrantGrantees,
-      kGrantPrivileges, kGrantOptions, kCount };
+      kGrantPrivileges, kGrantOptions, kSqlStandardBody, kCount };
 }
 namespace triggers_col {
 enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
@@ -1378,7 +1378,10 @@ Status Inspector::ReadFunctions(const pg::PgResult& result) {
     if (exclusions_.Schema(function.name.schema)) continue;
     function.arguments = row.Text(c::kArguments);
     function.kind = row.Char(c::kKind);
-    function.definition = row.Text(c::kDefinition);
+    // A $$ body is the user's own text; a SQL-standard body is printed SQL.
+    function.definition = row.Bool(c::kSqlStandardBody)
+                              ? row.PrintedSql(c::kDefinition).value_or("")
+                              : row.Text(c::kDefinition);
     function.result = row.Text(c::kResult);
     function.comment = row.Optional(c::kComment);
     RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "functions", &function.grants));

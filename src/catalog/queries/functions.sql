@@ -2,7 +2,8 @@
 -- complete CREATE OR REPLACE statement but refuses aggregates, so for those this query
 -- assembles the CREATE OR REPLACE AGGREGATE statement from pg_aggregate the way pg_dump does,
 -- writing only the options that differ from their defaults. Grants as in tables.sql, from the
--- default ACL (EXECUTE for PUBLIC) when proacl is NULL.
+-- default ACL (EXECUTE for PUBLIC) when proacl is NULL. A SQL-standard body (BEGIN ATOMIC,
+-- RETURN) is printed by the server, not kept as written.
 SELECT p.oid,
        n.nspname AS schema,
        p.proname AS name,
@@ -64,7 +65,8 @@ SELECT p.oid,
              GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_privileges,
        ARRAY(SELECT bool_or(g.is_grantable)
              FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) g WHERE g.grantee <> p.proowner
-             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_options
+             GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type) AS grant_options,
+       p.prosqlbody IS NOT NULL AS sql_standard_body
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid

@@ -1,0 +1,1 @@
+CREATE TABLE bookings (id integer PRIMARY KEY, day date NOT NULL);
