@@ -222,10 +222,10 @@ class Row {
     return result_.GetOptional(row_, column);
   }
   // SQL that PostgreSQL printed (pg_get_expr, pg_get_*def), in the form it prints once the
-  // object is created again (LowercaseExtractFields).
+  // object is created again (QuoteExtractFields).
   std::optional<std::string> PrintedSql(int column) const {
     std::optional<std::string> printed = Optional(column);
-    if (printed) *printed = LowercaseExtractFields(std::move(*printed));
+    if (printed) *printed = QuoteExtractFields(std::move(*printed));
     return printed;
   }
   bool Null(int column) const { return result_.IsNull(row_, column); }
@@ -853,7 +853,7 @@ Status Inspector::ReadTables(const pg::PgResult& result) {
 std::string TrimViewDefinition(std::string_view definition) {
   std::string_view trimmed = Trim(definition);
   if (!trimmed.empty() && trimmed.back() == ';') trimmed.remove_suffix(1);
-  return LowercaseExtractFields(std::string(Trim(trimmed)));
+  return QuoteExtractFields(std::string(Trim(trimmed)));
 }
 
 Status Inspector::ReadViews(const pg::PgResult& result) {
@@ -1400,7 +1400,7 @@ void Inspector::ReadTriggers(const pg::PgResult& result) {
     trigger.table = row.Name(c::kSchema, c::kTable);
     if (exclusions_.Relation(trigger.table)) continue;
     trigger.name = row.Text(c::kName);
-    trigger.definition = LowercaseExtractFields(row.Text(c::kDefinition));
+    trigger.definition = QuoteExtractFields(row.Text(c::kDefinition));
     trigger.enabled = row.Char(c::kEnabled);
     trigger.comment = row.Optional(c::kComment);
     triggers_.emplace(row.OidAt(c::kOid),
@@ -1438,7 +1438,7 @@ void Inspector::ReadRules(const pg::PgResult& result) {
     rule.table = row.Name(c::kSchema, c::kTable);
     if (exclusions_.Relation(rule.table)) continue;
     rule.name = row.Text(c::kName);
-    rule.definition = LowercaseExtractFields(row.Text(c::kDefinition));
+    rule.definition = QuoteExtractFields(row.Text(c::kDefinition));
     rule.enabled = row.Char(c::kEnabled);
     rule.comment = row.Optional(c::kComment);
     user_rules_.emplace(row.OidAt(c::kOid),
@@ -1707,6 +1707,8 @@ void Inspector::FinishColumns() {
         if (same) continue;
       }
       out.push_back(ModelColumn(column));
+      out.back().inherited_only =
+          !info.is_partition && !column.is_local && column.inherited_count > 0;
     }
   }
   for (const auto& [relid, position] : composite_index_) {

@@ -131,13 +131,16 @@ std::optional<std::string_view> NodeField(std::string_view tree, std::string_vie
   return tree.substr(start, end - start);
 }
 
-std::string LowercaseExtractFields(std::string text) {
+std::string QuoteExtractFields(std::string text) {
   constexpr std::string_view kExtract = "EXTRACT(";
   constexpr std::string_view kFrom = " FROM ";
   if (text.find(kExtract) == std::string::npos) return text;
+  std::string out;
+  out.reserve(text.size() + 8);
   char quote = '\0';  // inside '...' or "..." (doubled quotes toggle twice: still right)
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    out += c;
     if (quote != '\0') {
       if (c == quote) quote = '\0';
       continue;
@@ -151,17 +154,20 @@ std::string LowercaseExtractFields(std::string text) {
     if (!word_start || text.compare(i, kExtract.size(), kExtract) != 0) continue;
     size_t field = i + kExtract.size();
     size_t end = field;
+    bool upper = false;
     while (end < text.size() &&
            (std::isalpha(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+      upper = upper || std::isupper(static_cast<unsigned char>(text[end]));
       ++end;
     }
     if (end == field || text.compare(end, kFrom.size(), kFrom) != 0) continue;
-    for (size_t k = field; k < end; ++k) {
-      text[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[k])));
-    }
+    out.append(text, i + 1, field - i - 1);  // the rest of "EXTRACT("
+    if (upper) out += '\'';
+    out.append(text, field, end - field);
+    if (upper) out += '\'';
     i = end - 1;
   }
-  return text;
+  return out;
 }
 
 }  // namespace retort::catalog

@@ -34,11 +34,12 @@ int NodeListLength(std::string_view tree);
 // nodeToString writes before any sub-node), e.g. NodeField(tree, "funcresulttype").
 std::optional<std::string_view> NodeField(std::string_view tree, std::string_view field);
 
-// PostgreSQL prints extract('YEAR' from x) as EXTRACT(YEAR FROM x) (the field as it was
-// written), and that text, run again, stores and prints EXTRACT(year FROM x): an object created
-// from retort's SQL would never compare equal to the original. This lowercases the field of
-// every EXTRACT(field FROM outside string literals and quoted names, the form every re-created
-// object prints (the field's case never mattered to extract).
-std::string LowercaseExtractFields(std::string text);
+// PostgreSQL prints extract('YEAR' from x) as EXTRACT(YEAR FROM x), the field as stored, and
+// that text, run again, reads YEAR as the keyword and stores 'year': an object created from the
+// printed text would neither compare nor dump equal to the original. A field that is not all
+// lower case can only have been written as a string, so this quotes it again
+// (EXTRACT('YEAR' FROM x)), outside string literals and quoted names: the printed text then
+// re-creates exactly what the server has. Lower case fields (the usual form) stay bare.
+std::string QuoteExtractFields(std::string text);
 
 }  // namespace retort::catalog

@@ -508,6 +508,16 @@ class Differ {
       if (parent && parent->default_expr && !column.default_expr && !column.generated_expr) {
         out_.push_back(DropColumnDefault{table.name, column.name});
       }
+      // A column the child has only from its parents is not in its CREATE TABLE: it gets the
+      // parent's default and NOT NULL there, and its own by ALTER.
+      if (parent && column.inherited_only) {
+        if (column.default_expr && column.default_expr != parent->default_expr) {
+          out_.push_back(SetColumnDefault{table.name, column.name, *column.default_expr});
+        }
+        if (column.not_null && !parent->not_null) {
+          out_.push_back(SetNotNull{table.name, column.name});
+        }
+      }
     }
     // CREATE TABLE cannot say a column's storage (before PostgreSQL 16) and retort leaves
     // compression to ALTER as well: a child gets both from its parent as they are then (the
@@ -1833,11 +1843,61 @@ void ReportUnmodelled(const Database& from, const Database& to,
   }
 }
 
+// Every column `table` has from its classic inheritance parents (their own and theirs).
+void InheritedColumnNames(const Database& db, const Table& table, std::set<std::string>& names,
+                          int depth = 0) {
+  if (depth > 32) return;
+  for (const QualifiedName& parent : table.inherits) {
+    for (const Table& candidate : db.tables) {
+      if (candidate.name != parent) continue;
+      for (const Column& column : candidate.columns) names.insert(column.name);
+      InheritedColumnNames(db, candidate, names, depth + 1);
+    }
+  }
+}
+
+// Whether the child declares column `name` itself (attislocal) rather than only inheriting it.
+bool DeclaresColumn(const Table& table, const std::string& name) {
+  return std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& column) {
+    return column.name == name && !column.inherited_only;
+  });
+}
+
+// An inherited column that a child declares itself on one side only: no ALTER makes a column
+// inherited only, and NO INHERIT + INHERIT would make every column of the parent the child's
+// own. Named rather than left as a difference the migration would not make.
+void ReportColumnLocality(const Database& from, const Database& to,
+                          std::vector<std::string>& problems) {
+  for (const Table& table : to.tables) {
+    if (table.inherits.empty()) continue;
+    auto old = std::find_if(from.tables.begin(), from.tables.end(),
+                            [&](const Table& t) { return t.name == table.name; });
+    if (old == from.tables.end()) continue;
+    std::set<std::string> now;
+    std::set<std::string> before;
+    InheritedColumnNames(to, table, now);
+    InheritedColumnNames(from, *old, before);
+    for (const std::string& name : now) {
+      if (!before.count(name)) continue;
+      bool declared = DeclaresColumn(table, name);
+      if (declared == DeclaresColumn(*old, name)) continue;
+      problems.push_back(
+          "column " + QuoteIdentifier(name) + " of " + Dotted(table.name) +
+          (declared ? " is inherited only in the database but declared in the table in the target"
+                    : " is declared in the table in the database but inherited only in the "
+                      "target") +
+          ", and no ALTER TABLE changes that (PostgreSQL's attislocal): create the table again, "
+          "or declare the column the same way as the database has it");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Unsupported(const Database& from, const Database& to) {
   std::vector<std::string> problems;
   ReportUnmodelled(from, to, problems);
+  ReportColumnLocality(from, to, problems);
   // ALTER TABLE ... INHERIT needs the parent's columns and CHECK constraints on the table
   // already, and leaves them the table's own as well as inherited: no statement makes them
   // inherited only, as CREATE TABLE ... INHERITS does.
@@ -1858,8 +1918,9 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
       for (const Table& parent_table : to.tables) {
         if (parent_table.name != parent) continue;
         for (const Column& column : parent_table.columns) {
-          bool own = std::any_of(table.columns.begin(), table.columns.end(),
-                                 [&](const Column& c) { return c.name == column.name; });
+          bool own = std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& c) {
+            return c.name == column.name && !c.inherited_only;
+          });
           if (!own) inherited_only.push_back("column " + QuoteIdentifier(column.name));
         }
       }

@@ -231,20 +231,28 @@ std::string CreateTable(const schema::Table& table) {
     if (!overrides.empty()) sql += " (\n    " + Join(overrides, ",\n    ") + "\n)";
     sql += " " + table.partition_bound.value_or("DEFAULT");
   } else {
-    if (table.columns.empty()) {
+    // A column the child has only from its parents is not listed (that would make it the
+    // child's own): the diff sets what differs from the parent's column by ALTER afterwards.
+    size_t size = sql.size() + 8;
+    size_t listed = 0;
+    for (const Column& column : table.columns) {
+      if (column.inherited_only) continue;
+      ++listed;
+      size += column.name.size() + column.type.size() + 16 +
+              (column.default_expr ? column.default_expr->size() + 9 : 0) +
+              (column.generated_expr ? column.generated_expr->size() + 32 : 0);
+    }
+    if (listed == 0) {
       sql += " ()";
     } else {
-      size_t size = sql.size() + 8;
-      for (const Column& column : table.columns) {
-        size += column.name.size() + column.type.size() + 16 +
-                (column.default_expr ? column.default_expr->size() + 9 : 0) +
-                (column.generated_expr ? column.generated_expr->size() + 32 : 0);
-      }
       sql.reserve(size);
       sql += " (\n    ";
-      for (size_t i = 0; i < table.columns.size(); ++i) {
-        if (i > 0) sql += ",\n    ";
-        AppendColumnDefinition(table.columns[i], &sql);
+      bool first = true;
+      for (const Column& column : table.columns) {
+        if (column.inherited_only) continue;
+        if (!first) sql += ",\n    ";
+        first = false;
+        AppendColumnDefinition(column, &sql);
       }
       sql += "\n)";
     }

@@ -135,6 +135,12 @@ struct Column {
   char type_storage = '\0';
   // attcompression: '\0' the server's default_toast_compression, 'p' pglz, 'l' lz4.
   char compression = '\0';
+  // A classic inheritance child's entry for a column it has only from its parents
+  // (attislocal false) but with a default, NOT NULL, comment, privileges or storage of its own.
+  // CREATE TABLE ... INHERITS must not list it: a listed column becomes the child's own, and
+  // stays when the parent drops it. Always false for a partition (its columns are never local)
+  // and for any table that is nobody's child.
+  bool inherited_only = false;
   bool operator==(const Column&) const = default;
 };
 
@@ -152,7 +158,8 @@ struct Table {
   // CREATE TABLE ... PARTITION OF / INHERITS would not give it: its own local columns
   // (inheritance only: a partition's columns are never local), and inherited columns whose
   // NOT NULL, default or generation expression differ from the (first) parent's column, or
-  // that have a comment. Such an entry holds the child's full values, e.g. no default_expr
+  // that have a comment (Column::inherited_only tells those from the local ones). Such an
+  // entry holds the child's full values, e.g. no default_expr
   // where the parent has one means "DROP DEFAULT" on the child (an attached table).
   std::vector<Column> columns;
   std::optional<std::string> partition_key;    // pg_get_partkeydef: "LIST (partition_key)"

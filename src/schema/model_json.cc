@@ -156,6 +156,7 @@ json ColumnJson(const Column& column) {
     out["identity_options"] = SequenceOptionsJson(*column.identity_options);
   PutOptional(out, "generated", column.generated_expr);
   PutOptional(out, "comment", column.comment);
+  if (column.inherited_only) out["inherited_only"] = true;
   PutList(out, "grants", column.grants, GrantJson);
   // The type's own storage (Column::type_storage) is left out: it follows from the type.
   if (column.storage != '\0') {

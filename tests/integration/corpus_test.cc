@@ -237,11 +237,6 @@ std::vector<CorpusCase> Cases() {
   CorpusCase& ledgersmb =
       add("ledgersmb", {PackageFile("ledgersmb", "usr/share/ledgersmb/sql/Pg-database.sql")});
   ledgersmb.preprocess = BlankCopyData;
-  ledgersmb.known_bugs = {
-      {"note_class integer DEFAULT 4",
-       "an inherited column with a local default or comment is written into CREATE TABLE ... "
-       "INHERITS and so becomes a local column: models equal, dumps differ"},
-  };
   add("hibiscus",
       {PackageFile("hibiscus", "usr/share/jameica/plugins/hibiscus/sql/postgresql-create.sql")});
   add("tryton", {PackageFile("tryton-server",

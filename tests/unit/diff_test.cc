@@ -396,6 +396,35 @@ TEST(Diff, InheritCannotMakeInheritedOnlyColumnsOrChecks) {
   EXPECT_TRUE(diff::Unsupported(from, to).empty());
 }
 
+TEST(Diff, InheritedColumnDeclaredOnOneSideOnlyIsNamed) {
+  Database from = Base();
+  from.tables.push_back(MakeTable("notes", {Col("note_class", "integer")}));
+  Table child = MakeTable("entity_notes", {Col("note_class", "integer")});
+  child.inherits = {Q("notes")};
+  child.columns[0].default_expr = "4";
+  child.columns[0].inherited_only = true;  // CREATE TABLE () INHERITS, then SET DEFAULT 4
+  from.tables.push_back(child);
+  Database to = from;
+  to.tables.back().columns[0].inherited_only = false;  // CREATE TABLE (note_class ...) INHERITS
+  std::vector<std::string> problems = diff::Unsupported(from, to);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("column note_class of public.entity_notes is inherited only in the "
+                             "database but declared in the table in the target"),
+            std::string::npos)
+      << problems[0];
+  problems = diff::Unsupported(to, from);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("is declared in the table in the database but inherited only"),
+            std::string::npos)
+      << problems[0];
+  // No entry at all (inherited only, nothing of its own) against a declared column, too.
+  Database bare = from;
+  bare.tables.back().columns.clear();
+  EXPECT_EQ(diff::Unsupported(bare, to).size(), 1u);
+  EXPECT_TRUE(diff::Unsupported(bare, from).empty());
+  EXPECT_TRUE(diff::Unsupported(from, from).empty());
+}
+
 TEST(Diff, ReplicaIdentityOnADroppedIndexIsNamed) {
   Database from = Base();
   Database to = Base();

@@ -10,12 +10,12 @@ CREATE OR REPLACE FUNCTION public.this_year()
  RETURNS numeric
  LANGUAGE sql
  STABLE
-RETURN EXTRACT(year FROM now());
+RETURN EXTRACT('Year' FROM now());
 
 CREATE OR REPLACE FUNCTION public.booking_year(b bookings)
  RETURNS numeric
  LANGUAGE sql
  STABLE
 BEGIN ATOMIC
- SELECT EXTRACT(year FROM (b).day) AS "extract";
+ SELECT EXTRACT('YEAR' FROM (b).day) AS "extract";
 END;

@@ -1,0 +1,1 @@
+CREATE TABLE notes (id integer NOT NULL, note_class integer NOT NULL, subject text, body text);
