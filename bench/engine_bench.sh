@@ -9,6 +9,7 @@
 # See bench/README.md.
 #
 # Usage: bench/engine_bench.sh [SIZES="200 2000"] [ROUNDS=3]
+# SHAPES="chain wide" (default both): the generator's schema shapes (bench/gen_engine_schema.py).
 # Environment: RETORT_BIN (default build/retort, relative to the repo root), BENCH_PORT (55600),
 #              PG_BIN (/usr/lib/postgresql/15/bin), PYTHON (/usr/bin/python3, with
 #              python3-alembic and python3-psycopg2), ALEMBIC=0 skips Alembic,
@@ -23,6 +24,7 @@ pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 retort_bin=${RETORT_BIN:-build/retort}
 python=${PYTHON:-/usr/bin/python3}
 run_alembic=${ALEMBIC:-1}
+shapes=${SHAPES:-chain wide}
 bench_dir=$(pwd)/bench
 
 die() {
@@ -105,12 +107,13 @@ peak_rss_all=()
 summary=()
 
 bench_size() {
-  local n=$1
-  local gen=$tmp/gen$n
-  local db_a=engine_${n}_a db_b=engine_${n}_b
+  local n=$1 shape=$2
+  local gen=$tmp/gen$n$shape
+  local db_a=engine_${n}_${shape}_a db_b=engine_${n}_${shape}_b
+  local label="$n $shape"
   local round
 
-  "$python" "$bench_dir/gen_engine_schema.py" "$n" "$gen"
+  "$python" "$bench_dir/gen_engine_schema.py" --shape "$shape" "$n" "$gen"
   local statements
   statements=$(grep -c ';$' "$gen/all.sql")
   local schema_files=("$gen"/schema/*.sql)
@@ -127,7 +130,7 @@ bench_size() {
 
   # The project check runs in: the generated schema/ and migrations, the bench cluster as the
   # (throwaway-tuned) dev server.
-  local project_n=$project/p$n
+  local project_n=$project/p$n$shape
   mkdir -p "$project_n"
   cp -r "$gen/schema" "$gen/migrations" "$project_n/"
   cat >"$project_n/retort.toml" <<EOF
@@ -144,7 +147,7 @@ EOF
   local retort=("$retort_bin" --config "$project_n/retort.toml")
   cd "$project_n"
 
-  echo "== $n tables ($statements statements; ${#schema_files[@]} schema files, $migration_count migrations)"
+  echo "== $n tables, shape $shape ($statements statements; ${#schema_files[@]} schema files, $migration_count migrations)"
 
   # --- (a) inspect vs pg_dump --schema-only ------------------------------------------------------
   local inspect_walls=() dump_walls=() inspect_rss=()
@@ -172,7 +175,7 @@ EOF
   printf '  (a) %-40s %9s   peak %s\n' "retort inspect:" "$(secs "$inspect_wall")" "$(mb "$(max_of "${inspect_rss[@]}")")"
   printf '      %-40s %9s\n' "pg_dump --schema-only:" "$(secs "$dump_wall")"
   printf '      ratio inspect/pg_dump: %s  (target <= 0.25x)\n' "$(ratio "$inspect_wall" "$dump_wall")"
-  summary+=("$(printf '%5d  (a) inspect/pg_dump   %6s   %s vs %s' "$n" "$(ratio "$inspect_wall" "$dump_wall")" "$(secs "$inspect_wall")" "$(secs "$dump_wall")")")
+  summary+=("$(printf '%11s  (a) inspect/pg_dump   %6s   %s vs %s' "$label" "$(ratio "$inspect_wall" "$dump_wall")" "$(secs "$inspect_wall")" "$(secs "$dump_wall")")")
 
   # --- (b) diff of two identical databases vs Alembic autogenerate ---------------------------------
   local diff_walls=() diff_rss=()
@@ -202,7 +205,7 @@ EOF
     alembic_peak=$(rss_of "$tmp/alembic.time")
     printf '      %-40s %9s   peak %s\n' "Alembic compare_metadata (1 run):" "$(secs "$alembic_wall")" "$(mb "$alembic_peak")"
     printf '      retort diff is %s faster  (target >= 50x)\n' "$(times_faster "$diff_wall" "$alembic_wall")"
-    summary+=("$(printf '%5d  (b) Alembic/diff      %6s   %s vs %s; peak %s vs %s' "$n" "$(times_faster "$diff_wall" "$alembic_wall")" \
+    summary+=("$(printf '%11s  (b) Alembic/diff      %6s   %s vs %s; peak %s vs %s' "$label" "$(times_faster "$diff_wall" "$alembic_wall")" \
       "$(secs "$diff_wall")" "$(secs "$alembic_wall")" "$(mb "$diff_peak")" "$(mb "$alembic_peak")")")
   fi
 
@@ -284,12 +287,12 @@ EOF
     "$(ratio "$cold_wall" "$cold_floor_wall")" "$(ratio "$warm_wall" "$warm_floor_wall")"
   echo "      last runs' log: cold: $(grep -h 'applied\|replayed' "$tmp/check.cold.log" | tr '\n' ' ')"
   echo "                      warm: $(grep -h 'applied\|template' "$tmp/check.warm.log" | tr '\n' ' ')"
-  summary+=("$(printf '%5d  (c) check cold/floor  %6s   %s vs %s' "$n" "$(ratio "$cold_wall" "$cold_floor_wall")" "$(secs "$cold_wall")" "$(secs "$cold_floor_wall")")")
-  summary+=("$(printf '%5d  (c) check warm/floor  %6s   %s vs %s' "$n" "$(ratio "$warm_wall" "$warm_floor_wall")" "$(secs "$warm_wall")" "$(secs "$warm_floor_wall")")")
+  summary+=("$(printf '%11s  (c) check cold/floor  %6s   %s vs %s' "$label" "$(ratio "$cold_wall" "$cold_floor_wall")" "$(secs "$cold_wall")" "$(secs "$cold_floor_wall")")")
+  summary+=("$(printf '%11s  (c) check warm/floor  %6s   %s vs %s' "$label" "$(ratio "$warm_wall" "$warm_floor_wall")" "$(secs "$warm_wall")" "$(secs "$warm_floor_wall")")")
 
   local peak
   peak=$(max_of "${inspect_rss[@]}" "${diff_rss[@]}" "${check_rss[@]}")
-  peak_rss_all+=("$n:$peak")
+  peak_rss_all+=("$n $shape:$peak")
   printf '  peak RSS of retort (inspect, diff, check): %s  (target <= 100 MB at 2000 tables)\n' "$(mb "$peak")"
 
   cd "$project"
@@ -299,11 +302,14 @@ EOF
 }
 
 mkdir -p "$project"
-for n in $sizes; do bench_size "$n"; done
+for shape in $shapes; do
+  [[ $shape == chain || $shape == wide ]] || die "unknown shape '$shape' (SHAPES: chain, wide)"
+  for n in $sizes; do bench_size "$n" "$shape"; done
+done
 
 echo
 echo "summary (median of $rounds rounds; Alembic 1 run)"
 printf '%s\n' "${summary[@]}"
 for entry in "${peak_rss_all[@]}"; do
-  printf '%5d  peak RSS of retort       %s\n' "${entry%%:*}" "$(mb "${entry#*:}")"
+  printf '%11s  peak RSS of retort       %s\n' "${entry%%:*}" "$(mb "${entry#*:}")"
 done

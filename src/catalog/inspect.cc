@@ -68,10 +68,12 @@ constexpr Oid kFirstUserOid = 16384;
 // No nested loops: the catalog of a database just built (a scratch database, a fresh CI
 // service) has the statistics of an empty one, and the planner then walks pg_attribute and
 // pg_attrdef by index once per relation; hashing them is ~25 ms cheaper at 2000 tables and no
-// dearer on a small catalog.
+// dearer on a small catalog. No JIT: the big catalog queries cost enough to pass
+// jit_above_cost, and compiling them (Debian's server has JIT on) took longer than running them:
+// 90 functions and ~130 ms for columns.sql at 2000 tables, on queries that run once.
 constexpr char kSessionSettings[] =
     "SET LOCAL search_path = public; SET LOCAL work_mem = '64MB'; "
-    "SET LOCAL enable_nestloop = off";
+    "SET LOCAL enable_nestloop = off; SET LOCAL jit = off";
 
 // Releases whose pg_get_indexdef / pg_get_constraintdef output this file reproduces. Other
 // releases get PostgreSQL's own printers for every index and constraint (slower, same text).
@@ -1892,21 +1894,23 @@ Status WithInspectionSession(pg::Connection& connection, Body body) {
     RETORT_ASSIGN_OR_RETURN(
         auto saved,
         connection.Query("SELECT current_setting('search_path'), current_setting('work_mem'), "
-                         "current_setting('enable_nestloop')"));
+                         "current_setting('enable_nestloop'), current_setting('jit')"));
     std::string search_path = saved.Get(0, 0);
     std::string work_mem = saved.Get(0, 1);
     std::string nested_loops = saved.Get(0, 2);
+    std::string jit = saved.Get(0, 3);
     RETORT_RETURN_IF_ERROR(connection
                                .Query("SELECT set_config('search_path', 'public', true), "
                                       "set_config('work_mem', '64MB', true), "
-                                      "set_config('enable_nestloop', 'off', true)")
+                                      "set_config('enable_nestloop', 'off', true), "
+                                      "set_config('jit', 'off', true)")
                                .status());
     Status status = body(std::string());
     auto restored = connection.QueryParams(
         "SELECT set_config('search_path', $1, true), set_config('work_mem', $2, true), "
-        "set_config('enable_nestloop', $3, true)",
+        "set_config('enable_nestloop', $3, true), set_config('jit', $4, true)",
         {std::optional<std::string>(search_path), std::optional<std::string>(work_mem),
-         std::optional<std::string>(nested_loops)});
+         std::optional<std::string>(nested_loops), std::optional<std::string>(jit)});
     if (status.ok() && !restored.ok()) return restored.status();
     return status;
   }

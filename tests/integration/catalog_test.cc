@@ -995,7 +995,7 @@ TEST(Catalog, InsideTheCallersTransactionLeavesTheSessionAsItWas) {
         ->Query(
             "SELECT current_setting('search_path') || ' ' || "
             "current_setting('work_mem') || ' ' || "
-            "current_setting('enable_nestloop')")
+            "current_setting('enable_nestloop') || ' ' || current_setting('jit')")
         ->Get(0, 0);
   };
   std::string before = settings();
