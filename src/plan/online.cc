@@ -137,8 +137,9 @@ std::string MakeObjectName(const std::string& name1, const std::string* name2,
 }
 
 // One element of an index's column list as pg_get_indexdef prints it (`a`, `"A b" DESC`,
-// `a text_pattern_ops`, `lower(b)`, `((a + b))`): the column's name, or "expr" for an expression,
-// as PostgreSQL's ChooseIndexColumnNames names it.
+// `a text_pattern_ops`, `lower(b)`, `((a + b))`), named as PostgreSQL names index columns
+// (FigureIndexColname, ChooseIndexColumnNames): a column by its name, a function call by the
+// function's, any other expression (printed in parentheses) "expr".
 std::string IndexElementName(std::string_view element) {
   element = Trim(element);
   if (element.empty()) return "expr";
@@ -155,16 +156,18 @@ std::string IndexElementName(std::string_view element) {
         break;
       }
     }
-    bool call = i + 1 < element.size() && (element[i + 1] == '(' || element[i + 1] == '.');
-    return call ? "expr" : name;
+    bool qualified = i + 1 < element.size() && element[i + 1] == '.';
+    return qualified ? "expr" : name;
   }
   size_t end = 0;
   while (end < element.size() && IsNameChar(element[end])) ++end;
   if (end == 0) return "expr";
   std::string_view name = element.substr(0, end);
-  bool call =
-      name.find('.') != std::string_view::npos || (end < element.size() && element[end] == '(');
-  return call ? "expr" : std::string(name);
+  if (end < element.size() && element[end] == '(') {
+    size_t dot = name.rfind('.');
+    return ToLower(dot == std::string_view::npos ? name : name.substr(dot + 1));
+  }
+  return name.find('.') != std::string_view::npos ? "expr" : std::string(name);
 }
 
 // The top-level, comma-separated elements of the parenthesized list at `open`.
@@ -975,6 +978,11 @@ class Onliner {
 };
 
 }  // namespace
+
+std::string DefaultIndexName(const std::string& table, const std::string& shape) {
+  std::string addition = NameAddition(IndexColumnNames(shape));
+  return MakeObjectName(table, &addition, "idx");
+}
 
 bool DefaultIsStoredOnce(const std::string& expression) {
   std::string_view text = expression;

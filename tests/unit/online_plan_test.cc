@@ -36,5 +36,20 @@ TEST(DefaultIsStoredOnce, VolatileAndUnknownFunctions) {
   EXPECT_FALSE(DefaultIsStoredOnce("('x'::text || (random())::text)"));
 }
 
+// Names as PostgreSQL 15 gave them to the partitions' indexes of a CREATE INDEX on the parent.
+TEST(DefaultIndexName, AsPostgresNamesAPartitionsIndex) {
+  EXPECT_EQ(DefaultIndexName("events_buy_0", "USING btree (at, kind) WHERE (id > 0)"),
+            "events_buy_0_at_kind_idx");
+  EXPECT_EQ(DefaultIndexName("t", "USING gin (to_tsvector('english'::regconfig, body))"),
+            "t_to_tsvector_idx");
+  EXPECT_EQ(DefaultIndexName("t", "USING btree (((a + b)), pg_catalog.lower(c))"),
+            "t_expr_lower_idx");
+  // 63 bytes, the longer part cut first; a repeated column numbered; INCLUDE columns count.
+  EXPECT_EQ(
+      DefaultIndexName("a_very_long_partitioned_table_name_that_goes_on_and_on_xx",
+                       "USING btree (alpha, lower(beta), alpha, \"Gamma Ray\") INCLUDE (beta)"),
+      "a_very_long_partitioned_table_alpha_lower_alpha1_Gamma Ray__idx");
+}
+
 }  // namespace
 }  // namespace retort::plan
