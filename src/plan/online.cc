@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -263,9 +264,6 @@ class Onliner {
       if (const auto* drop = std::get_if<diff::DropIndex>(&step.change)) {
         dropped_indexes_.insert(drop->index.name);
       }
-      if (const auto* drop = std::get_if<diff::DropConstraint>(&step.change)) {
-        dropped_constraint_steps_.insert({drop->constraint.table, drop->constraint.name});
-      }
       if (const auto* add = std::get_if<diff::AddConstraint>(&step.change)) {
         added_constraints_.insert({add->constraint.table, add->constraint.name});
       }
@@ -293,10 +291,12 @@ class Onliner {
           if constexpr (std::is_same_v<T, diff::CreateIndex>) {
             CreateIndex(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::DropIndex>) {
+            ReleaseInheritedNames(change.index.table, change.index.name.name);
             DropIndex(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::AddConstraint>) {
             AddConstraint(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::DropConstraint>) {
+            ReleaseInheritedNames(change.constraint.table, change.constraint.name);
             // A key re-created with a new definition is swapped where it is added (below).
             if (!SwappedKey(change.constraint)) out_.push_back(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::ValidateConstraint>) {
@@ -455,18 +455,22 @@ class Onliner {
       case 'p':
       case 'u': {
         std::optional<KeyParts> parts = SplitKey(definition);
-        if (parts && Partitioned(constraint.table) &&
-            PartitionsChanging(constraint.table).empty()) {
+        std::string changing =
+            Partitioned(constraint.table) ? PartitionsChanging(constraint.table) : "";
+        if (parts && Partitioned(constraint.table) && changing.empty()) {
           PartitionedKey(std::move(step), *parts);
           return;
         }
         if (!parts || Partitioned(constraint.table)) {
           KeepPlain(std::move(step), {"adding-unique-constraint"},
-                    Partitioned(constraint.table)
-                        ? "PostgreSQL cannot build a partitioned table's unique index "
-                          "CONCURRENTLY: the index is built under ACCESS EXCLUSIVE."
-                        : "This form has no USING INDEX equivalent: the index is built under "
-                          "ACCESS EXCLUSIVE.");
+                    !parts ? "This form has no USING INDEX equivalent: the index is built under "
+                             "ACCESS EXCLUSIVE."
+                           : "PostgreSQL cannot build a partitioned table's unique index "
+                             "CONCURRENTLY, and the partitions of " +
+                                 changing +
+                                 " change in this migration: the index is built under ACCESS "
+                                 "EXCLUSIVE. Online, in a migration of its own: each partition's "
+                                 "key over a concurrently built index first, then the parent's.");
           return;
         }
         if (const schema::Constraint* old = FromConstraint(constraint.table, constraint.name);
@@ -532,7 +536,7 @@ class Onliner {
   bool SwappedKey(const schema::Constraint& old) const {
     if ((old.type != 'p' && old.type != 'u') || !Exists(old.table) || Partitioned(old.table) ||
         column_changed_tables_.count(old.table) ||
-        !dropped_constraint_steps_.count({old.table, old.name}) ||
+        !dropped_constraints_.count({old.table, old.name}) ||
         !added_constraints_.count({old.table, old.name})) {
       return false;
     }
@@ -615,7 +619,8 @@ class Onliner {
     for (const schema::Index& index : from_.indexes) {
       if (!Partitioned(index.table) || !index.valid) continue;
       std::vector<std::string> columns = IndexColumnNames(diff::IndexShape(index.definition));
-      TakeInheritedNames(index.table, NameAddition(columns), "idx", false, 0);
+      TakeInheritedNames(index.table, NameAddition(columns), "idx", false,
+                         inherited_names_[{index.table, index.name.name}], 0);
     }
     for (const schema::Constraint& constraint : from_.constraints) {
       if (!Partitioned(constraint.table) || (constraint.type != 'p' && constraint.type != 'u')) {
@@ -627,19 +632,34 @@ class Onliner {
                          constraint.type == 'p'
                              ? ""
                              : NameAddition(IndexColumnNames(parts->columns + parts->index_tail)),
-                         constraint.type == 'p' ? "pkey" : "key", true, 0);
+                         constraint.type == 'p' ? "pkey" : "key", true,
+                         inherited_names_[{constraint.table, constraint.name}], 0);
     }
   }
 
   void TakeInheritedNames(const QualifiedName& table, const std::string& addition,
-                          const std::string& label, bool constraint, int depth) {
+                          const std::string& label, bool constraint,
+                          std::vector<std::pair<std::string, std::string>>& taken, int depth) {
     if (depth > 32) return;
     for (const schema::Table* partition : PartitionsOf(from_, table)) {
-      ChooseName(partition->name, addition, label, constraint);
+      taken.emplace_back(partition->name.schema,
+                         ChooseName(partition->name, addition, label, constraint));
       if (partition->partitioned) {
-        TakeInheritedNames(partition->name, addition, label, constraint, depth + 1);
+        TakeInheritedNames(partition->name, addition, label, constraint, taken, depth + 1);
       }
     }
+  }
+
+  // The partitions' indexes of a partitioned table's index or key go with it when the plan
+  // drops it (the steps come in order: a drop before a creation frees the names for it).
+  void ReleaseInheritedNames(const QualifiedName& table, const std::string& name) {
+    auto found = inherited_names_.find({table, name});
+    if (found == inherited_names_.end()) return;
+    for (const auto& key : found->second) {
+      relation_names_.erase(key);
+      constraint_names_.erase(key);
+    }
+    inherited_names_.erase(found);
   }
 
   static std::pair<std::string, std::string> Key(const QualifiedName& name) {
@@ -968,12 +988,15 @@ class Onliner {
   std::set<std::pair<QualifiedName, std::string>> taken_constraint_names_;
   std::set<QualifiedName> dropped_indexes_;
   std::set<QualifiedName> adopted_;
-  std::set<std::pair<QualifiedName, std::string>> dropped_constraint_steps_;
   std::set<std::pair<QualifiedName, std::string>> added_constraints_;
   std::set<QualifiedName> column_changed_tables_;
   // (schema, name) of every relation and every constraint: what generated names avoid.
   std::set<std::pair<std::string, std::string>> relation_names_;
   std::set<std::pair<std::string, std::string>> constraint_names_;
+  // The names taken for the partitions' indexes of each partitioned table's index or key of
+  // `from`, by (table, index or constraint name).
+  std::map<std::pair<QualifiedName, std::string>, std::vector<std::pair<std::string, std::string>>>
+      inherited_names_;
   std::vector<Step> out_;
 };
 
