@@ -1162,13 +1162,6 @@ class Differ {
     }
   }
 
-  // "USING btree (customer) WHERE ..." of "CREATE [UNIQUE] INDEX name ON [ONLY] table USING
-  // ...": what an index on a partition must share with its parent's to be attached to it.
-  static std::string IndexShape(const std::string& definition) {
-    size_t using_at = definition.find(" USING ");
-    return using_at == std::string::npos ? definition : definition.substr(using_at);
-  }
-
   // A partition's own index that the new index of its parent takes over: CREATE INDEX on a
   // partitioned table attaches a partition's matching index instead of building one.
   template <typename IndexMap>
@@ -2111,6 +2104,11 @@ std::vector<Change> CreationChanges(const schema::Rule& rule) {
   if (rule.enabled != 'O') changes.push_back(SetRuleEnabled{rule});
   if (rule.comment) changes.push_back(Comment(Kind::kRule, rule.table, rule.comment, rule.name));
   return changes;
+}
+
+std::string IndexShape(const std::string& definition) {
+  size_t using_at = definition.find(" USING ");
+  return using_at == std::string::npos ? definition : definition.substr(using_at);
 }
 
 std::vector<Change> Diff(const Database& from, const Database& to) {

@@ -327,6 +327,25 @@ struct BackfillColumn {
   bool operator==(const BackfillColumn&) const = default;
 };
 
+// Not a difference between models but a step of an online plan (plan::Options): an index of a
+// partition made an index of its partitioned table's index, created ON ONLY the parent (ALTER
+// INDEX parent ATTACH PARTITION child). Once every partition's is attached the parent's index
+// becomes valid.
+struct AttachIndex {
+  QualifiedName parent;  // the partitioned table's index
+  QualifiedName child;   // the partition's index
+  bool operator==(const AttachIndex&) const = default;
+};
+
+// Not a difference between models but a step of an online plan: a primary key or unique
+// constraint whose definition changes, swapped in one ALTER TABLE for the one built under
+// `added`'s USING INDEX (the constraint is never missing).
+struct ReplaceKey {
+  schema::Constraint dropped;
+  schema::Constraint added;  // "PRIMARY KEY USING INDEX tmp": the index takes the name
+  bool operator==(const ReplaceKey&) const = default;
+};
+
 struct CreateView {
   schema::View view;
   bool operator==(const CreateView&) const = default;
@@ -533,12 +552,16 @@ using Change = std::variant<
     DropIdentity, AlterIdentity, SetColumnStorage, SetColumnCompression, DropExpression,
     AttachPartition, DetachPartition, SetInherit, SetReplicaIdentity, SetLogged, SetStorageOptions,
     SetRowSecurity, SetForceRowSecurity, AddConstraint, DropConstraint, ValidateConstraint,
-    CreateIndex, DropIndex, BackfillColumn, CreateView, DropView, CreateFunction, DropFunction,
-    CreateTrigger, DropTrigger, SetTriggerEnabled, CreatePolicy, DropPolicy, AlterPolicy,
-    CreateRule, DropRule, SetRuleEnabled, CreateCollation, DropCollation, SwapCollation,
-    CreateOperator, DropOperator, AlterOperator, CreateOperatorFamily, DropOperatorFamily,
-    AlterOperatorFamily, CreateOperatorClass, DropOperatorClass, SetComment, GrantPrivileges,
-    RevokePrivileges>;
+    CreateIndex, DropIndex, BackfillColumn, AttachIndex, ReplaceKey, CreateView, DropView,
+    CreateFunction, DropFunction, CreateTrigger, DropTrigger, SetTriggerEnabled, CreatePolicy,
+    DropPolicy, AlterPolicy, CreateRule, DropRule, SetRuleEnabled, CreateCollation, DropCollation,
+    SwapCollation, CreateOperator, DropOperator, AlterOperator, CreateOperatorFamily,
+    DropOperatorFamily, AlterOperatorFamily, CreateOperatorClass, DropOperatorClass, SetComment,
+    GrantPrivileges, RevokePrivileges>;
+
+// "USING btree (customer) WHERE ..." of "CREATE [UNIQUE] INDEX name ON [ONLY] table USING ...":
+// what an index on a partition must share with its parent's to be attached to it.
+std::string IndexShape(const std::string& definition);
 
 // The changes that turn `from` into `to`, in a deterministic order (by kind, then identity).
 // The plan orders them for execution and adds the drop/recreate of dependents.

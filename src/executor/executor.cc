@@ -401,6 +401,27 @@ Result<size_t> Executor::ResumePoint(const revision::Step& step,
   return done;
 }
 
+// The statements before the resume point ran in an earlier session: the settings they made
+// (SET check_function_bodies = off, SET search_path, ...) are gone with it, and the statements
+// after the resume point were written to run under them. Only those statements run again:
+// everything else that ran stays applied.
+Status Executor::ReplaySessionSettings(const revision::Step& step,
+                                       const migrations::Migration& migration, size_t start) {
+  const auto& statements = StatementsFor(step, migration);
+  int count = static_cast<int>(statements.size());
+  for (size_t i = 0; i < start && i < statements.size(); ++i) {
+    const sqltext::Statement& statement = statements[i];
+    if (!sqltext::ChangesSessionSetting(statement.text)) continue;
+    std::string where = "statement " + std::to_string(i + 1) + " of " + std::to_string(count) +
+                        " (" + Where(migration, statement) + ")";
+    Log("replaying the session setting of " + where + " before resuming: " + statement.text);
+    failed_at_ = "replaying the session setting of " + where;
+    Origin origin{migration.path, statement.line, step.revision, static_cast<int>(i) + 1, count};
+    RETORT_RETURN_IF_ERROR(sink_.Statement(statement.text, origin));
+  }
+  return Status::Ok();
+}
+
 Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations) {
   std::map<std::pair<std::string, std::string>, const history::ProgressRow*> partial;
   // Rows come ordered by statement: the last of each step says where it stopped.
@@ -1115,6 +1136,7 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
     RETORT_ASSIGN_OR_RETURN(start, ResumePoint(step, migration));
   }
   RETORT_RETURN_IF_ERROR(sink_.Control(TimeoutSql("")));
+  if (start > 0) RETORT_RETURN_IF_ERROR(ReplaySessionSettings(step, migration, start));
   Status ran;
   size_t index = start;
   for (; index < statements.size(); ++index) {

@@ -161,6 +161,10 @@ class Executor {
   // Which statement to start at (0-based) for a step that may be partially applied; refuses
   // when a statement that already ran was edited since.
   Result<size_t> ResumePoint(const revision::Step& step, const migrations::Migration& migration);
+  // Runs again the session settings (SET, RESET, SELECT set_config) among the statements before
+  // `start`, which a resumed step skips.
+  Status ReplaySessionSettings(const revision::Step& step, const migrations::Migration& migration,
+                               size_t start);
   Status LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations);
   void Log(const std::string& line) const;
   void Sleep(long milliseconds) const;

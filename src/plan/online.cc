@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -107,6 +108,131 @@ std::optional<KeyParts> SplitKey(const std::string& definition) {
 
 bool IsNotValid(const std::string& definition) { return EndsWith(definition, " NOT VALID"); }
 
+constexpr size_t kMaxNameBytes = 63;  // NAMEDATALEN - 1
+
+// The first `bytes` bytes of `text`, cut back to a UTF-8 character boundary (pg_mbcliplen).
+std::string ClipBytes(const std::string& text, size_t bytes) {
+  if (bytes >= text.size()) return text;
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return text.substr(0, bytes);
+}
+
+// PostgreSQL's makeObjectName: name1[_name2][_label] in 63 bytes, the longer of the two names
+// cut first.
+std::string MakeObjectName(const std::string& name1, const std::string* name2,
+                           const std::string& label) {
+  size_t chars1 = name1.size();
+  size_t chars2 = name2 != nullptr ? name2->size() : 0;
+  size_t overhead = (name2 != nullptr ? 1 : 0) + label.size() + 1;
+  size_t available = kMaxNameBytes - overhead;
+  while (chars1 + chars2 > available) {
+    if (chars1 > chars2) {
+      --chars1;
+    } else {
+      --chars2;
+    }
+  }
+  std::string name = ClipBytes(name1, chars1);
+  if (name2 != nullptr) name += "_" + ClipBytes(*name2, chars2);
+  return name + "_" + label;
+}
+
+// One element of an index's column list as pg_get_indexdef prints it (`a`, `"A b" DESC`,
+// `a text_pattern_ops`, `lower(b)`, `((a + b))`), named as PostgreSQL names index columns
+// (FigureIndexColname, ChooseIndexColumnNames): a column by its name, a function call by the
+// function's, any other expression (printed in parentheses) "expr".
+std::string IndexElementName(std::string_view element) {
+  element = Trim(element);
+  if (element.empty()) return "expr";
+  if (element[0] == '"') {
+    std::string name;
+    size_t i = 1;
+    for (; i < element.size(); ++i) {
+      if (element[i] != '"') {
+        name.push_back(element[i]);
+      } else if (i + 1 < element.size() && element[i + 1] == '"') {
+        name.push_back('"');
+        ++i;
+      } else {
+        break;
+      }
+    }
+    bool qualified = i + 1 < element.size() && element[i + 1] == '.';
+    return qualified ? "expr" : name;
+  }
+  size_t end = 0;
+  while (end < element.size() && IsNameChar(element[end])) ++end;
+  if (end == 0) return "expr";
+  std::string_view name = element.substr(0, end);
+  if (end < element.size() && element[end] == '(') {
+    size_t dot = name.rfind('.');
+    return ToLower(dot == std::string_view::npos ? name : name.substr(dot + 1));
+  }
+  return name.find('.') != std::string_view::npos ? "expr" : std::string(name);
+}
+
+// The top-level, comma-separated elements of the parenthesized list at `open`.
+std::vector<std::string_view> ListElements(std::string_view text, size_t open) {
+  std::vector<std::string_view> elements;
+  size_t close = SkipParenthesized(text, open);
+  size_t start = open + 1;
+  int depth = 0;
+  for (size_t i = open + 1; i + 1 < close; ++i) {
+    char c = text[i];
+    if (c == '\'' || c == '"') {
+      size_t end = text.find(c, i + 1);
+      if (end == std::string_view::npos) break;
+      i = end;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      elements.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (close > start + 1) elements.push_back(text.substr(start, close - 1 - start));
+  return elements;
+}
+
+// The column names PostgreSQL derives an index's name from (ChooseIndexColumnNames): key columns
+// then INCLUDE columns, "expr" for expressions, a repeated name made unique with a number.
+// `shape` is IndexShape's "USING method (...) [INCLUDE (...)] ...", or a key's "(a, b) INCLUDE
+// (c)".
+std::vector<std::string> IndexColumnNames(std::string_view shape) {
+  std::vector<std::string_view> elements;
+  size_t open = shape.find('(');
+  if (open == std::string_view::npos) return {};
+  elements = ListElements(shape, open);
+  size_t include = shape.find(" INCLUDE (", SkipParenthesized(shape, open));
+  if (include != std::string_view::npos) {
+    for (std::string_view element : ListElements(shape, include + 9)) elements.push_back(element);
+  }
+  std::vector<std::string> names;
+  for (std::string_view element : elements) {
+    std::string original = IndexElementName(element);
+    std::string name = original;
+    for (int n = 1; std::find(names.begin(), names.end(), name) != names.end(); ++n) {
+      std::string suffix = std::to_string(n);
+      name = ClipBytes(original, kMaxNameBytes - suffix.size()) + suffix;
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
+// ChooseIndexNameAddition: the column names joined by "_", stopped once past 63 bytes.
+std::string NameAddition(const std::vector<std::string>& columns) {
+  std::string addition;
+  for (const std::string& column : columns) {
+    if (!addition.empty()) addition += "_";
+    addition += column;
+    if (addition.size() >= kMaxNameBytes + 1) break;
+  }
+  return addition;
+}
+
 // Builds the online form step by step; `out` receives the steps in their new order.
 class Onliner {
  public:
@@ -134,6 +260,28 @@ class Onliner {
         taken_constraint_names_.insert({constraint.table, constraint.name});
       }
     }
+    for (const Step& step : plan.steps) {
+      if (const auto* drop = std::get_if<diff::DropIndex>(&step.change)) {
+        dropped_indexes_.insert(drop->index.name);
+      }
+      if (const auto* add = std::get_if<diff::AddConstraint>(&step.change)) {
+        added_constraints_.insert({add->constraint.table, add->constraint.name});
+      }
+      // Columns a re-created key may rest on, changed in ways its old constraint would stand in
+      // the way of (or go with): the key then keeps the drop-then-add order.
+      std::visit(
+          [&](const auto& change) {
+            using T = std::decay_t<decltype(change)>;
+            if constexpr (std::is_same_v<T, diff::DropColumn> ||
+                          std::is_same_v<T, diff::RecreateColumn> ||
+                          std::is_same_v<T, diff::AlterColumnType> ||
+                          std::is_same_v<T, diff::DropNotNull>) {
+              column_changed_tables_.insert(change.table);
+            }
+          },
+          step.change);
+    }
+    TakeRelationNames();
   }
 
   void Add(Step step) {
@@ -143,9 +291,14 @@ class Onliner {
           if constexpr (std::is_same_v<T, diff::CreateIndex>) {
             CreateIndex(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::DropIndex>) {
+            ReleaseInheritedNames(change.index.table, change.index.name.name);
             DropIndex(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::AddConstraint>) {
             AddConstraint(std::move(step));
+          } else if constexpr (std::is_same_v<T, diff::DropConstraint>) {
+            ReleaseInheritedNames(change.constraint.table, change.constraint.name);
+            // A key re-created with a new definition is swapped where it is added (below).
+            if (!SwappedKey(change.constraint)) out_.push_back(std::move(step));
           } else if constexpr (std::is_same_v<T, diff::ValidateConstraint>) {
             step.commits_apart = Exists(change.constraint.table);
             out_.push_back(std::move(step));
@@ -226,10 +379,17 @@ class Onliner {
       return;
     }
     if (Partitioned(index.table)) {
-      KeepPlain(std::move(step), rules,
-                "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY. Online: "
-                "CREATE INDEX ... ON ONLY the parent, CREATE INDEX CONCURRENTLY on each "
-                "partition, then ALTER INDEX ... ATTACH PARTITION each one.");
+      if (std::string changing = PartitionsChanging(index.table); !changing.empty()) {
+        KeepPlain(std::move(step), rules,
+                  "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY, and the "
+                  "partitions of " +
+                      changing +
+                      " change in this migration: build it partition by partition in a "
+                      "migration of its own (ON ONLY the parent, CREATE INDEX CONCURRENTLY on "
+                      "each partition, ALTER INDEX ... ATTACH PARTITION each one).");
+        return;
+      }
+      PartitionedIndex(std::move(step));
       return;
     }
     create.concurrently = true;
@@ -295,26 +455,41 @@ class Onliner {
       case 'p':
       case 'u': {
         std::optional<KeyParts> parts = SplitKey(definition);
-        if (!parts || Partitioned(constraint.table)) {
-          KeepPlain(std::move(step), {"adding-unique-constraint"},
-                    Partitioned(constraint.table)
-                        ? "PostgreSQL cannot build a partitioned table's unique index "
-                          "CONCURRENTLY: the index is built under ACCESS EXCLUSIVE."
-                        : "This form has no USING INDEX equivalent: the index is built under "
-                          "ACCESS EXCLUSIVE.");
+        std::string changing =
+            Partitioned(constraint.table) ? PartitionsChanging(constraint.table) : "";
+        if (parts && Partitioned(constraint.table) && changing.empty()) {
+          PartitionedKey(std::move(step), *parts);
           return;
         }
-        schema::Index index;
-        index.name = {constraint.table.schema, constraint.name};
-        index.table = constraint.table;
-        index.unique = true;
-        index.definition = "CREATE UNIQUE INDEX " + QuoteIdentifier(constraint.name) + " ON " +
-                           constraint.table.Sql() + " USING btree " + parts->columns +
-                           parts->index_tail;
-        Step build = Derived(diff::CreateIndex{index, /*concurrently=*/true});
-        build.transactional = false;
-        UniqueBuildFailsOnDuplicates(build, constraint.table);
-        out_.push_back(std::move(build));
+        if (!parts || Partitioned(constraint.table)) {
+          KeepPlain(std::move(step), {"adding-unique-constraint"},
+                    !parts ? "This form has no USING INDEX equivalent: the index is built under "
+                             "ACCESS EXCLUSIVE."
+                           : "PostgreSQL cannot build a partitioned table's unique index "
+                             "CONCURRENTLY, and the partitions of " +
+                                 changing +
+                                 " change in this migration: the index is built under ACCESS "
+                                 "EXCLUSIVE. Online, in a migration of its own: each partition's "
+                                 "key over a concurrently built index first, then the parent's.");
+          return;
+        }
+        if (const schema::Constraint* old = FromConstraint(constraint.table, constraint.name);
+            old != nullptr && SwappedKey(*old)) {
+          // Built beside the old one under another name, then swapped in one statement: the
+          // table is never without the key.
+          std::string building = TemporaryIndexName(constraint.table, constraint.name);
+          BuildUniqueIndex(constraint.table, building, *parts);
+          schema::Constraint over_index = constraint;
+          over_index.definition =
+              parts->kind + " USING INDEX " + QuoteIdentifier(building) + parts->deferrable;
+          Step swap = Derived(diff::ReplaceKey{*old, over_index});
+          swap.comments.push_back(
+              "The old key and the new one swapped in one statement (ACCESS EXCLUSIVE, briefly): "
+              "the index built above takes the constraint's name.");
+          out_.push_back(std::move(swap));
+          return;
+        }
+        BuildUniqueIndex(constraint.table, constraint.name, *parts);
         schema::Constraint over_index = constraint;
         over_index.definition =
             parts->kind + " USING INDEX " + QuoteIdentifier(constraint.name) + parts->deferrable;
@@ -326,6 +501,303 @@ class Onliner {
                   "An exclusion constraint has no online form: its index is built under ACCESS "
                   "EXCLUSIVE.");
         return;
+    }
+  }
+
+  // CREATE UNIQUE INDEX CONCURRENTLY `name` with a key's columns, INCLUDE, NULLS NOT DISTINCT
+  // and WITH, for ADD CONSTRAINT ... USING INDEX.
+  void BuildUniqueIndex(const QualifiedName& table, const std::string& name,
+                        const KeyParts& parts) {
+    schema::Index index;
+    index.name = {table.schema, name};
+    index.table = table;
+    index.unique = true;
+    index.definition = "CREATE UNIQUE INDEX " + QuoteIdentifier(name) + " ON " + table.Sql() +
+                       " USING btree " + parts.columns + parts.index_tail;
+    Step build = Derived(diff::CreateIndex{index, /*concurrently=*/true});
+    build.transactional = false;
+    UniqueBuildFailsOnDuplicates(build, table);
+    out_.push_back(std::move(build));
+  }
+
+  const schema::Constraint* FromConstraint(const QualifiedName& table,
+                                           const std::string& name) const {
+    for (const schema::Constraint& constraint : from_.constraints) {
+      if (constraint.table == table && constraint.name == name) return &constraint;
+    }
+    return nullptr;
+  }
+
+  // Whether `old`, a key of `from` that the plan drops, is re-created under its name with a new
+  // definition that an index built beside it can take over: then the drop waits for the new
+  // index and both happen in one statement. Not when a column change of the table could meet
+  // the old key on the way (a dropped column takes it along, DROP NOT NULL is refused under a
+  // primary key).
+  bool SwappedKey(const schema::Constraint& old) const {
+    if ((old.type != 'p' && old.type != 'u') || !Exists(old.table) || Partitioned(old.table) ||
+        column_changed_tables_.count(old.table) ||
+        !dropped_constraints_.count({old.table, old.name}) ||
+        !added_constraints_.count({old.table, old.name})) {
+      return false;
+    }
+    for (const schema::Constraint& added : to_.constraints) {
+      if (added.table != old.table || added.name != old.name) continue;
+      return (added.type == 'p' || added.type == 'u') && !IsNotValid(added.definition) &&
+             added.definition.find(" USING INDEX ") == std::string::npos &&
+             SplitKey(added.definition).has_value();
+    }
+    return false;
+  }
+
+  // A name for the index a re-created key is built under, unused by any relation.
+  std::string TemporaryIndexName(const QualifiedName& table, const std::string& name) {
+    static const std::string kSuffix = "__retort_new";
+    std::string base = ClipBytes(name, kMaxNameBytes - kSuffix.size()) + kSuffix;
+    std::string candidate = base;
+    for (int n = 1; !relation_names_.insert({table.schema, candidate}).second; ++n) {
+      std::string number = std::to_string(n);
+      candidate = ClipBytes(base, kMaxNameBytes - number.size()) + number;
+    }
+    return candidate;
+  }
+
+  // ---- partitioned tables
+
+  std::vector<const schema::Table*> PartitionsOf(const Database& side,
+                                                 const QualifiedName& table) const {
+    std::vector<const schema::Table*> partitions;
+    for (const schema::Table& candidate : side.tables) {
+      if (candidate.partition_of == table) partitions.push_back(&candidate);
+    }
+    return partitions;
+  }
+
+  // The partitioned table (`table` or one below it) whose partitions this migration adds,
+  // removes or re-creates, "" when none: the recipe on partitions knows the partitions of
+  // `from` only, and a partition the plan creates or drops around it would leave the parent's
+  // index invalid.
+  std::string PartitionsChanging(const QualifiedName& table, int depth = 0) const {
+    if (depth > 32) return Dotted(table);
+    std::vector<const schema::Table*> before = PartitionsOf(from_, table);
+    std::vector<const schema::Table*> after = PartitionsOf(to_, table);
+    if (before.size() != after.size()) return Dotted(table);
+    for (size_t i = 0; i < before.size(); ++i) {
+      if (before[i]->name != after[i]->name || before[i]->partitioned != after[i]->partitioned ||
+          !Exists(before[i]->name)) {
+        return Dotted(table);
+      }
+      if (before[i]->partitioned) {
+        std::string below = PartitionsChanging(before[i]->name, depth + 1);
+        if (!below.empty()) return below;
+      }
+    }
+    return "";
+  }
+
+  // Every relation name of the schemas (tables, views, sequences, types with a row type, indexes
+  // and the indexes of keys) and every constraint name: what PostgreSQL's ChooseRelationName
+  // avoids. The indexes a partition got from its parent's are not in the model: they get the
+  // names PostgreSQL gave them, most likely (the same choice, made when they were created).
+  void TakeRelationNames() {
+    for (const Database* side : {&from_, &to_}) {
+      for (const schema::Table& table : side->tables) relation_names_.insert(Key(table.name));
+      for (const schema::View& view : side->views) relation_names_.insert(Key(view.name));
+      for (const schema::Sequence& sequence : side->sequences) {
+        relation_names_.insert(Key(sequence.name));
+      }
+      for (const schema::CompositeType& type : side->composite_types) {
+        relation_names_.insert(Key(type.name));
+      }
+      for (const schema::Index& index : side->indexes) relation_names_.insert(Key(index.name));
+      for (const schema::Constraint& constraint : side->constraints) {
+        constraint_names_.insert({constraint.table.schema, constraint.name});
+        if (std::string_view("pux").find(constraint.type) != std::string_view::npos) {
+          relation_names_.insert({constraint.table.schema, constraint.name});
+        }
+      }
+    }
+    for (const schema::Index& index : from_.indexes) {
+      if (!Partitioned(index.table) || !index.valid) continue;
+      std::vector<std::string> columns = IndexColumnNames(diff::IndexShape(index.definition));
+      TakeInheritedNames(index.table, NameAddition(columns), "idx", false,
+                         inherited_names_[{index.table, index.name.name}], 0);
+    }
+    for (const schema::Constraint& constraint : from_.constraints) {
+      if (!Partitioned(constraint.table) || (constraint.type != 'p' && constraint.type != 'u')) {
+        continue;
+      }
+      std::optional<KeyParts> parts = SplitKey(constraint.definition);
+      if (!parts) continue;
+      TakeInheritedNames(constraint.table,
+                         constraint.type == 'p'
+                             ? ""
+                             : NameAddition(IndexColumnNames(parts->columns + parts->index_tail)),
+                         constraint.type == 'p' ? "pkey" : "key", true,
+                         inherited_names_[{constraint.table, constraint.name}], 0);
+    }
+  }
+
+  void TakeInheritedNames(const QualifiedName& table, const std::string& addition,
+                          const std::string& label, bool constraint,
+                          std::vector<std::pair<std::string, std::string>>& taken, int depth) {
+    if (depth > 32) return;
+    for (const schema::Table* partition : PartitionsOf(from_, table)) {
+      taken.emplace_back(partition->name.schema,
+                         ChooseName(partition->name, addition, label, constraint));
+      if (partition->partitioned) {
+        TakeInheritedNames(partition->name, addition, label, constraint, taken, depth + 1);
+      }
+    }
+  }
+
+  // The partitions' indexes of a partitioned table's index or key go with it when the plan
+  // drops it (the steps come in order: a drop before a creation frees the names for it).
+  void ReleaseInheritedNames(const QualifiedName& table, const std::string& name) {
+    auto found = inherited_names_.find({table, name});
+    if (found == inherited_names_.end()) return;
+    for (const auto& key : found->second) {
+      relation_names_.erase(key);
+      constraint_names_.erase(key);
+    }
+    inherited_names_.erase(found);
+  }
+
+  static std::pair<std::string, std::string> Key(const QualifiedName& name) {
+    return {name.schema, name.name};
+  }
+
+  // PostgreSQL's ChooseIndexName for an index it makes on `table` itself (ChooseRelationName):
+  // <table>_<addition>_<label>, then _<label>1, _<label>2, ... past the names taken; a
+  // constraint's ("pkey", "key") also past constraint names. `addition` "" for a primary key.
+  std::string ChooseName(const QualifiedName& table, const std::string& addition,
+                         const std::string& label, bool constraint) {
+    for (int pass = 0;; ++pass) {
+      std::string name =
+          MakeObjectName(table.name, addition.empty() && label == "pkey" ? nullptr : &addition,
+                         pass == 0 ? label : label + std::to_string(pass));
+      std::pair<std::string, std::string> key{table.schema, name};
+      if (relation_names_.count(key) || (constraint && constraint_names_.count(key))) continue;
+      relation_names_.insert(key);
+      if (constraint) constraint_names_.insert(key);
+      return name;
+    }
+  }
+
+  // An index of a partitioned table that exists: the index of the parent alone (ON ONLY, which
+  // builds nothing), each partition's built CONCURRENTLY and attached; the last ATTACH makes
+  // the parent's valid. A partition's own index of the same shape is attached instead of built,
+  // as CREATE INDEX on the parent would.
+  void PartitionedIndex(Step step) {
+    auto& create = std::get<diff::CreateIndex>(step.change);
+    const schema::Index index = create.index;
+    // Kept ON ONLY by the renderer (an invalid index is created as written).
+    create.index.valid = false;
+    std::vector<std::string> rules = {"require-concurrent-index-creation"};
+    if (index.unique) rules.push_back("adding-unique-index");
+    KeepPlain(std::move(step), rules,
+              "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY: the index "
+              "of the parent alone (ON ONLY: builds nothing, invalid for now), then each "
+              "partition's index built CONCURRENTLY and attached to it; the last ATTACH makes it "
+              "valid.");
+    std::string shape = diff::IndexShape(index.definition);
+    std::string addition = NameAddition(IndexColumnNames(shape));
+    AttachPartitionIndexes(index.name, index.table, index.unique, shape, addition, 0);
+  }
+
+  void AttachPartitionIndexes(const QualifiedName& parent_index, const QualifiedName& table,
+                              bool unique, const std::string& shape, const std::string& addition,
+                              int depth) {
+    if (depth > 32) return;
+    std::string create = unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    for (const schema::Table* partition : PartitionsOf(from_, table)) {
+      if (const schema::Index* own = AdoptableIndex(*partition, unique, shape)) {
+        adopted_.insert(own->name);
+        Step attach = Derived(diff::AttachIndex{parent_index, own->name});
+        attach.comments.push_back(Dotted(partition->name) + " has an index of this shape (" +
+                                  QuoteIdentifier(own->name.name) +
+                                  "): attached, not built again.");
+        out_.push_back(std::move(attach));
+        continue;
+      }
+      schema::Index child;
+      child.name = {partition->name.schema, ChooseName(partition->name, addition, "idx", false)};
+      child.table = partition->name;
+      child.unique = unique;
+      if (partition->partitioned) {
+        child.definition =
+            create + QuoteIdentifier(child.name.name) + " ON ONLY " + partition->name.Sql() + shape;
+        child.valid = false;
+        Step only = Derived(diff::CreateIndex{child});
+        only.comments.push_back(
+            "A partitioned partition: its own index ON ONLY, attached once "
+            "its partitions' are.");
+        only.directives.push_back("lint-ignore require-concurrent-index-creation" +
+                                  std::string(unique ? ", adding-unique-index" : ""));
+        out_.push_back(std::move(only));
+        AttachPartitionIndexes(child.name, partition->name, unique, shape, addition, depth + 1);
+      } else {
+        child.definition =
+            create + QuoteIdentifier(child.name.name) + " ON " + partition->name.Sql() + shape;
+        Step build = Derived(diff::CreateIndex{child, /*concurrently=*/true});
+        build.transactional = false;
+        if (unique) UniqueBuildFailsOnDuplicates(build, partition->name);
+        out_.push_back(std::move(build));
+      }
+      out_.push_back(Derived(diff::AttachIndex{parent_index, child.name}));
+    }
+  }
+
+  // A partition's own index that CREATE INDEX on its parent would attach: same shape, valid, not
+  // kept as the partition's own in `to` (the diff counts on it being attached) and not dropped.
+  const schema::Index* AdoptableIndex(const schema::Table& partition, bool unique,
+                                      const std::string& shape) const {
+    for (const schema::Index& index : from_.indexes) {
+      if (index.table != partition.name || index.unique != unique || !index.valid ||
+          diff::IndexShape(index.definition) != shape || adopted_.count(index.name) ||
+          dropped_indexes_.count(index.name)) {
+        continue;
+      }
+      bool kept = std::any_of(to_.indexes.begin(), to_.indexes.end(),
+                              [&](const schema::Index& other) { return other.name == index.name; });
+      if (!kept) return &index;
+    }
+    return nullptr;
+  }
+
+  // A primary key or unique constraint of a partitioned table that exists: PostgreSQL has no
+  // USING INDEX there, but ADD CONSTRAINT on the parent attaches each partition's matching
+  // constraint instead of building an index. So each partition gets its own first (its index
+  // built CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX), under the name PostgreSQL would
+  // give it, and the parent's ADD CONSTRAINT builds nothing.
+  void PartitionedKey(Step step, const KeyParts& parts) {
+    const schema::Constraint constraint = std::get<diff::AddConstraint>(step.change).constraint;
+    std::string addition = constraint.type == 'p'
+                               ? ""
+                               : NameAddition(IndexColumnNames(parts.columns + parts.index_tail));
+    AddPartitionKeys(constraint, constraint.table, parts, addition, 0);
+    KeepPlain(std::move(step), {"adding-unique-constraint"},
+              "Builds nothing: every partition has its matching constraint (above), which "
+              "PostgreSQL attaches (ACCESS EXCLUSIVE on " +
+                  Dotted(constraint.table) + " briefly).");
+  }
+
+  void AddPartitionKeys(const schema::Constraint& parent, const QualifiedName& table,
+                        const KeyParts& parts, const std::string& addition, int depth) {
+    if (depth > 32) return;
+    for (const schema::Table* partition : PartitionsOf(from_, table)) {
+      schema::Constraint key = parent;
+      key.table = partition->name;
+      key.name = ChooseName(partition->name, addition, parent.type == 'p' ? "pkey" : "key", true);
+      key.comment.reset();
+      if (partition->partitioned) {
+        AddPartitionKeys(parent, partition->name, parts, addition, depth + 1);
+        KeepPlain(Derived(diff::AddConstraint{key}), {"adding-unique-constraint"},
+                  "Builds nothing: its partitions' constraints (above) are attached.");
+        continue;
+      }
+      BuildUniqueIndex(partition->name, key.name, parts);
+      key.definition = parts.kind + " USING INDEX " + QuoteIdentifier(key.name) + parts.deferrable;
+      out_.push_back(Derived(diff::AddConstraint{key}));
     }
   }
 
@@ -514,10 +986,26 @@ class Onliner {
   std::set<QualifiedName> partitioned_;
   std::set<std::pair<QualifiedName, std::string>> dropped_constraints_;
   std::set<std::pair<QualifiedName, std::string>> taken_constraint_names_;
+  std::set<QualifiedName> dropped_indexes_;
+  std::set<QualifiedName> adopted_;
+  std::set<std::pair<QualifiedName, std::string>> added_constraints_;
+  std::set<QualifiedName> column_changed_tables_;
+  // (schema, name) of every relation and every constraint: what generated names avoid.
+  std::set<std::pair<std::string, std::string>> relation_names_;
+  std::set<std::pair<std::string, std::string>> constraint_names_;
+  // The names taken for the partitions' indexes of each partitioned table's index or key of
+  // `from`, by (table, index or constraint name).
+  std::map<std::pair<QualifiedName, std::string>, std::vector<std::pair<std::string, std::string>>>
+      inherited_names_;
   std::vector<Step> out_;
 };
 
 }  // namespace
+
+std::string DefaultIndexName(const std::string& table, const std::string& shape) {
+  std::string addition = NameAddition(IndexColumnNames(shape));
+  return MakeObjectName(table, &addition, "idx");
+}
 
 bool DefaultIsStoredOnce(const std::string& expression) {
   std::string_view text = expression;

@@ -15,6 +15,12 @@ namespace retort::plan {
 // Rewrites `plan` (the steps from `from` to `to`, in order) in place.
 void MakeOnline(Plan& plan, const schema::Database& from, const schema::Database& to);
 
+// The name PostgreSQL gives the index it makes on `table` (a partition, for its parent's index)
+// for an index of `shape` (diff::IndexShape: "USING btree (a, lower(b)) INCLUDE (c)") when no
+// relation has that name yet: <table>_<columns>_idx in 63 bytes, the longer part cut first
+// (makeObjectName). Online plans add _idx1, _idx2, ... past the names taken.
+std::string DefaultIndexName(const std::string& table, const std::string& shape);
+
 // Built-in functions known to be IMMUTABLE or STABLE: a column default calling only these is
 // evaluated once when the column is added (no rewrite since PostgreSQL 11). Lint's
 // volatile-default rule trusts the same list, so what an online plan leaves in one ADD COLUMN

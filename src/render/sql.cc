@@ -799,6 +799,13 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {std::string(c.concurrently ? "DROP INDEX CONCURRENTLY " : "DROP INDEX ") +
                     Name(c.index.name)};
           },
+          [](const diff::AttachIndex& c) -> S {
+            return {"ALTER INDEX " + Name(c.parent) + " ATTACH PARTITION " + Name(c.child)};
+          },
+          [](const diff::ReplaceKey& c) -> S {
+            return {AlterTable(c.dropped.table) + " DROP CONSTRAINT " + Ident(c.dropped.name) +
+                    ", ADD CONSTRAINT " + Ident(c.added.name) + " " + c.added.definition};
+          },
           [](const diff::BackfillColumn& c) -> S {
             // Only the rows still NULL: a batch that runs again after a failure changes nothing
             // twice.

@@ -270,6 +270,48 @@ bool WaitsForOlderTransactions(std::string_view statement) {
   return false;
 }
 
+namespace {
+
+// `set_config(...)` or `pg_catalog.set_config(...)`.
+bool IsSetConfigCall(const json& node) {
+  auto call = node.find("FuncCall");
+  if (call == node.end()) return false;
+  const json& names = call->value("funcname", json::array());
+  if (names.empty() || names.size() > 2) return false;
+  if (names.size() == 2 &&
+      StringField(names[0].value("String", json::object()), "sval") != "pg_catalog") {
+    return false;
+  }
+  return StringField(names.back().value("String", json::object()), "sval") == "set_config";
+}
+
+}  // namespace
+
+bool ChangesSessionSetting(std::string_view statement) {
+  if (ToLower(statement).find("set") == std::string::npos) return false;
+  std::vector<json> nodes = ParseStatements(statement);
+  if (nodes.size() != 1) return false;
+  if (auto set = nodes[0].find("VariableSetStmt"); set != nodes[0].end()) {
+    if (True(*set, "is_local")) return false;
+    // SET TRANSACTION ... / SET TRANSACTION SNAPSHOT: this transaction's only.
+    return !StartsWith(StringField(*set, "name"), "TRANSACTION");
+  }
+  auto select = nodes[0].find("SelectStmt");
+  if (select == nodes[0].end()) return false;
+  // Nothing but the target list: no FROM, WHERE, set operation, ... that could do more.
+  for (const auto& [key, value] : select->items()) {
+    if (key != "targetList" && key != "limitOption" && key != "op") return false;
+  }
+  const json& targets = select->value("targetList", json::array());
+  if (targets.empty()) return false;
+  for (const json& target : targets) {
+    if (!IsSetConfigCall(target.value("ResTarget", json::object()).value("val", json::object()))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<DestroyedData> FindDestroyedData(std::string_view statement) {
   std::vector<DestroyedData> found;
   std::string lower = ToLower(statement);

@@ -66,6 +66,12 @@ bool CopiesFromStdin(std::string_view statement);
 // then wait, by design, for every transaction older than them to end.
 bool WaitsForOlderTransactions(std::string_view statement);
 
+// SET / RESET (not SET LOCAL, SET TRANSACTION or SET CONSTRAINTS, which end with their
+// transaction) and a SELECT of nothing but set_config(...) calls: statements whose effect is a
+// session setting. A resumed `transaction none` migration runs them again (a new session has
+// none of the settings the failed run's statements made).
+bool ChangesSessionSetting(std::string_view statement);
+
 // Data a statement destroys, read from the parse tree: DROP TABLE, ALTER TABLE ... DROP COLUMN,
 // TRUNCATE, and DELETE without WHERE. One entry per table (or column) the statement names.
 enum class Destruction { kDropTable, kDropColumn, kTruncate, kDeleteAll };

@@ -623,6 +623,64 @@ TEST(AutogenerateCommand, OnlinePlanResumesAfterAFailedUniqueBuild) {
   EXPECT_EQ(after.out, before.out);
 }
 
+// An index of a partitioned table, built partition by partition: a partition's failed build
+// leaves an INVALID index, and the resumed run drops it, builds it again and attaches it.
+TEST(AutogenerateCommand, PartitionedIndexResumesAtTheFailedPartition) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  const std::string events =
+      "CREATE TABLE events (kind text NOT NULL, code int NOT NULL) PARTITION BY LIST (kind);\n"
+      "CREATE TABLE events_a PARTITION OF events FOR VALUES IN ('a');\n"
+      "CREATE TABLE events_b PARTITION OF events FOR VALUES IN ('b');\n";
+  project.AddMigration("20250101_0001-aaa000000002_events.sql",
+                       Migration("aaa000000002", "aaa000000001", events, "DROP TABLE events;"));
+  project.WriteSchema("20_events.sql", events);
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  pg->Query(project.db(), "INSERT INTO events VALUES ('a', 1), ('a', 2), ('b', 1), ('b', 1)");
+  CommandOutput before = project.Run({"inspect"});
+  ASSERT_EQ(before.exit_code, 0) << Describe(before);
+  project.WriteSchema(
+      "20_events.sql",
+      events + "CREATE UNIQUE INDEX events_kind_code_idx ON events (kind, code);\n");
+  CommandOutput generated =
+      project.Run({"revision", "--autogenerate", "-m", "online", "--rev-id", "bbb000000003"});
+  ASSERT_EQ(generated.exit_code, 0) << Describe(generated);
+  std::string path;
+  for (const std::string& name : FilesIn(project.VersionsDir())) {
+    if (Contains(name, "bbb000000003")) path = project.VersionsDir() + "/" + name;
+  }
+  std::string up = Section(ReadText(path), "upgrade");
+  EXPECT_TRUE(HasStatement(up, {"CREATE UNIQUE INDEX events_kind_code_idx ON ONLY public.events"}))
+      << up;
+  EXPECT_TRUE(HasStatement(
+      up, {"CREATE UNIQUE INDEX CONCURRENTLY events_b_kind_code_idx ON public.events_b"}))
+      << up;
+  EXPECT_TRUE(HasStatement(up, {"ALTER INDEX public.events_kind_code_idx ATTACH PARTITION "
+                                "public.events_b_kind_code_idx"}))
+      << up;
+
+  CommandOutput failed = project.Run({"upgrade", "head"});
+  EXPECT_EQ(failed.exit_code, 1) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "INVALID index public.events_b_kind_code_idx"))
+      << Describe(failed);
+  EXPECT_EQ(project.Scalar("SELECT string_agg(indexrelid::regclass::text, ',' ORDER BY 1) FROM "
+                           "pg_index WHERE NOT indisvalid"),
+            "events_kind_code_idx,events_b_kind_code_idx");
+
+  pg->Query(project.db(), "DELETE FROM events WHERE ctid = (SELECT max(ctid) FROM events_b)");
+  CommandOutput resumed = project.Run({"upgrade", "head"});
+  ASSERT_EQ(resumed.exit_code, 0) << Describe(resumed);
+  EXPECT_TRUE(Contains(resumed.err, "found INVALID index public.events_b_kind_code_idx"))
+      << Describe(resumed);
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+
+  CommandOutput down = project.Run({"downgrade", "-1"});
+  ASSERT_EQ(down.exit_code, 0) << Describe(down);
+  EXPECT_EQ(project.Run({"inspect"}).out, before.out);
+}
+
 TEST(AutogenerateCommand, PlainWritesTheSimpleForm) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);

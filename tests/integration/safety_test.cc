@@ -307,6 +307,40 @@ TEST(PartialMigration, CurrentShowsItAndUpgradeResumesAtTheFailedStatement) {
   EXPECT_EQ(nlohmann::json::parse(after.out)["partial"].size(), 0u) << after.out;
 }
 
+// The new session of a resumed run has none of the settings the earlier run's statements made:
+// they are made again, so that the statements after the resume point run as written.
+TEST(PartialMigration, ResumeReplaysTheSessionSettingsThatRanBefore) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg);
+  project.Write("r1", "none", kLogTable);
+  auto body = [](const std::string& third) {
+    return "SET check_function_bodies = off;\n"
+           "INSERT INTO applied_log VALUES ('s2');\n" +
+           third +
+           "\n"
+           // Its body names a table created below: refused unless check_function_bodies is off.
+           "CREATE FUNCTION later_count() RETURNS bigint LANGUAGE sql AS "
+           "'SELECT count(*) FROM later_table';\n"
+           "CREATE TABLE later_table (a int);";
+  };
+  project.Write("r2", "r1", body("SELECT 1 / 0;"), "", /*transactional=*/false);
+  CommandOutput failed = project.Run({"upgrade", "head"});
+  ASSERT_EQ(failed.exit_code, 1) << Describe(failed);
+
+  std::string path = project.Write("r2", "r1", body("SELECT 1;"), "", /*transactional=*/false);
+  CommandOutput resumed = project.Run({"upgrade", "head"});
+
+  ASSERT_EQ(resumed.exit_code, 0) << Describe(resumed);
+  EXPECT_NE(resumed.err.find("replaying the session setting of statement 1 of 5 (" + path + ":" +
+                             std::to_string(LineIn(path, "check_function_bodies")) +
+                             ") before resuming: SET check_function_bodies = off"),
+            std::string::npos)
+      << resumed.err;
+  EXPECT_EQ(project.Version(), "r2");
+  EXPECT_EQ(project.Scalar("SELECT later_count()"), "0");
+  EXPECT_EQ(project.Query("SELECT step FROM applied_log"), (Rows{{"s2"}}));
+}
+
 TEST(PartialMigration, AStatementThatAlreadyRanMustNotChange) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg);

@@ -95,6 +95,30 @@ TEST(Classify, WaitsForOlderTransactionsOnlyForConcurrentlyStatements) {
   EXPECT_FALSE(WaitsForOlderTransactions("COMMENT ON TABLE t IS 'concurrently'"));
 }
 
+// What a resumed `transaction none` migration runs again before its resume point.
+TEST(Classify, ChangesSessionSettingForSessionLevelSetResetAndSetConfig) {
+  EXPECT_TRUE(ChangesSessionSetting("SET check_function_bodies = off"));
+  EXPECT_TRUE(ChangesSessionSetting("set search_path to app, public"));
+  EXPECT_TRUE(ChangesSessionSetting("SET SESSION statement_timeout = '5s'"));
+  EXPECT_TRUE(ChangesSessionSetting("SET ROLE app_owner"));
+  EXPECT_TRUE(ChangesSessionSetting("SET TIME ZONE 'UTC'"));
+  EXPECT_TRUE(ChangesSessionSetting("RESET search_path"));
+  EXPECT_TRUE(ChangesSessionSetting("RESET ALL"));
+  EXPECT_TRUE(ChangesSessionSetting("SELECT pg_catalog.set_config('search_path', '', false)"));
+  EXPECT_TRUE(
+      ChangesSessionSetting("SELECT set_config('a.b', 'x', false), set_config('a.c', 'y', false)"));
+  // Gone with their transaction.
+  EXPECT_FALSE(ChangesSessionSetting("SET LOCAL lock_timeout = '1s'"));
+  EXPECT_FALSE(ChangesSessionSetting("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"));
+  EXPECT_FALSE(ChangesSessionSetting("SET CONSTRAINTS ALL DEFERRED"));
+  // More than a setting: running it again would do more.
+  EXPECT_FALSE(ChangesSessionSetting("SELECT set_config('a.b', name, false) FROM t"));
+  EXPECT_FALSE(ChangesSessionSetting("SELECT set_config('a.b', 'x', false), f()"));
+  EXPECT_FALSE(ChangesSessionSetting("UPDATE t SET a = 1"));
+  EXPECT_FALSE(ChangesSessionSetting("ALTER TABLE t ALTER COLUMN a SET NOT NULL"));
+  EXPECT_FALSE(ChangesSessionSetting("ALTER DATABASE d SET search_path = app"));
+}
+
 TEST(Classify, CanRunInTransactionFollowsTheClassification) {
   EXPECT_TRUE(CanRunInTransaction("CREATE TABLE t (a int)"));
   EXPECT_TRUE(CanRunInTransaction("ALTER TYPE e ADD VALUE 'c'"));

@@ -1,24 +1,24 @@
 ALTER TABLE public.children DROP CONSTRAINT children_parent_id_fkey;
 
-ALTER TABLE public.children DROP CONSTRAINT children_position_key;
-
-ALTER TABLE public.parents DROP CONSTRAINT parents_code_key;
-
 ALTER TABLE public.children DROP CONSTRAINT children_position_check;
 
 -- Fails if public.children holds duplicates: the failed build leaves an INVALID index, which the
 -- next `retort upgrade` drops before it builds again; remove the duplicates, then run it again.
 -- retort:lint-ignore adding-unique-index
-CREATE UNIQUE INDEX CONCURRENTLY children_position_key ON public.children USING btree (parent_id, "position");
+CREATE UNIQUE INDEX CONCURRENTLY children_position_key__retort_new ON public.children USING btree (parent_id, "position");
 
-ALTER TABLE public.children ADD CONSTRAINT children_position_key UNIQUE USING INDEX children_position_key;
+-- The old key and the new one swapped in one statement (ACCESS EXCLUSIVE, briefly): the index
+-- built above takes the constraint's name.
+ALTER TABLE public.children DROP CONSTRAINT children_position_key, ADD CONSTRAINT children_position_key UNIQUE USING INDEX children_position_key__retort_new;
 
 -- Fails if public.parents holds duplicates: the failed build leaves an INVALID index, which the
 -- next `retort upgrade` drops before it builds again; remove the duplicates, then run it again.
 -- retort:lint-ignore adding-unique-index
-CREATE UNIQUE INDEX CONCURRENTLY parents_code_key ON public.parents USING btree (code);
+CREATE UNIQUE INDEX CONCURRENTLY parents_code_key__retort_new ON public.parents USING btree (code);
 
-ALTER TABLE public.parents ADD CONSTRAINT parents_code_key UNIQUE USING INDEX parents_code_key;
+-- The old key and the new one swapped in one statement (ACCESS EXCLUSIVE, briefly): the index
+-- built above takes the constraint's name.
+ALTER TABLE public.parents DROP CONSTRAINT parents_code_key, ADD CONSTRAINT parents_code_key UNIQUE USING INDEX parents_code_key__retort_new;
 
 -- Checked apart from the lock: NOT VALID now, VALIDATE below.
 ALTER TABLE public.children ADD CONSTRAINT children_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES parents(id) NOT VALID;

@@ -70,11 +70,15 @@ ALTER TABLE public.logs VALIDATE CONSTRAINT logs_id_check;
 
 ALTER TABLE public.tags ADD CONSTRAINT tags_pkey PRIMARY KEY (id);
 
--- PostgreSQL cannot build an index on a partitioned table CONCURRENTLY. Online: CREATE INDEX ...
--- ON ONLY the parent, CREATE INDEX CONCURRENTLY on each partition, then ALTER INDEX ... ATTACH
--- PARTITION each one.
+-- PostgreSQL cannot build an index on a partitioned table CONCURRENTLY: the index of the parent
+-- alone (ON ONLY: builds nothing, invalid for now), then each partition's index built CONCURRENTLY
+-- and attached to it; the last ATTACH makes it valid.
 -- retort:lint-ignore require-concurrent-index-creation
-CREATE INDEX logs_at_idx ON public.logs USING btree (at);
+CREATE INDEX logs_at_idx ON ONLY public.logs USING btree (at);
+
+CREATE INDEX CONCURRENTLY logs_1_at_idx ON public.logs_1 USING btree (at);
+
+ALTER INDEX public.logs_at_idx ATTACH PARTITION public.logs_1_at_idx;
 
 CREATE INDEX CONCURRENTLY orders_account_id_idx ON public.orders USING btree (account_id);
 
