@@ -2,8 +2,11 @@
 // mapped to exit codes (0 ok, 1 failure while running, 2 bad input, 3 differences found).
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <iostream>
 
+#include "base/strings.h"
 #include "cli/output.h"
 #include "commands/commands.h"
 #include "config/config.h"
@@ -123,6 +126,10 @@ int main(int argc, char** argv) {
                        "column whose type changes without a cast (repeatable)");
   revision->add_option("--downgrade-using", autogenerate_options.downgrade_using_exprs,
                        "with --autogenerate: the same for the downgrade's conversion back");
+  revision->add_option("--rename", autogenerate_options.renames,
+                       "with --autogenerate: schema.table.column=NEW_NAME or "
+                       "schema.table=NEW_NAME, a rename instead of a drop and an add "
+                       "(repeatable)");
   revision->add_flag("--plain", autogenerate_options.plain,
                      "with --autogenerate: the simple form (plain CREATE INDEX, SET NOT NULL, "
                      "ADD COLUMN ... DEFAULT) instead of the online plan for existing tables");
@@ -261,6 +268,9 @@ int main(int argc, char** argv) {
                    "without a cast (repeatable)");
   diff->add_option("--downgrade-using", diff_options.downgrade_using_exprs,
                    "with --downgrade: the same for the conversion back");
+  diff->add_option("--rename", diff_options.renames,
+                   "schema.table.column=NEW_NAME or schema.table=NEW_NAME: a rename instead of a "
+                   "drop and an add (repeatable)");
   CLI::App* check = app.add_subcommand(
       "check",
       "compare the desired schema (schema/, [schema] program or sqlalchemy) with the "
@@ -305,6 +315,16 @@ int main(int argc, char** argv) {
   }
 
   commands::Io io{std::cout, std::cerr};
+  // Questions need someone to read them and answer: both stdin and stderr are a terminal.
+  if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+    io.confirm = [](const std::string& question) {
+      std::cerr << question << " " << std::flush;
+      std::string answer;
+      if (!std::getline(std::cin, answer)) return false;
+      answer = retort::ToLower(retort::Trim(answer));
+      return answer == "y" || answer == "yes";
+    };
+  }
   cli::Format format = format_name == "json" ? cli::Format::kJson : cli::Format::kText;
   // `retort dev` manages the server itself and says what it did.
   if (!dev->parsed()) {
@@ -338,9 +358,11 @@ int main(int argc, char** argv) {
     }
     if (autogenerate_options.from_db || autogenerate_options.empty || autogenerate_options.plain ||
         !autogenerate_options.using_exprs.empty() ||
-        !autogenerate_options.downgrade_using_exprs.empty()) {
+        !autogenerate_options.downgrade_using_exprs.empty() ||
+        !autogenerate_options.renames.empty()) {
       return Report(Status::InvalidInput(
-          "--from-db, --empty, --plain, --using and --downgrade-using need --autogenerate"));
+          "--from-db, --empty, --plain, --using, --downgrade-using and --rename need "
+          "--autogenerate"));
     }
     return Report(commands::CreateRevision(*config, revision_options, io).status());
   }

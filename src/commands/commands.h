@@ -226,6 +226,8 @@ struct DiffOptions {
   // column type change that has no cast (docs/formats.md, "Type changes without a cast").
   std::vector<std::string> using_exprs;
   std::vector<std::string> downgrade_using_exprs;
+  // --rename values, as AutogenerateOptions::renames.
+  std::vector<std::string> renames;
 };
 // Prints the SQL that turns `from` into `to` (nothing, and a note on the log, when equal).
 Status Diff(const config::Config& config, const DiffOptions& options, const Io& io);
@@ -245,9 +247,16 @@ struct AutogenerateOptions {
   // ..., SET NOT NULL) instead of the online plan for tables that exist already
   // (docs/formats.md, "Online plans"): for empty databases and small tables.
   bool plain = false;
+  // --rename "schema.table.column=new_name" (a column; "table.column=new_name" in public) or
+  // "schema.table=new_name" (a table; "table=new_name" in public): written as ALTER ... RENAME,
+  // and back in the downgrade, instead of a drop and an add (docs/formats.md, "Renames").
+  std::vector<std::string> renames;
 };
 // `revision --autogenerate`: the SQL from the state at the new revision's parent (replayed, or
-// the database) to schema/, written with CreateRevision. Returns the new file's path, or "" when
+// the database) to schema/, written with CreateRevision. A dropped and an added column (or
+// table) of the same shape is a likely rename (diff::LikelyRenames): io.confirm is asked
+// whether it is one; without it, the drop and add are written with a comment and a note that
+// name the --rename to pass. Returns the new file's path, or "" when
 // there was nothing to write. Without schema files it refuses (InvalidInput, naming what the
 // migration would drop) unless the start holds nothing either.
 Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,

@@ -22,6 +22,7 @@
 #include "commands/schema_sources.h"
 #include "config/database_url.h"
 #include "devdb/scratch.h"
+#include "diff/renames.h"
 #include "executor/executor.h"
 #include "render/render.h"
 #include "schema/model_json.h"
@@ -206,6 +207,80 @@ Result<std::map<std::string, std::string>> UsingExpressions(const std::vector<st
   return expressions;
 }
 
+// --rename values, read against the models: "schema.table.column=NEW" and "table.column=NEW"
+// (in public) rename a column, "schema.table=NEW" and "table=NEW" (in public) a table. "a.b=NEW"
+// is a column of public.a when either side has that table, and table a.b otherwise.
+Result<std::vector<diff::RenameSpec>> RenameSpecs(const std::vector<std::string>& values,
+                                                  const schema::Database& from,
+                                                  const schema::Database& to) {
+  auto has_table = [&](const schema::QualifiedName& name) {
+    for (const schema::Database* side : {&from, &to}) {
+      for (const schema::Table& table : side->tables) {
+        if (table.name == name) return true;
+      }
+    }
+    return false;
+  };
+  std::vector<diff::RenameSpec> renames;
+  for (const std::string& value : values) {
+    size_t equals = value.find('=');
+    std::vector<std::string> parts =
+        Split(Trim(value.substr(0, std::min(equals, value.size()))), '.');
+    std::string new_name =
+        equals == std::string::npos ? "" : std::string(Trim(value.substr(equals + 1)));
+    bool blank = std::any_of(parts.begin(), parts.end(),
+                             [](const std::string& part) { return part.empty(); });
+    if (new_name.empty() || blank || parts.empty() || parts.size() > 3) {
+      return Status::InvalidInput("--rename '" + value +
+                                  "': expected schema.table.column=NEW_NAME (a column) or "
+                                  "schema.table=NEW_NAME (a table), e.g. --rename "
+                                  "public.items.name=title");
+    }
+    if (new_name.find('.') != std::string::npos) {
+      return Status::InvalidInput(
+          "--rename '" + value + "': the new name is a name in the same schema, not " + new_name +
+          ": retort renames within a schema, and moving a table to another schema (ALTER TABLE "
+          "... SET SCHEMA) is a migration to write by hand");
+    }
+    if (parts.size() == 3) {
+      renames.push_back({{parts[0], parts[1]}, parts[2], new_name});
+    } else if (parts.size() == 1) {
+      renames.push_back({{"public", parts[0]}, "", new_name});
+    } else if (has_table({"public", parts[0]}) && !has_table({parts[0], parts[1]})) {
+      renames.push_back({{"public", parts[0]}, parts[1], new_name});
+    } else {
+      renames.push_back({{parts[0], parts[1]}, "", new_name});
+    }
+  }
+  return renames;
+}
+
+// The renames to write: the --rename values, then the likely renames the person at the
+// terminal confirms. Without a terminal the likely ones go to `hints` (a comment and a note).
+Status ChooseRenames(const std::vector<std::string>& values, const schema::Database& from,
+                     const schema::Database& to, render::RenderOptions& options, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(options.renames, RenameSpecs(values, from, to));
+  diff::Renamed renamed = diff::ApplyRenames(from, to, options.renames);
+  if (!renamed.problems.empty()) return Status::InvalidInput(Join(renamed.problems, "; "));
+  for (const diff::RenameSpec& likely : diff::LikelyRenames(renamed.database, to)) {
+    if (!io.confirm) {
+      options.rename_hints.push_back(likely);
+      continue;
+    }
+    std::string new_subject =
+        likely.column.empty() ? schema::QualifiedName{likely.table.schema, likely.new_name}.Sql()
+                              : diff::RenameSpec{likely.table, likely.new_name, ""}.Subject();
+    io.log << "likely rename: " << likely.Subject() << " is dropped and " << new_subject
+           << (likely.column.empty() ? " created with the same columns and constraints\n"
+                                     : " added with the same type, NOT NULL and default\n");
+    if (io.confirm("rename " + likely.Subject() + " to " + QuoteIdentifier(likely.new_name) +
+                   "? [y/N]")) {
+      options.renames.push_back(likely);
+    }
+  }
+  return Status::Ok();
+}
+
 // What only a server's catalog knows about a migration, asked of the server at `conninfo`
 // (any server of the same installation: built-in casts and extension scripts are the same):
 // whether each type change without a USING expression has a cast (PostgreSQL's own answer to
@@ -286,6 +361,8 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
                           UsingExpressions(options.using_exprs, "--using"));
   RETORT_ASSIGN_OR_RETURN(render_options.downgrade_using,
                           UsingExpressions(options.downgrade_using_exprs, "--downgrade-using"));
+  RETORT_ASSIGN_OR_RETURN(render_options.renames,
+                          RenameSpecs(options.renames, models.first, models.second));
   render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/options.with_downgrade));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, to.conninfo, options.with_downgrade));
@@ -485,6 +562,8 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
       render_options.downgrade_using,
       UsingExpressions(autogenerate.downgrade_using_exprs, "--downgrade-using"));
   render_options.online = !autogenerate.plain;
+  RETORT_RETURN_IF_ERROR(
+      ChooseRenames(autogenerate.renames, models.first, models.second, render_options, io));
   render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/true));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/true));

@@ -20,9 +20,13 @@
 namespace retort::commands {
 
 // Where a command writes: data to `out` (what a script would capture), progress to `log`.
+// `confirm` asks the person at the terminal a yes/no question (the text ends in "[y/N]") and
+// says whether they answered yes; empty when nobody can be asked (stdin is not a terminal), and
+// commands then take the safe default and say so. src/cli sets it; tests answer in code.
 struct Io {
   std::ostream& out;
   std::ostream& log;
+  std::function<bool(const std::string& question)> confirm = nullptr;
 };
 
 struct Project {

@@ -4,7 +4,8 @@
 //
 // Objects are matched by identity (schema-qualified name; columns, constraints, triggers and
 // policies within their table; functions by name and identity arguments). Renames are never
-// guessed: a renamed object is a drop plus a create.
+// guessed: a renamed object is a drop plus a create, unless the caller says otherwise
+// (diff/renames.h).
 #pragma once
 
 #include <optional>
@@ -543,6 +544,18 @@ struct RevokePrivileges {
   bool operator==(const RevokePrivileges&) const = default;
 };
 
+// ALTER TABLE/INDEX/SEQUENCE ... RENAME: a rename the author asked for, or one that follows
+// it (diff::ApplyRenames). Diff never produces it: names are all a model has for identity.
+struct Rename {
+  enum class Kind { kTable, kColumn, kIndex, kConstraint, kSequence };
+  Kind kind = Kind::kTable;
+  QualifiedName object;  // the table (kTable, kColumn, kConstraint), index or sequence
+  std::string member;    // kColumn, kConstraint: the column or constraint
+  std::string new_name;
+  bool asked = false;  // the author asked for it; false: a name that follows one the author asked
+  bool operator==(const Rename&) const = default;
+};
+
 using Change = std::variant<
     CreateSchema, DropSchema, CreateExtension, DropExtension, AlterExtension, CreateEnum, DropEnum,
     AddEnumValue, SwapEnum, CreateDomain, DropDomain, AlterDomain, SwapDomain, CreateCompositeType,
@@ -557,7 +570,7 @@ using Change = std::variant<
     DropPolicy, AlterPolicy, CreateRule, DropRule, SetRuleEnabled, CreateCollation, DropCollation,
     SwapCollation, CreateOperator, DropOperator, AlterOperator, CreateOperatorFamily,
     DropOperatorFamily, AlterOperatorFamily, CreateOperatorClass, DropOperatorClass, SetComment,
-    GrantPrivileges, RevokePrivileges>;
+    GrantPrivileges, RevokePrivileges, Rename>;
 
 // "USING btree (customer) WHERE ..." of "CREATE [UNIQUE] INDEX name ON [ONLY] table USING ...":
 // what an index on a partition must share with its parent's to be attached to it.

@@ -1539,7 +1539,9 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
 
 }  // namespace
 
-Plan Build(const Database& from, const Database& to, const Options& options) {
+namespace {
+
+Plan BuildWithoutRenames(const Database& from, const Database& to, bool online) {
   // The graphs depend on the models alone, and on a large schema they cost about what the diff
   // does: build them on a second core meanwhile. Equal models need no graphs; stop building.
   std::atomic<bool> cancelled(false);
@@ -1552,7 +1554,91 @@ Plan Build(const Database& from, const Database& to, const Options& options) {
     return {};
   }
   Plan plan = OrderWithGraphs(from, to, std::move(changes), *graphs.get());
-  if (options.online) MakeOnline(plan, from, to);
+  if (online) MakeOnline(plan, from, to);
+  return plan;
+}
+
+// A rename the author asked for keeps the data but breaks the application code still using the
+// old name, which lint reports (renaming-table, renaming-column): the file says it was decided.
+Step RenameStep(const diff::Rename& rename) {
+  Step step;
+  step.change = rename;
+  if (!rename.asked) return step;
+  bool column = rename.kind == diff::Rename::Kind::kColumn;
+  std::string old_name =
+      column ? Dotted(rename.object) + "." + QuoteIdentifier(rename.member) : Dotted(rename.object);
+  step.comments.push_back(
+      "Renamed as asked (--rename), which keeps the data. Application code that still names " +
+      old_name +
+      " fails from the moment this commits: deploy the code that uses the new name with it, "
+      "or expand and contract instead (see `retort lint --rules`).");
+  step.directives.push_back(column ? "lint-ignore renaming-column" : "lint-ignore renaming-table");
+  return step;
+}
+
+// The comment (and note) on the DROP of a likely rename's old column or table.
+void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
+                    const std::map<QualifiedName, QualifiedName>& renamed_tables) {
+  for (const RenameHint& hint : hints) {
+    const diff::RenameSpec& likely = hint.likely;
+    QualifiedName table = likely.table;
+    // A column hint names the table as it is after this plan's table renames.
+    for (const auto& [old_name, new_name] : renamed_tables) {
+      if (old_name == table) table = new_name;
+    }
+    for (Step& step : plan.steps) {
+      bool drops = false;
+      if (const auto* column = std::get_if<diff::DropColumn>(&step.change)) {
+        drops = !likely.column.empty() && column->table == table &&
+                column->column.name == likely.column;
+      } else if (const auto* dropped = std::get_if<diff::DropTable>(&step.change)) {
+        drops = likely.column.empty() && dropped->table.name == table;
+      }
+      if (!drops) continue;
+      std::string old_name = likely.column.empty()
+                                 ? Dotted(table)
+                                 : Dotted(table) + "." + QuoteIdentifier(likely.column);
+      std::string new_name = likely.column.empty()
+                                 ? Dotted({table.schema, likely.new_name})
+                                 : Dotted(table) + "." + QuoteIdentifier(likely.new_name);
+      std::string same = likely.column.empty()
+                             ? "the same columns and constraints"
+                             : "the same type, collation, NOT NULL, default and identity";
+      step.comments.push_back("Probably a rename: " + new_name + ", which this migration " +
+                              (likely.column.empty() ? "creates" : "adds") + ", has " + same +
+                              ". If it is, autogenerate again with --rename " + hint.flag +
+                              ": ALTER TABLE ... RENAME keeps the data this DROP destroys.");
+      if (hint.note) {
+        step.note = old_name + " is dropped and " + new_name + " " +
+                    (likely.column.empty() ? "created" : "added") + " with " + same +
+                    ": if it is a rename, --rename " + hint.flag +
+                    " keeps the data (the file says so above the DROP)";
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Plan Build(const Database& from, const Database& to, const Options& options) {
+  if (options.renames.empty()) {
+    Plan plan = BuildWithoutRenames(from, to, options.online);
+    AddRenameHints(plan, options.rename_hints, {});
+    return plan;
+  }
+  diff::Renamed renamed = diff::ApplyRenames(from, to, options.renames);
+  Plan rest = BuildWithoutRenames(renamed.database, to, options.online);
+  Plan plan;
+  std::map<QualifiedName, QualifiedName> renamed_tables;
+  for (const Change& change : renamed.changes) {
+    const auto& rename = std::get<diff::Rename>(change);
+    if (rename.kind == diff::Rename::Kind::kTable) {
+      renamed_tables[rename.object] = {rename.object.schema, rename.new_name};
+    }
+    plan.steps.push_back(RenameStep(rename));
+  }
+  for (Step& step : rest.steps) plan.steps.push_back(std::move(step));
+  AddRenameHints(plan, options.rename_hints, renamed_tables);
   return plan;
 }
 

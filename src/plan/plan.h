@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "diff/diff.h"
+#include "diff/renames.h"
 #include "schema/model.h"
 
 namespace retort::plan {
@@ -48,6 +49,14 @@ struct Step {
   std::string note;
 };
 
+// A drop+add that is probably a rename the author did not confirm (diff::LikelyRenames): the
+// DROP step gets a comment naming it and the flag that would rename instead.
+struct RenameHint {
+  diff::RenameSpec likely;  // in this plan's direction
+  std::string flag;         // the `--rename` value to suggest (the upgrade's, in both directions)
+  bool note = false;        // also a line for the terminal (the upgrade's)
+};
+
 struct Options {
   // Plan changes to tables that exist already so that they keep taking reads and writes:
   // indexes built and dropped CONCURRENTLY, constraints added NOT VALID and validated apart,
@@ -56,6 +65,11 @@ struct Options {
   // no online form (a type change that rewrites) keeps its plain form, with the recipe as a
   // comment and a lint-ignore naming the rule. Tables created by the same plan need none of it.
   bool online = false;
+  // Renames the author confirmed (diff::ApplyRenames): they run first, and the rest of the plan
+  // starts from the model as it is after them. Specs that cannot apply are left out
+  // (ApplyRenames reports them; callers check first).
+  std::vector<diff::RenameSpec> renames{};
+  std::vector<RenameHint> rename_hints{};
 };
 
 struct Plan {

@@ -180,14 +180,24 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   MigrationSql sql;
   std::vector<std::string> unused_up;
   std::vector<std::string> unused_down;
+  plan::Options up_options{.online = options.online, .renames = options.renames};
+  plan::Options down_options{.online = options.online};
+  // The downgrade undoes the renames last to first (columns before the tables they are in).
+  for (auto it = options.renames.rbegin(); it != options.renames.rend(); ++it) {
+    down_options.renames.push_back(diff::Reversed(*it));
+  }
+  for (const diff::RenameSpec& hint : options.rename_hints) {
+    up_options.rename_hints.push_back({hint, hint.Flag(), /*note=*/true});
+    down_options.rename_hints.push_back({diff::Reversed(hint), hint.Flag(), /*note=*/false});
+  }
   // The two directions share nothing but the (read-only) models and options.
   auto later_down = std::async(std::launch::async, [&] {
-    plan::Plan plan = plan::Build(to, from, {options.online});
+    plan::Plan plan = plan::Build(to, from, down_options);
     ApplyUsing(plan, options.downgrade_using, sql.downgrade_conversions,
                sql.downgrade_extension_updates, unused_down);
     return RenderPlan(plan);
   });
-  plan::Plan up_plan = plan::Build(from, to, {options.online});
+  plan::Plan up_plan = plan::Build(from, to, up_options);
   ApplyUsing(up_plan, options.upgrade_using, sql.upgrade_conversions, sql.upgrade_extension_updates,
              unused_up);
   Script up = RenderPlan(up_plan);
@@ -199,7 +209,10 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.destructive_changes = up.destructive_steps;
   sql.notes = std::move(up.notes);
   for (const std::string& note : down.notes) sql.notes.push_back("downgrade: " + note);
-  sql.upgrade_unsupported = diff::Unsupported(from, to);
+  sql.upgrade_unsupported = diff::ApplyRenames(from, to, options.renames).problems;
+  for (std::string& problem : diff::Unsupported(from, to)) {
+    sql.upgrade_unsupported.push_back(std::move(problem));
+  }
   sql.downgrade_unsupported = diff::Unsupported(to, from);
   for (std::string& problem : unused_up) sql.upgrade_unsupported.push_back(std::move(problem));
   for (std::string& problem : unused_down) {

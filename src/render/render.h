@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "diff/renames.h"
 #include "schema/model.h"
 
 namespace retort::render {
@@ -34,6 +35,13 @@ struct RenderOptions {
   std::map<std::string, std::string> downgrade_using;
   // Online plans for tables that exist already (plan::Options::online), in both directions.
   bool online = false;
+  // Renames the author confirmed (`--rename`): the upgrade runs them first, the downgrade runs
+  // them back. One that cannot apply is reported in upgrade_unsupported.
+  std::vector<diff::RenameSpec> renames{};
+  // Likely renames the author did not confirm (diff::LikelyRenames, in the upgrade's terms):
+  // the DROP of each, in both directions, gets a comment naming the `--rename` that would
+  // keep the data, and the upgrade's a note.
+  std::vector<diff::RenameSpec> rename_hints{};
 };
 
 struct MigrationSql {

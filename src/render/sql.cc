@@ -894,6 +894,24 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {"REVOKE " + Privileges(c.privileges, c.column) + " ON " +
                     GrantedObject(c.object, c.relation, c.arguments) + " FROM " + Role(c.grantee)};
           },
+          [](const diff::Rename& c) -> S {
+            using Kind = diff::Rename::Kind;
+            switch (c.kind) {
+              case Kind::kTable:
+                return {"ALTER TABLE " + Name(c.object) + " RENAME TO " + Ident(c.new_name)};
+              case Kind::kColumn:
+                return {"ALTER TABLE " + Name(c.object) + " RENAME COLUMN " + Ident(c.member) +
+                        " TO " + Ident(c.new_name)};
+              case Kind::kConstraint:
+                return {"ALTER TABLE " + Name(c.object) + " RENAME CONSTRAINT " + Ident(c.member) +
+                        " TO " + Ident(c.new_name)};
+              case Kind::kIndex:
+                return {"ALTER INDEX " + Name(c.object) + " RENAME TO " + Ident(c.new_name)};
+              case Kind::kSequence:
+                return {"ALTER SEQUENCE " + Name(c.object) + " RENAME TO " + Ident(c.new_name)};
+            }
+            return {};
+          },
       },
       change);
 }

@@ -5,6 +5,11 @@
 // down.sql must then give back the original Inspect(A). Each side's create script, applied to
 // an empty database, must also rebuild that side exactly.
 //
+// A case may hold a `renames` file: one rename per line, as `--rename` takes it but always
+// schema-qualified ("public.items.name=title", "public.items=products"). The SQL is rendered
+// with them (RenderOptions::renames) and with the likely renames that are left as hints
+// (RenderOptions::rename_hints), as `revision --autogenerate` writes without a terminal.
+//
 // The online form (render::RenderOptions::online, what `revision --autogenerate` writes by
 // default) is checked in the same databases: online_up.sql / online_down.sql hold it where it
 // differs from the plain form. Applied to A as retort runs a `transaction none` migration
@@ -23,6 +28,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "catalog/inspect.h"
+#include "diff/renames.h"
 #include "lint/lint.h"
 #include "migrations/migration.h"
 #include "pg/connection.h"
@@ -224,6 +230,27 @@ class Golden : public ::testing::TestWithParam<std::string> {
     return problems;
   }
 
+  // The renames the case asks for (its `renames` file) and the likely renames left as hints.
+  render::RenderOptions RenameOptions(const schema::Database& from, const schema::Database& to) {
+    render::RenderOptions options;
+    if (PathExists(CasePath("renames"))) {
+      for (const std::string& line : Split(Read("renames"), '\n')) {
+        if (Trim(line).empty()) continue;
+        size_t equals = line.find('=');
+        std::vector<std::string> parts = Split(line.substr(0, equals), '.');
+        EXPECT_TRUE(equals != std::string::npos && (parts.size() == 2 || parts.size() == 3))
+            << GetParam() << "/renames: " << line;
+        if (equals == std::string::npos || parts.size() < 2) continue;
+        options.renames.push_back({{parts[0], parts[1]},
+                                   parts.size() == 3 ? parts[2] : "",
+                                   std::string(Trim(line.substr(equals + 1)))});
+      }
+    }
+    options.rename_hints =
+        diff::LikelyRenames(diff::ApplyRenames(from, to, options.renames).database, to);
+    return options;
+  }
+
   // A golden file that exists only when `rendered` is not empty.
   void CheckOptionalGolden(const std::string& file, const std::string& rendered) {
     std::string path = CasePath(file);
@@ -265,7 +292,8 @@ TEST_P(Golden, RendersAndRoundTrips) {
   ASSERT_FALSE(::testing::Test::HasFailure());
   ASSERT_FALSE(from == to) << "old.sql and new.sql give the same schema";
 
-  render::MigrationSql sql = render::RenderMigration(from, to);
+  render::RenderOptions options = RenameOptions(from, to);
+  render::MigrationSql sql = render::RenderMigration(from, to, options);
   EXPECT_TRUE(sql.upgrade_unsupported.empty()) << sql.upgrade_unsupported.front();
   EXPECT_TRUE(sql.downgrade_unsupported.empty()) << sql.downgrade_unsupported.front();
   CheckGolden("up.sql", sql.upgrade);
@@ -290,7 +318,8 @@ TEST_P(Golden, RendersAndRoundTrips) {
   }
 
   // The online form, from the state down.sql gave back (the create scripts left A alone).
-  render::MigrationSql online = render::RenderMigration(from, to, {.online = true});
+  options.online = true;
+  render::MigrationSql online = render::RenderMigration(from, to, options);
   bool differs = online.upgrade != sql.upgrade || online.downgrade != sql.downgrade;
   CheckOptionalGolden("online_up.sql", differs ? online.upgrade : "");
   CheckOptionalGolden("online_down.sql", differs ? online.downgrade : "");
