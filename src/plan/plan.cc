@@ -1604,10 +1604,12 @@ void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
       std::string same = likely.column.empty()
                              ? "the same columns and constraints"
                              : "the same type, collation, NOT NULL, default and identity";
+      // The flag on a line of its own: a comment is wrapped at spaces.
       step.comments.push_back("Probably a rename: " + new_name + ", which this migration " +
                               (likely.column.empty() ? "creates" : "adds") + ", has " + same +
-                              ". If it is, autogenerate again with --rename " + hint.flag +
-                              ": ALTER TABLE ... RENAME keeps the data this DROP destroys.");
+                              ". If it is, autogenerate again with the flag below: ALTER TABLE "
+                              "... RENAME keeps the data this DROP destroys.");
+      step.comments.push_back("--rename " + hint.flag);
       if (hint.note) {
         step.note = old_name + " is dropped and " + new_name + " " +
                     (likely.column.empty() ? "created" : "added") + " with " + same +

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "commands/commands.h"
+#include "config/config.h"
 #include "support/pg_harness.h"
 
 namespace retort {
@@ -697,6 +699,151 @@ TEST(AutogenerateCommand, PlainWritesTheSimpleForm) {
   EXPECT_FALSE(Contains(text, "CONCURRENTLY")) << text;
   CommandOutput plain_alone = project.Run({"revision", "--plain", "-m", "x"});
   EXPECT_EQ(plain_alone.exit_code, 2) << Describe(plain_alone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// renames (docs/formats.md, "Renames")
+
+// The text of the file a revision wrote, found by its id.
+std::string WrittenFile(const EngineProject& project, const std::string& rev_id) {
+  for (const std::string& name : FilesIn(project.VersionsDir())) {
+    if (Contains(name, rev_id)) return ReadText(project.VersionsDir() + "/" + name);
+  }
+  return "";
+}
+
+const char kDocsRenamed[] =
+    "CREATE TABLE docs (\n    id bigint PRIMARY KEY,\n    content text NOT NULL\n);\n";
+
+// Without a terminal nobody can be asked: the drop and the add are written, with the likely
+// rename named right under the DESTRUCTIVE line and in a note.
+TEST(AutogenerateCommand, ALikelyRenameWithoutATerminalIsNamedNextToTheDrop) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", kDocsRenamed);
+  CommandOutput generated =
+      project.Run({"revision", "--autogenerate", "-m", "content", "--rev-id", "bbb000000002"});
+  ASSERT_EQ(generated.exit_code, 0) << Describe(generated);
+  std::string upgrade = Section(WrittenFile(project, "bbb000000002"), "upgrade");
+  EXPECT_TRUE(HasStatement(upgrade, {"DROP COLUMN body"})) << upgrade;
+  EXPECT_TRUE(HasStatement(upgrade, {"ADD COLUMN content"})) << upgrade;
+  size_t destructive = upgrade.find("-- DESTRUCTIVE: drops column public.docs.body");
+  ASSERT_NE(destructive, std::string::npos) << upgrade;
+  size_t next_line = upgrade.find('\n', destructive) + 1;
+  EXPECT_EQ(upgrade.compare(next_line, 21, "-- Probably a rename:"), 0) << upgrade;
+  EXPECT_TRUE(Contains(upgrade, "--rename public.docs.body=content")) << upgrade;
+  EXPECT_TRUE(Contains(generated.err, "note: public.docs.body is dropped and"))
+      << Describe(generated);
+  EXPECT_TRUE(Contains(generated.err, "--rename public.docs.body=content")) << Describe(generated);
+}
+
+// A renamed table with a foreign key pointing to it and a renamed column with an index: the
+// file renames them (and the key and index named after them), keeps the rows, converges, lints
+// clean of rename findings, and its downgrade gives everything back.
+TEST(AutogenerateCommand, RenameKeepsTheDataBothWays) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.AddMigration(
+      "20250102_0000-aaa000000002_notes.sql",
+      Migration("aaa000000002", "aaa000000001",
+                "CREATE INDEX docs_body_idx ON docs (body);\nCREATE TABLE notes (id integer "
+                "PRIMARY KEY, doc_id bigint REFERENCES docs (id));",
+                "DROP TABLE notes;\nDROP INDEX docs_body_idx;"));
+  project.WriteSchema("10_docs.sql",
+                      "CREATE TABLE articles (id bigint PRIMARY KEY, content text NOT NULL);\n"
+                      "CREATE INDEX articles_content_idx ON articles (content);\n"
+                      "CREATE TABLE notes (id integer PRIMARY KEY, doc_id bigint REFERENCES "
+                      "articles (id));\n");
+  // The column named by its table's new name, in public: articles.body.
+  CommandOutput generated =
+      project.Run({"revision", "--autogenerate", "-m", "articles", "--rev-id", "bbb000000003",
+                   "--rename", "docs=articles", "--rename", "articles.body=content"});
+  ASSERT_EQ(generated.exit_code, 0) << Describe(generated);
+  std::string text = WrittenFile(project, "bbb000000003");
+  std::string upgrade = Section(text, "upgrade");
+  EXPECT_TRUE(HasStatement(upgrade, {"ALTER TABLE public.docs RENAME TO articles"})) << text;
+  EXPECT_TRUE(HasStatement(upgrade, {"RENAME COLUMN body TO content"})) << text;
+  EXPECT_TRUE(HasStatement(upgrade, {"RENAME CONSTRAINT docs_pkey TO articles_pkey"})) << text;
+  EXPECT_TRUE(HasStatement(upgrade, {"docs_body_idx RENAME TO articles_content_idx"})) << text;
+  EXPECT_FALSE(Contains(upgrade, "DROP")) << text;
+  EXPECT_TRUE(HasStatement(Section(text, "downgrade"), {"public.articles RENAME TO docs"})) << text;
+  EXPECT_FALSE(Contains(generated.err, "renaming-")) << Describe(generated);
+  EXPECT_TRUE(Contains(text, "-- retort:lint-ignore renaming-table")) << text;
+
+  CommandOutput check = project.Run({"check"});
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
+  // diff takes the same flag.
+  CommandOutput diffed = project.Run({"diff", "aaa000000002", "schema", "--rename",
+                                      "public.docs=articles", "--rename", "docs.body=content"});
+  EXPECT_EQ(diffed.exit_code, 0) << Describe(diffed);
+  EXPECT_TRUE(HasStatement(diffed.out, {"RENAME COLUMN body TO content"})) << Describe(diffed);
+  ASSERT_EQ(project.Run({"upgrade", "aaa000000002"}).exit_code, 0);
+  pg->Query(project.db(), "INSERT INTO docs VALUES (1, 'kept'); INSERT INTO notes VALUES (1, 1)");
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  ASSERT_EQ(upgraded.exit_code, 0) << Describe(upgraded);
+  EXPECT_EQ(project.Scalar("SELECT content FROM articles WHERE id = 1"), "kept");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM notes JOIN articles ON articles.id = doc_id"),
+            "1");
+  CommandOutput downgraded = project.Run({"downgrade", "-1"});
+  ASSERT_EQ(downgraded.exit_code, 0) << Describe(downgraded);
+  EXPECT_EQ(project.Scalar("SELECT body FROM docs WHERE id = 1"), "kept");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'docs_body_idx'"),
+            "1");
+}
+
+// A rename that cannot be is bad input, named, and nothing is written.
+TEST(AutogenerateCommand, ABadRenameIsRefusedAndWritesNothing) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", kDocsRenamed);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"docs.nope=content", "public.docs has no column nope to rename"},
+      {"docs.id=content", "still has column id"},
+      {"docs.body=public.content", "SET SCHEMA"},
+      {"docs.body", "expected schema.table.column=NEW_NAME"},
+      {"docs=articles", "the desired schema still has table public.docs"},
+  };
+  for (const auto& [value, message] : cases) {
+    CommandOutput refused =
+        project.Run({"revision", "--autogenerate", "-m", "bad", "--rename", value});
+    EXPECT_EQ(refused.exit_code, 2) << value << "\n" << Describe(refused);
+    EXPECT_TRUE(Contains(refused.err, message)) << value << "\n" << Describe(refused);
+  }
+  EXPECT_EQ(FilesIn(project.VersionsDir()).size(), 1u);
+  CommandOutput alone = project.Run({"revision", "-m", "x", "--rename", "docs.body=content"});
+  EXPECT_EQ(alone.exit_code, 2) << Describe(alone);
+  EXPECT_TRUE(Contains(alone.err, "--rename")) << Describe(alone);
+}
+
+// On a terminal the likely rename is asked about (commands::Io::confirm, answered here in code):
+// no keeps the drop and the add, yes writes the rename.
+TEST(AutogenerateCommand, ATerminalIsAskedAboutALikelyRename) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  project.WriteSchema("10_docs.sql", kDocsRenamed);
+  auto config = config::LoadConfig({project.path() + "/retort.toml", std::nullopt}, nullptr);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  for (bool yes : {false, true}) {
+    std::ostringstream out;
+    std::ostringstream log;
+    Strings asked;
+    commands::Io io{out, log, [&](const std::string& question) {
+                      asked.push_back(question);
+                      return yes;
+                    }};
+    commands::RevisionOptions options;
+    options.message = yes ? "renamed" : "replaced";
+    auto path = commands::AutogenerateRevision(*config, options, {}, io);
+    ASSERT_TRUE(path.ok()) << path.status().message() << "\n" << log.str();
+    EXPECT_EQ(asked, Strings{"rename public.docs.body to content? [y/N]"});
+    EXPECT_TRUE(Contains(log.str(), "likely rename: public.docs.body")) << log.str();
+    std::string upgrade = Section(ReadText(*path), "upgrade");
+    EXPECT_EQ(HasStatement(upgrade, {"RENAME COLUMN body TO content"}), yes) << upgrade;
+    EXPECT_EQ(HasStatement(upgrade, {"DROP COLUMN body"}), !yes) << upgrade;
+    // Answered: the file does not ask again.
+    EXPECT_FALSE(Contains(upgrade, "Probably a rename")) << upgrade;
+    fs::remove(*path);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ ALTER TABLE public.notes DROP COLUMN extra;
 
 -- DESTRUCTIVE: drops table public.audit_entries and its data
 -- Probably a rename: public.audit_log, which this migration creates, has the same columns and
--- constraints. If it is, autogenerate again with --rename public.audit_log=audit_entries: ALTER
--- TABLE ... RENAME keeps the data this DROP destroys.
+-- constraints. If it is, autogenerate again with the flag below: ALTER TABLE ... RENAME keeps the
+-- data this DROP destroys.
+-- --rename public.audit_log=audit_entries
 DROP TABLE public.audit_entries;

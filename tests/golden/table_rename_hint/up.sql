@@ -10,6 +10,7 @@ ALTER TABLE public.audit_entries ADD CONSTRAINT audit_entries_pkey PRIMARY KEY (
 
 -- DESTRUCTIVE: drops table public.audit_log and its data
 -- Probably a rename: public.audit_entries, which this migration creates, has the same columns and
--- constraints. If it is, autogenerate again with --rename public.audit_log=audit_entries: ALTER
--- TABLE ... RENAME keeps the data this DROP destroys.
+-- constraints. If it is, autogenerate again with the flag below: ALTER TABLE ... RENAME keeps the
+-- data this DROP destroys.
+-- --rename public.audit_log=audit_entries
 DROP TABLE public.audit_log;
