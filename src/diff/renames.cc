@@ -368,6 +368,12 @@ class Renamer {
     }
   }
 
+  // One object's identity in the pg_depend edges.
+  void RenameDependency(const ObjectId& old_id, const ObjectId& new_id) {
+    RenameDependencies(
+        [&](const ObjectId& id) { return id == old_id ? new_id.identity : id.identity; });
+  }
+
   void RenameTable(const QualifiedName& old_name, const QualifiedName& new_name) {
     touched_.insert(new_name);
     for (Table& table : db().tables) {
@@ -516,14 +522,9 @@ class Renamer {
       result_.changes.push_back(
           Rename{Rename::Kind::kIndex, index->name, "", desired->name.name, false});
       RenameReplicaIdentityIndex(index->table, index->name.name, desired->name.name);
-      std::string old_identity = ObjectId::ForIndex(index->name).identity;
-      std::string new_identity = ObjectId::ForIndex(desired->name).identity;
+      RenameDependency(ObjectId::ForIndex(index->name), ObjectId::ForIndex(desired->name));
       index->name = desired->name;
       index->definition = desired->definition;
-      RenameDependencies([&](const ObjectId& id) {
-        return id.kind == ObjectId::Kind::kIndex && id.identity == old_identity ? new_identity
-                                                                                : id.identity;
-      });
     }
   }
 
@@ -544,14 +545,9 @@ class Renamer {
       if (has_index) {
         RenameReplicaIdentityIndex(constraint->table, constraint->name, desired->name);
       }
-      std::string old_identity =
-          ObjectId::ForConstraint(constraint->table, constraint->name).identity;
-      std::string new_identity = ObjectId::ForConstraint(constraint->table, desired->name).identity;
+      RenameDependency(ObjectId::ForConstraint(constraint->table, constraint->name),
+                       ObjectId::ForConstraint(constraint->table, desired->name));
       constraint->name = desired->name;
-      RenameDependencies([&](const ObjectId& id) {
-        return id.kind == ObjectId::Kind::kConstraint && id.identity == old_identity ? new_identity
-                                                                                     : id.identity;
-      });
     }
   }
 
@@ -577,13 +573,8 @@ class Renamer {
           if (column.default_expr) ReplaceFirst(*column.default_expr, old_default, new_default);
         }
       }
-      std::string old_identity = ObjectId::ForSequence(sequence->name).identity;
-      std::string new_identity = ObjectId::ForSequence(desired->name).identity;
+      RenameDependency(ObjectId::ForSequence(sequence->name), ObjectId::ForSequence(desired->name));
       sequence->name = desired->name;
-      RenameDependencies([&](const ObjectId& id) {
-        return id.kind == ObjectId::Kind::kSequence && id.identity == old_identity ? new_identity
-                                                                                   : id.identity;
-      });
     }
   }
 
