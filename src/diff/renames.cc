@@ -425,6 +425,12 @@ class Renamer {
       }
       return id.identity;
     });
+    // A table's settings the model does not carry ("public.t", "public.t.column").
+    for (schema::UnmodelledObject& object : db().unmodelled) {
+      if (object.identity == old_identity || StartsWith(object.identity, old_identity + ".")) {
+        object.identity = new_identity + object.identity.substr(old_identity.size());
+      }
+    }
   }
 
   void RenameColumn(const QualifiedName& table_name, const std::string& old_name,
@@ -472,18 +478,21 @@ class Renamer {
         sequence.owned_by_column = new_name;
       }
     }
-    std::set<std::string> old_identities;
+    // "schema.table.column" of the table and its descendants, old -> new.
+    std::map<std::string, std::string> identities;
     for (const QualifiedName& member : family) {
-      old_identities.insert(ObjectId::ForColumn(member, old_name).identity);
+      identities[ObjectId::ForColumn(member, old_name).identity] =
+          ObjectId::ForColumn(member, new_name).identity;
     }
     RenameDependencies([&](const ObjectId& id) {
-      if (id.kind != ObjectId::Kind::kColumn || !old_identities.count(id.identity)) {
-        return id.identity;
-      }
-      std::string prefix =
-          id.identity.substr(0, id.identity.size() - QuoteIdentifier(old_name).size());
-      return prefix + QuoteIdentifier(new_name);
+      auto it = identities.find(id.identity);
+      return id.kind == ObjectId::Kind::kColumn && it != identities.end() ? it->second
+                                                                          : id.identity;
     });
+    for (schema::UnmodelledObject& object : db().unmodelled) {
+      auto it = identities.find(object.identity);
+      if (object.kind == "column setting" && it != identities.end()) object.identity = it->second;
+    }
   }
 
   // The objects of a touched table that `to` has under another name and otherwise equal.
@@ -521,7 +530,7 @@ class Renamer {
       if (RelationNameTaken(db(), desired->name)) continue;
       result_.changes.push_back(
           Rename{Rename::Kind::kIndex, index->name, "", desired->name.name, false});
-      RenameReplicaIdentityIndex(index->table, index->name.name, desired->name.name);
+      RenameTableIndex(index->table, index->name.name, desired->name.name);
       RenameDependency(ObjectId::ForIndex(index->name), ObjectId::ForIndex(desired->name));
       index->name = desired->name;
       index->definition = desired->definition;
@@ -543,7 +552,7 @@ class Renamer {
       result_.changes.push_back(Rename{Rename::Kind::kConstraint, constraint->table,
                                        constraint->name, desired->name, false});
       if (has_index) {
-        RenameReplicaIdentityIndex(constraint->table, constraint->name, desired->name);
+        RenameTableIndex(constraint->table, constraint->name, desired->name);
       }
       RenameDependency(ObjectId::ForConstraint(constraint->table, constraint->name),
                        ObjectId::ForConstraint(constraint->table, desired->name));
@@ -578,11 +587,18 @@ class Renamer {
     }
   }
 
-  void RenameReplicaIdentityIndex(const QualifiedName& table_name, const std::string& old_name,
-                                  const std::string& new_name) {
+  // What names a table's index: its replica identity, and CLUSTER's index (unmodelled).
+  void RenameTableIndex(const QualifiedName& table_name, const std::string& old_name,
+                        const std::string& new_name) {
     for (Table& table : db().tables) {
       if (table.name == table_name && table.replica_identity_index == old_name) {
         table.replica_identity_index = new_name;
+      }
+    }
+    for (schema::UnmodelledObject& object : db().unmodelled) {
+      if (object.kind == "clustered index" && object.identity == table_name.Sql() &&
+          object.definition == old_name) {
+        object.definition = new_name;
       }
     }
   }

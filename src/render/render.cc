@@ -111,6 +111,20 @@ void ApplyUsing(plan::Plan& plan, const std::map<std::string, std::string>& usin
   }
 }
 
+// diff::Unsupported of what the plan diffs: `from` once the renames ran, after the renames
+// that cannot apply.
+std::vector<std::string> UnsupportedAfterRenames(const schema::Database& from,
+                                                 const schema::Database& to,
+                                                 const std::vector<diff::RenameSpec>& renames) {
+  if (renames.empty()) return diff::Unsupported(from, to);
+  diff::Renamed renamed = diff::ApplyRenames(from, to, renames);
+  std::vector<std::string> problems = std::move(renamed.problems);
+  for (std::string& problem : diff::Unsupported(renamed.database, to)) {
+    problems.push_back(std::move(problem));
+  }
+  return problems;
+}
+
 }  // namespace
 
 Script RenderPlan(const plan::Plan& plan) {
@@ -209,11 +223,8 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.destructive_changes = up.destructive_steps;
   sql.notes = std::move(up.notes);
   for (const std::string& note : down.notes) sql.notes.push_back("downgrade: " + note);
-  sql.upgrade_unsupported = diff::ApplyRenames(from, to, options.renames).problems;
-  for (std::string& problem : diff::Unsupported(from, to)) {
-    sql.upgrade_unsupported.push_back(std::move(problem));
-  }
-  sql.downgrade_unsupported = diff::Unsupported(to, from);
+  sql.upgrade_unsupported = UnsupportedAfterRenames(from, to, up_options.renames);
+  sql.downgrade_unsupported = UnsupportedAfterRenames(to, from, down_options.renames);
   for (std::string& problem : unused_up) sql.upgrade_unsupported.push_back(std::move(problem));
   for (std::string& problem : unused_down) {
     sql.downgrade_unsupported.push_back(std::move(problem));

@@ -159,6 +159,31 @@ TEST(ApplyRenames, DerivedNamesFollowTheTable) {
   EXPECT_EQ(rest.size(), 4u);
 }
 
+// Settings the model does not carry are compared by identity: they follow the rename, so that
+// what is left to diff (and refuse) is what really differs.
+TEST(ApplyRenames, UnmodelledSettingsFollow) {
+  Database from = WithColumns({Col("id", "integer", true), Col("name", "text")});
+  from.indexes = {Idx("t_name_idx", "t", "CREATE INDEX t_name_idx ON public.t USING btree (name)")};
+  from.unmodelled = {{"clustered index", "public.t", "t_name_idx"},
+                     {"column setting", "public.t.name", "statistics 500"}};
+  Database to = from;
+  to.tables[0].name = Q("u");
+  to.tables[0].columns[1].name = "title";
+  to.indexes = {
+      Idx("u_title_idx", "u", "CREATE INDEX u_title_idx ON public.u USING btree (title)")};
+  to.unmodelled = {{"clustered index", "public.u", "u_title_idx"},
+                   {"column setting", "public.u.title", "statistics 500"}};
+  std::vector<RenameSpec> renames = {{Q("t"), "", "u"}, {Q("t"), "name", "title"}};
+  EXPECT_EQ(ApplyRenames(from, to, renames).database, to);
+  render::RenderOptions options;
+  options.renames = renames;
+  render::MigrationSql sql = render::RenderMigration(from, to, options);
+  EXPECT_TRUE(sql.upgrade_unsupported.empty()) << sql.upgrade_unsupported.at(0);
+  EXPECT_TRUE(sql.downgrade_unsupported.empty()) << sql.downgrade_unsupported.at(0);
+  EXPECT_TRUE(Contains(sql.downgrade, "ALTER INDEX public.u_title_idx RENAME TO t_name_idx;"))
+      << sql.downgrade;
+}
+
 TEST(ApplyRenames, RefusesWhatCannotBeARename) {
   Database from = WithColumns({Col("id", "integer", true), Col("name", "text")});
   Database to = WithColumns({Col("id", "integer", true), Col("title", "text")});
