@@ -642,7 +642,13 @@ std::vector<RenameSpec> LikelyRenames(const Database& from, const Database& to) 
     std::vector<const Column*> dropped;
     std::vector<const Column*> added;
     for (const Column& column : table.columns) {
-      if (!FindColumn(desired, column.name)) dropped.push_back(&column);
+      // An inherited column is renamed on its parent, which the parent's pair covers.
+      bool inherited = std::any_of(
+          table.inherits.begin(), table.inherits.end(), [&](const QualifiedName& parent) {
+            const Table* found = FindTable(from, parent);
+            return found != nullptr && FindColumn(*found, column.name) != nullptr;
+          });
+      if (!inherited && !FindColumn(desired, column.name)) dropped.push_back(&column);
     }
     for (const Column& column : desired.columns) {
       if (!FindColumn(table, column.name)) added.push_back(&column);

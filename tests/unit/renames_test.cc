@@ -79,6 +79,21 @@ TEST(LikelyRenames, SerialDefaultsNameTheirOwnSequences) {
   EXPECT_EQ(LikelyRenames(from, to), (std::vector<RenameSpec>{{Q("t"), "n", "m"}}));
 }
 
+// A child lists an inherited column whose default differs from its parent's: the rename is the
+// parent's, which PostgreSQL passes on to the child.
+TEST(LikelyRenames, AnInheritedColumnIsItsParents) {
+  auto with_name = [](const std::string& name) {
+    Database db = WithColumns({Col("id", "integer", true), Col(name, "text")});
+    schema::Table child = MakeTable("c", {Col(name, "text")});
+    child.columns[0].default_expr = "'x'::text";
+    child.inherits = {Q("t")};
+    db.tables.insert(db.tables.begin(), child);
+    return db;
+  };
+  EXPECT_EQ(LikelyRenames(with_name("name"), with_name("title")),
+            (std::vector<RenameSpec>{{Q("t"), "name", "title"}}));
+}
+
 TEST(LikelyRenames, ATableWithTheSameColumnsAndConstraints) {
   Database from = Base();
   from.constraints = {Con("t", "t_pkey", 'p', "PRIMARY KEY (id)")};
