@@ -1568,7 +1568,8 @@ Step RenameStep(const diff::Rename& rename) {
   std::string old_name =
       column ? Dotted(rename.object) + "." + QuoteIdentifier(rename.member) : Dotted(rename.object);
   step.comments.push_back(
-      "Renamed as asked (--rename), which keeps the data. Application code that still names " +
+      "Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. "
+      "Application code that still names " +
       old_name +
       " fails from the moment this commits: deploy the code that uses the new name with it, "
       "or expand and contract instead (see `retort lint --rules`).");

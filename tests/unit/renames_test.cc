@@ -226,7 +226,7 @@ TEST(RenderRenames, RenamesFirstAndHintsOnTheDrop) {
   options.rename_hints = {{Q("t"), "n", "m"}};  // not the same shape: the caller's word counts
   render::MigrationSql sql = render::RenderMigration(from, to, options);
   EXPECT_TRUE(sql.upgrade_unsupported.empty());
-  EXPECT_EQ(sql.upgrade.find("-- Renamed as asked"), 0u) << sql.upgrade;
+  EXPECT_EQ(sql.upgrade.find("-- Renamed as the author asked"), 0u) << sql.upgrade;
   EXPECT_TRUE(Contains(sql.upgrade,
                        "-- retort:lint-ignore renaming-column\n"
                        "ALTER TABLE public.t RENAME COLUMN name TO title;\n"))

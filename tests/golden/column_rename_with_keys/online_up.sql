@@ -1,12 +1,12 @@
--- Renamed as asked (--rename), which keeps the data. Application code that still names
--- public.items.name fails from the moment this commits: deploy the code that uses the new name
--- with it, or expand and contract instead (see `retort lint --rules`).
+-- Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. Application
+-- code that still names public.items.name fails from the moment this commits: deploy the code that
+-- uses the new name with it, or expand and contract instead (see `retort lint --rules`).
 -- retort:lint-ignore renaming-column
 ALTER TABLE public.items RENAME COLUMN name TO title;
 
--- Renamed as asked (--rename), which keeps the data. Application code that still names
--- public.items.qty fails from the moment this commits: deploy the code that uses the new name with
--- it, or expand and contract instead (see `retort lint --rules`).
+-- Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. Application
+-- code that still names public.items.qty fails from the moment this commits: deploy the code that
+-- uses the new name with it, or expand and contract instead (see `retort lint --rules`).
 -- retort:lint-ignore renaming-column
 ALTER TABLE public.items RENAME COLUMN qty TO quantity;
 

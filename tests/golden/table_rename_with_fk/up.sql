@@ -1,6 +1,6 @@
--- Renamed as asked (--rename), which keeps the data. Application code that still names
--- public.items fails from the moment this commits: deploy the code that uses the new name with it,
--- or expand and contract instead (see `retort lint --rules`).
+-- Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. Application
+-- code that still names public.items fails from the moment this commits: deploy the code that uses
+-- the new name with it, or expand and contract instead (see `retort lint --rules`).
 -- retort:lint-ignore renaming-table
 ALTER TABLE public.items RENAME TO products;
 
