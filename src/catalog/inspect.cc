@@ -335,7 +335,7 @@ struct ColumnInfo {
   char type_kind = '\0';      // pg_type.typtype
   char type_category = '\0';  // pg_type.typcategory
   Oid collation_oid = 0;
-  std::optional<std::string> collation;
+  Boxed<std::string> collation;
   bool not_null = false;
   char identity = '\0';
   char generated = '\0';
@@ -347,10 +347,11 @@ struct ColumnInfo {
   Oid attrdef_oid = 0;
   Oid expression_printer = 0;        // attrdef printed for the default / generation expression
   std::vector<int> generated_reads;  // attnums a generation expression reads
-  std::optional<std::string> default_expr;
-  std::optional<std::string> generated_expr;
-  std::optional<schema::SequenceOptions> identity_options;
-  std::optional<std::string> comment;
+  // Boxed as in schema::Column: most columns have none of these.
+  Boxed<std::string> default_expr;
+  Boxed<std::string> generated_expr;
+  Boxed<schema::SequenceOptions> identity_options;
+  Boxed<std::string> comment;
   std::vector<schema::Grant> grants;
 };
 

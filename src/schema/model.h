@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/boxed.h"
+
 namespace retort::schema {
 
 struct QualifiedName {
@@ -114,18 +116,19 @@ struct Sequence {
   bool operator==(const Sequence&) const = default;
 };
 
+// Rarely set fields are Boxed (base/boxed.h): a large model has 100,000 columns and more.
 struct Column {
   std::string name;
   std::string type;  // format_type, e.g. "character varying(255)", "vector(1536)"
   // Only when it differs from the type's default; SQL-ready: `"C"`, `"en_US"` (pg_catalog
   // collations unqualified, others schema-qualified), as in `COLLATE "C"`.
-  std::optional<std::string> collation;
+  Boxed<std::string> collation;
   bool not_null = false;
-  std::optional<std::string> default_expr;  // pg_get_expr(adbin); absent for generated columns
-  char identity = '\0';                     // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
-  std::optional<SequenceOptions> identity_options;
-  std::optional<std::string> generated_expr;  // GENERATED ALWAYS AS (...) STORED
-  std::optional<std::string> comment;
+  Boxed<std::string> default_expr;  // pg_get_expr(adbin); absent for generated columns
+  char identity = '\0';             // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
+  Boxed<SequenceOptions> identity_options;
+  Boxed<std::string> generated_expr;  // GENERATED ALWAYS AS (...) STORED
+  Boxed<std::string> comment;
   std::vector<Grant> grants{};  // column privileges (GRANT SELECT (c) ON t); sorted
   // attstorage when it differs from the type's typstorage, '\0' otherwise: 'p' PLAIN,
   // 'e' EXTERNAL, 'x' EXTENDED, 'm' MAIN.
