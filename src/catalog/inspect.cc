@@ -156,10 +156,12 @@ enum { kOid, kSchema, kName, kQualifiedSql, kMaterialized, kDefinition, kOptions
       kGrantGrantees, kGrantPrivileges, kGrantOptions, kComment, kCount };
 }
 namespace columns_col {
-enum { kRelid, kAttnum, kName, kQuotedName, kTypeOid, kTypeModifier, kTypeKind, kTypeCategory,
-      kCollationOid, kCollation, kNotNull, kIdentity, kGenerated, kIsLocal, kInheritedCount,
-      kStorage, kTypeStorage, kCompression, kAttrdefOid, kExpressionTree, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions,
-      kCount };
+enum { kRelid, kAttnum, kName, kQuotedName, kTypeOid, kTypeModifier, kFlags, kCollationOid,
+      kCollation, kInheritedCount, kAttrdefOid, kExpressionTree, kComment, kGrantGrantees,
+      kGrantPrivileges, kGrantOptions, kCount };
+// Positions in kFlags.
+enum { kTypeKind, kTypeCategory, kNotNull, kIdentity, kGenerated, kIsLocal, kStorage,
+      kTypeStorage, kCompression, kFlagCount };
 }
 namespace sequences_col {
 enum { kOid, kSchema, kName, kDataTypeOid, kStart, kIncrement, kMinValue, kMaxValue, kCache,
@@ -898,7 +900,11 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     if (current == nullptr || relid != current_relid) {
       current_relid = relid;
       current = &columns_[relid];
-      if (current->columns.empty()) current->columns.reserve(16);
+      // Exactly the relation's rows, which come together: a guessed capacity left a third of
+      // 100,000 columns' memory unused at 10,000 tables.
+      int run = 1;
+      while (i + run < result.rows() && Row(result, i + run).OidAt(c::kRelid) == relid) ++run;
+      current->columns.reserve(current->columns.size() + static_cast<size_t>(run));
     }
     ColumnInfo column;
     column.attnum = static_cast<int>(row.Int(c::kAttnum));
@@ -907,20 +913,30 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     column.type_oid = row.OidAt(c::kTypeOid);
     column.type_modifier = static_cast<int>(row.Int(c::kTypeModifier));
     type_keys_.insert(TypeKey(column.type_oid, column.type_modifier));
-    column.type_kind = row.Char(c::kTypeKind);
-    column.type_category = row.Char(c::kTypeCategory);
+    std::string_view flags = row.View(c::kFlags);
+    if (flags.size() != c::kFlagCount) {
+      return Status::Failed("columns.sql: column " + std::string(row.View(c::kName)) +
+                            " has flags '" + std::string(flags) + "', expected " +
+                            std::to_string(c::kFlagCount) + " codes");
+    }
+    auto flag = [&flags](int position) {
+      char code = flags[static_cast<size_t>(position)];
+      return code == ' ' ? '\0' : code;
+    };
+    column.type_kind = flag(c::kTypeKind);
+    column.type_category = flag(c::kTypeCategory);
     column.collation_oid = row.OidAt(c::kCollationOid);
     column.collation = row.Optional(c::kCollation);
-    column.not_null = row.Bool(c::kNotNull);
-    column.identity = row.Char(c::kIdentity);
-    column.generated = row.Char(c::kGenerated);
-    column.is_local = row.Bool(c::kIsLocal);
+    column.not_null = flag(c::kNotNull) == 't';
+    column.identity = flag(c::kIdentity);
+    column.generated = flag(c::kGenerated);
+    column.is_local = flag(c::kIsLocal) == 't';
     column.inherited_count = static_cast<int>(row.Int(c::kInheritedCount));
-    column.type_storage = row.Char(c::kTypeStorage);
-    if (char storage = row.Char(c::kStorage); storage != column.type_storage) {
+    column.type_storage = flag(c::kTypeStorage);
+    if (char storage = flag(c::kStorage); storage != column.type_storage) {
       column.storage = storage;
     }
-    column.compression = row.Char(c::kCompression);
+    column.compression = flag(c::kCompression);
     if (!row.Null(c::kAttrdefOid)) {
       column.attrdef_oid = row.OidAt(c::kAttrdefOid);
       attrdefs_.emplace(column.attrdef_oid, std::make_pair(relid, column.attnum));

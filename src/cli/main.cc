@@ -4,6 +4,10 @@
 
 #include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <iostream>
 
 #include "base/strings.h"
@@ -73,6 +77,13 @@ Result<long> DurationMs(const std::string& text) { return retort::config::ParseD
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // Two malloc arenas, not eight per core: reading two large catalogs at once (diff URL URL)
+  // spreads its allocations over four threads, and memory freed in one arena is not reused by
+  // another. At 10,000 tables peak RSS 222 -> 196-207 MB, time unchanged within noise (one
+  // arena: 173-192 MB, but 15% slower from the lock).
+  mallopt(M_ARENA_MAX, 2);
+#endif
   CLI::App app{"retort: versioned schema migrations for PostgreSQL"};
   app.require_subcommand(1);
   app.fallthrough();

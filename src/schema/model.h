@@ -70,12 +70,12 @@ struct DomainConstraint {
 
 struct Domain {
   QualifiedName name;
-  std::string base_type;                 // format_type
-  std::optional<std::string> collation;  // as for Column::collation
-  std::optional<std::string> default_expr;
+  std::string base_type;         // format_type
+  Boxed<std::string> collation;  // as for Column::collation
+  Boxed<std::string> default_expr;
   bool not_null = false;
   std::vector<DomainConstraint> constraints;  // sorted by name
-  std::optional<std::string> comment;
+  Boxed<std::string> comment;
   bool operator==(const Domain&) const = default;
 };
 
@@ -109,9 +109,9 @@ struct SequenceOptions {
 struct Sequence {
   QualifiedName name;
   SequenceOptions options;
-  std::optional<QualifiedName> owned_by_table;
-  std::optional<std::string> owned_by_column;
-  std::optional<std::string> comment;
+  Boxed<QualifiedName> owned_by_table;
+  Boxed<std::string> owned_by_column;
+  Boxed<std::string> comment;
   std::vector<Grant> grants{};  // USAGE, SELECT, UPDATE; sorted
   bool operator==(const Sequence&) const = default;
 };
@@ -258,9 +258,9 @@ struct Policy {
   bool permissive = true;
   std::string command;             // ALL, SELECT, INSERT, UPDATE, DELETE
   std::vector<std::string> roles;  // role names, sorted; {"public"} when for everyone
-  std::optional<std::string> using_expr;
-  std::optional<std::string> check_expr;
-  std::optional<std::string> comment;
+  Boxed<std::string> using_expr;
+  Boxed<std::string> check_expr;
+  Boxed<std::string> comment;
   bool operator==(const Policy&) const = default;
 };
 

@@ -15,8 +15,16 @@ SELECT a.attrelid AS relid,
        NULLIF(quote_ident(a.attname), a.attname) AS quoted_name,
        a.atttypid AS type_oid,
        a.atttypmod AS type_modifier,
-       t.typtype AS type_kind,
-       t.typcategory AS type_category,
+       -- Nine one-letter codes in one field (a result holds 16 bytes per field and row, and at
+       -- 10,000 tables this result has 100,000 rows): typtype, typcategory, attnotnull (t/f),
+       -- attidentity, attgenerated (a space for none), attislocal (t/f), attstorage,
+       -- typstorage, attcompression (a space for none).
+       t.typtype::text || t.typcategory::text || CASE WHEN a.attnotnull THEN 't' ELSE 'f' END
+         || coalesce(nullif(a.attidentity::text, ''), ' ')
+         || coalesce(nullif(a.attgenerated::text, ''), ' ')
+         || CASE WHEN a.attislocal THEN 't' ELSE 'f' END
+         || a.attstorage::text || t.typstorage::text
+         || coalesce(nullif(a.attcompression::text, ''), ' ') AS flags,
        a.attcollation AS collation_oid,
        CASE WHEN a.attcollation <> t.typcollation THEN
          (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
@@ -24,14 +32,7 @@ SELECT a.attrelid AS relid,
           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
           WHERE co.oid = a.attcollation)
        END AS collation,
-       a.attnotnull AS not_null,
-       a.attidentity AS identity,
-       a.attgenerated AS generated,
-       a.attislocal AS is_local,
        a.attinhcount AS inherited_count,
-       a.attstorage AS storage,
-       t.typstorage AS type_storage,
-       a.attcompression AS compression,
        ad.oid AS attrdef_oid,
        ad.adbin::text AS expression_tree,
        d.description AS comment,
