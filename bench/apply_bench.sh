@@ -60,6 +60,10 @@ lock_timeout = "5s"
 EOF
 
 floor_sql=$tmp/floor.sql
+bare_sql=$tmp/bare.sql
+# The bare floor: the DDL and the version row, nothing else (no lock_timeout, no history row).
+echo "CREATE TABLE retort_version (version_num varchar(32) NOT NULL," \
+  "CONSTRAINT retort_version_pkc PRIMARY KEY (version_num));" >"$bare_sql"
 {
   echo "CREATE TABLE retort_version (version_num varchar(32) NOT NULL," \
     "CONSTRAINT retort_version_pkc PRIMARY KEY (version_num));"
@@ -81,16 +85,14 @@ floor_sql=$tmp/floor.sql
       echo "-- retort:downgrade"
       echo "DROP TABLE $table;"
     } >"$project/migrations/versions/$id-r${id}_table_$k.sql"
-    echo "BEGIN;"
-    echo "SET LOCAL lock_timeout = '5s';"
-    echo "$create_table"
-    echo "$create_index"
     if ((k == 1)); then
-      echo "INSERT INTO retort_version (version_num) VALUES ('r$id');"
+      version="INSERT INTO retort_version (version_num) VALUES ('r$id');"
     else
-      echo "UPDATE retort_version SET version_num = 'r$id' WHERE version_num = '$previous';"
+      version="UPDATE retort_version SET version_num = 'r$id' WHERE version_num = '$previous';"
     fi
-    echo "COMMIT;"
+    printf '%s\n' "BEGIN;" "$create_table" "$create_index" "$version" "COMMIT;" >>"$bare_sql"
+    printf '%s\n' "BEGIN;" "SET LOCAL lock_timeout = '5s';" "$create_table" "$create_index" \
+      "$version" "COMMIT;"
   done
 } >"$floor_sql"
 
@@ -119,6 +121,14 @@ run_floor() {
   floor_cpus+=("$(cpu_of "$tmp/floor.time")")
 }
 
+run_bare() {
+  timed "$tmp/bare.out" "$tmp/bare.time" \
+    "$psql_bin" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U "$superuser" -d bench_bare \
+    -f "$bare_sql" || { cat "$tmp/bare.out" >&2; die "the bare floor script failed (psql -f $bare_sql)"; }
+  bare_walls+=("$(wall_of "$tmp/bare.time")")
+  bare_cpus+=("$(cpu_of "$tmp/bare.time")")
+}
+
 run_retort() {
   timed "$tmp/retort.out" "$tmp/retort.time" \
     "$retort_bin" --config "$project/retort.toml" upgrade head ||
@@ -141,32 +151,43 @@ verify() {
 cd "$project"
 
 # --- apply bench ----------------------------------------------------------------------------------
-floor_walls=() floor_cpus=() retort_walls=() retort_cpus=() round_ratios=()
+floor_walls=() floor_cpus=() bare_walls=() bare_cpus=() retort_walls=() retort_cpus=()
+round_ratios=() bare_ratios=()
 for ((round = 1; round <= rounds; round++)); do
-  for db in bench_retort bench_floor; do
+  for db in bench_retort bench_floor bench_bare; do
     sql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
   done
   sql -d postgres -c "CHECKPOINT"
+  # Retort runs between its two floors, first or last in turn, so that a warm cache or drifting
+  # load favours none of the three.
   if ((round % 2)); then
-    order="floor first"
+    order="floor, retort, bare"
     run_floor
     run_retort
+    run_bare
   else
-    order="retort first"
+    order="bare, retort, floor"
+    run_bare
     run_retort
     run_floor
   fi
   verify bench_floor
+  verify bench_bare
   verify bench_retort
   round_ratios+=("$(awk -v a="${retort_walls[-1]}" -v b="${floor_walls[-1]}" \
     'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')")
-  printf '  round %d (%s): floor wall %s cpu %s | retort wall %s cpu %s | wall ratio %sx\n' \
-    "$round" "$order" "$(seconds "${floor_walls[-1]}")" "$(seconds "${floor_cpus[-1]}")" \
-    "$(seconds "${retort_walls[-1]}")" "$(seconds "${retort_cpus[-1]}")" "${round_ratios[-1]}" >&2
+  bare_ratios+=("$(awk -v a="${retort_walls[-1]}" -v b="${bare_walls[-1]}" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')")
+  printf '  round %d (%s): floor wall %s | bare wall %s | retort wall %s cpu %s | ratios %sx, bare %sx\n' \
+    "$round" "$order" "$(seconds "${floor_walls[-1]}")" "$(seconds "${bare_walls[-1]}")" \
+    "$(seconds "${retort_walls[-1]}")" "$(seconds "${retort_cpus[-1]}")" "${round_ratios[-1]}" \
+    "${bare_ratios[-1]}" >&2
 done
 
 floor_wall=$(median "${floor_walls[@]}")
 floor_cpu=$(median "${floor_cpus[@]}")
+bare_wall=$(median "${bare_walls[@]}")
+bare_cpu=$(median "${bare_cpus[@]}")
 retort_wall=$(median "${retort_walls[@]}")
 retort_cpu=$(median "${retort_cpus[@]}")
 
@@ -174,12 +195,17 @@ echo "apply $n migrations ($((2 * n)) statements), median of $rounds round$( ((r
 printf '  %-64s wall %s  cpu %s\n' \
   "floor (psql, 1 session, 1 txn + 1 version update per migration):" \
   "$(seconds "$floor_wall")" "$(seconds "$floor_cpu")" \
+  "bare floor (psql: BEGIN; DDL; version row; COMMIT per migration):" \
+  "$(seconds "$bare_wall")" "$(seconds "$bare_cpu")" \
   "retort upgrade head:" "$(seconds "$retort_wall")" "$(seconds "$retort_cpu")"
 echo "  ratio retort/floor: wall $(ratio "$retort_wall" "$floor_wall")  (target <= 1.10x)" \
   "  cpu $(ratio "$retort_cpu" "$floor_cpu")"
 # Each round's pair ran back to back, so its ratio is less exposed to load that drifts between
 # rounds than the ratio of the medians.
+echo "  ratio retort/bare floor: wall $(ratio "$retort_wall" "$bare_wall")  (target <= 1.10x; <= 1.0x pipelined)" \
+  "  cpu $(ratio "$retort_cpu" "$bare_cpu")"
 echo "  per-round wall ratios: ${round_ratios[*]}  (median $(median "${round_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
+echo "  per-round wall ratios to the bare floor: ${bare_ratios[*]}  (median $(median "${bare_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
 echo "  (cpu = user+sys of the client process: retort, or psql for the floor; server CPU is in neither)"
 
 # --- no-op bench ----------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 #include "executor/sink.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include "base/strings.h"
+#include "sqltext/split.h"
 
 namespace retort::executor {
 
@@ -16,23 +18,105 @@ std::string Excerpt(std::string_view sql) {
   return first_line;
 }
 
+// "file:12: statement 2 of 3 in revision r1 failed: ...", with the line of the error's
+// position when the server gave one.
+Status StatementFailed(const std::string& sql, const Origin& origin, const pg::PgError& error) {
+  int line = origin.line;
+  if (error.position > 0) {
+    line += LineOfOffset(sql, static_cast<size_t>(error.position - 1)) - 1;
+  }
+  return Status::Failed(
+      origin.file + ":" + std::to_string(line) + ": statement " +
+      std::to_string(origin.statement_number) + " of " + std::to_string(origin.statement_count) +
+      " in revision " + origin.revision + " failed:\n" + error.ToString() + "\nSTATEMENT:  " +
+      Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))));
+}
+
+// Retort's own SQL (several statements, each ending in ';') as single statements, which is
+// what the extended protocol of a pipeline takes. Split by PostgreSQL's scanner, since string
+// literals (a migration's source in its history row) and DO blocks hold semicolons too.
+Result<std::vector<std::string_view>> SplitControl(std::string_view sql) {
+  RETORT_ASSIGN_OR_RETURN(auto tokens, sqltext::Tokenize(sql, "retort's bookkeeping SQL", 1));
+  std::vector<std::string_view> statements;
+  std::optional<size_t> begin;
+  for (const sqltext::Token& token : tokens) {
+    if (token.is_comment) continue;
+    if (token.end - token.begin == 1 && sql[token.begin] == ';') {
+      if (begin) statements.push_back(sql.substr(*begin, token.begin - *begin));
+      begin.reset();
+    } else if (!begin) {
+      begin = token.begin;
+    }
+  }
+  if (begin) statements.push_back(sql.substr(*begin));
+  return statements;
+}
+
+bool IsCopy(std::string_view sql) { return sql.size() >= 4 && ToLower(sql.substr(0, 4)) == "copy"; }
+
 }  // namespace
+
+Status Sink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const Piece& piece = pieces[i];
+    Status status = Status::Ok();
+    switch (piece.kind) {
+      case Piece::Kind::kNote:
+        Note(piece.sql);
+        break;
+      case Piece::Kind::kControl:
+        status = Control(piece.sql);
+        break;
+      case Piece::Kind::kStatement:
+        status = Statement(piece.sql, piece.origin);
+        break;
+    }
+    if (!status.ok()) {
+      *failed = i;
+      return status;
+    }
+  }
+  return Status::Ok();
+}
+
+Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
+  std::vector<std::string_view> statements;
+  std::vector<size_t> piece_of;  // index into `pieces` of each entry of `statements`
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const Piece& piece = pieces[i];
+    if (piece.kind == Piece::Kind::kNote) continue;
+    if (piece.kind == Piece::Kind::kStatement) {
+      // COPY has a protocol of its own, which a pipeline cannot carry.
+      if (IsCopy(piece.sql)) return Sink::RunAll(pieces, failed);
+      statements.push_back(piece.sql);
+      piece_of.push_back(i);
+      continue;
+    }
+    auto split = SplitControl(piece.sql);
+    if (!split.ok()) return Sink::RunAll(pieces, failed);
+    for (std::string_view statement : *split) {
+      statements.push_back(statement);
+      piece_of.push_back(i);
+    }
+  }
+  last_affected_rows_ = 0;
+  std::optional<pg::Connection::PipelineFailure> failure = connection_.Pipeline(statements);
+  last_sqlstate_ = failure ? failure->error.sqlstate : "";
+  if (!failure) return Status::Ok();
+  *failed = failure->index < piece_of.size() ? piece_of[failure->index] : pieces.size() - 1;
+  const Piece& piece = pieces[*failed];
+  if (piece.kind == Piece::Kind::kStatement) {
+    return StatementFailed(piece.sql, piece.origin, failure->error);
+  }
+  return Status::Failed(failure->error.ToString());
+}
 
 Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
   auto outcome = connection_.Execute(sql);
   last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   last_affected_rows_ = outcome.ok() ? outcome.value->AffectedRows() : 0;
   if (outcome.ok()) return Status::Ok();
-  int line = origin.line;
-  if (outcome.error.position > 0) {
-    line += LineOfOffset(sql, static_cast<size_t>(outcome.error.position - 1)) - 1;
-  }
-  return Status::Failed(
-      origin.file + ":" + std::to_string(line) + ": statement " +
-      std::to_string(origin.statement_number) + " of " + std::to_string(origin.statement_count) +
-      " in revision " + origin.revision + " failed:\n" + outcome.error.ToString() +
-      "\nSTATEMENT:  " +
-      Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))));
+  return StatementFailed(sql, origin, outcome.error);
 }
 
 Status LiveSink::Control(const std::string& sql) {

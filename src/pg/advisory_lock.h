@@ -7,6 +7,7 @@
 // would stall the very migration it is waiting for.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/status.h"
@@ -41,14 +42,16 @@ class AdvisoryLock {
   int holder_pid() const { return holder_pid_; }
 
  private:
-  AdvisoryLock(Connection connection, std::string name)
+  AdvisoryLock(Connection connection, std::string name, int64_t token)
       : connection_(std::move(connection)),
         name_(std::move(name)),
         holder_pid_(connection_.BackendPid()),
+        token_(token),
         held_(true) {}
   Connection connection_;
   std::string name_;
   int holder_pid_ = 0;
+  int64_t token_ = 0;  // the key of the lock that GuardSql tests (one-key form)
   bool held_ = false;
 };
 
