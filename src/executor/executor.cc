@@ -217,7 +217,7 @@ std::string Executor::TimeoutSql(const char* scope) const {
 }
 
 std::string Executor::GuardSql(const std::vector<std::string>& rows) const {
-  return store_.GuardSql(rows) + options_.lock_guard_sql;
+  return store_.GuardSql(rows, options_.lock_guard_check);
 }
 
 std::string Executor::BeginStatementSql(const revision::Step& step,
@@ -1215,7 +1215,10 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
 
 Status Executor::Stamp(const std::vector<std::string>& rows_before,
                        const std::vector<std::string>& rows_after, bool purge) {
-  std::string sql = "BEGIN;\n" + options_.lock_guard_sql;
+  std::string sql = "BEGIN;\n";
+  if (!options_.lock_guard_check.empty()) {
+    sql += "DO $retort$ BEGIN " + options_.lock_guard_check + " END $retort$;\n";
+  }
   if (purge) {
     sql += "DELETE FROM " + store_.QualifiedVersionTable() + ";\n";
     sql += store_.TransitionSql({}, rows_after);

@@ -68,7 +68,8 @@ std::string VersionStore::EnsureTablesSql() const {
   return sql;
 }
 
-std::string VersionStore::GuardSql(const std::vector<std::string>& expected) const {
+std::string VersionStore::GuardSql(const std::vector<std::string>& expected,
+                                   const std::string& also_check) const {
   std::string expected_array =
       expected.empty() ? "'{}'::text[]" : "ARRAY[" + InList(expected) + "]::text[]";
   std::string description = expected.empty() ? "base (no rows)" : Join(expected, ", ");
@@ -79,7 +80,8 @@ std::string VersionStore::GuardSql(const std::vector<std::string>& expected) con
          " THEN RAISE EXCEPTION 'retort: % is not at %', " + QuoteLiteral(QualifiedVersionTable()) +
          ", " + QuoteLiteral(description) +
          " USING HINT = 'another migrator moved it, or this script was generated for another "
-         "revision'; END IF; END $retort$;\n";
+         "revision'; END IF; " +
+         (also_check.empty() ? "" : also_check + " ") + "END $retort$;\n";
 }
 
 std::string VersionStore::TransitionSql(const std::vector<std::string>& before,

@@ -66,7 +66,7 @@ Result<AdvisoryLock> AdvisoryLock::Acquire(const std::string& conninfo, const st
                                            long wait_ms, const std::string& application_name) {
   RETORT_ASSIGN_OR_RETURN(Connection connection, Connection::Open(conninfo, application_name));
   // With the lock, the session also takes a lock of its own, on a random key that no other
-  // session uses: GuardSql tests that one, which costs a lookup in the lock table, where
+  // session uses: GuardCheck tests that one, which costs a lookup in the lock table, where
   // reading pg_locks for the holder's pid copies the whole table (a tenth of a millisecond per
   // migration). The session holds both until it unlocks or ends, which frees both.
   int64_t token = RandomToken();
@@ -118,15 +118,15 @@ AdvisoryLock::AdvisoryLock(AdvisoryLock&& other) noexcept
   other.held_ = false;
 }
 
-std::string AdvisoryLock::GuardSql() const {
+std::string AdvisoryLock::GuardCheck() const {
   std::string pid = std::to_string(holder_pid_);
   // The shared try fails exactly while the holder's session keeps its exclusive token lock; when
   // it succeeds, the error ends the transaction, which frees it again.
-  return "DO $retort$ BEGIN IF pg_try_advisory_xact_lock_shared(" + std::to_string(token_) +
+  return "IF pg_try_advisory_xact_lock_shared(" + std::to_string(token_) +
          ") THEN RAISE EXCEPTION 'retort: the migration lock was lost: its session (pid " + pid +
          ") ended or released it, so another migrator may be running' USING HINT = 'nothing "
          "of this step ran; run the command again (the lock session is closed by "
-         "pg_terminate_backend, by a pooler, or by a server timeout)'; END IF; END $retort$;\n";
+         "pg_terminate_backend, by a pooler, or by a server timeout)'; END IF;";
 }
 
 AdvisoryLock::~AdvisoryLock() {
