@@ -5,7 +5,7 @@
 # Then the no-op bench: `retort upgrade head` and `retort current` at head against a bare psql
 # round trip. See bench/README.md.
 #
-# Usage: bench/apply_bench.sh [N=1000] [ROUNDS=3]
+# Usage: bench/apply_bench.sh [N=1000] [ROUNDS=3] (a multiple of 3: each client takes each place)
 # Environment: RETORT_BIN (default build/retort, relative to the repo root), BENCH_PORT (55500),
 #              NOOP_RUNS (20; 0 skips the no-op bench), PG_BIN (/usr/lib/postgresql/15/bin),
 #              BENCH_KEEP=1 keeps the temp dir (cluster stopped) for inspection.
@@ -40,7 +40,9 @@ unset RETORT_DATABASE_URL DATABASE_URL PGSERVICE PGSERVICEFILE PGOPTIONS
 
 # shellcheck source=bench/lib.sh
 source bench/lib.sh  # the scripts cd to the repository root first
-bench_start_cluster apply-bench
+# Autovacuum off: its workers' CPU would land in the server CPU figure below.
+bench_start_cluster apply-bench "autovacuum = off"
+postmaster=$(head -n 1 "$data/postmaster.pid")
 
 sql() { PGOPTIONS="-c client_min_messages=warning" "$psql_bin" -X -qAt -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U "$superuser" "$@"; }
 
@@ -50,6 +52,8 @@ rev() { printf "r%0${width}d" "$1"; }
 last_rev=$(rev "$n")
 
 mkdir -p "$project/migrations/versions"
+# As `retort init` writes it: retort keeps its header cache in .retort/ only where git ignores it.
+echo ".retort/" >"$project/.gitignore"
 cat >"$project/retort.toml" <<EOF
 [database]
 url = "postgresql:///bench_retort?host=$tmp&port=$port&user=$superuser"
@@ -60,6 +64,10 @@ lock_timeout = "5s"
 EOF
 
 floor_sql=$tmp/floor.sql
+bare_sql=$tmp/bare.sql
+# The bare floor: the DDL and the version row, nothing else (no lock_timeout, no history row).
+echo "CREATE TABLE retort_version (version_num varchar(32) NOT NULL," \
+  "CONSTRAINT retort_version_pkc PRIMARY KEY (version_num));" >"$bare_sql"
 {
   echo "CREATE TABLE retort_version (version_num varchar(32) NOT NULL," \
     "CONSTRAINT retort_version_pkc PRIMARY KEY (version_num));"
@@ -81,16 +89,14 @@ floor_sql=$tmp/floor.sql
       echo "-- retort:downgrade"
       echo "DROP TABLE $table;"
     } >"$project/migrations/versions/$id-r${id}_table_$k.sql"
-    echo "BEGIN;"
-    echo "SET LOCAL lock_timeout = '5s';"
-    echo "$create_table"
-    echo "$create_index"
     if ((k == 1)); then
-      echo "INSERT INTO retort_version (version_num) VALUES ('r$id');"
+      version="INSERT INTO retort_version (version_num) VALUES ('r$id');"
     else
-      echo "UPDATE retort_version SET version_num = 'r$id' WHERE version_num = '$previous';"
+      version="UPDATE retort_version SET version_num = 'r$id' WHERE version_num = '$previous';"
     fi
-    echo "COMMIT;"
+    printf '%s\n' "BEGIN;" "$create_table" "$create_index" "$version" "COMMIT;" >>"$bare_sql"
+    printf '%s\n' "BEGIN;" "SET LOCAL lock_timeout = '5s';" "$create_table" "$create_index" \
+      "$version" "COMMIT;"
   done
 } >"$floor_sql"
 
@@ -103,6 +109,34 @@ timed() {
   shift 2
   { time "$@" >"$output" 2>&1; } 2>"$timing"
 }
+
+# CPU seconds the server's exited backends used so far: the postmaster's cutime + cstime, which
+# count a backend once the postmaster has reaped it, so this first waits for every client
+# backend (the "[local]" ones) to be gone. On a machine shared with other work, wall times
+# scatter by 2x and more; CPU time, the client's plus the server's, hardly moves with load.
+server_cpu() {
+  local child busy
+  for ((try = 0; try < 1000; try++)); do
+    busy=0
+    for child in $(cat "/proc/$postmaster/task/$postmaster/children" 2>/dev/null); do
+      if grep -qa '\[local\]' "/proc/$child/cmdline" 2>/dev/null; then busy=1; fi
+    done
+    ((busy)) || break
+    sleep 0.01
+  done
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$postmaster/stat"
+}
+
+# Runs timed() and appends the server CPU the command used to the array named by $1.
+timed_with_server() {
+  local -n server_cpus=$1
+  shift
+  local before after
+  before=$(server_cpu)
+  timed "$@" || return
+  after=$(server_cpu)
+  server_cpus+=("$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')")
+}
 wall_of() { awk '{ printf "%.4f", $1 }' "$1"; }
 cpu_of() { awk '{ printf "%.4f", $2 + $3 }' "$1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
@@ -111,16 +145,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; els
 seconds() { awk -v s="$1" 'BEGIN { printf "%.2f s", s }'; }
 millis() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }
 
-run_floor() {
-  timed "$tmp/floor.out" "$tmp/floor.time" \
-    "$psql_bin" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U "$superuser" -d bench_floor \
-    -f "$floor_sql" || { cat "$tmp/floor.out" >&2; die "the floor script failed (psql -f $floor_sql)"; }
-  floor_walls+=("$(wall_of "$tmp/floor.time")")
-  floor_cpus+=("$(cpu_of "$tmp/floor.time")")
+# One psql script (the floor or the bare floor, by name) into its database, timed.
+run_psql_script() {
+  local name=$1 db=$2 script=$3
+  local -n walls=${name}_walls cpus=${name}_cpus
+  timed_with_server "${name}_servers" "$tmp/$name.out" "$tmp/$name.time" \
+    "$psql_bin" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U "$superuser" -d "$db" \
+    -f "$script" || { cat "$tmp/$name.out" >&2; die "the $name script failed (psql -f $script)"; }
+  walls+=("$(wall_of "$tmp/$name.time")")
+  cpus+=("$(cpu_of "$tmp/$name.time")")
 }
+run_floor() { run_psql_script floor bench_floor "$floor_sql"; }
+run_bare() { run_psql_script bare bench_bare "$bare_sql"; }
 
 run_retort() {
-  timed "$tmp/retort.out" "$tmp/retort.time" \
+  timed_with_server retort_servers "$tmp/retort.out" "$tmp/retort.time" \
     "$retort_bin" --config "$project/retort.toml" upgrade head ||
     { tail -n 20 "$tmp/retort.out" >&2; die "retort failed: (cd $project && $retort_bin --config $project/retort.toml upgrade head)"; }
   retort_walls+=("$(wall_of "$tmp/retort.time")")
@@ -141,32 +180,45 @@ verify() {
 cd "$project"
 
 # --- apply bench ----------------------------------------------------------------------------------
-floor_walls=() floor_cpus=() retort_walls=() retort_cpus=() round_ratios=()
+floor_walls=() floor_cpus=() bare_walls=() bare_cpus=() retort_walls=() retort_cpus=()
+round_ratios=() bare_ratios=() floor_servers=() bare_servers=() retort_servers=()
 for ((round = 1; round <= rounds; round++)); do
-  for db in bench_retort bench_floor; do
+  for db in bench_retort bench_floor bench_bare bench_warm; do
     sql -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
   done
+  # The new databases' pages written out, by the server and then by the kernel (fsync is off):
+  # otherwise whichever client runs first pays for that writeback, up to twice its time.
   sql -d postgres -c "CHECKPOINT"
-  if ((round % 2)); then
-    order="floor first"
-    run_floor
-    run_retort
-  else
-    order="retort first"
-    run_retort
-    run_floor
-  fi
+  sync
+  # Whatever runs first after the databases were dropped and created pays for the file system
+  # catching up (seen: twice the time, client and server CPU alike): an untimed run of the bare
+  # floor into a database of its own takes that hit. Then each of the three takes each place in
+  # turn, since the remaining effect of the order is not nil either: use a multiple of 3 rounds.
+  "$psql_bin" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" -U "$superuser" -d bench_warm \
+    -f "$bare_sql" >/dev/null || die "the warm-up run failed (psql -f $bare_sql)"
+  case $((round % 3)) in
+    1) order="floor, retort, bare" && run_floor && run_retort && run_bare ;;
+    2) order="retort, bare, floor" && run_retort && run_bare && run_floor ;;
+    0) order="bare, floor, retort" && run_bare && run_floor && run_retort ;;
+  esac
   verify bench_floor
+  verify bench_bare
   verify bench_retort
   round_ratios+=("$(awk -v a="${retort_walls[-1]}" -v b="${floor_walls[-1]}" \
     'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')")
-  printf '  round %d (%s): floor wall %s cpu %s | retort wall %s cpu %s | wall ratio %sx\n' \
-    "$round" "$order" "$(seconds "${floor_walls[-1]}")" "$(seconds "${floor_cpus[-1]}")" \
-    "$(seconds "${retort_walls[-1]}")" "$(seconds "${retort_cpus[-1]}")" "${round_ratios[-1]}" >&2
+  bare_ratios+=("$(awk -v a="${retort_walls[-1]}" -v b="${bare_walls[-1]}" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')")
+  printf '  round %d (%s): wall/client cpu/server cpu: floor %s/%s/%s | bare %s/%s/%s | retort %s/%s/%s | wall ratios %sx, bare %sx\n' \
+    "$round" "$order" "${floor_walls[-1]}" "${floor_cpus[-1]}" "${floor_servers[-1]}" \
+    "${bare_walls[-1]}" "${bare_cpus[-1]}" "${bare_servers[-1]}" \
+    "${retort_walls[-1]}" "${retort_cpus[-1]}" "${retort_servers[-1]}" \
+    "${round_ratios[-1]}" "${bare_ratios[-1]}" >&2
 done
 
 floor_wall=$(median "${floor_walls[@]}")
 floor_cpu=$(median "${floor_cpus[@]}")
+bare_wall=$(median "${bare_walls[@]}")
+bare_cpu=$(median "${bare_cpus[@]}")
 retort_wall=$(median "${retort_walls[@]}")
 retort_cpu=$(median "${retort_cpus[@]}")
 
@@ -174,13 +226,29 @@ echo "apply $n migrations ($((2 * n)) statements), median of $rounds round$( ((r
 printf '  %-64s wall %s  cpu %s\n' \
   "floor (psql, 1 session, 1 txn + 1 version update per migration):" \
   "$(seconds "$floor_wall")" "$(seconds "$floor_cpu")" \
+  "bare floor (psql: BEGIN; DDL; version row; COMMIT per migration):" \
+  "$(seconds "$bare_wall")" "$(seconds "$bare_cpu")" \
   "retort upgrade head:" "$(seconds "$retort_wall")" "$(seconds "$retort_cpu")"
 echo "  ratio retort/floor: wall $(ratio "$retort_wall" "$floor_wall")  (target <= 1.10x)" \
   "  cpu $(ratio "$retort_cpu" "$floor_cpu")"
 # Each round's pair ran back to back, so its ratio is less exposed to load that drifts between
 # rounds than the ratio of the medians.
+echo "  ratio retort/bare floor: wall $(ratio "$retort_wall" "$bare_wall")  (target <= 1.10x; <= 1.0x pipelined)" \
+  "  cpu $(ratio "$retort_cpu" "$bare_cpu")"
 echo "  per-round wall ratios: ${round_ratios[*]}  (median $(median "${round_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
+echo "  per-round wall ratios to the bare floor: ${bare_ratios[*]}  (median $(median "${bare_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
 echo "  (cpu = user+sys of the client process: retort, or psql for the floor; server CPU is in neither)"
+# Client + server CPU of each run, summed over the rounds: the figure least moved by other work
+# on the machine.
+total_cpu() {
+  local -n clients=$1 servers=$2
+  printf '%s\n' "${clients[@]}" "${servers[@]}" | awk '{ sum += $1 } END { printf "%.2f", sum }'
+}
+floor_total=$(total_cpu floor_cpus floor_servers)
+bare_total=$(total_cpu bare_cpus bare_servers)
+retort_total=$(total_cpu retort_cpus retort_servers)
+echo "  client+server cpu over all rounds: floor ${floor_total} s, bare ${bare_total} s, retort ${retort_total} s:" \
+  "ratio $(ratio "$retort_total" "$floor_total"), to the bare floor $(ratio "$retort_total" "$bare_total")"
 
 # --- no-op bench ----------------------------------------------------------------------------------
 ((noop_runs > 0)) || exit 0

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <thread>
 
 namespace retort {
 
@@ -81,7 +83,10 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 Status WriteFile(const std::string& path, const std::string& contents) {
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
+  // Unique per process and thread, so concurrent writers of one file (the header cache) never
+  // write into each other's temporary file; the last rename wins whole.
+  std::string temp = path + ".tmp." + std::to_string(::getpid()) + "." +
+                     std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out) return Status::Failed(temp + ": cannot write: " + std::strerror(errno));

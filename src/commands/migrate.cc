@@ -218,7 +218,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   // older Alembic tables can) must move from what is really there.
   plan.steps.front().rows_before = rows_now;
 
-  run_options.lock_guard_sql = lock.GuardSql();
+  run_options.lock_guard_check = lock.GuardCheck();
   run_options.interrupted_wait_ms = options.lock_wait_ms;
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, run_options, LogProgress(io, verb));
@@ -345,7 +345,7 @@ Status Stamp(const config::Config& config, const StampOptions& options, const Io
   }
   RETORT_ASSIGN_OR_RETURN(auto rows_after,
                           project->graph.StampRows(known_rows, options.revisions, options.purge));
-  executor_options.lock_guard_sql = lock.GuardSql();
+  executor_options.lock_guard_check = lock.GuardCheck();
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, executor_options);
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "config/database_url.h"
 #include "devdb/local_cluster.h"
+#include "migrations/header_cache.h"
 
 namespace retort::commands {
 
@@ -44,6 +45,27 @@ history::VersionStore Project::Store() const {
       history::TableNames{config.version_table_schema, config.version_table, "retort_history"});
 }
 
+namespace {
+
+// The header cache goes in .retort/, which must not turn up as untracked files in the user's
+// repository: it is used where that directory exists already, or where the project's .gitignore
+// lists it (as `retort init` writes it).
+bool HeaderCacheWanted(const config::Config& config) {
+  std::string directory = config.EmbeddedDirectory();
+  if (IsDirectory(directory)) return true;
+  auto gitignore = ReadFile(JoinPath(DirName(directory), ".gitignore"));
+  if (!gitignore.ok()) return false;
+  for (const std::string& line : Split(*gitignore, '\n')) {
+    std::string_view entry = Trim(line);
+    if (entry == ".retort/" || entry == ".retort" || entry == "/.retort/" || entry == "/.retort") {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
                                              migrations::ParseDepth depth) {
   // Only inspect and diff run without a retort.toml; their migration sides need one.
@@ -58,7 +80,13 @@ Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
                                 (config.config_path.empty() ? "retort.toml" : config.config_path) +
                                 ")");
   }
-  auto headers_or_all = migrations::LoadDirectory(versions, depth);
+  // Headers come from the cache in .retort/ where the files have not changed since it was
+  // written: a deploy's no-op `upgrade` then reads no migration file at all.
+  auto headers_or_all =
+      depth == migrations::ParseDepth::kHeader && HeaderCacheWanted(config)
+          ? migrations::LoadHeadersCached(
+                versions, JoinPath(config.EmbeddedDirectory(), migrations::kHeaderCacheFileName))
+          : migrations::LoadDirectory(versions, depth);
   if (!headers_or_all.ok() && depth == migrations::ParseDepth::kHeader) {
     // A broken directory: parse it fully so every mistake (SQL syntax too) is reported at once.
     headers_or_all = migrations::LoadDirectory(versions, migrations::ParseDepth::kFull);

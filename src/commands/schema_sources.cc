@@ -293,7 +293,9 @@ Result<executor::MigrationIndex> WithStatements(const Project& project, const re
   for (const revision::Step& step : plan.steps) {
     const migrations::Migration& migration = project.Get(step.revision);
     if (migration.statements_loaded) continue;
-    auto full = migrations::ParseMigration(migration.source, migration.path);
+    auto source = migrations::SourceText(migration);
+    auto full = source.ok() ? migrations::ParseMigration(*source, migration.path)
+                            : Result<migrations::Migration>(source.status());
     if (!full.ok()) {
       errors.push_back(full.status().message());
       continue;

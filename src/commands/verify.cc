@@ -51,7 +51,8 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& proje
     if (file.source_sha256 == found->second.source_sha256) continue;
     std::string checksum = file.checksum;
     if (!file.statements_loaded) {
-      RETORT_ASSIGN_OR_RETURN(auto parsed, migrations::ParseMigration(file.source, file.path));
+      RETORT_ASSIGN_OR_RETURN(std::string source, migrations::SourceText(file));
+      RETORT_ASSIGN_OR_RETURN(auto parsed, migrations::ParseMigration(source, file.path));
       checksum = parsed.checksum;
     }
     if (checksum == found->second.checksum) continue;  // reformatted, not edited
@@ -64,7 +65,9 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& proje
     auto source = sources.find(migration.revision);
     if (source == sources.end()) continue;
     auto before = migrations::ParseMigration(source->second, migration.path + " (as applied)");
-    auto after = migrations::ParseMigration(project.Get(migration.revision).source, migration.path);
+    auto text = migrations::SourceText(project.Get(migration.revision));
+    if (!text.ok()) continue;
+    auto after = migrations::ParseMigration(*text, migration.path);
     if (before.ok() && after.ok()) migration.changes = migrations::DescribeChanges(*before, *after);
   }
   return changed;

@@ -217,7 +217,7 @@ std::string Executor::TimeoutSql(const char* scope) const {
 }
 
 std::string Executor::GuardSql(const std::vector<std::string>& rows) const {
-  return store_.GuardSql(rows) + options_.lock_guard_sql;
+  return store_.GuardSql(rows, options_.lock_guard_check);
 }
 
 std::string Executor::BeginStatementSql(const revision::Step& step,
@@ -285,35 +285,49 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
   for (size_t k = begin; k < end; ++k) {
     const revision::Step& step = plan.steps[k];
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
-    sink_.Note("Running " + std::string(VerbFor(step.direction)) + " " +
-               history::DescribeRows(step.rows_before) + " -> " +
-               history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
-               migration.message + "\n(" + BaseName(migration.path) + ")");
+    // A step's pieces go to the sink together (one round trip on a live session: nothing here
+    // needs a reply before the next piece); `where[i]` names piece i for retry messages.
+    std::vector<Piece> pieces;
+    std::vector<std::string> where;
+    auto add = [&](Piece::Kind kind, std::string sql, std::string what, Origin origin = {}) {
+      pieces.push_back(Piece{kind, std::move(sql), std::move(origin)});
+      where.push_back(std::move(what));
+    };
+    add(Piece::Kind::kNote,
+        "Running " + std::string(VerbFor(step.direction)) + " " +
+            history::DescribeRows(step.rows_before) + " -> " +
+            history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
+            migration.message + "\n(" + BaseName(migration.path) + ")",
+        "");
     std::string guard = GuardSql(step.rows_before);
-    failed_at_ = "the version table (" + store_.QualifiedVersionTable() + ")";
-    RETORT_RETURN_IF_ERROR(
-        sink_.Control(k == begin ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard));
+    add(Piece::Kind::kControl, k == begin ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard,
+        "the version table (" + store_.QualifiedVersionTable() + ")");
     const auto& statements = StatementsFor(step, migration);
     int count = static_cast<int>(statements.size());
     for (int i = 0; i < count; ++i) {
       const sqltext::Statement& statement = statements[static_cast<size_t>(i)];
-      std::string where = "statement " + std::to_string(i + 1) + " of " + std::to_string(count) +
+      std::string which = "statement " + std::to_string(i + 1) + " of " + std::to_string(count) +
                           " (" + Where(migration, statement) + ")";
       std::string backups = BackupsFor(step, statement.text);
       if (!backups.empty()) {
-        failed_at_ = "the backup before " + where;
-        sink_.Note("back up what " + where + " destroys");
-        RETORT_RETURN_IF_ERROR(sink_.Control(backups));
+        add(Piece::Kind::kNote, "back up what " + which + " destroys", "");
+        add(Piece::Kind::kControl, std::move(backups), "the backup before " + which);
       }
-      failed_at_ = where;
-      Origin origin{migration.path, statement.line, step.revision, i + 1, count};
-      RETORT_RETURN_IF_ERROR(sink_.Statement(statement.text, origin));
+      add(Piece::Kind::kStatement, statement.text, which,
+          Origin{migration.path, statement.line, step.revision, i + 1, count});
     }
-    // In a transaction of its own, now() is exactly when this migration started.
+    // In a transaction of its own, now() is exactly when this migration started; in a shared
+    // one, the clock now is, since the steps before it have completed.
     std::string bookkeeping = BookkeepingSql(step, migration, own_transaction ? "" : UtcNow());
     if (k + 1 == end) bookkeeping += "COMMIT;\n";
-    failed_at_ = "the version bookkeeping of " + step.revision;
-    RETORT_RETURN_IF_ERROR(sink_.Control(bookkeeping));
+    add(Piece::Kind::kControl, std::move(bookkeeping),
+        "the version bookkeeping of " + step.revision);
+    size_t failed = 0;
+    Status status = sink_.RunAll(pieces, &failed);
+    if (!status.ok()) {
+      failed_at_ = where[failed];
+      return status;
+    }
   }
   return Status::Ok();
 }
@@ -1223,7 +1237,10 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
 
 Status Executor::Stamp(const std::vector<std::string>& rows_before,
                        const std::vector<std::string>& rows_after, bool purge) {
-  std::string sql = "BEGIN;\n" + options_.lock_guard_sql;
+  std::string sql = "BEGIN;\n";
+  if (!options_.lock_guard_check.empty()) {
+    sql += "DO $retort$ BEGIN " + options_.lock_guard_check + " END $retort$;\n";
+  }
   if (purge) {
     sql += "DELETE FROM " + store_.QualifiedVersionTable() + ";\n";
     sql += store_.TransitionSql({}, rows_after);

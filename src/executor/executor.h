@@ -46,10 +46,11 @@ struct Options {
   // applied but unrecorded; one that cannot is recorded "running" before it is sent, and the
   // next run finds out whether it took effect.
   bool track_progress = false;
-  // SQL that fails unless the migration lock is still held (pg::AdvisoryLock::GuardSql), run
-  // in every transaction that moves the version table or a statement's progress. Empty: no
-  // check (scripts, scratch replays).
-  std::string lock_guard_sql;
+  // PL/pgSQL statements that fail unless the migration lock is still held
+  // (pg::AdvisoryLock::GuardCheck), run in every transaction that moves the version table or a
+  // statement's progress, in the DO block of the version check. Empty: no check (scripts,
+  // scratch replays).
+  std::string lock_guard_check;
   // How long a resumed run waits for the session of an earlier run that is still executing
   // the statement it stopped at (a killed migrator's orphaned backend) before giving up.
   long interrupted_wait_ms = 60000;

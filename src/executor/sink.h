@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "pg/connection.h"
@@ -22,9 +23,20 @@ struct Origin {
   size_t own_prefix = 0;
 };
 
+// One part of a migration's work, for Sink::Run.
+struct Piece {
+  enum class Kind { kNote, kControl, kStatement };
+  Kind kind = Kind::kControl;
+  std::string sql;  // the note's text for kNote
+  Origin origin;    // kStatement only
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
+  // Runs `pieces` in order (Statement, Control or Note each) and stops at the first that fails;
+  // `failed` then holds its index. A live session sends them all in one round trip.
+  virtual Status RunAll(const std::vector<Piece>& pieces, size_t* failed);
   // One statement of a migration, without its terminating ';'.
   virtual Status Statement(const std::string& sql, const Origin& origin) = 0;
   // Retort's own SQL (BEGIN, SET LOCAL, bookkeeping), complete with terminators; may hold
@@ -52,6 +64,9 @@ class LiveSink : public Sink {
   explicit LiveSink(pg::Connection& connection) : connection_(connection) {}
   Status Statement(const std::string& sql, const Origin& origin) override;
   Status Control(const std::string& sql) override;
+  // The pieces in one pipeline (pg::Connection::Pipeline): the server runs them as it would one
+  // by one, and the first error skips the rest, but nothing waits for a reply in between.
+  Status RunAll(const std::vector<Piece>& pieces, size_t* failed) override;
   void Note(const std::string&) override {}
   void Abort() override;
   bool IsLive() const override { return true; }

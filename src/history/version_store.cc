@@ -10,6 +10,7 @@ namespace retort::history {
 namespace {
 
 constexpr char kUndefinedTable[] = "42P01";
+constexpr char kUndefinedColumn[] = "42703";
 
 std::string InList(const std::vector<std::string>& values) {
   std::vector<std::string> quoted;
@@ -57,12 +58,18 @@ std::string VersionStore::EnsureTablesSql() const {
          "    checksum text,\n"
          "    tool_version text NOT NULL,\n"
          "    db_user text NOT NULL DEFAULT current_user,\n"
-         "    source text\n"
+         "    source text,\n"
+         "    source_sha256 text\n"
          ");\n";
+  // A table an older retort made: rows it recorded keep a NULL hash, which ReadChecksums
+  // computes from their source.
+  sql +=
+      "ALTER TABLE " + QualifiedHistoryTable() + " ADD COLUMN IF NOT EXISTS source_sha256 text;\n";
   return sql;
 }
 
-std::string VersionStore::GuardSql(const std::vector<std::string>& expected) const {
+std::string VersionStore::GuardSql(const std::vector<std::string>& expected,
+                                   const std::string& also_check) const {
   std::string expected_array =
       expected.empty() ? "'{}'::text[]" : "ARRAY[" + InList(expected) + "]::text[]";
   std::string description = expected.empty() ? "base (no rows)" : Join(expected, ", ");
@@ -73,7 +80,8 @@ std::string VersionStore::GuardSql(const std::vector<std::string>& expected) con
          " THEN RAISE EXCEPTION 'retort: % is not at %', " + QuoteLiteral(QualifiedVersionTable()) +
          ", " + QuoteLiteral(description) +
          " USING HINT = 'another migrator moved it, or this script was generated for another "
-         "revision'; END IF; END $retort$;\n";
+         "revision'; END IF; " +
+         (also_check.empty() ? "" : also_check + " ") + "END $retort$;\n";
 }
 
 std::string VersionStore::TransitionSql(const std::vector<std::string>& before,
@@ -104,12 +112,13 @@ std::string VersionStore::RecordStepSql(const StepRecord& record) const {
       record.started_at.empty() ? "now()" : QuoteLiteral(record.started_at) + "::timestamptz";
   return "INSERT INTO " + QualifiedHistoryTable() +
          " (revision, direction, started_at, finished_at, duration_ms, checksum, tool_version,"
-         " source) VALUES (" +
+         " source, source_sha256) VALUES (" +
          QuoteLiteral(record.revision) + ", " + QuoteLiteral(record.direction) + ", " + started +
          ", clock_timestamp(), round(extract(epoch FROM clock_timestamp() - " + started +
          ") * 1000, 3), " + (record.checksum.empty() ? "NULL" : QuoteLiteral(record.checksum)) +
          ", " + QuoteLiteral(record.tool_version) + ", " +
-         (record.source.empty() ? "NULL" : QuoteLiteral(record.source)) + ");\n";
+         (record.source.empty() ? "NULL" : QuoteLiteral(record.source)) + ", " +
+         (record.source.empty() ? "NULL" : QuoteLiteral(Sha256Hex(record.source))) + ");\n";
 }
 
 std::string VersionStore::RecordChecksumSql(const std::string& revision,
@@ -121,13 +130,18 @@ std::string VersionStore::RecordChecksumSql(const std::string& revision,
 Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ReadChecksums(
     pg::Connection& connection) const {
   std::map<std::string, RecordedChecksum> checksums;
-  // The server hashes the recorded text, so comparing with the file costs one hash, not a
-  // transfer of every file's text.
-  auto outcome = connection.Execute(
-      "SELECT DISTINCT ON (revision) revision, checksum, "
-      "coalesce(encode(sha256(convert_to(source, 'UTF8')), 'hex'), '') FROM " +
-      QualifiedHistoryTable() +
-      " WHERE direction IN ('up', 'checksum') ORDER BY revision, id DESC");
+  // The hash of the recorded text was stored with it, so comparing with the file needs neither
+  // a transfer of every file's text nor the server hashing them all on every deploy. Rows an
+  // older retort recorded have no stored hash: the server computes theirs; and a table it made
+  // may not have the column yet (the next run that migrates adds it).
+  auto read = [&](const std::string& stored_hash) {
+    return connection.Execute(
+        "SELECT DISTINCT ON (revision) revision, checksum, coalesce(" + stored_hash +
+        "encode(sha256(convert_to(source, 'UTF8')), 'hex'), '') FROM " + QualifiedHistoryTable() +
+        " WHERE direction IN ('up', 'checksum') ORDER BY revision, id DESC");
+  };
+  auto outcome = read("source_sha256, ");
+  if (!outcome.ok() && outcome.error.sqlstate == kUndefinedColumn) outcome = read("");
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return checksums;
     return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +

@@ -96,7 +96,10 @@ class VersionStore {
   // `expected`. Runs at the start of every migration's transaction, so a second migrator (one
   // that started while an orphaned transaction of a killed one was still committing) or a
   // script run against the wrong revision stops instead of applying a migration twice.
-  std::string GuardSql(const std::vector<std::string>& expected) const;
+  // `also_check`: PL/pgSQL statements run in the same DO block after the version check (the
+  // migration-lock check, pg::AdvisoryLock::GuardCheck).
+  std::string GuardSql(const std::vector<std::string>& expected,
+                       const std::string& also_check = "") const;
 
   // Moves the version rows from `before` to `after` (an UPDATE when one row replaces another,
   // otherwise DELETEs and INSERTs).

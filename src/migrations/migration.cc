@@ -883,6 +883,11 @@ Result<Migration> ParseMigration(std::string_view text, const std::string& path,
   return Parser(text, path, depth).Parse();
 }
 
+Result<std::string> SourceText(const Migration& migration) {
+  if (!migration.source.empty()) return migration.source;
+  return ReadFile(migration.path);
+}
+
 Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir, ParseDepth depth) {
   if (!IsDirectory(versions_dir)) {
     return Status::InvalidInput(versions_dir + ": versions directory does not exist");

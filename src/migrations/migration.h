@@ -72,7 +72,9 @@ struct Migration {
   // Hex SHA-256 over the transaction mode and the sqltext::Fingerprint of every upgrade and then
   // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
   std::string checksum;
-  std::string source;         // the file's text as read, kept in the history table when it runs
+  // The file's text as read, kept in the history table when it runs. Empty for a header from
+  // the header cache (header_cache.h), which keeps no text: SourceText reads it then.
+  std::string source;
   std::string source_sha256;  // hex SHA-256 of `source`: a cheap first test for "unchanged"
   // False when only the header was parsed (ParseDepth::kHeader): upgrade, downgrade and
   // checksum are then empty and must not be used.
@@ -113,6 +115,9 @@ bool IsValidBranchLabel(std::string_view label);
 // upgrade section, SQL syntax errors (with the line inside the file).
 Result<Migration> ParseMigration(std::string_view text, const std::string& path,
                                  ParseDepth depth = ParseDepth::kFull);
+
+// `migration.source`, or the file read again when the migration came from the header cache.
+Result<std::string> SourceText(const Migration& migration);
 
 // Parses every *.sql file in `versions_dir` (sorted by name; names starting with '.' are
 // skipped). Collects the errors of all files and returns them together (one per line), so a

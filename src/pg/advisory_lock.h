@@ -7,6 +7,7 @@
 // would stall the very migration it is waiting for.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/status.h"
@@ -33,22 +34,25 @@ class AdvisoryLock {
   // Describes who holds the lock named `name`, or "" when nobody does.
   static std::string DescribeHolder(Connection& connection, const std::string& name);
 
-  // SQL that fails its transaction unless this lock is still held by its session. A session can
-  // lose the lock without the holder noticing (pg_terminate_backend, a server-side timeout, a
-  // restarted pooler); a migration's transaction runs this first, so that a migrator that lost
+  // PL/pgSQL statements (for a DO block) that fail the transaction unless this lock is still
+  // held by its session. A session can lose the lock without the holder noticing
+  // (pg_terminate_backend, a server-side timeout, a restarted pooler); a migration's transaction
+  // runs this first (in the DO block of VersionStore::GuardSql), so that a migrator that lost
   // its lock stops before its next step instead of running beside the one that took it over.
-  std::string GuardSql() const;
+  std::string GuardCheck() const;
   int holder_pid() const { return holder_pid_; }
 
  private:
-  AdvisoryLock(Connection connection, std::string name)
+  AdvisoryLock(Connection connection, std::string name, int64_t token)
       : connection_(std::move(connection)),
         name_(std::move(name)),
         holder_pid_(connection_.BackendPid()),
+        token_(token),
         held_(true) {}
   Connection connection_;
   std::string name_;
   int holder_pid_ = 0;
+  int64_t token_ = 0;  // the key of the lock that GuardCheck tests (one-key form)
   bool held_ = false;
 };
 

@@ -190,6 +190,54 @@ PgOutcome<PgResult> Connection::ExecuteParams(
                 connection_.get());
 }
 
+std::optional<Connection::PipelineFailure> Connection::Pipeline(
+    const std::vector<std::string_view>& statements) {
+  pg_conn* connection = connection_.get();
+  auto broken = [connection](size_t index) {
+    return PipelineFailure{index, ErrorFromResult(nullptr, connection)};
+  };
+  if (PQenterPipelineMode(connection) == 0) return broken(0);
+  size_t sent = 0;
+  std::string text;
+  for (std::string_view statement : statements) {
+    text.assign(statement);
+    if (PQsendQueryParams(connection, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) ==
+        0) {
+      break;
+    }
+    ++sent;
+  }
+  std::optional<PipelineFailure> failure;
+  if (sent < statements.size()) failure = broken(sent);
+  // A pipeline that was only partly sent still ends with a sync, so the replies of what went out
+  // can be read and the session leaves pipeline mode in a known state.
+  bool synced = PQpipelineSync(connection) != 0;
+  for (size_t i = 0; i < sent; ++i) {
+    PGresult* raw = PQgetResult(connection);
+    if (raw == nullptr) {
+      if (!failure) failure = broken(i);
+      break;
+    }
+    ExecStatusType status = PQresultStatus(raw);
+    if (status == PGRES_FATAL_ERROR && !failure) {
+      failure = PipelineFailure{i, ErrorFromResult(raw, connection)};
+    }
+    PQclear(raw);
+    // Each statement's results end with a null result.
+    while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
+  }
+  if (synced) {
+    // Up to the sync's own result; a broken connection returns null instead.
+    while (PGresult* raw = PQgetResult(connection)) {
+      bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+      PQclear(raw);
+      if (sync) break;
+    }
+  }
+  (void)PQexitPipelineMode(connection);
+  return failure;
+}
+
 Result<PgResult> Connection::Query(const std::string& sql) {
   auto outcome = Execute(sql);
   if (!outcome.ok()) return Status::Failed(outcome.error.ToString());

@@ -89,6 +89,18 @@ class Connection {
   PgOutcome<PgResult> ExecuteParams(const std::string& sql,
                                     const std::vector<std::optional<std::string>>& params);
 
+  // Sends `statements` (one statement each, no parameters) in pipeline mode: all of them go out
+  // before the first reply is read, so they cost one round trip. The server stops at the first
+  // error and skips the rest. Returns nothing when all ran, else the index of the statement that
+  // failed (or, when the connection broke, the first one whose reply never came) and the error;
+  // its position is within that statement. Statements that need a reply's data before the next
+  // is sent, or COPY, do not belong here.
+  struct PipelineFailure {
+    size_t index = 0;
+    PgError error;
+  };
+  std::optional<PipelineFailure> Pipeline(const std::vector<std::string_view>& statements);
+
   // Convenience for internal bookkeeping queries: the error becomes Status::Failed.
   Result<PgResult> Query(const std::string& sql);
   Result<PgResult> QueryParams(const std::string& sql,

@@ -114,6 +114,32 @@ TEST(AppliedChecksums, ReformattingAnAppliedMigrationIsNotAnEdit) {
   EXPECT_EQ(project.Run({"validate"}).exit_code, 0);
 }
 
+// History rows store the hash of their source, so a deploy need not have the server hash every
+// recorded file; a table an older retort made (no such column, rows without a hash) still has
+// its edits caught, and gains the column the next time retort migrates.
+TEST(AppliedChecksums, RecordedSourceHashesAndTablesOfAnOlderRetort) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("olderhistory"));
+  std::string original = "CREATE TABLE a (id int);\nINSERT INTO a VALUES (1);";
+  std::string edited = "CREATE TABLE a (id int);\nINSERT INTO a VALUES (2);";
+  project.Write("a1", "none", original);
+  project.Write("b2", "a1", "CREATE TABLE b (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "a1"}).exit_code, 0);
+  project.Scalar("ALTER TABLE retort_history DROP COLUMN source_sha256");
+
+  project.Write("a1", "none", edited);
+  EXPECT_EQ(project.Run({"validate"}).exit_code, 3) << "an edit missed without the column";
+  project.Write("a1", "none", original);
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  ASSERT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_EQ(project.Scalar("SELECT string_agg(revision || ':' || coalesce((source_sha256 = "
+                           "encode(sha256(convert_to(source, 'UTF8')), 'hex'))::text, 'null'), "
+                           "',' ORDER BY id) FROM retort_history"),
+            "a1:null,b2:true");
+  project.Write("a1", "none", edited);
+  EXPECT_EQ(project.Run({"validate"}).exit_code, 3) << "an edit missed in a row without a hash";
+}
+
 TEST(AppliedChecksums, EditingAMigrationThatHasNotRunIsFine) {
   RETORT_REQUIRE_PG(pg);
   ChecksumProject project(pg, pg->CreateDatabase("pending"));

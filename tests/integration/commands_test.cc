@@ -737,26 +737,35 @@ TEST(FailingMigration, StopsAtTheFailedRevisionAndNamesFileAndLine) {
                                       "DROP TABLE fail_one;"));
   project.Add("02.sql", MigrationText("fa0000000002", "fa0000000001",
                                       "CREATE TABLE fail_two (id int);", "DROP TABLE fail_two;"));
-  std::string broken = MigrationText(
-      "fa0000000003", "fa0000000002",
-      "CREATE TABLE fail_three (id int);\n\nINSERT INTO missing_table (id) VALUES (1);",
-      "DROP TABLE fail_three;");
+  std::string broken =
+      MigrationText("fa0000000003", "fa0000000002",
+                    "CREATE TABLE fail_three (id int);\n\nINSERT INTO fail_three (id)\n"
+                    "  SELECT 1 FROM missing_table;\nCREATE TABLE fail_after (id int);",
+                    "DROP TABLE fail_after;\nDROP TABLE fail_three;");
   std::string path = project.Add("03_broken.sql", broken);
-  int bad_line = LineOf(broken, "INSERT INTO missing_table");
+  // The line of the error's position, inside the statement.
+  int bad_line = LineOf(broken, "SELECT 1 FROM missing_table");
 
+  // A migration's statements go out in one pipeline: the error still names the statement that
+  // failed (not the last one sent), and neither the one before nor the one after it stays.
   CommandOutput failed = project.Run({"upgrade", "head"});
   EXPECT_EQ(failed.exit_code, 1) << Describe(failed);
-  EXPECT_NE(failed.err.find("03_broken.sql:" + std::to_string(bad_line)), std::string::npos)
+  EXPECT_NE(failed.err.find("03_broken.sql:" + std::to_string(bad_line) +
+                            ": statement 2 of 3 in revision fa0000000003 failed"),
+            std::string::npos)
       << "expected 03_broken.sql:" << bad_line << " in\n"
       << failed.err;
-  EXPECT_NE(failed.err.find("missing_table"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("relation \"missing_table\" does not exist"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("STATEMENT:  INSERT INTO fail_three (id)"), std::string::npos)
+      << failed.err;
   EXPECT_FALSE(project.HasTable("fail_three")) << "the first statement was rolled back";
+  EXPECT_FALSE(project.HasTable("fail_after")) << "the statement after the failed one ran";
   EXPECT_TRUE(project.HasTable("fail_two"));
   EXPECT_EQ(project.Versions(), Strings{"fa0000000002"});
 
   std::string fixed = broken;
-  fixed.replace(fixed.find("INSERT INTO missing_table"),
-                std::string("INSERT INTO missing_table").size(), "INSERT INTO fail_three");
+  fixed.replace(fixed.find(" FROM missing_table"), std::string(" FROM missing_table").size(), "");
   WriteText(path, fixed);
   CommandOutput retried = project.Run({"upgrade", "head"});
   ASSERT_EQ(retried.exit_code, 0) << Describe(retried);

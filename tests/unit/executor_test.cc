@@ -81,9 +81,10 @@ TEST_F(ScriptTest, EachTransactionalMigrationIsOneTransactionWithItsBookkeeping)
             "CREATE TABLE a (id int);\n\n"
             "INSERT INTO public.retort_version (version_num) VALUES ('a1');\n"
             "INSERT INTO public.retort_history (revision, direction, started_at, finished_at, "
-            "duration_ms, checksum, tool_version, source) VALUES ('a1', 'up', now(), "
-            "clock_timestamp(), round(extract(epoch FROM clock_timestamp() - now()) * 1000, 3), "
-            "'sum-a1', '', '-- a1''s file');\n"
+            "duration_ms, checksum, tool_version, source, source_sha256) VALUES ('a1', 'up', "
+            "now(), clock_timestamp(), round(extract(epoch FROM clock_timestamp() - now()) * "
+            "1000, 3), 'sum-a1', '', '-- a1''s file', "
+            "'9c796d79a34c20dd25d4c8e79380044da47857c105a6f7e71ee199a86dd1707f');\n"
             "COMMIT;\n");
 }
 
