@@ -121,12 +121,15 @@ AdvisoryLock::AdvisoryLock(AdvisoryLock&& other) noexcept
 std::string AdvisoryLock::GuardCheck() const {
   std::string pid = std::to_string(holder_pid_);
   // The shared try fails exactly while the holder's session keeps its exclusive token lock; when
-  // it succeeds, the error ends the transaction, which frees it again.
-  return "IF pg_try_advisory_xact_lock_shared(" + std::to_string(token_) +
+  // it succeeds, the error ends the transaction, which frees it again. A server that runs every
+  // client on one backend (PGlite's socket server) has the holder's pid here too: its own locks
+  // never conflict with it, and that backend ending would end this transaction as well.
+  return "IF pg_backend_pid() <> " + pid + " THEN IF pg_try_advisory_xact_lock_shared(" +
+         std::to_string(token_) +
          ") THEN RAISE EXCEPTION 'retort: the migration lock was lost: its session (pid " + pid +
          ") ended or released it, so another migrator may be running' USING HINT = 'nothing "
          "of this step ran; run the command again (the lock session is closed by "
-         "pg_terminate_backend, by a pooler, or by a server timeout)'; END IF;";
+         "pg_terminate_backend, by a pooler, or by a server timeout)'; END IF; END IF;";
 }
 
 AdvisoryLock::~AdvisoryLock() {
