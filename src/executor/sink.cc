@@ -1,7 +1,6 @@
 #include "executor/sink.h"
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <string_view>
 
@@ -33,76 +32,11 @@ Status StatementFailed(const std::string& sql, const Origin& origin, const pg::P
       Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))));
 }
 
-bool IsIdentifierChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
-// Retort's own SQL as single statements, found by a scan that knows the lexical forms retort
-// writes: '...' literals with '' inside (QuoteLiteral, never E'' or U&''), "..." identifiers,
-// $tag$ dollar quotes (DO blocks), comments. Nothing when the text holds a form it does not
-// know (SplitControl then asks PostgreSQL's scanner). The history row carries the migration's
-// whole source as a literal, so this runs over every file once more: the scanner of libpg_query
-// costs several times as much.
-std::optional<std::vector<std::string_view>> SplitOwnSql(std::string_view sql) {
-  std::vector<std::string_view> statements;
-  size_t begin = 0;
-  auto finish = [&](size_t end) {
-    std::string_view statement = Trim(sql.substr(begin, end - begin));
-    if (!statement.empty()) statements.push_back(statement);
-  };
-  size_t i = 0;
-  while (i < sql.size()) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-      size_t close = i + 1;
-      while (true) {
-        close = sql.find(c, close);
-        if (close == std::string_view::npos) return std::nullopt;
-        if (close + 1 < sql.size() && sql[close + 1] == c) {
-          close += 2;  // a doubled quote inside
-          continue;
-        }
-        break;
-      }
-      // E'...' and U&'...' read backslashes and escapes differently.
-      if (c == '\'' && i > 0 && (sql[i - 1] == 'e' || sql[i - 1] == 'E' || sql[i - 1] == '&') &&
-          (i < 2 || !IsIdentifierChar(sql[i - 2]) || sql[i - 1] == '&')) {
-        return std::nullopt;
-      }
-      i = close + 1;
-    } else if (c == '$' && i + 1 < sql.size() &&
-               !std::isdigit(static_cast<unsigned char>(sql[i + 1])) &&
-               (i == 0 || !IsIdentifierChar(sql[i - 1]))) {
-      size_t tag_end = i + 1;
-      while (tag_end < sql.size() && IsIdentifierChar(sql[tag_end])) ++tag_end;
-      if (tag_end >= sql.size() || sql[tag_end] != '$') return std::nullopt;
-      std::string_view tag = sql.substr(i, tag_end - i + 1);
-      size_t close = sql.find(tag, tag_end + 1);
-      if (close == std::string_view::npos) return std::nullopt;
-      i = close + tag.size();
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      size_t newline = sql.find('\n', i);
-      i = newline == std::string_view::npos ? sql.size() : newline + 1;
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      return std::nullopt;  // nested block comments: the scanner's job
-    } else if (c == ';') {
-      finish(i);
-      begin = ++i;
-    } else {
-      ++i;
-    }
-  }
-  finish(sql.size());
-  return statements;
-}
-
 // Retort's own SQL (several statements, each ending in ';') as single statements, which is
-// what the extended protocol of a pipeline takes. Split by PostgreSQL's scanner when SplitOwnSql
-// meets a form it does not know, since string literals (a migration's source in its history
-// row) and DO blocks hold semicolons too.
+// what the extended protocol of a pipeline takes. Split by PostgreSQL's own scanner (libpg_query),
+// never by hand: string literals (a migration's source in its history row) and DO blocks hold
+// semicolons too.
 Result<std::vector<std::string_view>> SplitControl(std::string_view sql) {
-  if (auto statements = SplitOwnSql(sql)) return *statements;
   RETORT_ASSIGN_OR_RETURN(auto tokens, sqltext::Tokenize(sql, "retort's bookkeeping SQL", 1));
   std::vector<std::string_view> statements;
   std::optional<size_t> begin;
