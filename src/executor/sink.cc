@@ -39,17 +39,18 @@ Status StatementFailed(const std::string& sql, const Origin& origin, const pg::P
 Result<std::vector<std::string_view>> SplitControl(std::string_view sql) {
   RETORT_ASSIGN_OR_RETURN(auto tokens, sqltext::Tokenize(sql, "retort's bookkeeping SQL", 1));
   std::vector<std::string_view> statements;
-  std::optional<size_t> begin;
+  constexpr size_t kNone = std::string_view::npos;  // between statements
+  size_t begin = kNone;
   for (const sqltext::Token& token : tokens) {
     if (token.is_comment) continue;
     if (token.end - token.begin == 1 && sql[token.begin] == ';') {
-      if (begin) statements.push_back(sql.substr(*begin, token.begin - *begin));
-      begin.reset();
-    } else if (!begin) {
+      if (begin != kNone) statements.push_back(sql.substr(begin, token.begin - begin));
+      begin = kNone;
+    } else if (begin == kNone) {
       begin = token.begin;
     }
   }
-  if (begin) statements.push_back(sql.substr(*begin));
+  if (begin != kNone) statements.push_back(sql.substr(begin));
   return statements;
 }
 
