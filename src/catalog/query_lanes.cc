@@ -1,6 +1,5 @@
 #include "catalog/query_lanes.h"
 
-#include <algorithm>
 #include <utility>
 
 namespace retort::catalog {
@@ -25,25 +24,14 @@ QueryLanes::QueryLanes(pg::Connection& connection, const std::string& snapshot,
 }
 
 QueryLanes::~QueryLanes() {
-  {
-    std::lock_guard<std::mutex> lock(demand_mutex_);
-    stop_ = true;
-  }
-  demand_changed_.notify_all();
+  stop_ = true;
   Wait();
-}
-
-bool QueryLanes::MayStart(size_t index) {
-  std::unique_lock<std::mutex> lock(demand_mutex_);
-  demand_changed_.wait(lock, [&] { return stop_ || index < demanded_ + kLookahead; });
-  return !stop_;
 }
 
 void QueryLanes::RunLane(pg::Connection& session) {
   while (!stop_) {
     size_t index = next_.fetch_add(1);
     if (index >= queries_.size()) return;
-    if (!MayStart(index)) return;  // the reader is gone: nobody waits for the result
     promises_[index].set_value(session.Execute(std::string(queries_[index])));
   }
 }
@@ -65,14 +53,7 @@ void QueryLanes::RunSecondLane(const pg::Connection::Settings& settings, int fir
   // Closing the session ends its read-only transaction.
 }
 
-pg::PgOutcome<pg::PgResult> QueryLanes::Take(size_t index) {
-  {
-    std::lock_guard<std::mutex> lock(demand_mutex_);
-    demanded_ = std::max(demanded_, index + 1);
-  }
-  demand_changed_.notify_all();
-  return futures_.at(index).get();
-}
+pg::PgOutcome<pg::PgResult> QueryLanes::Take(size_t index) { return futures_.at(index).get(); }
 
 void QueryLanes::Wait() {
   if (first_.joinable()) first_.join();

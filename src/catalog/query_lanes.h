@@ -2,16 +2,11 @@
 // on the caller's session and, when it can be opened, a second session that shares the caller's
 // snapshot. On a large schema the server's time is the catalog queries' own; two sessions run
 // them on two server cores, and the reader processes one result while later ones still run.
-// They run at most kLookahead queries ahead of the reader: a result waiting to be read is held
-// whole in memory (at 10,000 tables the columns result alone is some 45 MB), and a server that
-// answers faster than the client parses would otherwise have every result waiting at once.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <future>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,8 +19,6 @@ namespace retort::catalog {
 
 class QueryLanes {
  public:
-  static constexpr size_t kLookahead = 3;
-
   // `connection` must be inside a transaction that exported snapshot `snapshot`
   // (pg_export_snapshot()); an empty `snapshot` runs every query on `connection` alone.
   // `session_setup` runs in the second session's transaction after the snapshot is imported
@@ -47,8 +40,6 @@ class QueryLanes {
 
  private:
   void RunLane(pg::Connection& session);
-  // Waits until queries[index] may start (or stop_); false when stopped.
-  bool MayStart(size_t index);
   void RunSecondLane(const pg::Connection::Settings& settings, int first_backend_pid,
                      const std::string& snapshot, const std::string& session_setup);
 
@@ -57,9 +48,6 @@ class QueryLanes {
   std::vector<std::promise<pg::PgOutcome<pg::PgResult>>> promises_;
   std::vector<std::future<pg::PgOutcome<pg::PgResult>>> futures_;
   std::atomic<size_t> next_{0};
-  std::mutex demand_mutex_;
-  std::condition_variable demand_changed_;
-  size_t demanded_ = 0;  // results the reader has asked for (guarded by demand_mutex_)
   std::atomic<bool> stop_{false};
   std::atomic<bool> used_second_session_{false};
   std::thread first_;

@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "catalog/inspect.h"
-#include "catalog/query_lanes.h"
 #include "pg/connection.h"
 #include "schema/model.h"
 #include "schema/model_json.h"
@@ -126,32 +125,6 @@ TEST(InspectSessions, OtherSessionSharesTheSnapshot) {
       EXPECT_TRUE(has_index) << table.name.name << " has no index in the model";
     }
   }
-}
-
-// A result waiting to be read is held whole in memory: the lanes stay at most kLookahead
-// queries ahead of the reader, however fast the server answers.
-TEST(InspectSessions, LanesRunAtMostALookaheadAheadOfTheReader) {
-  RETORT_REQUIRE_PG(pg);
-  std::string db = pg->CreateDatabase("lanes");
-  pg->Query(db, "CREATE SEQUENCE ran");
-  auto connection = pg::Connection::Open(pg->ConnInfo(db));
-  auto observer = pg::Connection::Open(pg->ConnInfo(db));
-  ASSERT_TRUE(connection.ok() && observer.ok());
-  // nextval is not rolled back and is seen by other sessions at once: it counts the queries
-  // that ran.
-  std::vector<std::string_view> queries(12, "SELECT nextval('ran')");
-  auto ran = [&] { return std::stol(observer->Query("SELECT last_value FROM ran")->Get(0, 0)); };
-  {
-    QueryLanes lanes(*connection, "", "", queries);
-    for (size_t taken = 0; taken < 4; ++taken) {
-      auto result = lanes.Take(taken);
-      ASSERT_TRUE(result.ok());
-      EXPECT_EQ(result.value->Get(0, 0), std::to_string(taken + 1));  // in list order
-      EXPECT_LE(ran(), static_cast<long>(taken + 1 + QueryLanes::kLookahead));
-    }
-    for (size_t taken = 4; taken < queries.size(); ++taken) ASSERT_TRUE(lanes.Take(taken).ok());
-  }
-  EXPECT_EQ(ran(), 12);
 }
 
 }  // namespace
