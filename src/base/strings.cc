@@ -353,6 +353,11 @@ bool IsQuotedKeyword(std::string_view name) {
 
 }  // namespace
 
+bool IsIdentifierChar(char c) {
+  unsigned char byte = static_cast<unsigned char>(c);
+  return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
+}
+
 std::string QuoteIdentifier(std::string_view name) {
   // Called for every name of every statement printed: ASCII tests (the C locale's islower and
   // isdigit), the keyword search only for names that could be keywords.

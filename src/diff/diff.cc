@@ -105,18 +105,14 @@ bool IsSubsequence(const std::vector<std::string>& small, const std::vector<std:
   return at == small.size();
 }
 
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
 // Whether `text` names `word` as a whole identifier (bare or quoted).
 bool MentionsWord(const std::string& text, const std::string& word) {
   for (const std::string& spelling : {word, QuoteIdentifier(word)}) {
     for (size_t at = text.find(spelling); at != std::string::npos;
          at = text.find(spelling, at + 1)) {
       size_t end = at + spelling.size();
-      if ((at == 0 || !IsWordChar(text[at - 1])) && (end >= text.size() || !IsWordChar(text[end])))
+      if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
+          (end >= text.size() || !IsIdentifierChar(text[end])))
         return true;
     }
   }
@@ -1911,10 +1907,9 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
       for (const Table& parent_table : to.tables) {
         if (parent_table.name != parent) continue;
         for (const Column& column : parent_table.columns) {
-          bool own = std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& c) {
-            return c.name == column.name && !c.inherited_only;
-          });
-          if (!own) inherited_only.push_back("column " + QuoteIdentifier(column.name));
+          if (!DeclaresColumn(table, column.name)) {
+            inherited_only.push_back("column " + QuoteIdentifier(column.name));
+          }
         }
       }
       for (const Constraint& check : to.constraints) {

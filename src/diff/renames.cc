@@ -38,11 +38,6 @@ RenameSpec Reversed(const RenameSpec& rename) {
 
 namespace {
 
-bool IsIdentifierChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
 // Whether the identifier at [begin, end) of `text` stands for a column: it is neither qualified
 // ("t.name") nor a qualifier ("name.x"), a function ("name(") or a type ("::name").
 bool StandsForColumn(const std::string& text, size_t begin, size_t end) {

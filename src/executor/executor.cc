@@ -85,6 +85,13 @@ std::string Where(const migrations::Migration& migration, const sqltext::Stateme
   return migration.path + ":" + std::to_string(statement.line);
 }
 
+// "statement 2 of 5 (versions/r1.sql:12)": statement `index` (0-based) of `count`, for messages.
+std::string StatementLabel(const migrations::Migration& migration,
+                           const sqltext::Statement& statement, size_t index, size_t count) {
+  return "statement " + std::to_string(index + 1) + " of " + std::to_string(count) + " (" +
+         Where(migration, statement) + ")";
+}
+
 std::string Seconds(double seconds) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
@@ -306,8 +313,8 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
     int count = static_cast<int>(statements.size());
     for (int i = 0; i < count; ++i) {
       const sqltext::Statement& statement = statements[static_cast<size_t>(i)];
-      std::string which = "statement " + std::to_string(i + 1) + " of " + std::to_string(count) +
-                          " (" + Where(migration, statement) + ")";
+      std::string which =
+          StatementLabel(migration, statement, static_cast<size_t>(i), static_cast<size_t>(count));
       std::string backups = BackupsFor(step, statement.text);
       if (!backups.empty()) {
         add(Piece::Kind::kNote, "back up what " + which + " destroys", "");
@@ -426,8 +433,7 @@ Status Executor::ReplaySessionSettings(const revision::Step& step,
   for (size_t i = 0; i < start && i < statements.size(); ++i) {
     const sqltext::Statement& statement = statements[i];
     if (!sqltext::ChangesSessionSetting(statement.text)) continue;
-    std::string where = "statement " + std::to_string(i + 1) + " of " + std::to_string(count) +
-                        " (" + Where(migration, statement) + ")";
+    std::string where = StatementLabel(migration, statement, i, statements.size());
     Log("replaying the session setting of " + where + " before resuming: " + statement.text);
     failed_at_ = "replaying the session setting of " + where;
     Origin origin{migration.path, statement.line, step.revision, static_cast<int>(i) + 1, count};
@@ -980,8 +986,7 @@ Status Executor::RunStatementOutside(const revision::Step& step,
   const sqltext::Statement& statement = statements[index];
   int count = static_cast<int>(statements.size());
   Origin origin{migration.path, statement.line, step.revision, static_cast<int>(index) + 1, count};
-  std::string where = "statement " + std::to_string(index + 1) + " of " + std::to_string(count) +
-                      " (" + Where(migration, statement) + ")";
+  std::string where = StatementLabel(migration, statement, index, statements.size());
   history::ProgressRow done{step.revision,
                             DirectionName(step.direction),
                             static_cast<int>(index) + 1,

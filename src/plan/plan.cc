@@ -310,11 +310,6 @@ struct Graph {
   }
 };
 
-bool IsIdentifierChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
 // Whether `definition` names `column` as a whole identifier (bare or quoted).
 bool MentionsColumn(const std::string& definition, const std::string& column) {
   for (const std::string& spelling : {column, QuoteIdentifier(column)}) {

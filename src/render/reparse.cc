@@ -3,13 +3,10 @@
 #include <cctype>
 #include <optional>
 
+#include "base/strings.h"
+
 namespace retort::render {
 namespace {
-
-bool IsIdentifierChar(char c) {
-  unsigned char byte = static_cast<unsigned char>(c);
-  return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
-}
 
 // Length of the 'literal' or "identifier" starting at `pos` (doubled quotes inside); the rest of
 // the text when it is not closed.
