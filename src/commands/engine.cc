@@ -363,6 +363,7 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
                           UsingExpressions(options.downgrade_using_exprs, "--downgrade-using"));
   RETORT_ASSIGN_OR_RETURN(render_options.renames,
                           RenameSpecs(options.renames, models.first, models.second));
+  render_options.downgrade = options.with_downgrade || options.json;
   render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/options.with_downgrade));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, to.conninfo, options.with_downgrade));
@@ -460,7 +461,8 @@ Status Check(const config::Config& config, bool json, const Io& io) {
                                  /*make_spare=*/true);
           },
           [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
-  render::MigrationSql sql = render::RenderMigration(models.first, models.second);
+  render::MigrationSql sql =
+      render::RenderMigration(models.first, models.second, {.downgrade = false});
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/false));
   if (json) {

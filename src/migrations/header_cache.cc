@@ -4,7 +4,9 @@
 
 #include <charconv>
 #include <chrono>
-#include <map>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/files.h"
 #include "base/strings.h"
@@ -133,11 +135,15 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
                                                  const std::string& cache_path, int64_t now_ns) {
   if (!IsDirectory(versions_dir)) return LoadDirectory(versions_dir, ParseDepth::kHeader);
   RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(versions_dir, ".sql"));
-  std::map<std::string, CachedHeader> cached;
-  if (auto text = ReadFile(cache_path); text.ok()) {
-    for (CachedHeader& entry : ParseHeaderCache(*text)) {
-      cached.emplace(entry.header.path, std::move(entry));
-    }
+  // A no-op `current` spends its time here: entries are looked up by path without copying
+  // them, and a hit's header is moved out (the cache is rewritten only when something changed,
+  // and then from `migrations`).
+  std::vector<CachedHeader> cached;
+  if (auto text = ReadFile(cache_path); text.ok()) cached = ParseHeaderCache(*text);
+  std::unordered_map<std::string_view, size_t> cached_by_path;
+  cached_by_path.reserve(cached.size());
+  for (size_t index = 0; index < cached.size(); ++index) {
+    cached_by_path.emplace(cached[index].header.path, index);
   }
   if (now_ns == 0) {
     now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -146,17 +152,20 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
   }
   std::vector<Migration> migrations;
   migrations.reserve(files.size());
-  std::vector<CachedHeader> entries;
-  entries.reserve(files.size());
+  // The stamp of each migration worth an entry (settled), by index into `migrations`.
+  std::vector<std::optional<FileStamp>> stamps;
+  stamps.reserve(files.size());
   std::vector<std::string> errors;
   bool changed = false;
   for (const std::string& file : files) {
     if (StartsWith(BaseName(file), ".")) continue;  // as LoadDirectory
     std::optional<FileStamp> stamp = StampOf(file);
-    auto hit = cached.find(file);
-    if (stamp && hit != cached.end() && hit->second.stamp == *stamp) {
-      migrations.push_back(hit->second.header);
-      entries.push_back(std::move(hit->second));
+    auto hit = cached_by_path.find(file);
+    if (stamp && hit != cached_by_path.end() && cached[hit->second].stamp == *stamp) {
+      CachedHeader& entry = cached[hit->second];
+      cached_by_path.erase(hit);  // its key views the path moved out next
+      migrations.push_back(std::move(entry.header));
+      stamps.push_back(stamp);
       continue;
     }
     changed = true;
@@ -168,16 +177,21 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
       continue;
     }
     // The stamp is taken before the read: a write in between makes it stale, never the entry.
-    if (stamp && SettledForCache(*stamp, now_ns)) {
-      CachedHeader entry{*stamp, *migration};
-      entry.header.source.clear();
-      entries.push_back(std::move(entry));
-    }
+    bool settled = stamp && SettledForCache(*stamp, now_ns);
+    stamps.push_back(settled ? stamp : std::nullopt);
     migrations.push_back(std::move(migration).value());
   }
   if (!errors.empty()) return Status::InvalidInput(Join(errors, "\n"));
   // Entries of files that are gone are dropped by rewriting too.
-  if (changed || entries.size() != cached.size()) {
+  if (changed || migrations.size() != cached.size()) {
+    std::vector<CachedHeader> entries;
+    entries.reserve(migrations.size());
+    for (size_t index = 0; index < migrations.size(); ++index) {
+      if (!stamps[index]) continue;
+      CachedHeader entry{*stamps[index], migrations[index]};
+      entry.header.source.clear();
+      entries.push_back(std::move(entry));
+    }
     (void)MakeDirectories(DirName(cache_path));
     (void)WriteFile(cache_path, RenderHeaderCache(entries));
   }

@@ -205,17 +205,20 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
     down_options.rename_hints.push_back({diff::Reversed(hint), hint.Flag(), /*note=*/false});
   }
   // The two directions share nothing but the (read-only) models and options.
-  auto later_down = std::async(std::launch::async, [&] {
-    plan::Plan plan = plan::Build(to, from, down_options);
-    ApplyUsing(plan, options.downgrade_using, sql.downgrade_conversions,
-               sql.downgrade_extension_updates, unused_down);
-    return RenderPlan(plan);
-  });
+  std::future<Script> later_down;
+  if (options.downgrade) {
+    later_down = std::async(std::launch::async, [&] {
+      plan::Plan plan = plan::Build(to, from, down_options);
+      ApplyUsing(plan, options.downgrade_using, sql.downgrade_conversions,
+                 sql.downgrade_extension_updates, unused_down);
+      return RenderPlan(plan);
+    });
+  }
   plan::Plan up_plan = plan::Build(from, to, up_options);
   ApplyUsing(up_plan, options.upgrade_using, sql.upgrade_conversions, sql.upgrade_extension_updates,
              unused_up);
   Script up = RenderPlan(up_plan);
-  Script down = later_down.get();
+  Script down = options.downgrade ? later_down.get() : Script{};
   sql.upgrade = std::move(up.sql);
   sql.downgrade = std::move(down.sql);
   sql.upgrade_needs_no_transaction = up.needs_no_transaction;
@@ -224,7 +227,9 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.notes = std::move(up.notes);
   for (const std::string& note : down.notes) sql.notes.push_back("downgrade: " + note);
   sql.upgrade_unsupported = UnsupportedAfterRenames(from, to, up_options.renames);
-  sql.downgrade_unsupported = UnsupportedAfterRenames(to, from, down_options.renames);
+  if (options.downgrade) {
+    sql.downgrade_unsupported = UnsupportedAfterRenames(to, from, down_options.renames);
+  }
   for (std::string& problem : unused_up) sql.upgrade_unsupported.push_back(std::move(problem));
   for (std::string& problem : unused_down) {
     sql.downgrade_unsupported.push_back(std::move(problem));

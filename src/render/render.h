@@ -42,6 +42,10 @@ struct RenderOptions {
   // the DROP of each, in both directions, gets a comment naming the `--rename` that would
   // keep the data, and the upgrade's a note.
   std::vector<diff::RenameSpec> rename_hints{};
+  // False when the caller uses the upgrade alone (diff without --downgrade, check): the
+  // downgrade is then not planned, and MigrationSql's downgrade fields stay empty. Planning it
+  // cost as much as the upgrade.
+  bool downgrade = true;
 };
 
 struct MigrationSql {

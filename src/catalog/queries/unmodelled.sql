@@ -115,10 +115,14 @@ SELECT 'column setting', r.nspname, format('%I.%I.%I', r.nspname, r.relname, a.a
                       WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END END,
                  CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
                  'OPTIONS ' || a.attoptions::text)
-FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid JOIN pg_type t ON t.oid = a.atttypid
+FROM pg_attribute a JOIN rel r ON r.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
 WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'm')
   AND ((r.relkind = 'm' AND (a.attstorage <> t.typstorage OR a.attcompression <> ''))
        OR a.attstattarget >= 0 OR a.attoptions IS NOT NULL)
+  -- The same test, coarser, on pg_attribute alone, so that the few candidate columns are picked
+  -- before the joins: joining all of them (some 100,000 at 2000 tables) cost 0.3 s.
+  AND (a.attstattarget >= 0 OR a.attoptions IS NOT NULL
+       OR a.attrelid IN (SELECT m.oid FROM pg_class m WHERE m.relkind = 'm'))
 UNION ALL
 -- Objects outside any schema.
 SELECT 'cast', '', format('(%s AS %s)', format_type(c.castsource, NULL),
