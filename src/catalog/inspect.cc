@@ -327,15 +327,18 @@ uint64_t TypeKey(Oid type, int modifier) {
   return (static_cast<uint64_t>(type) << 32) | static_cast<uint32_t>(modifier);
 }
 
+const std::string kNoText;
+
 struct ColumnInfo {
   int attnum = 0;
   std::string name;
-  std::string quoted_name;
+  // Kept small: at 10,000 tables some 100,000 of these live next to the model's columns.
+  Boxed<std::string> quoted_name_if_different;  // quote_ident(name) where it is not `name`
   Oid type_oid = 0;
   int type_modifier = -1;
-  std::string type;           // format_type, from deparse.sql
-  char type_kind = '\0';      // pg_type.typtype
-  char type_category = '\0';  // pg_type.typcategory
+  const std::string* type = &kNoText;  // format_type, from deparse.sql (type_texts_)
+  char type_kind = '\0';               // pg_type.typtype
+  char type_category = '\0';           // pg_type.typcategory
   Oid collation_oid = 0;
   Boxed<std::string> collation;
   bool not_null = false;
@@ -347,14 +350,18 @@ struct ColumnInfo {
   char type_storage = '\0';
   char compression = '\0';
   Oid attrdef_oid = 0;
-  Oid expression_printer = 0;        // attrdef printed for the default / generation expression
-  std::vector<int> generated_reads;  // attnums a generation expression reads
+  Oid expression_printer = 0;  // attrdef printed for the default / generation expression
+  Boxed<std::vector<int>> generated_reads;  // attnums a generation expression reads
   // Boxed as in schema::Column: most columns have none of these.
   Boxed<std::string> default_expr;
   Boxed<std::string> generated_expr;
   Boxed<schema::SequenceOptions> identity_options;
   Boxed<std::string> comment;
-  std::vector<schema::Grant> grants;
+  Boxed<std::vector<schema::Grant>> grants;
+
+  const std::string& QuotedName() const {
+    return quoted_name_if_different ? *quoted_name_if_different : name;
+  }
 };
 
 struct RelationColumns {
@@ -909,7 +916,9 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     ColumnInfo column;
     column.attnum = static_cast<int>(row.Int(c::kAttnum));
     column.name = row.View(c::kName);
-    column.quoted_name = row.Null(c::kQuotedName) ? column.name : row.View(c::kQuotedName);
+    if (!row.Null(c::kQuotedName)) {
+      column.quoted_name_if_different = std::string(row.View(c::kQuotedName));
+    }
     column.type_oid = row.OidAt(c::kTypeOid);
     column.type_modifier = static_cast<int>(row.Int(c::kTypeModifier));
     type_keys_.insert(TypeKey(column.type_oid, column.type_modifier));
@@ -945,7 +954,9 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
       expression_trees.emplace_back(relid, column.attnum, i);
     }
     column.comment = row.Optional(c::kComment);
-    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "columns", &column.grants));
+    std::vector<schema::Grant> grants;
+    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "columns", &grants));
+    if (!grants.empty()) column.grants = std::move(grants);
     current->columns.push_back(std::move(column));
   }
   for (auto& [relid, relation] : columns_) {
@@ -1075,7 +1086,7 @@ std::optional<std::string> ColumnList(const RelationColumns* relation,
     const ColumnInfo* column = relation->ByAttnum(attnums[k]);
     if (column == nullptr) return std::nullopt;
     if (k > from) out += ", ";
-    out += column->quoted_name;
+    out += column->QuotedName();
   }
   return out;
 }
@@ -1289,7 +1300,7 @@ std::string Inspector::PlanIndex(const Row& row, IndexText* text) {
     if (key[k] != 0) {
       column = relation.ByAttnum(key[k]);
       if (column == nullptr) return "";
-      *out += column->quoted_name;
+      *out += column->QuotedName();
       key_type = column->type_oid;
       key_collation = column->collation_oid;
     } else {
@@ -1632,6 +1643,11 @@ Status Inspector::ReadDeparsed(const pg::PgResult& result) {
   return Status::Ok();
 }
 
+template <typename... Containers>
+void ReleaseMemory(Containers&... containers) {
+  ((containers = Containers()), ...);
+}
+
 void Inspector::Finish() {
   for (const IndexText& text : index_texts_) {
     std::string& definition = database_.indexes[text.index].definition;
@@ -1667,6 +1683,10 @@ void Inspector::Finish() {
       definition = text.head + text.index_with + text.suffix;
     }
   }
+  // The pieces are in the definitions now: let their memory go before FinishColumns builds
+  // the model's columns, the largest allocation of a large schema.
+  ReleaseMemory(index_texts_, constraint_texts_, indexdefs_, constraintdefs_, deparsed_index_,
+                deparsed_check_);
   FinishColumns();
   ResolveDependencies();
   database_.Sort();
@@ -1675,7 +1695,7 @@ void Inspector::Finish() {
 schema::Column ModelColumn(const ColumnInfo& info) {
   schema::Column column;
   column.name = info.name;
-  column.type = info.type;
+  column.type = *info.type;
   column.collation = info.collation;
   column.not_null = info.not_null;
   column.default_expr = info.default_expr;
@@ -1683,7 +1703,7 @@ schema::Column ModelColumn(const ColumnInfo& info) {
   column.identity_options = info.identity_options;
   column.generated_expr = info.generated_expr;
   column.comment = info.comment;
-  column.grants = info.grants;
+  if (info.grants) column.grants = *info.grants;
   column.storage = info.storage;
   column.type_storage = info.type_storage;
   column.compression = info.compression;
@@ -1693,7 +1713,7 @@ schema::Column ModelColumn(const ColumnInfo& info) {
 void Inspector::FinishColumns() {
   for (auto& [relid, relation] : columns_) {
     for (ColumnInfo& column : relation.columns) {
-      column.type = type_texts_[TypeKey(column.type_oid, column.type_modifier)];
+      column.type = &type_texts_[TypeKey(column.type_oid, column.type_modifier)];
       if (column.expression_printer == 0) continue;
       const std::string& text = deparsed_attrdef_[column.expression_printer];
       (column.generated == '\0' ? column.default_expr : column.generated_expr) = text;
@@ -1719,7 +1739,7 @@ void Inspector::FinishColumns() {
           if ((from = parent->ByName(column.name)) != nullptr) break;
         }
         bool same = from != nullptr && !(column.is_local && !info.is_partition) &&
-                    !column.comment && column.grants.empty() && column.not_null == from->not_null &&
+                    !column.comment && !column.grants && column.not_null == from->not_null &&
                     column.default_expr == from->default_expr &&
                     column.generated_expr == from->generated_expr &&
                     column.storage == from->storage && column.compression == from->compression;
@@ -1736,7 +1756,7 @@ void Inspector::FinishColumns() {
     auto& attributes = database_.composite_types[position].attributes;
     for (const ColumnInfo& column : relation->second.columns) {
       attributes.push_back(
-          schema::CompositeAttribute{column.name, column.type, column.collation, column.comment});
+          schema::CompositeAttribute{column.name, *column.type, column.collation, column.comment});
     }
   }
   for (const auto& [relid, info] : views_) {
@@ -1864,7 +1884,8 @@ void Inspector::ResolveDependencies() {
       continue;
     }
     for (const ColumnInfo& column : relation.columns) {
-      for (int attnum : column.generated_reads) {
+      if (!column.generated_reads) continue;
+      for (int attnum : *column.generated_reads) {
         const ColumnInfo* read = relation.ByAttnum(attnum);
         if (read == nullptr || read == &column) continue;
         database_.dependencies.push_back(

@@ -126,6 +126,21 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
   return executor.Run(plan, project.index);
 }
 
+// The checksums of the migrations `plan` runs (recorded in the history).
+Status FillChecksums(Project& project, const revision::Plan& plan) {
+  std::set<std::string> running;
+  for (const revision::Step& step : plan.steps) running.insert(step.revision);
+  std::vector<std::string> problems;
+  for (migrations::Migration& migration : project.migrations) {
+    if (running.count(migration.id) == 0) continue;
+    if (Status status = migrations::FillChecksum(migration); !status.ok()) {
+      problems.push_back(status.message());
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  return Status::InvalidInput(Join(problems, "\n"));
+}
+
 Status Migrate(const config::Config& config, const MigrateOptions& options, const Io& io,
                Verb verb) {
   // Headers first: an up-to-date database (the common deploy) must not pay for parsing every
@@ -152,8 +167,10 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     return Status::Ok();
   }
   // There is work: parse every file's SQL now, so that a syntax error anywhere stops the run
-  // before anything changes.
-  RETORT_ASSIGN_OR_RETURN(project, LoadProject(config));
+  // before anything changes. Checksums (a second parse of every statement) only of what runs:
+  // for 1000 files that was a third of the client's time before the first migration.
+  RETORT_ASSIGN_OR_RETURN(project, LoadProject(config, migrations::ParseDepth::kStatements));
+  RETORT_RETURN_IF_ERROR(FillChecksums(*project, plan));
   executor::Options run_options = RunOptions(config, options, io);
   run_options.track_progress = true;
   RETORT_RETURN_IF_ERROR(

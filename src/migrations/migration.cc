@@ -326,6 +326,28 @@ struct Section {
   size_t end = 0;
 };
 
+// Sets migration.checksum; returns the (line, message) of each statement that cannot be
+// fingerprinted (the checksum is then meaningless).
+std::vector<std::pair<int, std::string>> ChecksumInto(Migration& migration) {
+  std::vector<std::pair<int, std::string>> errors;
+  std::string input = migration.transactional ? "transaction\n" : "transaction none\n";
+  auto add_section = [&](std::string_view name, const std::vector<sqltext::Statement>& statements) {
+    input.append(name).push_back('\n');
+    for (const sqltext::Statement& statement : statements) {
+      Result<std::string> fingerprint = StatementFingerprint(statement.text);
+      if (!fingerprint.ok()) {
+        errors.emplace_back(statement.line, fingerprint.status().message());
+        continue;
+      }
+      input.append(*fingerprint).push_back('\n');
+    }
+  };
+  add_section(kUpgradeMarker, migration.upgrade);
+  add_section(kDowngradeMarker, migration.downgrade);
+  migration.checksum = Sha256Hex(input);
+  return errors;
+}
+
 class Parser {
  public:
   Parser(std::string_view text, const std::string& path, ParseDepth depth)
@@ -343,7 +365,7 @@ class Parser {
     CheckHeaderText();
     migration_.source_sha256 = Sha256Hex(text_);
     migration_.has_downgrade = downgrade_.marker_line != 0;
-    migration_.statements_loaded = depth_ == ParseDepth::kFull;
+    migration_.statements_loaded = depth_ != ParseDepth::kHeader;
     if (migration_.statements_loaded) {
       migration_.upgrade = SplitSection(upgrade_);
       migration_.downgrade = SplitSection(downgrade_);
@@ -352,7 +374,9 @@ class Parser {
       AttachBatches(upgrade_, migration_.upgrade, migration_.upgrade_batches);
       AttachBatches(downgrade_, migration_.downgrade, migration_.downgrade_batches);
     }
-    if (errors_.empty() && migration_.statements_loaded) ComputeChecksum();
+    if (errors_.empty() && depth_ == ParseDepth::kFull) {
+      for (auto& [line, message] : ChecksumInto(migration_)) Error(line, message);
+    }
     if (!errors_.empty()) {
       std::stable_sort(errors_.begin(), errors_.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -722,25 +746,6 @@ class Parser {
     }
   }
 
-  void ComputeChecksum() {
-    std::string input = migration_.transactional ? "transaction\n" : "transaction none\n";
-    auto add_section = [&](std::string_view name,
-                           const std::vector<sqltext::Statement>& statements) {
-      input.append(name).push_back('\n');
-      for (const sqltext::Statement& statement : statements) {
-        Result<std::string> fingerprint = StatementFingerprint(statement.text);
-        if (!fingerprint.ok()) {
-          Error(statement.line, fingerprint.status().message());
-          continue;
-        }
-        input.append(*fingerprint).push_back('\n');
-      }
-    };
-    add_section(kUpgradeMarker, migration_.upgrade);
-    add_section(kDowngradeMarker, migration_.downgrade);
-    migration_.checksum = Sha256Hex(input);
-  }
-
   std::string_view text_;
   const std::string& path_;
   ParseDepth depth_;
@@ -855,6 +860,20 @@ std::string MaskBatchSize(std::string_view sql) {
 
 Result<std::string> StatementFingerprint(std::string_view statement) {
   return sqltext::Fingerprint(MaskBatchSize(statement));
+}
+
+Status FillChecksum(Migration& migration) {
+  if (!migration.checksum.empty()) return Status::Ok();
+  if (!migration.statements_loaded) {
+    return Status::Failed(migration.path + ": checksum wanted of a header-only parse");
+  }
+  std::vector<std::string> problems;
+  for (auto& [line, message] : ChecksumInto(migration)) {
+    problems.push_back(migration.path + ":" + std::to_string(line) + ": " + message);
+  }
+  if (problems.empty()) return Status::Ok();
+  migration.checksum.clear();
+  return Status::InvalidInput(Join(problems, "\n"));
 }
 
 bool IsValidRevisionId(std::string_view id) {

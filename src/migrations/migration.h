@@ -84,7 +84,10 @@ struct Migration {
 // How much of a file to parse. The graph needs only headers; splitting the SQL with PostgreSQL's
 // parser and fingerprinting it costs far more, and read-only commands (`current`, `heads`,
 // `history`) and a no-op `upgrade` never need it.
-enum class ParseDepth { kFull, kHeader };
+// kStatements splits the SQL (so every syntax error is found) but leaves `checksum` empty:
+// fingerprinting parses each statement again and serialises its tree, which an `upgrade` needs
+// only for the migrations it runs (FillChecksum).
+enum class ParseDepth { kFull, kStatements, kHeader };
 
 // Every `:batch_size` in `sql` replaced by `size` (text inside literals too: the statement is
 // plain text to retort).
@@ -118,6 +121,10 @@ Result<Migration> ParseMigration(std::string_view text, const std::string& path,
 
 // `migration.source`, or the file read again when the migration came from the header cache.
 Result<std::string> SourceText(const Migration& migration);
+
+// Sets `checksum` of a migration parsed with ParseDepth::kStatements (a no-op when it is set).
+// A statement libpg_query cannot fingerprint is InvalidInput "path:line: ...".
+Status FillChecksum(Migration& migration);
 
 // Parses every *.sql file in `versions_dir` (sorted by name; names starting with '.' are
 // skipped). Collects the errors of all files and returns them together (one per line), so a

@@ -94,6 +94,30 @@ TEST(ParseMigrationTest, ReadsEveryHeaderDirectiveAndSection) {
   EXPECT_EQ(migration.checksum.size(), 64u);
 }
 
+// What `upgrade` loads: every statement split (so syntax errors stop the run), the checksum
+// only for the migrations that run.
+TEST(ParseMigrationTest, StatementsDepthLeavesTheChecksumToFillChecksum) {
+  Migration full = MustParse(kFull);
+  auto parsed = ParseMigration(kFull, kPath, ParseDepth::kStatements);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  Migration statements = std::move(parsed).value();
+  EXPECT_TRUE(statements.statements_loaded);
+  EXPECT_EQ(Texts(statements.upgrade), Texts(full.upgrade));
+  EXPECT_TRUE(statements.checksum.empty());
+  ASSERT_TRUE(FillChecksum(statements).ok());
+  EXPECT_EQ(statements.checksum, full.checksum);
+
+  auto broken = ParseMigration("-- retort:revision a1\n-- retort:upgrade\nSELEC 1;\n", kPath,
+                               ParseDepth::kStatements);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find(std::string(kPath) + ":3:"), std::string::npos)
+      << broken.status().message();
+
+  auto header = ParseMigration(kFull, kPath, ParseDepth::kHeader);
+  ASSERT_TRUE(header.ok());
+  EXPECT_FALSE(FillChecksum(*header).ok());
+}
+
 TEST(ParseMigrationTest, MinimalRootWithoutRevisesOrDowngrade) {
   Migration migration = MustParse("-- retort:revision a1\n-- retort:upgrade\nSELECT 1");
   EXPECT_EQ(migration.id, "a1");
