@@ -13,6 +13,9 @@ packages=(
   libpg-query-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
+  # tests/integration/cli_test.cc runs the completion scripts in real zsh and fish and renders
+  # the man pages with groff (script(1), for a pseudo-terminal, is in Debian's essential set).
+  zsh fish groff-base
   # `retort import alembic` and the SQLAlchemy provider run in the user's Python; the tests use
   # Debian's Alembic 1.8 / SQLAlchemy 1.4 with both drivers an Alembic project may name.
   python3 python3-alembic python3-sqlalchemy python3-asyncpg python3-psycopg2

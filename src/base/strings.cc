@@ -353,6 +353,42 @@ bool IsQuotedKeyword(std::string_view name) {
 
 }  // namespace
 
+size_t EditDistance(std::string_view a, std::string_view b) {
+  // Three rows of the table: a swap looks two rows back.
+  std::vector<size_t> before_previous(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        row[j] = std::min(row[j], before_previous[j - 2] + 1);
+      }
+    }
+    std::swap(before_previous, previous);
+    std::swap(previous, row);
+  }
+  return previous[b.size()];
+}
+
+std::optional<std::string> ClosestMatch(std::string_view typed,
+                                        const std::vector<std::string>& candidates) {
+  size_t allowed = typed.size() <= 4 ? 1 : 2;
+  std::string lower = ToLower(typed);
+  const std::string* best = nullptr;
+  size_t best_distance = allowed + 1;
+  for (const std::string& candidate : candidates) {
+    size_t distance = EditDistance(lower, ToLower(candidate));
+    if (distance < best_distance) {
+      best = &candidate;
+      best_distance = distance;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  return *best;
+}
+
 bool IsIdentifierChar(char c) {
   unsigned char byte = static_cast<unsigned char>(c);
   return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;

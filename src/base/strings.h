@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,13 @@ size_t FirstInvalidTextByte(std::string_view text);
 // text early in C APIs, and a server in UTF8 rejects invalid bytes only after earlier statements
 // of the same file have run.
 Status CheckTextFile(std::string_view text, std::string_view path);
+// Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`: the optimal
+// string alignment form of Damerau-Levenshtein, so "upgarde" is one edit from "upgrade".
+size_t EditDistance(std::string_view a, std::string_view b);
+// The candidate nearest to `typed` (compared in lower case) when it is close enough to be a
+// typo: one edit for words of up to four letters, two beyond. The first of equals wins.
+std::optional<std::string> ClosestMatch(std::string_view typed,
+                                        const std::vector<std::string>& candidates);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 

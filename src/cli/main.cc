@@ -11,6 +11,10 @@
 #include <iostream>
 
 #include "base/strings.h"
+#include "cli/color.h"
+#include "cli/command_tree.h"
+#include "cli/completion.h"
+#include "cli/manpage.h"
 #include "cli/output.h"
 #include "commands/commands.h"
 #include "config/config.h"
@@ -74,6 +78,28 @@ int Report(const Status& status) {
 // Parses a duration flag such as --lock-wait 30s.
 Result<long> DurationMs(const std::string& text) { return retort::config::ParseDurationMs(text); }
 
+// `retort __complete revisions`: one word a line for the completion scripts: the symbolic
+// targets, then every revision id and branch label (label@head, label@base) the migration
+// headers name. Silent, and exit 0, outside a project or on any error: a completion must not
+// print into the user's command line.
+int CompleteWords(const std::string& what, const std::optional<std::string>& config_path,
+                  const std::optional<std::string>& url) {
+  if (what != "revisions") return kExitBadInput;
+  for (const char* word : {"head", "heads", "base"}) std::cout << word << "\n";
+  auto config =
+      retort::config::LoadConfig({config_path, url, false}, retort::config::ProcessEnvironment());
+  if (!config.ok()) return kExitOk;
+  auto history = commands::History(*config, "", false, false);
+  if (!history.ok()) return kExitOk;
+  for (const commands::RevisionInfo& info : history->revisions) {
+    std::cout << info.id << "\n";
+    for (const std::string& label : info.branch_labels) {
+      std::cout << label << "@head\n" << label << "@base\n";
+    }
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,6 +124,13 @@ int main(int argc, char** argv) {
                  "retort.toml)");
   app.add_option("--format", format_name, "output format for data commands")
       ->check(CLI::IsMember({"text", "json"}));
+  // Read from argv before parsing (ColorModeFromArgs), so that parse errors are coloured too;
+  // declared here for --help, completion and validation.
+  std::string color_name = "auto";
+  app.add_option("--color", color_name,
+                 "colour errors, warnings and markers: auto (on a terminal, unless NO_COLOR is "
+                 "set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 
   // init
   std::string init_directory = ".";
@@ -312,6 +345,48 @@ int main(int argc, char** argv) {
                  "statement takes and the tables it rewrites");
   lint->add_flag("--rules", lint_options.list_rules, "list the rules");
 
+  // completion / man: generated from the definitions above.
+  std::string shell_name;
+  CLI::App* completion =
+      app.add_subcommand("completion", "print the shell completion script for bash, zsh or fish");
+  completion->add_option("shell", shell_name, "the shell")
+      ->required()
+      ->check(CLI::IsMember(cli::ShellNames()));
+  std::string man_directory;
+  CLI::App* man = app.add_subcommand(
+      "man", "write the manual pages (retort.1, retort-VERB.1, retort.toml.5) into DIR");
+  man->add_option("directory", man_directory, "where to write them")->required();
+  man->group("");  // for packagers; hidden from the main help
+  // Hidden: what the completion scripts call for revision arguments. Reads migration headers
+  // only: no database, no output at all when there is no project.
+  std::string complete_what;
+  CLI::App* complete = app.add_subcommand("__complete", "words for the completion scripts");
+  complete->add_option("what", complete_what, "revisions")->required();
+  complete->group("");
+  cli::AddHelpFooters(app);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto env = retort::config::ProcessEnvironment();
+  cli::ColorMode color_mode = cli::ColorModeFromArgs(args);
+  // Colour is decided per stream. The restorer, declared after the buffers, flushes them and
+  // puts the streams' own buffers back before they go away, whichever return is taken.
+  std::optional<cli::ColoringBuffer> stderr_colors;
+  std::optional<cli::ColoringBuffer> stdout_colors;
+  struct StreamRestorer {
+    std::streambuf* out = std::cout.rdbuf();
+    std::streambuf* err = std::cerr.rdbuf();
+    ~StreamRestorer() {
+      std::cout.flush();
+      std::cerr.flush();
+      std::cout.rdbuf(out);
+      std::cerr.rdbuf(err);
+    }
+  } restore_streams;
+  if (cli::UseColor(color_mode, isatty(STDERR_FILENO), env)) {
+    stderr_colors.emplace(std::cerr.rdbuf(), cli::ColorRules::kDiagnostics);
+    std::cerr.rdbuf(&*stderr_colors);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -321,8 +396,33 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    if (args.empty()) {  // plain `retort`: what there is to run
+      std::cerr << app.help();
+      return kExitBadInput;
+    }
+    // A mistyped verb or flag gets a suggestion instead of CLI11's "A subcommand is required".
+    std::optional<std::string> explained = cli::ExplainParseError(app, args);
+    std::cerr << "retort: error: " << (explained ? *explained : std::string(e.what())) << "\n";
+    if (!explained) std::cerr << "Run with --help for more information.\n";
     return kExitBadInput;
+  }
+
+  if (completion->parsed()) {
+    std::cout << cli::CompletionScript(app, *cli::ParseShell(shell_name));
+    return kExitOk;
+  }
+  if (man->parsed()) {
+    auto written = cli::WriteManPages(app, RETORT_CLI_VERSION, man_directory);
+    if (!written.ok()) return Report(written.status());
+    std::cout << "wrote " << written->size() << " manual pages into " << man_directory << "\n";
+    return kExitOk;
+  }
+  if (complete->parsed()) return CompleteWords(complete_what, config_path, url);
+  // Markers on stdout when it is text for a person: not --format json (or any other data
+  // format), and not the completion script or man pages handled above.
+  if (format_name == "text" && cli::UseColor(color_mode, isatty(STDOUT_FILENO), env)) {
+    stdout_colors.emplace(std::cout.rdbuf(), cli::ColorRules::kMarkers);
+    std::cout.rdbuf(&*stdout_colors);
   }
 
   commands::Io io{std::cout, std::cerr};

@@ -45,6 +45,8 @@ struct KeySpec {
   Field field;
   Check check;
   std::string_view example;  // a valid value, shown when the type is wrong
+  // What the key does, for retort.toml(5) (`retort man`): one or two plain sentences.
+  std::string_view description;
 };
 
 std::optional<std::string> CheckNotEmpty(const std::string& value) {
@@ -142,76 +144,93 @@ std::optional<std::string> CheckImportTarget(const std::string& value) {
 const MapEntryField kNamingConvention{&Config::naming_convention};
 
 const KeySpec kKeys[] = {
-    {"database", "url", &Config::database_url, CheckNotEmpty,
-     R"("postgresql://app@localhost/app")"},
-    {"migrations", "script_location", &Config::script_location, CheckNotEmpty, R"("migrations")"},
-    {"migrations", "file_template", &Config::file_template, CheckFileTemplate, R"("{rev}_{slug}")"},
-    {"migrations", "version_table", &Config::version_table, CheckIdentifier, R"("retort_version")"},
+    {"database", "url", &Config::database_url, CheckNotEmpty, R"("postgresql://app@localhost/app")",
+     "The database that upgrade, downgrade, current, stamp and the other commands work on: a "
+     "postgresql:// URL (SQLAlchemy forms such as postgresql+asyncpg:// are converted), a libpq "
+     "keyword/value string, or \"embedded\" for a private cluster kept in .retort/. --url, "
+     "RETORT_DATABASE_URL and DATABASE_URL win over it; keep passwords in ~/.pgpass or PGPASSWORD "
+     "instead."},
+    {"migrations", "script_location", &Config::script_location, CheckNotEmpty, R"("migrations")",
+     "Directory holding script.sql.tmpl and versions/, relative to the directory of retort.toml."},
+    {"migrations", "file_template", &Config::file_template, CheckFileTemplate, R"("{rev}_{slug}")",
+     "Name of new migration files (.sql is appended). Placeholders: {year} {month} {day} {hour} "
+     "{minute} {second}, {rev} (the revision id, required) and {slug} (from -m)."},
+    {"migrations", "version_table", &Config::version_table, CheckIdentifier, R"("retort_version")",
+     "Table recording the applied revisions; \"alembic_version\" adopts a database Alembic "
+     "manages."},
     {"migrations", "version_table_schema", &Config::version_table_schema, CheckIdentifier,
-     R"("public")"},
-    {"migrations", "transaction_per_migration", &Config::transaction_per_migration, nullptr,
-     "true"},
-    {"migrations", "lock_timeout", &Config::lock_timeout, CheckDuration, R"("5s")"},
-    {"migrations", "statement_timeout", &Config::statement_timeout, CheckDuration, R"("0")"},
-    {"migrations", "lock_retries", &Config::lock_retries, nullptr, "5"},
-    {"migrations", "lock_retry_base", &Config::lock_retry_base, CheckDuration, R"("200ms")"},
-    {"migrations", "lock_retry_max", &Config::lock_retry_max, CheckDuration, R"("10s")"},
-    {"backup", "mode", &Config::backup_mode, CheckBackupMode, R"("on")"},
-    {"backup", "schema", &Config::backup_schema, CheckIdentifier, R"("retort_backup")"},
-    {"schema", "paths", &Config::schema_paths, CheckNotEmpty, R"(["schema"])"},
-    {"schema", "dev_url", &Config::dev_url, CheckNotEmpty, R"("embedded")"},
+     R"("public")", "Schema of the version table."},
+    {"migrations", "transaction_per_migration", &Config::transaction_per_migration, nullptr, "true",
+     "true: each migration runs in its own transaction; false: one transaction for the whole run. "
+     "A migration marked \"-- retort:transaction none\" always runs outside one."},
+    {"migrations", "lock_timeout", &Config::lock_timeout, CheckDuration, R"("5s")",
+     "SET LOCAL lock_timeout in every migration's transaction, so a migration waiting for a lock "
+     "gives up instead of blocking the traffic behind it. Units ms, s, min, h, d; a plain number "
+     "means milliseconds; \"0\" means no limit."},
+    {"migrations", "statement_timeout", &Config::statement_timeout, CheckDuration, R"("0")",
+     "SET LOCAL statement_timeout in every migration's transaction; same units as lock_timeout."},
+    {"migrations", "lock_retries", &Config::lock_retries, nullptr, "5",
+     "How often a migration whose lock_timeout expired is rolled back and retried."},
+    {"migrations", "lock_retry_base", &Config::lock_retry_base, CheckDuration, R"("200ms")",
+     "The first wait before such a retry; it doubles each time, randomised by up to half."},
+    {"migrations", "lock_retry_max", &Config::lock_retry_max, CheckDuration, R"("10s")",
+     "The longest wait between two retries."},
+    {"backup", "mode", &Config::backup_mode, CheckBackupMode, R"("on")",
+     "\"on\": before a statement destroys data (DROP TABLE, DROP COLUMN, TRUNCATE, DELETE without "
+     "WHERE) its rows are copied into the backup schema in the same transaction; \"off\" (or "
+     "--no-backup) skips that."},
+    {"backup", "schema", &Config::backup_schema, CheckIdentifier, R"("retort_backup")",
+     "Schema holding the backups (retort backups list, restore ID, prune)."},
+    {"schema", "paths", &Config::schema_paths, CheckNotEmpty, R"(["schema"])",
+     "Files or directories of plain SQL describing the desired state, for revision --autogenerate, "
+     "check and test."},
+    {"schema", "dev_url", &Config::dev_url, CheckNotEmpty, R"("embedded")",
+     "Scratch server where the desired state and the migrations are applied and compared: "
+     "\"embedded\" or a URL."},
     {"schema", "program", &Config::schema_program, CheckNotEmpty,
-     R"(["python3", "-m", "app.dump_schema"])"},
-    {"schema", "sqlalchemy", &Config::schema_sqlalchemy, CheckImportTarget, R"("app.models:Base")"},
-    {"schema", "python", &Config::schema_python, CheckNotEmpty, R"("python3")"},
-    {"schema", "program_timeout", &Config::schema_program_timeout, CheckDuration, R"("120s")"},
+     R"(["python3", "-m", "app.dump_schema"])",
+     "The desired state from a program instead of paths: its standard output is DDL."},
+    {"schema", "sqlalchemy", &Config::schema_sqlalchemy, CheckImportTarget, R"("app.models:Base")",
+     "The desired state from SQLAlchemy models (\"module:Base\"), through the provider retort "
+     "ships, run in python."},
+    {"schema", "python", &Config::schema_python, CheckNotEmpty, R"("python3")",
+     "The interpreter that runs the sqlalchemy provider."},
+    {"schema", "program_timeout", &Config::schema_program_timeout, CheckDuration, R"("120s")",
+     "How long program (or the sqlalchemy provider) may run."},
     {"naming_convention", "ix", kNamingConvention, CheckNamingTemplate,
-     R"("ix_{table}_{column_0_label}")"},
+     R"("ix_{table}_{column_0_label}")",
+     "Name of indexes the schema leaves unnamed. Tokens: {table}, {referred_table}, "
+     "{constraint_name}, {column_0_name}, {column_0_label}, {column_0N_name}, "
+     "{referred_column_0_name}, and SQLAlchemy's %(table_name)s forms."},
     {"naming_convention", "uq", kNamingConvention, CheckNamingTemplate,
-     R"("uq_{table}_{column_0_name}")"},
+     R"("uq_{table}_{column_0_name}")", "Name of unnamed unique constraints (same tokens as ix)."},
     {"naming_convention", "ck", kNamingConvention, CheckNamingTemplate,
-     R"("ck_{table}_{constraint_name}")"},
+     R"("ck_{table}_{constraint_name}")", "Name of unnamed check constraints (same tokens as ix)."},
     {"naming_convention", "fk", kNamingConvention, CheckNamingTemplate,
-     R"("fk_{table}_{column_0_name}_{referred_table}")"},
-    {"naming_convention", "pk", kNamingConvention, CheckNamingTemplate, R"("pk_{table}")"},
-    {"lint", "warning_rows", &Config::lint_warning_rows, nullptr, "10000"},
-    {"lint", "error_rows", &Config::lint_error_rows, nullptr, "1000000"},
-    {"lint", "warning_size", &Config::lint_warning_size, CheckSize, R"("32MB")"},
-    {"lint", "error_size", &Config::lint_error_size, CheckSize, R"("1GB")"},
-    {"lint", "disable", &Config::lint_disable, CheckNotEmpty, R"(["prefer-text-field"])"},
+     R"("fk_{table}_{column_0_name}_{referred_table}")",
+     "Name of unnamed foreign keys (same tokens as ix)."},
+    {"naming_convention", "pk", kNamingConvention, CheckNamingTemplate, R"("pk_{table}")",
+     "Name of unnamed primary keys (same tokens as ix)."},
+    {"lint", "warning_rows", &Config::lint_warning_rows, nullptr, "10000",
+     "retort lint grades a lock or rewrite finding a warning from this many live rows of the table "
+     "on."},
+    {"lint", "error_rows", &Config::lint_error_rows, nullptr, "1000000",
+     "retort lint grades such a finding an error from this many rows on."},
+    {"lint", "warning_size", &Config::lint_warning_size, CheckSize, R"("32MB")",
+     "The same by table size (pg_total_relation_size; units kB, MB, GB, TB)."},
+    {"lint", "error_size", &Config::lint_error_size, CheckSize, R"("1GB")",
+     "The size from which such a finding is an error."},
+    {"lint", "disable", &Config::lint_disable, CheckNotEmpty, R"(["prefer-text-field"])",
+     "Lint rules to skip, by name or code."},
 };
 
 // ---------------------------------------------------------------------------------------------
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // " (did you mean 'x'?)" for the closest candidate within a typo's distance, else "".
 std::string DidYouMean(std::string_view typed, const std::vector<std::string>& candidates,
                        std::string_view quote_open = "'", std::string_view quote_close = "'") {
-  size_t allowed = typed.size() <= 4 ? 1 : 2;
-  const std::string* best = nullptr;
-  size_t best_distance = allowed + 1;
-  for (const std::string& candidate : candidates) {
-    size_t distance = EditDistance(ToLower(typed), candidate);
-    if (distance < best_distance) {
-      best = &candidate;
-      best_distance = distance;
-    }
-  }
-  if (best == nullptr) return "";
+  std::optional<std::string> best = ClosestMatch(typed, candidates);
+  if (!best) return "";
   return " (did you mean " + std::string(quote_open) + *best + std::string(quote_close) + "?)";
 }
 
@@ -694,6 +713,43 @@ ck = "ck_{table}_{constraint_name}"
 fk = "fk_{table}_{column_0_name}_{referred_table}"
 pk = "pk_{table}"
 )";
+}
+
+namespace {
+
+// A key's default as TOML, read from a default Config; "" when unset by default.
+std::string DefaultAsToml(const Field& field) {
+  static const Config defaults;
+  auto quoted = [](const std::string& text) { return "\"" + text + "\""; };
+  if (auto* string_field = std::get_if<StringField>(&field)) {
+    const std::string& value = defaults.*(*string_field);
+    return value.empty() ? "" : quoted(value);
+  }
+  if (auto* bool_field = std::get_if<BoolField>(&field)) {
+    return defaults.*(*bool_field) ? "true" : "false";
+  }
+  if (auto* int_field = std::get_if<IntField>(&field)) {
+    return std::to_string(defaults.*(*int_field));
+  }
+  if (auto* list_field = std::get_if<ListField>(&field)) {
+    const std::vector<std::string>& values = defaults.*(*list_field);
+    if (values.empty()) return "";
+    std::vector<std::string> items;
+    for (const std::string& value : values) items.push_back(quoted(value));
+    return "[" + Join(items, ", ") + "]";
+  }
+  return "";  // a naming convention entry: none by default
+}
+
+}  // namespace
+
+std::vector<KeyDoc> DocumentedKeys() {
+  std::vector<KeyDoc> keys;
+  for (const KeySpec& spec : kKeys) {
+    keys.push_back(
+        {spec.section, spec.key, DefaultAsToml(spec.field), spec.example, spec.description});
+  }
+  return keys;
 }
 
 }  // namespace retort::config

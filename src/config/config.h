@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -103,6 +104,17 @@ Status MissingConfigError();
 // else the section appended. Comments and everything else are kept as written.
 std::string SetTomlKey(const std::string& text, const std::string& section, const std::string& key,
                        const std::string& value_literal);
+
+// One key retort.toml accepts, for its manual page (retort.toml(5)): read from the very table
+// ParseConfig checks keys against, so the two cannot drift apart.
+struct KeyDoc {
+  std::string_view section;
+  std::string_view key;
+  std::string default_value;  // as TOML; "" when the key is unset by default
+  std::string_view example;   // a valid value, as TOML
+  std::string_view description;
+};
+std::vector<KeyDoc> DocumentedKeys();
 
 // The text `retort init` writes.
 std::string DefaultConfigToml();
