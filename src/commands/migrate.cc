@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "base/parallel.h"
 #include "base/strings.h"
 #include "commands/commands.h"
 #include "executor/executor.h"
@@ -130,12 +131,15 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
 Status FillChecksums(Project& project, const revision::Plan& plan) {
   std::set<std::string> running;
   for (const revision::Step& step : plan.steps) running.insert(step.revision);
-  std::vector<std::string> problems;
+  std::vector<migrations::Migration*> wanted;
   for (migrations::Migration& migration : project.migrations) {
-    if (running.count(migration.id) == 0) continue;
-    if (Status status = migrations::FillChecksum(migration); !status.ok()) {
-      problems.push_back(status.message());
-    }
+    if (running.count(migration.id) != 0) wanted.push_back(&migration);
+  }
+  std::vector<Status> outcomes(wanted.size(), Status::Ok());
+  ParallelFor(wanted.size(), [&](size_t i) { outcomes[i] = migrations::FillChecksum(*wanted[i]); });
+  std::vector<std::string> problems;
+  for (const Status& outcome : outcomes) {
+    if (!outcome.ok()) problems.push_back(outcome.message());
   }
   if (problems.empty()) return Status::Ok();
   return Status::InvalidInput(Join(problems, "\n"));
