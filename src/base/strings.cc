@@ -55,6 +55,12 @@ std::string Join(const std::vector<std::string>& pieces, std::string_view separa
   return joined;
 }
 
+std::string JoinStatements(const std::vector<std::string>& statements) {
+  std::string script;
+  for (const std::string& statement : statements) script += statement + ";\n";
+  return script;
+}
+
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }

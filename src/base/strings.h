@@ -15,6 +15,8 @@ std::vector<std::string> Split(std::string_view text, char separator);
 // Splits on commas and/or whitespace, dropping empty pieces: "a, b c" -> {a, b, c}.
 std::vector<std::string> SplitList(std::string_view text);
 std::string Join(const std::vector<std::string>& pieces, std::string_view separator);
+// Single SQL statements (without terminators) as one script: each followed by ";\n".
+std::string JoinStatements(const std::vector<std::string>& statements);
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLower(std::string_view text);

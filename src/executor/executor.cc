@@ -211,16 +211,20 @@ void Executor::Sleep(long milliseconds) const {
 bool Executor::IsLockTimeout() const { return sink_.LastSqlState() == kLockNotAvailable; }
 
 std::string Executor::TimeoutSql(const char* scope) const {
-  std::string sql;
+  return JoinStatements(TimeoutStatements(scope));
+}
+
+std::vector<std::string> Executor::TimeoutStatements(const char* scope) const {
+  std::vector<std::string> statements;
   if (IsSet(options_.lock_timeout)) {
-    sql += std::string("SET ") + scope + "lock_timeout = " + QuoteLiteral(options_.lock_timeout) +
-           ";\n";
+    statements.push_back(std::string("SET ") + scope +
+                         "lock_timeout = " + QuoteLiteral(options_.lock_timeout));
   }
   if (IsSet(options_.statement_timeout)) {
-    sql += std::string("SET ") + scope +
-           "statement_timeout = " + QuoteLiteral(options_.statement_timeout) + ";\n";
+    statements.push_back(std::string("SET ") + scope +
+                         "statement_timeout = " + QuoteLiteral(options_.statement_timeout));
   }
-  return sql;
+  return statements;
 }
 
 std::string Executor::GuardSql(const std::vector<std::string>& rows) const {
@@ -236,10 +240,18 @@ std::string Executor::BeginStatementSql(const revision::Step& step,
 std::string Executor::BookkeepingSql(const revision::Step& step,
                                      const migrations::Migration& migration,
                                      const std::string& started_at) const {
-  return store_.TransitionSql(step.rows_before, step.rows_after) +
-         store_.RecordStepSql(history::StepRecord{step.revision, DirectionName(step.direction),
-                                                  migration.checksum, options_.tool_version,
-                                                  migration.source, started_at});
+  return JoinStatements(BookkeepingStatements(step, migration, started_at));
+}
+
+std::vector<std::string> Executor::BookkeepingStatements(const revision::Step& step,
+                                                         const migrations::Migration& migration,
+                                                         const std::string& started_at) const {
+  std::vector<std::string> statements =
+      store_.TransitionStatements(step.rows_before, step.rows_after);
+  statements.push_back(store_.RecordStepStatement(
+      history::StepRecord{step.revision, DirectionName(step.direction), migration.checksum,
+                          options_.tool_version, migration.source, started_at}));
+  return statements;
 }
 
 std::string Executor::BackupsFor(const revision::Step& step, const std::string& statement) const {
@@ -306,9 +318,17 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
             history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
             migration.message + "\n(" + BaseName(migration.path) + ")",
         "");
-    std::string guard = GuardSql(step.rows_before);
-    add(Piece::Kind::kControl, k == begin ? "BEGIN;\n" + TimeoutSql("LOCAL ") + guard : guard,
+    std::vector<std::string> guard;
+    if (k == begin) {
+      guard.push_back("BEGIN");
+      for (std::string& timeout : TimeoutStatements("LOCAL ")) guard.push_back(std::move(timeout));
+    }
+    for (std::string& check : store_.GuardStatements(step.rows_before, options_.lock_guard_check)) {
+      guard.push_back(std::move(check));
+    }
+    add(Piece::Kind::kControl, JoinStatements(guard),
         "the version table (" + store_.QualifiedVersionTable() + ")");
+    pieces.back().statements = std::move(guard);
     const auto& statements = StatementsFor(step, migration);
     int count = static_cast<int>(statements.size());
     for (int i = 0; i < count; ++i) {
@@ -325,10 +345,12 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
     }
     // In a transaction of its own, now() is exactly when this migration started; in a shared
     // one, the clock now is, since the steps before it have completed.
-    std::string bookkeeping = BookkeepingSql(step, migration, own_transaction ? "" : UtcNow());
-    if (k + 1 == end) bookkeeping += "COMMIT;\n";
-    add(Piece::Kind::kControl, std::move(bookkeeping),
+    std::vector<std::string> bookkeeping =
+        BookkeepingStatements(step, migration, own_transaction ? "" : UtcNow());
+    if (k + 1 == end) bookkeeping.push_back("COMMIT");
+    add(Piece::Kind::kControl, JoinStatements(bookkeeping),
         "the version bookkeeping of " + step.revision);
+    pieces.back().statements = std::move(bookkeeping);
     size_t failed = 0;
     Status status = sink_.RunAll(pieces, &failed);
     if (!status.ok()) {

@@ -158,7 +158,11 @@ class Executor {
   std::string BackupsFor(const revision::Step& step, const std::string& statement) const;
   std::string BookkeepingSql(const revision::Step& step, const migrations::Migration& migration,
                              const std::string& started_at) const;
+  std::vector<std::string> BookkeepingStatements(const revision::Step& step,
+                                                 const migrations::Migration& migration,
+                                                 const std::string& started_at) const;
   std::string TimeoutSql(const char* scope) const;
+  std::vector<std::string> TimeoutStatements(const char* scope) const;
   // Which statement to start at (0-based) for a step that may be partially applied; refuses
   // when a statement that already ran was edited since.
   Result<size_t> ResumePoint(const revision::Step& step, const migrations::Migration& migration);

@@ -94,6 +94,13 @@ Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
       piece_of.push_back(i);
       continue;
     }
+    if (!piece.statements.empty()) {
+      for (const std::string& statement : piece.statements) {
+        statements.push_back(statement);
+        piece_of.push_back(i);
+      }
+      continue;
+    }
     auto split = SplitControl(piece.sql);
     if (!split.ok()) return Sink::RunAll(pieces, failed);
     for (std::string_view statement : *split) {

@@ -29,6 +29,9 @@ struct Piece {
   Kind kind = Kind::kControl;
   std::string sql;  // the note's text for kNote
   Origin origin;    // kStatement only
+  // kControl: `sql` as the single statements it was joined from (JoinStatements), when its
+  // producer built them apart; a live pipeline sends these instead of scanning `sql` for them.
+  std::vector<std::string> statements = {};
 };
 
 class Sink {

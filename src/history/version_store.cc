@@ -70,22 +70,31 @@ std::string VersionStore::EnsureTablesSql() const {
 
 std::string VersionStore::GuardSql(const std::vector<std::string>& expected,
                                    const std::string& also_check) const {
+  return JoinStatements(GuardStatements(expected, also_check));
+}
+
+std::vector<std::string> VersionStore::GuardStatements(const std::vector<std::string>& expected,
+                                                       const std::string& also_check) const {
   std::string expected_array =
       expected.empty() ? "'{}'::text[]" : "ARRAY[" + InList(expected) + "]::text[]";
   std::string description = expected.empty() ? "base (no rows)" : Join(expected, ", ");
-  return "LOCK TABLE " + QualifiedVersionTable() +
-         " IN SHARE ROW EXCLUSIVE MODE;\n"
-         "DO $retort$ BEGIN IF ARRAY(SELECT version_num::text FROM " +
-         QualifiedVersionTable() + " ORDER BY version_num COLLATE \"C\") <> " + expected_array +
-         " THEN RAISE EXCEPTION 'retort: % is not at %', " + QuoteLiteral(QualifiedVersionTable()) +
-         ", " + QuoteLiteral(description) +
-         " USING HINT = 'another migrator moved it, or this script was generated for another "
-         "revision'; END IF; " +
-         (also_check.empty() ? "" : also_check + " ") + "END $retort$;\n";
+  return {"LOCK TABLE " + QualifiedVersionTable() + " IN SHARE ROW EXCLUSIVE MODE",
+          "DO $retort$ BEGIN IF ARRAY(SELECT version_num::text FROM " + QualifiedVersionTable() +
+              " ORDER BY version_num COLLATE \"C\") <> " + expected_array +
+              " THEN RAISE EXCEPTION 'retort: % is not at %', " +
+              QuoteLiteral(QualifiedVersionTable()) + ", " + QuoteLiteral(description) +
+              " USING HINT = 'another migrator moved it, or this script was generated for "
+              "another revision'; END IF; " +
+              (also_check.empty() ? "" : also_check + " ") + "END $retort$"};
 }
 
 std::string VersionStore::TransitionSql(const std::vector<std::string>& before,
                                         const std::vector<std::string>& after) const {
+  return JoinStatements(TransitionStatements(before, after));
+}
+
+std::vector<std::string> VersionStore::TransitionStatements(
+    const std::vector<std::string>& before, const std::vector<std::string>& after) const {
   std::vector<std::string> removed;
   std::vector<std::string> added;
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
@@ -94,20 +103,26 @@ std::string VersionStore::TransitionSql(const std::vector<std::string>& before,
                       std::back_inserter(added));
   std::string table = QualifiedVersionTable();
   if (removed.size() == 1 && added.size() == 1) {
-    return "UPDATE " + table + " SET version_num = " + QuoteLiteral(added[0]) +
-           " WHERE version_num = " + QuoteLiteral(removed[0]) + ";\n";
+    return {"UPDATE " + table + " SET version_num = " + QuoteLiteral(added[0]) +
+            " WHERE version_num = " + QuoteLiteral(removed[0])};
   }
-  std::string sql;
+  std::vector<std::string> statements;
   if (!removed.empty()) {
-    sql += "DELETE FROM " + table + " WHERE version_num IN (" + InList(removed) + ");\n";
+    statements.push_back("DELETE FROM " + table + " WHERE version_num IN (" + InList(removed) +
+                         ")");
   }
   for (const auto& revision : added) {
-    sql += "INSERT INTO " + table + " (version_num) VALUES (" + QuoteLiteral(revision) + ");\n";
+    statements.push_back("INSERT INTO " + table + " (version_num) VALUES (" +
+                         QuoteLiteral(revision) + ")");
   }
-  return sql;
+  return statements;
 }
 
 std::string VersionStore::RecordStepSql(const StepRecord& record) const {
+  return RecordStepStatement(record) + ";\n";
+}
+
+std::string VersionStore::RecordStepStatement(const StepRecord& record) const {
   std::string started =
       record.started_at.empty() ? "now()" : QuoteLiteral(record.started_at) + "::timestamptz";
   return "INSERT INTO " + QualifiedHistoryTable() +
@@ -118,7 +133,7 @@ std::string VersionStore::RecordStepSql(const StepRecord& record) const {
          ") * 1000, 3), " + (record.checksum.empty() ? "NULL" : QuoteLiteral(record.checksum)) +
          ", " + QuoteLiteral(record.tool_version) + ", " +
          (record.source.empty() ? "NULL" : QuoteLiteral(record.source)) + ", " +
-         (record.source.empty() ? "NULL" : QuoteLiteral(Sha256Hex(record.source))) + ");\n";
+         (record.source.empty() ? "NULL" : QuoteLiteral(Sha256Hex(record.source))) + ")";
 }
 
 std::string VersionStore::RecordChecksumSql(const std::string& revision,

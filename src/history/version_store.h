@@ -100,12 +100,19 @@ class VersionStore {
   // migration-lock check, pg::AdvisoryLock::GuardCheck).
   std::string GuardSql(const std::vector<std::string>& expected,
                        const std::string& also_check = "") const;
+  // The same as single statements (no terminators), for a pipeline, which takes one statement
+  // per query: built apart, never split apart. Likewise for the two below.
+  std::vector<std::string> GuardStatements(const std::vector<std::string>& expected,
+                                           const std::string& also_check = "") const;
 
   // Moves the version rows from `before` to `after` (an UPDATE when one row replaces another,
   // otherwise DELETEs and INSERTs).
   std::string TransitionSql(const std::vector<std::string>& before,
                             const std::vector<std::string>& after) const;
+  std::vector<std::string> TransitionStatements(const std::vector<std::string>& before,
+                                                const std::vector<std::string>& after) const;
   std::string RecordStepSql(const StepRecord& record) const;
+  std::string RecordStepStatement(const StepRecord& record) const;
 
   // Records that the applied revision's file changed and the change was accepted
   // (`stamp --update-checksums`).
