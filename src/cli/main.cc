@@ -122,8 +122,9 @@ int main(int argc, char** argv) {
   app.add_option("--url", url,
                  "database URL (overrides RETORT_DATABASE_URL, DATABASE_URL and "
                  "retort.toml)");
-  app.add_option("--format", format_name, "output format for data commands")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", format_name,
+                 "output format for data commands (history also: dot, mermaid)")
+      ->check(CLI::IsMember({"text", "json", "dot", "mermaid"}));
   // Read from argv before parsing (ColorModeFromArgs), so that parse errors are coloured too;
   // declared here for --help, completion and validation.
   std::string color_name = "auto";
@@ -278,6 +279,8 @@ int main(int argc, char** argv) {
   history->add_option("-r,--rev-range", range, "A:B, A:, :B (current allowed)");
   history->add_flag("-v,--verbose", verbose, "details of each revision");
   history->add_flag("-i,--indicate-current", indicate_current, "mark the database's revisions");
+  bool graph = false;
+  history->add_flag("--graph", graph, "draw the revision graph (lanes, like git log --graph)");
   CLI::App* heads = app.add_subcommand("heads", "list the heads of the graph");
   heads->add_flag("-v,--verbose", verbose, "details of each head");
   CLI::App* branches = app.add_subcommand("branches", "list branch points");
@@ -437,6 +440,15 @@ int main(int argc, char** argv) {
     };
   }
   cli::Format format = format_name == "json" ? cli::Format::kJson : cli::Format::kText;
+  // dot and mermaid draw the revision graph: only history has one to draw.
+  bool graph_format = format_name == "dot" || format_name == "mermaid";
+  if (graph_format && !history->parsed()) {
+    return Report(Status::InvalidInput("--format " + format_name + " is for history only"));
+  }
+  if (graph && (format_name == "json" || verbose)) {
+    return Report(
+        Status::InvalidInput("history --graph takes neither --format json nor --verbose"));
+  }
   // `retort dev` manages the server itself and says what it did.
   if (!dev->parsed()) {
     commands::SetEmbeddedServerStartedNotice(
@@ -559,6 +571,13 @@ int main(int argc, char** argv) {
   if (history->parsed()) {
     auto report = commands::History(*config, range, indicate_current, verbose);
     if (!report.ok()) return Report(report.status());
+    if (graph || graph_format) {
+      auto drawing_format = format_name == "dot"       ? commands::GraphFormat::kDot
+                            : format_name == "mermaid" ? commands::GraphFormat::kMermaid
+                                                       : commands::GraphFormat::kText;
+      std::cout << commands::DrawHistory(*report, drawing_format);
+      return kExitOk;
+    }
     cli::PrintHistory(*report, verbose, format, std::cout);
     return kExitOk;
   }

@@ -129,6 +129,12 @@ struct HistoryReport {
 };
 Result<HistoryReport> History(const config::Config& config, const std::string& range,
                               bool indicate_current, bool verbose);
+// `history --graph` (text: the lanes of revision::DrawGraph, then each revision's id, branch
+// labels, markers and message), `--format dot` (a Graphviz digraph) and `--format mermaid` (a
+// mermaid flowchart). Edges run from a revision to its parents, so the newest is drawn on top;
+// depends_on edges are dashed. The same report always gives the same bytes.
+enum class GraphFormat { kText, kDot, kMermaid };
+std::string DrawHistory(const HistoryReport& report, GraphFormat format);
 
 Result<std::vector<RevisionInfo>> Heads(const config::Config& config, bool verbose);
 struct BranchReport {

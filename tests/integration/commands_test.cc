@@ -907,6 +907,60 @@ TEST(DataCommands, JsonOutputHoldsIdsAndFlags) {
   EXPECT_EQ(json::parse(show_label.out).at("revision"), "jsx");
 }
 
+// The drawn history of tests/history_graph/versions (two roots, branch labels, an octopus merge
+// of three heads, a merge of that merge, depends_on across lines) against
+// tests/history_graph/*.expected; RETORT_UPDATE_GOLDEN=1 rewrites them.
+TEST(HistoryGraph, DrawingsMatchTheGoldenFiles) {
+  RETORT_REQUIRE_PG(pg);
+  TestProject project(pg);
+  const std::string golden = std::string(RETORT_SOURCE_DIR) + "/tests/history_graph";
+  for (const auto& entry : fs::directory_iterator(golden + "/versions")) {
+    project.Add(entry.path().filename().string(), ReadText(entry.path().string()));
+  }
+  CommandOutput upgrade = project.Run({"upgrade", "4d00lines"});
+  ASSERT_EQ(upgrade.exit_code, 0) << Describe(upgrade);
+  const bool update = std::getenv("RETORT_UPDATE_GOLDEN") != nullptr &&
+                      std::string(std::getenv("RETORT_UPDATE_GOLDEN")) == "1";
+  auto check = [&](const Strings& args, bool with_database, const std::string& file) {
+    CommandOutput output = with_database ? project.Run(args) : project.RunPlain(args);
+    ASSERT_EQ(output.exit_code, 0) << Describe(output);
+    const std::string path = golden + "/" + file;
+    if (update) WriteText(path, output.out);
+    EXPECT_EQ(output.out, ReadText(path))
+        << file << " differs (RETORT_UPDATE_GOLDEN=1 rewrites it)";
+  };
+  check({"history", "--graph"}, false, "graph.expected");
+  check({"history", "--graph", "--indicate-current"}, true, "graph_current.expected");
+  check({"history", "--format", "dot"}, false, "graph_dot.expected");
+  check({"history", "--format", "mermaid", "-i"}, true, "graph_mermaid.expected");
+  // A range draws as if history began there.
+  check({"history", "--graph", "-r", "6f00merge:"}, false, "graph_range.expected");
+
+  // No graphviz on the test machines: the digraph's structure instead. One node per revision,
+  // one edge per parent and per depends_on, braces balanced.
+  std::string dot = ReadText(golden + "/graph_dot.expected");
+  EXPECT_EQ(dot.rfind("digraph retort_history {\n", 0), 0u) << dot;
+  EXPECT_EQ(dot.substr(dot.size() - 2), "}\n");
+  size_t nodes = 0;
+  size_t edges = 0;
+  size_t dashed = 0;
+  for (const std::string& line : SortedLines(dot)) {
+    if (line.find(" [label=") != std::string::npos) ++nodes;
+    if (line.find(" -> ") != std::string::npos) ++edges;
+    if (line.find("style=dashed") != std::string::npos) ++dashed;
+  }
+  EXPECT_EQ(nodes, 10u);
+  EXPECT_EQ(edges, 12u);  // 11 parents, 1 depends_on
+  EXPECT_EQ(dashed, 1u);
+
+  CommandOutput json_graph = project.RunPlain({"history", "--graph", "--format", "json"});
+  EXPECT_EQ(json_graph.exit_code, 2) << Describe(json_graph);
+  CommandOutput dot_heads = project.RunPlain({"heads", "--format", "dot"});
+  EXPECT_EQ(dot_heads.exit_code, 2) << Describe(dot_heads);
+  EXPECT_NE(dot_heads.err.find("--format dot is for history only"), std::string::npos)
+      << dot_heads.err;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 10. adopting an Alembic database
 
