@@ -32,12 +32,13 @@ cmake --build build-tsan --target retort
 #   src/commands/engine.cc    check/autogenerate's second session (migrations and schema/ at once)
 #   src/commands/drift.cc     drift's expected state read while the live one is
 #   src/commands/soundness.cc `retort test`: the stairway walked in parts, schema/ beside the upgrade
+#   src/executor/statement_progress  the poller of a long statement's progress (RETORT_PROGRESS)
 # plus the racing deployers (lock, version guard) of concurrency_test.
 declare -A filters=(
   [commands_test]='UpgradeDowngrade.*:BranchesAndMerge.*:DependsOn.*:StampCommand.*:SqlScripts.OfflineUpgradeAndDowngradeMatchTheOnlineRun:MigrationLock.*'
   [engine_commands_test]='CheckCommand.PassesWhenTheMigrationsMatchSchema:CheckCommand.FailsWithTheMissingSqlWhenSchemaHasAnExtraColumn:CheckCommand.ReplaysNonTransactionalMigrationsAndSchemaFiles:AutogenerateCommand.WritesBothDirectionsThatUpgradeAndDowngradeCleanly:AutogenerateCommand.FromDbStartsFromTheConfiguredDatabase:DiffCommand.ComparesTwoDatabases:DiffCommand.ComparesSchemaWithHeadAndRevisions:InspectCommand.*'
   [verification_test]='TestCommand.ASoundHistoryPassesAndWritesJunit:TestCommand.ALongHistoryIsWalkedWholeEvenInParts:TestCommand.AHeadThatDiffersFromSchemaFailsWithTheDiff:DriftCommand.*'
-  [concurrency_test]='ConcurrentUpgrade.SixteenRacersApplyEachMigrationOnce:ConcurrentUpgrade.QueuedRacersDoNotStallCreateIndexConcurrently:VersionGuard.*:UpToDateDatabase.*'
+  [concurrency_test]='ConcurrentUpgrade.SixteenRacersApplyEachMigrationOnce:ConcurrentUpgrade.QueuedRacersDoNotStallCreateIndexConcurrently:VersionGuard.*:UpToDateDatabase.*:StatementProgress.*'
   [naming_convention_test]='NamingConvention.AutogenerateNamesWhatTheSchemaLeavesUnnamed'
 )
 export RETORT_TEST_BINARY="$PWD/build-tsan/retort"

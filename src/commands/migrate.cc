@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -64,6 +65,11 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   if (migrate.no_backup) options.backup = false;
   options.log = &io.log;
   options.log_is_terminal = &io.log == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+  // RETORT_PROGRESS=always shows long statements' progress where the log is no terminal (a CI
+  // job that wants it, the tests); =never hides it on a terminal.
+  const char* progress = std::getenv("RETORT_PROGRESS");
+  std::string forced = progress == nullptr ? "" : progress;
+  options.statement_progress = forced == "always" || (forced != "never" && options.log_is_terminal);
   return options;
 }
 

@@ -58,6 +58,11 @@ struct Options {
   // Retries, resumes and backfill progress are written here; nullptr: silent.
   std::ostream* log = nullptr;
   bool log_is_terminal = false;  // a progress bar redrawn in place instead of periodic lines
+  // A statement that runs long shows its elapsed time and PostgreSQL's progress on one line of
+  // the log, redrawn in place and erased when it ends (StatementProgress; live runs). On when
+  // the log is a terminal, or when the user forces it (RETORT_PROGRESS).
+  bool statement_progress = false;
+  StatementProgress::Timing statement_progress_timing;
   // Waits between retries and batches and while replicas catch up; tests replace it.
   std::function<void(long milliseconds)> sleep;
 };

@@ -54,6 +54,12 @@ Result<std::vector<std::string_view>> SplitControl(std::string_view sql) {
   return statements;
 }
 
+// "statement 2/3 of r1": short, the progress line has little room.
+std::string Describe(const Origin& origin) {
+  return "statement " + std::to_string(origin.statement_number) + "/" +
+         std::to_string(origin.statement_count) + " of " + origin.revision;
+}
+
 bool IsCopy(std::string_view sql) { return sql.size() >= 4 && ToLower(sql.substr(0, 4)) == "copy"; }
 
 }  // namespace
@@ -109,7 +115,17 @@ Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
     }
   }
   last_affected_rows_ = 0;
-  std::optional<pg::Connection::PipelineFailure> failure = connection_.Pipeline(statements);
+  std::optional<pg::Connection::PipelineFailure> failure;
+  {
+    // One round trip for them all: whichever statement runs long, the line names the revision.
+    auto first = std::find_if(pieces.begin(), pieces.end(), [](const Piece& piece) {
+      return piece.kind == Piece::Kind::kStatement;
+    });
+    auto watch = progress_ && first != pieces.end()
+                     ? progress_->Start("revision " + first->origin.revision)
+                     : nullptr;
+    failure = connection_.Pipeline(statements);
+  }
   last_sqlstate_ = failure ? failure->error.sqlstate : "";
   if (!failure) return Status::Ok();
   *failed = failure->index < piece_of.size() ? piece_of[failure->index] : pieces.size() - 1;
@@ -121,7 +137,9 @@ Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
 }
 
 Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
+  auto watch = progress_ ? progress_->Start(Describe(origin)) : nullptr;
   auto outcome = connection_.Execute(sql);
+  watch.reset();
   last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   last_affected_rows_ = outcome.ok() ? outcome.value->AffectedRows() : 0;
   if (outcome.ok()) return Status::Ok();
@@ -136,6 +154,10 @@ Status LiveSink::Control(const std::string& sql) {
 }
 
 Result<pg::PgResult> LiveSink::Query(const std::string& sql) { return connection_.Query(sql); }
+
+void LiveSink::ShowStatementProgress(std::ostream& log, StatementProgress::Timing timing) {
+  progress_ = std::make_unique<StatementProgress>(connection_, log, timing);
+}
 
 void LiveSink::Abort() {
   if (connection_.InTransaction()) (void)connection_.Execute("ROLLBACK");

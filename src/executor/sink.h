@@ -2,11 +2,13 @@
 // Offline mode is the same path with a different sink, as in Alembic.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "executor/statement_progress.h"
 #include "pg/connection.h"
 
 namespace retort::executor {
@@ -60,6 +62,9 @@ class Sink {
   // Whether the session is inside a transaction block (a migration's own BEGIN, outside one of
   // retort's); always false in a script.
   virtual bool InTransaction() const { return false; }
+  // From now on, shows how each statement that runs long is doing on `log` (a live session
+  // only: StatementProgress); a script has nothing to show.
+  virtual void ShowStatementProgress(std::ostream& /*log*/, StatementProgress::Timing /*timing*/) {}
 };
 
 class LiveSink : public Sink {
@@ -77,9 +82,11 @@ class LiveSink : public Sink {
   std::string LastSqlState() const override { return last_sqlstate_; }
   long LastAffectedRows() const override { return last_affected_rows_; }
   bool InTransaction() const override { return connection_.InTransaction(); }
+  void ShowStatementProgress(std::ostream& log, StatementProgress::Timing timing) override;
 
  private:
   pg::Connection& connection_;
+  std::unique_ptr<StatementProgress> progress_;  // null unless ShowStatementProgress was called
   std::string last_sqlstate_;
   long last_affected_rows_ = 0;
 };

@@ -255,6 +255,55 @@ TEST(ConcurrentUpgrade, QueuedRacersDoNotStallCreateIndexConcurrently) {
             (Rows{{"t", "t"}}));
 }
 
+// A long statement shows its progress on one line of stderr, read by a second session from
+// pg_stat_progress_create_index, and the line is erased when the statement ends. A writer's open
+// transaction holds CREATE INDEX CONCURRENTLY in its "waiting for writers before build" phase
+// until the test commits it.
+TEST(StatementProgress, ShowsTheIndexBuildPhaseUntilTheStatementEnds) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, pg->CreateDatabase("progress"));
+  project.WriteMigration(1, TableMigration(1));
+  project.WriteMigration(2, FilledTableMigration(2));
+  project.WriteMigration(3, ConcurrentIndexMigration(3));
+  CommandOutput filled = project.Run({"upgrade", Rev(2)});
+  ASSERT_EQ(filled.exit_code, 0) << filled.out << filled.err;
+
+  auto writer = pg::Connection::Open(pg->ConnInfo(project.database()), "concurrency-test-writer");
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  auto wrote = writer->Execute("BEGIN; INSERT INTO trips VALUES (0, 'writer')");
+  ASSERT_TRUE(wrote.ok()) << wrote.error.ToString();
+
+  TempDir logs;
+  ChildProcesses children(logs.path());
+  children.Start(project.RetortArgv({"upgrade", "head"}), project.path(),
+                 {"RETORT_PROGRESS=always"});
+  children.Release();
+  const std::string waiting = "statement 1/2 of " + Rev(3) + ": ";
+  const std::string phase =
+      "CREATE INDEX CONCURRENTLY: waiting for writers before build, lockers 0/1";
+  std::string seen;
+  bool shown = Eventually([&] {
+    auto err = ReadFile(children.err_path(0));
+    seen = err.ok() ? *err : "";
+    return seen.find(phase) != std::string::npos;
+  });
+  auto committed = writer->Execute("COMMIT");
+  EXPECT_TRUE(committed.ok()) << committed.error.ToString();
+  ChildResult result = children.Wait(0);
+
+  ASSERT_EQ(result.exit_code, 0) << Describe({result});
+  EXPECT_TRUE(shown) << "no progress line naming the phase:\n" << seen;
+  // Each redraw starts at the line's start; the last one is erased before anything else.
+  size_t last = result.err.rfind("\r" + waiting);
+  ASSERT_NE(last, std::string::npos) << result.err;
+  size_t erased = result.err.find("\r\x1b[K", last + 1);
+  ASSERT_NE(erased, std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find('\r', erased + 1), std::string::npos) << result.err;
+  EXPECT_EQ(project.Scalar("SELECT indisvalid FROM pg_index "
+                           "WHERE indexrelid = to_regclass('public.ix_trips_traveler')"),
+            "t");
+}
+
 void ExpectLockReleased(const Project& project) {
   bool released = Eventually([&] { return project.Scalar(kAdvisoryLocksHere) == "0"; });
   EXPECT_TRUE(released) << "advisory locks still held: "

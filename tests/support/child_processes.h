@@ -38,6 +38,10 @@ class ChildProcesses {
   // Lets every started child run.
   void Release();
   pid_t pid(int index) const { return children_[static_cast<size_t>(index)].pid; }
+  // Where child `index`'s stderr goes, to be read while it runs.
+  const std::string& err_path(int index) const {
+    return children_[static_cast<size_t>(index)].err_path;
+  }
   // True once child `index` has exited (reaping it); its result is then available from Wait.
   bool Exited(int index);
   ChildResult Wait(int index);
