@@ -1,4 +1,5 @@
 // upgrade, downgrade, stamp: the commands that move a database along the graph.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -70,6 +71,11 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   const char* progress = std::getenv("RETORT_PROGRESS");
   std::string forced = progress == nullptr ? "" : progress;
   options.statement_progress = forced == "always" || (forced != "never" && options.log_is_terminal);
+  winsize terminal{};
+  if (options.log_is_terminal && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &terminal) == 0 &&
+      terminal.ws_col > 1) {
+    options.statement_progress_display.width = terminal.ws_col - 1u;
+  }
   return options;
 }
 

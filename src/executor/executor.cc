@@ -1230,7 +1230,7 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
   RETORT_RETURN_IF_ERROR(Preflight(plan, migrations, !options_.transaction_per_migration));
   RETORT_RETURN_IF_ERROR(LoadProgress(plan, migrations));
   if (options_.statement_progress && options_.log != nullptr && !plan.steps.empty()) {
-    sink_.ShowStatementProgress(*options_.log, options_.statement_progress_timing);
+    sink_.ShowStatementProgress(*options_.log, options_.statement_progress_display);
   }
   size_t begin = 0;
   while (begin < plan.steps.size()) {

@@ -62,7 +62,7 @@ struct Options {
   // the log, redrawn in place and erased when it ends (StatementProgress; live runs). On when
   // the log is a terminal, or when the user forces it (RETORT_PROGRESS).
   bool statement_progress = false;
-  StatementProgress::Timing statement_progress_timing;
+  StatementProgress::Display statement_progress_display;
   // Waits between retries and batches and while replicas catch up; tests replace it.
   std::function<void(long milliseconds)> sleep;
 };

@@ -155,8 +155,8 @@ Status LiveSink::Control(const std::string& sql) {
 
 Result<pg::PgResult> LiveSink::Query(const std::string& sql) { return connection_.Query(sql); }
 
-void LiveSink::ShowStatementProgress(std::ostream& log, StatementProgress::Timing timing) {
-  progress_ = std::make_unique<StatementProgress>(connection_, log, timing);
+void LiveSink::ShowStatementProgress(std::ostream& log, StatementProgress::Display display) {
+  progress_ = std::make_unique<StatementProgress>(connection_, log, display);
 }
 
 void LiveSink::Abort() {

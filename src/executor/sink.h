@@ -64,7 +64,8 @@ class Sink {
   virtual bool InTransaction() const { return false; }
   // From now on, shows how each statement that runs long is doing on `log` (a live session
   // only: StatementProgress); a script has nothing to show.
-  virtual void ShowStatementProgress(std::ostream& /*log*/, StatementProgress::Timing /*timing*/) {}
+  virtual void ShowStatementProgress(std::ostream& /*log*/,
+                                     StatementProgress::Display /*display*/) {}
 };
 
 class LiveSink : public Sink {
@@ -82,7 +83,7 @@ class LiveSink : public Sink {
   std::string LastSqlState() const override { return last_sqlstate_; }
   long LastAffectedRows() const override { return last_affected_rows_; }
   bool InTransaction() const override { return connection_.InTransaction(); }
-  void ShowStatementProgress(std::ostream& log, StatementProgress::Timing timing) override;
+  void ShowStatementProgress(std::ostream& log, StatementProgress::Display display) override;
 
  private:
   pg::Connection& connection_;

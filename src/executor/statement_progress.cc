@@ -23,13 +23,9 @@ constexpr const char* kProgressQuery =
     "  LEFT JOIN pg_stat_progress_cluster c ON c.pid = a.pid\n"
     " WHERE a.pid = $1";
 
-// A line longer than the terminal would wrap, and "\r" goes back to the start of the last
-// piece only: cut it, at a UTF-8 character boundary.
-constexpr size_t kMaxLine = 119;
-
-std::string Cut(std::string line) {
-  if (line.size() <= kMaxLine) return line;
-  size_t end = kMaxLine;
+std::string Cut(std::string line, size_t width) {
+  if (line.size() <= width) return line;
+  size_t end = width;
   while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
   line.resize(end);
   return line;
@@ -74,11 +70,11 @@ std::string DescribeProgress(const std::vector<std::optional<std::string>>& row)
 }
 
 StatementProgress::StatementProgress(const pg::Connection& session, std::ostream& out,
-                                     Timing timing)
+                                     Display display)
     : settings_(session.SettingsForAnother()),
       backend_pid_(session.BackendPid()),
       out_(out),
-      timing_(timing) {}
+      display_(display) {}
 
 StatementProgress::~StatementProgress() = default;
 
@@ -104,7 +100,7 @@ void StatementProgress::Watch::Poll() {
     std::unique_lock<std::mutex> lock(mutex_);
     return stopped_changed_.wait_for(lock, duration, [this] { return stopped_; });
   };
-  if (ended_within(owner_.timing_.delay)) return;
+  if (ended_within(owner_.display_.delay)) return;
   std::optional<pg::Connection>& session = owner_.poller_session_;
   if (!session) {
     if (!owner_.settings_.ok()) return;
@@ -131,9 +127,9 @@ void StatementProgress::Watch::Poll() {
     std::snprintf(elapsed, sizeof elapsed, "%.1f s", seconds);
     std::string progress = DescribeProgress(row);
     std::string line = label_ + ": " + elapsed + (progress.empty() ? "" : ", " + progress);
-    owner_.out_ << "\r" << Cut(line) << "\x1b[K" << std::flush;
+    owner_.out_ << "\r" << Cut(line, owner_.display_.width) << "\x1b[K" << std::flush;
     shown = true;
-  } while (!ended_within(owner_.timing_.interval));
+  } while (!ended_within(owner_.display_.interval));
   if (shown) owner_.out_ << "\r\x1b[K" << std::flush;
 }
 

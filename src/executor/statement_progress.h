@@ -25,17 +25,20 @@ namespace retort::executor {
 
 class StatementProgress {
  public:
-  struct Timing {
+  struct Display {
     // A statement done sooner shows nothing and opens no second session.
     std::chrono::milliseconds delay{1000};
     std::chrono::milliseconds interval{500};  // between two polls
+    // A longer line would wrap on the terminal, and "\r" goes back to the start of its last
+    // row only: lines are cut to this many bytes (at a UTF-8 character boundary).
+    size_t width = 119;
   };
 
   // `session` is the connection that runs the statements (its settings are copied now, on the
   // caller's thread; the second session is opened by the poller when first needed). `out` is
-  // the log; lines end in "\r" + erase-to-end-of-line, and the last one is erased when the
-  // statement ends.
-  StatementProgress(const pg::Connection& session, std::ostream& out, Timing timing);
+  // the log; each line starts with "\r" and ends in an erase-to-end-of-line, and the last one
+  // is erased when the statement ends.
+  StatementProgress(const pg::Connection& session, std::ostream& out, Display display);
   ~StatementProgress();
   StatementProgress(const StatementProgress&) = delete;
   StatementProgress& operator=(const StatementProgress&) = delete;
@@ -67,7 +70,7 @@ class StatementProgress {
   Result<pg::Connection::Settings> settings_;
   const int backend_pid_;
   std::ostream& out_;
-  const Timing timing_;
+  const Display display_;
   // The second session: used by one poller at a time (a Watch's thread; Watches never overlap),
   // kept for the next statement. Empty until first needed, and after it broke.
   std::optional<pg::Connection> poller_session_;
