@@ -445,9 +445,11 @@ int main(int argc, char** argv) {
   if (graph_format && !history->parsed()) {
     return Report(Status::InvalidInput("--format " + format_name + " is for history only"));
   }
-  if (graph && (format_name == "json" || verbose)) {
-    return Report(
-        Status::InvalidInput("history --graph takes neither --format json nor --verbose"));
+  if (graph && format_name == "json") {
+    return Report(Status::InvalidInput("history --graph draws text: not --format json"));
+  }
+  if ((graph || graph_format) && verbose) {
+    return Report(Status::InvalidInput("a drawn history has one line per revision: no --verbose"));
   }
   // `retort dev` manages the server itself and says what it did.
   if (!dev->parsed()) {

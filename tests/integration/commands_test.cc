@@ -955,6 +955,8 @@ TEST(HistoryGraph, DrawingsMatchTheGoldenFiles) {
 
   CommandOutput json_graph = project.RunPlain({"history", "--graph", "--format", "json"});
   EXPECT_EQ(json_graph.exit_code, 2) << Describe(json_graph);
+  CommandOutput verbose_dot = project.RunPlain({"history", "--format", "dot", "--verbose"});
+  EXPECT_EQ(verbose_dot.exit_code, 2) << Describe(verbose_dot);
   CommandOutput dot_heads = project.RunPlain({"heads", "--format", "dot"});
   EXPECT_EQ(dot_heads.exit_code, 2) << Describe(dot_heads);
   EXPECT_NE(dot_heads.err.find("--format dot is for history only"), std::string::npos)
