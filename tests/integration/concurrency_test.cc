@@ -256,10 +256,10 @@ TEST(ConcurrentUpgrade, QueuedRacersDoNotStallCreateIndexConcurrently) {
 }
 
 // A long statement shows its progress on one line of stderr, read by a second session from
-// pg_stat_progress_create_index, and the line is erased when the statement ends. A writer's open
-// transaction holds CREATE INDEX CONCURRENTLY in its "waiting for writers before build" phase
-// until the test commits it.
-TEST(StatementProgress, ShowsTheIndexBuildPhaseUntilTheStatementEnds) {
+// pg_stat_progress_create_index, and the line is erased when the statement ends, however it
+// ends. A writer's open transaction holds CREATE INDEX CONCURRENTLY in its "waiting for writers
+// before build" phase until the test commits it or cancels the build.
+void ShowsProgressOfAHeldIndexBuild(bool cancel) {
   RETORT_REQUIRE_PG(pg);
   Project project(pg, pg->CreateDatabase("progress"));
   project.WriteMigration(1, TableMigration(1));
@@ -287,11 +287,25 @@ TEST(StatementProgress, ShowsTheIndexBuildPhaseUntilTheStatementEnds) {
     seen = err.ok() ? *err : "";
     return seen.find(phase) != std::string::npos;
   });
-  auto committed = writer->Execute("COMMIT");
-  EXPECT_TRUE(committed.ok()) << committed.error.ToString();
+  // Released by the cancel, or by the writer's commit (which never comes before the cancel,
+  // so that the build cannot finish first).
+  bool cancelled = false;
+  if (cancel) {
+    cancelled = project.Scalar(
+                    "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() "
+                    "AND query LIKE 'CREATE INDEX CONCURRENTLY%'") == "1";
+    EXPECT_TRUE(cancelled) << "no running CREATE INDEX CONCURRENTLY to cancel";
+  }
+  auto commit = [&] {
+    auto committed = writer->Execute("COMMIT");
+    EXPECT_TRUE(committed.ok()) << committed.error.ToString();
+  };
+  if (!cancelled) commit();
   ChildResult result = children.Wait(0);
+  if (cancelled) commit();
 
-  ASSERT_EQ(result.exit_code, 0) << Describe({result});
+  ASSERT_EQ(result.exit_code, cancel ? 1 : 0) << Describe({result});
   EXPECT_TRUE(shown) << "no progress line naming the phase:\n" << seen;
   // Each redraw starts at the line's start; the last one is erased before anything else.
   size_t last = result.err.rfind("\r" + waiting);
@@ -299,9 +313,22 @@ TEST(StatementProgress, ShowsTheIndexBuildPhaseUntilTheStatementEnds) {
   size_t erased = result.err.find("\r\x1b[K", last + 1);
   ASSERT_NE(erased, std::string::npos) << result.err;
   EXPECT_EQ(result.err.find('\r', erased + 1), std::string::npos) << result.err;
-  EXPECT_EQ(project.Scalar("SELECT indisvalid FROM pg_index "
-                           "WHERE indexrelid = to_regclass('public.ix_trips_traveler')"),
-            "t");
+  if (cancel) {
+    EXPECT_NE(result.err.find("canceling statement due to user request", erased), std::string::npos)
+        << result.err;
+  } else {
+    EXPECT_EQ(project.Scalar("SELECT indisvalid FROM pg_index "
+                             "WHERE indexrelid = to_regclass('public.ix_trips_traveler')"),
+              "t");
+  }
+}
+
+TEST(StatementProgress, ShowsTheIndexBuildPhaseUntilTheStatementEnds) {
+  ShowsProgressOfAHeldIndexBuild(false);
+}
+
+TEST(StatementProgress, ACancelledStatementErasesTheLineBeforeItsError) {
+  ShowsProgressOfAHeldIndexBuild(true);
 }
 
 void ExpectLockReleased(const Project& project) {
