@@ -140,6 +140,27 @@ int ColoringBuffer::sync() {
   return target_->pubsync();
 }
 
+namespace {
+
+// Only ANSI escape sequences ("\033[K" erasing a progress line after its "\r"): text that moves
+// or clears, but writes nothing a line could start with.
+bool OnlyEscapes(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '\033' || i + 1 >= text.size()) return false;
+    i += 1;
+    if (text[i] == '[') {
+      i += 1;
+      while (i < text.size() && (text[i] < 0x40 || text[i] > 0x7E)) ++i;
+    }
+    if (i >= text.size()) return false;
+    i += 1;  // the final byte
+  }
+  return true;
+}
+
+}  // namespace
+
 void ColoringBuffer::Emit() {
   if (pending_.empty()) return;
   bool ends_line = pending_.back() == '\n' || pending_.back() == '\r';
@@ -147,7 +168,9 @@ void ColoringBuffer::Emit() {
   std::string colored = Colorize(line, rules_, at_line_start_);
   if (ends_line) colored += pending_.back();
   target_->sputn(colored.data(), static_cast<std::streamsize>(colored.size()));
-  at_line_start_ = ends_line;
+  // "\r\033[K" erases the progress line and leaves the cursor at the line's start, where the
+  // next message's prefix is coloured as after a line end.
+  at_line_start_ = ends_line || (at_line_start_ && OnlyEscapes(pending_));
   pending_.clear();
 }
 

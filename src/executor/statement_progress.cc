@@ -127,10 +127,11 @@ void StatementProgress::Watch::Poll() {
     std::snprintf(elapsed, sizeof elapsed, "%.1f s", seconds);
     std::string progress = DescribeProgress(row);
     std::string line = label_ + ": " + elapsed + (progress.empty() ? "" : ", " + progress);
-    owner_.out_ << "\r" << Cut(line, owner_.display_.width) << "\x1b[K" << std::flush;
+    // As ProgressDisplay draws a backfill's bar: back to the line's start, erase, then the text.
+    owner_.out_ << "\r\033[K" << Cut(line, owner_.display_.width) << std::flush;
     shown = true;
   } while (!ended_within(owner_.display_.interval));
-  if (shown) owner_.out_ << "\r\x1b[K" << std::flush;
+  if (shown) owner_.out_ << "\r\033[K" << std::flush;
 }
 
 }  // namespace retort::executor

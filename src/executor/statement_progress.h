@@ -36,8 +36,8 @@ class StatementProgress {
 
   // `session` is the connection that runs the statements (its settings are copied now, on the
   // caller's thread; the second session is opened by the poller when first needed). `out` is
-  // the log; each line starts with "\r" and ends in an erase-to-end-of-line, and the last one
-  // is erased when the statement ends.
+  // the log; each line starts with "\r" and an erase-to-end-of-line, and the last one is erased
+  // when the statement ends.
   StatementProgress(const pg::Connection& session, std::ostream& out, Display display);
   ~StatementProgress();
   StatementProgress(const StatementProgress&) = delete;

@@ -92,7 +92,7 @@ TEST_F(CliTest, BashCompletesVerbsFlagsChoicesAndRevisions) {
             "upgrade  => head heads base bbb222 docs@head docs@base aaa111\n"
             "upgrade --s => --sql\n"
             "upgrade --fo => --format\n"
-            "--format  => text json\n"
+            "--format  => text json dot mermaid\n"
             "--color = al => always\n"
             "backups  => list restore prune\n"
             "backups list -- => --help --config --url --format --color\n"

@@ -308,7 +308,7 @@ void ShowsProgressOfAHeldIndexBuild(bool cancel) {
   ASSERT_EQ(result.exit_code, cancel ? 1 : 0) << Describe({result});
   EXPECT_TRUE(shown) << "no progress line naming the phase:\n" << seen;
   // Each redraw starts at the line's start; the last one is erased before anything else.
-  size_t last = result.err.rfind("\r" + waiting);
+  size_t last = result.err.rfind("\r\x1b[K" + waiting);
   ASSERT_NE(last, std::string::npos) << result.err;
   size_t erased = result.err.find("\r\x1b[K", last + 1);
   ASSERT_NE(erased, std::string::npos) << result.err;

@@ -168,6 +168,19 @@ TEST(Color, TheBufferColoursWholeLinesAndWhatIsFlushedBeforeTheEnd) {
             "error: not a prefix here\n\033[1;31merror:\033[0m last");
 }
 
+TEST(Color, AnErasedProgressLineLeavesTheNextMessageAtALineStart) {
+  std::ostringstream target;
+  {
+    cli::ColoringBuffer buffer(target.rdbuf(), cli::ColorRules::kDiagnostics);
+    std::ostream err(&buffer);
+    err << "\r\033[Kstatement 1/1 of r1: 2.0 s" << std::flush;  // a progress line, redrawn
+    err << "\r\033[K" << std::flush;                            // and erased
+    err << "retort: error: failed\n";
+  }
+  EXPECT_EQ(target.str(),
+            "\r\033[Kstatement 1/1 of r1: 2.0 s\r\033[Kretort: \033[1;31merror:\033[0m failed\n");
+}
+
 // retort.toml(5) is written from config's key table; each key's example must be a value the
 // parser accepts, and each key is described.
 TEST(ConfigKeyDocs, EveryDocumentedKeyParsesAndIsDescribed) {
