@@ -109,31 +109,17 @@ std::string Dot(const HistoryReport& report, const std::vector<revision::DrawNod
 }
 
 // Text inside a quoted mermaid label: mermaid's entity codes for the characters it would read
-// as markup ('#' first: the codes start with it).
+// as markup (its codes start with '#', so '#' itself is one of them).
 std::string MermaidText(std::string_view text) {
+  static const std::map<char, std::string_view> kEntities = {
+      {'#', "#35;"}, {'"', "#quot;"}, {'<', "#lt;"}, {'>', "#gt;"}, {'`', "#96;"}, {'\n', " "}};
   std::string escaped;
   for (char c : text) {
-    switch (c) {
-      case '#':
-        escaped += "#35;";
-        break;
-      case '"':
-        escaped += "#quot;";
-        break;
-      case '<':
-        escaped += "#lt;";
-        break;
-      case '>':
-        escaped += "#gt;";
-        break;
-      case '`':
-        escaped += "#96;";
-        break;
-      case '\n':
-        escaped += " ";
-        break;
-      default:
-        escaped += c;
+    auto entity = kEntities.find(c);
+    if (entity == kEntities.end()) {
+      escaped += c;
+    } else {
+      escaped += entity->second;
     }
   }
   return escaped;

@@ -1,6 +1,6 @@
 -- retort:revision  9c00index
 -- retort:revises   6f00merge
--- retort:message   index users by email
+-- retort:message   index users by "email" <lower> #2
 -- retort:created   2026-11-25 10:00:00+00
 
 -- retort:upgrade
