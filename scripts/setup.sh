@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency from Debian 12's packages, then configures and builds
-# retort into build/. Safe to run again.
+# Installs every build and test dependency from Debian 12's packages, then configures build/ and
+# builds the retort binary there (the tests: `cmake --build build`). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +10,7 @@ packages=(
   # corpus_test's OpenStreetMap schema (osmosis) needs PostGIS (a newer postgresql-15 minor comes
   # with it; the tests' clusters start fresh).
   postgresql-15-postgis-3
-  libpg-query-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
+  libpg-query-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   # tests/integration/cli_test.cc runs the completion scripts in real zsh and fish and renders
@@ -71,4 +71,4 @@ build_dir="${RETORT_BUILD_DIR:-build}"
 if [ ! -f "$build_dir/CMakeCache.txt" ] || (($#)); then
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 fi
-cmake --build "$build_dir"
+cmake --build "$build_dir" --target retort

@@ -2,7 +2,8 @@
 # Everything CI checks, in order: the build with warnings as errors, clang-format, every test
 # tier against real PostgreSQL 15 clusters the tests start themselves (built with
 # AddressSanitizer + UndefinedBehaviorSanitizer), the demo, the threaded code under
-# ThreadSanitizer, and a short run of every fuzz target (fuzz/README.md). Each phase prints its
+# ThreadSanitizer, the Release build and its .deb, the CI recipes of docs/ci.md, and a short run
+# of every fuzz target (fuzz/README.md). Each phase prints its
 # wall-clock time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -97,6 +98,18 @@ rm -f "$demo_log"
 # whole suite from a TSan build (twice CI's budget on 2 cores).
 phase tests under TSan
 ./scripts/tsan.sh
+
+# The build users and packagers run: Release with Debian's flags (dpkg-buildflags), GCC,
+# warnings as errors, the retort target only, packed as a .deb and checked on a clean root
+# (scripts/package.sh). Its binary then runs the CI recipes of docs/ci.md. GCC's optimiser
+# warns about what it inlines (-O3 differs from the sanitizer builds' -O0/-O1); clang warns from
+# its front end whatever the level, so the ASan build (clang, -Werror) covers clang, and a
+# second Release build (8 CPU-minutes) is left to `scripts/package.sh clang` outside CI.
+phase release build with GCC and the .deb
+RETORT_WERROR=ON ./scripts/package.sh gcc build-release
+
+phase CI recipes
+./scripts/ci_recipe.sh build-release/retort
 
 phase fuzz
 # libFuzzer needs clang; only the fuzz targets and the four libraries they use are built.

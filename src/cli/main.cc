@@ -16,6 +16,7 @@
 #include "cli/completion.h"
 #include "cli/manpage.h"
 #include "cli/output.h"
+#include "cli/version.h"
 #include "commands/commands.h"
 #include "config/config.h"
 #include "config/database_url.h"
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
   CLI::App app{"retort: versioned schema migrations for PostgreSQL"};
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", std::string("retort ") + RETORT_CLI_VERSION);
+  app.set_version_flag("--version", cli::VersionLine(RETORT_CLI_VERSION, cli::kBuildCommit));
 
   std::optional<std::string> config_path;
   std::optional<std::string> url;

@@ -527,6 +527,11 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
       config.database_url_source = Join(named, ", ");
     }
   }
+  // CI points the scratch databases at its own server without editing the developers'
+  // retort.toml, where dev_url is usually "embedded".
+  if (std::optional<std::string> dev_url = NonEmptyEnv(env, "RETORT_DEV_URL")) {
+    config.dev_url = *dev_url;
+  }
   return config;
 }
 
@@ -697,6 +702,7 @@ schema = "retort_backup"
 # `revision --autogenerate` and `check`.
 paths = ["schema"]
 # Scratch server where the desired state is applied and compared; "embedded" or a URL.
+# RETORT_DEV_URL in the environment overrides it (CI's own server).
 dev_url = "embedded"
 # Or take the desired state from the application's models instead of paths:
 # program = ["python3", "-m", "app.dump_schema"]   # its standard output is DDL

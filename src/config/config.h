@@ -91,9 +91,10 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& path
 
 // Finds the config (--config, which may also name a directory holding retort.toml; else
 // ./retort.toml), parses it, then applies the URL precedence:
-// --url > RETORT_DATABASE_URL > DATABASE_URL > [database] url. Empty environment variables count
-// as unset; an empty --url is an error. A missing retort.toml is an error naming the path (run
-// `retort init`), unless the project is optional.
+// --url > RETORT_DATABASE_URL > DATABASE_URL > [database] url, and RETORT_DEV_URL over
+// [schema] dev_url. Empty environment variables count as unset; an empty --url is an error. A
+// missing retort.toml is an error naming the path (run `retort init`), unless the project is
+// optional.
 Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env);
 
 // The error for a command that needs a project where there is none (no ./retort.toml).

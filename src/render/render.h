@@ -31,8 +31,8 @@ struct ExtensionUpdate {
 // Conversions the user writes where a cast does not do: column identity (as TypeConversion
 // names it, or unquoted "schema.table.column") -> the USING expression, per direction.
 struct RenderOptions {
-  std::map<std::string, std::string> upgrade_using;
-  std::map<std::string, std::string> downgrade_using;
+  std::map<std::string, std::string> upgrade_using{};
+  std::map<std::string, std::string> downgrade_using{};
   // Online plans for tables that exist already (plan::Options::online), in both directions.
   bool online = false;
   // Renames the author confirmed (`--rename`): the upgrade runs them first, the downgrade runs

@@ -420,6 +420,19 @@ TEST_F(LoadConfigTest, EmptyEnvironmentValuesAreUnset) {
   EXPECT_EQ(config->database_url_source, "DATABASE_URL");
 }
 
+TEST_F(LoadConfigTest, DevUrlFromTheEnvironment) {
+  Write("retort.toml", "[schema]\ndev_url = \"embedded\"\n");
+  Result<Config> from_file = LoadConfig({}, Env({{"RETORT_DEV_URL", ""}}));
+  ASSERT_TRUE(from_file.ok()) << from_file.status().message();
+  EXPECT_EQ(from_file->dev_url, "embedded");
+
+  Result<Config> from_env =
+      LoadConfig(UrlFlag("postgresql://ci/app"), Env({{"RETORT_DEV_URL", "postgresql://ci/dev"}}));
+  ASSERT_TRUE(from_env.ok()) << from_env.status().message();
+  EXPECT_EQ(from_env->dev_url, "postgresql://ci/dev");
+  EXPECT_EQ(from_env->database_url, "postgresql://ci/app");
+}
+
 TEST_F(LoadConfigTest, EmptyUrlFlagIsAnError) {
   Write("retort.toml", "[database]\nurl = \"postgresql://file/app\"\n");
   Result<Config> config = LoadConfig(UrlFlag(""), Env({}));
