@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "base/strings.h"
 
@@ -149,11 +153,12 @@ Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::Read
   // a transfer of every file's text nor the server hashing them all on every deploy. Rows an
   // older retort recorded have no stored hash: the server computes theirs; and a table it made
   // may not have the column yet (the next run that migrates adds it).
+  // Every row, unsorted: the newest per revision is picked below. A server-side DISTINCT ON
+  // sorted the whole history on every deploy, most of a no-op `upgrade`'s server time.
   auto read = [&](const std::string& stored_hash) {
-    return connection.Execute(
-        "SELECT DISTINCT ON (revision) revision, checksum, coalesce(" + stored_hash +
-        "encode(sha256(convert_to(source, 'UTF8')), 'hex'), '') FROM " + QualifiedHistoryTable() +
-        " WHERE direction IN ('up', 'checksum') ORDER BY revision, id DESC");
+    return connection.Execute("SELECT revision, checksum, coalesce(" + stored_hash +
+                              "encode(sha256(convert_to(source, 'UTF8')), 'hex'), ''), id FROM " +
+                              QualifiedHistoryTable() + " WHERE direction IN ('up', 'checksum')");
   };
   auto outcome = read("source_sha256, ");
   if (!outcome.ok() && outcome.error.sqlstate == kUndefinedColumn) outcome = read("");
@@ -162,10 +167,19 @@ Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::Read
     return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
                           outcome.error.ToString());
   }
-  for (int i = 0; i < outcome.value->rows(); ++i) {
-    if (outcome.value->IsNull(i, 1)) continue;
-    checksums[outcome.value->Get(i, 0)] =
-        RecordedChecksum{outcome.value->Get(i, 1), outcome.value->Get(i, 2)};
+  // The newest row of each revision decides, also when it recorded no checksum.
+  const pg::PgResult& rows = *outcome.value;
+  std::unordered_map<std::string_view, std::pair<long long, int>> newest;  // id, row
+  newest.reserve(static_cast<size_t>(rows.rows()));
+  for (int i = 0; i < rows.rows(); ++i) {
+    long long id = std::stoll(rows.Get(i, 3));
+    auto [entry, added] = newest.try_emplace(rows.View(i, 0), id, i);
+    if (!added && id > entry->second.first) entry->second = {id, i};
+  }
+  for (const auto& [revision, newest_row] : newest) {
+    int i = newest_row.second;
+    if (rows.IsNull(i, 1)) continue;
+    checksums[std::string(revision)] = RecordedChecksum{rows.Get(i, 1), rows.Get(i, 2)};
   }
   return checksums;
 }
