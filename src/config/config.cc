@@ -386,7 +386,72 @@ void Apply(const KeySpec& spec, const toml::node& node, Config& config, Problems
   }
 }
 
+// toml++ 3.3 (Debian 12's) assumes that a table header's name starts with a key character or
+// a quote: `[=]`, `[ #]` or `[é]` fail an assertion in a debug build and are undefined
+// behaviour in a clang release build (the assertion becomes __builtin_assume). Found by
+// fuzz/config_fuzzer once toml++ was compiled in. Such headers are refused here first, which
+// takes knowing where headers can be: at the start of a line, outside strings, arrays and
+// inline tables.
+Status CheckTableHeaders(std::string_view text, const std::string& path) {
+  int depth = 0;           // open '[' and '{' of values
+  bool line_start = true;  // nothing but blanks yet on this line
+  int line = 1;
+  auto key_start = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '"' ||
+           c == '\'' || c == ']';
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '#') {  // a comment, to the end of the line
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      continue;
+    }
+    if (c == '"' || c == '\'') {  // a string, maybe multi-line: skip it, counting its lines
+      bool multi = text.substr(i, 3) == std::string(3, c);
+      std::string_view close = multi ? std::string_view(c == '"' ? "\"\"\"" : "'''")
+                                     : std::string_view(c == '"' ? "\"" : "'");
+      size_t at = i + close.size();
+      while (at < text.size() && text.substr(at, close.size()) != close) {
+        if (text[at] == '\\' && c == '"' && at + 1 < text.size()) ++at;  // an escape
+        if (text[at] == '\n') {
+          if (!multi) break;  // toml++ reports the unterminated string
+          ++line;
+        }
+        ++at;
+      }
+      i = std::min(text.size(), at + close.size()) - 1;
+      line_start = false;
+      continue;
+    }
+    if (line_start && depth == 0 && c == '[') {
+      size_t at = i + 1;
+      if (at < text.size() && text[at] == '[') ++at;
+      while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+      if (at < text.size() && !key_start(text[at])) {
+        return Status::InvalidInput(path + ":" + std::to_string(line) +
+                                    ": a table header must start with a name (letters, digits, "
+                                    "_ or -) or a quoted name");
+      }
+      // Past the header: its brackets are not a value's.
+      while (i + 1 < text.size() && text[i + 1] != '\n' && text[i + 1] != '#') ++i;
+      line_start = false;
+      continue;
+    }
+    line_start = false;
+    if (c == '[' || c == '{') ++depth;
+    if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return Status::Ok();
+}
+
 Result<toml::table> ParseToml(const std::string& toml_text, const std::string& path) {
+  RETORT_RETURN_IF_ERROR(CheckTableHeaders(toml_text, path));
   auto describe = [&](const toml::parse_error& error) {
     const toml::source_position& where = error.source().begin;
     return Status::InvalidInput(path + ":" + std::to_string(where.line) + ":" +
