@@ -403,7 +403,8 @@ void Apply(const KeySpec& spec, const toml::node& node, Config& config, Problems
 // it once toml++ was compiled in). They are refused by name here first.
 Status CheckNonAsciiOutsideStrings(std::string_view text, const std::string& path) {
   int line = 1;
-  for (size_t i = 0; i < text.size(); ++i) {
+  // A UTF-8 byte order mark may open the file (toml++ skips it).
+  for (size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n') {
       ++line;

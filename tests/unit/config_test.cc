@@ -68,6 +68,9 @@ line ‘c’""",
 )",
                                       "retort.toml");
   EXPECT_TRUE(config.ok()) << config.status().message();
+  // So is a byte order mark opening the file; not one further on.
+  EXPECT_TRUE(ParseConfig("\xEF\xBB\xBF[migrations]\n", "retort.toml").ok());
+  EXPECT_FALSE(ParseConfig("[migrations]\n\xEF\xBB\xBF\n", "retort.toml").ok());
 }
 
 TEST(ConfigTest, FullFile) {
