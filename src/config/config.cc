@@ -400,33 +400,47 @@ void Apply(const KeySpec& spec, const toml::node& node, Config& config, Problems
 // TOML allows characters beyond ASCII only in strings and comments, and toml++ 3.3 (Debian
 // 12's) must not see one anywhere else: its test for Unicode white space reaches
 // __builtin_unreachable for most of them (`[é]`, undefined behaviour; fuzz/config_fuzzer found
-// it once toml++ was compiled in). They are refused by name here first.
+// it once toml++ was compiled in). They are refused by name here first, and so is an
+// unterminated string, which toml++ would read on past.
 Status CheckNonAsciiOutsideStrings(std::string_view text, const std::string& path) {
   int line = 1;
+  auto refuse = [&](const std::string& what) {
+    return Status::InvalidInput(path + ":" + std::to_string(line) + ": " + what);
+  };
+  // A quote opens a string only where a key or value can start; anywhere else toml++ reads it
+  // as a stray character, and what follows it is not a string to toml++ either.
+  char before = '\n';  // the last character outside strings and comments, blanks aside
   // A UTF-8 byte order mark may open the file (toml++ skips it).
   for (size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; i < text.size(); ++i) {
     char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\r') continue;
     if (c == '\n') {
       ++line;
+      before = c;
     } else if (c == '#') {  // a comment, to the end of the line
       while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
-    } else if (c == '"' || c == '\'') {  // a string, maybe multi-line: skipped, lines counted
+    } else if ((c == '"' || c == '\'') &&
+               std::string_view("\n=[,{.").find(before) != std::string_view::npos) {
       bool multi = text.substr(i, 3) == std::string(3, c);
       std::string close(multi ? 3 : 1, c);
       size_t at = i + close.size();
+      int lines = 0;
       while (at < text.size() && text.substr(at, close.size()) != close) {
         if (text[at] == '\\' && c == '"' && at + 1 < text.size()) ++at;  // an escape
-        if (text[at] == '\n') {
-          if (!multi) break;  // toml++ reports the unterminated string
-          ++line;
-        }
+        if (text[at] == '\n' && !multi) return refuse("unterminated string");
+        if (text[at] == '\n') ++lines;
         ++at;
       }
-      i = std::min(text.size(), at + close.size()) - 1;
+      if (at >= text.size()) return refuse("unterminated string");
+      line += lines;
+      i = at + close.size() - 1;
+      before = c;
     } else if (static_cast<unsigned char>(c) >= 0x80) {
-      return Status::InvalidInput(path + ":" + std::to_string(line) +
-                                  ": a character beyond ASCII outside a string or comment (TOML "
-                                  "keys are ASCII letters, digits, _ and -; quote other names)");
+      return refuse(
+          "a character beyond ASCII outside a string or comment (TOML keys are ASCII letters, "
+          "digits, _ and -; quote other names)");
+    } else {
+      before = c;
     }
   }
   return Status::Ok();

@@ -68,6 +68,10 @@ line ‘c’""",
 )",
                                       "retort.toml");
   EXPECT_TRUE(config.ok()) << config.status().message();
+  // A quote where no value starts is no string to toml++: what follows is refused as outside one.
+  for (std::string toml : {"uq =4\"[\xc3\xa9]\n", "uq =4\"[\xc3\xa9]\"\n"}) {
+    EXPECT_FALSE(ParseConfig(toml, "retort.toml").ok()) << toml;
+  }
   // So is a byte order mark opening the file; not one further on.
   EXPECT_TRUE(ParseConfig("\xEF\xBB\xBF[migrations]\n", "retort.toml").ok());
   EXPECT_FALSE(ParseConfig("[migrations]\n\xEF\xBB\xBF\n", "retort.toml").ok());
