@@ -324,9 +324,7 @@ Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& proje
       // Read-only commands load headers only; the statement's line needs the whole file.
       std::optional<migrations::Migration> full;
       if (!found.statements_loaded) {
-        auto text = ReadFile(found.path);
-        auto parsed = text.ok() ? migrations::ParseMigration(*text, found.path)
-                                : Result<migrations::Migration>(text.status());
+        auto parsed = migrations::ReadMigration(found.path);
         if (parsed.ok()) full = std::move(parsed).value();
       }
       const migrations::Migration& loaded = full ? *full : found;

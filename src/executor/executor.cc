@@ -228,7 +228,11 @@ std::vector<std::string> Executor::TimeoutStatements(const char* scope) const {
 }
 
 std::string Executor::GuardSql(const std::vector<std::string>& rows) const {
-  return store_.GuardSql(rows, options_.lock_guard_check);
+  return JoinStatements(GuardStatements(rows));
+}
+
+std::vector<std::string> Executor::GuardStatements(const std::vector<std::string>& rows) const {
+  return store_.GuardStatements(rows, options_.lock_guard_check);
 }
 
 std::string Executor::BeginStatementSql(const revision::Step& step,
@@ -248,9 +252,9 @@ std::vector<std::string> Executor::BookkeepingStatements(const revision::Step& s
                                                          const std::string& started_at) const {
   std::vector<std::string> statements =
       store_.TransitionStatements(step.rows_before, step.rows_after);
-  statements.push_back(store_.RecordStepStatement(
-      history::StepRecord{step.revision, DirectionName(step.direction), migration.checksum,
-                          options_.tool_version, migration.source, started_at}));
+  statements.push_back(store_.RecordStepStatement(history::StepRecord{
+      step.revision, DirectionName(step.direction), migration.checksum, options_.tool_version,
+      migration.source, started_at, migration.source_sha256}));
   return statements;
 }
 
@@ -312,6 +316,11 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
       pieces.push_back(Piece{kind, std::move(sql), std::move(origin)});
       where.push_back(std::move(what));
     };
+    // Retort's own statements, built apart: the pipeline takes them one by one.
+    auto add_control = [&](std::vector<std::string> statements, std::string what) {
+      add(Piece::Kind::kControl, JoinStatements(statements), std::move(what));
+      pieces.back().statements = std::move(statements);
+    };
     add(Piece::Kind::kNote,
         "Running " + std::string(VerbFor(step.direction)) + " " +
             history::DescribeRows(step.rows_before) + " -> " +
@@ -320,15 +329,12 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
         "");
     std::vector<std::string> guard;
     if (k == begin) {
-      guard.push_back("BEGIN");
-      for (std::string& timeout : TimeoutStatements("LOCAL ")) guard.push_back(std::move(timeout));
+      guard = TimeoutStatements("LOCAL ");
+      guard.insert(guard.begin(), "BEGIN");
     }
-    for (std::string& check : store_.GuardStatements(step.rows_before, options_.lock_guard_check)) {
-      guard.push_back(std::move(check));
-    }
-    add(Piece::Kind::kControl, JoinStatements(guard),
-        "the version table (" + store_.QualifiedVersionTable() + ")");
-    pieces.back().statements = std::move(guard);
+    std::vector<std::string> checks = GuardStatements(step.rows_before);
+    guard.insert(guard.end(), checks.begin(), checks.end());
+    add_control(std::move(guard), "the version table (" + store_.QualifiedVersionTable() + ")");
     const auto& statements = StatementsFor(step, migration);
     int count = static_cast<int>(statements.size());
     for (int i = 0; i < count; ++i) {
@@ -348,9 +354,7 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
     std::vector<std::string> bookkeeping =
         BookkeepingStatements(step, migration, own_transaction ? "" : UtcNow());
     if (k + 1 == end) bookkeeping.push_back("COMMIT");
-    add(Piece::Kind::kControl, JoinStatements(bookkeeping),
-        "the version bookkeeping of " + step.revision);
-    pieces.back().statements = std::move(bookkeeping);
+    add_control(std::move(bookkeeping), "the version bookkeeping of " + step.revision);
     size_t failed = 0;
     Status status = sink_.RunAll(pieces, &failed);
     if (!status.ok()) {

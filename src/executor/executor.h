@@ -135,6 +135,7 @@ class Executor {
                                   const history::ProgressRow& row);
   // The version-table guard, plus the migration-lock guard on a live run.
   std::string GuardSql(const std::vector<std::string>& rows) const;
+  std::vector<std::string> GuardStatements(const std::vector<std::string>& rows) const;
   // Opens the transaction that runs or records statement `done` of a transaction-none step:
   // the guards, then a refusal (SQLSTATE history::kAppliedElsewhere) if another session
   // recorded it done meanwhile.

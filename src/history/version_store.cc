@@ -137,7 +137,11 @@ std::string VersionStore::RecordStepStatement(const StepRecord& record) const {
          ") * 1000, 3), " + (record.checksum.empty() ? "NULL" : QuoteLiteral(record.checksum)) +
          ", " + QuoteLiteral(record.tool_version) + ", " +
          (record.source.empty() ? "NULL" : QuoteLiteral(record.source)) + ", " +
-         (record.source.empty() ? "NULL" : QuoteLiteral(Sha256Hex(record.source))) + ")";
+         (record.source.empty()
+              ? "NULL"
+              : QuoteLiteral(record.source_sha256.empty() ? Sha256Hex(record.source)
+                                                          : record.source_sha256)) +
+         ")";
 }
 
 std::string VersionStore::RecordChecksumSql(const std::string& revision,

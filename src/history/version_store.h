@@ -77,6 +77,9 @@ struct StepRecord {
   // Literal start time; empty means now() (the start of the enclosing transaction, which is the
   // migration's start when it runs in its own transaction).
   std::string started_at;
+  // SHA-256 of `source` when the caller has it already (Migration::source_sha256); empty:
+  // computed here.
+  std::string source_sha256 = "";
 };
 
 class VersionStore {

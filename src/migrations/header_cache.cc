@@ -134,7 +134,7 @@ bool SettledForCache(const FileStamp& stamp, int64_t now_ns) {
 Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir,
                                                  const std::string& cache_path, int64_t now_ns) {
   if (!IsDirectory(versions_dir)) return LoadDirectory(versions_dir, ParseDepth::kHeader);
-  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(versions_dir, ".sql"));
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListMigrationFiles(versions_dir));
   // A no-op `current` spends its time here: entries are looked up by path without copying
   // them, and a hit's header is moved out (the cache is rewritten only when something changed,
   // and then from `migrations`).
@@ -158,7 +158,6 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
   std::vector<std::string> errors;
   bool changed = false;
   for (const std::string& file : files) {
-    if (StartsWith(BaseName(file), ".")) continue;  // as LoadDirectory
     std::optional<FileStamp> stamp = StampOf(file);
     auto hit = cached_by_path.find(file);
     if (stamp && hit != cached_by_path.end() && cached[hit->second].stamp == *stamp) {
@@ -169,9 +168,7 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
       continue;
     }
     changed = true;
-    Result<std::string> text = ReadFile(file);
-    Result<Migration> migration = text.ok() ? ParseMigration(*text, file, ParseDepth::kHeader)
-                                            : Result<Migration>(text.status());
+    Result<Migration> migration = ReadMigration(file, ParseDepth::kHeader);
     if (!migration.ok()) {
       errors.push_back(migration.status().message());
       continue;

@@ -903,6 +903,17 @@ Result<Migration> ParseMigration(std::string_view text, const std::string& path,
   return Parser(text, path, depth).Parse();
 }
 
+Result<Migration> ReadMigration(const std::string& path, ParseDepth depth) {
+  RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseMigration(text, path, depth);
+}
+
+Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_dir) {
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(versions_dir, ".sql"));
+  std::erase_if(files, [](const std::string& file) { return StartsWith(BaseName(file), "."); });
+  return files;
+}
+
 Result<std::string> SourceText(const Migration& migration) {
   if (!migration.source.empty()) return migration.source;
   return ReadFile(migration.path);
@@ -912,17 +923,11 @@ Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir, Pa
   if (!IsDirectory(versions_dir)) {
     return Status::InvalidInput(versions_dir + ": versions directory does not exist");
   }
-  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(versions_dir, ".sql"));
-  // editor and OS droppings
-  std::erase_if(files, [](const std::string& file) { return StartsWith(BaseName(file), "."); });
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListMigrationFiles(versions_dir));
   // Parsed on every core: splitting 1000 files with PostgreSQL's parser is most of what an
   // `upgrade` does before its first migration. Results and errors keep the files' order.
   std::vector<std::optional<Result<Migration>>> parsed(files.size());
-  ParallelFor(files.size(), [&](size_t i) {
-    Result<std::string> text = ReadFile(files[i]);
-    parsed[i] =
-        text.ok() ? ParseMigration(*text, files[i], depth) : Result<Migration>(text.status());
-  });
+  ParallelFor(files.size(), [&](size_t i) { parsed[i] = ReadMigration(files[i], depth); });
   std::vector<Migration> migrations;
   migrations.reserve(files.size());
   std::vector<std::string> errors;

@@ -119,6 +119,13 @@ bool IsValidBranchLabel(std::string_view label);
 Result<Migration> ParseMigration(std::string_view text, const std::string& path,
                                  ParseDepth depth = ParseDepth::kFull);
 
+// The file at `path` read and parsed; a file that cannot be read is the read's error.
+Result<Migration> ReadMigration(const std::string& path, ParseDepth depth = ParseDepth::kFull);
+
+// The migration files of `versions_dir`: its *.sql files sorted by name, less those whose name
+// starts with '.' (editor and OS droppings).
+Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_dir);
+
 // `migration.source`, or the file read again when the migration came from the header cache.
 Result<std::string> SourceText(const Migration& migration);
 
