@@ -113,6 +113,9 @@ struct PartialMigration {
 // The partially applied migrations of the database (empty when there are none).
 Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
                                                             pg::Connection& connection);
+// The same from progress rows read already (VersionStore::ReadState).
+std::vector<PartialMigration> PartialMigrations(const Project& project,
+                                                const std::vector<history::ProgressRow>& rows);
 
 struct CurrentReport {
   std::string database;  // where we looked, safe to print
