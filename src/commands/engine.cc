@@ -130,6 +130,11 @@ class Sides {
   std::string dev_conninfo_;
 };
 
+// "postgresql://app@db/prod" (password redacted), "schema", "head", a revision.
+std::string SideName(const std::string& spec) {
+  return spec.empty() ? "the database url" : config::RedactPassword(spec);
+}
+
 // Reads two sides at once: each is mostly the server applying DDL, and the dev server has more
 // than one core. Log lines are buffered per side so they do not interleave.
 struct TwoModels {
@@ -137,9 +142,12 @@ struct TwoModels {
   schema::Database second;
 };
 
+// When both fail, both are reported (`first_name`, `second_name` say which is which): fixing one
+// and running again only to meet the other wastes a round of work.
 Result<TwoModels> ReadBoth(const std::function<Result<schema::Database>(const Io&)>& first,
                            const std::function<Result<schema::Database>(const Io&)>& second,
-                           const Io& io) {
+                           const Io& io, const std::string& first_name,
+                           const std::string& second_name) {
   std::ostringstream second_log;
   std::ostringstream second_out;
   auto background = std::async(std::launch::async, [&second, &second_out, &second_log] {
@@ -149,11 +157,17 @@ Result<TwoModels> ReadBoth(const std::function<Result<schema::Database>(const Io
   Result<schema::Database> first_result = first(io);
   Result<schema::Database> second_result = background.get();
   io.log << second_log.str();
-  // Bad input (a schema file that does not apply) is what the user must fix first.
-  if (!first_result.ok() && !second_result.ok() &&
-      second_result.status().code() == Code::kInvalidInput &&
-      first_result.status().code() != Code::kInvalidInput) {
-    return second_result.status();
+  if (!first_result.ok() && !second_result.ok()) {
+    // Bad input (a schema file that does not apply) decides the exit code: it is what the user
+    // must fix first.
+    const Status& first_status = first_result.status();
+    const Status& second_status = second_result.status();
+    std::string message = "reading " + first_name + " failed: " + first_status.message() +
+                          "\nreading " + second_name + " failed too: " + second_status.message();
+    if (first_status.code() == Code::kInvalidInput || second_status.code() == Code::kInvalidInput) {
+      return Status::InvalidInput(std::move(message));
+    }
+    return Status::Failed(std::move(message));
   }
   if (!first_result.ok()) return first_result.status();
   if (!second_result.ok()) return second_result.status();
@@ -355,7 +369,9 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
   RETORT_ASSIGN_OR_RETURN(Sides::Prepared to, sides.Prepare(options.to));
   RETORT_ASSIGN_OR_RETURN(TwoModels models,
                           ReadBoth([&](const Io& side_io) { return sides.Read(from, side_io); },
-                                   [&](const Io& side_io) { return sides.Read(to, side_io); }, io));
+                                   [&](const Io& side_io) { return sides.Read(to, side_io); }, io,
+                                   "the source (" + SideName(options.from) + ")",
+                                   "the target (" + SideName(options.to) + ")"));
   render::RenderOptions render_options;
   RETORT_ASSIGN_OR_RETURN(render_options.upgrade_using,
                           UsingExpressions(options.using_exprs, "--using"));
@@ -460,7 +476,8 @@ Status Check(const config::Config& config, bool json, const Io& io) {
             return ReplayedState(*project, "heads", dev_conninfo, side_io,
                                  /*make_spare=*/true);
           },
-          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
+          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io,
+          "the migrations at head", "the schema files"));
   render::MigrationSql sql =
       render::RenderMigration(models.first, models.second, {.downgrade = false});
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
@@ -556,7 +573,8 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
       TwoModels models,
       ReadBoth(
           read_start,
-          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
+          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io,
+          "the migrations", "the schema files"));
   render::RenderOptions render_options;
   RETORT_ASSIGN_OR_RETURN(render_options.upgrade_using,
                           UsingExpressions(autogenerate.using_exprs, "--using"));

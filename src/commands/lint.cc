@@ -471,7 +471,7 @@ std::string ErrorText(const pg::PgError& error) {
 
 Status Run(pg::Connection& connection, const std::string& sql) {
   auto outcome = connection.Execute(sql);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return Status::Ok();
 }
 

@@ -189,7 +189,7 @@ Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io
   }
   sql += "COMMIT;\n";
   auto outcome = connection.Execute(sql);
-  if (!outcome.ok()) return Status::Failed("cannot record checksums: " + outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus("cannot record checksums: ");
   io.log << "accepted the current files of " << changed.size() << " applied migration"
          << (changed.size() == 1 ? "" : "s") << ":\n"
          << DescribeChangedMigrations(changed);

@@ -208,8 +208,6 @@ void Executor::Sleep(long milliseconds) const {
   }
 }
 
-bool Executor::IsLockTimeout() const { return sink_.LastSqlState() == kLockNotAvailable; }
-
 std::string Executor::TimeoutSql(const char* scope) const {
   return JoinStatements(TimeoutStatements(scope));
 }
@@ -277,7 +275,7 @@ Status Executor::WithLockRetries(const std::function<Status()>& attempt, const s
   for (int retry = 0;; ++retry) {
     size_t position_before = position ? *position : 0;
     Status status = attempt();
-    if (status.ok() || !IsLockTimeout()) return status;
+    if (status.ok() || status.sqlstate() != kLockNotAvailable) return status;
     sink_.Abort();
     // Steps that committed before the one that timed out leave the next its whole budget.
     if (position && *position != position_before) retry = 0;
@@ -958,7 +956,7 @@ Status Executor::RunStatementWithProgress(const revision::Step& step,
     // The guards first: they wait for (and then see the work of) an earlier run's orphaned
     // session that is still inside the same kind of transaction.
     Status began = sink_.Control(BeginStatementSql(step, done) + backups);
-    if (!began.ok() && sink_.LastSqlState() == history::kAppliedElsewhere) {
+    if (began.sqlstate() == history::kAppliedElsewhere) {
       applied_elsewhere = true;
       sink_.Abort();
       return Status::Ok();
@@ -1132,7 +1130,7 @@ Status Executor::RunStatementOutside(const revision::Step& step,
     Status began = sink_.Control(BeginStatementSql(step, done) +
                                  store_.RecordRunningSql(done, prior_index) + "COMMIT;\n");
     if (!began.ok()) {
-      bool applied_elsewhere = sink_.LastSqlState() == history::kAppliedElsewhere;
+      bool applied_elsewhere = began.sqlstate() == history::kAppliedElsewhere;
       sink_.Abort();
       if (!applied_elsewhere) return began;
       Log(where +

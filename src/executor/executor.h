@@ -188,7 +188,6 @@ class Executor {
   Status LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations);
   void Log(const std::string& line) const;
   void Sleep(long milliseconds) const;
-  bool IsLockTimeout() const;
 
   Sink& sink_;
   const history::VersionStore& store_;

@@ -28,9 +28,11 @@ Status StatementFailed(const std::string& sql, const Origin& origin, const pg::P
   }
   return Status::Failed(
       origin.file + ":" + std::to_string(line) + ": statement " +
-      std::to_string(origin.statement_number) + " of " + std::to_string(origin.statement_count) +
-      " in revision " + origin.revision + " failed:\n" + error.ToString() + "\nSTATEMENT:  " +
-      Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))));
+          std::to_string(origin.statement_number) + " of " +
+          std::to_string(origin.statement_count) + " in revision " + origin.revision +
+          " failed:\n" + error.ToString() + "\nSTATEMENT:  " +
+          Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))),
+      ServerError{error.sqlstate, error.detail, error.hint, error.position});
 }
 
 // Retort's own SQL (several statements, each ending in ';') as single statements, which is
@@ -133,17 +135,14 @@ std::optional<LiveSink::Flattened> LiveSink::Flatten(const std::vector<Piece>& p
 }
 
 Status LiveSink::PieceFailed(const Piece& piece, const pg::PgError& error) {
-  last_sqlstate_ = error.sqlstate;
   if (piece.kind == Piece::Kind::kStatement) return StatementFailed(piece.sql, piece.origin, error);
-  if (piece.what.empty()) return Status::Failed(error.ToString());
-  return Status::Failed(piece.what + " failed:\n" + error.ToString());
+  return error.ToStatus(piece.what.empty() ? "" : piece.what + " failed:\n");
 }
 
 Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
   std::optional<Flattened> flat = Flatten(pieces);
   if (!flat) return Sink::RunAll(pieces, failed);
   last_affected_rows_ = 0;
-  last_sqlstate_.clear();
   std::optional<pg::Connection::PipelineFailure> failure;
   {
     // One round trip for them all: whichever statement runs long, the line names the revision.
@@ -163,7 +162,6 @@ Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
 
 Status LiveSink::RunSegments(const Segments& segments, SegmentFailure* failed) {
   last_affected_rows_ = 0;
-  last_sqlstate_.clear();
   struct Sent {
     std::vector<Piece> pieces;
     Flattened flat;
@@ -232,7 +230,6 @@ Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
   auto watch = progress_ ? progress_->Start(Describe(origin)) : nullptr;
   auto outcome = connection_.Execute(sql);
   watch.reset();
-  last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   last_affected_rows_ = outcome.ok() ? outcome.value->AffectedRows() : 0;
   if (outcome.ok()) return Status::Ok();
   return StatementFailed(sql, origin, outcome.error);
@@ -240,9 +237,8 @@ Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
 
 Status LiveSink::Control(const std::string& sql) {
   auto outcome = connection_.Execute(sql);
-  last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   if (outcome.ok()) return Status::Ok();
-  return Status::Failed(outcome.error.ToString());
+  return outcome.error.ToStatus();
 }
 
 Result<pg::PgResult> LiveSink::Query(const std::string& sql) { return connection_.Query(sql); }

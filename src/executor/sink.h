@@ -77,8 +77,6 @@ class Sink {
   // Retort's own read on the live session (catalog checks, replica positions, estimates). A
   // script has no session: Failed (also the default for sinks that offer no reads).
   virtual Result<pg::PgResult> Query(const std::string& sql);
-  // SQLSTATE of the last failed Statement or Control ("" when it had none, or in a script).
-  virtual std::string LastSqlState() const { return ""; }
   // Rows the last successful Statement affected (from its command tag; 0 in a script).
   virtual long LastAffectedRows() const { return 0; }
   // Whether the session is inside a transaction block (a migration's own BEGIN, outside one of
@@ -106,7 +104,6 @@ class LiveSink : public Sink {
   void Abort() override;
   bool IsLive() const override { return true; }
   Result<pg::PgResult> Query(const std::string& sql) override;
-  std::string LastSqlState() const override { return last_sqlstate_; }
   long LastAffectedRows() const override { return last_affected_rows_; }
   bool InTransaction() const override { return connection_.InTransaction(); }
   void ShowStatementProgress(std::ostream& log, StatementProgress::Display display) override;
@@ -123,7 +120,6 @@ class LiveSink : public Sink {
   static std::optional<Flattened> Flatten(const std::vector<Piece>& pieces);
   Status PieceFailed(const Piece& piece, const pg::PgError& error);
 
-  std::string last_sqlstate_;
   long last_affected_rows_ = 0;
 };
 

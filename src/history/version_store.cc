@@ -171,8 +171,7 @@ Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::Pars
   }
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return checksums;
-    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedHistoryTable() + ": ");
   }
   // The newest row of each revision decides, also when it recorded no checksum.
   const pg::PgResult& rows = *outcome.value;
@@ -205,8 +204,7 @@ Result<std::map<std::string, std::string>> VersionStore::ReadSources(
                                     " WHERE direction IN ('up', 'checksum') AND revision IN (" +
                                     InList(revisions) + ") ORDER BY revision, id DESC");
   if (!outcome.ok()) {
-    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedHistoryTable() + ": ");
   }
   for (int i = 0; i < outcome.value->rows(); ++i) {
     if (!outcome.value->IsNull(i, 1)) sources[outcome.value->Get(i, 0)] = outcome.value->Get(i, 1);
@@ -331,8 +329,7 @@ Result<std::vector<ProgressRow>> VersionStore::ParseProgress(
   std::vector<ProgressRow> rows;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return rows;
-    return Status::Failed("cannot read " + QualifiedProgressTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedProgressTable() + ": ");
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {
@@ -358,8 +355,7 @@ Result<std::vector<std::string>> VersionStore::ParseRows(
   std::vector<std::string> rows;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return rows;
-    return Status::Failed("cannot read " + QualifiedVersionTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedVersionTable() + ": ");
   }
   for (int i = 0; i < outcome.value->rows(); ++i) rows.push_back(outcome.value->Get(i, 0));
   return rows;
@@ -399,8 +395,7 @@ Result<std::vector<HistoryEntry>> VersionStore::ReadHistory(pg::Connection& conn
   std::vector<HistoryEntry> entries;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return entries;
-    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedHistoryTable() + ": ");
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {

@@ -60,6 +60,10 @@ std::string PgError::ToString() const {
   return text;
 }
 
+Status PgError::ToStatus(const std::string& prefix) const {
+  return Status::Failed(prefix + ToString(), ServerError{sqlstate, detail, hint, position});
+}
+
 PgResult::PgResult(pg_result* result) : result_(result) {}
 
 void PgResult::Deleter::operator()(pg_result* result) const { PQclear(result); }
@@ -332,14 +336,14 @@ Connection::SegmentsOutcome Connection::PipelineSegments(
 
 Result<PgResult> Connection::Query(const std::string& sql) {
   auto outcome = Execute(sql);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return std::move(*outcome.value);
 }
 
 Result<PgResult> Connection::QueryParams(const std::string& sql,
                                          const std::vector<std::optional<std::string>>& params) {
   auto outcome = ExecuteParams(sql, params);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return std::move(*outcome.value);
 }
 
@@ -387,7 +391,7 @@ bool Connection::WaitForNotification(long timeout_ms) {
 
 Result<Transaction> Transaction::Begin(Connection& connection) {
   auto outcome = connection.Execute("BEGIN");
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return Transaction(&connection);
 }
 

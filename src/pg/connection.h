@@ -28,6 +28,9 @@ struct PgError {
 
   // "ERROR:  message\nDETAIL: ...\nHINT: ..." as psql prints it.
   std::string ToString() const;
+  // Status::Failed with `prefix` then ToString() as its message, keeping the SQLSTATE, detail,
+  // hint and position apart.
+  Status ToStatus(const std::string& prefix = "") const;
 };
 
 class PgResult {

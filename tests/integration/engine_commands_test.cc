@@ -979,6 +979,22 @@ TEST(DiffCommand, DatabaseUrlsNeedNoProject) {
   EXPECT_TRUE(Contains(missing.err, "config file not found")) << Describe(missing);
 }
 
+// Issue 14.4: when both sides fail, both are reported (before, only the first was, and the
+// second surfaced on the next run). The password stays out of the names.
+TEST(DiffCommand, BothSidesFailingAreBothReported) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir elsewhere;
+  std::string left = pg->Url("no_such_left_db");
+  std::string right = "postgresql://someone:hunter2@/no_such_right_db?host=" + elsewhere.path();
+  CommandOutput failed = RunRetort({"diff", left, right}, elsewhere.path());
+  EXPECT_EQ(failed.exit_code, 1) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "no_such_left_db")) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "reading the target (postgresql://someone:"))
+      << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "failed too")) << Describe(failed);
+  EXPECT_FALSE(Contains(failed.err, "hunter2")) << Describe(failed);
+}
+
 TEST(DiffCommand, ComparesSchemaWithHeadAndRevisions) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
