@@ -28,6 +28,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "catalog/inspect.h"
+#include "commands/commands.h"
 #include "diff/renames.h"
 #include "lint/lint.h"
 #include "migrations/migration.h"
@@ -218,16 +219,42 @@ class Golden : public ::testing::TestWithParam<std::string> {
     lint::GradeBySize(findings, sizes, lint::Thresholds{});
     std::vector<std::string> problems;
     for (const lint::Finding& finding : findings) {
-      const lint::Rule* rule = lint::FindRule(finding.code);
-      bool online_matter = rule != nullptr && (rule->category == lint::Category::kLocking ||
-                                               rule->category == lint::Category::kDataDependent ||
-                                               finding.rule == "cannot-run-in-transaction" ||
-                                               finding.rule == "transaction-nesting");
+      lint::Category category = lint::RuleFor(finding.id).category;
+      bool online_matter = category == lint::Category::kLocking ||
+                           category == lint::Category::kDataDependent ||
+                           finding.id == lint::RuleId::kCannotRunInTransaction ||
+                           finding.id == lint::RuleId::kTransactionNesting;
       if (online_matter && finding.severity != lint::Severity::kNote) {
         problems.push_back(lint::FormatText(finding));
       }
     }
     return problems;
+  }
+
+  // `revision --autogenerate` reports the plan's hazards instead of linting the upgrade it
+  // rendered: they must be what lint finds there, rule code for rule code and line for line.
+  void ExpectPlanHazardsAreLintFindings(const render::MigrationSql& sql, const std::string& what) {
+    bool transactional = !sql.upgrade_needs_no_transaction && !sql.downgrade_needs_no_transaction;
+    migrations::Migration written = AsMigration(sql.upgrade, transactional, what);
+    lint::Source source;
+    source.path = written.path;
+    source.text = written.source;
+    source.statements = written.upgrade;
+    source.transactional = written.transactional;
+    source.header_end_line = 3;
+    auto codes_and_lines = [](const std::vector<lint::Finding>& findings) {
+      std::vector<std::string> codes;
+      for (const lint::Finding& finding : findings) {
+        codes.push_back(finding.code + " " + finding.rule + " line " +
+                        std::to_string(finding.line));
+      }
+      std::sort(codes.begin(), codes.end());
+      return codes;
+    };
+    EXPECT_EQ(codes_and_lines(commands::WrittenRevisionFindings(config::Config{}, written,
+                                                                sql.upgrade_hazards)),
+              codes_and_lines(lint::Lint(source, lint::Options{})))
+        << what << ": the plan's hazards (left) are not lint's findings (right)";
   }
 
   // The renames the case asks for (its `renames` file) and the likely renames left as hints.
@@ -299,6 +326,7 @@ TEST_P(Golden, RendersAndRoundTrips) {
   CheckGolden("up.sql", sql.upgrade);
   CheckGolden("down.sql", sql.downgrade);
   CheckFlags(sql);
+  ExpectPlanHazardsAreLintFindings(sql, "up.sql");
 
   ASSERT_TRUE(Apply(a, sql.upgrade, sql.upgrade_needs_no_transaction, "up.sql"));
   schema::Database upgraded = Inspect(a);
@@ -323,6 +351,7 @@ TEST_P(Golden, RendersAndRoundTrips) {
   bool differs = online.upgrade != sql.upgrade || online.downgrade != sql.downgrade;
   CheckOptionalGolden("online_up.sql", differs ? online.upgrade : "");
   CheckOptionalGolden("online_down.sql", differs ? online.downgrade : "");
+  ExpectPlanHazardsAreLintFindings(online, "online_up.sql");
   if (differs) {
     bool transactional =
         !online.upgrade_needs_no_transaction && !online.downgrade_needs_no_transaction;
