@@ -697,11 +697,10 @@ std::vector<lint::Finding> WrittenRevisionFindings(
   // rendered, so the search goes on from the last one found.
   const std::vector<sqltext::Statement>& statements = written.upgrade;
   size_t next = 0;
+  std::set<lint::RuleId> ignored = lint::FileIgnores(target.source);
+  ignored.insert(options->disabled.begin(), options->disabled.end());
   for (const render::MigrationSql::StatementHazard& entry : hazards) {
-    if (std::find(options->disabled.begin(), options->disabled.end(), entry.hazard.rule) !=
-        options->disabled.end()) {
-      continue;
-    }
+    if (ignored.contains(entry.hazard.rule)) continue;
     size_t found = next;
     while (found < statements.size() && statements[found].text != Trim(entry.statement)) ++found;
     if (found < statements.size()) next = found;

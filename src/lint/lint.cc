@@ -1400,6 +1400,20 @@ std::vector<Finding> Lint(const Source& source, const Options& options, RunState
   return Analyzer(source, options, run != nullptr ? *run : alone).Run();
 }
 
+std::set<RuleId> FileIgnores(const Source& source) {
+  std::set<RuleId> ignores;
+  if (!source.is_migration) return ignores;
+  std::vector<std::string_view> lines = FileLines(source.text);
+  int last = std::min<int>(source.header_end_line, static_cast<int>(lines.size()));
+  for (int line = 1; line <= last; ++line) {
+    for (const std::string& name :
+         IgnoreList(lines[line - 1]).value_or(std::vector<std::string>{})) {
+      if (Result<RuleId> rule = ParseRuleId(name); rule.ok()) ignores.insert(*rule);
+    }
+  }
+  return ignores;
+}
+
 Finding HazardFinding(const plan::Hazard& hazard, const std::string& file, int line,
                       std::string_view statement) {
   const Rule& rule = RuleFor(hazard.rule);

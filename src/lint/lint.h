@@ -15,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,6 +121,10 @@ std::vector<Finding> Lint(const Source& source, const Options& options, RunState
 // line `first_line` of `file`) and lints it as a migration. InvalidInput for a syntax error.
 Result<std::vector<Finding>> LintSql(std::string_view sql, const std::string& file, int first_line,
                                      bool transactional, const Options& options);
+
+// The rules a migration's header suppresses for the whole file (`-- retort:lint-ignore` before
+// `-- retort:upgrade`; unknown names are Lint's to report).
+std::set<RuleId> FileIgnores(const Source& source);
 
 // A plan step's hazard as the finding for its statement (`statement`, at `line` of `file`): the
 // rule's code, name and severity (a warning at most when the hazard is uncertain) and the plan's

@@ -144,5 +144,21 @@ TEST(WrittenRevisionFindings, DisabledRulesStayDisabled) {
   EXPECT_TRUE(commands::WrittenRevisionFindings(config, Written(sql), sql.upgrade_hazards).empty());
 }
 
+// A project's template may suppress a rule for every file in its header, as lint reads it.
+TEST(WrittenRevisionFindings, ATemplateHeaderIgnoreCoversThePlansHazards) {
+  auto [from, to] = DropColumnAndNewTable();
+  render::MigrationSql sql = render::RenderMigration(from, to, {.online = true});
+  migrations::NewRevision revision;
+  revision.id = "aaa";
+  revision.upgrade_sql = sql.upgrade;
+  std::string text = migrations::RenderMigration(
+      revision,
+      "-- retort:revision ${revision}\n-- retort:lint-ignore RT102, RT507\n"
+      "-- retort:upgrade\n${upgrade}\n-- retort:downgrade\n");
+  auto written = migrations::ParseMigration(text, kPath);
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_TRUE(commands::WrittenRevisionFindings(Project(), *written, sql.upgrade_hazards).empty());
+}
+
 }  // namespace
 }  // namespace retort
