@@ -72,6 +72,29 @@ Result<migrations::Migration> WriteRevision(const Project& project,
   return std::move(reparsed).value();
 }
 
+Status Init(const std::string& directory, const Io& io) {
+  std::string config_path = JoinPath(directory, "retort.toml");
+  if (PathExists(config_path)) {
+    return Status::InvalidInput(config_path + " already exists; refusing to overwrite it");
+  }
+  std::string migrations_dir = JoinPath(directory, "migrations");
+  RETORT_RETURN_IF_ERROR(MakeDirectories(JoinPath(migrations_dir, "versions")));
+  RETORT_RETURN_IF_ERROR(MakeDirectories(JoinPath(directory, "schema")));
+  std::string template_path = JoinPath(migrations_dir, kTemplateName);
+  if (!PathExists(template_path)) {
+    RETORT_RETURN_IF_ERROR(CreateNewFile(template_path, migrations::DefaultTemplate()));
+  }
+  RETORT_RETURN_IF_ERROR(CreateNewFile(config_path, config::DefaultConfigToml()));
+  std::string gitignore = JoinPath(directory, ".gitignore");
+  if (!PathExists(gitignore)) RETORT_RETURN_IF_ERROR(CreateNewFile(gitignore, ".retort/\n"));
+  io.log << "created " << config_path << ", " << migrations_dir << "/versions/, " << template_path
+         << " and " << JoinPath(directory, "schema") << "/\n"
+         << "schema/ is empty: until it holds the desired schema as .sql files, the migrations "
+            "are the only source of truth (`check` and `revision --autogenerate` need schema "
+            "files; `test` skips its schema check)\n";
+  return Status::Ok();
+}
+
 Result<migrations::NewRevision> StartRevision(const Project& project,
                                               const RevisionOptions& options) {
   const revision::RevisionGraph& graph = project.graph;
@@ -104,29 +127,6 @@ Result<migrations::NewRevision> StartRevision(const Project& project,
     revision.depends_on.push_back(resolved);
   }
   return revision;
-}
-
-Status Init(const std::string& directory, const Io& io) {
-  std::string config_path = JoinPath(directory, "retort.toml");
-  if (PathExists(config_path)) {
-    return Status::InvalidInput(config_path + " already exists; refusing to overwrite it");
-  }
-  std::string migrations_dir = JoinPath(directory, "migrations");
-  RETORT_RETURN_IF_ERROR(MakeDirectories(JoinPath(migrations_dir, "versions")));
-  RETORT_RETURN_IF_ERROR(MakeDirectories(JoinPath(directory, "schema")));
-  std::string template_path = JoinPath(migrations_dir, kTemplateName);
-  if (!PathExists(template_path)) {
-    RETORT_RETURN_IF_ERROR(CreateNewFile(template_path, migrations::DefaultTemplate()));
-  }
-  RETORT_RETURN_IF_ERROR(CreateNewFile(config_path, config::DefaultConfigToml()));
-  std::string gitignore = JoinPath(directory, ".gitignore");
-  if (!PathExists(gitignore)) RETORT_RETURN_IF_ERROR(CreateNewFile(gitignore, ".retort/\n"));
-  io.log << "created " << config_path << ", " << migrations_dir << "/versions/, " << template_path
-         << " and " << JoinPath(directory, "schema") << "/\n"
-         << "schema/ is empty: until it holds the desired schema as .sql files, the migrations "
-            "are the only source of truth (`check` and `revision --autogenerate` need schema "
-            "files; `test` skips its schema check)\n";
-  return Status::Ok();
 }
 
 Result<std::string> CreateRevision(const config::Config& config, const RevisionOptions& options,

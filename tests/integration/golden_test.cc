@@ -199,19 +199,24 @@ class Golden : public ::testing::TestWithParam<std::string> {
     return true;
   }
 
-  // Lint's findings on `migration` graded as if each table it names had 10 million rows; the
-  // ones an online plan must not leave: errors and warnings of the rules about locks, rewrites,
-  // data-dependent failures and transaction use. (Dropping a column or a table the schema no
-  // longer has is what the author asked for: the data-loss and client-breaking rules keep
-  // reporting it, which is their point.)
-  std::vector<std::string> OnlineLintProblems(const migrations::Migration& migration) {
+  // An AsMigration upgrade, as `retort lint` reads it.
+  static lint::Source LintSource(const migrations::Migration& migration) {
     lint::Source source;
     source.path = migration.path;
     source.text = migration.source;
     source.statements = migration.upgrade;
     source.transactional = migration.transactional;
     source.header_end_line = 3;
-    std::vector<lint::Finding> findings = lint::Lint(source, lint::Options{});
+    return source;
+  }
+
+  // Lint's findings on `migration` graded as if each table it names had 10 million rows; the
+  // ones an online plan must not leave: errors and warnings of the rules about locks, rewrites,
+  // data-dependent failures and transaction use. (Dropping a column or a table the schema no
+  // longer has is what the author asked for: the data-loss and client-breaking rules keep
+  // reporting it, which is their point.)
+  std::vector<std::string> OnlineLintProblems(const migrations::Migration& migration) {
+    std::vector<lint::Finding> findings = lint::Lint(LintSource(migration), lint::Options{});
     std::map<std::string, lint::TableSize> sizes;
     for (const lint::Finding& finding : findings) {
       if (!finding.table_sql.empty()) sizes[finding.table_sql] = {10'000'000, 2LL << 30};
@@ -236,12 +241,6 @@ class Golden : public ::testing::TestWithParam<std::string> {
   void ExpectPlanHazardsAreLintFindings(const render::MigrationSql& sql, const std::string& what) {
     bool transactional = !sql.upgrade_needs_no_transaction && !sql.downgrade_needs_no_transaction;
     migrations::Migration written = AsMigration(sql.upgrade, transactional, what);
-    lint::Source source;
-    source.path = written.path;
-    source.text = written.source;
-    source.statements = written.upgrade;
-    source.transactional = written.transactional;
-    source.header_end_line = 3;
     auto codes_and_lines = [](const std::vector<lint::Finding>& findings) {
       std::vector<std::string> codes;
       for (const lint::Finding& finding : findings) {
@@ -253,7 +252,7 @@ class Golden : public ::testing::TestWithParam<std::string> {
     };
     EXPECT_EQ(codes_and_lines(commands::WrittenRevisionFindings(config::Config{}, written,
                                                                 sql.upgrade_hazards)),
-              codes_and_lines(lint::Lint(source, lint::Options{})))
+              codes_and_lines(lint::Lint(LintSource(written), lint::Options{})))
         << what << ": the plan's hazards (left) are not lint's findings (right)";
   }
 
