@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "base/strings.h"
+#include "commands/commands.h"
 #include "config/config.h"
 #include "lint/probe.h"
 #include "migrations/migration.h"
@@ -246,6 +248,22 @@ TEST(LintRules, AnUnknownRuleNameIsBadInputNamingIt) {
     EXPECT_EQ(parsed.status().message(),
               "unknown rule '" + std::string(typed) + "' (`retort lint --rules` lists the rules)");
   }
+}
+
+// Where users type rule names into retort.toml, an unknown one is bad input (exit 2) naming the
+// file and the name, before anything is linted.
+TEST(LintRules, AnUnknownRuleInLintDisableIsBadInput) {
+  config::Config config;
+  config.config_path = "/p/retort.toml";
+  config.lint_disable = {"drop-column", "drop-colum"};
+  std::ostringstream out;
+  std::ostringstream log;
+  Status status = commands::Lint(config, commands::LintOptions{}, commands::Io{out, log});
+  EXPECT_EQ(status.code(), Code::kInvalidInput);
+  EXPECT_EQ(status.message(),
+            "/p/retort.toml: [lint] disable names unknown rule 'drop-colum' (`retort lint "
+            "--rules` lists the rules)");
+  EXPECT_EQ(out.str(), "");
 }
 
 // ---- details of single rules
