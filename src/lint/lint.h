@@ -45,9 +45,9 @@ struct TableSize {
 };
 
 struct Finding {
-  RuleId id = RuleId::kDropTable;
-  std::string code;  // "RT102"
-  std::string rule;  // "drop-column"
+  RuleId id = RuleId::kDropTable;  // code and rule are RuleFor(id)'s, kept for the output
+  std::string code;                // "RT102"
+  std::string rule;                // "drop-column"
   Severity severity = Severity::kWarning;
   std::string file;
   int line = 0;
