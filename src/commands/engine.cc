@@ -503,23 +503,16 @@ Status Check(const config::Config& config, bool json, const Io& io) {
                              "--autogenerate -m MESSAGE` writes it as a migration");
 }
 
-Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
+Result<std::string> AutogenerateRevision(const config::Config& config,
+                                         const RevisionOptions& options,
                                          const AutogenerateOptions& autogenerate, const Io& io) {
+  // One walk: the project loaded and the parent resolved once, here, for both the start state
+  // and the file; the file parsed once, by WriteRevision, and linted from that parse.
   Sides sides(config);
   RETORT_ASSIGN_OR_RETURN(const Project* project, sides.GetProject());
-  const revision::RevisionGraph& graph = project->graph;
+  RETORT_ASSIGN_OR_RETURN(migrations::NewRevision revision, StartRevision(*project, options));
   // The revision the new one will revise: what its upgrade starts from.
-  std::string target = "base";
-  std::string head = options.head.value_or("head");
-  if (head != "base" && !graph.nodes().empty()) {
-    if (!options.head && graph.Heads().size() > 1) {
-      return Status::InvalidInput(
-          "several heads (" + Join(graph.Heads(), ", ") +
-          "): pass --head REV (or label@head) to say which one the new revision revises, or "
-          "`retort merge heads` first");
-    }
-    RETORT_ASSIGN_OR_RETURN(target, graph.ResolveRevision(head, {}));
-  }
+  const std::string target = revision.parents.empty() ? "base" : revision.parents.front();
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
 
   std::function<Result<schema::Database>(const Io&)> read_start;
@@ -567,7 +560,9 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
              << "; nothing written (--empty writes an empty revision anyway)\n";
       return std::string();
     }
-    return CreateRevision(config, options, io);
+    RETORT_ASSIGN_OR_RETURN(migrations::Migration written,
+                            WriteRevision(*project, std::move(revision), io));
+    return written.path;
   }
   RETORT_ASSIGN_OR_RETURN(
       TwoModels models,
@@ -593,10 +588,10 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
            << "; nothing written (--empty writes an empty revision anyway)\n";
     return std::string();
   }
-  options.upgrade_sql = sql.upgrade;
-  options.downgrade_sql = sql.downgrade;
+  revision.upgrade_sql = sql.upgrade;
+  revision.downgrade_sql = sql.downgrade;
   if (sql.upgrade_needs_no_transaction || sql.downgrade_needs_no_transaction) {
-    options.transactional = false;
+    revision.transactional = false;
   }
   for (const std::string& note : sql.notes) io.log << "note: " << note << "\n";
   if (sql.destructive_changes > 0) {
@@ -604,10 +599,11 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
            << (sql.destructive_changes == 1 ? "" : "s")
            << " (marked in the file): review before running it\n";
   }
-  RETORT_ASSIGN_OR_RETURN(std::string path, CreateRevision(config, options, io));
+  RETORT_ASSIGN_OR_RETURN(migrations::Migration written,
+                          WriteRevision(*project, std::move(revision), io));
   // Findings never block writing: the file is a draft the user reviews.
-  LintWrittenRevision(config, path, io);
-  return path;
+  ReportWrittenRevision(config, written, sql.upgrade_hazards, io);
+  return written.path;
 }
 
 }  // namespace retort::commands

@@ -735,6 +735,18 @@ TEST(AutogenerateCommand, ALikelyRenameWithoutATerminalIsNamedNextToTheDrop) {
   EXPECT_TRUE(Contains(generated.err, "note: public.docs.body is dropped and"))
       << Describe(generated);
   EXPECT_TRUE(Contains(generated.err, "--rename public.docs.body=content")) << Describe(generated);
+  // The drop's finding is the plan's hazard, under lint's rule code, on the DROP's line.
+  std::string file = WrittenFile(project, "bbb000000002");
+  int drop_line =
+      1 +
+      static_cast<int>(std::count(
+          file.begin(),
+          file.begin() + static_cast<long>(file.find("ALTER TABLE public.docs DROP COLUMN body")),
+          '\n'));
+  EXPECT_TRUE(Contains(generated.err, ":" + std::to_string(drop_line) +
+                                          ": error[RT102 drop-column]: drops column "
+                                          "public.docs.body and its data\n"))
+      << Describe(generated);
 }
 
 // A renamed table with a foreign key pointing to it and a renamed column with an index: the
