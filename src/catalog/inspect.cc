@@ -129,36 +129,61 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
     {"deparse", queries::k_deparse},
 }};
 
-// Result columns of each query, in SELECT-list order (checked against the result's width).
+// Result columns of each query, in SELECT-list order, and their names: CheckResult compares them
+// with the names the server sent, so a query and its reader cannot drift apart by position.
 // clang-format off
 namespace unmodelled_col {
 enum { kKind, kSchema, kIdentity, kDefinition, kCount };
+constexpr std::string_view kNames[] = {"kind", "schema", "identity", "definition"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace schemas_col {
 enum { kOid, kName, kComment, kGrantGrantees, kGrantPrivileges, kGrantOptions, kCount };
+constexpr std::string_view kNames[] = {"oid", "name", "comment", "grant_grantees",
+    "grant_privileges", "grant_options"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace extensions_col {
 enum { kName, kSchema, kVersion, kCount };
+constexpr std::string_view kNames[] = {"name", "schema", "version"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace types_col {
 enum { kOid, kSchema, kName, kKind, kEnumLabels, kBaseType, kCollation, kDefault, kNotNull,
       kConstraintNames, kConstraintDefinitions, kConstraintComments, kCompositeRelid, kArrayOid,
       kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "kind", "enum_labels", "base_type",
+    "collation", "default_expr", "not_null", "constraint_names", "constraint_definitions",
+    "constraint_comments", "composite_relid", "array_oid", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace tables_col {
 enum { kOid, kSchema, kName, kQualifiedSql, kKind, kUnlogged, kPartitionKey, kIsPartition,
       kPartitionBound, kParentOids, kOptions, kRowSecurity, kForceRowSecurity,
       kReplicaIdentity, kReplicaIdentityIndex, kGrantGrantees, kGrantPrivileges, kGrantOptions,
       kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "qualified_sql", "kind", "unlogged",
+    "partition_key", "is_partition", "partition_bound", "parent_oids", "options", "row_security",
+    "force_row_security", "replica_identity", "replica_identity_index", "grant_grantees",
+    "grant_privileges", "grant_options", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace views_col {
 enum { kOid, kSchema, kName, kQualifiedSql, kMaterialized, kDefinition, kOptions, kRuleOid,
       kGrantGrantees, kGrantPrivileges, kGrantOptions, kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "qualified_sql", "materialized",
+    "definition", "options", "rule_oid", "grant_grantees", "grant_privileges", "grant_options",
+    "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace columns_col {
 enum { kRelid, kAttnum, kName, kQuotedName, kTypeOid, kTypeModifier, kFlags, kCollationOid,
       kCollation, kInheritedCount, kAttrdefOid, kExpressionTree, kComment, kGrantGrantees,
       kGrantPrivileges, kGrantOptions, kCount };
+constexpr std::string_view kNames[] = {"relid", "attnum", "name", "quoted_name", "type_oid",
+    "type_modifier", "flags", "collation_oid", "collation", "inherited_count", "attrdef_oid",
+    "expression_tree", "comment", "grant_grantees", "grant_privileges", "grant_options"};
+static_assert(std::size(kNames) == kCount);
 // Positions in kFlags.
 enum { kTypeKind, kTypeCategory, kNotNull, kIdentity, kGenerated, kIsLocal, kStorage,
       kTypeStorage, kCompression, kFlagCount };
@@ -167,54 +192,104 @@ namespace sequences_col {
 enum { kOid, kSchema, kName, kDataTypeOid, kStart, kIncrement, kMinValue, kMaxValue, kCache,
       kCycle, kOwnerDeptype, kOwnerRelid, kOwnerAttnum, kComment, kGrantGrantees,
       kGrantPrivileges, kGrantOptions, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "data_type_oid", "start",
+    "increment", "min_value", "max_value", "cache", "cycle", "owner_deptype", "owner_relid",
+    "owner_attnum", "comment", "grant_grantees", "grant_privileges", "grant_options"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace opclasses_col {
 enum { kOid, kMethodOid, kInputType, kIsDefault, kNameSql, kCount };
+constexpr std::string_view kNames[] = {"oid", "method_oid", "input_type", "is_default", "name_sql"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace constraints_col {
 enum { kOid, kRelid, kName, kType, kDeferrable, kDeferred, kValidated, kNoInherit, kKey,
       kReferencedRelid, kReferencedKey, kMatchType, kOnUpdate, kOnDelete, kOnDeleteColumns,
       kReferencedSql, kCheckTree, kIndexOid, kIndexKey, kNullsNotDistinct, kComment,
       kIndexWithOptions, kCount };
+constexpr std::string_view kNames[] = {"oid", "relid", "name", "type", "deferrable", "deferred",
+    "validated", "no_inherit", "key", "referenced_relid", "referenced_key", "match_type",
+    "on_update", "on_delete", "on_delete_columns", "referenced_sql", "check_tree", "index_oid",
+    "index_key", "nulls_not_distinct", "comment", "index_with_options"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace indexes_col {
 enum { kOid, kRelid, kName, kQuotedName, kOnPartitionedTable, kMethod, kCanOrder, kUnique,
       kValid, kNullsNotDistinct, kKeyCount, kKey, kOpclasses, kCollations, kOptions,
       kExpressionsTree, kPredicateTree, kWithOptions, kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "relid", "name", "quoted_name",
+    "on_partitioned_table", "method", "can_order", "is_unique", "is_valid", "nulls_not_distinct",
+    "key_count", "key", "opclasses", "collations", "options", "expressions_tree", "predicate_tree",
+    "with_options", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace functions_col {
 enum { kOid, kSchema, kName, kArguments, kKind, kDefinition, kResult, kComment, kGrantGrantees,
       kGrantPrivileges, kGrantOptions, kSqlStandardBody, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "arguments", "kind", "definition",
+    "result", "comment", "grant_grantees", "grant_privileges", "grant_options", "sql_standard_body"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace triggers_col {
 enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "table_name", "name", "definition",
+    "enabled", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace policies_col {
 enum { kOid, kSchema, kTable, kName, kPermissive, kCommand, kRoles, kUsing, kCheck, kComment,
       kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "table_name", "name", "permissive",
+    "command", "roles", "using_expr", "check_expr", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace rules_col {
 enum { kOid, kSchema, kTable, kName, kDefinition, kEnabled, kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "table_name", "name", "definition",
+    "enabled", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace collations_col {
 enum { kOid, kSchema, kName, kDefinition, kComment, kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "definition", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace operators_col {
 enum { kOid, kSchema, kName, kLeftType, kRightType, kDefinition, kRestrict, kJoin, kComment,
       kCount };
+constexpr std::string_view kNames[] = {"oid", "schema", "name", "left_type", "right_type",
+    "definition", "restrict_estimator", "join_estimator", "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace operator_classes_col {
 enum { kKind, kOid, kSchema, kName, kMethod, kDefinition, kMemberDefinitions, kMemberIdentities,
       kOperatorOids, kFunctionOids, kFamilyOid, kComment, kCount };
+constexpr std::string_view kNames[] = {"kind", "oid", "schema", "name", "method", "definition",
+    "member_definitions", "member_identities", "operator_oids", "function_oids", "family_oid",
+    "comment"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace dependencies_col {
 enum { kCatalog, kObjid, kObjsubid, kReferencedCatalog, kReferencedObjid, kReferencedObjsubid,
       kCount };
+constexpr std::string_view kNames[] = {"catalog", "objid", "objsubid", "referenced_catalog",
+    "referenced_objid", "referenced_objsubid"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace deparse_col {
 enum { kKind, kOid, kText, kText2, kCount };
+constexpr std::string_view kNames[] = {"kind", "oid", "text", "text2"};
+static_assert(std::size(kNames) == kCount);
 }
 // clang-format on
+
+// A cell a reader needed as a number that holds something else (NULL, text): Row throws it,
+// and Inspector::Run, the only caller of the readers, turns it into a Status naming the query.
+// Reading it as 0 would have planned against an object that is not there.
+struct MalformedNumber {
+  std::string column;
+  std::string text;
+};
 
 // Reads cells of one result row by column number.
 class Row {
@@ -242,7 +317,10 @@ class Row {
   int64_t Int(int column) const {
     std::string_view text = View(column);
     int64_t value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value);
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || Null(column)) {
+      throw MalformedNumber{result_.ColumnName(column), Null(column) ? "NULL" : std::string(text)};
+    }
     return value;
   }
   Oid OidAt(int column) const { return static_cast<Oid>(Int(column)); }
@@ -478,7 +556,11 @@ class Inspector {
   schema::Database Take() && { return std::move(database_); }
 
  private:
-  Result<pg::PgResult> RunQuery(pg::Connection& connection, QueryId id, int expected_columns,
+  // Run without the translation of MalformedNumber.
+  Status ReadEverything(pg::Connection& connection, const std::string& snapshot,
+                        InspectStats* stats);
+  Result<pg::PgResult> RunQuery(pg::Connection& connection, QueryId id,
+                                std::span<const std::string_view> expected_columns,
                                 const std::vector<std::optional<std::string>>* params);
 
   Status ReadSchemas(const pg::PgResult& result);
@@ -567,15 +649,16 @@ class Inspector {
     Oid family = 0;
   };
   std::vector<Members> operator_class_members_;
+  QueryId reading_ = kSchemas;  // whose rows are being read, for MalformedNumber
 };
 
 uint32_t Position(size_t size) { return static_cast<uint32_t>(size); }
 
-Result<pg::PgResult> CheckResult(QueryId id, int expected_columns,
+Result<pg::PgResult> CheckResult(QueryId id, std::span<const std::string_view> expected_columns,
                                  pg::PgOutcome<pg::PgResult> outcome);
 
 Result<pg::PgResult> Inspector::RunQuery(pg::Connection& connection, QueryId id,
-                                         int expected_columns,
+                                         std::span<const std::string_view> expected_columns,
                                          const std::vector<std::optional<std::string>>* params) {
   const CatalogQuery& query = kQueries[id];
   return CheckResult(id, expected_columns,
@@ -583,23 +666,41 @@ Result<pg::PgResult> Inspector::RunQuery(pg::Connection& connection, QueryId id,
                                        : connection.ExecuteParams(std::string(query.sql), *params));
 }
 
-Result<pg::PgResult> CheckResult(QueryId id, int expected_columns,
+Result<pg::PgResult> CheckResult(QueryId id, std::span<const std::string_view> expected_columns,
                                  pg::PgOutcome<pg::PgResult> outcome) {
   const CatalogQuery& query = kQueries[id];
   if (!outcome.ok()) {
     return outcome.error.ToStatus("inspecting the catalog (query " + std::string(query.name) +
                                   ".sql) failed: ");
   }
-  if (outcome.value->columns() != expected_columns) {
+  const pg::PgResult& result = *outcome.value;
+  std::string sent;
+  for (int i = 0; i < result.columns(); ++i) sent += (i ? ", " : "") + result.ColumnName(i);
+  std::string expected;
+  for (size_t i = 0; i < expected_columns.size(); ++i) {
+    expected += (i ? ", " : "") + std::string(expected_columns[i]);
+  }
+  if (sent != expected) {
     return Status::Failed("inspecting the catalog: query " + std::string(query.name) +
-                          ".sql returned " + std::to_string(outcome.value->columns()) +
-                          " columns, retort expects " + std::to_string(expected_columns));
+                          ".sql returned the columns (" + sent + "), retort reads (" + expected +
+                          ")");
   }
   return std::move(*outcome.value);
 }
 
 Status Inspector::Run(pg::Connection& connection, const std::string& snapshot,
                       InspectStats* stats) {
+  try {
+    return ReadEverything(connection, snapshot, stats);
+  } catch (const MalformedNumber& cell) {
+    return Status::Failed("inspecting the catalog: query " + std::string(kQueries[reading_].name) +
+                          ".sql returned " + cell.text + " in column " + cell.column +
+                          ", where retort reads a number");
+  }
+}
+
+Status Inspector::ReadEverything(pg::Connection& connection, const std::string& snapshot,
+                                 InspectStats* stats) {
   // Every query but the last (deparse.sql, which needs the others' rows) runs ahead of the
   // reading below, in QueryId order, on this session and maybe a second one.
   static_assert(kDeparse == kQueryCount - 1);
@@ -607,92 +708,93 @@ Status Inspector::Run(pg::Connection& connection, const std::string& snapshot,
   for (int id = 0; id < kDeparse; ++id) ahead.push_back(kQueries[id].sql);
   QueryLanes lanes(connection, snapshot, kSessionSettings, ahead);
   int ran = 0;
-  auto run = [&](QueryId id, int columns,
+  auto run = [&](QueryId id, std::span<const std::string_view> columns,
                  const std::vector<std::optional<std::string>>* params = nullptr) {
     ++ran;
+    reading_ = id;
     if (id != kDeparse) return CheckResult(id, columns, lanes.Take(id));
-    lanes.Wait();
+    lanes.Finish();
     return RunQuery(connection, id, columns, params);
   };
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kSchemas, schemas_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kSchemas, schemas_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadSchemas(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kExtensions, extensions_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kExtensions, extensions_col::kNames));
     ReadExtensions(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kTypes, types_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kTypes, types_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadTypes(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kTables, tables_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kTables, tables_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadTables(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kViews, views_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kViews, views_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadViews(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kColumns, columns_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kColumns, columns_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadColumns(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kSequences, sequences_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kSequences, sequences_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadSequences(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kOpclasses, opclasses_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kOpclasses, opclasses_col::kNames));
     ReadOpclasses(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kConstraints, constraints_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kConstraints, constraints_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadConstraints(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kIndexes, indexes_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kIndexes, indexes_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadIndexes(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kFunctions, functions_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kFunctions, functions_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadFunctions(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kTriggers, triggers_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kTriggers, triggers_col::kNames));
     ReadTriggers(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kPolicies, policies_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kPolicies, policies_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadPolicies(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kRules, rules_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kRules, rules_col::kNames));
     ReadRules(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kCollations, collations_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kCollations, collations_col::kNames));
     ReadCollations(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kOperators, operators_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kOperators, operators_col::kNames));
     ReadOperators(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kOperatorClasses, operator_classes_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kOperatorClasses, operator_classes_col::kNames));
     RETORT_RETURN_IF_ERROR(ReadOperatorClasses(result));
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kDependencies, dependencies_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kDependencies, dependencies_col::kNames));
     ReadDependencies(result);
   }
   {
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kUnmodelled, unmodelled_col::kCount));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kUnmodelled, unmodelled_col::kNames));
     ReadUnmodelled(result);
   }
   {
     auto params = DeparseParameters();
-    RETORT_ASSIGN_OR_RETURN(auto result, run(kDeparse, deparse_col::kCount, &params));
+    RETORT_ASSIGN_OR_RETURN(auto result, run(kDeparse, deparse_col::kNames, &params));
     RETORT_RETURN_IF_ERROR(ReadDeparsed(result));
   }
   if (stats != nullptr) {
@@ -1032,8 +1134,9 @@ Status Inspector::ReadSequences(const pg::PgResult& result) {
     options.cache = row.Int(c::kCache);
     options.cycle = row.Bool(c::kCycle);
     char owner_deptype = row.Char(c::kOwnerDeptype);
-    Oid owner_relid = row.OidAt(c::kOwnerRelid);
-    int64_t owner_attnum = row.Int(c::kOwnerAttnum);
+    // NULL: the sequence belongs to no column.
+    Oid owner_relid = row.Null(c::kOwnerRelid) ? 0 : row.OidAt(c::kOwnerRelid);
+    int64_t owner_attnum = row.Null(c::kOwnerAttnum) ? 0 : row.Int(c::kOwnerAttnum);
     auto owner_columns = columns_.find(owner_relid);
     ColumnInfo* owner_column = owner_columns == columns_.end()
                                    ? nullptr

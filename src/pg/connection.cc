@@ -70,6 +70,10 @@ void PgResult::Deleter::operator()(pg_result* result) const { PQclear(result); }
 
 int PgResult::rows() const { return result_ ? PQntuples(result_.get()) : 0; }
 int PgResult::columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+std::string PgResult::ColumnName(int column) const {
+  const char* name = result_ ? PQfname(result_.get(), column) : nullptr;
+  return name ? name : "";
+}
 bool PgResult::IsNull(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) != 0;
 }
@@ -196,36 +200,47 @@ PgOutcome<PgResult> Connection::ExecuteParams(
                 connection_.get());
 }
 
+bool Connection::EnterPipeline() { return PQenterPipelineMode(connection_.get()) != 0; }
+
+bool Connection::SendPipelined(std::string_view statement) {
+  pg_conn* connection = connection_.get();
+  std::string text(statement);
+  return PQsendQueryParams(connection, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) !=
+             0 &&
+         PQpipelineSync(connection) != 0;
+}
+
+PgOutcome<PgResult> Connection::ReadPipelined() {
+  pg_conn* connection = connection_.get();
+  PgOutcome<PgResult> outcome = Finish(PQgetResult(connection), connection);
+  // The statement's results end with a null result, then comes its sync.
+  while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
+  while (PGresult* raw = PQgetResult(connection)) {
+    bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+    PQclear(raw);
+    if (sync) break;
+  }
+  return outcome;
+}
+
+void Connection::ExitPipeline() { (void)PQexitPipelineMode(connection_.get()); }
+
 std::vector<PgOutcome<PgResult>> Connection::ExecuteEach(
     const std::vector<std::string>& statements) {
-  pg_conn* connection = connection_.get();
   std::vector<PgOutcome<PgResult>> outcomes(statements.size());
   if (statements.empty()) return outcomes;
   size_t sent = 0;
-  if (PQenterPipelineMode(connection) != 0) {
+  if (EnterPipeline()) {
     for (const std::string& statement : statements) {
-      if (PQsendQueryParams(connection, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
-                            0) == 0) {
-        break;
-      }
+      if (!SendPipelined(statement)) break;
       ++sent;
-      if (PQpipelineSync(connection) == 0) break;
     }
   }
-  for (size_t i = 0; i < sent; ++i) {
-    outcomes[i] = Finish(PQgetResult(connection), connection);
-    // The statement's results end with a null result, then comes its sync.
-    while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
-    while (PGresult* raw = PQgetResult(connection)) {
-      bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
-      PQclear(raw);
-      if (sync) break;
-    }
-  }
+  for (size_t i = 0; i < sent; ++i) outcomes[i] = ReadPipelined();
   for (size_t i = sent; i < statements.size(); ++i) {
-    outcomes[i].error = ErrorFromResult(nullptr, connection);
+    outcomes[i].error = ErrorFromResult(nullptr, connection_.get());
   }
-  (void)PQexitPipelineMode(connection);
+  ExitPipeline();
   return outcomes;
 }
 

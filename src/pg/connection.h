@@ -40,6 +40,7 @@ class PgResult {
 
   int rows() const;
   int columns() const;
+  std::string ColumnName(int column) const;
   bool IsNull(int row, int column) const;
   std::string Get(int row, int column) const;  // "" for NULL
   // The cell without a copy, valid as long as this result lives; "" for NULL.
@@ -92,6 +93,14 @@ class Connection {
   // Runs one statement with text parameters ($1, $2, ...), extended protocol.
   PgOutcome<PgResult> ExecuteParams(const std::string& sql,
                                     const std::vector<std::optional<std::string>>& params);
+
+  // Pipeline mode by hand, for one thread that sends statements ahead of reading their replies:
+  // each statement goes out with a sync of its own (one failing does not skip the next; inside
+  // a transaction block it still aborts the transaction). Replies are read in the order sent.
+  bool EnterPipeline();
+  bool SendPipelined(std::string_view statement);
+  PgOutcome<PgResult> ReadPipelined();
+  void ExitPipeline();
 
   // Runs single statements (no parameters) in one round trip, each on its own: one failing
   // does not stop the others (each is followed by a sync). One outcome per statement, in order.

@@ -87,6 +87,9 @@ std::vector<Hazard> ReportedHazards(const Step& step);
 
 // The plan that turns `from` into `to`: diff::Diff, then the changes ordered by the models'
 // dependencies, with the drop and re-creation of the objects that depend on what changes.
+// Threads: the two models' dependency graphs are built on a second thread while the diff runs
+// (both only read `from` and `to`), and joined before Build returns (told to stop at its next
+// step when the models are equal). Several threads may run Build at once over the same models.
 Plan Build(const schema::Database& from, const schema::Database& to, const Options& options = {});
 
 }  // namespace retort::plan

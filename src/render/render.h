@@ -89,6 +89,8 @@ struct MigrationSql {
 };
 
 // The SQL that turns `from` into `to`, and back.
+// Threads: with the downgrade, its plan is built and rendered on a second thread beside the
+// upgrade's (both only read the models and options), joined before this returns.
 MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to,
                              const RenderOptions& options = {});
 

@@ -18,10 +18,10 @@ WITH ext AS (
   WHERE c.relkind IN ('r', 'p', 'm', 'f')
     AND NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 )
-SELECT 'conversion', n.nspname, format('%I.%I', n.nspname, c.conname),
+SELECT 'conversion' AS kind, n.nspname AS schema, format('%I.%I', n.nspname, c.conname) AS identity,
        format('FOR %s TO %s FROM %s%s', pg_encoding_to_char(c.conforencoding),
               pg_encoding_to_char(c.contoencoding), c.conproc::regprocedure,
-              CASE WHEN c.condefault THEN ' DEFAULT' ELSE '' END)
+              CASE WHEN c.condefault THEN ' DEFAULT' ELSE '' END) AS definition
 FROM pg_conversion c JOIN ns n ON n.oid = c.connamespace
 WHERE NOT EXISTS (SELECT FROM ext WHERE ext.classid = 'pg_conversion'::regclass
                                     AND ext.objid = c.oid)
