@@ -799,7 +799,7 @@ Status Inspector::ReadEverything(pg::Connection& connection, const std::string& 
   }
   if (stats != nullptr) {
     stats->catalog_queries = ran;
-    stats->sessions = lanes.UsedSecondSession() ? 2 : 1;
+    stats->sessions = std::max(lanes.Sessions(), 1);
   }
   Finish();
   return Status::Ok();

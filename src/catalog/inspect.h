@@ -42,7 +42,7 @@ std::span<const CatalogQuery> CatalogQueries();
 struct InspectStats {
   int catalog_queries = 0;  // statements that read the catalog (not BEGIN/SET/COMMIT)
   // Sessions that ran them: 2 when a large catalog was read outside the caller's transaction,
-  // on a second session sharing the first one's snapshot; otherwise 1.
+  // on two sessions sharing its snapshot; otherwise 1 (the caller's).
   int sessions = 0;
 };
 

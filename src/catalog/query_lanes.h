@@ -1,19 +1,18 @@
-// Runs a list of catalog queries ahead of the code that reads their rows, on the caller's session
-// and, when it can be opened, a second session that shares the caller's snapshot. On a large
-// schema the server's time is the catalog queries' own; two sessions run them on two server
-// cores, and the reader processes one result while later ones still run.
+// Runs a list of catalog queries ahead of the code that reads their rows. On a large schema the
+// server's time is the catalog queries' own: two sessions that share the caller's snapshot run
+// them on two server cores, taking the next query whenever they are free, while the reader
+// processes the results already there. Alone (a small schema, or inside the caller's
+// transaction), the caller's session takes them all at once in one pipeline.
 //
-// Threads: the caller's session is only ever used by the caller's thread (Take sends the next
-// queries on it in pipeline mode before waiting); the second session is opened, used and closed
-// by the one thread this object starts. They share only the claim counter and the results of
-// the second session's queries (promises).
+// Threads: each lane session is opened, used and closed by the one thread this object starts
+// for it; the caller's session is only ever used by the caller's thread. They share the claim
+// counter and the lanes' results (promises), nothing else.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <deque>
 #include <future>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,42 +41,34 @@ class QueryLanes {
   // once, from the thread that made this object.
   pg::PgOutcome<pg::PgResult> Take(size_t index);
   // Stops claiming queries, reads what the caller's session still has in flight and waits for
-  // the second session: `connection` is then out of pipeline mode and free for other queries.
+  // the lanes: `connection` is then out of pipeline mode and free for other queries.
   void Finish();
-  // Whether the second session took part (for tests and timing logs).
-  bool UsedSecondSession() const { return used_second_session_; }
+  // How many lane sessions took part (0: the caller's session ran every query).
+  int Sessions() const { return sessions_; }
 
  private:
-  // Queries in flight on the caller's session while the second one runs: one running, one
-  // waiting behind it, so that session never waits for the reader.
-  static constexpr size_t kAheadWithSecondSession = 2;
+  static constexpr size_t kLanes = 2;
 
-  // Gives queries[index], claimed, to the caller's session: sent in its pipeline, or run now
-  // when it has none.
-  void Claim(size_t index);
-  // Claims queries for the caller's session and sends them, up to `ahead_` in flight.
-  void SendAhead();
-  // Reads the next reply on the caller's session (the query at the front of `in_flight_`).
+  // Reads the next reply in the caller's pipeline (the query at the front of `in_flight_`).
   pg::PgOutcome<pg::PgResult> ReadFront();
-  void RunSecondLane(const pg::Connection::Settings& settings, int first_backend_pid,
-                     const std::string& snapshot, const std::string& session_setup);
+  // A lane: opens its session, imports the snapshot, takes queries until none is left.
+  void RunLane(const pg::Connection::Settings& settings, int caller_backend_pid,
+               const std::string& snapshot, const std::string& session_setup);
 
   pg::Connection& connection_;
   const std::vector<std::string_view>& queries_;
-  std::vector<std::promise<pg::PgOutcome<pg::PgResult>>> promises_;  // the second session's
+  std::vector<std::promise<pg::PgOutcome<pg::PgResult>>> promises_;
   std::vector<std::future<pg::PgOutcome<pg::PgResult>>> futures_;
   std::atomic<size_t> next_{0};  // the next query nobody has claimed
   std::atomic<bool> stop_{false};
-  std::atomic<bool> used_second_session_{false};
+  std::atomic<int> sessions_{0};       // lanes that got a session
+  std::atomic<int> lanes_running_{0};  // lanes that have not ended
+  std::thread lanes_[kLanes];
   // The caller's thread only:
-  std::vector<bool> on_first_;  // claimed by the caller's session
-  std::deque<size_t> in_flight_;
-  std::map<size_t, pg::PgOutcome<pg::PgResult>> ready_;  // run without a pipeline, not taken yet
-  size_t ahead_ = 0;
+  std::deque<size_t> in_flight_;  // sent in the caller's pipeline, not read yet
   bool pipelining_ = false;
-  bool broken_ = false;  // a send failed: the replies in flight read as errors
+  bool broken_ = false;  // a send failed: what was not sent runs on its own
   bool finished_ = false;
-  std::thread second_;
 };
 
 }  // namespace retort::catalog
