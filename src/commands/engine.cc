@@ -492,17 +492,9 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
   RETORT_ASSIGN_OR_RETURN(const Project* project, sides.GetProject());
   const revision::RevisionGraph& graph = project->graph;
   // The revision the new one will revise: what its upgrade starts from.
-  std::string target = "base";
-  std::string head = options.head.value_or("head");
-  if (head != "base" && !graph.nodes().empty()) {
-    if (!options.head && graph.Heads().size() > 1) {
-      return Status::InvalidInput(
-          "several heads (" + Join(graph.Heads(), ", ") +
-          "): pass --head REV (or label@head) to say which one the new revision revises, or "
-          "`retort merge heads` first");
-    }
-    RETORT_ASSIGN_OR_RETURN(target, graph.ResolveRevision(head, {}));
-  }
+  RETORT_ASSIGN_OR_RETURN(std::optional<std::string> parent,
+                          graph.ResolveNewRevisionParent(options.head));
+  std::string target = parent.value_or("base");
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
 
   std::function<Result<schema::Database>(const Io&)> read_start;

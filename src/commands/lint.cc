@@ -16,6 +16,7 @@
 #include "lint/lint.h"
 #include "lint/probe.h"
 #include "sqltext/classify.h"
+#include "sqltext/split.h"
 
 namespace retort::commands {
 
@@ -29,14 +30,6 @@ struct LintTarget {
   std::vector<std::string> replay_upto;  // what must be applied before it (probe)
 };
 
-std::string_view MarkerName(std::string_view line) {
-  std::string_view trimmed = Trim(line);
-  if (!StartsWith(trimmed, "--")) return {};
-  std::string_view rest = Trim(trimmed.substr(2));
-  if (rest == "retort:upgrade" || rest == "retort:downgrade") return rest;
-  return {};
-}
-
 // Lines before the first section marker: the header. 0 when there is no marker.
 int HeaderEndLine(std::string_view text) {
   int line = 0;
@@ -45,7 +38,7 @@ int HeaderEndLine(std::string_view text) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     ++line;
-    if (!MarkerName(text.substr(start, end - start)).empty()) return line - 1;
+    if (sqltext::SectionMarker(text.substr(start, end - start))) return line - 1;
     start = end + 1;
   }
   return 0;

@@ -543,14 +543,6 @@ std::string XmlEscape(const std::string& text) {
   return escaped;
 }
 
-std::string Seconds(double ms) {
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(3);
-  text << ms / 1000.0;
-  return text.str();
-}
-
 }  // namespace
 
 int TestReport::Count(TestCheck::Outcome outcome) const {
@@ -652,10 +644,12 @@ std::string TestReportJunit(const TestReport& report) {
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuite name=\"retort test\" tests=\"" << report.checks.size() << "\" failures=\""
       << report.Count(Outcome::kFailed) << "\" errors=\"0\" skipped=\""
-      << report.Count(Outcome::kSkipped) << "\" time=\"" << Seconds(report.elapsed_ms) << "\">\n";
+      << report.Count(Outcome::kSkipped) << "\" time=\""
+      << FixedPoint(report.elapsed_ms / 1000.0, 3) << "\">\n";
   for (const TestCheck& check : report.checks) {
     xml << "  <testcase classname=\"retort." << XmlEscape(check.check) << "\" name=\""
-        << XmlEscape(check.name) << "\" time=\"" << Seconds(check.elapsed_ms) << "\"";
+        << XmlEscape(check.name) << "\" time=\"" << FixedPoint(check.elapsed_ms / 1000.0, 3)
+        << "\"";
     switch (check.outcome) {
       case Outcome::kPassed:
         xml << "/>\n";

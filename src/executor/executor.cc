@@ -64,23 +64,6 @@ std::string UtcNow() {
 
 bool IsSet(const std::string& duration) { return !duration.empty() && duration != "0"; }
 
-// "CREATE INDEX ix ON t (a)" on one line of at most 80 bytes, for messages.
-std::string Excerpt(const std::string& sql) {
-  std::string flat;
-  bool space = false;
-  for (char c : sql) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !flat.empty();
-      continue;
-    }
-    if (space) flat.push_back(' ');
-    space = false;
-    flat.push_back(c);
-  }
-  if (flat.size() > 80) flat = flat.substr(0, 77) + "...";
-  return "`" + flat + "`";
-}
-
 std::string Where(const migrations::Migration& migration, const sqltext::Statement& statement) {
   return migration.path + ":" + std::to_string(statement.line);
 }
@@ -90,18 +73,6 @@ std::string StatementLabel(const migrations::Migration& migration,
                            const sqltext::Statement& statement, size_t index, size_t count) {
   return "statement " + std::to_string(index + 1) + " of " + std::to_string(count) + " (" +
          Where(migration, statement) + ")";
-}
-
-std::string Seconds(double seconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
-  return buffer;
-}
-
-std::string Milliseconds(double milliseconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", milliseconds);
-  return buffer;
 }
 
 double MillisecondsSince(Clock::time_point start) {
@@ -156,7 +127,7 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
     for (size_t i = 0; i < statements.size(); ++i) {
       const sqltext::Statement& statement = statements[i];
       std::string which = "statement " + std::to_string(i + 1) + " of revision " + step.revision +
-                          " " + Excerpt(statement.text);
+                          " `" + Excerpt(statement.text, 80) + "`";
       sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
       if (use == sqltext::TransactionUse::kOutsideTransactionBlock) {
         return Status::InvalidInput(
@@ -541,7 +512,7 @@ Status Executor::WaitForReplicas(double max_lag_seconds) {
     }
     if (worst <= max_lag_seconds) {
       if (waiting) {
-        Log("replicas caught up after " + Seconds(MillisecondsSince(wait_started) / 1000) +
+        Log("replicas caught up after " + FixedPoint(MillisecondsSince(wait_started) / 1000, 1) +
             " s; continuing");
       }
       return Status::Ok();
@@ -551,8 +522,8 @@ Status Executor::WaitForReplicas(double max_lag_seconds) {
     // has caught up does not look behind.
     (void)sink_.Query("SELECT txid_current()");
     if (probed && (!waiting || now - last_logged >= std::chrono::seconds(10))) {
-      Log("waiting for replica lag: " + laggard + " is " + Seconds(worst) + " s behind (max-lag " +
-          Seconds(max_lag_seconds) + " s)");
+      Log("waiting for replica lag: " + laggard + " is " + FixedPoint(worst, 1) +
+          " s behind (max-lag " + FixedPoint(max_lag_seconds, 1) + " s)");
       last_logged = now;
       waiting = true;
     }
@@ -583,9 +554,9 @@ std::string Label(const Origin& origin) {
 // ", longest batch 87.1 ms, p50 41.0 ms, p95 80.2 ms"
 std::string BatchTimes(const std::vector<double>& batch_ms) {
   double longest = batch_ms.empty() ? 0 : *std::max_element(batch_ms.begin(), batch_ms.end());
-  return ", longest batch " + Milliseconds(longest) + " ms, p50 " +
-         Milliseconds(Quantile(batch_ms, 0.5)) + " ms, p95 " +
-         Milliseconds(Quantile(batch_ms, 0.95)) + " ms";
+  return ", longest batch " + FixedPoint(longest, 1) + " ms, p50 " +
+         FixedPoint(Quantile(batch_ms, 0.5), 1) + " ms, p95 " +
+         FixedPoint(Quantile(batch_ms, 0.95), 1) + " ms";
 }
 
 // "batches of 10,000" or, when the size adapted, "batches of 2,500-41,250"
@@ -683,7 +654,7 @@ Status Executor::RunBatched(const migrations::Batch& batch, const std::string& s
   double seconds = MillisecondsSince(started) / 1000;
   Log("  " + label + " (" + origin.file + ":" + std::to_string(origin.line) +
       "): " + GroupDigits(snapshot.rows) + " rows in " + GroupDigits(snapshot.batches) + " " +
-      BatchSizes(smallest, largest) + ", " + Seconds(seconds) + " s, " +
+      BatchSizes(smallest, largest) + ", " + FixedPoint(seconds, 1) + " s, " +
       GroupDigits(seconds > 0 ? std::lround(snapshot.rows / seconds) : 0) + " rows/s" +
       BatchTimes(batch_ms));
   return Status::Ok();
@@ -900,7 +871,7 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
       "): " + GroupDigits(snapshot.rows) + " rows in " + GroupDigits(snapshot.batches) + " " +
       BatchSizes(smallest, largest) + " by " + key.column +
       (first_done.empty() ? "" : " (" + first_done + " to " + last_done + ")") + ", " +
-      Seconds(seconds) + " s, " +
+      FixedPoint(seconds, 1) + " s, " +
       GroupDigits(seconds > 0 ? std::lround(snapshot.rows / seconds) : 0) + " rows/s" +
       BatchTimes(batch_ms));
   return Status::Ok();

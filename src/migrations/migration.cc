@@ -770,21 +770,6 @@ class Parser {
   Section* current_section_ = nullptr;
 };
 
-std::string CollapseToOneLine(std::string_view text) {
-  std::string collapsed;
-  bool pending_space = false;
-  for (char c : Trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      pending_space = true;
-      continue;
-    }
-    if (pending_space) collapsed.push_back(' ');
-    pending_space = false;
-    collapsed.push_back(c);
-  }
-  return collapsed;
-}
-
 // The SQL of a section without blank lines around it, so the rendered file has none doubled.
 std::string_view TrimBlankLines(std::string_view sql) {
   size_t begin = 0;
@@ -958,11 +943,11 @@ std::string DefaultTemplate() {
          "${downgrade}\n";
 }
 
-std::string RenderMigration(const NewRevision& revision, std::string_view template_text) {
+std::string RenderRevisionFile(const NewRevision& revision, std::string_view template_text) {
   const std::map<std::string, std::string, std::less<>> values = {
       {"revision", revision.id},
       {"revises", revision.parents.empty() ? "none" : Join(revision.parents, ", ")},
-      {"message", CollapseToOneLine(revision.message)},
+      {"message", CollapseWhitespace(revision.message)},
       {"created", FormatUtc(revision.created, "%Y-%m-%d %H:%M:%S+00")},
       {"branch_labels", Join(revision.branch_labels, ", ")},
       {"depends_on", Join(revision.depends_on, ", ")},

@@ -158,7 +158,7 @@ struct NewRevision {
 // ${depends_on} or ${transaction} is left out entirely when that value is empty. Unknown
 // placeholders are left as they are; values are never expanded again.
 std::string DefaultTemplate();
-std::string RenderMigration(const NewRevision& revision, std::string_view template_text);
+std::string RenderRevisionFile(const NewRevision& revision, std::string_view template_text);
 
 // File name (without directory, with ".sql") from `file_template` placeholders {year} {month}
 // {day} {hour} {minute} {second} {rev} {slug}, in UTC and zero-padded; {slug} is

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 
 namespace retort::plan {
@@ -41,9 +42,6 @@ size_t SkipParenthesized(std::string_view text, size_t open) {
   }
   return text.size();
 }
-
-// `schema.name` as it names the table in directives and messages.
-std::string Dotted(const QualifiedName& name) { return name.Sql(); }
 
 // The one column of a `PRIMARY KEY (c)` / `UNIQUE (c)` definition, as written ("" otherwise).
 std::string SingleKeyColumn(const std::string& definition) {
@@ -270,14 +268,35 @@ class Onliner {
       // Columns a re-created key may rest on, changed in ways its old constraint would stand in
       // the way of (or go with): the key then keeps the drop-then-add order.
       std::visit(
-          [&](const auto& change) {
-            using T = std::decay_t<decltype(change)>;
-            if constexpr (std::is_same_v<T, diff::DropColumn> ||
-                          std::is_same_v<T, diff::RecreateColumn> ||
-                          std::is_same_v<T, diff::AlterColumnType> ||
-                          std::is_same_v<T, diff::DropNotNull>) {
-              column_changed_tables_.insert(change.table);
-            }
+          Overloaded{
+              [&](const diff::DropColumn& c) { column_changed_tables_.insert(c.table); },
+              [&](const diff::RecreateColumn& c) { column_changed_tables_.insert(c.table); },
+              [&](const diff::AlterColumnType& c) { column_changed_tables_.insert(c.table); },
+              [&](const diff::DropNotNull& c) { column_changed_tables_.insert(c.table); },
+              NothingFor<
+                  void, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+                  diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::DropEnum,
+                  diff::AddEnumValue, diff::SwapEnum, diff::CreateDomain, diff::DropDomain,
+                  diff::AlterDomain, diff::SwapDomain, diff::CreateCompositeType,
+                  diff::DropCompositeType, diff::AlterCompositeType, diff::CreateSequence,
+                  diff::DropSequence, diff::AlterSequence, diff::SetSequenceOwner,
+                  diff::CreateTable, diff::DropTable, diff::AddColumn, diff::SetColumnDefault,
+                  diff::DropColumnDefault, diff::SetNotNull, diff::AddIdentity, diff::DropIdentity,
+                  diff::AlterIdentity, diff::SetColumnStorage, diff::SetColumnCompression,
+                  diff::DropExpression, diff::AttachPartition, diff::DetachPartition,
+                  diff::SetInherit, diff::SetReplicaIdentity, diff::SetLogged,
+                  diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+                  diff::AddConstraint, diff::DropConstraint, diff::ValidateConstraint,
+                  diff::CreateIndex, diff::DropIndex, diff::BackfillColumn, diff::AttachIndex,
+                  diff::ReplaceKey, diff::CreateView, diff::DropView, diff::CreateFunction,
+                  diff::DropFunction, diff::CreateTrigger, diff::DropTrigger,
+                  diff::SetTriggerEnabled, diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy,
+                  diff::CreateRule, diff::DropRule, diff::SetRuleEnabled, diff::CreateCollation,
+                  diff::DropCollation, diff::SwapCollation, diff::CreateOperator,
+                  diff::DropOperator, diff::AlterOperator, diff::CreateOperatorFamily,
+                  diff::DropOperatorFamily, diff::AlterOperatorFamily, diff::CreateOperatorClass,
+                  diff::DropOperatorClass, diff::SetComment, diff::GrantPrivileges,
+                  diff::RevokePrivileges, diff::Rename>{},
           },
           step.change);
     }
@@ -329,7 +348,7 @@ class Onliner {
             if (Exists(table)) {
               step.directives_on_every_alter_table = true;
               KeepPlain(std::move(step), {"adding-generated-column"},
-                        "Rewrites " + Dotted(table) +
+                        "Rewrites " + table.Sql() +
                             " under ACCESS EXCLUSIVE: PostgreSQL 15 cannot change a generation "
                             "expression in place, and a stored generated column has no online "
                             "form.");
@@ -337,6 +356,30 @@ class Onliner {
               out_.push_back(std::move(step));
             }
           } else {
+            // Every other kind as it is, each named: a new kind must be placed in this visit.
+            static_assert(
+                OneOf<T, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+                      diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::DropEnum,
+                      diff::AddEnumValue, diff::CreateDomain, diff::DropDomain, diff::AlterDomain,
+                      diff::CreateCompositeType, diff::DropCompositeType, diff::AlterCompositeType,
+                      diff::CreateSequence, diff::DropSequence, diff::AlterSequence,
+                      diff::SetSequenceOwner, diff::CreateTable, diff::DropTable, diff::DropColumn,
+                      diff::SetColumnDefault, diff::DropColumnDefault, diff::DropNotNull,
+                      diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity,
+                      diff::SetColumnStorage, diff::SetColumnCompression, diff::DropExpression,
+                      diff::AttachPartition, diff::DetachPartition, diff::SetInherit,
+                      diff::SetReplicaIdentity, diff::SetLogged, diff::SetStorageOptions,
+                      diff::SetRowSecurity, diff::SetForceRowSecurity, diff::BackfillColumn,
+                      diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::DropView,
+                      diff::CreateFunction, diff::DropFunction, diff::CreateTrigger,
+                      diff::DropTrigger, diff::SetTriggerEnabled, diff::CreatePolicy,
+                      diff::DropPolicy, diff::AlterPolicy, diff::CreateRule, diff::DropRule,
+                      diff::SetRuleEnabled, diff::CreateCollation, diff::DropCollation,
+                      diff::CreateOperator, diff::DropOperator, diff::AlterOperator,
+                      diff::CreateOperatorFamily, diff::DropOperatorFamily,
+                      diff::AlterOperatorFamily, diff::CreateOperatorClass, diff::DropOperatorClass,
+                      diff::SetComment, diff::GrantPrivileges, diff::RevokePrivileges,
+                      diff::Rename>);
             out_.push_back(std::move(step));
           }
         },
@@ -401,11 +444,11 @@ class Onliner {
 
   static void UniqueBuildFailsOnDuplicates(Step& step, const QualifiedName& table) {
     step.comments.push_back(
-        "Fails if " + Dotted(table) +
+        "Fails if " + table.Sql() +
         " holds duplicates: the failed build leaves an INVALID index, which the next `retort "
         "upgrade` drops before it builds again; remove the duplicates, then run it again.");
     step.directives.push_back("lint-ignore adding-unique-index");
-    step.hazard = "fails if " + Dotted(table) + " holds duplicates";
+    step.hazard = "fails if " + table.Sql() + " holds duplicates";
   }
 
   void DropIndex(Step step) {
@@ -447,7 +490,7 @@ class Onliner {
         out_.push_back(std::move(add));
         Step validate = Derived(diff::ValidateConstraint{constraint});
         validate.commits_apart = true;
-        validate.hazard = "scans table " + Dotted(constraint.table) +
+        validate.hazard = "scans table " + constraint.table.Sql() +
                           " (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
         out_.push_back(std::move(validate));
         return;
@@ -577,14 +620,14 @@ class Onliner {
   // `from` only, and a partition the plan creates or drops around it would leave the parent's
   // index invalid.
   std::string PartitionsChanging(const QualifiedName& table, int depth = 0) const {
-    if (depth > 32) return Dotted(table);
+    if (depth > 32) return table.Sql();
     std::vector<const schema::Table*> before = PartitionsOf(from_, table);
     std::vector<const schema::Table*> after = PartitionsOf(to_, table);
-    if (before.size() != after.size()) return Dotted(table);
+    if (before.size() != after.size()) return table.Sql();
     for (size_t i = 0; i < before.size(); ++i) {
       if (before[i]->name != after[i]->name || before[i]->partitioned != after[i]->partitioned ||
           !Exists(before[i]->name)) {
-        return Dotted(table);
+        return table.Sql();
       }
       if (before[i]->partitioned) {
         std::string below = PartitionsChanging(before[i]->name, depth + 1);
@@ -713,7 +756,7 @@ class Onliner {
       if (const schema::Index* own = AdoptableIndex(*partition, unique, shape)) {
         adopted_.insert(own->name);
         Step attach = Derived(diff::AttachIndex{parent_index, own->name});
-        attach.comments.push_back(Dotted(partition->name) + " has an index of this shape (" +
+        attach.comments.push_back(partition->name.Sql() + " has an index of this shape (" +
                                   QuoteIdentifier(own->name.name) +
                                   "): attached, not built again.");
         out_.push_back(std::move(attach));
@@ -778,7 +821,7 @@ class Onliner {
     KeepPlain(std::move(step), {"adding-unique-constraint"},
               "Builds nothing: every partition has its matching constraint (above), which "
               "PostgreSQL attaches (ACCESS EXCLUSIVE on " +
-                  Dotted(constraint.table) + " briefly).");
+                  constraint.table.Sql() + " briefly).");
   }
 
   void AddPartitionKeys(const schema::Constraint& parent, const QualifiedName& table,
@@ -835,7 +878,7 @@ class Onliner {
     out_.push_back(std::move(add));
     Step validate = Derived(diff::ValidateConstraint{check});
     validate.commits_apart = true;
-    validate.hazard = "scans table " + Dotted(table) + "; fails if " + column + " holds NULLs";
+    validate.hazard = "scans table " + table.Sql() + "; fails if " + column + " holds NULLs";
     out_.push_back(std::move(validate));
     set_not_null.hazard.clear();
     out_.push_back(std::move(set_not_null));
@@ -886,14 +929,14 @@ class Onliner {
     }
     if (column.generated_expr) {
       KeepPlain(std::move(step), {"adding-generated-column"},
-                "Rewrites " + Dotted(change.table) +
+                "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: a stored generated column has no online form. "
                     "Online: a plain column filled in batches and kept current by a trigger.");
       return;
     }
     if (column.identity) {
       KeepPlain(std::move(step), {"volatile-default"},
-                "Rewrites " + Dotted(change.table) +
+                "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: an identity column is filled row by row. Online: "
                     "a nullable column with a sequence default, a batched backfill, NOT NULL, "
                     "then ADD GENERATED ... AS IDENTITY (RESTART past the largest value).");
@@ -906,7 +949,7 @@ class Onliner {
     std::string key = BackfillKey(change.table);
     if (key.empty()) {
       KeepPlain(std::move(step), {"volatile-default"},
-                "Rewrites " + Dotted(change.table) +
+                "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE (the default is computed per row). No batched "
                     "backfill: the table has no one-column unique NOT NULL key to walk.");
       return;
@@ -939,8 +982,8 @@ class Onliner {
     std::vector<std::string> existing;
     for (const QualifiedName& table : tables) {
       if (Exists(table) &&
-          std::find(existing.begin(), existing.end(), Dotted(table)) == existing.end()) {
-        existing.push_back(Dotted(table));
+          std::find(existing.begin(), existing.end(), table.Sql()) == existing.end()) {
+        existing.push_back(table.Sql());
       }
     }
     if (existing.empty()) {
@@ -963,9 +1006,9 @@ class Onliner {
       out_.push_back(std::move(step));
       return;
     }
-    std::string column = Dotted(change.table) + "." + QuoteIdentifier(change.to.name);
+    std::string column = change.table.Sql() + "." + QuoteIdentifier(change.to.name);
     step.comments.push_back(
-        "Rewrites " + Dotted(change.table) +
+        "Rewrites " + change.table.Sql() +
         " and rebuilds its indexes under ACCESS EXCLUSIVE "
         "(unless the types are binary coercible). Online, over several releases (expand and "
         "contract): add a column of type " +

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 #include "plan/online.h"
 
@@ -27,13 +28,6 @@ using schema::ObjectId;
 using schema::QualifiedName;
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Node keys name objects independently of the model side they come from.
 std::string Key(std::initializer_list<std::string_view> parts) {
@@ -310,133 +304,156 @@ struct Graph {
   }
 };
 
-// Whether `definition` names `column` as a whole identifier (bare or quoted).
-bool MentionsColumn(const std::string& definition, const std::string& column) {
-  for (const std::string& spelling : {column, QuoteIdentifier(column)}) {
-    size_t at = 0;
-    while ((at = definition.find(spelling, at)) != std::string::npos) {
-      size_t end = at + spelling.size();
-      bool starts = at == 0 || !IsIdentifierChar(definition[at - 1]);
-      bool ends = end >= definition.size() || !IsIdentifierChar(definition[end]);
-      if (starts && ends) return true;
-      at = end;
-    }
-  }
-  return false;
-}
-
 // The node a change creates (for ordering creations) and the node it drops.
 std::optional<std::string> CreatedNode(const Change& change) {
-  return std::visit(Overloaded{
-                        [](const diff::CreateTable& c) -> std::optional<std::string> {
-                          return RelationKey(c.table.name);
-                        },
-                        [](const diff::CreateView& c) -> std::optional<std::string> {
-                          return RelationKey(c.view.name);
-                        },
-                        [](const diff::CreateFunction& c) -> std::optional<std::string> {
-                          return FunctionKey(c.function);
-                        },
-                        [](const diff::CreateEnum& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::CreateDomain& c) -> std::optional<std::string> {
-                          return TypeKey(c.domain.name);
-                        },
-                        [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::CreateSequence& c) -> std::optional<std::string> {
-                          return SequenceKey(c.sequence.name);
-                        },
-                        [](const diff::CreateIndex& c) -> std::optional<std::string> {
-                          return IndexKey(c.index.name);
-                        },
-                        [](const diff::AddConstraint& c) -> std::optional<std::string> {
-                          return ConstraintKey(c.constraint.table, c.constraint.name);
-                        },
-                        [](const diff::CreateTrigger& c) -> std::optional<std::string> {
-                          return TriggerKey(c.trigger.table, c.trigger.name);
-                        },
-                        [](const diff::CreatePolicy& c) -> std::optional<std::string> {
-                          return PolicyKey(c.policy.table, c.policy.name);
-                        },
-                        [](const diff::CreateRule& c) -> std::optional<std::string> {
-                          return RuleKey(c.rule.table, c.rule.name);
-                        },
-                        [](const diff::CreateCollation& c) -> std::optional<std::string> {
-                          return CollationKey(c.collation.name);
-                        },
-                        [](const diff::CreateOperator& c) -> std::optional<std::string> {
-                          return OperatorKey(c.op);
-                        },
-                        [](const diff::CreateOperatorClass& c) -> std::optional<std::string> {
-                          return OperatorClassKey(c.opclass);
-                        },
-                        [](const diff::CreateOperatorFamily& c) -> std::optional<std::string> {
-                          return OperatorFamilyKey(c.family);
-                        },
-                        [](const diff::AlterOperatorFamily& c) -> std::optional<std::string> {
-                          return OperatorFamilyKey(c.family);
-                        },
-                        [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-                    },
-                    change);
+  return std::visit(
+      Overloaded{
+          [](const diff::CreateTable& c) -> std::optional<std::string> {
+            return RelationKey(c.table.name);
+          },
+          [](const diff::CreateView& c) -> std::optional<std::string> {
+            return RelationKey(c.view.name);
+          },
+          [](const diff::CreateFunction& c) -> std::optional<std::string> {
+            return FunctionKey(c.function);
+          },
+          [](const diff::CreateEnum& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::CreateDomain& c) -> std::optional<std::string> {
+            return TypeKey(c.domain.name);
+          },
+          [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::CreateSequence& c) -> std::optional<std::string> {
+            return SequenceKey(c.sequence.name);
+          },
+          [](const diff::CreateIndex& c) -> std::optional<std::string> {
+            return IndexKey(c.index.name);
+          },
+          [](const diff::AddConstraint& c) -> std::optional<std::string> {
+            return ConstraintKey(c.constraint.table, c.constraint.name);
+          },
+          [](const diff::CreateTrigger& c) -> std::optional<std::string> {
+            return TriggerKey(c.trigger.table, c.trigger.name);
+          },
+          [](const diff::CreatePolicy& c) -> std::optional<std::string> {
+            return PolicyKey(c.policy.table, c.policy.name);
+          },
+          [](const diff::CreateRule& c) -> std::optional<std::string> {
+            return RuleKey(c.rule.table, c.rule.name);
+          },
+          [](const diff::CreateCollation& c) -> std::optional<std::string> {
+            return CollationKey(c.collation.name);
+          },
+          [](const diff::CreateOperator& c) -> std::optional<std::string> {
+            return OperatorKey(c.op);
+          },
+          [](const diff::CreateOperatorClass& c) -> std::optional<std::string> {
+            return OperatorClassKey(c.opclass);
+          },
+          [](const diff::CreateOperatorFamily& c) -> std::optional<std::string> {
+            return OperatorFamilyKey(c.family);
+          },
+          [](const diff::AlterOperatorFamily& c) -> std::optional<std::string> {
+            return OperatorFamilyKey(c.family);
+          },
+          NothingFor<
+              std::optional<std::string>, diff::CreateSchema, diff::DropSchema,
+              diff::CreateExtension, diff::DropExtension, diff::AlterExtension, diff::DropEnum,
+              diff::AddEnumValue, diff::SwapEnum, diff::DropDomain, diff::AlterDomain,
+              diff::SwapDomain, diff::DropCompositeType, diff::AlterCompositeType,
+              diff::DropSequence, diff::AlterSequence, diff::SetSequenceOwner, diff::DropTable,
+              diff::AddColumn, diff::DropColumn, diff::RecreateColumn, diff::AlterColumnType,
+              diff::SetColumnDefault, diff::DropColumnDefault, diff::SetNotNull, diff::DropNotNull,
+              diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity, diff::SetColumnStorage,
+              diff::SetColumnCompression, diff::DropExpression, diff::AttachPartition,
+              diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity, diff::SetLogged,
+              diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+              diff::DropConstraint, diff::ValidateConstraint, diff::DropIndex, diff::BackfillColumn,
+              diff::AttachIndex, diff::ReplaceKey, diff::DropView, diff::DropFunction,
+              diff::DropTrigger, diff::SetTriggerEnabled, diff::DropPolicy, diff::AlterPolicy,
+              diff::DropRule, diff::SetRuleEnabled, diff::DropCollation, diff::SwapCollation,
+              diff::DropOperator, diff::AlterOperator, diff::DropOperatorFamily,
+              diff::DropOperatorClass, diff::SetComment, diff::GrantPrivileges,
+              diff::RevokePrivileges, diff::Rename>{},
+      },
+      change);
 }
 
 std::optional<std::string> DroppedNode(const Change& change) {
-  return std::visit(Overloaded{
-                        [](const diff::DropTable& c) -> std::optional<std::string> {
-                          return RelationKey(c.table.name);
-                        },
-                        [](const diff::DropView& c) -> std::optional<std::string> {
-                          return RelationKey(c.view.name);
-                        },
-                        [](const diff::DropFunction& c) -> std::optional<std::string> {
-                          return FunctionKey(c.function);
-                        },
-                        [](const diff::DropEnum& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::DropDomain& c) -> std::optional<std::string> {
-                          return TypeKey(c.domain.name);
-                        },
-                        [](const diff::DropCompositeType& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::DropSequence& c) -> std::optional<std::string> {
-                          return SequenceKey(c.sequence.name);
-                        },
-                        [](const diff::DropIndex& c) -> std::optional<std::string> {
-                          return IndexKey(c.index.name);
-                        },
-                        [](const diff::DropConstraint& c) -> std::optional<std::string> {
-                          return ConstraintKey(c.constraint.table, c.constraint.name);
-                        },
-                        [](const diff::DropTrigger& c) -> std::optional<std::string> {
-                          return TriggerKey(c.trigger.table, c.trigger.name);
-                        },
-                        [](const diff::DropPolicy& c) -> std::optional<std::string> {
-                          return PolicyKey(c.policy.table, c.policy.name);
-                        },
-                        [](const diff::DropRule& c) -> std::optional<std::string> {
-                          return RuleKey(c.rule.table, c.rule.name);
-                        },
-                        [](const diff::DropCollation& c) -> std::optional<std::string> {
-                          return CollationKey(c.collation.name);
-                        },
-                        [](const diff::DropOperator& c) -> std::optional<std::string> {
-                          return OperatorKey(c.op);
-                        },
-                        [](const diff::DropOperatorClass& c) -> std::optional<std::string> {
-                          return OperatorClassKey(c.opclass);
-                        },
-                        [](const diff::DropOperatorFamily& c) -> std::optional<std::string> {
-                          return OperatorFamilyKey(c.family);
-                        },
-                        [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-                    },
-                    change);
+  return std::visit(
+      Overloaded{
+          [](const diff::DropTable& c) -> std::optional<std::string> {
+            return RelationKey(c.table.name);
+          },
+          [](const diff::DropView& c) -> std::optional<std::string> {
+            return RelationKey(c.view.name);
+          },
+          [](const diff::DropFunction& c) -> std::optional<std::string> {
+            return FunctionKey(c.function);
+          },
+          [](const diff::DropEnum& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::DropDomain& c) -> std::optional<std::string> {
+            return TypeKey(c.domain.name);
+          },
+          [](const diff::DropCompositeType& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::DropSequence& c) -> std::optional<std::string> {
+            return SequenceKey(c.sequence.name);
+          },
+          [](const diff::DropIndex& c) -> std::optional<std::string> {
+            return IndexKey(c.index.name);
+          },
+          [](const diff::DropConstraint& c) -> std::optional<std::string> {
+            return ConstraintKey(c.constraint.table, c.constraint.name);
+          },
+          [](const diff::DropTrigger& c) -> std::optional<std::string> {
+            return TriggerKey(c.trigger.table, c.trigger.name);
+          },
+          [](const diff::DropPolicy& c) -> std::optional<std::string> {
+            return PolicyKey(c.policy.table, c.policy.name);
+          },
+          [](const diff::DropRule& c) -> std::optional<std::string> {
+            return RuleKey(c.rule.table, c.rule.name);
+          },
+          [](const diff::DropCollation& c) -> std::optional<std::string> {
+            return CollationKey(c.collation.name);
+          },
+          [](const diff::DropOperator& c) -> std::optional<std::string> {
+            return OperatorKey(c.op);
+          },
+          [](const diff::DropOperatorClass& c) -> std::optional<std::string> {
+            return OperatorClassKey(c.opclass);
+          },
+          [](const diff::DropOperatorFamily& c) -> std::optional<std::string> {
+            return OperatorFamilyKey(c.family);
+          },
+          NothingFor<
+              std::optional<std::string>, diff::CreateSchema, diff::DropSchema,
+              diff::CreateExtension, diff::DropExtension, diff::AlterExtension, diff::CreateEnum,
+              diff::AddEnumValue, diff::SwapEnum, diff::CreateDomain, diff::AlterDomain,
+              diff::SwapDomain, diff::CreateCompositeType, diff::AlterCompositeType,
+              diff::CreateSequence, diff::AlterSequence, diff::SetSequenceOwner, diff::CreateTable,
+              diff::AddColumn, diff::DropColumn, diff::RecreateColumn, diff::AlterColumnType,
+              diff::SetColumnDefault, diff::DropColumnDefault, diff::SetNotNull, diff::DropNotNull,
+              diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity, diff::SetColumnStorage,
+              diff::SetColumnCompression, diff::DropExpression, diff::AttachPartition,
+              diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity, diff::SetLogged,
+              diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+              diff::AddConstraint, diff::ValidateConstraint, diff::CreateIndex,
+              diff::BackfillColumn, diff::AttachIndex, diff::ReplaceKey, diff::CreateView,
+              diff::CreateFunction, diff::CreateTrigger, diff::SetTriggerEnabled,
+              diff::CreatePolicy, diff::AlterPolicy, diff::CreateRule, diff::SetRuleEnabled,
+              diff::CreateCollation, diff::SwapCollation, diff::CreateOperator, diff::AlterOperator,
+              diff::CreateOperatorFamily, diff::AlterOperatorFamily, diff::CreateOperatorClass,
+              diff::SetComment, diff::GrantPrivileges, diff::RevokePrivileges, diff::Rename>{},
+      },
+      change);
 }
 
 // Columns the diff drops and adds again (generated columns over a column whose type changes):
@@ -631,7 +648,26 @@ class Rebuilder {
               [&](const diff::DropIndex& c) {
                 if (c.index.unique) key_tables.insert(c.index.table);
               },
-              [](const auto&) {},
+              NothingFor<
+                  void, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+                  diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::AddEnumValue,
+                  diff::CreateDomain, diff::AlterDomain, diff::CreateCompositeType,
+                  diff::AlterCompositeType, diff::CreateSequence, diff::DropSequence,
+                  diff::AlterSequence, diff::SetSequenceOwner, diff::CreateTable, diff::AddColumn,
+                  diff::SetColumnDefault, diff::DropColumnDefault, diff::SetNotNull,
+                  diff::DropNotNull, diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity,
+                  diff::SetColumnStorage, diff::SetColumnCompression, diff::DropExpression,
+                  diff::AttachPartition, diff::DetachPartition, diff::SetInherit,
+                  diff::SetReplicaIdentity, diff::SetLogged, diff::SetStorageOptions,
+                  diff::SetRowSecurity, diff::SetForceRowSecurity, diff::AddConstraint,
+                  diff::ValidateConstraint, diff::CreateIndex, diff::BackfillColumn,
+                  diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::CreateFunction,
+                  diff::CreateTrigger, diff::DropTrigger, diff::SetTriggerEnabled,
+                  diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy, diff::CreateRule,
+                  diff::DropRule, diff::SetRuleEnabled, diff::CreateCollation, diff::DropCollation,
+                  diff::CreateOperator, diff::AlterOperator, diff::CreateOperatorFamily,
+                  diff::DropOperatorFamily, diff::AlterOperatorFamily, diff::CreateOperatorClass,
+                  diff::SetComment, diff::GrantPrivileges, diff::RevokePrivileges, diff::Rename>{},
           },
           change);
     }
@@ -660,13 +696,13 @@ class Rebuilder {
     for (const auto& [table, column] : rewritten_columns) {
       for (const schema::Index* index_ptr : IndexesOn(table)) {
         const schema::Index& index = *index_ptr;
-        if (!MentionsColumn(index.definition, column)) continue;
+        if (!MentionsIdentifier(index.definition, column)) continue;
         std::string key = IndexKey(index.name);
         if (visited.insert(key).second) rebuild.push_back(key);
       }
       for (const schema::Constraint* constraint_ptr : ConstraintsOn(table)) {
         const schema::Constraint& constraint = *constraint_ptr;
-        if (!MentionsColumn(constraint.definition, column)) continue;
+        if (!MentionsIdentifier(constraint.definition, column)) continue;
         std::string key = ConstraintKey(constraint.table, constraint.name);
         if (visited.insert(key).second) rebuild.push_back(key);
       }
@@ -704,7 +740,7 @@ class Rebuilder {
   bool MentionedInAnyIndexOrCheck(const diff::ColumnUse& use, const QualifiedName& type) {
     std::string bare = QuoteIdentifier(type.name);
     auto names_type = [&](const std::string& definition) {
-      return MentionsColumn(definition, use.column) &&
+      return MentionsIdentifier(definition, use.column) &&
              (definition.find("::" + bare) != std::string::npos ||
               definition.find("::" + QuoteIdentifier(type.schema) + "." + bare) !=
                   std::string::npos);
@@ -1338,11 +1374,6 @@ std::vector<size_t> TopologicalOrder(const std::vector<size_t>& members,
   return order;
 }
 
-// schema.name for messages, quoted as needed so that odd names stay readable.
-std::string Dotted(const QualifiedName& name) {
-  return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
-}
-
 void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           const std::set<std::pair<QualifiedName, std::string>>& readded) {
   std::visit(
@@ -1353,48 +1384,48 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             // Its partitions go with it (the diff drops none of them on its own).
             step.destructive_note =
                 std::string(c.table.partition_of ? "drops partition " : "drops table ") +
-                Dotted(c.table.name) +
+                c.table.name.Sql() +
                 (c.table.partitioned ? ", its partitions and their data" : " and its data") +
                 (again ? " to create it again (its partitioning changes)" : "");
           },
           [&](const diff::DropColumn& c) {
             if (readded.count({c.table, c.column.name})) {
-              step.hazard = "drops generated column " + Dotted(c.table) + "." +
+              step.hazard = "drops generated column " + c.table.Sql() + "." +
                             QuoteIdentifier(c.column.name) +
                             " to add it again after the type change it reads (values are "
                             "computed again)";
               return;
             }
             step.destructive = true;
-            step.destructive_note = "drops column " + Dotted(c.table) + "." +
+            step.destructive_note = "drops column " + c.table.Sql() + "." +
                                     QuoteIdentifier(c.column.name) + " and its data";
           },
           [&](const diff::RecreateColumn& c) {
             step.destructive = true;
-            step.destructive_note = "drops column " + Dotted(c.table) + "." +
+            step.destructive_note = "drops column " + c.table.Sql() + "." +
                                     QuoteIdentifier(c.from.name) +
                                     " and adds it again as a generated column (PostgreSQL 15 "
                                     "cannot change a generation expression)";
-            step.hazard = "rewrites table " + Dotted(c.table);
+            step.hazard = "rewrites table " + c.table.Sql();
           },
           [&](const diff::SwapEnum& c) {
-            step.hazard = "rewrites every table with a column of type " + Dotted(c.from.name);
+            step.hazard = "rewrites every table with a column of type " + c.from.name.Sql();
             if (!c.removed_values.empty()) {
               step.destructive = true;
               std::vector<std::string> quoted;
               for (const auto& value : c.removed_values) quoted.push_back(QuoteLiteral(value));
               bool several = quoted.size() > 1;
               step.destructive_note = std::string(several ? "removes values " : "removes value ") +
-                                      Join(quoted, ", ") + " from enum " + Dotted(c.from.name) +
+                                      Join(quoted, ", ") + " from enum " + c.from.name.Sql() +
                                       (several ? ": rows holding them" : ": rows holding it") +
                                       " fail to convert";
             }
           },
           [&](const diff::SwapDomain& c) {
-            step.hazard = "rewrites every table with a column of type " + Dotted(c.from.name);
+            step.hazard = "rewrites every table with a column of type " + c.from.name.Sql();
           },
           [&](const diff::AlterColumnType& c) {
-            step.hazard = "rewrites table " + Dotted(c.table) + " and rebuilds its indexes";
+            step.hazard = "rewrites table " + c.table.Sql() + " and rebuilds its indexes";
             // An explicit cast (USING col::type) cuts strings and rounds numbers to fit
             // silently, where an assignment would fail.
             for (const char* sized : {"character varying(", "character(", "bit(", "numeric("}) {
@@ -1405,31 +1436,31 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           },
           [&](const diff::SetNotNull& c) {
             step.hazard =
-                "scans table " + Dotted(c.table) + "; fails if " + c.column + " holds NULLs";
+                "scans table " + c.table.Sql() + "; fails if " + c.column + " holds NULLs";
           },
           [&](const diff::AddColumn& c) {
             if (c.column.not_null && !c.column.default_expr && !c.column.identity &&
                 !c.column.generated_expr) {
-              step.hazard = "fails if table " + Dotted(c.table) + " has rows";
+              step.hazard = "fails if table " + c.table.Sql() + " has rows";
             } else if (c.column.generated_expr || c.column.identity) {
-              step.hazard = "rewrites table " + Dotted(c.table);
+              step.hazard = "rewrites table " + c.table.Sql();
             }
           },
           [&](const diff::AddConstraint& c) {
             // USING INDEX takes over a built index: nothing to scan.
             if (c.constraint.definition == diff::WithoutNotValid(c.constraint.definition) &&
                 c.constraint.definition.find(" USING INDEX ") == std::string::npos) {
-              step.hazard = "scans table " + Dotted(c.constraint.table) + " under lock";
+              step.hazard = "scans table " + c.constraint.table.Sql() + " under lock";
             }
           },
           [&](const diff::CreateIndex& c) {
-            step.hazard = "blocks writes to " + Dotted(c.index.table) + " while the index builds";
+            step.hazard = "blocks writes to " + c.index.table.Sql() + " while the index builds";
           },
-          [&](const diff::SetLogged& c) { step.hazard = "rewrites table " + Dotted(c.table); },
+          [&](const diff::SetLogged& c) { step.hazard = "rewrites table " + c.table.Sql(); },
           [&](const diff::SwapCollation& c) {
             if (!c.uses.empty()) {
               step.hazard =
-                  "rebuilds the indexes of every column using collation " + Dotted(c.from.name);
+                  "rebuilds the indexes of every column using collation " + c.from.name.Sql();
             }
           },
           // A lower MAXVALUE fails if the sequence has gone past it. Whether it has is a matter
@@ -1438,28 +1469,46 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           [&](const diff::AlterIdentity& c) {
             if (c.from.identity_options && c.to.identity_options &&
                 c.to.identity_options->max_value < c.from.identity_options->max_value) {
-              step.hazard = "fails if the identity of " + Dotted(c.table) + "." +
+              step.hazard = "fails if the identity of " + c.table.Sql() + "." +
                             QuoteIdentifier(c.to.name) + " has passed the new MAXVALUE " +
                             std::to_string(c.to.identity_options->max_value);
             }
           },
           [&](const diff::AlterSequence& c) {
             if (c.to.options.max_value < c.from.options.max_value) {
-              step.hazard = "fails if sequence " + Dotted(c.to.name) +
+              step.hazard = "fails if sequence " + c.to.name.Sql() +
                             " has passed the new MAXVALUE " +
                             std::to_string(c.to.options.max_value);
             }
           },
           [&](const diff::DropSequence& c) {
-            step.hazard = "loses the current value of sequence " + Dotted(c.sequence.name);
+            step.hazard = "loses the current value of sequence " + c.sequence.name.Sql();
           },
           [&](const diff::DropCompositeType& c) {
-            step.hazard = "fails if a column uses type " + Dotted(c.type.name);
+            step.hazard = "fails if a column uses type " + c.type.name.Sql();
           },
           [&](const diff::AttachPartition& c) {
-            step.hazard = "scans " + Dotted(c.table.name) + " to check the partition bound";
+            step.hazard = "scans " + c.table.name.Sql() + " to check the partition bound";
           },
-          [](const auto&) {},
+          NothingFor<
+              void, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+              diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::DropEnum,
+              diff::AddEnumValue, diff::CreateDomain, diff::DropDomain, diff::AlterDomain,
+              diff::CreateCompositeType, diff::AlterCompositeType, diff::CreateSequence,
+              diff::SetSequenceOwner, diff::CreateTable, diff::SetColumnDefault,
+              diff::DropColumnDefault, diff::DropNotNull, diff::AddIdentity, diff::DropIdentity,
+              diff::SetColumnStorage, diff::SetColumnCompression, diff::DropExpression,
+              diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity,
+              diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+              diff::DropConstraint, diff::ValidateConstraint, diff::DropIndex, diff::BackfillColumn,
+              diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::DropView,
+              diff::CreateFunction, diff::DropFunction, diff::CreateTrigger, diff::DropTrigger,
+              diff::SetTriggerEnabled, diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy,
+              diff::CreateRule, diff::DropRule, diff::SetRuleEnabled, diff::CreateCollation,
+              diff::DropCollation, diff::CreateOperator, diff::DropOperator, diff::AlterOperator,
+              diff::CreateOperatorFamily, diff::DropOperatorFamily, diff::AlterOperatorFamily,
+              diff::CreateOperatorClass, diff::DropOperatorClass, diff::SetComment,
+              diff::GrantPrivileges, diff::RevokePrivileges, diff::Rename>{},
       },
       step.change);
 }
@@ -1561,7 +1610,7 @@ Step RenameStep(const diff::Rename& rename) {
   if (!rename.asked) return step;
   bool column = rename.kind == diff::Rename::Kind::kColumn;
   std::string old_name =
-      column ? Dotted(rename.object) + "." + QuoteIdentifier(rename.member) : Dotted(rename.object);
+      column ? rename.object.Sql() + "." + QuoteIdentifier(rename.member) : rename.object.Sql();
   step.comments.push_back(
       "Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. "
       "Application code that still names " +
@@ -1591,12 +1640,11 @@ void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
         drops = likely.column.empty() && dropped->table.name == table;
       }
       if (!drops) continue;
-      std::string old_name = likely.column.empty()
-                                 ? Dotted(table)
-                                 : Dotted(table) + "." + QuoteIdentifier(likely.column);
+      std::string old_name =
+          likely.column.empty() ? table.Sql() : table.Sql() + "." + QuoteIdentifier(likely.column);
       std::string new_name = likely.column.empty()
-                                 ? Dotted({table.schema, likely.new_name})
-                                 : Dotted(table) + "." + QuoteIdentifier(likely.new_name);
+                                 ? QualifiedName{table.schema, likely.new_name}.Sql()
+                                 : table.Sql() + "." + QuoteIdentifier(likely.new_name);
       std::string same = likely.column.empty()
                              ? "the same columns and constraints"
                              : "the same type, collation, NOT NULL, default and identity";

@@ -836,6 +836,20 @@ std::vector<std::string> RevisionGraph::RowsFor(const std::set<std::string>& app
   return query.Ids(query.HeadsOf(mask));
 }
 
+Result<std::optional<std::string>> RevisionGraph::ResolveNewRevisionParent(
+    const std::optional<std::string>& head) const {
+  std::string spec = head.value_or("head");
+  if (spec == "base" || nodes_.empty()) return std::optional<std::string>();
+  if (!head && Heads().size() > 1) {
+    return Status::InvalidInput(
+        "several heads (" + Join(Heads(), ", ") +
+        "): pass --head REV (or label@head) to say which one the new revision revises, or "
+        "`retort merge heads` first");
+  }
+  RETORT_ASSIGN_OR_RETURN(std::string parent, ResolveRevision(spec, {}));
+  return std::optional<std::string>(std::move(parent));
+}
+
 Result<std::string> RevisionGraph::ResolveRevision(
     std::string_view spec, const std::vector<std::string>& current_rows) const {
   Query query(*this);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -81,6 +82,12 @@ class RevisionGraph {
   // its descendants through parents (depends_on crosses branches without joining them).
   Result<std::string> ResolveRevision(std::string_view spec,
                                       const std::vector<std::string>& current_rows) const;
+
+  // The revision a new revision revises (`revision [--head HEAD]`): nothing for a new root
+  // (HEAD "base", or no revisions yet), else HEAD resolved ("head" when not given). Without
+  // HEAD, several heads are InvalidInput naming them: which one is for the user to say.
+  Result<std::optional<std::string>> ResolveNewRevisionParent(
+      const std::optional<std::string>& head) const;
 
   // Plans `upgrade TARGET`: "head", "heads", "label@heads", a revision spec, "+N" / "label@+N"
   // (N more revisions beyond the current one) / "REV@+N" / "REV+N" (N beyond REV). Applies the

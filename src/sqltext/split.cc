@@ -334,4 +334,14 @@ Result<std::string> Fingerprint(std::string_view statement) {
   return Sha256Hex(statements.dump());
 }
 
+std::optional<std::string_view> SectionMarker(std::string_view line) {
+  std::string_view trimmed = Trim(line);
+  if (!StartsWith(trimmed, "--")) return std::nullopt;
+  std::string_view rest = Trim(trimmed.substr(2));
+  if (!StartsWith(rest, "retort:")) return std::nullopt;
+  rest.remove_prefix(std::string_view("retort:").size());
+  if (rest == "upgrade" || rest == "downgrade") return rest;
+  return std::nullopt;
+}
+
 }  // namespace retort::sqltext

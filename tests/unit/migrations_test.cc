@@ -376,7 +376,7 @@ TEST(LoadDirectoryTest, MissingDirectoryIsNamed) {
 
 constexpr std::time_t kFixedTime = 1795258225;  // 2026-11-21 10:50:25 UTC
 
-TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
+TEST(RenderRevisionFileTest, RoundTripsThroughTheParser) {
   NewRevision revision;
   revision.id = "3f2a9c1b7d4e";
   revision.parents = {"1a2b3c4d5e6f", "abc"};
@@ -387,7 +387,7 @@ TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
   revision.transactional = false;
   revision.upgrade_sql = "\n\nCREATE TABLE chunks (id int);\nCREATE INDEX ON chunks (id);\n\n";
   revision.downgrade_sql = "DROP TABLE chunks;";
-  std::string text = RenderMigration(revision, DefaultTemplate());
+  std::string text = RenderRevisionFile(revision, DefaultTemplate());
   EXPECT_EQ(text,
             "-- retort:revision      3f2a9c1b7d4e\n"
             "-- retort:revises       1a2b3c4d5e6f, abc\n"
@@ -417,11 +417,11 @@ TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
   EXPECT_EQ(Texts(parsed.downgrade), (std::vector<std::string>{"DROP TABLE chunks"}));
 }
 
-TEST(RenderMigrationTest, OmitsOptionalHeaderLinesWhenEmpty) {
+TEST(RenderRevisionFileTest, OmitsOptionalHeaderLinesWhenEmpty) {
   NewRevision revision;
   revision.id = "a1";
   revision.created = kFixedTime;
-  std::string text = RenderMigration(revision, DefaultTemplate());
+  std::string text = RenderRevisionFile(revision, DefaultTemplate());
   EXPECT_EQ(text,
             "-- retort:revision      a1\n"
             "-- retort:revises       none\n"
@@ -443,11 +443,11 @@ TEST(RenderMigrationTest, OmitsOptionalHeaderLinesWhenEmpty) {
   EXPECT_TRUE(parsed.has_downgrade);
 }
 
-TEST(RenderMigrationTest, CustomTemplateKeepsUnknownPlaceholders) {
+TEST(RenderRevisionFileTest, CustomTemplateKeepsUnknownPlaceholders) {
   NewRevision revision;
   revision.id = "a1";
   revision.message = "m";
-  EXPECT_EQ(RenderMigration(revision, "-- ${revision} ${author} ${message}\n${depends_on}\nend"),
+  EXPECT_EQ(RenderRevisionFile(revision, "-- ${revision} ${author} ${message}\n${depends_on}\nend"),
             "-- a1 ${author} m\nend");
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -291,6 +292,34 @@ TEST(RevisionGraphUpgradeTest, HeadWithSeveralHeadsNamesThemAndSuggestsAlternati
   EXPECT_NE(message.find("a2, b2"), std::string::npos);
   EXPECT_NE(message.find("'heads'"), std::string::npos);
   EXPECT_NE(message.find("'label@head'"), std::string::npos);
+}
+
+TEST(RevisionGraphNewParentTest, NoneForANewRootElseTheResolvedHead) {
+  ASSIGN_OR_FAIL(RevisionGraph empty, RevisionGraph::Build({}));
+  ASSIGN_OR_FAIL(std::optional<std::string> first, empty.ResolveNewRevisionParent(std::nullopt));
+  EXPECT_EQ(first, std::nullopt);
+
+  ASSIGN_OR_FAIL(RevisionGraph linear, RevisionGraph::Build(Linear()));
+  ASSIGN_OR_FAIL(std::optional<std::string> head, linear.ResolveNewRevisionParent(std::nullopt));
+  EXPECT_EQ(head, "d");
+  ASSIGN_OR_FAIL(std::optional<std::string> base, linear.ResolveNewRevisionParent("base"));
+  EXPECT_EQ(base, std::nullopt);
+  // Any revision spec: whether a non-head may be revised is the caller's to decide (--splice).
+  ASSIGN_OR_FAIL(std::optional<std::string> older, linear.ResolveNewRevisionParent("head-2"));
+  EXPECT_EQ(older, "b");
+  EXPECT_EQ(linear.ResolveNewRevisionParent("nope").status().code(), Code::kInvalidInput);
+}
+
+TEST(RevisionGraphNewParentTest, SeveralHeadsNeedOneNamed) {
+  ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
+  Result<std::optional<std::string>> unnamed = graph.ResolveNewRevisionParent(std::nullopt);
+  ASSERT_FALSE(unnamed.ok());
+  EXPECT_EQ(unnamed.status().code(), Code::kInvalidInput);
+  EXPECT_NE(unnamed.status().message().find("several heads (a2, b2)"), std::string::npos);
+  ASSIGN_OR_FAIL(std::optional<std::string> named, graph.ResolveNewRevisionParent("beta@head"));
+  EXPECT_EQ(named, "b2");
+  // "head" written out is a spec like any other: resolving it names the heads too.
+  EXPECT_FALSE(graph.ResolveNewRevisionParent("head").ok());
 }
 
 TEST(RevisionGraphUpgradeTest, HeadsAppliesEveryBranch) {
