@@ -223,7 +223,6 @@ UpgradeResult UpgradeBaseToHead(const Project& project, const std::string& dev_c
   if (!scratch.ok()) return fail({}, scratch.status().message(), "");
   config::Config config = project.config;
   config.database_url = ConninfoForDatabase(dev_conninfo, scratch->name());
-  config.database_url_source = "retort test";
 
   // Stops at every revision with a fixture to apply it; otherwise one run, as `upgrade head`.
   std::vector<std::string> targets;
