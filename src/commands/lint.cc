@@ -437,25 +437,6 @@ void Compare(const Snapshot& before, const Snapshot& after, lint::ProbedStatemen
   std::sort(probed.rebuilt_indexes.begin(), probed.rebuilt_indexes.end());
 }
 
-std::string ShortStatement(const std::string& text) {
-  std::string collapsed;
-  bool space = false;
-  for (char c : Trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space) collapsed.push_back(' ');
-    space = false;
-    collapsed.push_back(c);
-  }
-  constexpr size_t kLimit = 100;
-  if (collapsed.size() <= kLimit) return collapsed;
-  size_t cut = kLimit - 3;
-  while (cut > 0 && (static_cast<unsigned char>(collapsed[cut]) & 0xC0) == 0x80) --cut;
-  return collapsed.substr(0, cut) + "...";
-}
-
 std::string ErrorText(const pg::PgError& error) {
   std::string text = "ERROR: " + error.message;
   if (!error.detail.empty()) text += " (" + error.detail + ")";
@@ -480,7 +461,7 @@ Result<std::vector<lint::ProbedStatement>> ProbeStatements(pg::Connection& conne
   for (const sqltext::Statement& statement : source.statements) {
     lint::ProbedStatement result;
     result.line = statement.line;
-    result.statement = ShortStatement(statement.text);
+    result.statement = Excerpt(statement.text, 100);
     sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
     if (use == sqltext::TransactionUse::kControlsTransaction) {
       result.outcome = lint::ProbeOutcome::kNotProbed;

@@ -313,10 +313,7 @@ bool OnlyLineComments(std::string_view text) {
 std::string Quoted(std::string_view text) {
   constexpr size_t kShown = 80;
   if (text.size() <= kShown) return "'" + std::string(text) + "'";
-  size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + std::string(text.substr(0, cut)) + "...' (" + std::to_string(text.size()) +
-         " bytes)";
+  return "'" + ClipUtf8(text, kShown) + "...' (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string Marker(std::string_view name) { return "'-- retort:" + std::string(name) + "'"; }

@@ -108,13 +108,6 @@ bool IsNotValid(const std::string& definition) { return EndsWith(definition, " N
 
 constexpr size_t kMaxNameBytes = 63;  // NAMEDATALEN - 1
 
-// The first `bytes` bytes of `text`, cut back to a UTF-8 character boundary (pg_mbcliplen).
-std::string ClipBytes(const std::string& text, size_t bytes) {
-  if (bytes >= text.size()) return text;
-  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
-  return text.substr(0, bytes);
-}
-
 // PostgreSQL's makeObjectName: name1[_name2][_label] in 63 bytes, the longer of the two names
 // cut first.
 std::string MakeObjectName(const std::string& name1, const std::string* name2,
@@ -130,8 +123,8 @@ std::string MakeObjectName(const std::string& name1, const std::string* name2,
       --chars2;
     }
   }
-  std::string name = ClipBytes(name1, chars1);
-  if (name2 != nullptr) name += "_" + ClipBytes(*name2, chars2);
+  std::string name = ClipUtf8(name1, chars1);
+  if (name2 != nullptr) name += "_" + ClipUtf8(*name2, chars2);
   return name + "_" + label;
 }
 
@@ -213,7 +206,7 @@ std::vector<std::string> IndexColumnNames(std::string_view shape) {
     std::string name = original;
     for (int n = 1; std::find(names.begin(), names.end(), name) != names.end(); ++n) {
       std::string suffix = std::to_string(n);
-      name = ClipBytes(original, kMaxNameBytes - suffix.size()) + suffix;
+      name = ClipUtf8(original, kMaxNameBytes - suffix.size()) + suffix;
     }
     names.push_back(name);
   }
@@ -595,11 +588,11 @@ class Onliner {
   // A name for the index a re-created key is built under, unused by any relation.
   std::string TemporaryIndexName(const QualifiedName& table, const std::string& name) {
     static const std::string kSuffix = "__retort_new";
-    std::string base = ClipBytes(name, kMaxNameBytes - kSuffix.size()) + kSuffix;
+    std::string base = ClipUtf8(name, kMaxNameBytes - kSuffix.size()) + kSuffix;
     std::string candidate = base;
     for (int n = 1; !relation_names_.insert({table.schema, candidate}).second; ++n) {
       std::string number = std::to_string(n);
-      candidate = ClipBytes(base, kMaxNameBytes - number.size()) + number;
+      candidate = ClipUtf8(base, kMaxNameBytes - number.size()) + number;
     }
     return candidate;
   }
@@ -852,9 +845,7 @@ class Onliner {
       if (name.size() > 63) {
         // NAMEDATALEN: cut on a UTF-8 character boundary, before the suffix.
         std::string suffix = n > 1 ? std::to_string(n) : "";
-        size_t cut = 63 - suffix.size();
-        while (cut > 0 && (static_cast<unsigned char>(base[cut]) & 0xC0) == 0x80) --cut;
-        name = base.substr(0, cut) + suffix;
+        name = ClipUtf8(base, 63 - suffix.size()) + suffix;
       }
       if (taken_constraint_names_.insert({table, name}).second) return name;
       name = base + std::to_string(n + 1);

@@ -63,12 +63,8 @@ std::string ShortenNearText(std::string message) {
   std::string_view text = std::string_view(message).substr(begin, message.size() - 1 - begin);
   constexpr size_t kMaxLength = 40;
   size_t cut = std::min({text.find('\n'), text.find('\r'), text.size()});
-  if (cut > kMaxLength) {
-    cut = kMaxLength;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  }
-  if (cut == text.size()) return message;
-  return message.substr(0, begin) + std::string(text.substr(0, cut)) + "...\"";
+  if (cut == text.size() && cut <= kMaxLength) return message;
+  return message.substr(0, begin) + ClipUtf8(text.substr(0, cut), kMaxLength) + "...\"";
 }
 
 Status ErrorAt(std::string_view sql, const PgQueryError& error, const std::string& file,
