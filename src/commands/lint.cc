@@ -501,12 +501,12 @@ Result<std::vector<lint::ProbedStatement>> ProbeStatements(pg::Connection& conne
 }
 
 // The plan that applies `targets` (revision specs, "heads") from an empty database.
-Result<revision::Plan> PlanUpTo(const revision::RevisionGraph& graph,
+Result<revision::Path> PlanUpTo(const revision::RevisionGraph& graph,
                                 const std::vector<std::string>& targets) {
-  revision::Plan plan;
+  revision::Path plan;
   std::vector<std::string> rows;
   for (const std::string& target : targets) {
-    RETORT_ASSIGN_OR_RETURN(revision::Plan part, graph.PlanUpgrade(rows, target));
+    RETORT_ASSIGN_OR_RETURN(revision::Path part, graph.PlanUpgrade(rows, target));
     if (part.steps.empty()) continue;
     rows = part.final_rows;
     plan.steps.insert(plan.steps.end(), part.steps.begin(), part.steps.end());
@@ -545,7 +545,7 @@ Status Probe(const config::Config& config, const LintOptions& options, const Io&
                                   "', which is not among the project's migrations");
     }
   }
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanUpTo(project->graph, target.replay_upto));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanUpTo(project->graph, target.replay_upto));
   RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index));
 
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo,

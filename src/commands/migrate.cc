@@ -79,7 +79,7 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   return options;
 }
 
-Result<revision::Plan> PlanFor(const Project& project, Verb verb,
+Result<revision::Path> PlanFor(const Project& project, Verb verb,
                                const std::vector<std::string>& rows, const std::string& target) {
   for (const std::string& row : rows) {
     if (project.graph.Find(row) == nullptr) {
@@ -125,7 +125,7 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
     return Status::InvalidInput(
         "downgrade --sql needs a range FROM:TO (e.g. head:base), since no database is read");
   }
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(project, verb, start_rows, destination));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(project, verb, start_rows, destination));
   history::VersionStore store = project.Store();
   executor::ScriptSink sink(io.out);
   executor::Options run_options = RunOptions(project.config, options, io);
@@ -140,9 +140,9 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
 }
 
 // The checksums of the migrations `plan` runs (recorded in the history).
-Status FillChecksums(Project& project, const revision::Plan& plan) {
+Status FillChecksums(Project& project, const revision::Path& plan) {
   std::set<std::string> running;
-  for (const revision::Step& step : plan.steps) running.insert(step.revision);
+  for (const revision::Move& step : plan.steps) running.insert(step.revision);
   std::vector<migrations::Migration*> wanted;
   for (migrations::Migration& migration : project.migrations) {
     if (running.count(migration.id) != 0) wanted.push_back(&migration);
@@ -176,7 +176,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   history::VersionStore store = project->Store();
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
   RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(*project, connection, rows));
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(*project, verb, rows, options.target));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(*project, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
@@ -206,11 +206,11 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   RETORT_ASSIGN_OR_RETURN(auto rows_now, store.ReadRows(connection));
   if (rows_now != rows) {
     std::vector<std::string> destination = plan.final_rows;
-    revision::Plan replanned;
+    revision::Path replanned;
     replanned.final_rows = rows_now;
     if (verb == Verb::kUpgrade) {
       for (const std::string& head : destination) {
-        RETORT_ASSIGN_OR_RETURN(revision::Plan part,
+        RETORT_ASSIGN_OR_RETURN(revision::Path part,
                                 PlanFor(*project, verb, replanned.final_rows, head));
         replanned.steps.insert(replanned.steps.end(), part.steps.begin(), part.steps.end());
         if (!part.steps.empty()) replanned.final_rows = part.final_rows;
@@ -284,7 +284,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   io.log << "now at " << DescribeRows(plan.final_rows) << "\n";
   if (verb == Verb::kUpgrade) {
     std::vector<std::string> applied;
-    for (const revision::Step& step : plan.steps) applied.push_back(step.revision);
+    for (const revision::Move& step : plan.steps) applied.push_back(step.revision);
     TakeEditsIntoSumFile(*project, applied, io);
   }
   return Status::Ok();

@@ -126,19 +126,19 @@ class BatchingSink : public executor::Sink {
 executor::Options ReplayOptions(const config::Config& config);
 // Runs `plan` on `sink` (creating retort's tables first), taking each revision's statements
 // from `migrations`.
-Status Replay(const Project& project, const revision::Plan& plan,
+Status Replay(const Project& project, const revision::Path& plan,
               const executor::MigrationIndex& migrations, executor::Sink& sink);
 // The project's index, with the plan's migrations that were loaded for their headers only
 // parsed whole into `parsed` (which must outlive the index).
-Result<executor::MigrationIndex> WithStatements(const Project& project, const revision::Plan& plan,
+Result<executor::MigrationIndex> WithStatements(const Project& project, const revision::Path& plan,
                                                 std::deque<migrations::Migration>* parsed);
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
-std::string ContentKey(const Project& project, const revision::Plan& plan,
+std::string ContentKey(const Project& project, const revision::Path& plan,
                        const executor::MigrationIndex& migrations);
 std::string ProjectKey(const config::Config& config);
-std::string DescribeTarget(const revision::Plan& plan);  // the plan's final rows, or "base"
+std::string DescribeTarget(const revision::Path& plan);  // the plan's final rows, or "base"
 
 // The schema at `target` (a graph target: "heads", a revision id), read from the project's
 // template on the dev server when one was kept for exactly these migrations, else replayed into
@@ -149,7 +149,7 @@ Result<schema::Database> ReplayedState(const Project& project, const std::string
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
 // The same for a plan from base (to several rows, say).
-Result<schema::Database> ReplayedState(const Project& project, const revision::Plan& plan,
+Result<schema::Database> ReplayedState(const Project& project, const revision::Path& plan,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
 

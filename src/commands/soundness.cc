@@ -407,9 +407,9 @@ class Stairway {
     } else {
       after.erase(id);
     }
-    revision::Plan plan;
+    revision::Path plan;
     plan.final_rows = project_.graph.RowsFor(after);
-    plan.steps.push_back(revision::Step{id, direction, rows_, plan.final_rows});
+    plan.steps.push_back(revision::Move{id, direction, rows_, plan.final_rows});
     RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project_.index));
     executor::LiveSink sink(*connection_);
     executor::Executor executor(sink, store_, options_);

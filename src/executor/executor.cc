@@ -24,12 +24,12 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kLockNotAvailable[] = "55P03";
 
-const std::vector<sqltext::Statement>& StatementsFor(const revision::Step& step,
+const std::vector<sqltext::Statement>& StatementsFor(const revision::Move& step,
                                                      const migrations::Migration& migration) {
   return step.direction == revision::Direction::kUp ? migration.upgrade : migration.downgrade;
 }
 
-const migrations::Batch* BatchFor(const revision::Step& step,
+const migrations::Batch* BatchFor(const revision::Move& step,
                                   const migrations::Migration& migration, size_t index) {
   const auto& batches = step.direction == revision::Direction::kUp ? migration.upgrade_batches
                                                                    : migration.downgrade_batches;
@@ -88,7 +88,7 @@ std::string FingerprintOf(const std::string& statement) {
 
 // ---- preflight
 
-Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& migrations,
+Status Executor::Preflight(const revision::Path& plan, const MigrationIndex& migrations,
                            bool single_transaction) {
   // Enum labels added earlier in the transaction that is open at this point of the run.
   struct AddedLabel {
@@ -96,7 +96,7 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
     std::string where;
   };
   std::vector<AddedLabel> added;
-  for (const revision::Step& step : plan.steps) {
+  for (const revision::Move& step : plan.steps) {
     auto found = migrations.find(step.revision);
     if (found == migrations.end()) {
       return Status::InvalidInput("revision " + step.revision + " has no migration file");
@@ -206,19 +206,19 @@ std::vector<std::string> Executor::GuardStatements(const std::vector<std::string
   return store_.GuardStatements(rows, options_.lock_guard_check);
 }
 
-std::string Executor::BeginStatementSql(const revision::Step& step,
+std::string Executor::BeginStatementSql(const revision::Move& step,
                                         const history::ProgressRow& done) const {
   return "BEGIN;\n" + GuardSql(step.rows_before) +
          store_.RefuseDoneSql(done.revision, done.direction, done.statement);
 }
 
-std::string Executor::BookkeepingSql(const revision::Step& step,
+std::string Executor::BookkeepingSql(const revision::Move& step,
                                      const migrations::Migration& migration,
                                      const std::string& started_at) const {
   return JoinStatements(BookkeepingStatements(step, migration, started_at));
 }
 
-std::vector<std::string> Executor::BookkeepingStatements(const revision::Step& step,
+std::vector<std::string> Executor::BookkeepingStatements(const revision::Move& step,
                                                          const migrations::Migration& migration,
                                                          const std::string& started_at) const {
   std::vector<std::string> statements =
@@ -229,7 +229,7 @@ std::vector<std::string> Executor::BookkeepingStatements(const revision::Step& s
   return statements;
 }
 
-std::string Executor::BackupsFor(const revision::Step& step, const std::string& statement) const {
+std::string Executor::BackupsFor(const revision::Move& step, const std::string& statement) const {
   if (!options_.backup) return "";
   std::string sql;
   for (const sqltext::DestroyedData& destroyed : sqltext::FindDestroyedData(statement)) {
@@ -273,11 +273,11 @@ Status Executor::EnsureTables() {
 
 // ---- migrations in a transaction
 
-Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+Status Executor::TryTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
   bool own_transaction = end - begin == 1 && options_.transaction_per_migration;
   for (size_t k = begin; k < end; ++k) {
-    const revision::Step& step = plan.steps[k];
+    const revision::Move& step = plan.steps[k];
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
     // A step's pieces go to the sink together (one round trip on a live session: nothing here
     // needs a reply before the next piece); `where[i]` names piece i for retry messages.
@@ -336,10 +336,10 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
   return Status::Ok();
 }
 
-Status Executor::RunTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+Status Executor::RunTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
   for (size_t k = begin; k < end; ++k) {
-    const revision::Step& step = plan.steps[k];
+    const revision::Move& step = plan.steps[k];
     if (progress_) progress_(StepEvent{step, *migrations.find(step.revision)->second, false, 0});
   }
   auto started = Clock::now();
@@ -353,7 +353,7 @@ Status Executor::RunTransactionGroup(const revision::Plan& plan, size_t begin, s
     // Every step of the group committed together; the time is the group's.
     double elapsed = MillisecondsSince(started) / static_cast<double>(end - begin);
     for (size_t k = begin; k < end; ++k) {
-      const revision::Step& step = plan.steps[k];
+      const revision::Move& step = plan.steps[k];
       progress_(StepEvent{step, *migrations.find(step.revision)->second, true, elapsed});
     }
   }
@@ -362,7 +362,7 @@ Status Executor::RunTransactionGroup(const revision::Plan& plan, size_t begin, s
 
 // ---- migrations outside a transaction
 
-Result<size_t> Executor::ResumePoint(const revision::Step& step,
+Result<size_t> Executor::ResumePoint(const revision::Move& step,
                                      const migrations::Migration& migration) {
   const auto& statements = StatementsFor(step, migration);
   std::map<int, const history::ProgressRow*> rows;
@@ -423,7 +423,7 @@ Result<size_t> Executor::ResumePoint(const revision::Step& step,
 // (SET check_function_bodies = off, SET search_path, ...) are gone with it, and the statements
 // after the resume point were written to run under them. Only those statements run again:
 // everything else that ran stays applied.
-Status Executor::ReplaySessionSettings(const revision::Step& step,
+Status Executor::ReplaySessionSettings(const revision::Move& step,
                                        const migrations::Migration& migration, size_t start) {
   const auto& statements = StatementsFor(step, migration);
   int count = static_cast<int>(statements.size());
@@ -439,7 +439,7 @@ Status Executor::ReplaySessionSettings(const revision::Step& step,
   return Status::Ok();
 }
 
-Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations) {
+Status Executor::LoadProgress(const revision::Path& plan, const MigrationIndex& migrations) {
   std::map<std::pair<std::string, std::string>, const history::ProgressRow*> partial;
   // Rows come ordered by statement: the last of each step says where it stopped.
   for (const history::ProgressRow& row : progress_rows_) {
@@ -447,7 +447,7 @@ Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& 
   }
   for (const auto& [key, row] : partial) {
     bool resumed = false;
-    for (const revision::Step& step : plan.steps) {
+    for (const revision::Move& step : plan.steps) {
       if (step.revision == key.first && DirectionName(step.direction) == key.second) resumed = true;
     }
     if (resumed) continue;
@@ -877,7 +877,7 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
   return Status::Ok();
 }
 
-Status Executor::RunStatementWithProgress(const revision::Step& step,
+Status Executor::RunStatementWithProgress(const revision::Move& step,
                                           const sqltext::Statement& statement, const Origin& origin,
                                           const history::ProgressRow& done,
                                           const std::string& backups) {
@@ -904,7 +904,7 @@ Status Executor::RunStatementWithProgress(const revision::Step& step,
   return status;
 }
 
-Result<bool> Executor::ResolveInterrupted(const revision::Step& step,
+Result<bool> Executor::ResolveInterrupted(const revision::Move& step,
                                           const migrations::Migration& migration, size_t index,
                                           const history::ProgressRow& row) {
   const sqltext::Statement& statement = StatementsFor(step, migration)[index];
@@ -976,7 +976,7 @@ Result<bool> Executor::ResolveInterrupted(const revision::Step& step,
   return false;
 }
 
-Status Executor::RunStatementOutside(const revision::Step& step,
+Status Executor::RunStatementOutside(const revision::Move& step,
                                      const migrations::Migration& migration, size_t index,
                                      bool tracking) {
   const auto& statements = StatementsFor(step, migration);
@@ -1138,7 +1138,7 @@ Status Executor::RunStatementOutside(const revision::Step& step,
   return Status::Ok();
 }
 
-Status Executor::RunOutsideTransaction(const revision::Step& step,
+Status Executor::RunOutsideTransaction(const revision::Move& step,
                                        const migrations::Migration& migration) {
   std::string started_at = sink_.IsLive() ? UtcNow() : "";
   const auto& statements = StatementsFor(step, migration);
@@ -1201,7 +1201,7 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
 
 // ---- the run
 
-Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migrations) {
+Status Executor::Run(const revision::Path& plan, const MigrationIndex& migrations) {
   RETORT_RETURN_IF_ERROR(Preflight(plan, migrations, !options_.transaction_per_migration));
   RETORT_RETURN_IF_ERROR(LoadProgress(plan, migrations));
   if (options_.statement_progress && options_.log != nullptr && !plan.steps.empty()) {
@@ -1209,7 +1209,7 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
   }
   size_t begin = 0;
   while (begin < plan.steps.size()) {
-    const revision::Step& step = plan.steps[begin];
+    const revision::Move& step = plan.steps[begin];
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
     if (migration.transactional) {
       size_t end = begin + 1;

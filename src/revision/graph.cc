@@ -409,16 +409,16 @@ class RevisionGraph::Query {
 
   // Runs `revisions` from `state`, recording the rows around every step. Rows change locally (a
   // step touches only the revision and its parents), which keeps long plans linear.
-  Plan Simulate(const State& state, const std::vector<size_t>& revisions,
+  Path Simulate(const State& state, const std::vector<size_t>& revisions,
                 Direction direction) const {
-    Plan plan;
+    Path plan;
     Mask applied = state.applied;
     std::set<std::string> rows;
     for (size_t row : state.rows) rows.insert(Id(row));
     auto snapshot = [&rows] { return std::vector<std::string>(rows.begin(), rows.end()); };
     plan.steps.reserve(revisions.size());
     for (size_t revision : revisions) {
-      Step step;
+      Move step;
       step.revision = Id(revision);
       step.direction = direction;
       step.rows_before = snapshot();
@@ -858,7 +858,7 @@ Result<std::string> RevisionGraph::ResolveRevision(
   return query.Id(position);
 }
 
-Result<Plan> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_rows,
+Result<Path> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_rows,
                                         std::string_view target) const {
   Query query(*this);
   RETORT_ASSIGN_OR_RETURN(Query::State state, query.MakeState(current_rows));
@@ -877,7 +877,7 @@ Result<Plan> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_
   return query.Simulate(state, query.InOrder(wanted, false), Direction::kUp);
 }
 
-Result<Plan> RevisionGraph::PlanDowngrade(const std::vector<std::string>& current_rows,
+Result<Path> RevisionGraph::PlanDowngrade(const std::vector<std::string>& current_rows,
                                           std::string_view target) const {
   Query query(*this);
   RETORT_ASSIGN_OR_RETURN(Query::State state, query.MakeState(current_rows));
