@@ -485,13 +485,9 @@ struct Rebuildable {
   std::map<std::string, const schema::Index*> indexes;
   std::map<std::string, const schema::Constraint*> constraints;
   std::map<std::string, const schema::Rule*> rules;
-  std::set<QualifiedName> view_names;
 
   explicit Rebuildable(const Database& db) {
-    for (const auto& v : db.views) {
-      views[RelationKey(v.name)] = &v;
-      view_names.insert(v.name);
-    }
+    for (const auto& v : db.views) views[RelationKey(v.name)] = &v;
     for (const auto& f : db.functions) functions[FunctionKey(f)] = &f;
     for (const auto& t : db.triggers) triggers[TriggerKey(t.table, t.name)] = &t;
     for (const auto& p : db.policies) policies[PolicyKey(p.table, p.name)] = &p;
