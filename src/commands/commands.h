@@ -32,7 +32,7 @@ struct RevisionInfo {
   int upgrade_statements = -1;  // -1: not counted (only the header was read)
   int downgrade_statements = -1;
 };
-RevisionInfo DescribeRevision(const Project& project, const std::string& id,
+RevisionInfo DescribeRevision(const ProjectHeaders& project, const std::string& id,
                               const std::vector<std::string>& current_rows = {});
 
 // ---- init
@@ -111,7 +111,7 @@ struct PartialMigration {
   std::string finished_at;  // when the last statement ran
 };
 // The partially applied migrations of the database (empty when there are none).
-Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
+Result<std::vector<PartialMigration>> ReadPartialMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection);
 
 struct CurrentReport {

@@ -46,11 +46,15 @@ class Sides {
  public:
   explicit Sides(const config::Config& config) : config_(config) {}
 
-  // `depth`: kHeader where the migrations are only replayed (ReplayedState parses their
-  // statements on its own thread).
-  Result<const Project*> GetProject(migrations::ParseDepth depth = migrations::ParseDepth::kFull) {
+  // `headers_only` where the migrations are only replayed (ReplayedState parses their
+  // statements on its own thread); otherwise every file is parsed, so that a broken one stops
+  // the command before any work.
+  Result<const ProjectHeaders*> GetProject(bool headers_only = false) {
     if (!project_) {
-      RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_, depth));
+      RETORT_ASSIGN_OR_RETURN(
+          project_,
+          LoadProjectAt(
+              config_, headers_only ? std::nullopt : std::optional(migrations::ParseDepth::kFull)));
     }
     return project_.get();
   }
@@ -91,7 +95,7 @@ class Sides {
       RETORT_ASSIGN_OR_RETURN(prepared.conninfo, ResolveConninfo(config_, spec, "source URL"));
       return prepared;
     }
-    RETORT_ASSIGN_OR_RETURN(const Project* project, GetProject());
+    RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, GetProject());
     prepared.kind = Prepared::Kind::kMigrations;
     if (spec == "head" || spec == "heads") {
       prepared.target = "heads";
@@ -126,7 +130,7 @@ class Sides {
 
  private:
   const config::Config& config_;
-  std::unique_ptr<Project> project_;
+  std::unique_ptr<ProjectHeaders> project_;
   std::string dev_conninfo_;
 };
 
@@ -422,7 +426,7 @@ std::string DescribeObjects(const schema::Database& database, int* count) {
 // files no longer say what that database holds, so a passing check would be a false comfort.
 // The configured database is the one place that knows; check is often run where it cannot be
 // reached (CI), which is not an error.
-Status RefuseEditedAppliedMigrations(const config::Config& config, const Project& project,
+Status RefuseEditedAppliedMigrations(const config::Config& config, const ProjectHeaders& project,
                                      const Io& io) {
   if (config.database_url.empty()) return Status::Ok();
   std::string conninfo;
@@ -449,8 +453,7 @@ Status Check(const config::Config& config, bool json, const Io& io) {
   }
   Sides sides(config);
   // Headers only: the replaying side parses the statements, in parallel with the schema side.
-  RETORT_ASSIGN_OR_RETURN(const Project* project,
-                          sides.GetProject(migrations::ParseDepth::kHeader));
+  RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, sides.GetProject(/*headers_only=*/true));
   RETORT_RETURN_IF_ERROR(RefuseEditedAppliedMigrations(config, *project, io));
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
   RETORT_ASSIGN_OR_RETURN(
@@ -489,7 +492,7 @@ Status Check(const config::Config& config, bool json, const Io& io) {
 Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
                                          const AutogenerateOptions& autogenerate, const Io& io) {
   Sides sides(config);
-  RETORT_ASSIGN_OR_RETURN(const Project* project, sides.GetProject());
+  RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, sides.GetProject());
   const revision::RevisionGraph& graph = project->graph;
   // The revision the new one will revise: what its upgrade starts from.
   RETORT_ASSIGN_OR_RETURN(std::optional<std::string> parent,

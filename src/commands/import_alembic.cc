@@ -153,7 +153,7 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
       std::string path = StartsWith(name, "/") ? name : JoinPath(versions_dir, name);
       auto text = ReadFile(path);
       if (!text.ok()) continue;
-      auto parsed = migrations::ParseMigration(text.value(), path, migrations::ParseDepth::kHeader);
+      auto parsed = migrations::ParseMigrationHeader(text.value(), path);
       if (parsed.ok() && imported_ids.contains(parsed.value().id)) {
         std::remove(path.c_str());
       }
@@ -283,7 +283,7 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
   // The graph checks of `retort test`: every file parses, ids and parents resolve, no cycles,
   // and the heads are Alembic's.
   RETORT_RETURN_IF_ERROR(Hash(imported, io));
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(imported, migrations::ParseDepth::kHeader));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProjectHeaders(imported));
   std::vector<std::string> alembic_heads = Strings(document["heads"]);
   std::sort(alembic_heads.begin(), alembic_heads.end());
   std::vector<std::string> heads = project->graph.Heads();

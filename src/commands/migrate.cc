@@ -79,7 +79,7 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   return options;
 }
 
-Result<revision::Path> PlanFor(const Project& project, Verb verb,
+Result<revision::Path> PlanFor(const ProjectHeaders& project, Verb verb,
                                const std::vector<std::string>& rows, const std::string& target) {
   for (const std::string& row : rows) {
     if (project.graph.Find(row) == nullptr) {
@@ -169,14 +169,14 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
   }
   RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
-                          LoadProjectAndConnect(config, migrations::ParseDepth::kHeader));
-  std::unique_ptr<Project>& project = connected.project;
+                          LoadProjectAndConnect(config, /*depth=*/std::nullopt));
+  const ProjectHeaders& headers = *connected.project;
   pg::Connection& connection = connected.connection;
   const std::string& conninfo = connected.conninfo;
-  history::VersionStore store = project->Store();
+  history::VersionStore store = headers.Store();
   RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
-  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(*project, connection, rows));
-  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(*project, verb, rows, options.target));
+  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(headers, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
@@ -185,7 +185,8 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   // There is work: parse every file's SQL now, so that a syntax error anywhere stops the run
   // before anything changes. Checksums (a second parse of every statement) only of what runs:
   // for 1000 files that was a third of the client's time before the first migration.
-  RETORT_ASSIGN_OR_RETURN(project, LoadProject(config, migrations::ParseDepth::kStatements));
+  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project,
+                          LoadProject(config, migrations::ParseDepth::kStatements));
   RETORT_RETURN_IF_ERROR(FillChecksums(*project, plan));
   executor::Options run_options = RunOptions(config, options, io);
   run_options.track_progress = true;
@@ -292,7 +293,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
 
 }  // namespace
 
-Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
+Result<std::vector<PartialMigration>> ReadPartialMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection) {
   RETORT_ASSIGN_OR_RETURN(auto rows, project.Store().ReadProgress(connection));
   std::vector<PartialMigration> partial;
@@ -316,24 +317,24 @@ Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& proje
                         "the next run checks whether it took effect before going on";
     }
     migration.finished_at = row.finished_at;
-    auto file = project.index.find(row.revision);
-    if (file != project.index.end()) {
-      const migrations::Migration& found = *file->second;
+    auto file = project.header_index.find(row.revision);
+    if (file != project.header_index.end()) {
+      const migrations::MigrationHeader& found = *file->second;
       migration.path = found.path;
       migration.line = found.revision_line;
       // Read-only commands load headers only; the statement's line needs the whole file.
+      const migrations::Migration* parsed = project.Parsed(row.revision);
       std::optional<migrations::Migration> full;
-      if (!found.statements_loaded) {
-        auto parsed = migrations::ReadMigration(found.path);
-        if (parsed.ok()) full = std::move(parsed).value();
+      if (parsed == nullptr) {
+        auto read = migrations::ReadMigration(found.path);
+        if (read.ok()) parsed = &full.emplace(std::move(read).value());
       }
-      const migrations::Migration& loaded = full ? *full : found;
-      const auto& statements = row.direction == "up" ? loaded.upgrade : loaded.downgrade;
-      if (loaded.statements_loaded) {
+      if (parsed != nullptr) {
+        const auto& statements = row.direction == "up" ? parsed->upgrade : parsed->downgrade;
         migration.file_statement_count = static_cast<int>(statements.size());
+        size_t index = static_cast<size_t>(migration.statement - 1);
+        if (index < statements.size()) migration.line = statements[index].line;
       }
-      size_t index = static_cast<size_t>(migration.statement - 1);
-      if (index < statements.size()) migration.line = statements[index].line;
     }
     partial.push_back(std::move(migration));
   }

@@ -102,11 +102,6 @@ Status Executor::Preflight(const revision::Path& plan, const MigrationIndex& mig
       return Status::InvalidInput("revision " + step.revision + " has no migration file");
     }
     const migrations::Migration& migration = *found->second;
-    if (!migration.statements_loaded) {
-      // A programming error, not user input: running it would run nothing and record success.
-      return Status::Failed("internal error: revision " + step.revision +
-                            " was loaded without its statements");
-    }
     if (step.direction == revision::Direction::kDown && !migration.has_downgrade) {
       return Status::InvalidInput(migration.path + ":" + std::to_string(migration.revision_line) +
                                   ": revision " + step.revision +

@@ -27,7 +27,6 @@ migrations::Migration MakeMigration(const std::string& id, std::vector<std::stri
   for (auto& text : down) migration.downgrade.push_back({text, line++});
   migration.has_downgrade = !migration.downgrade.empty();
   migration.checksum = "sum-" + id;
-  migration.statements_loaded = true;
   return migration;
 }
 
