@@ -20,6 +20,15 @@ enum class Code {
   kDifferences,   // `check`/`drift` found differences: exit 3
 };
 
+// What the database server said about a failure, kept apart from the message written for the
+// user, so that callers decide by SQLSTATE (a lock timeout is retried) instead of reading text.
+struct ServerError {
+  std::string sqlstate;  // five characters, e.g. "55P03"
+  std::string detail;
+  std::string hint;
+  int position = 0;  // 1-based offset into the statement; 0 when the server gave none
+};
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -29,6 +38,12 @@ class [[nodiscard]] Status {
     return Status(Code::kInvalidInput, std::move(message));
   }
   static Status Failed(std::string message) { return Status(Code::kFailed, std::move(message)); }
+  // A failure the server reported: `message` is the text for the user (it shows the error).
+  static Status Failed(std::string message, ServerError server_error) {
+    Status status(Code::kFailed, std::move(message));
+    status.server_error_ = std::move(server_error);
+    return status;
+  }
   static Status Differences(std::string message) {
     return Status(Code::kDifferences, std::move(message));
   }
@@ -36,11 +51,21 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The server's error behind a failure, when one did.
+  const std::optional<ServerError>& server_error() const { return server_error_; }
+  // Its SQLSTATE, or "" when the failure did not come from the server.
+  const std::string& sqlstate() const {
+    static const std::string kNone;
+    return server_error_ ? server_error_->sqlstate : kNone;
+  }
 
-  // Prefixes context ("while applying 3f2a9c: ") to the message, keeping the code.
+  // Prefixes context ("while applying 3f2a9c: ") to the message, keeping the code and the
+  // server's error.
   Status WithContext(const std::string& context) const {
     if (ok()) return *this;
-    return Status(code_, context + message_);
+    Status status(code_, context + message_);
+    status.server_error_ = server_error_;
+    return status;
   }
 
  private:
@@ -48,6 +73,7 @@ class [[nodiscard]] Status {
 
   Code code_ = Code::kOk;
   std::string message_;
+  std::optional<ServerError> server_error_;
 };
 
 // A value or the Status that explains why there is none. REQUIRES: a Result made from a Status

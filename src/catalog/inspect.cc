@@ -587,8 +587,8 @@ Result<pg::PgResult> CheckResult(QueryId id, int expected_columns,
                                  pg::PgOutcome<pg::PgResult> outcome) {
   const CatalogQuery& query = kQueries[id];
   if (!outcome.ok()) {
-    return Status::Failed("inspecting the catalog (query " + std::string(query.name) +
-                          ".sql) failed: " + outcome.error.ToString());
+    return outcome.error.ToStatus("inspecting the catalog (query " + std::string(query.name) +
+                                  ".sql) failed: ");
   }
   if (outcome.value->columns() != expected_columns) {
     return Status::Failed("inspecting the catalog: query " + std::string(query.name) +

@@ -32,8 +32,10 @@ Status CheckRevisionId(const Project& project, const std::string& id) {
   return Status::Ok();
 }
 
-Result<std::string> WriteRevision(const Project& project, migrations::NewRevision revision,
-                                  const Io& io) {
+}  // namespace
+
+Result<migrations::Migration> WriteRevision(const Project& project,
+                                            migrations::NewRevision revision, const Io& io) {
   RETORT_RETURN_IF_ERROR(CheckRevisionId(project, revision.id));
   RETORT_ASSIGN_OR_RETURN(std::string template_text, ReadTemplate(project.config));
   std::string text = migrations::RenderRevisionFile(revision, template_text);
@@ -64,13 +66,11 @@ Result<std::string> WriteRevision(const Project& project, migrations::NewRevisio
   }
   RETORT_RETURN_IF_ERROR(CreateNewFile(path, text));
   std::vector<migrations::Migration> all = project.migrations;
-  all.push_back(std::move(reparsed).value());
+  all.push_back(*reparsed);
   RETORT_RETURN_IF_ERROR(WriteSumFile(project.config, all));
   io.log << "created " << path << "\n";
-  return path;
+  return std::move(reparsed).value();
 }
-
-}  // namespace
 
 Status Init(const std::string& directory, const Io& io) {
   std::string config_path = JoinPath(directory, "retort.toml");
@@ -95,10 +95,9 @@ Status Init(const std::string& directory, const Io& io) {
   return Status::Ok();
 }
 
-Result<std::string> CreateRevision(const config::Config& config, const RevisionOptions& options,
-                                   const Io& io) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
-  const revision::RevisionGraph& graph = project->graph;
+Result<migrations::NewRevision> StartRevision(const ProjectHeaders& project,
+                                              const RevisionOptions& options) {
+  const revision::RevisionGraph& graph = project.graph;
   migrations::NewRevision revision;
   revision.id = options.rev_id.value_or(migrations::NewRevisionId());
   revision.message = options.message;
@@ -121,7 +120,16 @@ Result<std::string> CreateRevision(const config::Config& config, const RevisionO
     RETORT_ASSIGN_OR_RETURN(std::string resolved, graph.ResolveRevision(dependency, {}));
     revision.depends_on.push_back(resolved);
   }
-  return WriteRevision(*project, std::move(revision), io);
+  return revision;
+}
+
+Result<std::string> CreateRevision(const config::Config& config, const RevisionOptions& options,
+                                   const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config));
+  RETORT_ASSIGN_OR_RETURN(migrations::NewRevision revision, StartRevision(*project, options));
+  RETORT_ASSIGN_OR_RETURN(migrations::Migration written,
+                          WriteRevision(*project, std::move(revision), io));
+  return written.path;
 }
 
 Result<std::string> Merge(const config::Config& config, const MergeOptions& options, const Io& io) {
@@ -150,7 +158,9 @@ Result<std::string> Merge(const config::Config& config, const MergeOptions& opti
   revision.message = options.message.empty() ? "merge " + Join(parents, ", ") : options.message;
   revision.created = std::time(nullptr);
   revision.branch_labels = options.branch_labels;
-  return WriteRevision(*project, std::move(revision), io);
+  RETORT_ASSIGN_OR_RETURN(migrations::Migration written,
+                          WriteRevision(*project, std::move(revision), io));
+  return written.path;
 }
 
 }  // namespace retort::commands

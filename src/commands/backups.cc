@@ -80,7 +80,7 @@ std::string Describe(const BackupInfo& backup) {
 // Runs `sql` and returns the rows it affected.
 Result<long long> Execute(pg::Connection& connection, const std::string& sql) {
   auto outcome = connection.Execute(sql);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return static_cast<long long>(outcome.value->AffectedRows());
 }
 
@@ -211,7 +211,7 @@ Result<RestoreReport> RestoreBackup(const config::Config& config, long long id) 
   }
 
   auto begun = connection.Execute("BEGIN");
-  if (!begun.ok()) return Status::Failed(begun.error.ToString());
+  if (!begun.ok()) return begun.error.ToStatus();
   if (config.lock_timeout != "0" && !config.lock_timeout.empty()) {
     (void)connection.Execute("SET LOCAL lock_timeout = " + QuoteLiteral(config.lock_timeout));
   }
@@ -227,7 +227,7 @@ Result<RestoreReport> RestoreBackup(const config::Config& config, long long id) 
                          " SET restored_at = now() WHERE id = " + std::to_string(id) + ";\nCOMMIT");
   if (!committed.ok()) {
     (void)connection.Execute("ROLLBACK");
-    return Status::Failed(Describe(backup) + ": " + committed.error.ToString());
+    return committed.error.ToStatus(Describe(backup) + ": ");
   }
   report.restored = *restored;
   if (backup.kind == "column") {
@@ -257,18 +257,18 @@ Result<std::vector<BackupInfo>> PruneBackups(const config::Config& config,
       return Status::InvalidInput("--older-than " + QuoteLiteral(older_than) +
                                   " is not an interval (like 30d, 12h, \"2 weeks\")");
     }
-    return Status::Failed(interval.error.ToString());
+    return interval.error.ToStatus();
   }
   RETORT_ASSIGN_OR_RETURN(bool exists, RegistryExists(config, connection));
   if (!exists) return std::vector<BackupInfo>{};
   auto begun = connection.Execute("BEGIN");
-  if (!begun.ok()) return Status::Failed(begun.error.ToString());
+  if (!begun.ok()) return begun.error.ToStatus();
   auto old = connection.ExecuteParams(
       SelectBackups(config, "WHERE created_at < now() - $1::interval") + " FOR UPDATE",
       {older_than});
   if (!old.ok()) {
     (void)connection.Execute("ROLLBACK");
-    return Status::Failed(old.error.ToString());
+    return old.error.ToStatus();
   }
   std::vector<BackupInfo> pruned = ToBackups(*old.value);
   std::string sql;
@@ -279,7 +279,7 @@ Result<std::vector<BackupInfo>> PruneBackups(const config::Config& config,
   auto done = connection.Execute(sql + "COMMIT");
   if (!done.ok()) {
     (void)connection.Execute("ROLLBACK");
-    return Status::Failed(done.error.ToString());
+    return done.error.ToStatus();
   }
   return pruned;
 }

@@ -10,6 +10,8 @@
 #include "commands/project.h"
 #include "config/config.h"
 #include "history/version_store.h"
+#include "lint/lint.h"
+#include "render/render.h"
 
 namespace retort::commands {
 
@@ -53,6 +55,14 @@ struct RevisionOptions {
 // Writes the new file and returns its path.
 Result<std::string> CreateRevision(const config::Config& config, const RevisionOptions& options,
                                    const Io& io);
+// CreateRevision in two halves, for a caller that has the project loaded already (autogenerate):
+// the new revision from `options`, its parent resolved in the project's graph (InvalidInput for
+// several heads without --head, or a parent that is not a head without --splice); then the file
+// written from the template, as parsed back (its path, header and statements).
+Result<migrations::NewRevision> StartRevision(const ProjectHeaders& project,
+                                              const RevisionOptions& options);
+Result<migrations::Migration> WriteRevision(const Project& project,
+                                            migrations::NewRevision revision, const Io& io);
 struct MergeOptions {
   std::string message;
   std::vector<std::string> revisions;  // default {"heads"}
@@ -113,6 +123,9 @@ struct PartialMigration {
 // The partially applied migrations of the database (empty when there are none).
 Result<std::vector<PartialMigration>> ReadPartialMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection);
+// The same from progress rows read already (VersionStore::ReadState).
+std::vector<PartialMigration> PartialMigrations(const ProjectHeaders& project,
+                                                const std::vector<history::ProgressRow>& rows);
 
 struct CurrentReport {
   std::string database;  // where we looked, safe to print
@@ -265,7 +278,8 @@ struct AutogenerateOptions {
 // name the --rename to pass. Returns the new file's path, or "" when
 // there was nothing to write. Without schema files it refuses (InvalidInput, naming what the
 // migration would drop) unless the start holds nothing either.
-Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
+Result<std::string> AutogenerateRevision(const config::Config& config,
+                                         const RevisionOptions& options,
                                          const AutogenerateOptions& autogenerate, const Io& io);
 
 // ---- verification (soundness.cc, drift.cc): docs/verification.md
@@ -321,8 +335,16 @@ struct LintOptions {
 // failed on the scratch copy.
 Status Lint(const config::Config& config, const LintOptions& options, const Io& io);
 
-// For `revision --autogenerate`: lints the file just written at `path` (static rules, no
-// database) and prints the findings on io.log. Never fails and never blocks the revision.
-void LintWrittenRevision(const config::Config& config, const std::string& path, const Io& io);
+// For `revision --autogenerate`: the findings for the migration it just wrote, in line order: its
+// plan's hazards (render::MigrationSql::upgrade_hazards, on their statements' lines) and the
+// hygiene rules, which need the text, linted from the parse `written` already holds (static, no
+// database). The plan's hazards are not linted again.
+std::vector<lint::Finding> WrittenRevisionFindings(
+    const config::Config& config, const migrations::Migration& written,
+    const std::vector<render::MigrationSql::StatementHazard>& hazards);
+// Prints WrittenRevisionFindings on io.log. Never fails and never blocks the revision.
+void ReportWrittenRevision(const config::Config& config, const migrations::Migration& written,
+                           const std::vector<render::MigrationSql::StatementHazard>& hazards,
+                           const Io& io);
 
 }  // namespace retort::commands

@@ -46,17 +46,21 @@ class Sides {
  public:
   explicit Sides(const config::Config& config) : config_(config) {}
 
-  // `headers_only` where the migrations are only replayed (ReplayedState parses their
-  // statements on its own thread); otherwise every file is parsed, so that a broken one stops
-  // the command before any work.
-  Result<const ProjectHeaders*> GetProject(bool headers_only = false) {
+  // Every file parsed, so that a broken one stops the command before any work.
+  Result<const Project*> GetProject() {
     if (!project_) {
-      RETORT_ASSIGN_OR_RETURN(
-          project_,
-          LoadProjectAt(
-              config_, headers_only ? std::nullopt : std::optional(migrations::ParseDepth::kFull)));
+      RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_));
     }
     return project_.get();
+  }
+  // The headers alone, where the migrations are only replayed (ReplayedState parses their
+  // statements on its own thread); the parsed project where it was loaded already.
+  Result<const ProjectHeaders*> GetHeaders() {
+    if (project_) return project_.get();
+    if (!headers_) {
+      RETORT_ASSIGN_OR_RETURN(headers_, LoadProjectHeaders(config_));
+    }
+    return headers_.get();
   }
 
   Result<std::string> GetDevServer() {
@@ -95,7 +99,7 @@ class Sides {
       RETORT_ASSIGN_OR_RETURN(prepared.conninfo, ResolveConninfo(config_, spec, "source URL"));
       return prepared;
     }
-    RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, GetProject());
+    RETORT_ASSIGN_OR_RETURN(const Project* project, GetProject());
     prepared.kind = Prepared::Kind::kMigrations;
     if (spec == "head" || spec == "heads") {
       prepared.target = "heads";
@@ -130,9 +134,15 @@ class Sides {
 
  private:
   const config::Config& config_;
-  std::unique_ptr<ProjectHeaders> project_;
+  std::unique_ptr<Project> project_;
+  std::unique_ptr<ProjectHeaders> headers_;
   std::string dev_conninfo_;
 };
+
+// "postgresql://app@db/prod" (password redacted), "schema", "head", a revision.
+std::string SideName(const std::string& spec) {
+  return spec.empty() ? "the database url" : config::RedactPassword(spec);
+}
 
 // Reads two sides at once: each is mostly the server applying DDL, and the dev server has more
 // than one core. Log lines are buffered per side so they do not interleave.
@@ -141,9 +151,12 @@ struct TwoModels {
   schema::Database second;
 };
 
+// When both fail, both are reported (`first_name`, `second_name` say which is which): fixing one
+// and running again only to meet the other wastes a round of work.
 Result<TwoModels> ReadBoth(const std::function<Result<schema::Database>(const Io&)>& first,
                            const std::function<Result<schema::Database>(const Io&)>& second,
-                           const Io& io) {
+                           const Io& io, const std::string& first_name,
+                           const std::string& second_name) {
   std::ostringstream second_log;
   std::ostringstream second_out;
   auto background = std::async(std::launch::async, [&second, &second_out, &second_log] {
@@ -153,11 +166,17 @@ Result<TwoModels> ReadBoth(const std::function<Result<schema::Database>(const Io
   Result<schema::Database> first_result = first(io);
   Result<schema::Database> second_result = background.get();
   io.log << second_log.str();
-  // Bad input (a schema file that does not apply) is what the user must fix first.
-  if (!first_result.ok() && !second_result.ok() &&
-      second_result.status().code() == Code::kInvalidInput &&
-      first_result.status().code() != Code::kInvalidInput) {
-    return second_result.status();
+  if (!first_result.ok() && !second_result.ok()) {
+    // Bad input (a schema file that does not apply) decides the exit code: it is what the user
+    // must fix first.
+    const Status& first_status = first_result.status();
+    const Status& second_status = second_result.status();
+    std::string message = "reading " + first_name + " failed: " + first_status.message() +
+                          "\nreading " + second_name + " failed too: " + second_status.message();
+    if (first_status.code() == Code::kInvalidInput || second_status.code() == Code::kInvalidInput) {
+      return Status::InvalidInput(std::move(message));
+    }
+    return Status::Failed(std::move(message));
   }
   if (!first_result.ok()) return first_result.status();
   if (!second_result.ok()) return second_result.status();
@@ -359,7 +378,9 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
   RETORT_ASSIGN_OR_RETURN(Sides::Prepared to, sides.Prepare(options.to));
   RETORT_ASSIGN_OR_RETURN(TwoModels models,
                           ReadBoth([&](const Io& side_io) { return sides.Read(from, side_io); },
-                                   [&](const Io& side_io) { return sides.Read(to, side_io); }, io));
+                                   [&](const Io& side_io) { return sides.Read(to, side_io); }, io,
+                                   "the source (" + SideName(options.from) + ")",
+                                   "the target (" + SideName(options.to) + ")"));
   render::RenderOptions render_options;
   RETORT_ASSIGN_OR_RETURN(render_options.upgrade_using,
                           UsingExpressions(options.using_exprs, "--using"));
@@ -453,7 +474,7 @@ Status Check(const config::Config& config, bool json, const Io& io) {
   }
   Sides sides(config);
   // Headers only: the replaying side parses the statements, in parallel with the schema side.
-  RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, sides.GetProject(/*headers_only=*/true));
+  RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, sides.GetHeaders());
   RETORT_RETURN_IF_ERROR(RefuseEditedAppliedMigrations(config, *project, io));
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
   RETORT_ASSIGN_OR_RETURN(
@@ -463,7 +484,8 @@ Status Check(const config::Config& config, bool json, const Io& io) {
             return ReplayedState(*project, "heads", dev_conninfo, side_io,
                                  /*make_spare=*/true);
           },
-          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
+          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io,
+          "the migrations at head", "the schema files"));
   render::MigrationSql sql =
       render::RenderMigration(models.first, models.second, {.downgrade = false});
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
@@ -489,15 +511,16 @@ Status Check(const config::Config& config, bool json, const Io& io) {
                              "--autogenerate -m MESSAGE` writes it as a migration");
 }
 
-Result<std::string> AutogenerateRevision(const config::Config& config, RevisionOptions options,
+Result<std::string> AutogenerateRevision(const config::Config& config,
+                                         const RevisionOptions& options,
                                          const AutogenerateOptions& autogenerate, const Io& io) {
+  // One walk: the project loaded and the parent resolved once, here, for both the start state
+  // and the file; the file parsed once, by WriteRevision, and linted from that parse.
   Sides sides(config);
-  RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, sides.GetProject());
-  const revision::RevisionGraph& graph = project->graph;
+  RETORT_ASSIGN_OR_RETURN(const Project* project, sides.GetProject());
+  RETORT_ASSIGN_OR_RETURN(migrations::NewRevision revision, StartRevision(*project, options));
   // The revision the new one will revise: what its upgrade starts from.
-  RETORT_ASSIGN_OR_RETURN(std::optional<std::string> parent,
-                          graph.ResolveNewRevisionParent(options.head));
-  std::string target = parent.value_or("base");
+  const std::string target = revision.parents.empty() ? "base" : revision.parents.front();
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
 
   std::function<Result<schema::Database>(const Io&)> read_start;
@@ -545,13 +568,16 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
              << "; nothing written (--empty writes an empty revision anyway)\n";
       return std::string();
     }
-    return CreateRevision(config, options, io);
+    RETORT_ASSIGN_OR_RETURN(migrations::Migration written,
+                            WriteRevision(*project, std::move(revision), io));
+    return written.path;
   }
   RETORT_ASSIGN_OR_RETURN(
       TwoModels models,
       ReadBoth(
           read_start,
-          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io));
+          [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io,
+          "the migrations", "the schema files"));
   render::RenderOptions render_options;
   RETORT_ASSIGN_OR_RETURN(render_options.upgrade_using,
                           UsingExpressions(autogenerate.using_exprs, "--using"));
@@ -570,10 +596,10 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
            << "; nothing written (--empty writes an empty revision anyway)\n";
     return std::string();
   }
-  options.upgrade_sql = sql.upgrade;
-  options.downgrade_sql = sql.downgrade;
+  revision.upgrade_sql = sql.upgrade;
+  revision.downgrade_sql = sql.downgrade;
   if (sql.upgrade_needs_no_transaction || sql.downgrade_needs_no_transaction) {
-    options.transactional = false;
+    revision.transactional = false;
   }
   for (const std::string& note : sql.notes) io.log << "note: " << note << "\n";
   if (sql.destructive_changes > 0) {
@@ -581,10 +607,11 @@ Result<std::string> AutogenerateRevision(const config::Config& config, RevisionO
            << (sql.destructive_changes == 1 ? "" : "s")
            << " (marked in the file): review before running it\n";
   }
-  RETORT_ASSIGN_OR_RETURN(std::string path, CreateRevision(config, options, io));
+  RETORT_ASSIGN_OR_RETURN(migrations::Migration written,
+                          WriteRevision(*project, std::move(revision), io));
   // Findings never block writing: the file is a draft the user reviews.
-  LintWrittenRevision(config, path, io);
-  return path;
+  ReportWrittenRevision(config, written, sql.upgrade_hazards, io);
+  return written.path;
 }
 
 }  // namespace retort::commands

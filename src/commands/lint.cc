@@ -200,14 +200,14 @@ Result<lint::Options> OptionsFor(const config::Config& config) {
   auto timeout = LockTimeoutMs(config);
   options.lock_timeout_configured = timeout.ok() && *timeout > 0;
   for (const std::string& name : config.lint_disable) {
-    if (lint::FindRule(name) == nullptr) {
-      return Status::InvalidInput(
+    Result<lint::RuleId> rule = lint::ParseRuleId(name);
+    if (!rule.ok()) {
+      return rule.status().WithContext(
           (config.config_path.empty() ? std::string("retort.toml") : config.config_path) +
-          ": [lint] disable names unknown rule '" + name +
-          "' (`retort lint --rules` lists the rules)");
+          ": [lint] disable names ");
     }
+    options.disabled.push_back(*rule);
   }
-  options.disabled = config.lint_disable;
   RETORT_ASSIGN_OR_RETURN(options.naming, config::NamingConvention::Make(config.naming_convention));
   return options;
 }
@@ -445,7 +445,7 @@ std::string ErrorText(const pg::PgError& error) {
 
 Status Run(pg::Connection& connection, const std::string& sql) {
   auto outcome = connection.Execute(sql);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return Status::Ok();
 }
 
@@ -659,17 +659,45 @@ Status Lint(const config::Config& config, const LintOptions& options, const Io& 
   return Status::Ok();
 }
 
-void LintWrittenRevision(const config::Config& config, const std::string& path, const Io& io) {
+std::vector<lint::Finding> WrittenRevisionFindings(
+    const config::Config& config, const migrations::Migration& written,
+    const std::vector<render::MigrationSql::StatementHazard>& hazards) {
   auto options = OptionsFor(config);
-  auto target = LoadFile(config, path, DisplayPath(config, path));
-  if (!options.ok() || !target.ok()) return;  // the file was just written by retort itself
-  std::vector<lint::Finding> findings = lint::Lint(target->source, *options);
+  if (!options.ok()) return {};  // `retort lint` reports a bad [lint] section
+  options->hygiene_only = true;
+  LintTarget target = FromMigration(config, written, "");
+  std::vector<lint::Finding> findings = lint::Lint(target.source, *options);
+  // Each hazard on the line of its step's first statement: the statements come in the order
+  // rendered, so the search goes on from the last one found.
+  const std::vector<sqltext::Statement>& statements = written.upgrade;
+  size_t next = 0;
+  std::set<lint::RuleId> ignored = lint::FileIgnores(target.source);
+  ignored.insert(options->disabled.begin(), options->disabled.end());
+  for (const render::MigrationSql::StatementHazard& entry : hazards) {
+    if (ignored.contains(entry.hazard.rule)) continue;
+    size_t found = next;
+    while (found < statements.size() && statements[found].text != Trim(entry.statement)) ++found;
+    if (found < statements.size()) next = found;
+    int line = next < statements.size() ? statements[next].line : 0;
+    findings.push_back(
+        lint::HazardFinding(entry.hazard, target.source.path, line, entry.statement));
+  }
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const lint::Finding& a, const lint::Finding& b) { return a.line < b.line; });
+  return findings;
+}
+
+void ReportWrittenRevision(const config::Config& config, const migrations::Migration& written,
+                           const std::vector<render::MigrationSql::StatementHazard>& hazards,
+                           const Io& io) {
+  std::vector<lint::Finding> findings = WrittenRevisionFindings(config, written, hazards);
   if (findings.empty()) return;
   lint::Summary summary = lint::Summarize(findings);
   io.log << "lint: " << Plural(summary.errors, "error") << ", "
          << Plural(summary.warnings, "warning") << ", " << Plural(summary.notes, "note") << " in "
-         << DisplayPath(config, path)
-         << " (the file is written; review it, `retort lint --probe` measures the locks):\n";
+         << DisplayPath(config, written.path)
+         << " (the file is written; review it, `retort lint` says what each finding does and "
+            "what to do instead, `retort lint --probe` measures the locks):\n";
   for (const lint::Finding& finding : findings) io.log << lint::FormatText(finding);
 }
 

@@ -174,8 +174,12 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   pg::Connection& connection = connected.connection;
   const std::string& conninfo = connected.conninfo;
   history::VersionStore store = headers.Store();
-  RETORT_ASSIGN_OR_RETURN(auto rows, store.ReadRows(connection));
-  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows));
+  // The rows and the checksums in one round trip: all a no-op run asks the server.
+  RETORT_ASSIGN_OR_RETURN(auto recorded,
+                          store.ReadState(connection, history::VersionStore::StateParts{
+                                                          .checksums = true, .progress = false}));
+  const std::vector<std::string>& rows = recorded.rows;
+  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows, recorded.checksums));
   RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(headers, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
@@ -296,6 +300,11 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
 Result<std::vector<PartialMigration>> ReadPartialMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection) {
   RETORT_ASSIGN_OR_RETURN(auto rows, project.Store().ReadProgress(connection));
+  return PartialMigrations(project, rows);
+}
+
+std::vector<PartialMigration> PartialMigrations(const ProjectHeaders& project,
+                                                const std::vector<history::ProgressRow>& rows) {
   std::vector<PartialMigration> partial;
   for (size_t i = 0; i < rows.size(); ++i) {
     // Rows come ordered by statement: the last one of each step says where it stopped.

@@ -190,7 +190,7 @@ Result<std::string> ResolveConninfo(const config::Config& config, const std::str
   RETORT_ASSIGN_OR_RETURN(auto admin, pg::Connection::Open(cluster.ConnInfo("postgres")));
   auto created = admin.Execute(std::string("CREATE DATABASE ") + kEmbeddedDatabase);
   if (!created.ok() && created.error.sqlstate != kDuplicateDatabase) {
-    return Status::Failed("cannot create the embedded database: " + created.error.ToString());
+    return created.error.ToStatus("cannot create the embedded database: ");
   }
   return conninfo;
 }

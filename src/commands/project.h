@@ -136,11 +136,19 @@ struct ChangedMigration {
 Result<std::vector<ChangedMigration>> FindChangedMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection,
                                                             const std::vector<std::string>& rows);
+// The same with the checksums read already (VersionStore::ReadState); `connection` reads the
+// recorded text of a changed file only.
+Result<std::vector<ChangedMigration>> FindChangedMigrations(
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded);
 std::string DescribeChangedMigrations(const std::vector<ChangedMigration>& changed);
 // InvalidInput naming the applied migrations whose files changed: the database and git then
 // disagree about what ran, and running on (or comparing against the files) would hide it.
 Status RefuseChangedMigrations(const ProjectHeaders& project, pg::Connection& connection,
                                const std::vector<std::string>& rows);
+Status RefuseChangedMigrations(
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded);
 
 // Problems with migrations/retort.sum; empty when it matches or does not exist.
 std::vector<std::string> SumFileProblems(const Project& project);

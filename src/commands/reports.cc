@@ -48,7 +48,11 @@ Result<CurrentReport> Current(const config::Config& config, bool verbose) {
   history::VersionStore store = project->Store();
   CurrentReport report;
   report.database = connection.Describe();
-  RETORT_ASSIGN_OR_RETURN(report.rows, store.ReadRows(connection));
+  // The rows and the progress table in one round trip: all `current` asks the server.
+  RETORT_ASSIGN_OR_RETURN(auto recorded,
+                          store.ReadState(connection, history::VersionStore::StateParts{
+                                                          .checksums = false, .progress = true}));
+  report.rows = std::move(recorded.rows);
   for (const std::string& row : report.rows) {
     if (project->graph.Find(row) == nullptr) {
       report.unknown_rows.push_back(row);
@@ -59,7 +63,7 @@ Result<CurrentReport> Current(const config::Config& config, bool verbose) {
   if (verbose) {
     RETORT_ASSIGN_OR_RETURN(report.recent, store.ReadHistory(connection, 10));
   }
-  RETORT_ASSIGN_OR_RETURN(report.partial, ReadPartialMigrations(*project, connection));
+  report.partial = PartialMigrations(*project, recorded.progress);
   return report;
 }
 

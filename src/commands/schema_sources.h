@@ -100,7 +100,6 @@ class BatchingSink : public executor::Sink {
     RETORT_RETURN_IF_ERROR(Flush());
     return connection_.Query(sql);
   }
-  std::string LastSqlState() const override { return last_sqlstate_; }
 
  private:
   Status Flush() {
@@ -109,17 +108,14 @@ class BatchingSink : public executor::Sink {
     return Run(batch);
   }
   Status Run(const std::string& sql) {
-    last_sqlstate_.clear();
     if (sql.empty()) return Status::Ok();
     auto outcome = connection_.Execute(sql);
     if (outcome.ok()) return Status::Ok();
-    last_sqlstate_ = outcome.error.sqlstate;
-    return Status::Failed(outcome.error.ToString());
+    return outcome.error.ToStatus();
   }
 
   pg::Connection& connection_;
   std::string pending_;
-  std::string last_sqlstate_;
 };
 
 // The executor options for a scratch database: no lock or statement timeouts.

@@ -22,7 +22,14 @@ std::string SumFilePath(const config::Config& config) {
 
 Status RefuseChangedMigrations(const ProjectHeaders& project, pg::Connection& connection,
                                const std::vector<std::string>& rows) {
-  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(project, connection, rows));
+  RETORT_ASSIGN_OR_RETURN(auto recorded, project.Store().ReadChecksums(connection));
+  return RefuseChangedMigrations(project, connection, rows, recorded);
+}
+
+Status RefuseChangedMigrations(
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded) {
+  RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(project, connection, rows, recorded));
   if (changed.empty()) return Status::Ok();
   return Status::InvalidInput(
       "applied migration" + std::string(changed.size() == 1 ? " was" : "s were") +
@@ -34,9 +41,15 @@ Status RefuseChangedMigrations(const ProjectHeaders& project, pg::Connection& co
 Result<std::vector<ChangedMigration>> FindChangedMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection,
                                                             const std::vector<std::string>& rows) {
+  RETORT_ASSIGN_OR_RETURN(auto recorded, project.Store().ReadChecksums(connection));
+  return FindChangedMigrations(project, connection, rows, recorded);
+}
+
+Result<std::vector<ChangedMigration>> FindChangedMigrations(
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded) {
   std::vector<ChangedMigration> changed;
   history::VersionStore store = project.Store();
-  RETORT_ASSIGN_OR_RETURN(auto recorded, store.ReadChecksums(connection));
   if (recorded.empty()) return changed;
   std::vector<std::string> known_rows;
   for (const std::string& row : rows) {
@@ -177,7 +190,7 @@ Status UpdateChecksums(const config::Config& config, long lock_wait_ms, const Io
   }
   sql += "COMMIT;\n";
   auto outcome = connection.Execute(sql);
-  if (!outcome.ok()) return Status::Failed("cannot record checksums: " + outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus("cannot record checksums: ");
   io.log << "accepted the current files of " << changed.size() << " applied migration"
          << (changed.size() == 1 ? "" : "s") << ":\n"
          << DescribeChangedMigrations(changed);

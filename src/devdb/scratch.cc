@@ -237,9 +237,8 @@ Result<ScratchDatabase> ScratchDatabase::Create(const std::string& server_connin
   auto created = admin.Execute("CREATE DATABASE " + pg::QuoteIdent(name) + " TEMPLATE " +
                                pg::QuoteIdent(source));
   if (!created.ok()) {
-    return Status::Failed("cannot create a scratch database on the dev server (" +
-                          admin.Describe() +
-                          "; the dev_url user needs CREATEDB): " + created.error.ToString());
+    return created.error.ToStatus("cannot create a scratch database on the dev server (" +
+                                  admin.Describe() + "; the dev_url user needs CREATEDB): ");
   }
   MakeCommitsAsynchronous(admin, name);
   ScratchDatabase scratch(server_conninfo, std::move(name));
@@ -292,8 +291,8 @@ Result<pg::Connection> ScratchDatabase::Connect() const {
   // scratch database" would land in the user's own.
   auto current = connection.Execute("SELECT current_database()");
   if (!current.ok()) {
-    return Status::Failed("cannot read the scratch database's name on the dev server (" +
-                          connection.Describe() + "): " + current.error.ToString());
+    return current.error.ToStatus("cannot read the scratch database's name on the dev server (" +
+                                  connection.Describe() + "): ");
   }
   std::string actual = current.value->rows() == 1 ? current.value->Get(0, 0) : "";
   if (actual != name_) {
@@ -313,8 +312,7 @@ Status ScratchDatabase::Keep(const std::string& new_name) {
     if (renamed.error.sqlstate == kDuplicateDatabase) {
       return Status::InvalidInput("database " + new_name + " already exists");
     }
-    return Status::Failed("cannot rename scratch database " + name_ + ": " +
-                          renamed.error.ToString());
+    return renamed.error.ToStatus("cannot rename scratch database " + name_ + ": ");
   }
   name_.clear();
   return Status::Ok();
@@ -332,8 +330,7 @@ Status PrepareSpare(const std::string& server_conninfo) {
   std::string name = UniqueName(kSparePrefix, "");
   auto created =
       admin.Execute("CREATE DATABASE " + pg::QuoteIdent(name) + " TEMPLATE " + kDefaultTemplate);
-  if (!created.ok())
-    return Status::Failed("cannot create a spare database: " + created.error.ToString());
+  if (!created.ok()) return created.error.ToStatus("cannot create a spare database: ");
   // Renaming the spare into a scratch database keeps the setting.
   MakeCommitsAsynchronous(admin, name);
   return Status::Ok();
@@ -420,7 +417,7 @@ Status ApplySqlFiles(pg::Connection& connection, const std::vector<SqlFile>& fil
     // psql -f starts each file in a new session: SET search_path, SET ROLE and temporary tables
     // of one file must change neither the next file nor how the catalog reads the result.
     auto reset = connection.Execute("DISCARD ALL");
-    if (!reset.ok()) return Status::Failed("after " + file.name + ": " + reset.error.ToString());
+    if (!reset.ok()) return reset.error.ToStatus("after " + file.name + ": ");
   }
   return Status::Ok();
 }

@@ -1529,6 +1529,14 @@ class Differ {
     }
   }
 
+  static size_t ObjectCount(const Database& database) {
+    return database.schemas.size() + database.extensions.size() + database.enums.size() +
+           database.domains.size() + database.composite_types.size() + database.sequences.size() +
+           database.tables.size() + database.constraints.size() + database.indexes.size() +
+           database.views.size() + database.functions.size() + database.triggers.size() +
+           database.policies.size() + database.rules.size();
+  }
+
   void Append(std::vector<Change> changes) {
     for (Change& change : changes) out_.push_back(std::move(change));
   }
@@ -1536,6 +1544,11 @@ class Differ {
  public:
   // Views are compared before indexes so matview indexes see which views are recreated.
   std::vector<Change> RunAll() {
+    // A Change is large (a variant of every kind), and growing the vector moves each one again:
+    // a creation script (from nothing) has about one change per object.
+    size_t from_count = ObjectCount(from_);
+    size_t to_count = ObjectCount(to_);
+    out_.reserve((from_count > to_count ? from_count - to_count : to_count - from_count) + 64);
     FindTableFates();
     ComputeRecreatedViews();
     Schemas();

@@ -174,8 +174,6 @@ void Executor::Sleep(long milliseconds) const {
   }
 }
 
-bool Executor::IsLockTimeout() const { return sink_.LastSqlState() == kLockNotAvailable; }
-
 std::string Executor::TimeoutSql(const char* scope) const {
   return JoinStatements(TimeoutStatements(scope));
 }
@@ -237,13 +235,16 @@ std::string Executor::BackupsFor(const revision::Move& step, const std::string& 
   return EnsureBackupRegistrySql(options_.backup_schema) + sql;
 }
 
-Status Executor::WithLockRetries(const std::function<Status()>& attempt) {
+Status Executor::WithLockRetries(const std::function<Status()>& attempt, const size_t* position) {
   int retries = sink_.IsLive() ? std::max(0, options_.lock_retries) : 0;
   static thread_local std::mt19937 random(std::random_device{}());
   for (int retry = 0;; ++retry) {
+    size_t position_before = position ? *position : 0;
     Status status = attempt();
-    if (status.ok() || !IsLockTimeout()) return status;
+    if (status.ok() || status.sqlstate() != kLockNotAvailable) return status;
     sink_.Abort();
+    // Steps that committed before the one that timed out leave the next its whole budget.
+    if (position && *position != position_before) retry = 0;
     if (retry >= retries) {
       if (retries == 0) return status;
       return Status::Failed(status.message() + "\ngave up after " + std::to_string(retries) +
@@ -268,63 +269,71 @@ Status Executor::EnsureTables() {
 
 // ---- migrations in a transaction
 
+std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bool opens,
+                                        bool commits, bool own_transaction,
+                                        const MigrationIndex& migrations) const {
+  const revision::Move& step = plan.steps[k];
+  const migrations::Migration& migration = *migrations.find(step.revision)->second;
+  // A step's pieces go to the sink together (one round trip on a live session: nothing here
+  // needs a reply before the next piece).
+  std::vector<Piece> pieces;
+  auto add = [&](Piece::Kind kind, std::string sql, std::string what, Origin origin = {}) {
+    pieces.push_back(Piece{kind, std::move(sql), std::move(origin), {}, std::move(what)});
+  };
+  // Retort's own statements, built apart: the pipeline takes them one by one.
+  auto add_control = [&](std::vector<std::string> statements, std::string what) {
+    add(Piece::Kind::kControl, JoinStatements(statements), std::move(what));
+    pieces.back().statements = std::move(statements);
+  };
+  add(Piece::Kind::kNote,
+      "Running " + std::string(VerbFor(step.direction)) + " " +
+          history::DescribeRows(step.rows_before) + " -> " +
+          history::DescribeRows(step.rows_after) + ": " + step.revision + " " + migration.message +
+          "\n(" + BaseName(migration.path) + ")",
+      "");
+  std::vector<std::string> guard;
+  if (opens) {
+    guard = TimeoutStatements("LOCAL ");
+    guard.insert(guard.begin(), "BEGIN");
+  }
+  // The guard also keeps a pipelined step from running when the one before it did not commit:
+  // the version table is then not at this step's rows_before.
+  std::vector<std::string> checks = GuardStatements(step.rows_before);
+  guard.insert(guard.end(), checks.begin(), checks.end());
+  add_control(std::move(guard), "the version table (" + store_.QualifiedVersionTable() + ")");
+  const auto& statements = StatementsFor(step, migration);
+  int count = static_cast<int>(statements.size());
+  for (int i = 0; i < count; ++i) {
+    const sqltext::Statement& statement = statements[static_cast<size_t>(i)];
+    std::string which =
+        StatementLabel(migration, statement, static_cast<size_t>(i), static_cast<size_t>(count));
+    std::string backups = BackupsFor(step, statement.text);
+    if (!backups.empty()) {
+      add(Piece::Kind::kNote, "back up what " + which + " destroys", "");
+      add(Piece::Kind::kControl, std::move(backups), "the backup before " + which);
+    }
+    add(Piece::Kind::kStatement, statement.text, which,
+        Origin{migration.path, statement.line, step.revision, i + 1, count});
+  }
+  // In a transaction of its own, now() is exactly when this migration started; in a shared
+  // one, the clock now is, since the steps before it have completed.
+  std::vector<std::string> bookkeeping =
+      BookkeepingStatements(step, migration, own_transaction ? "" : UtcNow());
+  add_control(std::move(bookkeeping), "the version bookkeeping of " + step.revision);
+  // Deferred constraints are checked here, so a failure names the migration.
+  if (commits)
+    add_control({"COMMIT"}, "the COMMIT of " + step.revision + " (" + migration.path + ")");
+  return pieces;
+}
+
 Status Executor::TryTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
-  bool own_transaction = end - begin == 1 && options_.transaction_per_migration;
   for (size_t k = begin; k < end; ++k) {
-    const revision::Move& step = plan.steps[k];
-    const migrations::Migration& migration = *migrations.find(step.revision)->second;
-    // A step's pieces go to the sink together (one round trip on a live session: nothing here
-    // needs a reply before the next piece); `where[i]` names piece i for retry messages.
-    std::vector<Piece> pieces;
-    std::vector<std::string> where;
-    auto add = [&](Piece::Kind kind, std::string sql, std::string what, Origin origin = {}) {
-      pieces.push_back(Piece{kind, std::move(sql), std::move(origin)});
-      where.push_back(std::move(what));
-    };
-    // Retort's own statements, built apart: the pipeline takes them one by one.
-    auto add_control = [&](std::vector<std::string> statements, std::string what) {
-      add(Piece::Kind::kControl, JoinStatements(statements), std::move(what));
-      pieces.back().statements = std::move(statements);
-    };
-    add(Piece::Kind::kNote,
-        "Running " + std::string(VerbFor(step.direction)) + " " +
-            history::DescribeRows(step.rows_before) + " -> " +
-            history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
-            migration.message + "\n(" + BaseName(migration.path) + ")",
-        "");
-    std::vector<std::string> guard;
-    if (k == begin) {
-      guard = TimeoutStatements("LOCAL ");
-      guard.insert(guard.begin(), "BEGIN");
-    }
-    std::vector<std::string> checks = GuardStatements(step.rows_before);
-    guard.insert(guard.end(), checks.begin(), checks.end());
-    add_control(std::move(guard), "the version table (" + store_.QualifiedVersionTable() + ")");
-    const auto& statements = StatementsFor(step, migration);
-    int count = static_cast<int>(statements.size());
-    for (int i = 0; i < count; ++i) {
-      const sqltext::Statement& statement = statements[static_cast<size_t>(i)];
-      std::string which =
-          StatementLabel(migration, statement, static_cast<size_t>(i), static_cast<size_t>(count));
-      std::string backups = BackupsFor(step, statement.text);
-      if (!backups.empty()) {
-        add(Piece::Kind::kNote, "back up what " + which + " destroys", "");
-        add(Piece::Kind::kControl, std::move(backups), "the backup before " + which);
-      }
-      add(Piece::Kind::kStatement, statement.text, which,
-          Origin{migration.path, statement.line, step.revision, i + 1, count});
-    }
-    // In a transaction of its own, now() is exactly when this migration started; in a shared
-    // one, the clock now is, since the steps before it have completed.
-    std::vector<std::string> bookkeeping =
-        BookkeepingStatements(step, migration, own_transaction ? "" : UtcNow());
-    if (k + 1 == end) bookkeeping.push_back("COMMIT");
-    add_control(std::move(bookkeeping), "the version bookkeeping of " + step.revision);
+    std::vector<Piece> pieces = StepPieces(plan, k, k == begin, k + 1 == end, false, migrations);
     size_t failed = 0;
     Status status = sink_.RunAll(pieces, &failed);
     if (!status.ok()) {
-      failed_at_ = where[failed];
+      failed_at_ = pieces[failed].what;
       return status;
     }
   }
@@ -353,6 +362,38 @@ Status Executor::RunTransactionGroup(const revision::Path& plan, size_t begin, s
     }
   }
   return Status::Ok();
+}
+
+Status Executor::RunEachInItsTransaction(const revision::Path& plan, size_t begin, size_t end,
+                                         const MigrationIndex& migrations) {
+  size_t next = begin;  // the first step not committed yet
+  auto event = [&](size_t k, bool finished, double elapsed_ms) {
+    if (!progress_) return;
+    const revision::Move& step = plan.steps[k];
+    progress_(StepEvent{step, *migrations.find(step.revision)->second, finished, elapsed_ms});
+  };
+  Clock::time_point started;
+  auto attempt = [&] {
+    size_t first = next;
+    Segments segments{
+        end - first,
+        [&, first](size_t i) { return StepPieces(plan, first + i, true, true, true, migrations); },
+        [&, first](size_t i) {
+          event(first + i, false, 0);
+          started = Clock::now();
+        },
+        [&, first](size_t i) {
+          next = first + i + 1;
+          event(first + i, true, MillisecondsSince(started));
+        }};
+    SegmentFailure failure;
+    Status status = sink_.RunSegments(segments, &failure);
+    if (!status.ok()) failed_at_ = failure.what;
+    return status;
+  };
+  Status status = WithLockRetries(attempt, &next);
+  if (!status.ok()) sink_.Abort();
+  return status;
 }
 
 // ---- migrations outside a transaction
@@ -881,7 +922,7 @@ Status Executor::RunStatementWithProgress(const revision::Move& step,
     // The guards first: they wait for (and then see the work of) an earlier run's orphaned
     // session that is still inside the same kind of transaction.
     Status began = sink_.Control(BeginStatementSql(step, done) + backups);
-    if (!began.ok() && sink_.LastSqlState() == history::kAppliedElsewhere) {
+    if (began.sqlstate() == history::kAppliedElsewhere) {
       applied_elsewhere = true;
       sink_.Abort();
       return Status::Ok();
@@ -1055,7 +1096,7 @@ Status Executor::RunStatementOutside(const revision::Move& step,
     Status began = sink_.Control(BeginStatementSql(step, done) +
                                  store_.RecordRunningSql(done, prior_index) + "COMMIT;\n");
     if (!began.ok()) {
-      bool applied_elsewhere = sink_.LastSqlState() == history::kAppliedElsewhere;
+      bool applied_elsewhere = began.sqlstate() == history::kAppliedElsewhere;
       sink_.Abort();
       if (!applied_elsewhere) return began;
       Log(where +
@@ -1208,13 +1249,13 @@ Status Executor::Run(const revision::Path& plan, const MigrationIndex& migration
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
     if (migration.transactional) {
       size_t end = begin + 1;
-      if (!options_.transaction_per_migration) {
-        while (end < plan.steps.size() &&
-               migrations.find(plan.steps[end].revision)->second->transactional) {
-          ++end;
-        }
+      while (end < plan.steps.size() &&
+             migrations.find(plan.steps[end].revision)->second->transactional) {
+        ++end;
       }
-      RETORT_RETURN_IF_ERROR(RunTransactionGroup(plan, begin, end, migrations));
+      RETORT_RETURN_IF_ERROR(options_.transaction_per_migration
+                                 ? RunEachInItsTransaction(plan, begin, end, migrations)
+                                 : RunTransactionGroup(plan, begin, end, migrations));
       begin = end;
       continue;
     }

@@ -118,6 +118,15 @@ class Executor {
                              const MigrationIndex& migrations);
   Status TryTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                              const MigrationIndex& migrations);
+  // Steps [begin, end) of the plan, all transactional, each in a transaction of its own (one
+  // pipeline on a live session: Sink::RunSegments); a lock timeout retries from the step that
+  // timed out.
+  Status RunEachInItsTransaction(const revision::Path& plan, size_t begin, size_t end,
+                                 const MigrationIndex& migrations);
+  // Step k's pieces: its guard (after BEGIN and the timeouts when it `opens` the transaction),
+  // backups, statements and bookkeeping (then COMMIT when it `commits` it).
+  std::vector<Piece> StepPieces(const revision::Path& plan, size_t k, bool opens, bool commits,
+                                bool own_transaction, const MigrationIndex& migrations) const;
   Status RunOutsideTransaction(const revision::Move& step, const migrations::Migration& migration);
   // One statement outside a transaction: its backups, a leftover invalid index, the statement
   // (batched or not), each retried on lock timeouts; with `tracking`, its progress row too.
@@ -159,8 +168,8 @@ class Executor {
                    BackfillSnapshot& snapshot, ProgressDisplay& display);
   Status WaitForReplicas(double max_lag_seconds);
   // Runs `attempt` until it succeeds, fails with something other than a lock timeout, or the
-  // retries are used up.
-  Status WithLockRetries(const std::function<Status()>& attempt);
+  // retries are used up; when `*position` moved during an attempt, the count starts again.
+  Status WithLockRetries(const std::function<Status()>& attempt, const size_t* position = nullptr);
   std::string BackupsFor(const revision::Move& step, const std::string& statement) const;
   std::string BookkeepingSql(const revision::Move& step, const migrations::Migration& migration,
                              const std::string& started_at) const;
@@ -179,7 +188,6 @@ class Executor {
   Status LoadProgress(const revision::Path& plan, const MigrationIndex& migrations);
   void Log(const std::string& line) const;
   void Sleep(long milliseconds) const;
-  bool IsLockTimeout() const;
 
   Sink& sink_;
   const history::VersionStore& store_;

@@ -1,6 +1,7 @@
 #include "executor/sink.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <string_view>
 
@@ -20,9 +21,11 @@ Status StatementFailed(const std::string& sql, const Origin& origin, const pg::P
   }
   return Status::Failed(
       origin.file + ":" + std::to_string(line) + ": statement " +
-      std::to_string(origin.statement_number) + " of " + std::to_string(origin.statement_count) +
-      " in revision " + origin.revision + " failed:\n" + error.ToString() + "\nSTATEMENT:  " +
-      Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size())), 120));
+          std::to_string(origin.statement_number) + " of " +
+          std::to_string(origin.statement_count) + " in revision " + origin.revision +
+          " failed:\n" + error.ToString() + "\nSTATEMENT:  " +
+          Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size())), 120),
+      ServerError{error.sqlstate, error.detail, error.hint, error.position});
 }
 
 // Retort's own SQL (several statements, each ending in ';') as single statements, which is
@@ -80,33 +83,58 @@ Status Sink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
   return Status::Ok();
 }
 
-Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
-  std::vector<std::string_view> statements;
-  std::vector<size_t> piece_of;  // index into `pieces` of each entry of `statements`
+Status Sink::RunSegments(const Segments& segments, SegmentFailure* failed) {
+  for (size_t i = 0; i < segments.count; ++i) {
+    segments.waiting(i);
+    std::vector<Piece> pieces = segments.build(i);
+    size_t failed_piece = 0;
+    Status status = RunAll(pieces, &failed_piece);
+    if (!status.ok()) {
+      *failed = SegmentFailure{i, pieces[failed_piece].what};
+      return status;
+    }
+    segments.committed(i);
+  }
+  return Status::Ok();
+}
+
+std::optional<LiveSink::Flattened> LiveSink::Flatten(const std::vector<Piece>& pieces) {
+  Flattened flat;
   for (size_t i = 0; i < pieces.size(); ++i) {
     const Piece& piece = pieces[i];
     if (piece.kind == Piece::Kind::kNote) continue;
     if (piece.kind == Piece::Kind::kStatement) {
       // COPY has a protocol of its own, which a pipeline cannot carry.
-      if (IsCopy(piece.sql)) return Sink::RunAll(pieces, failed);
-      statements.push_back(piece.sql);
-      piece_of.push_back(i);
+      if (IsCopy(piece.sql)) return std::nullopt;
+      flat.statements.push_back(piece.sql);
+      flat.piece_of.push_back(i);
       continue;
     }
     if (!piece.statements.empty()) {
       for (const std::string& statement : piece.statements) {
-        statements.push_back(statement);
-        piece_of.push_back(i);
+        flat.statements.push_back(statement);
+        flat.piece_of.push_back(i);
       }
       continue;
     }
     auto split = SplitControl(piece.sql);
-    if (!split.ok()) return Sink::RunAll(pieces, failed);
+    if (!split.ok()) return std::nullopt;
     for (std::string_view statement : *split) {
-      statements.push_back(statement);
-      piece_of.push_back(i);
+      flat.statements.push_back(statement);
+      flat.piece_of.push_back(i);
     }
   }
+  return flat;
+}
+
+Status LiveSink::PieceFailed(const Piece& piece, const pg::PgError& error) {
+  if (piece.kind == Piece::Kind::kStatement) return StatementFailed(piece.sql, piece.origin, error);
+  return error.ToStatus(piece.what.empty() ? "" : piece.what + " failed:\n");
+}
+
+Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
+  std::optional<Flattened> flat = Flatten(pieces);
+  if (!flat) return Sink::RunAll(pieces, failed);
   last_affected_rows_ = 0;
   std::optional<pg::Connection::PipelineFailure> failure;
   {
@@ -117,23 +145,84 @@ Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
     auto watch = progress_ && first != pieces.end()
                      ? progress_->Start("revision " + first->origin.revision)
                      : nullptr;
-    failure = connection_.Pipeline(statements);
+    failure = connection_.Pipeline(flat->statements);
   }
-  last_sqlstate_ = failure ? failure->error.sqlstate : "";
   if (!failure) return Status::Ok();
-  *failed = failure->index < piece_of.size() ? piece_of[failure->index] : pieces.size() - 1;
-  const Piece& piece = pieces[*failed];
-  if (piece.kind == Piece::Kind::kStatement) {
-    return StatementFailed(piece.sql, piece.origin, failure->error);
+  *failed =
+      failure->index < flat->piece_of.size() ? flat->piece_of[failure->index] : pieces.size() - 1;
+  return PieceFailed(pieces[*failed], failure->error);
+}
+
+Status LiveSink::RunSegments(const Segments& segments, SegmentFailure* failed) {
+  last_affected_rows_ = 0;
+  struct Sent {
+    std::vector<Piece> pieces;
+    Flattened flat;
+  };
+  size_t begin = 0;  // the first segment of the current pipeline
+  while (begin < segments.count) {
+    std::deque<Sent> sent;        // front: segment `begin + read`
+    std::optional<size_t> alone;  // a segment that has to run outside the pipeline
+    std::unique_ptr<StatementProgress::Watch> watch;
+    auto statements_of = [&](size_t i) -> std::optional<std::vector<std::string_view>> {
+      std::vector<Piece> pieces = segments.build(begin + i);
+      std::optional<Flattened> flat = Flatten(pieces);
+      if (!flat) {
+        alone = begin + i;
+        sent.push_back(Sent{std::move(pieces), {}});
+        return std::nullopt;
+      }
+      std::vector<std::string_view> statements = flat->statements;
+      sent.push_back(Sent{std::move(pieces), std::move(*flat)});
+      return statements;
+    };
+    auto before_reading = [&](size_t i) {
+      segments.waiting(begin + i);
+      if (!progress_) return;
+      const std::vector<Piece>& pieces = sent.front().pieces;
+      auto first = std::find_if(pieces.begin(), pieces.end(), [](const Piece& piece) {
+        return piece.kind == Piece::Kind::kStatement;
+      });
+      if (first != pieces.end()) watch = progress_->Start("revision " + first->origin.revision);
+    };
+    auto completed = [&](size_t i) {
+      watch.reset();
+      sent.pop_front();
+      segments.committed(begin + i);
+    };
+    pg::Connection::SegmentsOutcome outcome = connection_.PipelineSegments(
+        segments.count - begin, kSegmentsAhead, statements_of, before_reading, completed);
+    watch.reset();
+    if (outcome.failure) {
+      size_t segment = outcome.failure->segment;
+      const Sent& failing = sent[segment - outcome.completed];
+      const pg::Connection::PipelineFailure& failure = outcome.failure->failure;
+      size_t piece = failure.index < failing.flat.piece_of.size()
+                         ? failing.flat.piece_of[failure.index]
+                         : failing.pieces.size() - 1;
+      *failed = SegmentFailure{begin + segment, failing.pieces[piece].what};
+      return PieceFailed(failing.pieces[piece], failure.error);
+    }
+    begin += outcome.completed;
+    if (!alone) break;
+    // The pipeline stopped before `alone`, which was built already: run it one piece at a time.
+    segments.waiting(*alone);
+    size_t failed_piece = 0;
+    Status status = Sink::RunAll(sent.back().pieces, &failed_piece);
+    if (!status.ok()) {
+      *failed = SegmentFailure{*alone, sent.back().pieces[failed_piece].what};
+      return status;
+    }
+    segments.committed(*alone);
+    begin = *alone + 1;
   }
-  return Status::Failed(failure->error.ToString());
+  return Status::Ok();
 }
 
 Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
   auto watch = progress_ ? progress_->Start(Describe(origin)) : nullptr;
   auto outcome = connection_.Execute(sql);
   watch.reset();
-  last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   last_affected_rows_ = outcome.ok() ? outcome.value->AffectedRows() : 0;
   if (outcome.ok()) return Status::Ok();
   return StatementFailed(sql, origin, outcome.error);
@@ -141,9 +230,8 @@ Status LiveSink::Statement(const std::string& sql, const Origin& origin) {
 
 Status LiveSink::Control(const std::string& sql) {
   auto outcome = connection_.Execute(sql);
-  last_sqlstate_ = outcome.ok() ? "" : outcome.error.sqlstate;
   if (outcome.ok()) return Status::Ok();
-  return Status::Failed(outcome.error.ToString());
+  return outcome.error.ToStatus();
 }
 
 Result<pg::PgResult> LiveSink::Query(const std::string& sql) { return connection_.Query(sql); }

@@ -2,9 +2,12 @@
 // Offline mode is the same path with a different sink, as in Alembic.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -34,6 +37,22 @@ struct Piece {
   // kControl: `sql` as the single statements it was joined from (JoinStatements), when its
   // producer built them apart; a live pipeline sends these instead of scanning `sql` for them.
   std::vector<std::string> statements = {};
+  // What the piece is, for messages ("the version bookkeeping of r1"); empty for notes.
+  std::string what = {};
+};
+
+// Consecutive migrations, each a transaction of its own, for Sink::RunSegments. Each segment's
+// pieces must begin with a guard that fails unless the segment before it committed: a live
+// session sends later segments before earlier ones have run.
+struct Segments {
+  size_t count = 0;
+  std::function<std::vector<Piece>(size_t)> build;  // segment i's pieces, built when sent
+  std::function<void(size_t)> waiting;              // segment i is the one now running
+  std::function<void(size_t)> committed;            // segment i committed
+};
+struct SegmentFailure {
+  size_t segment = 0;
+  std::string what;  // the failed piece's `what`
 };
 
 class Sink {
@@ -42,6 +61,9 @@ class Sink {
   // Runs `pieces` in order (Statement, Control or Note each) and stops at the first that fails;
   // `failed` then holds its index. A live session sends them all in one round trip.
   virtual Status RunAll(const std::vector<Piece>& pieces, size_t* failed);
+  // Runs segments in order and stops at the first that fails (`failed` then says which). A live
+  // session keeps several segments in one pipeline ahead of the one running.
+  virtual Status RunSegments(const Segments& segments, SegmentFailure* failed);
   // One statement of a migration, without its terminating ';'.
   virtual Status Statement(const std::string& sql, const Origin& origin) = 0;
   // Retort's own SQL (BEGIN, SET LOCAL, bookkeeping), complete with terminators; may hold
@@ -55,8 +77,6 @@ class Sink {
   // Retort's own read on the live session (catalog checks, replica positions, estimates). A
   // script has no session: Failed (also the default for sinks that offer no reads).
   virtual Result<pg::PgResult> Query(const std::string& sql);
-  // SQLSTATE of the last failed Statement or Control ("" when it had none, or in a script).
-  virtual std::string LastSqlState() const { return ""; }
   // Rows the last successful Statement affected (from its command tag; 0 in a script).
   virtual long LastAffectedRows() const { return 0; }
   // Whether the session is inside a transaction block (a migration's own BEGIN, outside one of
@@ -76,11 +96,14 @@ class LiveSink : public Sink {
   // The pieces in one pipeline (pg::Connection::Pipeline): the server runs them as it would one
   // by one, and the first error skips the rest, but nothing waits for a reply in between.
   Status RunAll(const std::vector<Piece>& pieces, size_t* failed) override;
+  // Segments in one pipeline, up to kSegmentsAhead of the one running; a segment with a COPY
+  // runs alone between two pipelines.
+  Status RunSegments(const Segments& segments, SegmentFailure* failed) override;
+  static constexpr size_t kSegmentsAhead = 16;
   void Note(const std::string&) override {}
   void Abort() override;
   bool IsLive() const override { return true; }
   Result<pg::PgResult> Query(const std::string& sql) override;
-  std::string LastSqlState() const override { return last_sqlstate_; }
   long LastAffectedRows() const override { return last_affected_rows_; }
   bool InTransaction() const override { return connection_.InTransaction(); }
   void ShowStatementProgress(std::ostream& log, StatementProgress::Display display) override;
@@ -88,7 +111,15 @@ class LiveSink : public Sink {
  private:
   pg::Connection& connection_;
   std::unique_ptr<StatementProgress> progress_;  // null unless ShowStatementProgress was called
-  std::string last_sqlstate_;
+  // Pieces flattened into the statements a pipeline takes, or nothing when they need to run one
+  // by one (a COPY, or SQL the scanner rejects).
+  struct Flattened {
+    std::vector<std::string_view> statements;
+    std::vector<size_t> piece_of;  // index into the pieces of each statement
+  };
+  static std::optional<Flattened> Flatten(const std::vector<Piece>& pieces);
+  Status PieceFailed(const Piece& piece, const pg::PgError& error);
+
   long last_affected_rows_ = 0;
 };
 

@@ -150,26 +150,28 @@ std::string VersionStore::RecordChecksumSql(const std::string& revision,
   return RecordStepSql(StepRecord{revision, "checksum", checksum, tool_version, source, ""});
 }
 
-Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ReadChecksums(
-    pg::Connection& connection) const {
-  std::map<std::string, RecordedChecksum> checksums;
+std::string VersionStore::ChecksumsSql(bool stored_hash) const {
   // The hash of the recorded text was stored with it, so comparing with the file needs neither
   // a transfer of every file's text nor the server hashing them all on every deploy. Rows an
   // older retort recorded have no stored hash: the server computes theirs; and a table it made
   // may not have the column yet (the next run that migrates adds it).
-  // Every row, unsorted: the newest per revision is picked below. A server-side DISTINCT ON
-  // sorted the whole history on every deploy, most of a no-op `upgrade`'s server time.
-  auto read = [&](const std::string& stored_hash) {
-    return connection.Execute("SELECT revision, checksum, coalesce(" + stored_hash +
-                              "encode(sha256(convert_to(source, 'UTF8')), 'hex'), ''), id FROM " +
-                              QualifiedHistoryTable() + " WHERE direction IN ('up', 'checksum')");
-  };
-  auto outcome = read("source_sha256, ");
-  if (!outcome.ok() && outcome.error.sqlstate == kUndefinedColumn) outcome = read("");
+  // Every row, unsorted: the newest per revision is picked by ParseChecksums. A server-side
+  // DISTINCT ON sorted the whole history on every deploy, most of a no-op `upgrade`'s server time.
+  return "SELECT revision, checksum, coalesce(" +
+         std::string(stored_hash ? "source_sha256, " : "") +
+         "encode(sha256(convert_to(source, 'UTF8')), 'hex'), ''), id FROM " +
+         QualifiedHistoryTable() + " WHERE direction IN ('up', 'checksum')";
+}
+
+Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ParseChecksums(
+    pg::PgOutcome<pg::PgResult> outcome, pg::Connection& connection) const {
+  std::map<std::string, RecordedChecksum> checksums;
+  if (!outcome.ok() && outcome.error.sqlstate == kUndefinedColumn) {
+    outcome = connection.Execute(ChecksumsSql(false));
+  }
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return checksums;
-    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedHistoryTable() + ": ");
   }
   // The newest row of each revision decides, also when it recorded no checksum.
   const pg::PgResult& rows = *outcome.value;
@@ -188,6 +190,11 @@ Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::Read
   return checksums;
 }
 
+Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ReadChecksums(
+    pg::Connection& connection) const {
+  return ParseChecksums(connection.Execute(ChecksumsSql(true)), connection);
+}
+
 Result<std::map<std::string, std::string>> VersionStore::ReadSources(
     pg::Connection& connection, const std::vector<std::string>& revisions) const {
   std::map<std::string, std::string> sources;
@@ -197,8 +204,7 @@ Result<std::map<std::string, std::string>> VersionStore::ReadSources(
                                     " WHERE direction IN ('up', 'checksum') AND revision IN (" +
                                     InList(revisions) + ") ORDER BY revision, id DESC");
   if (!outcome.ok()) {
-    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedHistoryTable() + ": ");
   }
   for (int i = 0; i < outcome.value->rows(); ++i) {
     if (!outcome.value->IsNull(i, 1)) sources[outcome.value->Get(i, 0)] = outcome.value->Get(i, 1);
@@ -306,22 +312,24 @@ std::string VersionStore::DropProgressSql() const {
   return "DROP TABLE IF EXISTS " + QualifiedProgressTable() + ";\n";
 }
 
-Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& connection) const {
-  auto outcome = connection.Execute(
-      "SELECT revision, direction, statement, statement_count, fingerprint, status, "
-      "coalesce(error, ''), to_char(finished_at AT TIME ZONE 'UTC', "
-      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-      // Through jsonb: a table made by an older retort has no batch columns.
-      "coalesce(to_jsonb(p) ->> 'batch_key_column', ''), coalesce(to_jsonb(p) ->> 'batch_key', "
-      "''), coalesce(to_jsonb(p) ->> 'batch_rows', '0'), coalesce(to_jsonb(p) ->> 'running_pid', "
-      "'0'), coalesce(to_jsonb(p) ->> 'running_since', ''), coalesce(to_jsonb(p) ->> "
-      "'prior_index', '') FROM " +
-      QualifiedProgressTable() + " p ORDER BY revision, direction, statement");
+std::string VersionStore::ProgressSql() const {
+  return "SELECT revision, direction, statement, statement_count, fingerprint, status, "
+         "coalesce(error, ''), to_char(finished_at AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
+         // Through jsonb: a table made by an older retort has no batch columns.
+         "coalesce(to_jsonb(p) ->> 'batch_key_column', ''), coalesce(to_jsonb(p) ->> 'batch_key', "
+         "''), coalesce(to_jsonb(p) ->> 'batch_rows', '0'), coalesce(to_jsonb(p) ->> "
+         "'running_pid', '0'), coalesce(to_jsonb(p) ->> 'running_since', ''), coalesce(to_jsonb(p) "
+         "->> 'prior_index', '') FROM " +
+         QualifiedProgressTable() + " p ORDER BY revision, direction, statement";
+}
+
+Result<std::vector<ProgressRow>> VersionStore::ParseProgress(
+    const pg::PgOutcome<pg::PgResult>& outcome) const {
   std::vector<ProgressRow> rows;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return rows;
-    return Status::Failed("cannot read " + QualifiedProgressTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedProgressTable() + ": ");
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {
@@ -334,17 +342,46 @@ Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& conn
   return rows;
 }
 
-Result<std::vector<std::string>> VersionStore::ReadRows(pg::Connection& connection) const {
-  auto outcome =
-      connection.Execute("SELECT version_num FROM " + QualifiedVersionTable() + " ORDER BY 1");
+Result<std::vector<ProgressRow>> VersionStore::ReadProgress(pg::Connection& connection) const {
+  return ParseProgress(connection.Execute(ProgressSql()));
+}
+
+std::string VersionStore::RowsSql() const {
+  return "SELECT version_num FROM " + QualifiedVersionTable() + " ORDER BY 1";
+}
+
+Result<std::vector<std::string>> VersionStore::ParseRows(
+    const pg::PgOutcome<pg::PgResult>& outcome) const {
   std::vector<std::string> rows;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return rows;
-    return Status::Failed("cannot read " + QualifiedVersionTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedVersionTable() + ": ");
   }
   for (int i = 0; i < outcome.value->rows(); ++i) rows.push_back(outcome.value->Get(i, 0));
   return rows;
+}
+
+Result<std::vector<std::string>> VersionStore::ReadRows(pg::Connection& connection) const {
+  return ParseRows(connection.Execute(RowsSql()));
+}
+
+Result<VersionStore::RecordedState> VersionStore::ReadState(pg::Connection& connection,
+                                                            StateParts parts) const {
+  std::vector<std::string> queries = {RowsSql()};
+  if (parts.checksums) queries.push_back(ChecksumsSql(true));
+  if (parts.progress) queries.push_back(ProgressSql());
+  std::vector<pg::PgOutcome<pg::PgResult>> outcomes = connection.ExecuteEach(queries);
+  RecordedState state;
+  size_t next = 0;
+  RETORT_ASSIGN_OR_RETURN(state.rows, ParseRows(outcomes[next++]));
+  if (parts.checksums) {
+    RETORT_ASSIGN_OR_RETURN(state.checksums,
+                            ParseChecksums(std::move(outcomes[next++]), connection));
+  }
+  if (parts.progress) {
+    RETORT_ASSIGN_OR_RETURN(state.progress, ParseProgress(outcomes[next++]));
+  }
+  return state;
 }
 
 Result<std::vector<HistoryEntry>> VersionStore::ReadHistory(pg::Connection& connection,
@@ -358,8 +395,7 @@ Result<std::vector<HistoryEntry>> VersionStore::ReadHistory(pg::Connection& conn
   std::vector<HistoryEntry> entries;
   if (!outcome.ok()) {
     if (outcome.error.sqlstate == kUndefinedTable) return entries;
-    return Status::Failed("cannot read " + QualifiedHistoryTable() + ": " +
-                          outcome.error.ToString());
+    return outcome.error.ToStatus("cannot read " + QualifiedHistoryTable() + ": ");
   }
   const pg::PgResult& result = *outcome.value;
   for (int i = 0; i < result.rows(); ++i) {

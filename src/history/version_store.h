@@ -161,10 +161,32 @@ class VersionStore {
 
   // Current rows, sorted; empty when the table does not exist yet. One round trip.
   Result<std::vector<std::string>> ReadRows(pg::Connection& connection) const;
+  struct StateParts {
+    bool checksums = false;
+    bool progress = false;
+  };
+  struct RecordedState {
+    std::vector<std::string> rows;
+    std::map<std::string, RecordedChecksum> checksums;
+    std::vector<ProgressRow> progress;
+  };
+  // The rows, and the checksums and progress rows when asked for, in one round trip: what a
+  // no-op `upgrade` or `current` reads.
+  Result<RecordedState> ReadState(pg::Connection& connection, StateParts parts) const;
   // Newest first; empty when the table does not exist.
   Result<std::vector<HistoryEntry>> ReadHistory(pg::Connection& connection, int limit) const;
 
  private:
+  // Each read as its SQL and the parse of its outcome, so ReadState can send them together.
+  std::string RowsSql() const;
+  Result<std::vector<std::string>> ParseRows(const pg::PgOutcome<pg::PgResult>& outcome) const;
+  std::string ChecksumsSql(bool stored_hash) const;
+  // Reads again without the stored hash when the table predates that column.
+  Result<std::map<std::string, RecordedChecksum>> ParseChecksums(
+      pg::PgOutcome<pg::PgResult> outcome, pg::Connection& connection) const;
+  std::string ProgressSql() const;
+  Result<std::vector<ProgressRow>> ParseProgress(const pg::PgOutcome<pg::PgResult>& outcome) const;
+
   TableNames names_;
 };
 

@@ -359,15 +359,16 @@ class Analyzer {
 
   std::vector<Finding> Run() {
     lines_ = FileLines(source_.text);
-    std::set<std::string> file_ignores = HeaderIgnores();
+    std::set<RuleId> file_ignores = HeaderIgnores();
     for (const sqltext::Statement& statement : source_.statements) {
       size_t first = findings_.size();
       AnalyzeStatement(statement);
       CheckNaming(statement);
-      std::set<std::string> ignores = StatementIgnores(statement.line);
+      std::set<RuleId> ignores = StatementIgnores(statement.line);
       ignores.insert(file_ignores.begin(), file_ignores.end());
       auto suppressed = [&](const Finding& finding) {
-        return ignores.contains(finding.rule) || Disabled(finding.rule);
+        return ignores.contains(finding.id) || Disabled(finding.id) ||
+               (options_.hygiene_only && RuleFor(finding.id).category != Category::kHygiene);
       };
       findings_.erase(
           std::remove_if(findings_.begin() + static_cast<long>(first), findings_.end(), suppressed),
@@ -381,24 +382,21 @@ class Analyzer {
  private:
   // ---- suppressions
 
-  bool Disabled(const std::string& rule_name) const {
-    for (const std::string& entry : options_.disabled) {
-      const Rule* rule = FindRule(entry);
-      if (rule != nullptr && rule->name == rule_name) return true;
-    }
-    return false;
+  bool Disabled(RuleId rule) const {
+    return std::find(options_.disabled.begin(), options_.disabled.end(), rule) !=
+           options_.disabled.end();
   }
 
-  // Rules named by a lint-ignore line, as rule names; unknown names become findings.
-  void CollectIgnores(int line_number, std::set<std::string>& into) {
+  // Rules named by a lint-ignore line; unknown names become findings.
+  void CollectIgnores(int line_number, std::set<RuleId>& into) {
     std::optional<std::vector<std::string>> names = IgnoreList(lines_[line_number - 1]);
     if (!names) return;
     for (const std::string& name : *names) {
-      if (const Rule* rule = FindRule(name)) {
-        into.emplace(rule->name);
+      if (Result<RuleId> rule = ParseRuleId(name); rule.ok()) {
+        into.insert(*rule);
         continue;
       }
-      Emit("invalid-lint-ignore", line_number, "",
+      Emit(RuleId::kInvalidLintIgnore, line_number, "",
            "`-- retort:lint-ignore " + name + "`: there is no rule named '" + name + "'",
            "Nothing is suppressed by this name, so the finding it was meant for is still "
            "reported.",
@@ -407,8 +405,8 @@ class Analyzer {
     }
   }
 
-  std::set<std::string> HeaderIgnores() {
-    std::set<std::string> ignores;
+  std::set<RuleId> HeaderIgnores() {
+    std::set<RuleId> ignores;
     if (!source_.is_migration) return ignores;
     int last = std::min<int>(source_.header_end_line, static_cast<int>(lines_.size()));
     for (int line = 1; line <= last; ++line) CollectIgnores(line, ignores);
@@ -417,8 +415,8 @@ class Analyzer {
 
   // The comment lines directly above the statement (no blank line between), up to a section
   // marker.
-  std::set<std::string> StatementIgnores(int statement_line) {
-    std::set<std::string> ignores;
+  std::set<RuleId> StatementIgnores(int statement_line) {
+    std::set<RuleId> ignores;
     for (int line = statement_line - 1; line >= 1 && line <= static_cast<int>(lines_.size());
          --line) {
       std::string_view text = Trim(lines_[line - 1]);
@@ -431,13 +429,14 @@ class Analyzer {
 
   // ---- findings
 
-  Finding& Emit(std::string_view rule_name, int line, const std::string& lock, std::string message,
+  Finding& Emit(RuleId id, int line, const std::string& lock, std::string message,
                 std::string effect, std::string fix, const Relation* graded_table = nullptr) {
-    const Rule* rule = FindRule(rule_name);
+    const Rule& rule = RuleFor(id);
     Finding finding;
-    finding.code = std::string(rule->code);
-    finding.rule = std::string(rule->name);
-    finding.severity = rule->severity;
+    finding.id = id;
+    finding.code = std::string(rule.code);
+    finding.rule = std::string(rule.name);
+    finding.severity = rule.severity;
     finding.file = source_.path;
     finding.line = line;
     finding.statement = statement_text_;
@@ -445,7 +444,7 @@ class Analyzer {
     finding.effect = std::move(effect);
     finding.fix = std::move(fix);
     finding.lock = lock;
-    if (rule->graded && graded_table != nullptr && !graded_table->name.empty()) {
+    if (rule.graded && graded_table != nullptr && !graded_table->name.empty()) {
       finding.table = graded_table->Display();
       finding.table_sql = graded_table->Sql();
     }
@@ -511,7 +510,7 @@ class Analyzer {
   void CheckTransactionUse(const sqltext::Statement& statement) {
     sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
     if (use == sqltext::TransactionUse::kControlsTransaction) {
-      Emit("transaction-nesting", statement.line, "",
+      Emit(RuleId::kTransactionNesting, statement.line, "",
            "`" + statement_text_ + "` controls the transaction inside a migration",
            source_.transactional
                ? "retort runs each migration in a transaction of its own: a COMMIT here ends it "
@@ -523,7 +522,7 @@ class Analyzer {
            "Remove the transaction control statement. For statements that cannot run in a "
            "transaction block, mark the migration `-- retort:transaction none`.");
     } else if (use == sqltext::TransactionUse::kOutsideTransactionBlock && source_.transactional) {
-      Emit("cannot-run-in-transaction", statement.line, "",
+      Emit(RuleId::kCannotRunInTransaction, statement.line, "",
            "`" + statement_text_ +
                "` cannot run inside a transaction block, and this migration runs in one",
            "PostgreSQL rejects it (\"cannot run inside a transaction block\"), so the migration "
@@ -567,7 +566,7 @@ class Analyzer {
       return NoteLock(Lock::kShareRowExclusive, FromRangeVar(Field(node, "relation")));
     }
     if (kind == "DoStmt") {
-      Emit("do-block-not-analysed", statement_->line, "",
+      Emit(RuleId::kDoBlockNotAnalysed, statement_->line, "",
            "DO block: the statements inside it are not linted",
            "retort lint sees the body of a DO block as one string literal; the DDL or updates "
            "it runs are not checked for locks, rewrites or data loss.",
@@ -594,7 +593,7 @@ class Analyzer {
 
       if (subtype == "AT_SetTableSpace" && !is_new) {
         std::string what = object == "OBJECT_INDEX" ? "index" : "table";
-        Emit("set-tablespace", line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kSetTablespace, line, "ACCESS EXCLUSIVE",
              "`ALTER " + std::string(object == "OBJECT_INDEX" ? "INDEX" : "TABLE") + " " + name +
                  " SET TABLESPACE " + column + "` copies the " + what +
                  " to another tablespace under ACCESS EXCLUSIVE",
@@ -610,7 +609,7 @@ class Analyzer {
         continue;
       }
       if (subtype == "AT_DropColumn" && !is_new) {
-        Emit("drop-column", line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kDropColumn, line, "ACCESS EXCLUSIVE",
              "`ALTER TABLE " + name + " DROP COLUMN " + column + "` deletes column " + column +
                  " of " + name + " with all its values",
              "The values are gone when the migration commits, and queries of the application "
@@ -626,7 +625,7 @@ class Analyzer {
         CheckColumnType(column, Field(column_def, "typeName"), line);
         if (!is_new) ChangeColumnType(table, column, column_def, line);
       } else if (subtype == "AT_SetNotNull" && !is_new && !ProvenNotNull(table, column)) {
-        Emit("setting-not-null", line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kSettingNotNull, line, "ACCESS EXCLUSIVE",
              "`ALTER TABLE " + name + " ALTER COLUMN " + column +
                  " SET NOT NULL` reads every row of " + name + " under ACCESS EXCLUSIVE",
              "While it checks that no row holds NULL in " + column + ", " +
@@ -638,7 +637,7 @@ class Analyzer {
                  "validated constraint instead of scanning (PostgreSQL 12+), and drop the CHECK.",
              &table);
       } else if (subtype == "AT_DropNotNull" && !is_new) {
-        Emit("dropping-not-null", line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kDroppingNotNull, line, "ACCESS EXCLUSIVE",
              "`ALTER TABLE " + name + " ALTER COLUMN " + column +
                  " DROP NOT NULL` lets NULLs into " + name + "." + column,
              "Code that relies on " + column +
@@ -650,7 +649,7 @@ class Analyzer {
         AddConstraint(table, Child(def, "Constraint"), line);
       } else if ((subtype == "AT_SetLogged" || subtype == "AT_SetUnLogged") && !is_new) {
         std::string mode = subtype == "AT_SetLogged" ? "LOGGED" : "UNLOGGED";
-        Emit("changing-table-persistence", line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kChangingTablePersistence, line, "ACCESS EXCLUSIVE",
              "`ALTER TABLE " + name + " SET " + mode + "` rewrites " + name,
              "The whole table is rewritten under ACCESS EXCLUSIVE (" +
                  WhoWaits(Lock::kAccessExclusive, name) + ")" +
@@ -735,7 +734,7 @@ class Analyzer {
     std::string statement = "`ALTER TABLE " + name + " ADD COLUMN " + column + " ...`";
 
     if ((not_null || primary) && default_expr == nullptr && !identity && !generated && !serial) {
-      Emit("adding-required-field", line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kAddingRequiredField, line, "ACCESS EXCLUSIVE",
            statement + " adds NOT NULL column " + column + " without a DEFAULT",
            "It fails if " + name +
                " has any row (the new column would be NULL there), and once it exists, INSERTs "
@@ -764,7 +763,7 @@ class Analyzer {
                                 ? statement + " has default " + possible_cause +
                                       ", which rewrites " + name + " if the function is VOLATILE"
                                 : statement + " rewrites " + name + ": " + rewrite_cause;
-      Emit("volatile-default", line, "ACCESS EXCLUSIVE", message,
+      Emit(RuleId::kVolatileDefault, line, "ACCESS EXCLUSIVE", message,
            "PostgreSQL rewrites " + name +
                " and rebuilds all its indexes while holding ACCESS EXCLUSIVE: " +
                WhoWaits(Lock::kAccessExclusive, name) +
@@ -778,7 +777,7 @@ class Analyzer {
            &table);
     }
     if (generated) {
-      Emit("adding-generated-column", line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kAddingGeneratedColumn, line, "ACCESS EXCLUSIVE",
            statement + " adds a stored generated column, which rewrites " + name,
            "Every row's value is computed and written: a full rewrite of " + name +
                " under ACCESS EXCLUSIVE (" + WhoWaits(Lock::kAccessExclusive, name) + ").",
@@ -787,7 +786,7 @@ class Analyzer {
            &table);
     }
     if (unique || primary) {
-      Emit("adding-unique-constraint", line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kAddingUniqueConstraint, line, "ACCESS EXCLUSIVE",
            statement + " builds a " + (primary ? "primary key" : "unique") + " index on " + name +
                " under ACCESS EXCLUSIVE",
            "The index is built while " + WhoWaits(Lock::kAccessExclusive, name) + ".",
@@ -797,7 +796,7 @@ class Analyzer {
            &table);
     }
     if (foreign) {
-      Emit("adding-foreign-key-constraint", line, "SHARE ROW EXCLUSIVE",
+      Emit(RuleId::kAddingForeignKeyConstraint, line, "SHARE ROW EXCLUSIVE",
            statement + " adds a validated foreign key on " + name,
            "The new foreign key is checked against every row while SHARE ROW EXCLUSIVE is held "
            "on " +
@@ -832,7 +831,7 @@ class Analyzer {
                   WhoWaits(Lock::kAccessExclusive, name) + ". Clients reading " + column +
                   " see the new type.";
     Finding& finding =
-        Emit("changing-column-type", line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kChangingColumnType, line, "ACCESS EXCLUSIVE",
              statement + (maybe_no_rewrite ? " may rewrite " : " rewrites ") + name, effect,
              "Add a new column of the new type, keep it in sync (trigger) and backfill it in "
              "batches, move readers to it, then drop the old column in a later release.",
@@ -846,7 +845,7 @@ class Analyzer {
     std::string constraint_name = Text(constraint, "conname");
     std::string label = constraint_name.empty() ? "" : " " + constraint_name;
     if (type == "CONSTR_CHECK" && !Flag(constraint, "skip_validation")) {
-      Emit("constraint-missing-not-valid", line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kConstraintMissingNotValid, line, "ACCESS EXCLUSIVE",
            "`ALTER TABLE " + name + " ADD CONSTRAINT" + label +
                " CHECK (...)` checks every row of " + name + " under ACCESS EXCLUSIVE",
            "While all rows are read, " + WhoWaits(Lock::kAccessExclusive, name) +
@@ -860,7 +859,7 @@ class Analyzer {
     } else if (type == "CONSTR_FOREIGN" && !Flag(constraint, "skip_validation")) {
       std::string referenced = FromRangeVar(Field(constraint, "pktable")).Display();
       std::string both = referenced == name ? name : name + " and " + referenced;
-      Emit("adding-foreign-key-constraint", line, "SHARE ROW EXCLUSIVE",
+      Emit(RuleId::kAddingForeignKeyConstraint, line, "SHARE ROW EXCLUSIVE",
            "`ALTER TABLE " + name + " ADD CONSTRAINT" + label + " FOREIGN KEY ... REFERENCES " +
                referenced + "` checks every row of " + name + " while blocking writes to " + both,
            "SHARE ROW EXCLUSIVE on " + both +
@@ -886,7 +885,7 @@ class Analyzer {
                     " (...) in a `-- retort:transaction none` migration, then ALTER TABLE " + name +
                     " ADD CONSTRAINT" + (label.empty() ? " name" : label) + " " + kind +
                     " USING INDEX ix.";
-      Emit("adding-unique-constraint", line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kAddingUniqueConstraint, line, "ACCESS EXCLUSIVE",
            "`ALTER TABLE " + name + " ADD" + (label.empty() ? "" : " CONSTRAINT" + label) + " " +
                kind + " (...)` builds its index on " + name + " under ACCESS EXCLUSIVE",
            "While the index is built, " + WhoWaits(Lock::kAccessExclusive, name) +
@@ -900,20 +899,21 @@ class Analyzer {
     if (!type_name.is_object()) return;
     std::string type = TypeLastName(type_name);
     if (IsSerial(type)) {
-      Emit("prefer-identity", line, "", "column " + column + " is " + type,
+      Emit(RuleId::kPreferIdentity, line, "", "column " + column + " is " + type,
            "serial makes a separate sequence that the column only borrows: grants, copying the "
            "table and explicit inserts of ids all need care.",
            std::string("Use ") +
                (type == "smallserial" || type == "serial2" ? "smallint" : "bigint") +
                " GENERATED ALWAYS AS IDENTITY (or BY DEFAULT).");
     } else if (type == "timestamp") {
-      Emit("prefer-timestamptz", line, "", "column " + column + " is timestamp (without time zone)",
+      Emit(RuleId::kPreferTimestamptz, line, "",
+           "column " + column + " is timestamp (without time zone)",
            "The values carry no time zone: clients in different zones store the same instant "
            "differently, and comparisons with now() depend on the session's TimeZone.",
            "Use timestamptz (timestamp with time zone).");
     } else if ((type == "varchar" || type == "bpchar") && HasTypmods(type_name)) {
       std::string shown = type == "varchar" ? "varchar(n)" : "char(n)";
-      Emit("prefer-text-field", line, "", "column " + column + " is " + shown,
+      Emit(RuleId::kPreferTextField, line, "", "column " + column + " is " + shown,
            "The length limit is a constraint in disguise: changing it later is an ALTER COLUMN "
            "TYPE under ACCESS EXCLUSIVE" +
                std::string(type == "bpchar" ? ", and char(n) pads values with spaces." : "."),
@@ -943,7 +943,7 @@ class Analyzer {
     NoteLock(Lock::kAccessExclusive, table);
     if (type == "OBJECT_TABLE" || type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" ||
         type == "OBJECT_FOREIGN_TABLE") {
-      Emit("renaming-table", statement_->line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kRenamingTable, statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` renames " + name + " to " + new_name,
            "Queries of the application version still running during the deploy that name " + name +
                " fail from the moment this commits until every instance runs the new "
@@ -953,7 +953,7 @@ class Analyzer {
                "release.");
     } else if (type == "OBJECT_COLUMN") {
       std::string column = Text(node, "subname");
-      Emit("renaming-column", statement_->line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kRenamingColumn, statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` renames column " + name + "." + column + " to " + new_name,
            "Queries of the application version still running during the deploy that name " +
                column +
@@ -977,7 +977,7 @@ class Analyzer {
       if (type == "OBJECT_SCHEMA") {
         if (created_schemas_.contains(relation.name)) continue;
         any_existing = true;
-        Emit("drop-schema", statement_->line, "",
+        Emit(RuleId::kDropSchema, statement_->line, "",
              "`" + statement_text_ + "` drops schema " + relation.name +
                  (cascade ? " and every object in it" : ""),
              cascade ? "Every table in " + relation.name +
@@ -993,7 +993,7 @@ class Analyzer {
       any_existing = true;
       if (type == "OBJECT_TABLE" || type == "OBJECT_FOREIGN_TABLE") {
         NoteLock(Lock::kAccessExclusive, relation);
-        Emit("drop-table", statement_->line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kDropTable, statement_->line, "ACCESS EXCLUSIVE",
              "`" + statement_text_ + "` deletes table " + name + " and every row in it",
              "The rows are gone when the migration commits, and queries of the application "
              "version still running during the deploy that use " +
@@ -1005,7 +1005,7 @@ class Analyzer {
                  "table now and drop it in a later release.");
       } else if (type == "OBJECT_SEQUENCE") {
         NoteLock(Lock::kAccessExclusive, relation);
-        Emit("drop-sequence", statement_->line, "",
+        Emit(RuleId::kDropSequence, statement_->line, "",
              "`" + statement_text_ + "` drops sequence " + name + " and its current value",
              "Column defaults that call nextval('" + name +
                  "') stop working; a sequence created again restarts its numbering and can "
@@ -1014,7 +1014,7 @@ class Analyzer {
              "the new one past the highest key in use.");
       } else if (type == "OBJECT_INDEX" && !concurrent) {
         NoteLock(Lock::kAccessExclusive, relation);
-        Emit("require-concurrent-index-deletion", statement_->line, "ACCESS EXCLUSIVE",
+        Emit(RuleId::kRequireConcurrentIndexDeletion, statement_->line, "ACCESS EXCLUSIVE",
              "`" + statement_text_ + "` takes ACCESS EXCLUSIVE on the table of index " + name,
              "While the lock is queued and held, every query on the table, reads included, "
              "waits.",
@@ -1026,7 +1026,7 @@ class Analyzer {
       }
     }
     if (cascade && any_existing) {
-      Emit("drop-cascade", statement_->line, "",
+      Emit(RuleId::kDropCascade, statement_->line, "",
            "`" + statement_text_ + "` also drops every object that depends on what it drops",
            "Dependent views, foreign keys, column defaults and, for a type or domain, the "
            "columns using it are dropped too, none of them named in this file; a column "
@@ -1037,7 +1037,7 @@ class Analyzer {
   }
 
   void DropDatabase(const json& node) {
-    Emit("drop-database", statement_->line, "",
+    Emit(RuleId::kDropDatabase, statement_->line, "",
          "`" + statement_text_ + "` drops database " + Text(node, "dbname"),
          "Every schema, table and row in it is gone; this is not a schema change.",
          "Drop databases by hand, outside migrations.");
@@ -1050,7 +1050,7 @@ class Analyzer {
       if (IsNew(table)) continue;
       NoteLock(Lock::kAccessExclusive, table);
       std::string name = table.Display();
-      Emit("truncate-table", statement_->line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kTruncateTable, statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` deletes every row of " + name +
                (cascade ? " and of every table with a foreign key to it" : ""),
            "The rows are gone when the migration commits; ACCESS EXCLUSIVE on " + name + " means " +
@@ -1064,7 +1064,7 @@ class Analyzer {
     Relation table = FromRangeVar(Field(node, "relation"));
     if (Field(node, "whereClause").is_object() || IsNew(table)) return;
     std::string name = table.Display();
-    Emit("delete-without-where", statement_->line, "ROW EXCLUSIVE",
+    Emit(RuleId::kDeleteWithoutWhere, statement_->line, "ROW EXCLUSIVE",
          "`" + statement_text_ + "` deletes every row of " + name,
          "All rows are gone when the migration commits; until then every row of " + name +
              " is locked against updates.",
@@ -1075,7 +1075,7 @@ class Analyzer {
     Relation table = FromRangeVar(Field(node, "relation"));
     if (Field(node, "whereClause").is_object() || IsNew(table)) return;
     std::string name = table.Display();
-    Emit("update-without-where", statement_->line, "ROW EXCLUSIVE",
+    Emit(RuleId::kUpdateWithoutWhere, statement_->line, "ROW EXCLUSIVE",
          "`" + statement_text_ + "` changes every row of " + name,
          "Each row gets a new version and stays locked until the migration commits: concurrent "
          "updates and deletes of " +
@@ -1098,7 +1098,7 @@ class Analyzer {
     NoteLock(concurrent ? Lock::kShareUpdateExclusive : Lock::kShare, table);
     std::string index_label = index.empty() ? "an index" : "index " + index;
     if (!concurrent) {
-      Emit("require-concurrent-index-creation", statement_->line, "SHARE",
+      Emit(RuleId::kRequireConcurrentIndexCreation, statement_->line, "SHARE",
            "`" + statement_text_ + "` builds " + index_label + " on " + name +
                " without CONCURRENTLY",
            "SHARE on " + name + " for the whole build: " + WhoWaits(Lock::kShare, name) +
@@ -1108,7 +1108,7 @@ class Analyzer {
            &table);
     }
     if (Flag(node, "unique")) {
-      Emit("adding-unique-index", statement_->line, "",
+      Emit(RuleId::kAddingUniqueIndex, statement_->line, "",
            "`" + statement_text_ + "` fails if " + name + " already holds duplicates",
            "Whether it succeeds depends on the data, not the code: it can pass on a test "
            "database and fail in production. A failed CREATE INDEX CONCURRENTLY also leaves an "
@@ -1123,7 +1123,7 @@ class Analyzer {
     if (!Flag(node, "is_vacuumcmd") || !HasOption(Field(node, "options"), "full")) return;
     const json& relations = Field(node, "rels");
     if (!relations.is_array() || relations.empty()) {
-      Emit("vacuum-full", statement_->line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kVacuumFull, statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` rewrites every table of the database",
            "Each table is rewritten under ACCESS EXCLUSIVE in turn, blocking all queries on it.",
            "Plain VACUUM is enough in most cases; shrink bloated tables online with pg_repack, "
@@ -1135,7 +1135,7 @@ class Analyzer {
       if (IsNew(table)) continue;
       NoteLock(Lock::kAccessExclusive, table);
       std::string name = table.Display();
-      Emit("vacuum-full", statement_->line, "ACCESS EXCLUSIVE",
+      Emit(RuleId::kVacuumFull, statement_->line, "ACCESS EXCLUSIVE",
            "`" + statement_text_ + "` rewrites " + name + " under ACCESS EXCLUSIVE",
            "Until the copy is done, " + WhoWaits(Lock::kAccessExclusive, name) +
                "; it needs free disk space for a second copy of the table.",
@@ -1150,7 +1150,7 @@ class Analyzer {
     if (!table.name.empty() && IsNew(table)) return;
     NoteLock(Lock::kAccessExclusive, table);
     std::string name = table.name.empty() ? "every previously clustered table" : table.Display();
-    Emit("cluster", statement_->line, "ACCESS EXCLUSIVE",
+    Emit(RuleId::kCluster, statement_->line, "ACCESS EXCLUSIVE",
          "`" + statement_text_ + "` rewrites " + name + " in index order under ACCESS EXCLUSIVE",
          "Until the rewrite is done, " + WhoWaits(Lock::kAccessExclusive, name) + ".",
          "Run it by hand in a maintenance window, or online with pg_repack --order-by, outside "
@@ -1167,7 +1167,7 @@ class Analyzer {
     if (!relation.name.empty()) NoteLock(Lock::kShare, relation);
     std::string name =
         relation.name.empty() ? "every index of " + Text(node, "name") : relation.Display();
-    Emit("reindex-without-concurrently", statement_->line, "SHARE",
+    Emit(RuleId::kReindexWithoutConcurrently, statement_->line, "SHARE",
          "`" + statement_text_ + "` rebuilds " + (index ? "index " : "the indexes of ") + name +
              " without CONCURRENTLY",
          "SHARE on the table and ACCESS EXCLUSIVE on each index while it is rebuilt: writes "
@@ -1184,7 +1184,7 @@ class Analyzer {
     NoteLock(concurrent ? Lock::kExclusive : Lock::kAccessExclusive, view);
     if (concurrent) return;
     std::string name = view.Display();
-    Emit("refresh-materialized-view", statement_->line, "ACCESS EXCLUSIVE",
+    Emit(RuleId::kRefreshMaterializedView, statement_->line, "ACCESS EXCLUSIVE",
          "`" + statement_text_ + "` locks readers of " + name + " out for the whole refresh",
          "ACCESS EXCLUSIVE on " + name + ": " + WhoWaits(Lock::kAccessExclusive, name) +
              " until the query behind it has run again.",
@@ -1201,7 +1201,7 @@ class Analyzer {
     if (!Text(node, "newValNeighbor").empty()) return;
     std::string type = Join(Names(Field(node, "typeName")), ".");
     Emit(
-        "enum-value-without-position", statement_->line, "",
+        RuleId::kEnumValueWithoutPosition, statement_->line, "",
         "`" + statement_text_ + "` appends '" + value + "' at the end of " + type + "'s sort order",
         "Enum values sort in the order they were declared: ORDER BY and comparisons (<, >) on " +
             type + " put '" + value + "' after every existing value.",
@@ -1248,7 +1248,7 @@ class Analyzer {
     timeout_reported_ = true;
     std::string lock = LockName(strongest_lock_);
     std::string name = locked_.Display();
-    Emit("missing-lock-timeout", statement_->line, lock,
+    Emit(RuleId::kMissingLockTimeout, statement_->line, lock,
          "`" + statement_text_ + "` takes " + lock + " on " + name + " with no lock_timeout",
          "If any session holds a conflicting lock on " + name +
              " (a long query, a transaction left open), this statement waits for it, and "
@@ -1290,7 +1290,7 @@ class Analyzer {
       if (identifier.size() <= kMaxIdentifierBytes || !seen.insert(identifier).second) continue;
       int line = statement.line + LineOfOffset(statement.text, token.begin) - 1;
       std::string truncated = ClipUtf8(identifier, kMaxIdentifierBytes);
-      Emit("identifier-too-long", line, "",
+      Emit(RuleId::kIdentifierTooLong, line, "",
            "identifier \"" + identifier + "\" is " + std::to_string(identifier.size()) +
                " bytes; PostgreSQL keeps only the first 63",
            "The object is named \"" + truncated +
@@ -1321,7 +1321,7 @@ class Analyzer {
           "[naming_convention] " + key + " = \"" + options_.naming.Template(kind) + "\"";
       if (created.name.empty()) {
         std::optional<std::string> wanted = options_.naming.Name(kind, subject);
-        Emit("naming-convention", statement.line, "",
+        Emit(RuleId::kNamingConvention, statement.line, "",
              "this " + key + " on " + created.table.name +
                  " has no name, so PostgreSQL names it, not " + rule,
              "Its name will not be the one the convention gives, so later migrations (and "
@@ -1334,7 +1334,7 @@ class Analyzer {
       subject.constraint_name = created.name;
       std::optional<std::string> wanted = options_.naming.Name(kind, subject);
       Emit(
-          "naming-convention", statement.line, "",
+          RuleId::kNamingConvention, statement.line, "",
           created.name + " on " + created.table.name + " does not follow " + rule,
           "Names that break the convention are the ones autogenerate and reviewers cannot predict.",
           wanted ? "Name it " + *wanted + "." : "Follow " + rule + ".");
@@ -1363,6 +1363,38 @@ class Analyzer {
 std::vector<Finding> Lint(const Source& source, const Options& options, RunState* run) {
   RunState alone;
   return Analyzer(source, options, run != nullptr ? *run : alone).Run();
+}
+
+std::set<RuleId> FileIgnores(const Source& source) {
+  std::set<RuleId> ignores;
+  if (!source.is_migration) return ignores;
+  std::vector<std::string_view> lines = FileLines(source.text);
+  int last = std::min<int>(source.header_end_line, static_cast<int>(lines.size()));
+  for (int line = 1; line <= last; ++line) {
+    for (const std::string& name :
+         IgnoreList(lines[line - 1]).value_or(std::vector<std::string>{})) {
+      if (Result<RuleId> rule = ParseRuleId(name); rule.ok()) ignores.insert(*rule);
+    }
+  }
+  return ignores;
+}
+
+Finding HazardFinding(const plan::Hazard& hazard, const std::string& file, int line,
+                      std::string_view statement) {
+  const Rule& rule = RuleFor(hazard.rule);
+  Finding finding;
+  finding.id = hazard.rule;
+  finding.code = std::string(rule.code);
+  finding.rule = std::string(rule.name);
+  finding.severity = rule.severity;
+  if (hazard.uncertain && finding.severity == Severity::kError) {
+    finding.severity = finding.max_severity = Severity::kWarning;
+  }
+  finding.file = file;
+  finding.line = line;
+  finding.statement = Excerpt(statement, kShownStatementLength);
+  finding.message = hazard.message;
+  return finding;
 }
 
 Result<std::vector<Finding>> LintSql(std::string_view sql, const std::string& file, int first_line,

@@ -15,36 +15,28 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "config/naming.h"
+#include "plan/hazards.h"
 #include "sqltext/split.h"
 
 namespace retort::lint {
 
-enum class Severity { kNote, kWarning, kError };
-std::string_view SeverityName(Severity severity);  // "note", "warning", "error"
-
-enum class Category { kDataLoss, kClientBreaking, kDataDependent, kLocking, kHygiene };
-std::string_view CategoryName(Category category);  // "data loss", ...
-
-struct Rule {
-  std::string_view code;  // "RT102": stable, never reused
-  std::string_view name;  // "drop-column"
-  Category category;
-  Severity severity;  // without live table sizes
-  // The severity follows the live size of the table the finding names (GradeBySize).
-  bool graded;
-  std::string_view summary;  // one line, for `docs/lint.md` and --format json
-};
-
-// Every rule, in code order.
-const std::vector<Rule>& Rules();
-// By name ("drop-column") or code ("RT102", any case); nullptr when unknown.
-const Rule* FindRule(std::string_view name_or_code);
+// The vocabulary is the plan's (plan/hazards.h): the plan names the same rules for its steps.
+using plan::Category;
+using plan::CategoryName;
+using plan::ParseRuleId;
+using plan::RuleFor;
+using plan::RuleId;
+using plan::Rules;
+using plan::Severity;
+using plan::SeverityName;
+using Rule = plan::RuleInfo;
 
 // What a live table measured when the finding was graded.
 struct TableSize {
@@ -53,8 +45,9 @@ struct TableSize {
 };
 
 struct Finding {
-  std::string code;  // "RT102"
-  std::string rule;  // "drop-column"
+  RuleId id = RuleId::kDropTable;  // code and rule are RuleFor(id)'s, kept for the output
+  std::string code;                // "RT102"
+  std::string rule;                // "drop-column"
   Severity severity = Severity::kWarning;
   std::string file;
   int line = 0;
@@ -93,7 +86,11 @@ struct Options {
   // [naming_convention]: constraint and index names that break it are findings (none when
   // empty).
   config::NamingConvention naming;
-  std::vector<std::string> disabled;  // rule names or codes never reported ([lint] disable)
+  std::vector<RuleId> disabled;  // never reported ([lint] disable)
+  // Only the hygiene rules (RT5xx: lock_timeout, identifiers, types of new columns, naming,
+  // transaction use, lint-ignore comments), which need the text or the whole file: `revision
+  // --autogenerate` reports the other hazards from its plan (HazardFinding).
+  bool hygiene_only = false;
 };
 
 // What linting one source tells the sources linted after it in the same run (the migrations of
@@ -124,6 +121,16 @@ std::vector<Finding> Lint(const Source& source, const Options& options, RunState
 // line `first_line` of `file`) and lints it as a migration. InvalidInput for a syntax error.
 Result<std::vector<Finding>> LintSql(std::string_view sql, const std::string& file, int first_line,
                                      bool transactional, const Options& options);
+
+// The rules a migration's header suppresses for the whole file (`-- retort:lint-ignore` before
+// `-- retort:upgrade`; unknown names are Lint's to report).
+std::set<RuleId> FileIgnores(const Source& source);
+
+// A plan step's hazard as the finding for its statement (`statement`, at `line` of `file`): the
+// rule's code, name and severity (a warning at most when the hazard is uncertain) and the plan's
+// message. `retort lint` on the file tells what happens and what to do instead.
+Finding HazardFinding(const plan::Hazard& hazard, const std::string& file, int line,
+                      std::string_view statement);
 
 // ---- grading by live table size
 

@@ -44,8 +44,7 @@ Severity SeverityForSize(const TableSize& size, const Thresholds& thresholds) {
 void GradeBySize(std::vector<Finding>& findings, const std::map<std::string, TableSize>& sizes,
                  const Thresholds& thresholds) {
   for (Finding& finding : findings) {
-    const Rule* rule = FindRule(finding.rule);
-    if (rule == nullptr || !rule->graded || finding.table_sql.empty()) continue;
+    if (!RuleFor(finding.id).graded || finding.table_sql.empty()) continue;
     auto found = sizes.find(finding.table_sql);
     if (found == sizes.end()) continue;
     finding.size = found->second;
@@ -106,12 +105,11 @@ std::string FormatText(const Finding& finding) {
 }
 
 nlohmann::json ToJson(const Finding& finding) {
-  const Rule* rule = FindRule(finding.rule);
   nlohmann::json json = {
       {"code", finding.code},
       {"rule", finding.rule},
       {"severity", SeverityName(finding.severity)},
-      {"category", rule != nullptr ? CategoryName(rule->category) : ""},
+      {"category", CategoryName(RuleFor(finding.id).category)},
       {"file", finding.file},
       {"line", finding.line},
       {"statement", finding.statement},

@@ -80,7 +80,7 @@ Result<AdvisoryLock> AdvisoryLock::Acquire(const std::string& conninfo, const st
     auto outcome = connection.Execute(first_try.empty() ? try_lock : first_try);
     first_try.clear();
     if (!outcome.ok()) {
-      return Status::Failed("cannot take the migration lock: " + outcome.error.ToString());
+      return outcome.error.ToStatus("cannot take the migration lock: ");
     }
     if (outcome.value->Get(0, 0) == "t") {
       if (listening) (void)connection.Execute(std::string("UNLISTEN ") + kChannel);
@@ -93,7 +93,7 @@ Result<AdvisoryLock> AdvisoryLock::Acquire(const std::string& conninfo, const st
       // Listen, then retry at once: a release between the first try and LISTEN is not lost.
       auto listened = connection.Execute(std::string("LISTEN ") + kChannel);
       if (!listened.ok()) {
-        return Status::Failed("cannot wait for the migration lock: " + listened.error.ToString());
+        return listened.error.ToStatus("cannot wait for the migration lock: ");
       }
       listening = true;
       continue;

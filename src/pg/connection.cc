@@ -4,7 +4,9 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <string_view>
 
 #include "base/strings.h"
@@ -56,6 +58,10 @@ std::string PgError::ToString() const {
   if (!hint.empty()) text += "\nHINT:  " + hint;
   if (!context.empty()) text += "\nCONTEXT:  " + context;
   return text;
+}
+
+Status PgError::ToStatus(const std::string& prefix) const {
+  return Status::Failed(prefix + ToString(), ServerError{sqlstate, detail, hint, position});
 }
 
 PgResult::PgResult(pg_result* result) : result_(result) {}
@@ -190,64 +196,154 @@ PgOutcome<PgResult> Connection::ExecuteParams(
                 connection_.get());
 }
 
-std::optional<Connection::PipelineFailure> Connection::Pipeline(
-    const std::vector<std::string_view>& statements) {
+std::vector<PgOutcome<PgResult>> Connection::ExecuteEach(
+    const std::vector<std::string>& statements) {
   pg_conn* connection = connection_.get();
-  auto broken = [connection](size_t index) {
-    return PipelineFailure{index, ErrorFromResult(nullptr, connection)};
-  };
-  if (PQenterPipelineMode(connection) == 0) return broken(0);
+  std::vector<PgOutcome<PgResult>> outcomes(statements.size());
+  if (statements.empty()) return outcomes;
   size_t sent = 0;
-  std::string text;
-  for (std::string_view statement : statements) {
-    text.assign(statement);
-    if (PQsendQueryParams(connection, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) ==
-        0) {
-      break;
+  if (PQenterPipelineMode(connection) != 0) {
+    for (const std::string& statement : statements) {
+      if (PQsendQueryParams(connection, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr,
+                            0) == 0) {
+        break;
+      }
+      ++sent;
+      if (PQpipelineSync(connection) == 0) break;
     }
-    ++sent;
   }
-  std::optional<PipelineFailure> failure;
-  if (sent < statements.size()) failure = broken(sent);
-  // A pipeline that was only partly sent still ends with a sync, so the replies of what went out
-  // can be read and the session leaves pipeline mode in a known state.
-  bool synced = PQpipelineSync(connection) != 0;
   for (size_t i = 0; i < sent; ++i) {
-    PGresult* raw = PQgetResult(connection);
-    if (raw == nullptr) {
-      if (!failure) failure = broken(i);
-      break;
-    }
-    ExecStatusType status = PQresultStatus(raw);
-    if (status == PGRES_FATAL_ERROR && !failure) {
-      failure = PipelineFailure{i, ErrorFromResult(raw, connection)};
-    }
-    PQclear(raw);
-    // Each statement's results end with a null result.
+    outcomes[i] = Finish(PQgetResult(connection), connection);
+    // The statement's results end with a null result, then comes its sync.
     while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
-  }
-  if (synced) {
-    // Up to the sync's own result; a broken connection returns null instead.
     while (PGresult* raw = PQgetResult(connection)) {
       bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
       PQclear(raw);
       if (sync) break;
     }
   }
+  for (size_t i = sent; i < statements.size(); ++i) {
+    outcomes[i].error = ErrorFromResult(nullptr, connection);
+  }
   (void)PQexitPipelineMode(connection);
-  return failure;
+  return outcomes;
+}
+
+std::optional<Connection::PipelineFailure> Connection::Pipeline(
+    const std::vector<std::string_view>& statements) {
+  SegmentsOutcome outcome = PipelineSegments(
+      1, 1, [&](size_t) { return std::optional(statements); }, [](size_t) {}, [](size_t) {});
+  if (!outcome.failure) return std::nullopt;
+  return std::move(outcome.failure->failure);
+}
+
+Connection::SegmentsOutcome Connection::PipelineSegments(
+    size_t count, size_t window,
+    const std::function<std::optional<std::vector<std::string_view>>(size_t)>& statements_of,
+    const std::function<void(size_t)>& before_reading,
+    const std::function<void(size_t)>& completed) {
+  pg_conn* connection = connection_.get();
+  SegmentsOutcome outcome;
+  // Results arrive in order, so the first failure read is the earliest, except that a send that
+  // broke is noted before the replies of the segments ahead of it are read.
+  auto fail = [&outcome](size_t segment, PipelineFailure failure) {
+    if (!outcome.failure || segment < outcome.failure->segment) {
+      outcome.failure = SegmentFailure{segment, std::move(failure)};
+    }
+  };
+  auto broken = [connection](size_t index) {
+    return PipelineFailure{index, ErrorFromResult(nullptr, connection)};
+  };
+  if (count == 0) return outcome;
+  if (PQenterPipelineMode(connection) == 0) {
+    fail(0, broken(0));
+    return outcome;
+  }
+  window = std::max<size_t>(window, 1);
+  struct InFlight {
+    size_t statements = 0;  // sent
+    bool synced = false;
+  };
+  std::deque<InFlight> in_flight;  // the segments sent and not yet read
+  size_t next = 0;                 // the next segment to send
+  bool stopped = false;            // nothing more is sent
+  std::string text;
+  auto send = [&]() {
+    std::optional<std::vector<std::string_view>> statements = statements_of(next);
+    if (!statements) {
+      stopped = true;
+      return;
+    }
+    size_t sent = 0;
+    for (std::string_view statement : *statements) {
+      text.assign(statement);
+      if (PQsendQueryParams(connection, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) ==
+          0) {
+        break;
+      }
+      ++sent;
+    }
+    // A segment that was only partly sent still ends with a sync, so the replies of what went
+    // out can be read and the session leaves pipeline mode in a known state.
+    bool synced = PQpipelineSync(connection) != 0;
+    in_flight.push_back(InFlight{sent, synced});
+    if (sent < statements->size() || !synced) {
+      fail(next, broken(sent));
+      stopped = true;
+    }
+    ++next;
+  };
+  for (size_t reading = 0; reading < count; ++reading) {
+    while (!stopped && !outcome.failure && next < count && next < reading + window) send();
+    if (in_flight.empty()) break;
+    bool ok_so_far = !outcome.failure || outcome.failure->segment > reading;
+    if (ok_so_far) before_reading(reading);
+    InFlight segment = in_flight.front();
+    in_flight.pop_front();
+    bool segment_failed = false;
+    for (size_t i = 0; i < segment.statements; ++i) {
+      PGresult* raw = PQgetResult(connection);
+      if (raw == nullptr) {
+        fail(reading, broken(i));
+        segment_failed = true;
+        break;
+      }
+      ExecStatusType status = PQresultStatus(raw);
+      if (status == PGRES_FATAL_ERROR && !segment_failed) {
+        fail(reading, PipelineFailure{i, ErrorFromResult(raw, connection)});
+        segment_failed = true;
+      }
+      PQclear(raw);
+      // Each statement's results end with a null result.
+      while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
+    }
+    // Up to the sync's own result; a broken connection returns null instead.
+    while (segment.synced) {
+      PGresult* raw = PQgetResult(connection);
+      if (raw == nullptr) break;
+      bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+      PQclear(raw);
+      if (sync) break;
+    }
+    if (!segment_failed && ok_so_far && !(outcome.failure && outcome.failure->segment == reading)) {
+      ++outcome.completed;
+      completed(reading);
+    }
+  }
+  (void)PQexitPipelineMode(connection);
+  return outcome;
 }
 
 Result<PgResult> Connection::Query(const std::string& sql) {
   auto outcome = Execute(sql);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return std::move(*outcome.value);
 }
 
 Result<PgResult> Connection::QueryParams(const std::string& sql,
                                          const std::vector<std::optional<std::string>>& params) {
   auto outcome = ExecuteParams(sql, params);
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return std::move(*outcome.value);
 }
 
@@ -295,7 +391,7 @@ bool Connection::WaitForNotification(long timeout_ms) {
 
 Result<Transaction> Transaction::Begin(Connection& connection) {
   auto outcome = connection.Execute("BEGIN");
-  if (!outcome.ok()) return Status::Failed(outcome.error.ToString());
+  if (!outcome.ok()) return outcome.error.ToStatus();
   return Transaction(&connection);
 }
 

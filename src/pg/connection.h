@@ -2,6 +2,7 @@
 // and PgError, which keeps everything the server said about a failure.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct PgError {
 
   // "ERROR:  message\nDETAIL: ...\nHINT: ..." as psql prints it.
   std::string ToString() const;
+  // Status::Failed with `prefix` then ToString() as its message, keeping the SQLSTATE, detail,
+  // hint and position apart.
+  Status ToStatus(const std::string& prefix = "") const;
 };
 
 class PgResult {
@@ -89,6 +93,10 @@ class Connection {
   PgOutcome<PgResult> ExecuteParams(const std::string& sql,
                                     const std::vector<std::optional<std::string>>& params);
 
+  // Runs single statements (no parameters) in one round trip, each on its own: one failing
+  // does not stop the others (each is followed by a sync). One outcome per statement, in order.
+  std::vector<PgOutcome<PgResult>> ExecuteEach(const std::vector<std::string>& statements);
+
   // Sends `statements` (one statement each, no parameters) in pipeline mode: all of them go out
   // before the first reply is read, so they cost one round trip. The server stops at the first
   // error and skips the rest. Returns nothing when all ran, else the index of the statement that
@@ -100,6 +108,29 @@ class Connection {
     PgError error;
   };
   std::optional<PipelineFailure> Pipeline(const std::vector<std::string_view>& statements);
+
+  // Segments of statements in one pipeline, each ended by a sync, so that each is a unit the
+  // server runs, or skips after an error, on its own. Up to `window` segments are sent ahead of
+  // the one whose replies are being read, so the server never waits for the client between them.
+  // `statements_of(i)` gives segment i's statements when it is about to be sent (they need to
+  // stay valid during that call only), or nothing to stop before segment i. `before_reading(i)`
+  // is called before blocking on segment i's replies, `completed(i)` once they all succeeded, in
+  // order. After the first failure nothing more is sent; segments already sent are read and
+  // dropped (the caller makes later segments fail on their own when an earlier one failed, as a
+  // migration's guard does). Returns how many segments completed and the first failure.
+  struct SegmentFailure {
+    size_t segment = 0;
+    PipelineFailure failure;
+  };
+  struct SegmentsOutcome {
+    size_t completed = 0;
+    std::optional<SegmentFailure> failure;
+  };
+  SegmentsOutcome PipelineSegments(
+      size_t count, size_t window,
+      const std::function<std::optional<std::vector<std::string_view>>(size_t)>& statements_of,
+      const std::function<void(size_t)>& before_reading,
+      const std::function<void(size_t)>& completed);
 
   // Convenience for internal bookkeeping queries: the error becomes Status::Failed.
   Result<PgResult> Query(const std::string& sql);

@@ -224,24 +224,36 @@ std::string NameAddition(const std::vector<std::string>& columns) {
   return addition;
 }
 
+}  // namespace
+
+std::set<QualifiedName> ExistingRelations(const Database& from, const std::vector<Step>& steps) {
+  std::set<QualifiedName> existing;
+  for (const schema::Table& table : from.tables) existing.insert(table.name);
+  for (const schema::View& view : from.views) {
+    if (view.materialized) existing.insert(view.name);
+  }
+  for (const Step& step : steps) {
+    if (const auto* table = std::get_if<diff::CreateTable>(&step.change)) {
+      existing.erase(table->table.name);
+    }
+    if (const auto* view = std::get_if<diff::CreateView>(&step.change)) {
+      existing.erase(view->view.name);
+    }
+  }
+  return existing;
+}
+
+namespace {
+
 // Builds the online form step by step; `out` receives the steps in their new order.
 class Onliner {
  public:
-  Onliner(const Plan& plan, const Database& from, const Database& to) : from_(from), to_(to) {
+  Onliner(const Plan& plan, const Database& from, const Database& to)
+      : from_(from), to_(to), existing_(ExistingRelations(from, plan.steps)) {
     for (const schema::Table& table : from.tables) {
-      existing_.insert(table.name);
       if (table.partitioned) partitioned_.insert(table.name);
     }
-    for (const schema::View& view : from.views) {
-      if (view.materialized) existing_.insert(view.name);
-    }
     for (const Step& step : plan.steps) {
-      if (const auto* table = std::get_if<diff::CreateTable>(&step.change)) {
-        existing_.erase(table->table.name);
-      }
-      if (const auto* view = std::get_if<diff::CreateView>(&step.change)) {
-        existing_.erase(view->view.name);
-      }
       if (const auto* drop = std::get_if<diff::DropConstraint>(&step.change)) {
         dropped_constraints_.insert({drop->constraint.table, drop->constraint.name});
       }
@@ -340,7 +352,7 @@ class Onliner {
             QualifiedName table = change.table;
             if (Exists(table)) {
               step.directives_on_every_alter_table = true;
-              KeepPlain(std::move(step), {"adding-generated-column"},
+              KeepPlain(std::move(step), {RuleId::kAddingGeneratedColumn},
                         "Rewrites " + table.Sql() +
                             " under ACCESS EXCLUSIVE: PostgreSQL 15 cannot change a generation "
                             "expression in place, and a stored generated column has no online "
@@ -387,9 +399,9 @@ class Onliner {
 
   // The plain form kept on purpose: the reason above it and a lint-ignore naming the rules, so
   // that the choice is visible in the file and lint does not report what was decided.
-  void KeepPlain(Step step, const std::vector<std::string>& rules, const std::string& why) {
+  void KeepPlain(Step step, const std::vector<RuleId>& rules, const std::string& why) {
     step.comments.push_back(why);
-    step.directives.push_back("lint-ignore " + Join(rules, ", "));
+    step.lint_ignore = rules;
     out_.push_back(std::move(step));
   }
 
@@ -406,8 +418,8 @@ class Onliner {
       out_.push_back(std::move(step));
       return;
     }
-    std::vector<std::string> rules = {"require-concurrent-index-creation"};
-    if (index.unique) rules.push_back("adding-unique-index");
+    std::vector<RuleId> rules = {RuleId::kRequireConcurrentIndexCreation};
+    if (index.unique) rules.push_back(RuleId::kAddingUniqueIndex);
     if (!index.valid) {
       KeepPlain(std::move(step), rules,
                 "ON ONLY the partitioned table: an index of the parent alone, which builds "
@@ -430,7 +442,7 @@ class Onliner {
     }
     create.concurrently = true;
     step.transactional = false;
-    step.hazard.clear();
+    step.hazards.clear();
     if (index.unique) UniqueBuildFailsOnDuplicates(step, index.table);
     out_.push_back(std::move(step));
   }
@@ -440,14 +452,15 @@ class Onliner {
         "Fails if " + table.Sql() +
         " holds duplicates: the failed build leaves an INVALID index, which the next `retort "
         "upgrade` drops before it builds again; remove the duplicates, then run it again.");
-    step.directives.push_back("lint-ignore adding-unique-index");
-    step.hazard = "fails if " + table.Sql() + " holds duplicates";
+    step.hazards.push_back(
+        {RuleId::kAddingUniqueIndex, "fails if " + table.Sql() + " holds duplicates"});
+    step.lint_ignore.push_back(RuleId::kAddingUniqueIndex);
   }
 
   void DropIndex(Step step) {
     auto& drop = std::get<diff::DropIndex>(step.change);
     if (Partitioned(drop.index.table)) {
-      KeepPlain(std::move(step), {"require-concurrent-index-deletion"},
+      KeepPlain(std::move(step), {RuleId::kRequireConcurrentIndexDeletion},
                 "PostgreSQL cannot drop an index of a partitioned table CONCURRENTLY: the "
                 "DROP takes ACCESS EXCLUSIVE on the table and its partitions briefly.");
       return;
@@ -456,6 +469,7 @@ class Onliner {
     // queries using it instead of locking them out. (A table the plan creates has none to drop.)
     drop.concurrently = true;
     step.transactional = false;
+    step.hazards.clear();
     out_.push_back(std::move(step));
   }
 
@@ -471,7 +485,7 @@ class Onliner {
       case 'f':
       case 'c': {
         if (constraint.type == 'f' && Partitioned(constraint.table)) {
-          KeepPlain(std::move(step), {"adding-foreign-key-constraint"},
+          KeepPlain(std::move(step), {RuleId::kAddingForeignKeyConstraint},
                     "PostgreSQL cannot add a NOT VALID foreign key to a partitioned table: the "
                     "rows are checked while the lock is held.");
           return;
@@ -483,8 +497,6 @@ class Onliner {
         out_.push_back(std::move(add));
         Step validate = Derived(diff::ValidateConstraint{constraint});
         validate.commits_apart = true;
-        validate.hazard = "scans table " + constraint.table.Sql() +
-                          " (SHARE UPDATE EXCLUSIVE: reads and writes go on)";
         out_.push_back(std::move(validate));
         return;
       }
@@ -498,7 +510,7 @@ class Onliner {
           return;
         }
         if (!parts || Partitioned(constraint.table)) {
-          KeepPlain(std::move(step), {"adding-unique-constraint"},
+          KeepPlain(std::move(step), {RuleId::kAddingUniqueConstraint},
                     !parts ? "This form has no USING INDEX equivalent: the index is built under "
                              "ACCESS EXCLUSIVE."
                            : "PostgreSQL cannot build a partitioned table's unique index "
@@ -533,7 +545,7 @@ class Onliner {
         return;
       }
       default:
-        KeepPlain(std::move(step), {"adding-unique-constraint"},
+        KeepPlain(std::move(step), {RuleId::kAddingUniqueConstraint},
                   "An exclusion constraint has no online form: its index is built under ACCESS "
                   "EXCLUSIVE.");
         return;
@@ -728,8 +740,8 @@ class Onliner {
     const schema::Index index = create.index;
     // Kept ON ONLY by the renderer (an invalid index is created as written).
     create.index.valid = false;
-    std::vector<std::string> rules = {"require-concurrent-index-creation"};
-    if (index.unique) rules.push_back("adding-unique-index");
+    std::vector<RuleId> rules = {RuleId::kRequireConcurrentIndexCreation};
+    if (index.unique) rules.push_back(RuleId::kAddingUniqueIndex);
     KeepPlain(std::move(step), rules,
               "PostgreSQL cannot build an index on a partitioned table CONCURRENTLY: the index "
               "of the parent alone (ON ONLY: builds nothing, invalid for now), then each "
@@ -767,8 +779,8 @@ class Onliner {
         only.comments.push_back(
             "A partitioned partition: its own index ON ONLY, attached once "
             "its partitions' are.");
-        only.directives.push_back("lint-ignore require-concurrent-index-creation" +
-                                  std::string(unique ? ", adding-unique-index" : ""));
+        only.lint_ignore.push_back(RuleId::kRequireConcurrentIndexCreation);
+        if (unique) only.lint_ignore.push_back(RuleId::kAddingUniqueIndex);
         out_.push_back(std::move(only));
         AttachPartitionIndexes(child.name, partition->name, unique, shape, addition, depth + 1);
       } else {
@@ -811,7 +823,7 @@ class Onliner {
                                ? ""
                                : NameAddition(IndexColumnNames(parts.columns + parts.index_tail));
     AddPartitionKeys(constraint, constraint.table, parts, addition, 0);
-    KeepPlain(std::move(step), {"adding-unique-constraint"},
+    KeepPlain(std::move(step), {RuleId::kAddingUniqueConstraint},
               "Builds nothing: every partition has its matching constraint (above), which "
               "PostgreSQL attaches (ACCESS EXCLUSIVE on " +
                   constraint.table.Sql() + " briefly).");
@@ -827,7 +839,7 @@ class Onliner {
       key.comment.reset();
       if (partition->partitioned) {
         AddPartitionKeys(parent, partition->name, parts, addition, depth + 1);
-        KeepPlain(Derived(diff::AddConstraint{key}), {"adding-unique-constraint"},
+        KeepPlain(Derived(diff::AddConstraint{key}), {RuleId::kAddingUniqueConstraint},
                   "Builds nothing: its partitions' constraints (above) are attached.");
         continue;
       }
@@ -869,9 +881,8 @@ class Onliner {
     out_.push_back(std::move(add));
     Step validate = Derived(diff::ValidateConstraint{check});
     validate.commits_apart = true;
-    validate.hazard = "scans table " + table.Sql() + "; fails if " + column + " holds NULLs";
     out_.push_back(std::move(validate));
-    set_not_null.hazard.clear();
+    set_not_null.hazards.clear();  // the validated CHECK spares the scan
     out_.push_back(std::move(set_not_null));
     out_.push_back(Derived(diff::DropConstraint{check}));
   }
@@ -919,14 +930,14 @@ class Onliner {
       return;
     }
     if (column.generated_expr) {
-      KeepPlain(std::move(step), {"adding-generated-column"},
+      KeepPlain(std::move(step), {RuleId::kAddingGeneratedColumn},
                 "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: a stored generated column has no online form. "
                     "Online: a plain column filled in batches and kept current by a trigger.");
       return;
     }
     if (column.identity) {
-      KeepPlain(std::move(step), {"volatile-default"},
+      KeepPlain(std::move(step), {RuleId::kVolatileDefault},
                 "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: an identity column is filled row by row. Online: "
                     "a nullable column with a sequence default, a batched backfill, NOT NULL, "
@@ -939,7 +950,7 @@ class Onliner {
     }
     std::string key = BackfillKey(change.table);
     if (key.empty()) {
-      KeepPlain(std::move(step), {"volatile-default"},
+      KeepPlain(std::move(step), {RuleId::kVolatileDefault},
                 "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE (the default is computed per row). No batched "
                     "backfill: the table has no one-column unique NOT NULL key to walk.");
@@ -984,7 +995,7 @@ class Onliner {
     step.directives_on_every_alter_table = true;
     step.note = "replacing " + type + " converts columns of " + Join(existing, ", ") +
                 " under ACCESS EXCLUSIVE (a rewrite unless the conversion is binary coercible)";
-    KeepPlain(std::move(step), {"changing-column-type"},
+    KeepPlain(std::move(step), {RuleId::kChangingColumnType},
               "Converts the columns of " + Join(existing, ", ") + " that use " + type +
                   " under ACCESS EXCLUSIVE, a rewrite unless binary coercible. Online, over "
                   "several releases: a new column of the new type per column, kept in step by a "
@@ -1007,7 +1018,7 @@ class Onliner {
         ", keep it in step with a trigger, "
         "backfill it in batches keyed by the primary key, move readers and writers to it, then "
         "drop the old column and rename the new one.");
-    step.directives.push_back("lint-ignore changing-column-type");
+    step.lint_ignore.push_back(RuleId::kChangingColumnType);
     step.note = "the type change of " + column +
                 " rewrites the table under ACCESS EXCLUSIVE; the online expand/contract recipe is "
                 "in the file as a comment";

@@ -4,13 +4,20 @@
 #pragma once
 
 #include <array>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "plan/plan.h"
 #include "schema/model.h"
 
 namespace retort::plan {
+
+// The tables (and materialized views) of `from` that `steps` do not create again: where a lock
+// or a rewrite hurts. A relation the plan creates is new to everyone but the migration.
+std::set<schema::QualifiedName> ExistingRelations(const schema::Database& from,
+                                                  const std::vector<Step>& steps);
 
 // Rewrites `plan` (the steps from `from` to `to`, in order) in place.
 void MakeOnline(Plan& plan, const schema::Database& from, const schema::Database& to);

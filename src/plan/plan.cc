@@ -1370,10 +1370,31 @@ std::vector<size_t> TopologicalOrder(const std::vector<size_t>& members,
   return order;
 }
 
+// Whether ALTER COLUMN ... TYPE `type` may change only the catalog (varchar(n) to a longer one
+// or text, numeric to a wider one): lint's changing-column-type is a warning then, not an error.
+bool MayBeBinaryCoercible(const std::string& type) {
+  std::string base = type.substr(0, type.find('('));
+  for (const char* name :
+       {"text", "character varying", "numeric", "bit varying", "citext", "character"}) {
+    if (base == name) return true;
+  }
+  return false;
+}
+
+// The step's hazards, as lint reports its statements: a change to a relation the plan creates
+// (or creates again) hurts nobody, so only `existing` relations count.
 void Flag(Step& step, const std::set<QualifiedName>& new_tables,
-          const std::set<std::pair<QualifiedName, std::string>>& readded) {
+          const std::set<std::pair<QualifiedName, std::string>>& readded,
+          const std::set<QualifiedName>& existing) {
+  auto add = [&step](RuleId rule, std::string message) {
+    step.hazards.push_back({rule, std::move(message)});
+  };
+  auto exists = [&existing](const QualifiedName& table) { return existing.count(table) > 0; };
   std::visit(
       Overloaded{
+          [&](const diff::DropSchema& c) {
+            add(RuleId::kDropSchema, "drops schema " + QuoteIdentifier(c.schema.name));
+          },
           [&](const diff::DropTable& c) {
             step.destructive = true;
             bool again = new_tables.count(c.table.name) > 0;
@@ -1383,18 +1404,20 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
                 c.table.name.Sql() +
                 (c.table.partitioned ? ", its partitions and their data" : " and its data") +
                 (again ? " to create it again (its partitioning changes)" : "");
+            add(RuleId::kDropTable, step.destructive_note);
           },
           [&](const diff::DropColumn& c) {
             if (readded.count({c.table, c.column.name})) {
-              step.hazard = "drops generated column " + c.table.Sql() + "." +
-                            QuoteIdentifier(c.column.name) +
-                            " to add it again after the type change it reads (values are "
-                            "computed again)";
+              add(RuleId::kDropColumn, "drops generated column " + c.table.Sql() + "." +
+                                           QuoteIdentifier(c.column.name) +
+                                           " to add it again after the type change it reads "
+                                           "(values are computed again)");
               return;
             }
             step.destructive = true;
             step.destructive_note = "drops column " + c.table.Sql() + "." +
                                     QuoteIdentifier(c.column.name) + " and its data";
+            add(RuleId::kDropColumn, step.destructive_note);
           },
           [&](const diff::RecreateColumn& c) {
             step.destructive = true;
@@ -1402,10 +1425,12 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
                                     QuoteIdentifier(c.from.name) +
                                     " and adds it again as a generated column (PostgreSQL 15 "
                                     "cannot change a generation expression)";
-            step.hazard = "rewrites table " + c.table.Sql();
+            add(RuleId::kDropColumn, step.destructive_note);
+            if (exists(c.table)) {
+              add(RuleId::kAddingGeneratedColumn, "rewrites table " + c.table.Sql());
+            }
           },
           [&](const diff::SwapEnum& c) {
-            step.hazard = "rewrites every table with a column of type " + c.from.name.Sql();
             if (!c.removed_values.empty()) {
               step.destructive = true;
               std::vector<std::string> quoted;
@@ -1416,87 +1441,145 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
                                       (several ? ": rows holding them" : ": rows holding it") +
                                       " fail to convert";
             }
+            bool converts =
+                std::any_of(c.uses.begin(), c.uses.end(),
+                            [&](const diff::ColumnUse& use) { return exists(use.table); });
+            for (const diff::RebasedDomain& domain : c.domains) {
+              for (const diff::ColumnUse& use : domain.uses) {
+                converts = converts || exists(use.table);
+              }
+            }
+            if (converts) {
+              add(RuleId::kChangingColumnType,
+                  "rewrites every table with a column of type " + c.from.name.Sql());
+            }
           },
           [&](const diff::SwapDomain& c) {
-            step.hazard = "rewrites every table with a column of type " + c.from.name.Sql();
+            if (std::any_of(c.uses.begin(), c.uses.end(),
+                            [&](const diff::ColumnUse& use) { return exists(use.table); })) {
+              add(RuleId::kChangingColumnType,
+                  "rewrites every table with a column of type " + c.from.name.Sql());
+            }
+          },
+          [&](const diff::SwapCollation& c) {
+            if (std::any_of(c.uses.begin(), c.uses.end(),
+                            [&](const diff::CollatedColumn& use) { return exists(use.table); })) {
+              add(RuleId::kChangingColumnType,
+                  "rebuilds the indexes of every column using collation " + c.from.name.Sql());
+            }
           },
           [&](const diff::AlterColumnType& c) {
-            step.hazard = "rewrites table " + c.table.Sql() + " and rebuilds its indexes";
+            if (!exists(c.table)) return;
+            std::string message = "rewrites table " + c.table.Sql() + " and rebuilds its indexes";
             // An explicit cast (USING col::type) cuts strings and rounds numbers to fit
             // silently, where an assignment would fail.
             for (const char* sized : {"character varying(", "character(", "bit(", "numeric("}) {
               if (StartsWith(c.to.type, sized) && c.from.type != c.to.type) {
-                step.hazard += "; the cast truncates or rounds values that do not fit " + c.to.type;
+                message += "; the cast truncates or rounds values that do not fit " + c.to.type;
               }
             }
+            // Without a USING clause (the render writes one whenever the type changes) the
+            // server may find the types binary-coercible and skip the rewrite.
+            bool has_using = c.using_expr || (c.from.type != c.to.type && !c.to.generated_expr);
+            step.hazards.push_back({RuleId::kChangingColumnType, std::move(message),
+                                    /*uncertain=*/!has_using && MayBeBinaryCoercible(c.to.type)});
           },
           [&](const diff::SetNotNull& c) {
-            step.hazard =
-                "scans table " + c.table.Sql() + "; fails if " + c.column + " holds NULLs";
+            if (!exists(c.table)) return;
+            add(RuleId::kSettingNotNull,
+                "scans table " + c.table.Sql() + "; fails if " + c.column + " holds NULLs");
+          },
+          [&](const diff::DropNotNull& c) {
+            if (!exists(c.table)) return;
+            add(RuleId::kDroppingNotNull,
+                "lets NULLs into " + c.table.Sql() + "." + QuoteIdentifier(c.column));
           },
           [&](const diff::AddColumn& c) {
-            if (c.column.not_null && !c.column.default_expr && !c.column.identity &&
-                !c.column.generated_expr) {
-              step.hazard = "fails if table " + c.table.Sql() + " has rows";
-            } else if (c.column.generated_expr || c.column.identity) {
-              step.hazard = "rewrites table " + c.table.Sql();
+            if (!exists(c.table)) return;
+            const schema::Column& column = c.column;
+            if (column.generated_expr) {
+              add(RuleId::kAddingGeneratedColumn, "rewrites table " + c.table.Sql());
+            } else if (column.identity) {
+              add(RuleId::kVolatileDefault,
+                  "rewrites table " + c.table.Sql() + ": an identity column is filled row by row");
+            } else if (column.default_expr && !DefaultIsStoredOnce(*column.default_expr)) {
+              add(RuleId::kVolatileDefault, "rewrites table " + c.table.Sql() + ": the default " +
+                                                *column.default_expr + " is computed per row");
+            } else if (column.not_null && !column.default_expr) {
+              add(RuleId::kAddingRequiredField, "fails if table " + c.table.Sql() + " has rows");
             }
           },
           [&](const diff::AddConstraint& c) {
-            // USING INDEX takes over a built index: nothing to scan.
-            if (c.constraint.definition == diff::WithoutNotValid(c.constraint.definition) &&
-                c.constraint.definition.find(" USING INDEX ") == std::string::npos) {
-              step.hazard = "scans table " + c.constraint.table.Sql() + " under lock";
+            if (!exists(c.constraint.table)) return;
+            const std::string& definition = c.constraint.definition;
+            bool not_valid = definition != diff::WithoutNotValid(definition);
+            std::string table = c.constraint.table.Sql();
+            switch (c.constraint.type) {
+              case 'c':
+                if (!not_valid)
+                  add(RuleId::kConstraintMissingNotValid, "scans table " + table + " under lock");
+                break;
+              case 'f':
+                if (!not_valid) {
+                  add(RuleId::kAddingForeignKeyConstraint,
+                      "scans table " + table +
+                          " while blocking writes to it and the referenced table");
+                }
+                break;
+              case 'p':
+              case 'u':
+              case 'x':
+                // USING INDEX takes over a built index: nothing to build.
+                if (definition.find(" USING INDEX ") == std::string::npos) {
+                  add(RuleId::kAddingUniqueConstraint,
+                      "builds the constraint's index on " + table + " under ACCESS EXCLUSIVE");
+                }
+                break;
+              default:
+                break;
             }
           },
           [&](const diff::CreateIndex& c) {
-            step.hazard = "blocks writes to " + c.index.table.Sql() + " while the index builds";
-          },
-          [&](const diff::SetLogged& c) { step.hazard = "rewrites table " + c.table.Sql(); },
-          [&](const diff::SwapCollation& c) {
-            if (!c.uses.empty()) {
-              step.hazard =
-                  "rebuilds the indexes of every column using collation " + c.from.name.Sql();
+            if (!exists(c.index.table)) return;
+            if (!c.concurrently) {
+              add(RuleId::kRequireConcurrentIndexCreation,
+                  "blocks writes to " + c.index.table.Sql() + " while the index builds");
+            }
+            if (c.index.unique) {
+              add(RuleId::kAddingUniqueIndex,
+                  "fails if " + c.index.table.Sql() + " holds duplicates");
             }
           },
-          // A lower MAXVALUE fails if the sequence has gone past it. Whether it has is a matter
-          // of data, unknown here; RESTART would make it pass by handing out values again, so
-          // the statement is left to fail with PostgreSQL's message, and the step says so.
-          [&](const diff::AlterIdentity& c) {
-            if (c.from.identity_options && c.to.identity_options &&
-                c.to.identity_options->max_value < c.from.identity_options->max_value) {
-              step.hazard = "fails if the identity of " + c.table.Sql() + "." +
-                            QuoteIdentifier(c.to.name) + " has passed the new MAXVALUE " +
-                            std::to_string(c.to.identity_options->max_value);
+          [&](const diff::DropIndex& c) {
+            if (!c.concurrently) {
+              add(RuleId::kRequireConcurrentIndexDeletion,
+                  "takes ACCESS EXCLUSIVE on " + c.index.table.Sql() + " to drop index " +
+                      c.index.name.Sql());
             }
           },
-          [&](const diff::AlterSequence& c) {
-            if (c.to.options.max_value < c.from.options.max_value) {
-              step.hazard = "fails if sequence " + c.to.name.Sql() +
-                            " has passed the new MAXVALUE " +
-                            std::to_string(c.to.options.max_value);
-            }
+          [&](const diff::SetLogged& c) {
+            if (exists(c.table))
+              add(RuleId::kChangingTablePersistence, "rewrites table " + c.table.Sql());
           },
           [&](const diff::DropSequence& c) {
-            step.hazard = "loses the current value of sequence " + c.sequence.name.Sql();
+            add(RuleId::kDropSequence,
+                "loses the current value of sequence " + c.sequence.name.Sql());
           },
-          [&](const diff::DropCompositeType& c) {
-            step.hazard = "fails if a column uses type " + c.type.name.Sql();
-          },
-          [&](const diff::AttachPartition& c) {
-            step.hazard = "scans " + c.table.name.Sql() + " to check the partition bound";
-          },
+          // Lowering a sequence's or an identity's MAXVALUE, dropping a composite type and
+          // attaching a partition can fail or scan too, but lint has no rule for them: they are
+          // PostgreSQL's to refuse, with its own message.
           NothingFor<
-              void, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
-              diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::DropEnum,
-              diff::AddEnumValue, diff::CreateDomain, diff::DropDomain, diff::AlterDomain,
-              diff::CreateCompositeType, diff::AlterCompositeType, diff::CreateSequence,
-              diff::SetSequenceOwner, diff::CreateTable, diff::SetColumnDefault,
-              diff::DropColumnDefault, diff::DropNotNull, diff::AddIdentity, diff::DropIdentity,
-              diff::SetColumnStorage, diff::SetColumnCompression, diff::DropExpression,
+              void, diff::CreateSchema, diff::CreateExtension, diff::DropExtension,
+              diff::AlterExtension, diff::CreateEnum, diff::DropEnum, diff::AddEnumValue,
+              diff::CreateDomain, diff::DropDomain, diff::AlterDomain, diff::CreateCompositeType,
+              diff::DropCompositeType, diff::AlterCompositeType, diff::CreateSequence,
+              diff::AlterSequence, diff::SetSequenceOwner, diff::CreateTable,
+              diff::SetColumnDefault, diff::DropColumnDefault, diff::AddIdentity,
+              diff::DropIdentity, diff::AlterIdentity, diff::SetColumnStorage,
+              diff::SetColumnCompression, diff::DropExpression, diff::AttachPartition,
               diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity,
               diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
-              diff::DropConstraint, diff::ValidateConstraint, diff::DropIndex, diff::BackfillColumn,
+              diff::DropConstraint, diff::ValidateConstraint, diff::BackfillColumn,
               diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::DropView,
               diff::CreateFunction, diff::DropFunction, diff::CreateTrigger, diff::DropTrigger,
               diff::SetTriggerEnabled, diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy,
@@ -1569,11 +1652,11 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
     bool creates = placements[members.front()].creates;
     for (size_t index :
          TopologicalOrder(members, nodes, creates ? to_graph : from_graph, creates)) {
-      Step& step = plan.steps.emplace_back();
-      step.change = std::move(changes[index]);
-      Flag(step, new_tables, readded);
+      plan.steps.emplace_back().change = std::move(changes[index]);
     }
   }
+  std::set<QualifiedName> existing = ExistingRelations(from, plan.steps);
+  for (Step& step : plan.steps) Flag(step, new_tables, readded, existing);
   return plan;
 }
 
@@ -1603,17 +1686,21 @@ Plan BuildWithoutRenames(const Database& from, const Database& to, bool online) 
 Step RenameStep(const diff::Rename& rename) {
   Step step;
   step.change = rename;
-  if (!rename.asked) return step;
   bool column = rename.kind == diff::Rename::Kind::kColumn;
   std::string old_name =
       column ? rename.object.Sql() + "." + QuoteIdentifier(rename.member) : rename.object.Sql();
+  if (column || rename.kind == diff::Rename::Kind::kTable) {
+    step.hazards.push_back({column ? RuleId::kRenamingColumn : RuleId::kRenamingTable,
+                            "renames " + old_name + " to " + QuoteIdentifier(rename.new_name)});
+  }
+  if (!rename.asked) return step;
   step.comments.push_back(
       "Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. "
       "Application code that still names " +
       old_name +
       " fails from the moment this commits: deploy the code that uses the new name with it, "
       "or expand and contract instead (see `retort lint --rules`).");
-  step.directives.push_back(column ? "lint-ignore renaming-column" : "lint-ignore renaming-table");
+  step.lint_ignore = {column ? RuleId::kRenamingColumn : RuleId::kRenamingTable};
   return step;
 }
 
@@ -1682,6 +1769,17 @@ Plan Build(const Database& from, const Database& to, const Options& options) {
   for (Step& step : rest.steps) plan.steps.push_back(std::move(step));
   AddRenameHints(plan, options.rename_hints, renamed_tables);
   return plan;
+}
+
+std::vector<Hazard> ReportedHazards(const Step& step) {
+  std::vector<Hazard> reported;
+  for (const Hazard& hazard : step.hazards) {
+    if (std::find(step.lint_ignore.begin(), step.lint_ignore.end(), hazard.rule) ==
+        step.lint_ignore.end()) {
+      reported.push_back(hazard);
+    }
+  }
+  return reported;
 }
 
 }  // namespace retort::plan

@@ -18,6 +18,7 @@
 
 #include "diff/diff.h"
 #include "diff/renames.h"
+#include "plan/hazards.h"
 #include "schema/model.h"
 
 namespace retort::plan {
@@ -29,8 +30,12 @@ struct Step {
   // Data is lost (dropped tables and columns, enum values removed).
   bool destructive = false;
   std::string destructive_note;  // "drops column public.t.c and its data"
-  // Why the step is risky even when nothing is lost: rewrites, long locks, possible failures.
-  std::string hazard;
+  // What the step risks in lint's terms (plan/hazards.h): the findings lint would report for its
+  // statements, which `revision --autogenerate` reports without linting what it rendered.
+  std::vector<Hazard> hazards;
+  // Hazards kept on purpose (an online plan's plain form, a confirmed rename): written as one
+  // `-- retort:lint-ignore` directive below `directives`, and not reported.
+  std::vector<RuleId> lint_ignore;
 
   // Online plans (Options::online) only:
   // The step must not share a transaction with the steps before it (a VALIDATE CONSTRAINT after
@@ -40,7 +45,7 @@ struct Step {
   // the step has the form it has, or the online recipe the plan could not apply.
   std::vector<std::string> comments;
   // Migration directives written below the comments (without the leading "-- retort:"):
-  // "batch size=10000 key=id", "lint-ignore changing-column-type".
+  // "batch size=10000 key=id".
   std::vector<std::string> directives;
   // The directives go above every ALTER TABLE statement of the step, not just the first: a type
   // swap converts several columns, each in a statement of its own.
@@ -76,6 +81,9 @@ struct Plan {
   std::vector<Step> steps;
   bool empty() const { return steps.empty(); }
 };
+
+// The step's hazards that its lint_ignore does not name: what lint reports for its statements.
+std::vector<Hazard> ReportedHazards(const Step& step);
 
 // The plan that turns `from` into `to`: diff::Diff, then the changes ordered by the models'
 // dependencies, with the drop and re-creation of the objects that depend on what changes.

@@ -125,6 +125,46 @@ std::vector<std::string> UnsupportedAfterRenames(const schema::Database& from,
   return problems;
 }
 
+// The statements of a step that a hazard is about, as lint finds it in each: a type swap converts
+// every column using the type in an ALTER COLUMN ... TYPE of its own, a generated column is
+// dropped and added in two statements. Other hazards are about the step's first statement.
+std::vector<const std::string*> HazardStatements(const plan::Hazard& hazard,
+                                                 const std::vector<std::string>& statements) {
+  std::vector<const std::string*> about;
+  auto each = [&](auto&& matches) {
+    for (const std::string& statement : statements) {
+      if (matches(statement)) about.push_back(&statement);
+    }
+  };
+  switch (hazard.rule) {
+    case plan::RuleId::kChangingColumnType:
+      each([](const std::string& statement) {
+        return StartsWith(statement, "ALTER TABLE ") &&
+               statement.find(" ALTER COLUMN ") != std::string::npos &&
+               statement.find(" TYPE ") != std::string::npos;
+      });
+      break;
+    case plan::RuleId::kAddingGeneratedColumn:
+      each([](const std::string& statement) {
+        return StartsWith(statement, "ALTER TABLE ") &&
+               statement.find(" ADD COLUMN ") != std::string::npos;
+      });
+      break;
+    default:
+      break;
+  }
+  if (about.empty() && !statements.empty()) about.push_back(&statements.front());
+  return about;
+}
+
+// "lint-ignore adding-unique-index, require-concurrent-index-creation": the hazards a step kept
+// on purpose, by the names lint reads back.
+std::string LintIgnoreDirective(const plan::Step& step) {
+  std::vector<std::string> names;
+  for (plan::RuleId rule : step.lint_ignore) names.push_back(plan::RuleName(rule));
+  return "lint-ignore " + Join(names, ", ");
+}
+
 }  // namespace
 
 Script RenderPlan(const plan::Plan& plan) {
@@ -166,6 +206,11 @@ Script RenderPlan(const plan::Plan& plan) {
     if (!step.transactional || step.commits_apart) script.needs_no_transaction = true;
     if (step.destructive) ++script.destructive_steps;
     if (!step.note.empty()) script.notes.push_back(step.note);
+    for (const plan::Hazard& hazard : plan::ReportedHazards(step)) {
+      for (const std::string* statement : HazardStatements(hazard, rendered[i])) {
+        script.hazards.push_back({*statement, hazard});
+      }
+    }
     for (size_t k = 0; k < rendered[i].size(); ++k) {
       start_block();
       if (k == 0 && step.destructive) {
@@ -181,6 +226,7 @@ Script RenderPlan(const plan::Plan& plan) {
         for (const std::string& directive : step.directives) {
           sql += "-- retort:" + OneLine(directive) + "\n";
         }
+        if (!step.lint_ignore.empty()) sql += "-- retort:" + LintIgnoreDirective(step) + "\n";
       }
       sql += rendered[i][k];
       sql += ";\n";
@@ -225,6 +271,7 @@ MigrationSql RenderMigration(const schema::Database& from, const schema::Databas
   sql.downgrade_needs_no_transaction = down.needs_no_transaction;
   sql.destructive_changes = up.destructive_steps;
   sql.notes = std::move(up.notes);
+  sql.upgrade_hazards = std::move(up.hazards);
   for (const std::string& note : down.notes) sql.notes.push_back("downgrade: " + note);
   sql.upgrade_unsupported = UnsupportedAfterRenames(from, to, up_options.renames);
   if (options.downgrade) {

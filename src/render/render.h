@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "diff/renames.h"
+#include "plan/hazards.h"
 #include "schema/model.h"
 
 namespace retort::render {
@@ -68,6 +69,14 @@ struct MigrationSql {
   // What the author should hear when the file is written (an online plan's rewrite that has no
   // online form), the downgrade's prefixed "downgrade: ".
   std::vector<std::string> notes;
+  // The upgrade's hazards that no lint-ignore in it names (plan::ReportedHazards), each with the
+  // first statement of its step: what lint would report for the upgrade, apart from its hygiene
+  // rules.
+  struct StatementHazard {
+    std::string statement;  // as rendered, without the ';'
+    plan::Hazard hazard;
+  };
+  std::vector<StatementHazard> upgrade_hazards;
   // "No differences" means the schemas are equal: a difference retort cannot plan (in an
   // object it does not model, say) is a difference.
   bool empty() const {

@@ -8,6 +8,7 @@
 
 #include "diff/diff.h"
 #include "plan/plan.h"
+#include "render/render.h"
 #include "schema/model.h"
 
 namespace retort::render {
@@ -38,6 +39,8 @@ struct Script {
   bool needs_no_transaction = false;
   int destructive_steps = 0;
   std::vector<std::string> notes;  // plan::Step::note of the steps that have one
+  // plan::ReportedHazards of each step, with the step's first statement.
+  std::vector<MigrationSql::StatementHazard> hazards;
 };
 Script RenderPlan(const plan::Plan& plan);
 

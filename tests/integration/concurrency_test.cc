@@ -503,3 +503,68 @@ TEST(VersionGuard, ASecondMigratorStopsInsteadOfApplyingAMigrationTwice) {
 
 }  // namespace
 }  // namespace retort::testing
+
+namespace retort::testing {
+namespace {
+
+// The pieces pipelining rests on, against the server itself.
+TEST(Pipeline, ExecuteEachKeepsAFailureToItsOwnStatement) {
+  RETORT_REQUIRE_PG(pg);
+  auto connection = pg::Connection::Open(pg->ConnInfo(pg->CreateDatabase("execute_each")));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  std::vector<pg::PgOutcome<pg::PgResult>> outcomes =
+      connection->ExecuteEach({"SELECT 1", "SELECT * FROM no_such_table", "SELECT 3, 4"});
+  ASSERT_EQ(outcomes.size(), 3u);
+  ASSERT_TRUE(outcomes[0].ok());
+  EXPECT_EQ(outcomes[0].value->Get(0, 0), "1");
+  ASSERT_FALSE(outcomes[1].ok());
+  EXPECT_EQ(outcomes[1].error.sqlstate, "42P01");
+  ASSERT_TRUE(outcomes[2].ok()) << outcomes[2].error.ToString();
+  EXPECT_EQ(outcomes[2].value->Get(0, 1), "4");
+  // The session is usable afterwards, outside pipeline mode.
+  auto after = connection->Execute("SELECT 5");
+  ASSERT_TRUE(after.ok()) << after.error.ToString();
+  EXPECT_EQ(after.value->Get(0, 0), "5");
+}
+
+TEST(Pipeline, SegmentsAfterAFailureAreNeitherSentNorReported) {
+  RETORT_REQUIRE_PG(pg);
+  auto connection = pg::Connection::Open(pg->ConnInfo(pg->CreateDatabase("segments")));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  ASSERT_TRUE(connection->Execute("CREATE TABLE seen (segment int)").ok());
+  // 40 segments, a window of 4: segment 9 fails in its second statement.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 40; ++i) {
+    texts.push_back("INSERT INTO seen VALUES (" + std::to_string(i) + ")");
+  }
+  std::vector<size_t> built, waited, completed;
+  pg::Connection::SegmentsOutcome outcome = connection->PipelineSegments(
+      40, 4,
+      [&](size_t i) -> std::optional<std::vector<std::string_view>> {
+        built.push_back(i);
+        std::vector<std::string_view> statements = {"BEGIN", texts[i]};
+        if (i == 9) statements.push_back("SELECT 1 / 0");
+        statements.push_back("COMMIT");
+        return statements;
+      },
+      [&](size_t i) { waited.push_back(i); }, [&](size_t i) { completed.push_back(i); });
+  ASSERT_TRUE(outcome.failure.has_value());
+  EXPECT_EQ(outcome.failure->segment, 9u);
+  EXPECT_EQ(outcome.failure->failure.index, 2u);
+  EXPECT_EQ(outcome.failure->failure.error.sqlstate, "22012");
+  EXPECT_EQ(outcome.completed, 9u);
+  EXPECT_EQ(completed, (std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_EQ(waited, (std::vector<size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  // Never more than the window ahead of the segment being read: 9 was read, 10-12 went out.
+  EXPECT_EQ(built.back(), 12u);
+  // The segments sent after 9 found the session in its failed transaction and did nothing.
+  ASSERT_TRUE(connection->InTransaction());
+  ASSERT_TRUE(connection->Execute("ROLLBACK").ok());
+  auto seen = connection->Execute("SELECT count(*), max(segment) FROM seen");
+  ASSERT_TRUE(seen.ok()) << seen.error.ToString();
+  EXPECT_EQ(seen.value->Get(0, 0), "9");
+  EXPECT_EQ(seen.value->Get(0, 1), "8");
+}
+
+}  // namespace
+}  // namespace retort::testing

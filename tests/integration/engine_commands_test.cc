@@ -735,6 +735,18 @@ TEST(AutogenerateCommand, ALikelyRenameWithoutATerminalIsNamedNextToTheDrop) {
   EXPECT_TRUE(Contains(generated.err, "note: public.docs.body is dropped and"))
       << Describe(generated);
   EXPECT_TRUE(Contains(generated.err, "--rename public.docs.body=content")) << Describe(generated);
+  // The drop's finding is the plan's hazard, under lint's rule code, on the DROP's line.
+  std::string file = WrittenFile(project, "bbb000000002");
+  int drop_line =
+      1 +
+      static_cast<int>(std::count(
+          file.begin(),
+          file.begin() + static_cast<long>(file.find("ALTER TABLE public.docs DROP COLUMN body")),
+          '\n'));
+  EXPECT_TRUE(Contains(generated.err, ":" + std::to_string(drop_line) +
+                                          ": error[RT102 drop-column]: drops column "
+                                          "public.docs.body and its data\n"))
+      << Describe(generated);
 }
 
 // A renamed table with a foreign key pointing to it and a renamed column with an index: the
@@ -977,6 +989,22 @@ TEST(DiffCommand, DatabaseUrlsNeedNoProject) {
       {"--config", elsewhere.path() + "/nope.toml", "inspect", pg->Url(right)}, elsewhere.path());
   EXPECT_EQ(missing.exit_code, 2) << Describe(missing);
   EXPECT_TRUE(Contains(missing.err, "config file not found")) << Describe(missing);
+}
+
+// Issue 14.4: when both sides fail, both are reported (before, only the first was, and the
+// second surfaced on the next run). The password stays out of the names.
+TEST(DiffCommand, BothSidesFailingAreBothReported) {
+  RETORT_REQUIRE_PG(pg);
+  TempDir elsewhere;
+  std::string left = pg->Url("no_such_left_db");
+  std::string right = "postgresql://someone:hunter2@/no_such_right_db?host=" + elsewhere.path();
+  CommandOutput failed = RunRetort({"diff", left, right}, elsewhere.path());
+  EXPECT_EQ(failed.exit_code, 1) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "no_such_left_db")) << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "reading the target (postgresql://someone:"))
+      << Describe(failed);
+  EXPECT_TRUE(Contains(failed.err, "failed too")) << Describe(failed);
+  EXPECT_FALSE(Contains(failed.err, "hunter2")) << Describe(failed);
 }
 
 TEST(DiffCommand, ComparesSchemaWithHeadAndRevisions) {

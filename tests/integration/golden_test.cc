@@ -28,6 +28,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "catalog/inspect.h"
+#include "commands/commands.h"
 #include "diff/renames.h"
 #include "lint/lint.h"
 #include "migrations/migration.h"
@@ -198,19 +199,24 @@ class Golden : public ::testing::TestWithParam<std::string> {
     return true;
   }
 
-  // Lint's findings on `migration` graded as if each table it names had 10 million rows; the
-  // ones an online plan must not leave: errors and warnings of the rules about locks, rewrites,
-  // data-dependent failures and transaction use. (Dropping a column or a table the schema no
-  // longer has is what the author asked for: the data-loss and client-breaking rules keep
-  // reporting it, which is their point.)
-  std::vector<std::string> OnlineLintProblems(const migrations::Migration& migration) {
+  // An AsMigration upgrade, as `retort lint` reads it.
+  static lint::Source LintSource(const migrations::Migration& migration) {
     lint::Source source;
     source.path = migration.path;
     source.text = migration.source;
     source.statements = migration.upgrade;
     source.transactional = migration.transactional;
     source.header_end_line = 3;
-    std::vector<lint::Finding> findings = lint::Lint(source, lint::Options{});
+    return source;
+  }
+
+  // Lint's findings on `migration` graded as if each table it names had 10 million rows; the
+  // ones an online plan must not leave: errors and warnings of the rules about locks, rewrites,
+  // data-dependent failures and transaction use. (Dropping a column or a table the schema no
+  // longer has is what the author asked for: the data-loss and client-breaking rules keep
+  // reporting it, which is their point.)
+  std::vector<std::string> OnlineLintProblems(const migrations::Migration& migration) {
+    std::vector<lint::Finding> findings = lint::Lint(LintSource(migration), lint::Options{});
     std::map<std::string, lint::TableSize> sizes;
     for (const lint::Finding& finding : findings) {
       if (!finding.table_sql.empty()) sizes[finding.table_sql] = {10'000'000, 2LL << 30};
@@ -218,16 +224,36 @@ class Golden : public ::testing::TestWithParam<std::string> {
     lint::GradeBySize(findings, sizes, lint::Thresholds{});
     std::vector<std::string> problems;
     for (const lint::Finding& finding : findings) {
-      const lint::Rule* rule = lint::FindRule(finding.code);
-      bool online_matter = rule != nullptr && (rule->category == lint::Category::kLocking ||
-                                               rule->category == lint::Category::kDataDependent ||
-                                               finding.rule == "cannot-run-in-transaction" ||
-                                               finding.rule == "transaction-nesting");
+      lint::Category category = lint::RuleFor(finding.id).category;
+      bool online_matter = category == lint::Category::kLocking ||
+                           category == lint::Category::kDataDependent ||
+                           finding.id == lint::RuleId::kCannotRunInTransaction ||
+                           finding.id == lint::RuleId::kTransactionNesting;
       if (online_matter && finding.severity != lint::Severity::kNote) {
         problems.push_back(lint::FormatText(finding));
       }
     }
     return problems;
+  }
+
+  // `revision --autogenerate` reports the plan's hazards instead of linting the upgrade it
+  // rendered: they must be what lint finds there, rule code for rule code and line for line.
+  void ExpectPlanHazardsAreLintFindings(const render::MigrationSql& sql, const std::string& what) {
+    bool transactional = !sql.upgrade_needs_no_transaction && !sql.downgrade_needs_no_transaction;
+    migrations::Migration written = AsMigration(sql.upgrade, transactional, what);
+    auto codes_and_lines = [](const std::vector<lint::Finding>& findings) {
+      std::vector<std::string> codes;
+      for (const lint::Finding& finding : findings) {
+        codes.push_back(finding.code + " " + finding.rule + " line " +
+                        std::to_string(finding.line));
+      }
+      std::sort(codes.begin(), codes.end());
+      return codes;
+    };
+    EXPECT_EQ(codes_and_lines(commands::WrittenRevisionFindings(config::Config{}, written,
+                                                                sql.upgrade_hazards)),
+              codes_and_lines(lint::Lint(LintSource(written), lint::Options{})))
+        << what << ": the plan's hazards (left) are not lint's findings (right)";
   }
 
   // The renames the case asks for (its `renames` file) and the likely renames left as hints.
@@ -299,6 +325,7 @@ TEST_P(Golden, RendersAndRoundTrips) {
   CheckGolden("up.sql", sql.upgrade);
   CheckGolden("down.sql", sql.downgrade);
   CheckFlags(sql);
+  ExpectPlanHazardsAreLintFindings(sql, "up.sql");
 
   ASSERT_TRUE(Apply(a, sql.upgrade, sql.upgrade_needs_no_transaction, "up.sql"));
   schema::Database upgraded = Inspect(a);
@@ -323,6 +350,7 @@ TEST_P(Golden, RendersAndRoundTrips) {
   bool differs = online.upgrade != sql.upgrade || online.downgrade != sql.downgrade;
   CheckOptionalGolden("online_up.sql", differs ? online.upgrade : "");
   CheckOptionalGolden("online_down.sql", differs ? online.downgrade : "");
+  ExpectPlanHazardsAreLintFindings(online, "online_up.sql");
   if (differs) {
     bool transactional =
         !online.upgrade_needs_no_transaction && !online.downgrade_needs_no_transaction;

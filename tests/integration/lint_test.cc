@@ -482,33 +482,5 @@ TEST_F(ProbeTest, PlainSqlFileIsProbedOnTheHeads) {
   EXPECT_TRUE(HasLock(report["statements"][0], "public.parent", "AccessExclusiveLock"));
 }
 
-// ---------------------------------------------------------------------------------------------
-// revision --autogenerate lints what it writes
-
-TEST(LintWrittenRevision, PrintsFindingsWithoutFailing) {
-  TempDir dir;
-  dir.Write("retort.toml", "[migrations]\nscript_location = \"migrations\"\n");
-  std::string path = dir.Write(
-      "migrations/versions/001_x.sql",
-      Migration("aaa", "none", "ALTER TABLE users DROP COLUMN email;\nCREATE TABLE t (a int);"));
-  auto config = config::LoadConfig({dir.path() + "/retort.toml", std::nullopt}, nullptr);
-  ASSERT_TRUE(config.ok()) << config.status().message();
-  std::ostringstream out;
-  std::ostringstream log;
-  commands::LintWrittenRevision(*config, path, commands::Io{out, log});
-  EXPECT_EQ(out.str(), "");
-  EXPECT_TRUE(Contains(log.str(),
-                       "lint: 1 error, 0 warnings, 0 notes in "
-                       "migrations/versions/001_x.sql"))
-      << log.str();
-  EXPECT_TRUE(Contains(log.str(), "migrations/versions/001_x.sql:5: error[RT102 drop-column]"))
-      << log.str();
-
-  std::ostringstream quiet;
-  dir.Write("migrations/versions/001_x.sql", Migration("aaa", "none", "CREATE TABLE t (a int);"));
-  commands::LintWrittenRevision(*config, path, commands::Io{out, quiet});
-  EXPECT_EQ(quiet.str(), "");
-}
-
 }  // namespace
 }  // namespace retort

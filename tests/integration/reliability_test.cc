@@ -64,10 +64,13 @@ class Project {
   std::string Scalar(const std::string& sql) const { return pg_->Scalar(database_, sql); }
 
   // The pid of the session running a statement that contains `marker`, or "" when none does.
+  // Client sessions only: a parallel worker of the statement (a CREATE INDEX of a big table has
+  // some) shows the same text, and ends before its leader does.
   std::string ActivePid(const std::string& marker) const {
     return Scalar(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = "
-        "'active' AND pid <> pg_backend_pid() AND query LIKE " +
+        "'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND query "
+        "LIKE " +
         Literal("%" + marker + "%") + " LIMIT 1");
   }
   std::string StateOf(const std::string& pid) const {
@@ -354,6 +357,61 @@ TEST(Faults, TerminatedMigrationSession) {
       project.Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
                      "(SELECT oid FROM pg_database WHERE datname = current_database())"),
       "0");
+}
+
+// Pipelining: a live upgrade sends the migrations after the one running before it has committed.
+// A migration that fails only at COMMIT (a deferred foreign key) leaves the session outside any
+// transaction, so the next migration, already sent, would start cleanly: its guard must refuse
+// it, and so on for the rest of what was in flight (more than one pipeline window of them).
+TEST(Pipelining, MigrationsSentAfterOneThatFailedAtCommitDoNotRun) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, "pipeline_commit");
+  project.Add(
+      "CREATE TABLE parent (id int PRIMARY KEY);\n"
+      "CREATE TABLE child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED);");
+  for (int i = 2; i <= 10; ++i) project.Add("CREATE TABLE early_" + std::to_string(i) + " ();");
+  project.Add("INSERT INTO child VALUES (42);");  // m011: fails at COMMIT
+  for (int i = 12; i <= 40; ++i) project.Add("CREATE TABLE late_" + std::to_string(i) + " ();");
+
+  CommandOutput upgrade = project.Run({"upgrade", "head"});
+  EXPECT_EQ(upgrade.exit_code, 1) << Describe(upgrade);
+  EXPECT_NE(upgrade.err.find("child_parent_id_fkey"), std::string::npos) << Describe(upgrade);
+  EXPECT_NE(upgrade.err.find("m011"), std::string::npos) << Describe(upgrade);
+  EXPECT_EQ(project.Scalar("SELECT version_num FROM retort_version"), "m010");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'early%'"), "9");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'late%'"), "0");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM child"), "0");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM retort_history WHERE direction = 'up'"), "10");
+  // Every migration that committed was reported, and none after.
+  EXPECT_NE(upgrade.err.find("m010"), std::string::npos) << Describe(upgrade);
+  EXPECT_EQ(upgrade.err.find("late_12"), std::string::npos) << Describe(upgrade);
+
+  EXPECT_EQ(project.Scalar("INSERT INTO parent VALUES (42) RETURNING id"), "42");
+  CommandOutput rerun = project.Run({"upgrade", "head"});
+  ASSERT_EQ(rerun.exit_code, 0) << Describe(rerun);
+  EXPECT_EQ(project.Scalar("SELECT version_num FROM retort_version"), "m040");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'late%'"), "29");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM retort_history WHERE direction = 'up'"), "40");
+}
+
+// Pipelining: a statement that fails in the middle of a long run stops it there with the
+// statement's file and line, and what was sent after it is not applied.
+TEST(Pipelining, FailingStatementStopsTheRunAtItsMigration) {
+  RETORT_REQUIRE_PG(pg);
+  Project project(pg, "pipeline_error");
+  for (int i = 1; i <= 25; ++i) project.Add("CREATE TABLE t_" + std::to_string(i) + " ();");
+  project.Add("CREATE TABLE t_26 ();\nSELECT 1 / 0;");  // m026
+  for (int i = 27; i <= 45; ++i) project.Add("CREATE TABLE t_" + std::to_string(i) + " ();");
+
+  CommandOutput upgrade = project.Run({"upgrade", "head"});
+  EXPECT_EQ(upgrade.exit_code, 1) << Describe(upgrade);
+  EXPECT_NE(upgrade.err.find("m026.sql:7: statement 2 of 2 in revision m026 failed"),
+            std::string::npos)
+      << Describe(upgrade);
+  EXPECT_NE(upgrade.err.find("division by zero"), std::string::npos) << Describe(upgrade);
+  EXPECT_EQ(project.Scalar("SELECT version_num FROM retort_version"), "m025");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 't\\_%'"), "25");
+  EXPECT_EQ(project.Scalar("SELECT count(*) FROM retort_history"), "25");
 }
 
 // Faults: a queued deployer's lock session terminated while it waits: it exits 1 saying so;

@@ -71,21 +71,18 @@ class FakeLiveSink : public Sink {
     log.push_back("STATEMENT " + sql);
     if (!fail_on.empty() && sql.find(fail_on) != std::string::npos && failures > 0) {
       --failures;
-      sqlstate_ = sqlstate;
-      return Status::Failed("ERROR:  canceling statement due to lock timeout");
+      return Status::Failed("ERROR:  canceling statement due to lock timeout",
+                            ServerError{sqlstate, "", "", 0});
     }
-    sqlstate_.clear();
     return Status::Ok();
   }
   Status Control(const std::string& sql) override {
     log.push_back("CONTROL " + sql);
-    sqlstate_.clear();
     return Status::Ok();
   }
   void Note(const std::string&) override {}
   void Abort() override { log.push_back("ABORT"); }
   bool IsLive() const override { return true; }
-  std::string LastSqlState() const override { return sqlstate_; }
 
   std::string Joined() const {
     std::string text;
@@ -102,9 +99,6 @@ class FakeLiveSink : public Sink {
   std::string fail_on;
   std::string sqlstate = "55P03";
   int failures = 0;
-
- private:
-  std::string sqlstate_;
 };
 
 history::VersionStore Store() { return history::VersionStore(history::TableNames{}); }

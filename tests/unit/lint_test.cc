@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
+#include "commands/commands.h"
 #include "config/config.h"
 #include "lint/probe.h"
 #include "migrations/migration.h"
@@ -215,19 +218,61 @@ TEST(LintRules, CodesAndNamesAreUniqueAndFindable) {
     EXPECT_TRUE(std::regex_match(std::string(rule.name), std::regex("[a-z0-9]+(-[a-z0-9]+)*")))
         << rule.name;
   }
-  ASSERT_NE(FindRule("rt102"), nullptr);
-  EXPECT_EQ(FindRule("rt102")->name, "drop-column");
-  EXPECT_EQ(FindRule("drop-column")->code, "RT102");
-  EXPECT_EQ(FindRule("drop-colum"), nullptr);
+}
+
+// The table is keyed by RuleId: every rule sits at its id, and its code and name (in any case,
+// with blanks around them, as users type them) parse back to it.
+TEST(LintRules, EveryCodeAndNameParsesBackToItsId) {
+  ASSERT_FALSE(Rules().empty());
+  for (size_t i = 0; i < Rules().size(); ++i) {
+    const Rule& rule = Rules()[i];
+    EXPECT_EQ(static_cast<size_t>(rule.id), i) << rule.code << " is not at its id's place";
+    EXPECT_EQ(&RuleFor(rule.id), &rule) << rule.code;
+    EXPECT_EQ(plan::RuleName(rule.id), rule.name);
+    for (std::string typed : {std::string(rule.code), std::string(rule.name), ToLower(rule.code),
+                              " " + std::string(rule.name) + " "}) {
+      Result<RuleId> parsed = ParseRuleId(typed);
+      ASSERT_TRUE(parsed.ok()) << typed << ": " << parsed.status().message();
+      EXPECT_EQ(*parsed, rule.id) << typed;
+    }
+  }
+  EXPECT_EQ(Rules().back().id, RuleId::kNamingConvention);  // the enum's last rule is the table's
+  EXPECT_EQ(RuleFor(RuleId::kDropColumn).code, "RT102");
+}
+
+TEST(LintRules, AnUnknownRuleNameIsBadInputNamingIt) {
+  for (const char* typed : {"drop-colum", "RT999", "", "drop_column"}) {
+    Result<RuleId> parsed = ParseRuleId(typed);
+    ASSERT_FALSE(parsed.ok()) << typed;
+    EXPECT_EQ(parsed.status().code(), Code::kInvalidInput) << typed;
+    EXPECT_EQ(parsed.status().message(),
+              "unknown rule '" + std::string(typed) + "' (`retort lint --rules` lists the rules)");
+  }
+}
+
+// Where users type rule names into retort.toml, an unknown one is bad input (exit 2) naming the
+// file and the name, before anything is linted.
+TEST(LintRules, AnUnknownRuleInLintDisableIsBadInput) {
+  config::Config config;
+  config.config_path = "/p/retort.toml";
+  config.lint_disable = {"drop-column", "drop-colum"};
+  std::ostringstream out;
+  std::ostringstream log;
+  Status status = commands::Lint(config, commands::LintOptions{}, commands::Io{out, log});
+  EXPECT_EQ(status.code(), Code::kInvalidInput);
+  EXPECT_EQ(status.message(),
+            "/p/retort.toml: [lint] disable names unknown rule 'drop-colum' (`retort lint "
+            "--rules` lists the rules)");
+  EXPECT_EQ(out.str(), "");
 }
 
 // ---- details of single rules
 
 TEST(LintRules, DataLossStaysErrorAndLockRulesAreGraded) {
-  EXPECT_EQ(FindRule("drop-column")->severity, Severity::kError);
-  EXPECT_FALSE(FindRule("drop-column")->graded);
-  EXPECT_TRUE(FindRule("require-concurrent-index-creation")->graded);
-  EXPECT_TRUE(FindRule("volatile-default")->graded);
+  EXPECT_EQ(RuleFor(RuleId::kDropColumn).severity, Severity::kError);
+  EXPECT_FALSE(RuleFor(RuleId::kDropColumn).graded);
+  EXPECT_TRUE(RuleFor(RuleId::kRequireConcurrentIndexCreation).graded);
+  EXPECT_TRUE(RuleFor(RuleId::kVolatileDefault).graded);
 }
 
 TEST(LintRules, FindingNamesFileLineLockAndTable) {
@@ -453,7 +498,7 @@ TEST(LintSuppression, UnknownRuleNameIsAFinding) {
 
 TEST(LintSuppression, DisabledRulesAreNeverReported) {
   Options options;
-  options.disabled = {"prefer-text-field", "RT507"};
+  options.disabled = {RuleId::kPreferTextField, *ParseRuleId("RT507")};
   auto findings =
       LintSql("CREATE TABLE t (a varchar(5), b timestamp, c serial)", "m.sql", 1, true, options);
   ASSERT_TRUE(findings.ok());
@@ -593,7 +638,7 @@ TEST(LintOutput, JsonShape) {
   EXPECT_TRUE(drop["table"].is_null());
   EXPECT_TRUE(drop["table_bytes"].is_null());
 
-  nlohmann::json rule = RuleToJson(*FindRule("drop-table"));
+  nlohmann::json rule = RuleToJson(RuleFor(RuleId::kDropTable));
   EXPECT_EQ(rule["code"], "RT101");
   EXPECT_EQ(rule["graded_by_table_size"], false);
 }

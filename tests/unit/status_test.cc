@@ -43,3 +43,24 @@ TEST(StringsTest, QuotingAndSlugs) {
 
 }  // namespace
 }  // namespace retort
+
+namespace retort {
+namespace {
+
+TEST(StatusTest, KeepsTheServersErrorThroughContext) {
+  Status failed = Status::Failed("ERROR:  canceling statement due to lock timeout",
+                                 ServerError{"55P03", "", "", 0});
+  EXPECT_EQ(failed.sqlstate(), "55P03");
+  Status wrapped = failed.WithContext("while applying r1: ");
+  EXPECT_EQ(wrapped.message(),
+            "while applying r1: ERROR:  canceling statement due to lock timeout");
+  EXPECT_EQ(wrapped.sqlstate(), "55P03");
+  EXPECT_EQ(wrapped.code(), Code::kFailed);
+  // A failure of our own has none, whatever its text says.
+  Status ours = Status::Failed("lock timeout (SQLSTATE 55P03)");
+  EXPECT_EQ(ours.sqlstate(), "");
+  EXPECT_FALSE(ours.server_error().has_value());
+}
+
+}  // namespace
+}  // namespace retort
