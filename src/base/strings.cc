@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <memory>
 
 namespace retort {
@@ -137,6 +138,42 @@ Status CheckTextFile(std::string_view text, std::string_view path) {
                                      kHex[byte & 0xF] + " at " + column + ")";
   return Status::InvalidInput(std::string(path) + ":" + std::to_string(LineOfOffset(text, bad)) +
                               ": " + what + "; the file must be UTF-8 text");
+}
+
+std::string CollapseWhitespace(std::string_view text) {
+  std::string collapsed;
+  bool pending_space = false;
+  for (char c : Trim(text)) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space) collapsed.push_back(' ');
+    pending_space = false;
+    collapsed.push_back(c);
+  }
+  return collapsed;
+}
+
+std::string ClipUtf8(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut));
+}
+
+std::string Excerpt(std::string_view text, size_t max_bytes) {
+  constexpr std::string_view kEllipsis = "...";
+  std::string collapsed = CollapseWhitespace(text);
+  if (collapsed.size() <= max_bytes) return collapsed;
+  if (max_bytes < kEllipsis.size()) return ClipUtf8(collapsed, max_bytes);
+  return ClipUtf8(collapsed, max_bytes - kEllipsis.size()) + std::string(kEllipsis);
+}
+
+std::string FixedPoint(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
 }
 
 std::string Slugify(std::string_view text, size_t max_length) {
@@ -423,6 +460,21 @@ std::string QuoteIdentifier(std::string_view name) {
   }
   quoted.push_back('"');
   return quoted;
+}
+
+bool MentionsIdentifier(std::string_view text, std::string_view name) {
+  if (name.empty()) return false;
+  for (const std::string& spelling : {std::string(name), QuoteIdentifier(name)}) {
+    for (size_t at = text.find(spelling); at != std::string_view::npos;
+         at = text.find(spelling, at + 1)) {
+      size_t end = at + spelling.size();
+      if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
+          (end >= text.size() || !IsIdentifierChar(text[end]))) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -23,6 +23,16 @@ std::string ToLower(std::string_view text);
 std::string ToUpper(std::string_view text);
 // 1-based line number of byte `offset` in `text`.
 int LineOfOffset(std::string_view text, size_t offset);
+// `text` on one line: each run of white space (std::isspace) one space, none at either end.
+std::string CollapseWhitespace(std::string_view text);
+// At most `max_bytes` bytes of `text`, cut back to the start of a UTF-8 character so that the
+// result stays well-formed.
+std::string ClipUtf8(std::string_view text, size_t max_bytes);
+// `text` as messages quote it: on one line (CollapseWhitespace) and, when longer than
+// `max_bytes`, clipped (ClipUtf8) and ended with "...", never longer than `max_bytes` in all.
+std::string Excerpt(std::string_view text, size_t max_bytes);
+// `value` with `decimals` digits after the point: FixedPoint(2.5, 2) == "2.50" (printf's %.*f).
+std::string FixedPoint(double value, int decimals);
 // "add chunk partitions!" -> "add_chunk_partitions", at most `max_length` bytes.
 std::string Slugify(std::string_view text, size_t max_length = 40);
 // SQL literal 'it''s' and identifier "Weird""Name" quoting (identifiers quoted only when needed).
@@ -31,6 +41,9 @@ std::string QuoteIdentifier(std::string_view name);
 // Whether `c` can continue an unquoted SQL identifier: a letter, digit, '_', '$', or any byte of
 // a multi-byte UTF-8 character (PostgreSQL's scanner takes bytes >= 0x80 as letters).
 bool IsIdentifierChar(char c);
+// Whether `text` names the identifier `name` as a whole word, bare (`name`) or quoted
+// (QuoteIdentifier): "lower(email)" mentions email, "emails" does not.
+bool MentionsIdentifier(std::string_view text, std::string_view name);
 // Byte offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no
 // overlong forms, no surrogates, nothing above U+10FFFF) or that is a NUL; npos when none.
 size_t FirstInvalidTextByte(std::string_view text);

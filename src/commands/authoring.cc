@@ -38,7 +38,7 @@ Result<migrations::Migration> WriteRevision(const Project& project,
                                             migrations::NewRevision revision, const Io& io) {
   RETORT_RETURN_IF_ERROR(CheckRevisionId(project, revision.id));
   RETORT_ASSIGN_OR_RETURN(std::string template_text, ReadTemplate(project.config));
-  std::string text = migrations::RenderMigration(revision, template_text);
+  std::string text = migrations::RenderRevisionFile(revision, template_text);
   std::string path = JoinPath(project.config.VersionsDirectory(),
                               migrations::MakeFileName(project.config.file_template, revision.id,
                                                        revision.message, revision.created));
@@ -95,7 +95,7 @@ Status Init(const std::string& directory, const Io& io) {
   return Status::Ok();
 }
 
-Result<migrations::NewRevision> StartRevision(const Project& project,
+Result<migrations::NewRevision> StartRevision(const ProjectHeaders& project,
                                               const RevisionOptions& options) {
   const revision::RevisionGraph& graph = project.graph;
   migrations::NewRevision revision;
@@ -107,20 +107,14 @@ Result<migrations::NewRevision> StartRevision(const Project& project,
   revision.upgrade_sql = options.upgrade_sql;
   revision.downgrade_sql = options.downgrade_sql;
 
-  std::string head = options.head.value_or("head");
-  if (head != "base" && !graph.nodes().empty()) {
-    if (!options.head && graph.Heads().size() > 1) {
-      return Status::InvalidInput(
-          "several heads (" + Join(graph.Heads(), ", ") +
-          "): pass --head REV (or label@head) to say which one the new revision revises, or "
-          "`retort merge heads` first");
-    }
-    RETORT_ASSIGN_OR_RETURN(std::string parent, graph.ResolveRevision(head, {}));
-    if (!graph.Children(parent).empty() && !options.splice) {
-      return Status::InvalidInput("revision " + parent +
+  RETORT_ASSIGN_OR_RETURN(std::optional<std::string> parent,
+                          graph.ResolveNewRevisionParent(options.head));
+  if (parent) {
+    if (!graph.Children(*parent).empty() && !options.splice) {
+      return Status::InvalidInput("revision " + *parent +
                                   " is not a head; pass --splice to branch from it anyway");
     }
-    revision.parents = {parent};
+    revision.parents = {*parent};
   }
   for (const std::string& dependency : options.depends_on) {
     RETORT_ASSIGN_OR_RETURN(std::string resolved, graph.ResolveRevision(dependency, {}));

@@ -34,7 +34,7 @@ struct RevisionInfo {
   int upgrade_statements = -1;  // -1: not counted (only the header was read)
   int downgrade_statements = -1;
 };
-RevisionInfo DescribeRevision(const Project& project, const std::string& id,
+RevisionInfo DescribeRevision(const ProjectHeaders& project, const std::string& id,
                               const std::vector<std::string>& current_rows = {});
 
 // ---- init
@@ -59,7 +59,7 @@ Result<std::string> CreateRevision(const config::Config& config, const RevisionO
 // the new revision from `options`, its parent resolved in the project's graph (InvalidInput for
 // several heads without --head, or a parent that is not a head without --splice); then the file
 // written from the template, as parsed back (its path, header and statements).
-Result<migrations::NewRevision> StartRevision(const Project& project,
+Result<migrations::NewRevision> StartRevision(const ProjectHeaders& project,
                                               const RevisionOptions& options);
 Result<migrations::Migration> WriteRevision(const Project& project,
                                             migrations::NewRevision revision, const Io& io);
@@ -121,10 +121,10 @@ struct PartialMigration {
   std::string finished_at;  // when the last statement ran
 };
 // The partially applied migrations of the database (empty when there are none).
-Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
+Result<std::vector<PartialMigration>> ReadPartialMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection);
 // The same from progress rows read already (VersionStore::ReadState).
-std::vector<PartialMigration> PartialMigrations(const Project& project,
+std::vector<PartialMigration> PartialMigrations(const ProjectHeaders& project,
                                                 const std::vector<history::ProgressRow>& rows);
 
 struct CurrentReport {

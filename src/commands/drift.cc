@@ -16,11 +16,11 @@ namespace retort::commands {
 namespace {
 
 // The plan from base to exactly `rows` (several when the database holds several branches).
-Result<revision::Plan> PlanToRows(const Project& project, const std::vector<std::string>& rows) {
-  revision::Plan plan;
+Result<revision::Path> PlanToRows(const Project& project, const std::vector<std::string>& rows) {
+  revision::Path plan;
   for (const std::string& row : rows) {
-    RETORT_ASSIGN_OR_RETURN(revision::Plan part, project.graph.PlanUpgrade(plan.final_rows, row));
-    for (revision::Step& step : part.steps) plan.steps.push_back(std::move(step));
+    RETORT_ASSIGN_OR_RETURN(revision::Path part, project.graph.PlanUpgrade(plan.final_rows, row));
+    for (revision::Move& step : part.steps) plan.steps.push_back(std::move(step));
     if (!part.steps.empty()) plan.final_rows = part.final_rows;
   }
   return plan;
@@ -56,7 +56,7 @@ Status Drift(const config::Config& config, bool json, const Io& io) {
               "replayed from the files as they are now:\n"
            << DescribeChangedMigrations(changed) << "\n";
   }
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanToRows(*project, rows));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanToRows(*project, rows));
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, DevServer(config));
 
   // Replay (or the template read) and the live read at once.

@@ -46,13 +46,21 @@ class Sides {
  public:
   explicit Sides(const config::Config& config) : config_(config) {}
 
-  // `depth`: kHeader where the migrations are only replayed (ReplayedState parses their
-  // statements on its own thread).
-  Result<const Project*> GetProject(migrations::ParseDepth depth = migrations::ParseDepth::kFull) {
+  // Every file parsed, so that a broken one stops the command before any work.
+  Result<const Project*> GetProject() {
     if (!project_) {
-      RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_, depth));
+      RETORT_ASSIGN_OR_RETURN(project_, LoadProject(config_));
     }
     return project_.get();
+  }
+  // The headers alone, where the migrations are only replayed (ReplayedState parses their
+  // statements on its own thread); the parsed project where it was loaded already.
+  Result<const ProjectHeaders*> GetHeaders() {
+    if (project_) return project_.get();
+    if (!headers_) {
+      RETORT_ASSIGN_OR_RETURN(headers_, LoadProjectHeaders(config_));
+    }
+    return headers_.get();
   }
 
   Result<std::string> GetDevServer() {
@@ -127,6 +135,7 @@ class Sides {
  private:
   const config::Config& config_;
   std::unique_ptr<Project> project_;
+  std::unique_ptr<ProjectHeaders> headers_;
   std::string dev_conninfo_;
 };
 
@@ -438,7 +447,7 @@ std::string DescribeObjects(const schema::Database& database, int* count) {
 // files no longer say what that database holds, so a passing check would be a false comfort.
 // The configured database is the one place that knows; check is often run where it cannot be
 // reached (CI), which is not an error.
-Status RefuseEditedAppliedMigrations(const config::Config& config, const Project& project,
+Status RefuseEditedAppliedMigrations(const config::Config& config, const ProjectHeaders& project,
                                      const Io& io) {
   if (config.database_url.empty()) return Status::Ok();
   std::string conninfo;
@@ -465,8 +474,7 @@ Status Check(const config::Config& config, bool json, const Io& io) {
   }
   Sides sides(config);
   // Headers only: the replaying side parses the statements, in parallel with the schema side.
-  RETORT_ASSIGN_OR_RETURN(const Project* project,
-                          sides.GetProject(migrations::ParseDepth::kHeader));
+  RETORT_ASSIGN_OR_RETURN(const ProjectHeaders* project, sides.GetHeaders());
   RETORT_RETURN_IF_ERROR(RefuseEditedAppliedMigrations(config, *project, io));
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, sides.GetDevServer());
   RETORT_ASSIGN_OR_RETURN(

@@ -14,6 +14,7 @@
 #include "commands/commands.h"
 #include "commands/schema_sources.h"
 #include "migrations/sum_file.h"
+#include "sqltext/split.h"
 
 namespace retort::commands {
 
@@ -46,8 +47,7 @@ std::string InsertIntoHeader(const std::string& rendered, const std::string& ext
   while (at < rendered.size()) {
     size_t end = rendered.find('\n', at);
     if (end == std::string::npos) end = rendered.size();
-    std::string_view line = Trim(std::string_view(rendered).substr(at, end - at));
-    if (StartsWith(line, "--") && Trim(line.substr(2)) == "retort:upgrade") {
+    if (sqltext::SectionMarker(std::string_view(rendered).substr(at, end - at)) == "upgrade") {
       return rendered.substr(0, at) + extra + "\n" + rendered.substr(at);
     }
     at = end + 1;
@@ -61,8 +61,7 @@ std::string WithoutDowngrade(const std::string& rendered) {
   while (at < rendered.size()) {
     size_t end = rendered.find('\n', at);
     if (end == std::string::npos) end = rendered.size();
-    std::string_view line = Trim(std::string_view(rendered).substr(at, end - at));
-    if (StartsWith(line, "--") && Trim(line.substr(2)) == "retort:downgrade") {
+    if (sqltext::SectionMarker(std::string_view(rendered).substr(at, end - at)) == "downgrade") {
       return std::string(Trim(rendered.substr(0, at))) + "\n";
     }
     at = end + 1;
@@ -154,7 +153,7 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
       std::string path = StartsWith(name, "/") ? name : JoinPath(versions_dir, name);
       auto text = ReadFile(path);
       if (!text.ok()) continue;
-      auto parsed = migrations::ParseMigration(text.value(), path, migrations::ParseDepth::kHeader);
+      auto parsed = migrations::ParseMigrationHeader(text.value(), path);
       if (parsed.ok() && imported_ids.contains(parsed.value().id)) {
         std::remove(path.c_str());
       }
@@ -246,7 +245,7 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
         }
       }
     }
-    std::string text = InsertIntoHeader(migrations::RenderMigration(out, template_text), extra);
+    std::string text = InsertIntoHeader(migrations::RenderRevisionFile(out, template_text), extra);
     if (drop_downgrade) {
       text = WithoutDowngrade(text) + "\n-- No downgrade: " +
              (irreversible ? std::string("Alembic's downgrade() raises NotImplementedError.")
@@ -284,7 +283,7 @@ Status ImportAlembic(const config::Config& config, const ImportAlembicOptions& o
   // The graph checks of `retort test`: every file parses, ids and parents resolve, no cycles,
   // and the heads are Alembic's.
   RETORT_RETURN_IF_ERROR(Hash(imported, io));
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(imported, migrations::ParseDepth::kHeader));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProjectHeaders(imported));
   std::vector<std::string> alembic_heads = Strings(document["heads"]);
   std::sort(alembic_heads.begin(), alembic_heads.end());
   std::vector<std::string> heads = project->graph.Heads();

@@ -16,6 +16,7 @@
 #include "lint/lint.h"
 #include "lint/probe.h"
 #include "sqltext/classify.h"
+#include "sqltext/split.h"
 
 namespace retort::commands {
 
@@ -29,14 +30,6 @@ struct LintTarget {
   std::vector<std::string> replay_upto;  // what must be applied before it (probe)
 };
 
-std::string_view MarkerName(std::string_view line) {
-  std::string_view trimmed = Trim(line);
-  if (!StartsWith(trimmed, "--")) return {};
-  std::string_view rest = Trim(trimmed.substr(2));
-  if (rest == "retort:upgrade" || rest == "retort:downgrade") return rest;
-  return {};
-}
-
 // Lines before the first section marker: the header. 0 when there is no marker.
 int HeaderEndLine(std::string_view text) {
   int line = 0;
@@ -45,7 +38,7 @@ int HeaderEndLine(std::string_view text) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     ++line;
-    if (!MarkerName(text.substr(start, end - start)).empty()) return line - 1;
+    if (sqltext::SectionMarker(text.substr(start, end - start))) return line - 1;
     start = end + 1;
   }
   return 0;
@@ -444,25 +437,6 @@ void Compare(const Snapshot& before, const Snapshot& after, lint::ProbedStatemen
   std::sort(probed.rebuilt_indexes.begin(), probed.rebuilt_indexes.end());
 }
 
-std::string ShortStatement(const std::string& text) {
-  std::string collapsed;
-  bool space = false;
-  for (char c : Trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space) collapsed.push_back(' ');
-    space = false;
-    collapsed.push_back(c);
-  }
-  constexpr size_t kLimit = 100;
-  if (collapsed.size() <= kLimit) return collapsed;
-  size_t cut = kLimit - 3;
-  while (cut > 0 && (static_cast<unsigned char>(collapsed[cut]) & 0xC0) == 0x80) --cut;
-  return collapsed.substr(0, cut) + "...";
-}
-
 std::string ErrorText(const pg::PgError& error) {
   std::string text = "ERROR: " + error.message;
   if (!error.detail.empty()) text += " (" + error.detail + ")";
@@ -487,7 +461,7 @@ Result<std::vector<lint::ProbedStatement>> ProbeStatements(pg::Connection& conne
   for (const sqltext::Statement& statement : source.statements) {
     lint::ProbedStatement result;
     result.line = statement.line;
-    result.statement = ShortStatement(statement.text);
+    result.statement = Excerpt(statement.text, 100);
     sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
     if (use == sqltext::TransactionUse::kControlsTransaction) {
       result.outcome = lint::ProbeOutcome::kNotProbed;
@@ -527,12 +501,12 @@ Result<std::vector<lint::ProbedStatement>> ProbeStatements(pg::Connection& conne
 }
 
 // The plan that applies `targets` (revision specs, "heads") from an empty database.
-Result<revision::Plan> PlanUpTo(const revision::RevisionGraph& graph,
+Result<revision::Path> PlanUpTo(const revision::RevisionGraph& graph,
                                 const std::vector<std::string>& targets) {
-  revision::Plan plan;
+  revision::Path plan;
   std::vector<std::string> rows;
   for (const std::string& target : targets) {
-    RETORT_ASSIGN_OR_RETURN(revision::Plan part, graph.PlanUpgrade(rows, target));
+    RETORT_ASSIGN_OR_RETURN(revision::Path part, graph.PlanUpgrade(rows, target));
     if (part.steps.empty()) continue;
     rows = part.final_rows;
     plan.steps.insert(plan.steps.end(), part.steps.begin(), part.steps.end());
@@ -571,7 +545,7 @@ Status Probe(const config::Config& config, const LintOptions& options, const Io&
                                   "', which is not among the project's migrations");
     }
   }
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanUpTo(project->graph, target.replay_upto));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanUpTo(project->graph, target.replay_upto));
   RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project->index));
 
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo,

@@ -79,7 +79,7 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   return options;
 }
 
-Result<revision::Plan> PlanFor(const Project& project, Verb verb,
+Result<revision::Path> PlanFor(const ProjectHeaders& project, Verb verb,
                                const std::vector<std::string>& rows, const std::string& target) {
   for (const std::string& row : rows) {
     if (project.graph.Find(row) == nullptr) {
@@ -125,7 +125,7 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
     return Status::InvalidInput(
         "downgrade --sql needs a range FROM:TO (e.g. head:base), since no database is read");
   }
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(project, verb, start_rows, destination));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(project, verb, start_rows, destination));
   history::VersionStore store = project.Store();
   executor::ScriptSink sink(io.out);
   executor::Options run_options = RunOptions(project.config, options, io);
@@ -140,9 +140,9 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
 }
 
 // The checksums of the migrations `plan` runs (recorded in the history).
-Status FillChecksums(Project& project, const revision::Plan& plan) {
+Status FillChecksums(Project& project, const revision::Path& plan) {
   std::set<std::string> running;
-  for (const revision::Step& step : plan.steps) running.insert(step.revision);
+  for (const revision::Move& step : plan.steps) running.insert(step.revision);
   std::vector<migrations::Migration*> wanted;
   for (migrations::Migration& migration : project.migrations) {
     if (running.count(migration.id) != 0) wanted.push_back(&migration);
@@ -169,18 +169,18 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
   }
   RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
-                          LoadProjectAndConnect(config, migrations::ParseDepth::kHeader));
-  std::unique_ptr<Project>& project = connected.project;
+                          LoadProjectAndConnect(config, /*depth=*/std::nullopt));
+  const ProjectHeaders& headers = *connected.project;
   pg::Connection& connection = connected.connection;
   const std::string& conninfo = connected.conninfo;
-  history::VersionStore store = project->Store();
+  history::VersionStore store = headers.Store();
   // The rows and the checksums in one round trip: all a no-op run asks the server.
   RETORT_ASSIGN_OR_RETURN(auto recorded,
                           store.ReadState(connection, history::VersionStore::StateParts{
                                                           .checksums = true, .progress = false}));
   const std::vector<std::string>& rows = recorded.rows;
-  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(*project, connection, rows, recorded.checksums));
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, PlanFor(*project, verb, rows, options.target));
+  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows, recorded.checksums));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(headers, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
@@ -189,7 +189,8 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   // There is work: parse every file's SQL now, so that a syntax error anywhere stops the run
   // before anything changes. Checksums (a second parse of every statement) only of what runs:
   // for 1000 files that was a third of the client's time before the first migration.
-  RETORT_ASSIGN_OR_RETURN(project, LoadProject(config, migrations::ParseDepth::kStatements));
+  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project,
+                          LoadProject(config, migrations::ParseDepth::kStatements));
   RETORT_RETURN_IF_ERROR(FillChecksums(*project, plan));
   executor::Options run_options = RunOptions(config, options, io);
   run_options.track_progress = true;
@@ -210,11 +211,11 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   RETORT_ASSIGN_OR_RETURN(auto rows_now, store.ReadRows(connection));
   if (rows_now != rows) {
     std::vector<std::string> destination = plan.final_rows;
-    revision::Plan replanned;
+    revision::Path replanned;
     replanned.final_rows = rows_now;
     if (verb == Verb::kUpgrade) {
       for (const std::string& head : destination) {
-        RETORT_ASSIGN_OR_RETURN(revision::Plan part,
+        RETORT_ASSIGN_OR_RETURN(revision::Path part,
                                 PlanFor(*project, verb, replanned.final_rows, head));
         replanned.steps.insert(replanned.steps.end(), part.steps.begin(), part.steps.end());
         if (!part.steps.empty()) replanned.final_rows = part.final_rows;
@@ -288,7 +289,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   io.log << "now at " << DescribeRows(plan.final_rows) << "\n";
   if (verb == Verb::kUpgrade) {
     std::vector<std::string> applied;
-    for (const revision::Step& step : plan.steps) applied.push_back(step.revision);
+    for (const revision::Move& step : plan.steps) applied.push_back(step.revision);
     TakeEditsIntoSumFile(*project, applied, io);
   }
   return Status::Ok();
@@ -296,13 +297,13 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
 
 }  // namespace
 
-Result<std::vector<PartialMigration>> ReadPartialMigrations(const Project& project,
+Result<std::vector<PartialMigration>> ReadPartialMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection) {
   RETORT_ASSIGN_OR_RETURN(auto rows, project.Store().ReadProgress(connection));
   return PartialMigrations(project, rows);
 }
 
-std::vector<PartialMigration> PartialMigrations(const Project& project,
+std::vector<PartialMigration> PartialMigrations(const ProjectHeaders& project,
                                                 const std::vector<history::ProgressRow>& rows) {
   std::vector<PartialMigration> partial;
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -325,24 +326,24 @@ std::vector<PartialMigration> PartialMigrations(const Project& project,
                         "the next run checks whether it took effect before going on";
     }
     migration.finished_at = row.finished_at;
-    auto file = project.index.find(row.revision);
-    if (file != project.index.end()) {
-      const migrations::Migration& found = *file->second;
+    auto file = project.header_index.find(row.revision);
+    if (file != project.header_index.end()) {
+      const migrations::MigrationHeader& found = *file->second;
       migration.path = found.path;
       migration.line = found.revision_line;
       // Read-only commands load headers only; the statement's line needs the whole file.
+      const migrations::Migration* parsed = project.Parsed(row.revision);
       std::optional<migrations::Migration> full;
-      if (!found.statements_loaded) {
-        auto parsed = migrations::ReadMigration(found.path);
-        if (parsed.ok()) full = std::move(parsed).value();
+      if (parsed == nullptr) {
+        auto read = migrations::ReadMigration(found.path);
+        if (read.ok()) parsed = &full.emplace(std::move(read).value());
       }
-      const migrations::Migration& loaded = full ? *full : found;
-      const auto& statements = row.direction == "up" ? loaded.upgrade : loaded.downgrade;
-      if (loaded.statements_loaded) {
+      if (parsed != nullptr) {
+        const auto& statements = row.direction == "up" ? parsed->upgrade : parsed->downgrade;
         migration.file_statement_count = static_cast<int>(statements.size());
+        size_t index = static_cast<size_t>(migration.statement - 1);
+        if (index < statements.size()) migration.line = statements[index].line;
       }
-      size_t index = static_cast<size_t>(migration.statement - 1);
-      if (index < statements.size()) migration.line = statements[index].line;
     }
     partial.push_back(std::move(migration));
   }

@@ -93,11 +93,7 @@ Result<int> ApplyNamingConvention(pg::Connection& connection,
           "c.contype IN ('p', 'u', 'x')) AND " +
           std::string(kUserRelation) + " ORDER BY i.oid"));
 
-  struct Rename {
-    std::string sql;
-    std::string what;
-  };
-  std::vector<Rename> renames;
+  std::vector<std::string> renames;  // ALTER ... RENAME statements
   // Index names are unique per schema, constraint names per table: who took a name first.
   std::map<std::string, std::string> taken;
   for (int row = 0; row < indexes.rows(); ++row) {
@@ -139,9 +135,8 @@ Result<int> ApplyNamingConvention(pg::Connection& connection,
       RETORT_RETURN_IF_ERROR(
           claim(qualified + " constraint " + *wanted, qualified + " " + name, *wanted));
     }
-    renames.push_back({"ALTER TABLE " + qualified + " RENAME CONSTRAINT " + pg::QuoteIdent(name) +
-                           " TO " + pg::QuoteIdent(*wanted) + ";\n",
-                       name + " -> " + *wanted});
+    renames.push_back("ALTER TABLE " + qualified + " RENAME CONSTRAINT " + pg::QuoteIdent(name) +
+                      " TO " + pg::QuoteIdent(*wanted) + ";\n");
   }
   for (int row = 0; row < indexes.rows(); ++row) {
     std::string name = indexes.Get(row, 2);
@@ -151,13 +146,12 @@ Result<int> ApplyNamingConvention(pg::Connection& connection,
     if (!wanted || *wanted == name) continue;
     RETORT_RETURN_IF_ERROR(
         claim(indexes.Get(row, 4) + "." + *wanted, indexes.Get(row, 0), *wanted));
-    renames.push_back(
-        {"ALTER INDEX " + indexes.Get(row, 0) + " RENAME TO " + pg::QuoteIdent(*wanted) + ";\n",
-         name + " -> " + *wanted});
+    renames.push_back("ALTER INDEX " + indexes.Get(row, 0) + " RENAME TO " +
+                      pg::QuoteIdent(*wanted) + ";\n");
   }
   if (renames.empty()) return 0;
   std::string sql = "BEGIN;\n";
-  for (const Rename& rename : renames) sql += rename.sql;
+  for (const std::string& rename : renames) sql += rename;
   auto outcome = connection.Execute(sql + "COMMIT;\n");
   if (!outcome.ok()) {
     (void)connection.Execute("ROLLBACK");

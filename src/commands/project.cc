@@ -40,7 +40,7 @@ void SetEmbeddedServerStartedNotice(std::function<void(const std::string&)> noti
   g_embedded_started_notice = std::move(notice);
 }
 
-history::VersionStore Project::Store() const {
+history::VersionStore ProjectHeaders::Store() const {
   return history::VersionStore(
       history::TableNames{config.version_table_schema, config.version_table, "retort_history"});
 }
@@ -66,8 +66,10 @@ bool HeaderCacheWanted(const config::Config& config) {
 
 }  // namespace
 
-Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
-                                             migrations::ParseDepth depth) {
+namespace {
+
+// The versions directory, after the checks every load makes.
+Result<std::string> VersionsDirectory(const config::Config& config) {
   // Only inspect and diff run without a retort.toml; their migration sides need one.
   if (config.config_path.empty()) {
     return config::MissingConfigError().WithContext("the migrations need a project: ");
@@ -80,30 +82,74 @@ Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
                                 (config.config_path.empty() ? "retort.toml" : config.config_path) +
                                 ")");
   }
+  return versions;
+}
+
+template <class M>
+Result<revision::RevisionGraph> GraphOf(const std::vector<M>& files) {
+  std::vector<revision::Node> nodes;
+  nodes.reserve(files.size());
+  for (const M& file : files) {
+    nodes.push_back(revision::Node{file.id, file.parents, file.branch_labels, file.depends_on,
+                                   file.path + ":" + std::to_string(file.revision_line)});
+  }
+  return revision::RevisionGraph::Build(std::move(nodes));
+}
+
+}  // namespace
+
+ProjectHeaders::ProjectHeaders(config::Config config_in, revision::RevisionGraph graph_in,
+                               std::vector<migrations::MigrationHeader> headers_in)
+    : config(std::move(config_in)), graph(std::move(graph_in)), headers(std::move(headers_in)) {
+  for (const migrations::MigrationHeader& header : headers) header_index[header.id] = &header;
+}
+
+Project::Project(config::Config config_in, revision::RevisionGraph graph_in,
+                 std::vector<migrations::Migration> migrations_in)
+    : ProjectHeaders(std::move(config_in), std::move(graph_in)),
+      migrations(std::move(migrations_in)) {
+  for (const migrations::Migration& migration : migrations) {
+    header_index[migration.id] = &migration;
+    index[migration.id] = &migration;
+  }
+}
+
+const migrations::Migration* ProjectHeaders::Parsed(const std::string& id) const {
+  auto found = index.find(id);
+  return found == index.end() ? nullptr : found->second;
+}
+
+Result<std::unique_ptr<Project>> LoadProject(const config::Config& config,
+                                             migrations::ParseDepth depth) {
+  RETORT_ASSIGN_OR_RETURN(std::string versions, VersionsDirectory(config));
+  RETORT_ASSIGN_OR_RETURN(auto loaded, migrations::LoadDirectory(versions, depth));
+  RETORT_ASSIGN_OR_RETURN(auto graph, GraphOf(loaded));
+  return std::make_unique<Project>(config, std::move(graph), std::move(loaded));
+}
+
+Result<std::unique_ptr<ProjectHeaders>> LoadProjectHeaders(const config::Config& config) {
+  RETORT_ASSIGN_OR_RETURN(std::string versions, VersionsDirectory(config));
   // Headers come from the cache in .retort/ where the files have not changed since it was
   // written: a deploy's no-op `upgrade` then reads no migration file at all.
-  auto headers_or_all =
-      depth == migrations::ParseDepth::kHeader && HeaderCacheWanted(config)
+  auto headers =
+      HeaderCacheWanted(config)
           ? migrations::LoadHeadersCached(
                 versions, JoinPath(config.EmbeddedDirectory(), migrations::kHeaderCacheFileName))
-          : migrations::LoadDirectory(versions, depth);
-  if (!headers_or_all.ok() && depth == migrations::ParseDepth::kHeader) {
+          : migrations::LoadHeaders(versions);
+  if (!headers.ok()) {
     // A broken directory: parse it fully so every mistake (SQL syntax too) is reported at once.
-    headers_or_all = migrations::LoadDirectory(versions, migrations::ParseDepth::kFull);
+    RETORT_RETURN_IF_ERROR(migrations::LoadDirectory(versions).status());
+    return headers.status();
   }
-  RETORT_ASSIGN_OR_RETURN(auto loaded, std::move(headers_or_all));
-  std::vector<revision::Node> nodes;
-  nodes.reserve(loaded.size());
-  for (const auto& migration : loaded) {
-    nodes.push_back(revision::Node{migration.id, migration.parents, migration.branch_labels,
-                                   migration.depends_on,
-                                   migration.path + ":" + std::to_string(migration.revision_line)});
-  }
-  RETORT_ASSIGN_OR_RETURN(auto graph, revision::RevisionGraph::Build(std::move(nodes)));
-  auto project =
-      std::make_unique<Project>(Project{config, std::move(loaded), std::move(graph), {}});
-  for (const auto& migration : project->migrations) project->index[migration.id] = &migration;
-  return project;
+  RETORT_ASSIGN_OR_RETURN(auto graph, GraphOf(*headers));
+  return std::make_unique<ProjectHeaders>(config, std::move(graph), std::move(headers).value());
+}
+
+Result<std::unique_ptr<ProjectHeaders>> LoadProjectAt(const config::Config& config,
+                                                      std::optional<migrations::ParseDepth> depth) {
+  if (!depth) return LoadProjectHeaders(config);
+  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config, *depth));
+  return std::unique_ptr<ProjectHeaders>(std::move(project));
 }
 
 std::string EmbeddedDataDirectory(const config::Config& config) {
@@ -155,9 +201,9 @@ Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::stri
 }
 
 Result<ConnectedProject> LoadProjectAndConnect(const config::Config& config,
-                                               migrations::ParseDepth depth) {
+                                               std::optional<migrations::ParseDepth> depth) {
   if (config.database_url.empty() || config::IsEmbeddedUrl(config.database_url)) {
-    RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, depth));
+    RETORT_ASSIGN_OR_RETURN(auto project, LoadProjectAt(config, depth));
     std::string conninfo;
     RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
     return ConnectedProject{std::move(project), std::move(connection), std::move(conninfo)};
@@ -168,7 +214,7 @@ Result<ConnectedProject> LoadProjectAndConnect(const config::Config& config,
     connecting =
         std::async(std::launch::async, [&conninfo] { return pg::Connection::Open(*conninfo); });
   }
-  auto project = LoadProject(config, depth);
+  auto project = LoadProjectAt(config, depth);
   // Waits for the connection attempt either way: it must not outlive this frame.
   auto connection =
       connecting.valid() ? connecting.get() : Result<pg::Connection>(conninfo.status());

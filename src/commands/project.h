@@ -3,7 +3,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,23 +31,57 @@ struct Io {
   std::function<bool(const std::string& question)> confirm = nullptr;
 };
 
-struct Project {
+// The migration files' headers and their graph: what planning, the history and the reports
+// need. A headers-only load (LoadProjectHeaders) is one of these and no more; a Project (below)
+// is one too, with every file parsed.
+struct ProjectHeaders {
+  // Indexes `headers`. Neither copied nor moved: the indexes point into the files' storage.
+  ProjectHeaders(config::Config config_in, revision::RevisionGraph graph_in,
+                 std::vector<migrations::MigrationHeader> headers_in = {});
+  ProjectHeaders(const ProjectHeaders&) = delete;
+  ProjectHeaders& operator=(const ProjectHeaders&) = delete;
+  virtual ~ProjectHeaders() = default;
+
   config::Config config;
-  std::vector<migrations::Migration> migrations;
   revision::RevisionGraph graph;
-  executor::MigrationIndex index;  // id -> migration, pointing into `migrations`
+  // id -> header, pointing into `headers` (a headers-only load) or Project::migrations.
+  std::map<std::string, const migrations::MigrationHeader*, std::less<>> header_index;
+  std::vector<migrations::MigrationHeader> headers;  // a headers-only load's files
+
+  const migrations::MigrationHeader& Header(const std::string& id) const {
+    return *header_index.at(id);
+  }
+  // The file parsed where it was (a Project); null after a headers-only load, whose statements
+  // are only to be had by parsing the file (WithStatements).
+  const migrations::Migration* Parsed(const std::string& id) const;
+  history::VersionStore Store() const;
+
+ protected:
+  executor::MigrationIndex index;  // id -> parsed migration: a Project's, else empty
+};
+
+// Every migration file parsed, and their graph.
+struct Project : ProjectHeaders {
+  Project(config::Config config_in, revision::RevisionGraph graph_in,
+          std::vector<migrations::Migration> migrations_in);
+
+  std::vector<migrations::Migration> migrations;
+  using ProjectHeaders::index;  // id -> migration, pointing into `migrations`
 
   const migrations::Migration& Get(const std::string& id) const { return *index.at(id); }
-  history::VersionStore Store() const;
 };
 
 // Loads the migrations directory and builds the graph. Every problem is InvalidInput naming
-// file and line, and no database is touched. The Project is heap-allocated because `index`
-// points into `migrations`.
-// kHeader reads only the headers (enough for the graph); commands that run, show or checksum
-// SQL need kFull, the default.
+// file and line, and no database is touched. Heap-allocated because the indexes point into the
+// files' storage.
 Result<std::unique_ptr<Project>> LoadProject(
     const config::Config& config, migrations::ParseDepth depth = migrations::ParseDepth::kFull);
+// The headers alone (enough for the graph; from the header cache where the files have not
+// changed); a broken directory is parsed fully, so that every mistake is reported at once.
+Result<std::unique_ptr<ProjectHeaders>> LoadProjectHeaders(const config::Config& config);
+// LoadProject(config, *depth), or LoadProjectHeaders where `depth` is empty.
+Result<std::unique_ptr<ProjectHeaders>> LoadProjectAt(const config::Config& config,
+                                                      std::optional<migrations::ParseDepth> depth);
 
 // The libpq conninfo for `url` ("embedded" starts the project's private cluster on demand).
 // `what` names the setting in errors ("database url", "dev_url").
@@ -63,14 +99,14 @@ Result<pg::Connection> ConnectToDatabase(const config::Config& config, std::stri
 // A project and a connection to its database. The connection is opened while the files are
 // read: together they are most of a deploy's no-op `upgrade`. The files' errors come first, so
 // bad input is reported as such even when the database is unreachable too. With the embedded
-// server nothing overlaps: bad files must not start it.
+// server nothing overlaps: bad files must not start it. `depth` as for LoadProjectAt.
 struct ConnectedProject {
-  std::unique_ptr<Project> project;
+  std::unique_ptr<ProjectHeaders> project;
   pg::Connection connection;
   std::string conninfo;
 };
 Result<ConnectedProject> LoadProjectAndConnect(const config::Config& config,
-                                               migrations::ParseDepth depth);
+                                               std::optional<migrations::ParseDepth> depth);
 
 // Data directory of the project's embedded cluster, and the database retort uses in it.
 std::string EmbeddedDataDirectory(const config::Config& config);
@@ -97,21 +133,21 @@ struct ChangedMigration {
 };
 
 // Compares every applied revision's recorded checksum with its file's.
-Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& project,
+Result<std::vector<ChangedMigration>> FindChangedMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection,
                                                             const std::vector<std::string>& rows);
 // The same with the checksums read already (VersionStore::ReadState); `connection` reads the
 // recorded text of a changed file only.
 Result<std::vector<ChangedMigration>> FindChangedMigrations(
-    const Project& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
     const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded);
 std::string DescribeChangedMigrations(const std::vector<ChangedMigration>& changed);
 // InvalidInput naming the applied migrations whose files changed: the database and git then
 // disagree about what ran, and running on (or comparing against the files) would hide it.
-Status RefuseChangedMigrations(const Project& project, pg::Connection& connection,
+Status RefuseChangedMigrations(const ProjectHeaders& project, pg::Connection& connection,
                                const std::vector<std::string>& rows);
 Status RefuseChangedMigrations(
-    const Project& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
     const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded);
 
 // Problems with migrations/retort.sum; empty when it matches or does not exist.
@@ -123,7 +159,7 @@ Status WriteSumFile(const config::Config& config,
 // migrations/retort.sum where they differ, with a note on io.log naming them, so the usual
 // revision -> edit -> upgrade flow leaves a sum that validates. Other entries are left as they
 // are; a sum file that does not add up, or none at all, is left alone. Never fails the command.
-void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>& revisions,
+void TakeEditsIntoSumFile(const ProjectHeaders& project, const std::vector<std::string>& revisions,
                           const Io& io);
 
 }  // namespace retort::commands

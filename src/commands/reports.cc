@@ -1,5 +1,6 @@
 // current, history, heads, branches, show: read-only commands that report data.
 #include <algorithm>
+#include <optional>
 
 #include "commands/commands.h"
 
@@ -8,15 +9,15 @@ namespace retort::commands {
 namespace {
 
 // Statement counts are only shown verbosely; otherwise the headers are all a report needs.
-migrations::ParseDepth DepthFor(bool verbose) {
-  return verbose ? migrations::ParseDepth::kFull : migrations::ParseDepth::kHeader;
+std::optional<migrations::ParseDepth> DepthFor(bool verbose) {
+  return verbose ? std::optional(migrations::ParseDepth::kFull) : std::nullopt;
 }
 
 }  // namespace
 
-RevisionInfo DescribeRevision(const Project& project, const std::string& id,
+RevisionInfo DescribeRevision(const ProjectHeaders& project, const std::string& id,
                               const std::vector<std::string>& current_rows) {
-  const migrations::Migration& migration = project.Get(id);
+  const migrations::MigrationHeader& migration = project.Header(id);
   RevisionInfo info;
   info.id = id;
   info.parents = migration.parents;
@@ -32,9 +33,9 @@ RevisionInfo DescribeRevision(const Project& project, const std::string& id,
   info.is_merge = info.parents.size() > 1;
   info.is_branch_point = info.children.size() > 1;
   info.is_current = std::find(current_rows.begin(), current_rows.end(), id) != current_rows.end();
-  if (migration.statements_loaded) {
-    info.upgrade_statements = static_cast<int>(migration.upgrade.size());
-    info.downgrade_statements = static_cast<int>(migration.downgrade.size());
+  if (const migrations::Migration* parsed = project.Parsed(id)) {
+    info.upgrade_statements = static_cast<int>(parsed->upgrade.size());
+    info.downgrade_statements = static_cast<int>(parsed->downgrade.size());
   }
   return info;
 }
@@ -42,7 +43,7 @@ RevisionInfo DescribeRevision(const Project& project, const std::string& id,
 Result<CurrentReport> Current(const config::Config& config, bool verbose) {
   RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
                           LoadProjectAndConnect(config, DepthFor(verbose)));
-  const Project* project = connected.project.get();
+  const ProjectHeaders* project = connected.project.get();
   pg::Connection& connection = connected.connection;
   history::VersionStore store = project->Store();
   CurrentReport report;
@@ -68,7 +69,7 @@ Result<CurrentReport> Current(const config::Config& config, bool verbose) {
 
 Result<HistoryReport> History(const config::Config& config, const std::string& range,
                               bool indicate_current, bool verbose) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, DepthFor(verbose)));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProjectAt(config, DepthFor(verbose)));
   std::vector<std::string> rows;
   bool needs_database = indicate_current || range.find("current") != std::string::npos;
   if (needs_database) {
@@ -84,7 +85,7 @@ Result<HistoryReport> History(const config::Config& config, const std::string& r
 }
 
 Result<std::vector<RevisionInfo>> Heads(const config::Config& config, bool verbose) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, DepthFor(verbose)));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProjectAt(config, DepthFor(verbose)));
   std::vector<RevisionInfo> heads;
   for (const std::string& id : project->graph.Heads()) {
     heads.push_back(DescribeRevision(*project, id));
@@ -93,7 +94,7 @@ Result<std::vector<RevisionInfo>> Heads(const config::Config& config, bool verbo
 }
 
 Result<std::vector<BranchReport>> Branches(const config::Config& config) {
-  RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, migrations::ParseDepth::kHeader));
+  RETORT_ASSIGN_OR_RETURN(auto project, LoadProjectHeaders(config));
   std::vector<BranchReport> branches;
   for (const std::string& id : project->graph.BranchPoints()) {
     BranchReport branch{DescribeRevision(*project, id), {}};

@@ -278,7 +278,7 @@ executor::Options ReplayOptions(const config::Config& config) {
   return options;
 }
 
-Status Replay(const Project& project, const revision::Plan& plan,
+Status Replay(const ProjectHeaders& project, const revision::Path& plan,
               const executor::MigrationIndex& migrations, executor::Sink& sink) {
   history::VersionStore store = project.Store();
   executor::Executor executor(sink, store, ReplayOptions(project.config));
@@ -286,13 +286,17 @@ Status Replay(const Project& project, const revision::Plan& plan,
   return executor.Run(plan, migrations);
 }
 
-Result<executor::MigrationIndex> WithStatements(const Project& project, const revision::Plan& plan,
+Result<executor::MigrationIndex> WithStatements(const ProjectHeaders& project,
+                                                const revision::Path& plan,
                                                 std::deque<migrations::Migration>* parsed) {
-  executor::MigrationIndex index = project.index;
+  executor::MigrationIndex index;
   std::vector<std::string> errors;  // every broken file at once, as LoadProject reports them
-  for (const revision::Step& step : plan.steps) {
-    const migrations::Migration& migration = project.Get(step.revision);
-    if (migration.statements_loaded) continue;
+  for (const revision::Move& step : plan.steps) {
+    if (const migrations::Migration* loaded = project.Parsed(step.revision)) {
+      index[step.revision] = loaded;  // parsed with the project
+      continue;
+    }
+    const migrations::MigrationHeader& migration = project.Header(step.revision);
     auto source = migrations::SourceText(migration);
     auto full = source.ok() ? migrations::ParseMigration(*source, migration.path)
                             : Result<migrations::Migration>(source.status());
@@ -309,13 +313,13 @@ Result<executor::MigrationIndex> WithStatements(const Project& project, const re
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
-std::string ContentKey(const Project& project, const revision::Plan& plan,
+std::string ContentKey(const ProjectHeaders& project, const revision::Path& plan,
                        const executor::MigrationIndex& migrations) {
   std::string material = std::string("retort template v1\n") + RETORT_VERSION + "\n" +
                          project.config.version_table_schema + "." + project.config.version_table +
                          "\n" +
                          (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
-  for (const revision::Step& step : plan.steps) {
+  for (const revision::Move& step : plan.steps) {
     const migrations::Migration& migration = *migrations.at(step.revision);
     material += step.revision + " " + (migration.transactional ? "tx " : "no-tx ") +
                 migration.checksum + "\n";
@@ -328,18 +332,18 @@ std::string ProjectKey(const config::Config& config) {
   return Sha256Hex(AbsolutePath(config.project_dir));
 }
 
-std::string DescribeTarget(const revision::Plan& plan) {
+std::string DescribeTarget(const revision::Path& plan) {
   return plan.final_rows.empty() ? "base" : Join(plan.final_rows, ", ");
 }
 
-Result<schema::Database> ReplayedState(const Project& project, const std::string& target,
+Result<schema::Database> ReplayedState(const ProjectHeaders& project, const std::string& target,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare) {
-  RETORT_ASSIGN_OR_RETURN(revision::Plan plan, project.graph.PlanUpgrade({}, target));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, project.graph.PlanUpgrade({}, target));
   return ReplayedState(project, plan, dev_conninfo, io, make_spare);
 }
 
-Result<schema::Database> ReplayedState(const Project& project, const revision::Plan& plan,
+Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revision::Path& plan,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare) {
   const config::Config& config = project.config;

@@ -122,30 +122,31 @@ class BatchingSink : public executor::Sink {
 executor::Options ReplayOptions(const config::Config& config);
 // Runs `plan` on `sink` (creating retort's tables first), taking each revision's statements
 // from `migrations`.
-Status Replay(const Project& project, const revision::Plan& plan,
+Status Replay(const ProjectHeaders& project, const revision::Path& plan,
               const executor::MigrationIndex& migrations, executor::Sink& sink);
-// The project's index, with the plan's migrations that were loaded for their headers only
-// parsed whole into `parsed` (which must outlive the index).
-Result<executor::MigrationIndex> WithStatements(const Project& project, const revision::Plan& plan,
+// The plan's migrations parsed: the project's where it parsed them, the others (a headers-only
+// load's) parsed whole into `parsed`, which must outlive the index.
+Result<executor::MigrationIndex> WithStatements(const ProjectHeaders& project,
+                                                const revision::Path& plan,
                                                 std::deque<migrations::Migration>* parsed);
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
-std::string ContentKey(const Project& project, const revision::Plan& plan,
+std::string ContentKey(const ProjectHeaders& project, const revision::Path& plan,
                        const executor::MigrationIndex& migrations);
 std::string ProjectKey(const config::Config& config);
-std::string DescribeTarget(const revision::Plan& plan);  // the plan's final rows, or "base"
+std::string DescribeTarget(const revision::Path& plan);  // the plan's final rows, or "base"
 
 // The schema at `target` (a graph target: "heads", a revision id), read from the project's
 // template on the dev server when one was kept for exactly these migrations, else replayed into
 // a scratch database that then becomes that template.
 // With `make_spare`, a run that reads the template (and so has a server core to spare while the
 // schema files are applied) prepares the empty database the next run's schema files go into.
-Result<schema::Database> ReplayedState(const Project& project, const std::string& target,
+Result<schema::Database> ReplayedState(const ProjectHeaders& project, const std::string& target,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
 // The same for a plan from base (to several rows, say).
-Result<schema::Database> ReplayedState(const Project& project, const revision::Plan& plan,
+Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revision::Path& plan,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
 

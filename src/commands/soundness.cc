@@ -223,7 +223,6 @@ UpgradeResult UpgradeBaseToHead(const Project& project, const std::string& dev_c
   if (!scratch.ok()) return fail({}, scratch.status().message(), "");
   config::Config config = project.config;
   config.database_url = ConninfoForDatabase(dev_conninfo, scratch->name());
-  config.database_url_source = "retort test";
 
   // Stops at every revision with a fixture to apply it; otherwise one run, as `upgrade head`.
   std::vector<std::string> targets;
@@ -408,9 +407,9 @@ class Stairway {
     } else {
       after.erase(id);
     }
-    revision::Plan plan;
+    revision::Path plan;
     plan.final_rows = project_.graph.RowsFor(after);
-    plan.steps.push_back(revision::Step{id, direction, rows_, plan.final_rows});
+    plan.steps.push_back(revision::Move{id, direction, rows_, plan.final_rows});
     RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, project_.index));
     executor::LiveSink sink(*connection_);
     executor::Executor executor(sink, store_, options_);
@@ -543,14 +542,6 @@ std::string XmlEscape(const std::string& text) {
   return escaped;
 }
 
-std::string Seconds(double ms) {
-  std::ostringstream text;
-  text.setf(std::ios::fixed);
-  text.precision(3);
-  text << ms / 1000.0;
-  return text.str();
-}
-
 }  // namespace
 
 int TestReport::Count(TestCheck::Outcome outcome) const {
@@ -652,10 +643,12 @@ std::string TestReportJunit(const TestReport& report) {
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuite name=\"retort test\" tests=\"" << report.checks.size() << "\" failures=\""
       << report.Count(Outcome::kFailed) << "\" errors=\"0\" skipped=\""
-      << report.Count(Outcome::kSkipped) << "\" time=\"" << Seconds(report.elapsed_ms) << "\">\n";
+      << report.Count(Outcome::kSkipped) << "\" time=\""
+      << FixedPoint(report.elapsed_ms / 1000.0, 3) << "\">\n";
   for (const TestCheck& check : report.checks) {
     xml << "  <testcase classname=\"retort." << XmlEscape(check.check) << "\" name=\""
-        << XmlEscape(check.name) << "\" time=\"" << Seconds(check.elapsed_ms) << "\"";
+        << XmlEscape(check.name) << "\" time=\"" << FixedPoint(check.elapsed_ms / 1000.0, 3)
+        << "\"";
     switch (check.outcome) {
       case Outcome::kPassed:
         xml << "/>\n";

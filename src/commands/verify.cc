@@ -20,14 +20,14 @@ std::string SumFilePath(const config::Config& config) {
 
 }  // namespace
 
-Status RefuseChangedMigrations(const Project& project, pg::Connection& connection,
+Status RefuseChangedMigrations(const ProjectHeaders& project, pg::Connection& connection,
                                const std::vector<std::string>& rows) {
   RETORT_ASSIGN_OR_RETURN(auto recorded, project.Store().ReadChecksums(connection));
   return RefuseChangedMigrations(project, connection, rows, recorded);
 }
 
 Status RefuseChangedMigrations(
-    const Project& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
     const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded) {
   RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(project, connection, rows, recorded));
   if (changed.empty()) return Status::Ok();
@@ -38,7 +38,7 @@ Status RefuseChangedMigrations(
       ", or accept the edit with `retort stamp --update-checksums`");
 }
 
-Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& project,
+Result<std::vector<ChangedMigration>> FindChangedMigrations(const ProjectHeaders& project,
                                                             pg::Connection& connection,
                                                             const std::vector<std::string>& rows) {
   RETORT_ASSIGN_OR_RETURN(auto recorded, project.Store().ReadChecksums(connection));
@@ -46,7 +46,7 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(const Project& proje
 }
 
 Result<std::vector<ChangedMigration>> FindChangedMigrations(
-    const Project& project, pg::Connection& connection, const std::vector<std::string>& rows,
+    const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
     const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded) {
   std::vector<ChangedMigration> changed;
   history::VersionStore store = project.Store();
@@ -59,14 +59,15 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(
   for (const std::string& id : project.graph.Ancestors(known_rows)) {
     auto found = recorded.find(id);
     if (found == recorded.end()) continue;
-    const migrations::Migration& file = project.Get(id);
+    const migrations::MigrationHeader& file = project.Header(id);
     // The same bytes as when it ran: unchanged, without parsing any SQL.
     if (file.source_sha256 == found->second.source_sha256) continue;
-    std::string checksum = file.checksum;
-    if (!file.statements_loaded) {
+    const migrations::Migration* parsed = project.Parsed(id);
+    std::string checksum = parsed != nullptr ? parsed->checksum : "";
+    if (checksum.empty()) {
       RETORT_ASSIGN_OR_RETURN(std::string source, migrations::SourceText(file));
-      RETORT_ASSIGN_OR_RETURN(auto parsed, migrations::ParseMigration(source, file.path));
-      checksum = parsed.checksum;
+      RETORT_ASSIGN_OR_RETURN(auto full, migrations::ParseMigration(source, file.path));
+      checksum = full.checksum;
     }
     if (checksum == found->second.checksum) continue;  // reformatted, not edited
     changed.push_back(ChangedMigration{id, file.path, {}});
@@ -78,7 +79,7 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(
     auto source = sources.find(migration.revision);
     if (source == sources.end()) continue;
     auto before = migrations::ParseMigration(source->second, migration.path + " (as applied)");
-    auto text = migrations::SourceText(project.Get(migration.revision));
+    auto text = migrations::SourceText(project.Header(migration.revision));
     if (!text.ok()) continue;
     auto after = migrations::ParseMigration(*text, migration.path);
     if (before.ok() && after.ok()) migration.changes = migrations::DescribeChanges(*before, *after);
@@ -113,7 +114,7 @@ Status WriteSumFile(const config::Config& config,
   return WriteFile(SumFilePath(config), migrations::RenderSumFile(migrations));
 }
 
-void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>& revisions,
+void TakeEditsIntoSumFile(const ProjectHeaders& project, const std::vector<std::string>& revisions,
                           const Io& io) {
   std::string path = SumFilePath(project.config);
   if (!PathExists(path)) return;
@@ -124,12 +125,12 @@ void TakeEditsIntoSumFile(const Project& project, const std::vector<std::string>
   std::vector<const migrations::Migration*> edited;
   std::vector<std::string> names;
   for (const std::string& id : revisions) {
-    auto found = project.index.find(id);
-    if (found == project.index.end() || !found->second->statements_loaded) continue;
-    std::string name = BaseName(found->second->path);
+    const migrations::Migration* parsed = project.Parsed(id);
+    if (parsed == nullptr) continue;
+    std::string name = BaseName(parsed->path);
     auto entry = recorded->find(name);
-    if (entry != recorded->end() && entry->second == "h1:" + found->second->checksum) continue;
-    edited.push_back(found->second);
+    if (entry != recorded->end() && entry->second == "h1:" + parsed->checksum) continue;
+    edited.push_back(parsed);
     names.push_back(name);
   }
   if (edited.empty()) return;

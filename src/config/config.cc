@@ -528,7 +528,6 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& path
         continue;
       }
       Apply(*spec, node, config, problems);
-      if (spec->section == "database" && spec->key == "url") config.database_url_source = path;
     }
   }
   RETORT_RETURN_IF_ERROR(problems.ToStatus());
@@ -569,24 +568,16 @@ Result<Config> LoadConfig(const Overrides& overrides, const GetEnv& env) {
     // reach the wrong database.
     if (Trim(*overrides.url).empty()) return Status::InvalidInput("--url is empty");
     config.database_url = *overrides.url;
-    config.database_url_source = "--url";
   } else if (std::optional<std::string> url = NonEmptyEnv(env, "RETORT_DATABASE_URL")) {
     config.database_url = *url;
-    config.database_url_source = "RETORT_DATABASE_URL";
   } else if (std::optional<std::string> fallback = NonEmptyEnv(env, "DATABASE_URL")) {
     config.database_url = *fallback;
-    config.database_url_source = "DATABASE_URL";
   } else if (config.database_url.empty()) {
     // No URL anywhere: connect as psql would, with libpq filling in every setting from its
     // environment (and ~/.pgpass, service files), when that environment names a target.
-    std::vector<std::string> named;
-    for (const char* variable : kLibpqTargetVariables) {
-      if (NonEmptyEnv(env, variable)) named.emplace_back(variable);
-    }
-    if (!named.empty()) {
-      config.database_url = kLibpqDefaultsUrl;
-      config.database_url_source = Join(named, ", ");
-    }
+    bool named = std::any_of(std::begin(kLibpqTargetVariables), std::end(kLibpqTargetVariables),
+                             [&](const char* variable) { return NonEmptyEnv(env, variable); });
+    if (named) config.database_url = kLibpqDefaultsUrl;
   }
   // CI points the scratch databases at its own server without editing the developers'
   // retort.toml, where dev_url is usually "embedded".

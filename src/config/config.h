@@ -22,9 +22,6 @@ struct Config {
   std::string config_path;  // empty when no file was read
 
   std::string database_url;  // as given; may be "embedded"; never printed unredacted
-  // "--url", "RETORT_DATABASE_URL", "DATABASE_URL", the config path, or the libpq variables
-  // that chose the database ("PGHOST, PGDATABASE") when database_url is kLibpqDefaultsUrl.
-  std::string database_url_source;
 
   std::string script_location = "migrations";
   std::string file_template = "{year}{month}{day}_{hour}{minute}-{rev}_{slug}";
@@ -85,8 +82,8 @@ GetEnv ProcessEnvironment();
 
 // Parses TOML text. `path` names the file in errors ("retort.toml:7: ..."). Unknown sections or
 // keys are errors, not silently ignored: a typo in `lock_timeout` must not go unnoticed. Every
-// problem found is reported (one per line, in file order) in a single InvalidInput. Sets
-// database_url_source to `path` when [database] url is given; never reads the environment.
+// problem found is reported (one per line, in file order) in a single InvalidInput. Never
+// reads the environment.
 Result<Config> ParseConfig(const std::string& toml_text, const std::string& path);
 
 // Finds the config (--config, which may also name a directory holding retort.toml; else

@@ -105,20 +105,6 @@ bool IsSubsequence(const std::vector<std::string>& small, const std::vector<std:
   return at == small.size();
 }
 
-// Whether `text` names `word` as a whole identifier (bare or quoted).
-bool MentionsWord(const std::string& text, const std::string& word) {
-  for (const std::string& spelling : {word, QuoteIdentifier(word)}) {
-    for (size_t at = text.find(spelling); at != std::string::npos;
-         at = text.find(spelling, at + 1)) {
-      size_t end = at + spelling.size();
-      if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
-          (end >= text.size() || !IsIdentifierChar(text[end])))
-        return true;
-    }
-  }
-  return false;
-}
-
 // The NOT VALID CHECK constraint of a partition's parent that `constraint` is the validated
 // copy of (constraints.sql keeps such a copy, which a partition gets with ALTER TABLE partition
 // VALIDATE CONSTRAINT), or null when `constraint` is the partition's own.
@@ -776,7 +762,7 @@ class Differ {
         continue;
       }
       bool reads_retyped = std::any_of(retyped.begin(), retyped.end(), [&](const std::string& c) {
-        return c != column.name && MentionsWord(*column.generated_expr, c);
+        return c != column.name && MentionsIdentifier(*column.generated_expr, c);
       });
       if (!reads_retyped) continue;
       out_.push_back(DropColumn{table, *it->second});
@@ -1612,18 +1598,13 @@ bool TypeNames(const std::string& type, const QualifiedName& name, bool* array) 
     base.resize(base.size() - 2);
     is_array = true;
   }
-  bool match = base == QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name) ||
-               ((name.schema == "public" || name.schema == "pg_catalog") &&
-                base == QuoteIdentifier(name.name));
+  bool match = base == name.Sql() || ((name.schema == "public" || name.schema == "pg_catalog") &&
+                                      base == QuoteIdentifier(name.name));
   if (match && array != nullptr) *array = is_array;
   return match;
 }
 
 namespace {
-
-std::string Dotted(const QualifiedName& name) {
-  return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
-}
 
 // What keeps `type` (an enum being swapped, or a composite type changed in place) from being
 // replaced: composite attributes of that type, domains over it that `to` drops, partition keys
@@ -1634,7 +1615,7 @@ void ReportUsers(const Database& from, const Database& to, const QualifiedName& 
     for (const schema::CompositeAttribute& attribute : composite.attributes) {
       if (TypeNames(attribute.type, type, nullptr)) {
         out.push_back(what + ": attribute " + QuoteIdentifier(attribute.name) +
-                      " of composite type " + Dotted(composite.name) +
+                      " of composite type " + composite.name.Sql() +
                       " uses it; change that attribute's type in a separate migration first");
       }
     }
@@ -1645,15 +1626,15 @@ void ReportUsers(const Database& from, const Database& to, const QualifiedName& 
     bool kept = std::any_of(to.domains.begin(), to.domains.end(),
                             [&](const schema::Domain& d) { return d.name == domain.name; });
     if (!kept) {
-      out.push_back(what + ": domain " + Dotted(domain.name) +
+      out.push_back(what + ": domain " + domain.name.Sql() +
                     " is built on it and is dropped too; drop the domain in a separate "
                     "migration first");
     }
     types.push_back(domain.name);
     for (const schema::Domain& outer : from.domains) {
       if (TypeNames(outer.base_type, domain.name, nullptr)) {
-        out.push_back(what + ": domain " + Dotted(outer.name) + " is built on domain " +
-                      Dotted(domain.name) +
+        out.push_back(what + ": domain " + outer.name.Sql() + " is built on domain " +
+                      domain.name.Sql() +
                       ", which is built on it; retort replaces only one level of domains");
       }
     }
@@ -1664,9 +1645,9 @@ void ReportUsers(const Database& from, const Database& to, const QualifiedName& 
       bool uses = std::any_of(types.begin(), types.end(), [&](const QualifiedName& t) {
         return TypeNames(column.type, t, nullptr);
       });
-      if (uses && MentionsWord(*table.partition_key, column.name)) {
+      if (uses && MentionsIdentifier(*table.partition_key, column.name)) {
         out.push_back(what + ": column " + QuoteIdentifier(column.name) + " of " +
-                      Dotted(table.name) +
+                      table.name.Sql() +
                       " is in the partition key, whose type PostgreSQL cannot change");
       }
     }
@@ -1756,7 +1737,7 @@ void ReportReplacedInUse(const Database& from, const Database& to,
       std::string sql = collation.Sql();
       std::vector<std::string> users;
       for (const schema::Domain& domain : from.domains) {
-        if (domain.collation == sql) users.push_back("domain " + Dotted(domain.name));
+        if (domain.collation == sql) users.push_back("domain " + domain.name.Sql());
       }
       // A domain whose CHECK names the collation.
       for (const std::string& user :
@@ -1770,22 +1751,22 @@ void ReportReplacedInUse(const Database& from, const Database& to,
         for (const schema::CompositeAttribute& attribute : type.attributes) {
           if (attribute.collation == sql) {
             users.push_back("attribute " + QuoteIdentifier(attribute.name) + " of composite type " +
-                            Dotted(type.name));
+                            type.name.Sql());
           }
         }
       }
       for (const Table& table : from.tables) {
         if (!table.partition_key) continue;
         for (const Column& column : table.columns) {
-          if (column.collation == sql && MentionsWord(*table.partition_key, column.name)) {
+          if (column.collation == sql && MentionsIdentifier(*table.partition_key, column.name)) {
             users.push_back("partition key column " + QuoteIdentifier(column.name) + " of " +
-                            Dotted(table.name));
+                            table.name.Sql());
           }
         }
       }
       if (users.empty()) continue;
-      problems.push_back("collation " + Dotted(collation.name) + " changes (" +
-                         collation.definition + " -> " + next.definition +
+      problems.push_back("collation " + collation.name.Sql() + " changes (" + collation.definition +
+                         " -> " + next.definition +
                          "), which takes creating it again and moving its users to the new one, "
                          "and PostgreSQL cannot move " +
                          Join(users, ", ") +
@@ -1884,7 +1865,7 @@ void ReportColumnLocality(const Database& from, const Database& to,
       bool declared = DeclaresColumn(table, name);
       if (declared == DeclaresColumn(*old, name)) continue;
       problems.push_back(
-          "column " + QuoteIdentifier(name) + " of " + Dotted(table.name) +
+          "column " + QuoteIdentifier(name) + " of " + table.name.Sql() +
           (declared ? " is inherited only in the database but declared in the table in the target"
                     : " is declared in the table in the database but inherited only in the "
                       "target") +
@@ -1936,8 +1917,8 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
         if (!own) inherited_only.push_back("constraint " + QuoteIdentifier(check.name));
       }
       if (inherited_only.empty()) continue;
-      problems.push_back("table " + Dotted(table.name) + " starts inheriting from " +
-                         Dotted(parent) + ", which leaves " + Join(inherited_only, ", ") +
+      problems.push_back("table " + table.name.Sql() + " starts inheriting from " + parent.Sql() +
+                         ", which leaves " + Join(inherited_only, ", ") +
                          " the table's own as well as inherited (ALTER TABLE ... INHERIT needs "
                          "them there first), where the target has them inherited only: "
                          "declare them in the table too, or create the table again");
@@ -1951,7 +1932,7 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
              old.replica_identity_index.empty();
     });
     if (!same) {
-      problems.push_back("table " + Dotted(table.name) +
+      problems.push_back("table " + table.name.Sql() +
                          ": its replica identity names an index that was dropped, a state no "
                          "statement creates; set REPLICA IDENTITY DEFAULT, FULL, NOTHING or "
                          "USING INDEX an existing index");
@@ -1962,7 +1943,7 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
     for (const schema::EnumType& next : to.enums) {
       if (next.name != type.name || IsSubsequence(type.labels, next.labels)) continue;
       ReportUsers(from, to, type.name,
-                  "enum " + Dotted(type.name) +
+                  "enum " + type.name.Sql() +
                       " loses or reorders values, which takes a new type (created, columns "
                       "converted, old one dropped)",
                   problems);
@@ -1986,10 +1967,10 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
     });
     if (copy_kept || !parent_kept || !partition_kept) continue;
     problems.push_back("check constraint " + QuoteIdentifier(constraint.name) + " of partition " +
-                       Dotted(constraint.table) +
+                       constraint.table.Sql() +
                        " is validated, and is to be NOT VALID like its parent's: PostgreSQL "
                        "cannot un-validate a constraint; drop the constraint of " +
-                       Dotted(parent->table) +
+                       parent->table.Sql() +
                        " and add it again NOT VALID in a migration "
                        "written by hand");
   }
@@ -2019,11 +2000,11 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
       for (const Table& table : from.tables) {
         for (const Column& column : table.columns) {
           if (!TypeNames(column.type, type.name, nullptr)) continue;
-          problems.push_back("composite type " + Dotted(type.name) + ": " +
+          problems.push_back("composite type " + type.name.Sql() + ": " +
                              (retyped ? "an attribute changes type"
                                       : "attributes are reordered or inserted before others") +
                              " while column " + QuoteIdentifier(column.name) + " of " +
-                             Dotted(table.name) +
+                             table.name.Sql() +
                              " uses the type, which PostgreSQL refuses; add a new attribute (or "
                              "type), copy the data, then drop the old one, in separate migrations");
         }

@@ -24,12 +24,12 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kLockNotAvailable[] = "55P03";
 
-const std::vector<sqltext::Statement>& StatementsFor(const revision::Step& step,
+const std::vector<sqltext::Statement>& StatementsFor(const revision::Move& step,
                                                      const migrations::Migration& migration) {
   return step.direction == revision::Direction::kUp ? migration.upgrade : migration.downgrade;
 }
 
-const migrations::Batch* BatchFor(const revision::Step& step,
+const migrations::Batch* BatchFor(const revision::Move& step,
                                   const migrations::Migration& migration, size_t index) {
   const auto& batches = step.direction == revision::Direction::kUp ? migration.upgrade_batches
                                                                    : migration.downgrade_batches;
@@ -64,23 +64,6 @@ std::string UtcNow() {
 
 bool IsSet(const std::string& duration) { return !duration.empty() && duration != "0"; }
 
-// "CREATE INDEX ix ON t (a)" on one line of at most 80 bytes, for messages.
-std::string Excerpt(const std::string& sql) {
-  std::string flat;
-  bool space = false;
-  for (char c : sql) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !flat.empty();
-      continue;
-    }
-    if (space) flat.push_back(' ');
-    space = false;
-    flat.push_back(c);
-  }
-  if (flat.size() > 80) flat = flat.substr(0, 77) + "...";
-  return "`" + flat + "`";
-}
-
 std::string Where(const migrations::Migration& migration, const sqltext::Statement& statement) {
   return migration.path + ":" + std::to_string(statement.line);
 }
@@ -90,18 +73,6 @@ std::string StatementLabel(const migrations::Migration& migration,
                            const sqltext::Statement& statement, size_t index, size_t count) {
   return "statement " + std::to_string(index + 1) + " of " + std::to_string(count) + " (" +
          Where(migration, statement) + ")";
-}
-
-std::string Seconds(double seconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", seconds);
-  return buffer;
-}
-
-std::string Milliseconds(double milliseconds) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", milliseconds);
-  return buffer;
 }
 
 double MillisecondsSince(Clock::time_point start) {
@@ -117,7 +88,7 @@ std::string FingerprintOf(const std::string& statement) {
 
 // ---- preflight
 
-Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& migrations,
+Status Executor::Preflight(const revision::Path& plan, const MigrationIndex& migrations,
                            bool single_transaction) {
   // Enum labels added earlier in the transaction that is open at this point of the run.
   struct AddedLabel {
@@ -125,17 +96,12 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
     std::string where;
   };
   std::vector<AddedLabel> added;
-  for (const revision::Step& step : plan.steps) {
+  for (const revision::Move& step : plan.steps) {
     auto found = migrations.find(step.revision);
     if (found == migrations.end()) {
       return Status::InvalidInput("revision " + step.revision + " has no migration file");
     }
     const migrations::Migration& migration = *found->second;
-    if (!migration.statements_loaded) {
-      // A programming error, not user input: running it would run nothing and record success.
-      return Status::Failed("internal error: revision " + step.revision +
-                            " was loaded without its statements");
-    }
     if (step.direction == revision::Direction::kDown && !migration.has_downgrade) {
       return Status::InvalidInput(migration.path + ":" + std::to_string(migration.revision_line) +
                                   ": revision " + step.revision +
@@ -156,7 +122,7 @@ Status Executor::Preflight(const revision::Plan& plan, const MigrationIndex& mig
     for (size_t i = 0; i < statements.size(); ++i) {
       const sqltext::Statement& statement = statements[i];
       std::string which = "statement " + std::to_string(i + 1) + " of revision " + step.revision +
-                          " " + Excerpt(statement.text);
+                          " `" + Excerpt(statement.text, 80) + "`";
       sqltext::TransactionUse use = sqltext::ClassifyTransactionUse(statement.text);
       if (use == sqltext::TransactionUse::kOutsideTransactionBlock) {
         return Status::InvalidInput(
@@ -233,19 +199,19 @@ std::vector<std::string> Executor::GuardStatements(const std::vector<std::string
   return store_.GuardStatements(rows, options_.lock_guard_check);
 }
 
-std::string Executor::BeginStatementSql(const revision::Step& step,
+std::string Executor::BeginStatementSql(const revision::Move& step,
                                         const history::ProgressRow& done) const {
   return "BEGIN;\n" + GuardSql(step.rows_before) +
          store_.RefuseDoneSql(done.revision, done.direction, done.statement);
 }
 
-std::string Executor::BookkeepingSql(const revision::Step& step,
+std::string Executor::BookkeepingSql(const revision::Move& step,
                                      const migrations::Migration& migration,
                                      const std::string& started_at) const {
   return JoinStatements(BookkeepingStatements(step, migration, started_at));
 }
 
-std::vector<std::string> Executor::BookkeepingStatements(const revision::Step& step,
+std::vector<std::string> Executor::BookkeepingStatements(const revision::Move& step,
                                                          const migrations::Migration& migration,
                                                          const std::string& started_at) const {
   std::vector<std::string> statements =
@@ -256,7 +222,7 @@ std::vector<std::string> Executor::BookkeepingStatements(const revision::Step& s
   return statements;
 }
 
-std::string Executor::BackupsFor(const revision::Step& step, const std::string& statement) const {
+std::string Executor::BackupsFor(const revision::Move& step, const std::string& statement) const {
   if (!options_.backup) return "";
   std::string sql;
   for (const sqltext::DestroyedData& destroyed : sqltext::FindDestroyedData(statement)) {
@@ -303,10 +269,10 @@ Status Executor::EnsureTables() {
 
 // ---- migrations in a transaction
 
-std::vector<Piece> Executor::StepPieces(const revision::Plan& plan, size_t k, bool opens,
+std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bool opens,
                                         bool commits, bool own_transaction,
                                         const MigrationIndex& migrations) const {
-  const revision::Step& step = plan.steps[k];
+  const revision::Move& step = plan.steps[k];
   const migrations::Migration& migration = *migrations.find(step.revision)->second;
   // A step's pieces go to the sink together (one round trip on a live session: nothing here
   // needs a reply before the next piece).
@@ -360,7 +326,7 @@ std::vector<Piece> Executor::StepPieces(const revision::Plan& plan, size_t k, bo
   return pieces;
 }
 
-Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+Status Executor::TryTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
   for (size_t k = begin; k < end; ++k) {
     std::vector<Piece> pieces = StepPieces(plan, k, k == begin, k + 1 == end, false, migrations);
@@ -374,10 +340,10 @@ Status Executor::TryTransactionGroup(const revision::Plan& plan, size_t begin, s
   return Status::Ok();
 }
 
-Status Executor::RunTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+Status Executor::RunTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
   for (size_t k = begin; k < end; ++k) {
-    const revision::Step& step = plan.steps[k];
+    const revision::Move& step = plan.steps[k];
     if (progress_) progress_(StepEvent{step, *migrations.find(step.revision)->second, false, 0});
   }
   auto started = Clock::now();
@@ -391,19 +357,19 @@ Status Executor::RunTransactionGroup(const revision::Plan& plan, size_t begin, s
     // Every step of the group committed together; the time is the group's.
     double elapsed = MillisecondsSince(started) / static_cast<double>(end - begin);
     for (size_t k = begin; k < end; ++k) {
-      const revision::Step& step = plan.steps[k];
+      const revision::Move& step = plan.steps[k];
       progress_(StepEvent{step, *migrations.find(step.revision)->second, true, elapsed});
     }
   }
   return Status::Ok();
 }
 
-Status Executor::RunEachInItsTransaction(const revision::Plan& plan, size_t begin, size_t end,
+Status Executor::RunEachInItsTransaction(const revision::Path& plan, size_t begin, size_t end,
                                          const MigrationIndex& migrations) {
   size_t next = begin;  // the first step not committed yet
   auto event = [&](size_t k, bool finished, double elapsed_ms) {
     if (!progress_) return;
-    const revision::Step& step = plan.steps[k];
+    const revision::Move& step = plan.steps[k];
     progress_(StepEvent{step, *migrations.find(step.revision)->second, finished, elapsed_ms});
   };
   Clock::time_point started;
@@ -432,7 +398,7 @@ Status Executor::RunEachInItsTransaction(const revision::Plan& plan, size_t begi
 
 // ---- migrations outside a transaction
 
-Result<size_t> Executor::ResumePoint(const revision::Step& step,
+Result<size_t> Executor::ResumePoint(const revision::Move& step,
                                      const migrations::Migration& migration) {
   const auto& statements = StatementsFor(step, migration);
   std::map<int, const history::ProgressRow*> rows;
@@ -493,7 +459,7 @@ Result<size_t> Executor::ResumePoint(const revision::Step& step,
 // (SET check_function_bodies = off, SET search_path, ...) are gone with it, and the statements
 // after the resume point were written to run under them. Only those statements run again:
 // everything else that ran stays applied.
-Status Executor::ReplaySessionSettings(const revision::Step& step,
+Status Executor::ReplaySessionSettings(const revision::Move& step,
                                        const migrations::Migration& migration, size_t start) {
   const auto& statements = StatementsFor(step, migration);
   int count = static_cast<int>(statements.size());
@@ -509,7 +475,7 @@ Status Executor::ReplaySessionSettings(const revision::Step& step,
   return Status::Ok();
 }
 
-Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations) {
+Status Executor::LoadProgress(const revision::Path& plan, const MigrationIndex& migrations) {
   std::map<std::pair<std::string, std::string>, const history::ProgressRow*> partial;
   // Rows come ordered by statement: the last of each step says where it stopped.
   for (const history::ProgressRow& row : progress_rows_) {
@@ -517,7 +483,7 @@ Status Executor::LoadProgress(const revision::Plan& plan, const MigrationIndex& 
   }
   for (const auto& [key, row] : partial) {
     bool resumed = false;
-    for (const revision::Step& step : plan.steps) {
+    for (const revision::Move& step : plan.steps) {
       if (step.revision == key.first && DirectionName(step.direction) == key.second) resumed = true;
     }
     if (resumed) continue;
@@ -582,7 +548,7 @@ Status Executor::WaitForReplicas(double max_lag_seconds) {
     }
     if (worst <= max_lag_seconds) {
       if (waiting) {
-        Log("replicas caught up after " + Seconds(MillisecondsSince(wait_started) / 1000) +
+        Log("replicas caught up after " + FixedPoint(MillisecondsSince(wait_started) / 1000, 1) +
             " s; continuing");
       }
       return Status::Ok();
@@ -592,8 +558,8 @@ Status Executor::WaitForReplicas(double max_lag_seconds) {
     // has caught up does not look behind.
     (void)sink_.Query("SELECT txid_current()");
     if (probed && (!waiting || now - last_logged >= std::chrono::seconds(10))) {
-      Log("waiting for replica lag: " + laggard + " is " + Seconds(worst) + " s behind (max-lag " +
-          Seconds(max_lag_seconds) + " s)");
+      Log("waiting for replica lag: " + laggard + " is " + FixedPoint(worst, 1) +
+          " s behind (max-lag " + FixedPoint(max_lag_seconds, 1) + " s)");
       last_logged = now;
       waiting = true;
     }
@@ -624,9 +590,9 @@ std::string Label(const Origin& origin) {
 // ", longest batch 87.1 ms, p50 41.0 ms, p95 80.2 ms"
 std::string BatchTimes(const std::vector<double>& batch_ms) {
   double longest = batch_ms.empty() ? 0 : *std::max_element(batch_ms.begin(), batch_ms.end());
-  return ", longest batch " + Milliseconds(longest) + " ms, p50 " +
-         Milliseconds(Quantile(batch_ms, 0.5)) + " ms, p95 " +
-         Milliseconds(Quantile(batch_ms, 0.95)) + " ms";
+  return ", longest batch " + FixedPoint(longest, 1) + " ms, p50 " +
+         FixedPoint(Quantile(batch_ms, 0.5), 1) + " ms, p95 " +
+         FixedPoint(Quantile(batch_ms, 0.95), 1) + " ms";
 }
 
 // "batches of 10,000" or, when the size adapted, "batches of 2,500-41,250"
@@ -724,7 +690,7 @@ Status Executor::RunBatched(const migrations::Batch& batch, const std::string& s
   double seconds = MillisecondsSince(started) / 1000;
   Log("  " + label + " (" + origin.file + ":" + std::to_string(origin.line) +
       "): " + GroupDigits(snapshot.rows) + " rows in " + GroupDigits(snapshot.batches) + " " +
-      BatchSizes(smallest, largest) + ", " + Seconds(seconds) + " s, " +
+      BatchSizes(smallest, largest) + ", " + FixedPoint(seconds, 1) + " s, " +
       GroupDigits(seconds > 0 ? std::lround(snapshot.rows / seconds) : 0) + " rows/s" +
       BatchTimes(batch_ms));
   return Status::Ok();
@@ -941,13 +907,13 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
       "): " + GroupDigits(snapshot.rows) + " rows in " + GroupDigits(snapshot.batches) + " " +
       BatchSizes(smallest, largest) + " by " + key.column +
       (first_done.empty() ? "" : " (" + first_done + " to " + last_done + ")") + ", " +
-      Seconds(seconds) + " s, " +
+      FixedPoint(seconds, 1) + " s, " +
       GroupDigits(seconds > 0 ? std::lround(snapshot.rows / seconds) : 0) + " rows/s" +
       BatchTimes(batch_ms));
   return Status::Ok();
 }
 
-Status Executor::RunStatementWithProgress(const revision::Step& step,
+Status Executor::RunStatementWithProgress(const revision::Move& step,
                                           const sqltext::Statement& statement, const Origin& origin,
                                           const history::ProgressRow& done,
                                           const std::string& backups) {
@@ -974,7 +940,7 @@ Status Executor::RunStatementWithProgress(const revision::Step& step,
   return status;
 }
 
-Result<bool> Executor::ResolveInterrupted(const revision::Step& step,
+Result<bool> Executor::ResolveInterrupted(const revision::Move& step,
                                           const migrations::Migration& migration, size_t index,
                                           const history::ProgressRow& row) {
   const sqltext::Statement& statement = StatementsFor(step, migration)[index];
@@ -1046,7 +1012,7 @@ Result<bool> Executor::ResolveInterrupted(const revision::Step& step,
   return false;
 }
 
-Status Executor::RunStatementOutside(const revision::Step& step,
+Status Executor::RunStatementOutside(const revision::Move& step,
                                      const migrations::Migration& migration, size_t index,
                                      bool tracking) {
   const auto& statements = StatementsFor(step, migration);
@@ -1208,7 +1174,7 @@ Status Executor::RunStatementOutside(const revision::Step& step,
   return Status::Ok();
 }
 
-Status Executor::RunOutsideTransaction(const revision::Step& step,
+Status Executor::RunOutsideTransaction(const revision::Move& step,
                                        const migrations::Migration& migration) {
   std::string started_at = sink_.IsLive() ? UtcNow() : "";
   const auto& statements = StatementsFor(step, migration);
@@ -1271,7 +1237,7 @@ Status Executor::RunOutsideTransaction(const revision::Step& step,
 
 // ---- the run
 
-Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migrations) {
+Status Executor::Run(const revision::Path& plan, const MigrationIndex& migrations) {
   RETORT_RETURN_IF_ERROR(Preflight(plan, migrations, !options_.transaction_per_migration));
   RETORT_RETURN_IF_ERROR(LoadProgress(plan, migrations));
   if (options_.statement_progress && options_.log != nullptr && !plan.steps.empty()) {
@@ -1279,7 +1245,7 @@ Status Executor::Run(const revision::Plan& plan, const MigrationIndex& migration
   }
   size_t begin = 0;
   while (begin < plan.steps.size()) {
-    const revision::Step& step = plan.steps[begin];
+    const revision::Move& step = plan.steps[begin];
     const migrations::Migration& migration = *migrations.find(step.revision)->second;
     if (migration.transactional) {
       size_t end = begin + 1;

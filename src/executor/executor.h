@@ -1,4 +1,4 @@
-// Runs a revision::Plan on a Sink: each migration's statements, its transaction, its timeouts
+// Runs a revision::Path on a Sink: each migration's statements, its transaction, its timeouts
 // and its version-table bookkeeping; lock-timeout retries, backups before destruction, batched
 // backfills, and the per-statement progress of migrations that run outside a transaction.
 #pragma once
@@ -68,7 +68,7 @@ struct Options {
 };
 
 struct StepEvent {
-  const revision::Step& step;
+  const revision::Move& step;
   const migrations::Migration& migration;
   bool finished = false;  // false when starting
   double elapsed_ms = 0;
@@ -89,7 +89,7 @@ class Executor {
   // statement uses an enum label that an earlier ALTER TYPE ... ADD VALUE of the same
   // transaction adds (with `single_transaction`, one transaction spans consecutive
   // transactional migrations). InvalidInput naming file and line otherwise.
-  static Status Preflight(const revision::Plan& plan, const MigrationIndex& migrations,
+  static Status Preflight(const revision::Path& plan, const MigrationIndex& migrations,
                           bool single_transaction = false);
 
   // Creates the version and history tables if missing (in their own transaction).
@@ -99,7 +99,7 @@ class Executor {
   // table stays at the last migration that completed; the status says where it stopped. A
   // non-transactional migration that fails keeps the statements that ran, and (with
   // track_progress) is recorded as partially applied; the next run resumes it.
-  Status Run(const revision::Plan& plan, const MigrationIndex& migrations);
+  Status Run(const revision::Path& plan, const MigrationIndex& migrations);
 
   // What VersionStore::ReadProgress found (read by the caller under the migration lock): the
   // steps of partially applied migrations. Run resumes them, and refuses a plan that leaves one
@@ -114,32 +114,32 @@ class Executor {
  private:
   // Steps [begin, end) of the plan, all transactional, in one transaction; retried whole on a
   // lock timeout.
-  Status RunTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+  Status RunTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                              const MigrationIndex& migrations);
-  Status TryTransactionGroup(const revision::Plan& plan, size_t begin, size_t end,
+  Status TryTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                              const MigrationIndex& migrations);
   // Steps [begin, end) of the plan, all transactional, each in a transaction of its own (one
   // pipeline on a live session: Sink::RunSegments); a lock timeout retries from the step that
   // timed out.
-  Status RunEachInItsTransaction(const revision::Plan& plan, size_t begin, size_t end,
+  Status RunEachInItsTransaction(const revision::Path& plan, size_t begin, size_t end,
                                  const MigrationIndex& migrations);
   // Step k's pieces: its guard (after BEGIN and the timeouts when it `opens` the transaction),
   // backups, statements and bookkeeping (then COMMIT when it `commits` it).
-  std::vector<Piece> StepPieces(const revision::Plan& plan, size_t k, bool opens, bool commits,
+  std::vector<Piece> StepPieces(const revision::Path& plan, size_t k, bool opens, bool commits,
                                 bool own_transaction, const MigrationIndex& migrations) const;
-  Status RunOutsideTransaction(const revision::Step& step, const migrations::Migration& migration);
+  Status RunOutsideTransaction(const revision::Move& step, const migrations::Migration& migration);
   // One statement outside a transaction: its backups, a leftover invalid index, the statement
   // (batched or not), each retried on lock timeouts; with `tracking`, its progress row too.
-  Status RunStatementOutside(const revision::Step& step, const migrations::Migration& migration,
+  Status RunStatementOutside(const revision::Move& step, const migrations::Migration& migration,
                              size_t index, bool tracking);
   // The statement and its progress row in one transaction (with the guards and backups).
-  Status RunStatementWithProgress(const revision::Step& step, const sqltext::Statement& statement,
+  Status RunStatementWithProgress(const revision::Move& step, const sqltext::Statement& statement,
                                   const Origin& origin, const history::ProgressRow& done,
                                   const std::string& backups);
   // A "running" row found on resume: waits for the session that sent the statement to end,
   // then says whether the statement took effect (an index CREATE INDEX CONCURRENTLY built is
   // there and valid; the indexes DROP INDEX CONCURRENTLY drops are gone). False: run it again.
-  Result<bool> ResolveInterrupted(const revision::Step& step,
+  Result<bool> ResolveInterrupted(const revision::Move& step,
                                   const migrations::Migration& migration, size_t index,
                                   const history::ProgressRow& row);
   // The version-table guard, plus the migration-lock guard on a live run.
@@ -148,7 +148,7 @@ class Executor {
   // Opens the transaction that runs or records statement `done` of a transaction-none step:
   // the guards, then a refusal (SQLSTATE history::kAppliedElsewhere) if another session
   // recorded it done meanwhile.
-  std::string BeginStatementSql(const revision::Step& step, const history::ProgressRow& done) const;
+  std::string BeginStatementSql(const revision::Move& step, const history::ProgressRow& done) const;
   // `progress` names the statement for the progress table (and holds what an earlier run
   // recorded about it); `tracking` says whether to record there.
   Status RunBatched(const migrations::Batch& batch, const std::string& sql, const Origin& origin,
@@ -170,22 +170,22 @@ class Executor {
   // Runs `attempt` until it succeeds, fails with something other than a lock timeout, or the
   // retries are used up; when `*position` moved during an attempt, the count starts again.
   Status WithLockRetries(const std::function<Status()>& attempt, const size_t* position = nullptr);
-  std::string BackupsFor(const revision::Step& step, const std::string& statement) const;
-  std::string BookkeepingSql(const revision::Step& step, const migrations::Migration& migration,
+  std::string BackupsFor(const revision::Move& step, const std::string& statement) const;
+  std::string BookkeepingSql(const revision::Move& step, const migrations::Migration& migration,
                              const std::string& started_at) const;
-  std::vector<std::string> BookkeepingStatements(const revision::Step& step,
+  std::vector<std::string> BookkeepingStatements(const revision::Move& step,
                                                  const migrations::Migration& migration,
                                                  const std::string& started_at) const;
   std::string TimeoutSql(const char* scope) const;
   std::vector<std::string> TimeoutStatements(const char* scope) const;
   // Which statement to start at (0-based) for a step that may be partially applied; refuses
   // when a statement that already ran was edited since.
-  Result<size_t> ResumePoint(const revision::Step& step, const migrations::Migration& migration);
+  Result<size_t> ResumePoint(const revision::Move& step, const migrations::Migration& migration);
   // Runs again the session settings (SET, RESET, SELECT set_config) among the statements before
   // `start`, which a resumed step skips.
-  Status ReplaySessionSettings(const revision::Step& step, const migrations::Migration& migration,
+  Status ReplaySessionSettings(const revision::Move& step, const migrations::Migration& migration,
                                size_t start);
-  Status LoadProgress(const revision::Plan& plan, const MigrationIndex& migrations);
+  Status LoadProgress(const revision::Path& plan, const MigrationIndex& migrations);
   void Log(const std::string& line) const;
   void Sleep(long milliseconds) const;
 

@@ -12,13 +12,6 @@ namespace retort::executor {
 
 namespace {
 
-// "CREATE INDEX ix ON t (a)" trimmed to one line of at most 120 bytes, for messages.
-std::string Excerpt(std::string_view sql) {
-  std::string first_line(sql.substr(0, sql.find('\n')));
-  if (first_line.size() > 120) first_line = first_line.substr(0, 117) + "...";
-  return first_line;
-}
-
 // "file:12: statement 2 of 3 in revision r1 failed: ...", with the line of the error's
 // position when the server gave one.
 Status StatementFailed(const std::string& sql, const Origin& origin, const pg::PgError& error) {
@@ -31,7 +24,7 @@ Status StatementFailed(const std::string& sql, const Origin& origin, const pg::P
           std::to_string(origin.statement_number) + " of " +
           std::to_string(origin.statement_count) + " in revision " + origin.revision +
           " failed:\n" + error.ToString() + "\nSTATEMENT:  " +
-          Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size()))),
+          Excerpt(std::string_view(sql).substr(std::min(origin.own_prefix, sql.size())), 120),
       ServerError{error.sqlstate, error.detail, error.hint, error.position});
 }
 

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/strings.h"
+
 namespace retort::executor {
 
 namespace {
@@ -22,14 +24,6 @@ constexpr const char* kProgressQuery =
     "  LEFT JOIN pg_stat_progress_create_index i ON i.pid = a.pid\n"
     "  LEFT JOIN pg_stat_progress_cluster c ON c.pid = a.pid\n"
     " WHERE a.pid = $1";
-
-std::string Cut(std::string line, size_t width) {
-  if (line.size() <= width) return line;
-  size_t end = width;
-  while (end > 0 && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) --end;
-  line.resize(end);
-  return line;
-}
 
 long long Number(const std::optional<std::string>& cell) {
   if (!cell || cell->empty()) return -1;
@@ -128,7 +122,7 @@ void StatementProgress::Watch::Poll() {
     std::string progress = DescribeProgress(row);
     std::string line = label_ + ": " + elapsed + (progress.empty() ? "" : ", " + progress);
     // As ProgressDisplay draws a backfill's bar: back to the line's start, erase, then the text.
-    owner_.out_ << "\r\033[K" << Cut(line, owner_.display_.width) << std::flush;
+    owner_.out_ << "\r\033[K" << ClipUtf8(line, owner_.display_.width) << std::flush;
     shown = true;
   } while (!ended_within(owner_.display_.interval));
   if (shown) owner_.out_ << "\r\033[K" << std::flush;

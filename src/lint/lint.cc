@@ -15,6 +15,7 @@
 #include "base/strings.h"
 #include "plan/online.h"
 #include "sqltext/classify.h"
+#include "sqltext/split.h"
 
 namespace retort::lint {
 namespace {
@@ -85,35 +86,6 @@ int FirstLocation(const json& node) {
     }
   }
   return -1;
-}
-
-std::string CollapseWhitespace(std::string_view text) {
-  std::string collapsed;
-  bool space = false;
-  for (char c : Trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space) collapsed.push_back(' ');
-    space = false;
-    collapsed.push_back(c);
-  }
-  return collapsed;
-}
-
-// At most `limit` bytes, cut at a UTF-8 character boundary.
-std::string ClipUtf8(std::string_view text, size_t limit) {
-  if (text.size() <= limit) return std::string(text);
-  size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut));
-}
-
-std::string Shorten(std::string_view statement) {
-  std::string collapsed = CollapseWhitespace(statement);
-  if (collapsed.size() <= kShownStatementLength) return collapsed;
-  return ClipUtf8(collapsed, kShownStatementLength - 3) + "...";
 }
 
 // ---- relations
@@ -375,13 +347,6 @@ std::optional<std::vector<std::string>> IgnoreList(std::string_view line) {
   return SplitList(rest);
 }
 
-bool IsSectionMarker(std::string_view line) {
-  std::string_view trimmed = Trim(line);
-  if (!StartsWith(trimmed, "--")) return false;
-  std::string_view rest = Trim(trimmed.substr(2));
-  return rest == "retort:upgrade" || rest == "retort:downgrade";
-}
-
 // ---- the analysis
 
 class Analyzer {
@@ -455,7 +420,7 @@ class Analyzer {
     for (int line = statement_line - 1; line >= 1 && line <= static_cast<int>(lines_.size());
          --line) {
       std::string_view text = Trim(lines_[line - 1]);
-      if (!StartsWith(text, "--") || IsSectionMarker(text)) break;
+      if (!StartsWith(text, "--") || sqltext::SectionMarker(text)) break;
       if (line <= source_.header_end_line) break;  // header lines are read once, file-wide
       CollectIgnores(line, ignores);
     }
@@ -516,7 +481,7 @@ class Analyzer {
 
   void AnalyzeStatement(const sqltext::Statement& statement) {
     statement_ = &statement;
-    statement_text_ = Shorten(statement.text);
+    statement_text_ = Excerpt(statement.text, kShownStatementLength);
     strongest_lock_ = Lock::kNone;
     locked_ = Relation{};
 
@@ -1427,7 +1392,7 @@ Finding HazardFinding(const plan::Hazard& hazard, const std::string& file, int l
   }
   finding.file = file;
   finding.line = line;
-  finding.statement = Shorten(statement);
+  finding.statement = Excerpt(statement, kShownStatementLength);
   finding.message = hazard.message;
   return finding;
 }

@@ -9,22 +9,7 @@ namespace retort::migrations {
 namespace {
 
 // One line, at most 100 bytes, for quoting a statement in a message.
-std::string Quote(const std::string& statement) {
-  std::string flat;
-  bool space = false;
-  for (char c : statement) {
-    bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (blank) {
-      space = !flat.empty();
-      continue;
-    }
-    if (space) flat.push_back(' ');
-    space = false;
-    flat.push_back(c);
-  }
-  if (flat.size() > 100) flat = flat.substr(0, 97) + "...";
-  return "`" + flat + "`";
-}
+std::string Quote(const std::string& statement) { return "`" + Excerpt(statement, 100) + "`"; }
 
 std::string FingerprintOf(const sqltext::Statement& statement) {
   auto fingerprint = sqltext::Fingerprint(statement.text);

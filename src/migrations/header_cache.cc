@@ -131,9 +131,10 @@ bool SettledForCache(const FileStamp& stamp, int64_t now_ns) {
   return stamp.mtime_ns <= now_ns - kSettleNs && stamp.ctime_ns <= now_ns - kSettleNs;
 }
 
-Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir,
-                                                 const std::string& cache_path, int64_t now_ns) {
-  if (!IsDirectory(versions_dir)) return LoadDirectory(versions_dir, ParseDepth::kHeader);
+Result<std::vector<MigrationHeader>> LoadHeadersCached(const std::string& versions_dir,
+                                                       const std::string& cache_path,
+                                                       int64_t now_ns) {
+  if (!IsDirectory(versions_dir)) return LoadHeaders(versions_dir);
   RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListMigrationFiles(versions_dir));
   // A no-op `current` spends its time here: entries are looked up by path without copying
   // them, and a hit's header is moved out (the cache is rewritten only when something changed,
@@ -150,7 +151,7 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
                  std::chrono::system_clock::now().time_since_epoch())
                  .count();
   }
-  std::vector<Migration> migrations;
+  std::vector<MigrationHeader> migrations;
   migrations.reserve(files.size());
   // The stamp of each migration worth an entry (settled), by index into `migrations`.
   std::vector<std::optional<FileStamp>> stamps;
@@ -168,7 +169,7 @@ Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir
       continue;
     }
     changed = true;
-    Result<Migration> migration = ReadMigration(file, ParseDepth::kHeader);
+    Result<MigrationHeader> migration = ReadMigrationHeader(file);
     if (!migration.ok()) {
       errors.push_back(migration.status().message());
       continue;
@@ -207,7 +208,7 @@ std::vector<CachedHeader> ParseHeaderCache(std::string_view text) {
     entry.stamp.ctime_ns = reader.Number();
     entry.stamp.inode = reader.Unsigned();
     entry.stamp.device = reader.Unsigned();
-    Migration& header = entry.header;
+    MigrationHeader& header = entry.header;
     header.path = reader.Text();
     header.source_sha256 = reader.Text();
     header.id = reader.Text();
@@ -221,7 +222,6 @@ std::vector<CachedHeader> ParseHeaderCache(std::string_view text) {
     header.needs_manual_conversion_line = static_cast<int>(reader.Number());
     header.has_downgrade = reader.Unsigned() != 0;
     header.revision_line = static_cast<int>(reader.Number());
-    header.statements_loaded = false;
     reader.EndEntry();
     entries.push_back(std::move(entry));
   }
@@ -238,7 +238,7 @@ std::string RenderHeaderCache(const std::vector<CachedHeader>& entries) {
     writer.Number(entry.stamp.ctime_ns);
     writer.Unsigned(entry.stamp.inode);
     writer.Unsigned(entry.stamp.device);
-    const Migration& header = entry.header;
+    const MigrationHeader& header = entry.header;
     writer.Text(header.path);
     writer.Text(header.source_sha256);
     writer.Text(header.id);

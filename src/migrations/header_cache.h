@@ -39,23 +39,23 @@ std::optional<FileStamp> StampOf(const std::string& path);
 
 struct CachedHeader {
   FileStamp stamp;
-  // A header-only parse (statements_loaded false) without `source`: path, ids, directives,
-  // source_sha256.
-  Migration header;
+  // A header-only parse without `source`: path, ids, directives, source_sha256.
+  MigrationHeader header;
 };
 
 // Whether a file with this stamp may be cached at `now_ns` (nanoseconds since the epoch): its
 // mtime and ctime are at least a second old, so any later write gives it a later ctime.
 bool SettledForCache(const FileStamp& stamp, int64_t now_ns);
 
-// LoadDirectory(versions_dir, ParseDepth::kHeader) through the cache file at `cache_path`: a
-// file whose stamp matches its entry is not read (its Migration then has an empty `source`:
+// LoadHeaders(versions_dir) through the cache file at `cache_path`: a
+// file whose stamp matches its entry is not read (its header then has an empty `source`:
 // read the file for it), every other file is read and parsed, and the cache is rewritten (to a
 // temporary file renamed into place, so concurrent runs never see half of one) when anything
 // changed. Errors are LoadDirectory's. `now_ns` (0: the real clock) decides which files have
 // settled (SettledForCache).
-Result<std::vector<Migration>> LoadHeadersCached(const std::string& versions_dir,
-                                                 const std::string& cache_path, int64_t now_ns = 0);
+Result<std::vector<MigrationHeader>> LoadHeadersCached(const std::string& versions_dir,
+                                                       const std::string& cache_path,
+                                                       int64_t now_ns = 0);
 
 // The entries of a cache file's text, keyed by path; empty when the text is not a cache this
 // build wrote (corrupt, truncated, another format or retort version).

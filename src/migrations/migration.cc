@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -313,10 +314,7 @@ bool OnlyLineComments(std::string_view text) {
 std::string Quoted(std::string_view text) {
   constexpr size_t kShown = 80;
   if (text.size() <= kShown) return "'" + std::string(text) + "'";
-  size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return "'" + std::string(text.substr(0, cut)) + "...' (" + std::to_string(text.size()) +
-         " bytes)";
+  return "'" + ClipUtf8(text, kShown) + "...' (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string Marker(std::string_view name) { return "'-- retort:" + std::string(name) + "'"; }
@@ -349,10 +347,13 @@ std::vector<std::pair<int, std::string>> ChecksumInto(Migration& migration) {
   return errors;
 }
 
+// How far Parser goes: ParseDepth, and the header alone.
+enum class Extent { kHeader, kStatements, kFull };
+
 class Parser {
  public:
-  Parser(std::string_view text, const std::string& path, ParseDepth depth)
-      : text_(text), path_(path), depth_(depth) {}
+  Parser(std::string_view text, const std::string& path, Extent extent)
+      : text_(text), path_(path), extent_(extent) {}
 
   Result<Migration> Parse() {
     migration_.path = path_;
@@ -366,16 +367,13 @@ class Parser {
     CheckHeaderText();
     migration_.source_sha256 = Sha256Hex(text_);
     migration_.has_downgrade = downgrade_.marker_line != 0;
-    migration_.statements_loaded = depth_ != ParseDepth::kHeader;
-    if (migration_.statements_loaded) {
+    if (extent_ != Extent::kHeader) {
       migration_.upgrade = SplitSection(upgrade_);
       migration_.downgrade = SplitSection(downgrade_);
-    }
-    if (migration_.statements_loaded) {
       AttachBatches(upgrade_, migration_.upgrade, migration_.upgrade_batches);
       AttachBatches(downgrade_, migration_.downgrade, migration_.downgrade_batches);
     }
-    if (errors_.empty() && depth_ == ParseDepth::kFull) {
+    if (errors_.empty() && extent_ == Extent::kFull) {
       for (auto& [line, message] : ChecksumInto(migration_)) Error(line, message);
     }
     if (!errors_.empty()) {
@@ -749,7 +747,7 @@ class Parser {
 
   std::string_view text_;
   const std::string& path_;
-  ParseDepth depth_;
+  Extent extent_;
   Migration migration_;
   std::vector<std::pair<int, std::string>> errors_;
   std::map<HeaderField, int> seen_;  // header directive -> line of its first occurrence
@@ -769,21 +767,6 @@ class Parser {
   std::vector<PendingDirective> pending_;
   Section* current_section_ = nullptr;
 };
-
-std::string CollapseToOneLine(std::string_view text) {
-  std::string collapsed;
-  bool pending_space = false;
-  for (char c : Trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      pending_space = true;
-      continue;
-    }
-    if (pending_space) collapsed.push_back(' ');
-    pending_space = false;
-    collapsed.push_back(c);
-  }
-  return collapsed;
-}
 
 // The SQL of a section without blank lines around it, so the rendered file has none doubled.
 std::string_view TrimBlankLines(std::string_view sql) {
@@ -865,9 +848,6 @@ Result<std::string> StatementFingerprint(std::string_view statement) {
 
 Status FillChecksum(Migration& migration) {
   if (!migration.checksum.empty()) return Status::Ok();
-  if (!migration.statements_loaded) {
-    return Status::Failed(migration.path + ": checksum wanted of a header-only parse");
-  }
   std::vector<std::string> problems;
   for (auto& [line, message] : ChecksumInto(migration)) {
     problems.push_back(migration.path + ":" + std::to_string(line) + ": " + message);
@@ -890,7 +870,9 @@ bool IsValidBranchLabel(std::string_view label) {
   });
 }
 
-Result<Migration> ParseMigration(std::string_view text, const std::string& path, ParseDepth depth) {
+namespace {
+
+Result<Migration> Parse(std::string_view text, const std::string& path, Extent extent) {
   // Refused before anything runs: the server would reject a bad byte only when it reaches its
   // statement, after the earlier ones ran, and libpq would cut a statement at a NUL.
   RETORT_RETURN_IF_ERROR(CheckTextFile(text, path));
@@ -898,14 +880,56 @@ Result<Migration> ParseMigration(std::string_view text, const std::string& path,
   if (StartsWith(text, "\xEF\xBB\xBF")) {
     std::string copy(text);
     copy.replace(0, 3, "   ");
-    return Parser(copy, path, depth).Parse();
+    return Parser(copy, path, extent).Parse();
   }
-  return Parser(text, path, depth).Parse();
+  return Parser(text, path, extent).Parse();
+}
+
+// Every migration file of `versions_dir` through `read`, on every core: splitting 1000 files
+// with PostgreSQL's parser is most of what an `upgrade` does before its first migration.
+// Results and errors keep the files' order.
+template <class T>
+Result<std::vector<T>> LoadEach(const std::string& versions_dir,
+                                const std::function<Result<T>(const std::string&)>& read) {
+  if (!IsDirectory(versions_dir)) {
+    return Status::InvalidInput(versions_dir + ": versions directory does not exist");
+  }
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListMigrationFiles(versions_dir));
+  std::vector<std::optional<Result<T>>> parsed(files.size());
+  ParallelFor(files.size(), [&](size_t i) { parsed[i] = read(files[i]); });
+  std::vector<T> loaded;
+  loaded.reserve(files.size());
+  std::vector<std::string> errors;
+  for (std::optional<Result<T>>& one : parsed) {
+    if (!one->ok()) {
+      errors.push_back(one->status().message());
+      continue;
+    }
+    loaded.push_back(std::move(*one).value());
+  }
+  if (!errors.empty()) return Status::InvalidInput(Join(errors, "\n"));
+  return loaded;
+}
+
+}  // namespace
+
+Result<Migration> ParseMigration(std::string_view text, const std::string& path, ParseDepth depth) {
+  return Parse(text, path, depth == ParseDepth::kFull ? Extent::kFull : Extent::kStatements);
+}
+
+Result<MigrationHeader> ParseMigrationHeader(std::string_view text, const std::string& path) {
+  RETORT_ASSIGN_OR_RETURN(Migration migration, Parse(text, path, Extent::kHeader));
+  return static_cast<MigrationHeader&&>(std::move(migration));
 }
 
 Result<Migration> ReadMigration(const std::string& path, ParseDepth depth) {
   RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   return ParseMigration(text, path, depth);
+}
+
+Result<MigrationHeader> ReadMigrationHeader(const std::string& path) {
+  RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseMigrationHeader(text, path);
 }
 
 Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_dir) {
@@ -914,32 +938,18 @@ Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_
   return files;
 }
 
-Result<std::string> SourceText(const Migration& migration) {
+Result<std::string> SourceText(const MigrationHeader& migration) {
   if (!migration.source.empty()) return migration.source;
   return ReadFile(migration.path);
 }
 
 Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir, ParseDepth depth) {
-  if (!IsDirectory(versions_dir)) {
-    return Status::InvalidInput(versions_dir + ": versions directory does not exist");
-  }
-  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListMigrationFiles(versions_dir));
-  // Parsed on every core: splitting 1000 files with PostgreSQL's parser is most of what an
-  // `upgrade` does before its first migration. Results and errors keep the files' order.
-  std::vector<std::optional<Result<Migration>>> parsed(files.size());
-  ParallelFor(files.size(), [&](size_t i) { parsed[i] = ReadMigration(files[i], depth); });
-  std::vector<Migration> migrations;
-  migrations.reserve(files.size());
-  std::vector<std::string> errors;
-  for (std::optional<Result<Migration>>& migration : parsed) {
-    if (!migration->ok()) {
-      errors.push_back(migration->status().message());
-      continue;
-    }
-    migrations.push_back(std::move(*migration).value());
-  }
-  if (!errors.empty()) return Status::InvalidInput(Join(errors, "\n"));
-  return migrations;
+  return LoadEach<Migration>(
+      versions_dir, [depth](const std::string& file) { return ReadMigration(file, depth); });
+}
+
+Result<std::vector<MigrationHeader>> LoadHeaders(const std::string& versions_dir) {
+  return LoadEach<MigrationHeader>(versions_dir, ReadMigrationHeader);
 }
 
 std::string DefaultTemplate() {
@@ -958,11 +968,11 @@ std::string DefaultTemplate() {
          "${downgrade}\n";
 }
 
-std::string RenderMigration(const NewRevision& revision, std::string_view template_text) {
+std::string RenderRevisionFile(const NewRevision& revision, std::string_view template_text) {
   const std::map<std::string, std::string, std::less<>> values = {
       {"revision", revision.id},
       {"revises", revision.parents.empty() ? "none" : Join(revision.parents, ", ")},
-      {"message", CollapseToOneLine(revision.message)},
+      {"message", CollapseWhitespace(revision.message)},
       {"created", FormatUtc(revision.created, "%Y-%m-%d %H:%M:%S+00")},
       {"branch_labels", Join(revision.branch_labels, ", ")},
       {"depends_on", Join(revision.depends_on, ", ")},

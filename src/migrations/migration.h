@@ -46,7 +46,10 @@ inline constexpr std::string_view kBatchSizeParameter = ":batch_size";
 inline constexpr std::string_view kBatchStartParameter = ":batch_start";
 inline constexpr std::string_view kBatchEndParameter = ":batch_end";
 
-struct Migration {
+// What a migration file's header says, and where the file is: all that the revision graph and
+// the read-only commands need. A header-only parse (ParseMigrationHeader) gives this and no
+// more, so code that needs the statements cannot be handed one by mistake: it takes a Migration.
+struct MigrationHeader {
   std::string id;
   std::vector<std::string> parents;  // `revises`; empty for a root, several for a merge
   std::string message;
@@ -59,35 +62,36 @@ struct Migration {
   // the line; stamping past it is allowed.
   std::string needs_manual_conversion;
   int needs_manual_conversion_line = 0;
-
-  std::vector<sqltext::Statement> upgrade;
-  std::vector<sqltext::Statement> downgrade;
   bool has_downgrade = false;  // the file has a `-- retort:downgrade` section (it may be empty)
-  // Batched statements by index into `upgrade` / `downgrade` (0-based).
-  std::map<size_t, Batch> upgrade_batches;
-  std::map<size_t, Batch> downgrade_batches;
 
   std::string path;       // the file it was read from
   int revision_line = 0;  // line of `-- retort:revision`, for graph errors ("file:3: ...")
-  // Hex SHA-256 over the transaction mode and the sqltext::Fingerprint of every upgrade and then
-  // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
-  std::string checksum;
   // The file's text as read, kept in the history table when it runs. Empty for a header from
   // the header cache (header_cache.h), which keeps no text: SourceText reads it then.
   std::string source;
   std::string source_sha256;  // hex SHA-256 of `source`: a cheap first test for "unchanged"
-  // False when only the header was parsed (ParseDepth::kHeader): upgrade, downgrade and
-  // checksum are then empty and must not be used.
-  bool statements_loaded = true;
 };
 
-// How much of a file to parse. The graph needs only headers; splitting the SQL with PostgreSQL's
-// parser and fingerprinting it costs far more, and read-only commands (`current`, `heads`,
-// `history`) and a no-op `upgrade` never need it.
+// A parsed migration file: its header and its statements.
+struct Migration : MigrationHeader {
+  std::vector<sqltext::Statement> upgrade;
+  std::vector<sqltext::Statement> downgrade;
+  // Batched statements by index into `upgrade` / `downgrade` (0-based).
+  std::map<size_t, Batch> upgrade_batches;
+  std::map<size_t, Batch> downgrade_batches;
+  // Hex SHA-256 over the transaction mode and the sqltext::Fingerprint of every upgrade and then
+  // downgrade statement: reformatting or re-commenting keeps it, editing a statement changes it.
+  // Empty after ParseDepth::kStatements until FillChecksum.
+  std::string checksum;
+};
+
+// How much of a file's SQL to parse. (The graph needs only headers, ParseMigrationHeader:
+// splitting the SQL with PostgreSQL's parser and fingerprinting it costs far more, and read-only
+// commands (`current`, `heads`, `history`) and a no-op `upgrade` never need it.)
 // kStatements splits the SQL (so every syntax error is found) but leaves `checksum` empty:
 // fingerprinting parses each statement again and serialises its tree, which an `upgrade` needs
 // only for the migrations it runs (FillChecksum).
-enum class ParseDepth { kFull, kStatements, kHeader };
+enum class ParseDepth { kFull, kStatements };
 
 // Every `:batch_size` in `sql` replaced by `size` (text inside literals too: the statement is
 // plain text to retort).
@@ -118,16 +122,20 @@ bool IsValidBranchLabel(std::string_view label);
 // upgrade section, SQL syntax errors (with the line inside the file).
 Result<Migration> ParseMigration(std::string_view text, const std::string& path,
                                  ParseDepth depth = ParseDepth::kFull);
+// The header alone: ParseMigration's checks except those of the SQL (syntax, batches,
+// fingerprints).
+Result<MigrationHeader> ParseMigrationHeader(std::string_view text, const std::string& path);
 
 // The file at `path` read and parsed; a file that cannot be read is the read's error.
 Result<Migration> ReadMigration(const std::string& path, ParseDepth depth = ParseDepth::kFull);
+Result<MigrationHeader> ReadMigrationHeader(const std::string& path);
 
 // The migration files of `versions_dir`: its *.sql files sorted by name, less those whose name
 // starts with '.' (editor and OS droppings).
 Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_dir);
 
 // `migration.source`, or the file read again when the migration came from the header cache.
-Result<std::string> SourceText(const Migration& migration);
+Result<std::string> SourceText(const MigrationHeader& migration);
 
 // Sets `checksum` of a migration parsed with ParseDepth::kStatements (a no-op when it is set).
 // A statement libpg_query cannot fingerprint is InvalidInput "path:line: ...".
@@ -138,6 +146,8 @@ Status FillChecksum(Migration& migration);
 // user fixes a broken directory in one pass. Duplicate ids across files are the graph's to find.
 Result<std::vector<Migration>> LoadDirectory(const std::string& versions_dir,
                                              ParseDepth depth = ParseDepth::kFull);
+// LoadDirectory's headers alone (ParseMigrationHeader), with its errors.
+Result<std::vector<MigrationHeader>> LoadHeaders(const std::string& versions_dir);
 
 struct NewRevision {
   std::string id;
@@ -158,7 +168,7 @@ struct NewRevision {
 // ${depends_on} or ${transaction} is left out entirely when that value is empty. Unknown
 // placeholders are left as they are; values are never expanded again.
 std::string DefaultTemplate();
-std::string RenderMigration(const NewRevision& revision, std::string_view template_text);
+std::string RenderRevisionFile(const NewRevision& revision, std::string_view template_text);
 
 // File name (without directory, with ".sql") from `file_template` placeholders {year} {month}
 // {day} {hour} {minute} {second} {rev} {slug}, in UTC and zero-padded; {slug} is

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 
 namespace retort::plan {
@@ -41,9 +42,6 @@ size_t SkipParenthesized(std::string_view text, size_t open) {
   }
   return text.size();
 }
-
-// `schema.name` as it names the table in directives and messages.
-std::string Dotted(const QualifiedName& name) { return name.Sql(); }
 
 // The one column of a `PRIMARY KEY (c)` / `UNIQUE (c)` definition, as written ("" otherwise).
 std::string SingleKeyColumn(const std::string& definition) {
@@ -110,13 +108,6 @@ bool IsNotValid(const std::string& definition) { return EndsWith(definition, " N
 
 constexpr size_t kMaxNameBytes = 63;  // NAMEDATALEN - 1
 
-// The first `bytes` bytes of `text`, cut back to a UTF-8 character boundary (pg_mbcliplen).
-std::string ClipBytes(const std::string& text, size_t bytes) {
-  if (bytes >= text.size()) return text;
-  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
-  return text.substr(0, bytes);
-}
-
 // PostgreSQL's makeObjectName: name1[_name2][_label] in 63 bytes, the longer of the two names
 // cut first.
 std::string MakeObjectName(const std::string& name1, const std::string* name2,
@@ -132,8 +123,8 @@ std::string MakeObjectName(const std::string& name1, const std::string* name2,
       --chars2;
     }
   }
-  std::string name = ClipBytes(name1, chars1);
-  if (name2 != nullptr) name += "_" + ClipBytes(*name2, chars2);
+  std::string name = ClipUtf8(name1, chars1);
+  if (name2 != nullptr) name += "_" + ClipUtf8(*name2, chars2);
   return name + "_" + label;
 }
 
@@ -215,7 +206,7 @@ std::vector<std::string> IndexColumnNames(std::string_view shape) {
     std::string name = original;
     for (int n = 1; std::find(names.begin(), names.end(), name) != names.end(); ++n) {
       std::string suffix = std::to_string(n);
-      name = ClipBytes(original, kMaxNameBytes - suffix.size()) + suffix;
+      name = ClipUtf8(original, kMaxNameBytes - suffix.size()) + suffix;
     }
     names.push_back(name);
   }
@@ -282,14 +273,35 @@ class Onliner {
       // Columns a re-created key may rest on, changed in ways its old constraint would stand in
       // the way of (or go with): the key then keeps the drop-then-add order.
       std::visit(
-          [&](const auto& change) {
-            using T = std::decay_t<decltype(change)>;
-            if constexpr (std::is_same_v<T, diff::DropColumn> ||
-                          std::is_same_v<T, diff::RecreateColumn> ||
-                          std::is_same_v<T, diff::AlterColumnType> ||
-                          std::is_same_v<T, diff::DropNotNull>) {
-              column_changed_tables_.insert(change.table);
-            }
+          Overloaded{
+              [&](const diff::DropColumn& c) { column_changed_tables_.insert(c.table); },
+              [&](const diff::RecreateColumn& c) { column_changed_tables_.insert(c.table); },
+              [&](const diff::AlterColumnType& c) { column_changed_tables_.insert(c.table); },
+              [&](const diff::DropNotNull& c) { column_changed_tables_.insert(c.table); },
+              NothingFor<
+                  void, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+                  diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::DropEnum,
+                  diff::AddEnumValue, diff::SwapEnum, diff::CreateDomain, diff::DropDomain,
+                  diff::AlterDomain, diff::SwapDomain, diff::CreateCompositeType,
+                  diff::DropCompositeType, diff::AlterCompositeType, diff::CreateSequence,
+                  diff::DropSequence, diff::AlterSequence, diff::SetSequenceOwner,
+                  diff::CreateTable, diff::DropTable, diff::AddColumn, diff::SetColumnDefault,
+                  diff::DropColumnDefault, diff::SetNotNull, diff::AddIdentity, diff::DropIdentity,
+                  diff::AlterIdentity, diff::SetColumnStorage, diff::SetColumnCompression,
+                  diff::DropExpression, diff::AttachPartition, diff::DetachPartition,
+                  diff::SetInherit, diff::SetReplicaIdentity, diff::SetLogged,
+                  diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+                  diff::AddConstraint, diff::DropConstraint, diff::ValidateConstraint,
+                  diff::CreateIndex, diff::DropIndex, diff::BackfillColumn, diff::AttachIndex,
+                  diff::ReplaceKey, diff::CreateView, diff::DropView, diff::CreateFunction,
+                  diff::DropFunction, diff::CreateTrigger, diff::DropTrigger,
+                  diff::SetTriggerEnabled, diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy,
+                  diff::CreateRule, diff::DropRule, diff::SetRuleEnabled, diff::CreateCollation,
+                  diff::DropCollation, diff::SwapCollation, diff::CreateOperator,
+                  diff::DropOperator, diff::AlterOperator, diff::CreateOperatorFamily,
+                  diff::DropOperatorFamily, diff::AlterOperatorFamily, diff::CreateOperatorClass,
+                  diff::DropOperatorClass, diff::SetComment, diff::GrantPrivileges,
+                  diff::RevokePrivileges, diff::Rename>{},
           },
           step.change);
     }
@@ -341,7 +353,7 @@ class Onliner {
             if (Exists(table)) {
               step.directives_on_every_alter_table = true;
               KeepPlain(std::move(step), {RuleId::kAddingGeneratedColumn},
-                        "Rewrites " + Dotted(table) +
+                        "Rewrites " + table.Sql() +
                             " under ACCESS EXCLUSIVE: PostgreSQL 15 cannot change a generation "
                             "expression in place, and a stored generated column has no online "
                             "form.");
@@ -349,6 +361,30 @@ class Onliner {
               out_.push_back(std::move(step));
             }
           } else {
+            // Every other kind as it is, each named: a new kind must be placed in this visit.
+            static_assert(
+                OneOf<T, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+                      diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::DropEnum,
+                      diff::AddEnumValue, diff::CreateDomain, diff::DropDomain, diff::AlterDomain,
+                      diff::CreateCompositeType, diff::DropCompositeType, diff::AlterCompositeType,
+                      diff::CreateSequence, diff::DropSequence, diff::AlterSequence,
+                      diff::SetSequenceOwner, diff::CreateTable, diff::DropTable, diff::DropColumn,
+                      diff::SetColumnDefault, diff::DropColumnDefault, diff::DropNotNull,
+                      diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity,
+                      diff::SetColumnStorage, diff::SetColumnCompression, diff::DropExpression,
+                      diff::AttachPartition, diff::DetachPartition, diff::SetInherit,
+                      diff::SetReplicaIdentity, diff::SetLogged, diff::SetStorageOptions,
+                      diff::SetRowSecurity, diff::SetForceRowSecurity, diff::BackfillColumn,
+                      diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::DropView,
+                      diff::CreateFunction, diff::DropFunction, diff::CreateTrigger,
+                      diff::DropTrigger, diff::SetTriggerEnabled, diff::CreatePolicy,
+                      diff::DropPolicy, diff::AlterPolicy, diff::CreateRule, diff::DropRule,
+                      diff::SetRuleEnabled, diff::CreateCollation, diff::DropCollation,
+                      diff::CreateOperator, diff::DropOperator, diff::AlterOperator,
+                      diff::CreateOperatorFamily, diff::DropOperatorFamily,
+                      diff::AlterOperatorFamily, diff::CreateOperatorClass, diff::DropOperatorClass,
+                      diff::SetComment, diff::GrantPrivileges, diff::RevokePrivileges,
+                      diff::Rename>);
             out_.push_back(std::move(step));
           }
         },
@@ -413,11 +449,11 @@ class Onliner {
 
   static void UniqueBuildFailsOnDuplicates(Step& step, const QualifiedName& table) {
     step.comments.push_back(
-        "Fails if " + Dotted(table) +
+        "Fails if " + table.Sql() +
         " holds duplicates: the failed build leaves an INVALID index, which the next `retort "
         "upgrade` drops before it builds again; remove the duplicates, then run it again.");
     step.hazards.push_back(
-        {RuleId::kAddingUniqueIndex, "fails if " + Dotted(table) + " holds duplicates"});
+        {RuleId::kAddingUniqueIndex, "fails if " + table.Sql() + " holds duplicates"});
     step.lint_ignore.push_back(RuleId::kAddingUniqueIndex);
   }
 
@@ -564,11 +600,11 @@ class Onliner {
   // A name for the index a re-created key is built under, unused by any relation.
   std::string TemporaryIndexName(const QualifiedName& table, const std::string& name) {
     static const std::string kSuffix = "__retort_new";
-    std::string base = ClipBytes(name, kMaxNameBytes - kSuffix.size()) + kSuffix;
+    std::string base = ClipUtf8(name, kMaxNameBytes - kSuffix.size()) + kSuffix;
     std::string candidate = base;
     for (int n = 1; !relation_names_.insert({table.schema, candidate}).second; ++n) {
       std::string number = std::to_string(n);
-      candidate = ClipBytes(base, kMaxNameBytes - number.size()) + number;
+      candidate = ClipUtf8(base, kMaxNameBytes - number.size()) + number;
     }
     return candidate;
   }
@@ -589,14 +625,14 @@ class Onliner {
   // `from` only, and a partition the plan creates or drops around it would leave the parent's
   // index invalid.
   std::string PartitionsChanging(const QualifiedName& table, int depth = 0) const {
-    if (depth > 32) return Dotted(table);
+    if (depth > 32) return table.Sql();
     std::vector<const schema::Table*> before = PartitionsOf(from_, table);
     std::vector<const schema::Table*> after = PartitionsOf(to_, table);
-    if (before.size() != after.size()) return Dotted(table);
+    if (before.size() != after.size()) return table.Sql();
     for (size_t i = 0; i < before.size(); ++i) {
       if (before[i]->name != after[i]->name || before[i]->partitioned != after[i]->partitioned ||
           !Exists(before[i]->name)) {
-        return Dotted(table);
+        return table.Sql();
       }
       if (before[i]->partitioned) {
         std::string below = PartitionsChanging(before[i]->name, depth + 1);
@@ -725,7 +761,7 @@ class Onliner {
       if (const schema::Index* own = AdoptableIndex(*partition, unique, shape)) {
         adopted_.insert(own->name);
         Step attach = Derived(diff::AttachIndex{parent_index, own->name});
-        attach.comments.push_back(Dotted(partition->name) + " has an index of this shape (" +
+        attach.comments.push_back(partition->name.Sql() + " has an index of this shape (" +
                                   QuoteIdentifier(own->name.name) +
                                   "): attached, not built again.");
         out_.push_back(std::move(attach));
@@ -790,7 +826,7 @@ class Onliner {
     KeepPlain(std::move(step), {RuleId::kAddingUniqueConstraint},
               "Builds nothing: every partition has its matching constraint (above), which "
               "PostgreSQL attaches (ACCESS EXCLUSIVE on " +
-                  Dotted(constraint.table) + " briefly).");
+                  constraint.table.Sql() + " briefly).");
   }
 
   void AddPartitionKeys(const schema::Constraint& parent, const QualifiedName& table,
@@ -821,9 +857,7 @@ class Onliner {
       if (name.size() > 63) {
         // NAMEDATALEN: cut on a UTF-8 character boundary, before the suffix.
         std::string suffix = n > 1 ? std::to_string(n) : "";
-        size_t cut = 63 - suffix.size();
-        while (cut > 0 && (static_cast<unsigned char>(base[cut]) & 0xC0) == 0x80) --cut;
-        name = base.substr(0, cut) + suffix;
+        name = ClipUtf8(base, 63 - suffix.size()) + suffix;
       }
       if (taken_constraint_names_.insert({table, name}).second) return name;
       name = base + std::to_string(n + 1);
@@ -897,14 +931,14 @@ class Onliner {
     }
     if (column.generated_expr) {
       KeepPlain(std::move(step), {RuleId::kAddingGeneratedColumn},
-                "Rewrites " + Dotted(change.table) +
+                "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: a stored generated column has no online form. "
                     "Online: a plain column filled in batches and kept current by a trigger.");
       return;
     }
     if (column.identity) {
       KeepPlain(std::move(step), {RuleId::kVolatileDefault},
-                "Rewrites " + Dotted(change.table) +
+                "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: an identity column is filled row by row. Online: "
                     "a nullable column with a sequence default, a batched backfill, NOT NULL, "
                     "then ADD GENERATED ... AS IDENTITY (RESTART past the largest value).");
@@ -917,7 +951,7 @@ class Onliner {
     std::string key = BackfillKey(change.table);
     if (key.empty()) {
       KeepPlain(std::move(step), {RuleId::kVolatileDefault},
-                "Rewrites " + Dotted(change.table) +
+                "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE (the default is computed per row). No batched "
                     "backfill: the table has no one-column unique NOT NULL key to walk.");
       return;
@@ -950,8 +984,8 @@ class Onliner {
     std::vector<std::string> existing;
     for (const QualifiedName& table : tables) {
       if (Exists(table) &&
-          std::find(existing.begin(), existing.end(), Dotted(table)) == existing.end()) {
-        existing.push_back(Dotted(table));
+          std::find(existing.begin(), existing.end(), table.Sql()) == existing.end()) {
+        existing.push_back(table.Sql());
       }
     }
     if (existing.empty()) {
@@ -974,9 +1008,9 @@ class Onliner {
       out_.push_back(std::move(step));
       return;
     }
-    std::string column = Dotted(change.table) + "." + QuoteIdentifier(change.to.name);
+    std::string column = change.table.Sql() + "." + QuoteIdentifier(change.to.name);
     step.comments.push_back(
-        "Rewrites " + Dotted(change.table) +
+        "Rewrites " + change.table.Sql() +
         " and rebuilds its indexes under ACCESS EXCLUSIVE "
         "(unless the types are binary coercible). Online, over several releases (expand and "
         "contract): add a column of type " +

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 #include "plan/online.h"
 
@@ -27,13 +28,6 @@ using schema::ObjectId;
 using schema::QualifiedName;
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Node keys name objects independently of the model side they come from.
 std::string Key(std::initializer_list<std::string_view> parts) {
@@ -310,133 +304,156 @@ struct Graph {
   }
 };
 
-// Whether `definition` names `column` as a whole identifier (bare or quoted).
-bool MentionsColumn(const std::string& definition, const std::string& column) {
-  for (const std::string& spelling : {column, QuoteIdentifier(column)}) {
-    size_t at = 0;
-    while ((at = definition.find(spelling, at)) != std::string::npos) {
-      size_t end = at + spelling.size();
-      bool starts = at == 0 || !IsIdentifierChar(definition[at - 1]);
-      bool ends = end >= definition.size() || !IsIdentifierChar(definition[end]);
-      if (starts && ends) return true;
-      at = end;
-    }
-  }
-  return false;
-}
-
 // The node a change creates (for ordering creations) and the node it drops.
 std::optional<std::string> CreatedNode(const Change& change) {
-  return std::visit(Overloaded{
-                        [](const diff::CreateTable& c) -> std::optional<std::string> {
-                          return RelationKey(c.table.name);
-                        },
-                        [](const diff::CreateView& c) -> std::optional<std::string> {
-                          return RelationKey(c.view.name);
-                        },
-                        [](const diff::CreateFunction& c) -> std::optional<std::string> {
-                          return FunctionKey(c.function);
-                        },
-                        [](const diff::CreateEnum& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::CreateDomain& c) -> std::optional<std::string> {
-                          return TypeKey(c.domain.name);
-                        },
-                        [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::CreateSequence& c) -> std::optional<std::string> {
-                          return SequenceKey(c.sequence.name);
-                        },
-                        [](const diff::CreateIndex& c) -> std::optional<std::string> {
-                          return IndexKey(c.index.name);
-                        },
-                        [](const diff::AddConstraint& c) -> std::optional<std::string> {
-                          return ConstraintKey(c.constraint.table, c.constraint.name);
-                        },
-                        [](const diff::CreateTrigger& c) -> std::optional<std::string> {
-                          return TriggerKey(c.trigger.table, c.trigger.name);
-                        },
-                        [](const diff::CreatePolicy& c) -> std::optional<std::string> {
-                          return PolicyKey(c.policy.table, c.policy.name);
-                        },
-                        [](const diff::CreateRule& c) -> std::optional<std::string> {
-                          return RuleKey(c.rule.table, c.rule.name);
-                        },
-                        [](const diff::CreateCollation& c) -> std::optional<std::string> {
-                          return CollationKey(c.collation.name);
-                        },
-                        [](const diff::CreateOperator& c) -> std::optional<std::string> {
-                          return OperatorKey(c.op);
-                        },
-                        [](const diff::CreateOperatorClass& c) -> std::optional<std::string> {
-                          return OperatorClassKey(c.opclass);
-                        },
-                        [](const diff::CreateOperatorFamily& c) -> std::optional<std::string> {
-                          return OperatorFamilyKey(c.family);
-                        },
-                        [](const diff::AlterOperatorFamily& c) -> std::optional<std::string> {
-                          return OperatorFamilyKey(c.family);
-                        },
-                        [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-                    },
-                    change);
+  return std::visit(
+      Overloaded{
+          [](const diff::CreateTable& c) -> std::optional<std::string> {
+            return RelationKey(c.table.name);
+          },
+          [](const diff::CreateView& c) -> std::optional<std::string> {
+            return RelationKey(c.view.name);
+          },
+          [](const diff::CreateFunction& c) -> std::optional<std::string> {
+            return FunctionKey(c.function);
+          },
+          [](const diff::CreateEnum& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::CreateDomain& c) -> std::optional<std::string> {
+            return TypeKey(c.domain.name);
+          },
+          [](const diff::CreateCompositeType& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::CreateSequence& c) -> std::optional<std::string> {
+            return SequenceKey(c.sequence.name);
+          },
+          [](const diff::CreateIndex& c) -> std::optional<std::string> {
+            return IndexKey(c.index.name);
+          },
+          [](const diff::AddConstraint& c) -> std::optional<std::string> {
+            return ConstraintKey(c.constraint.table, c.constraint.name);
+          },
+          [](const diff::CreateTrigger& c) -> std::optional<std::string> {
+            return TriggerKey(c.trigger.table, c.trigger.name);
+          },
+          [](const diff::CreatePolicy& c) -> std::optional<std::string> {
+            return PolicyKey(c.policy.table, c.policy.name);
+          },
+          [](const diff::CreateRule& c) -> std::optional<std::string> {
+            return RuleKey(c.rule.table, c.rule.name);
+          },
+          [](const diff::CreateCollation& c) -> std::optional<std::string> {
+            return CollationKey(c.collation.name);
+          },
+          [](const diff::CreateOperator& c) -> std::optional<std::string> {
+            return OperatorKey(c.op);
+          },
+          [](const diff::CreateOperatorClass& c) -> std::optional<std::string> {
+            return OperatorClassKey(c.opclass);
+          },
+          [](const diff::CreateOperatorFamily& c) -> std::optional<std::string> {
+            return OperatorFamilyKey(c.family);
+          },
+          [](const diff::AlterOperatorFamily& c) -> std::optional<std::string> {
+            return OperatorFamilyKey(c.family);
+          },
+          NothingFor<
+              std::optional<std::string>, diff::CreateSchema, diff::DropSchema,
+              diff::CreateExtension, diff::DropExtension, diff::AlterExtension, diff::DropEnum,
+              diff::AddEnumValue, diff::SwapEnum, diff::DropDomain, diff::AlterDomain,
+              diff::SwapDomain, diff::DropCompositeType, diff::AlterCompositeType,
+              diff::DropSequence, diff::AlterSequence, diff::SetSequenceOwner, diff::DropTable,
+              diff::AddColumn, diff::DropColumn, diff::RecreateColumn, diff::AlterColumnType,
+              diff::SetColumnDefault, diff::DropColumnDefault, diff::SetNotNull, diff::DropNotNull,
+              diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity, diff::SetColumnStorage,
+              diff::SetColumnCompression, diff::DropExpression, diff::AttachPartition,
+              diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity, diff::SetLogged,
+              diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+              diff::DropConstraint, diff::ValidateConstraint, diff::DropIndex, diff::BackfillColumn,
+              diff::AttachIndex, diff::ReplaceKey, diff::DropView, diff::DropFunction,
+              diff::DropTrigger, diff::SetTriggerEnabled, diff::DropPolicy, diff::AlterPolicy,
+              diff::DropRule, diff::SetRuleEnabled, diff::DropCollation, diff::SwapCollation,
+              diff::DropOperator, diff::AlterOperator, diff::DropOperatorFamily,
+              diff::DropOperatorClass, diff::SetComment, diff::GrantPrivileges,
+              diff::RevokePrivileges, diff::Rename>{},
+      },
+      change);
 }
 
 std::optional<std::string> DroppedNode(const Change& change) {
-  return std::visit(Overloaded{
-                        [](const diff::DropTable& c) -> std::optional<std::string> {
-                          return RelationKey(c.table.name);
-                        },
-                        [](const diff::DropView& c) -> std::optional<std::string> {
-                          return RelationKey(c.view.name);
-                        },
-                        [](const diff::DropFunction& c) -> std::optional<std::string> {
-                          return FunctionKey(c.function);
-                        },
-                        [](const diff::DropEnum& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::DropDomain& c) -> std::optional<std::string> {
-                          return TypeKey(c.domain.name);
-                        },
-                        [](const diff::DropCompositeType& c) -> std::optional<std::string> {
-                          return TypeKey(c.type.name);
-                        },
-                        [](const diff::DropSequence& c) -> std::optional<std::string> {
-                          return SequenceKey(c.sequence.name);
-                        },
-                        [](const diff::DropIndex& c) -> std::optional<std::string> {
-                          return IndexKey(c.index.name);
-                        },
-                        [](const diff::DropConstraint& c) -> std::optional<std::string> {
-                          return ConstraintKey(c.constraint.table, c.constraint.name);
-                        },
-                        [](const diff::DropTrigger& c) -> std::optional<std::string> {
-                          return TriggerKey(c.trigger.table, c.trigger.name);
-                        },
-                        [](const diff::DropPolicy& c) -> std::optional<std::string> {
-                          return PolicyKey(c.policy.table, c.policy.name);
-                        },
-                        [](const diff::DropRule& c) -> std::optional<std::string> {
-                          return RuleKey(c.rule.table, c.rule.name);
-                        },
-                        [](const diff::DropCollation& c) -> std::optional<std::string> {
-                          return CollationKey(c.collation.name);
-                        },
-                        [](const diff::DropOperator& c) -> std::optional<std::string> {
-                          return OperatorKey(c.op);
-                        },
-                        [](const diff::DropOperatorClass& c) -> std::optional<std::string> {
-                          return OperatorClassKey(c.opclass);
-                        },
-                        [](const diff::DropOperatorFamily& c) -> std::optional<std::string> {
-                          return OperatorFamilyKey(c.family);
-                        },
-                        [](const auto&) -> std::optional<std::string> { return std::nullopt; },
-                    },
-                    change);
+  return std::visit(
+      Overloaded{
+          [](const diff::DropTable& c) -> std::optional<std::string> {
+            return RelationKey(c.table.name);
+          },
+          [](const diff::DropView& c) -> std::optional<std::string> {
+            return RelationKey(c.view.name);
+          },
+          [](const diff::DropFunction& c) -> std::optional<std::string> {
+            return FunctionKey(c.function);
+          },
+          [](const diff::DropEnum& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::DropDomain& c) -> std::optional<std::string> {
+            return TypeKey(c.domain.name);
+          },
+          [](const diff::DropCompositeType& c) -> std::optional<std::string> {
+            return TypeKey(c.type.name);
+          },
+          [](const diff::DropSequence& c) -> std::optional<std::string> {
+            return SequenceKey(c.sequence.name);
+          },
+          [](const diff::DropIndex& c) -> std::optional<std::string> {
+            return IndexKey(c.index.name);
+          },
+          [](const diff::DropConstraint& c) -> std::optional<std::string> {
+            return ConstraintKey(c.constraint.table, c.constraint.name);
+          },
+          [](const diff::DropTrigger& c) -> std::optional<std::string> {
+            return TriggerKey(c.trigger.table, c.trigger.name);
+          },
+          [](const diff::DropPolicy& c) -> std::optional<std::string> {
+            return PolicyKey(c.policy.table, c.policy.name);
+          },
+          [](const diff::DropRule& c) -> std::optional<std::string> {
+            return RuleKey(c.rule.table, c.rule.name);
+          },
+          [](const diff::DropCollation& c) -> std::optional<std::string> {
+            return CollationKey(c.collation.name);
+          },
+          [](const diff::DropOperator& c) -> std::optional<std::string> {
+            return OperatorKey(c.op);
+          },
+          [](const diff::DropOperatorClass& c) -> std::optional<std::string> {
+            return OperatorClassKey(c.opclass);
+          },
+          [](const diff::DropOperatorFamily& c) -> std::optional<std::string> {
+            return OperatorFamilyKey(c.family);
+          },
+          NothingFor<
+              std::optional<std::string>, diff::CreateSchema, diff::DropSchema,
+              diff::CreateExtension, diff::DropExtension, diff::AlterExtension, diff::CreateEnum,
+              diff::AddEnumValue, diff::SwapEnum, diff::CreateDomain, diff::AlterDomain,
+              diff::SwapDomain, diff::CreateCompositeType, diff::AlterCompositeType,
+              diff::CreateSequence, diff::AlterSequence, diff::SetSequenceOwner, diff::CreateTable,
+              diff::AddColumn, diff::DropColumn, diff::RecreateColumn, diff::AlterColumnType,
+              diff::SetColumnDefault, diff::DropColumnDefault, diff::SetNotNull, diff::DropNotNull,
+              diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity, diff::SetColumnStorage,
+              diff::SetColumnCompression, diff::DropExpression, diff::AttachPartition,
+              diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity, diff::SetLogged,
+              diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+              diff::AddConstraint, diff::ValidateConstraint, diff::CreateIndex,
+              diff::BackfillColumn, diff::AttachIndex, diff::ReplaceKey, diff::CreateView,
+              diff::CreateFunction, diff::CreateTrigger, diff::SetTriggerEnabled,
+              diff::CreatePolicy, diff::AlterPolicy, diff::CreateRule, diff::SetRuleEnabled,
+              diff::CreateCollation, diff::SwapCollation, diff::CreateOperator, diff::AlterOperator,
+              diff::CreateOperatorFamily, diff::AlterOperatorFamily, diff::CreateOperatorClass,
+              diff::SetComment, diff::GrantPrivileges, diff::RevokePrivileges, diff::Rename>{},
+      },
+      change);
 }
 
 // Columns the diff drops and adds again (generated columns over a column whose type changes):
@@ -468,13 +485,9 @@ struct Rebuildable {
   std::map<std::string, const schema::Index*> indexes;
   std::map<std::string, const schema::Constraint*> constraints;
   std::map<std::string, const schema::Rule*> rules;
-  std::set<QualifiedName> view_names;
 
   explicit Rebuildable(const Database& db) {
-    for (const auto& v : db.views) {
-      views[RelationKey(v.name)] = &v;
-      view_names.insert(v.name);
-    }
+    for (const auto& v : db.views) views[RelationKey(v.name)] = &v;
     for (const auto& f : db.functions) functions[FunctionKey(f)] = &f;
     for (const auto& t : db.triggers) triggers[TriggerKey(t.table, t.name)] = &t;
     for (const auto& p : db.policies) policies[PolicyKey(p.table, p.name)] = &p;
@@ -631,7 +644,26 @@ class Rebuilder {
               [&](const diff::DropIndex& c) {
                 if (c.index.unique) key_tables.insert(c.index.table);
               },
-              [](const auto&) {},
+              NothingFor<
+                  void, diff::CreateSchema, diff::DropSchema, diff::CreateExtension,
+                  diff::DropExtension, diff::AlterExtension, diff::CreateEnum, diff::AddEnumValue,
+                  diff::CreateDomain, diff::AlterDomain, diff::CreateCompositeType,
+                  diff::AlterCompositeType, diff::CreateSequence, diff::DropSequence,
+                  diff::AlterSequence, diff::SetSequenceOwner, diff::CreateTable, diff::AddColumn,
+                  diff::SetColumnDefault, diff::DropColumnDefault, diff::SetNotNull,
+                  diff::DropNotNull, diff::AddIdentity, diff::DropIdentity, diff::AlterIdentity,
+                  diff::SetColumnStorage, diff::SetColumnCompression, diff::DropExpression,
+                  diff::AttachPartition, diff::DetachPartition, diff::SetInherit,
+                  diff::SetReplicaIdentity, diff::SetLogged, diff::SetStorageOptions,
+                  diff::SetRowSecurity, diff::SetForceRowSecurity, diff::AddConstraint,
+                  diff::ValidateConstraint, diff::CreateIndex, diff::BackfillColumn,
+                  diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::CreateFunction,
+                  diff::CreateTrigger, diff::DropTrigger, diff::SetTriggerEnabled,
+                  diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy, diff::CreateRule,
+                  diff::DropRule, diff::SetRuleEnabled, diff::CreateCollation, diff::DropCollation,
+                  diff::CreateOperator, diff::AlterOperator, diff::CreateOperatorFamily,
+                  diff::DropOperatorFamily, diff::AlterOperatorFamily, diff::CreateOperatorClass,
+                  diff::SetComment, diff::GrantPrivileges, diff::RevokePrivileges, diff::Rename>{},
           },
           change);
     }
@@ -660,13 +692,13 @@ class Rebuilder {
     for (const auto& [table, column] : rewritten_columns) {
       for (const schema::Index* index_ptr : IndexesOn(table)) {
         const schema::Index& index = *index_ptr;
-        if (!MentionsColumn(index.definition, column)) continue;
+        if (!MentionsIdentifier(index.definition, column)) continue;
         std::string key = IndexKey(index.name);
         if (visited.insert(key).second) rebuild.push_back(key);
       }
       for (const schema::Constraint* constraint_ptr : ConstraintsOn(table)) {
         const schema::Constraint& constraint = *constraint_ptr;
-        if (!MentionsColumn(constraint.definition, column)) continue;
+        if (!MentionsIdentifier(constraint.definition, column)) continue;
         std::string key = ConstraintKey(constraint.table, constraint.name);
         if (visited.insert(key).second) rebuild.push_back(key);
       }
@@ -704,7 +736,7 @@ class Rebuilder {
   bool MentionedInAnyIndexOrCheck(const diff::ColumnUse& use, const QualifiedName& type) {
     std::string bare = QuoteIdentifier(type.name);
     auto names_type = [&](const std::string& definition) {
-      return MentionsColumn(definition, use.column) &&
+      return MentionsIdentifier(definition, use.column) &&
              (definition.find("::" + bare) != std::string::npos ||
               definition.find("::" + QuoteIdentifier(type.schema) + "." + bare) !=
                   std::string::npos);
@@ -1338,11 +1370,6 @@ std::vector<size_t> TopologicalOrder(const std::vector<size_t>& members,
   return order;
 }
 
-// schema.name for messages, quoted as needed so that odd names stay readable.
-std::string Dotted(const QualifiedName& name) {
-  return QuoteIdentifier(name.schema) + "." + QuoteIdentifier(name.name);
-}
-
 // Whether ALTER COLUMN ... TYPE `type` may change only the catalog (varchar(n) to a longer one
 // or text, numeric to a wider one): lint's changing-column-type is a warning then, not an error.
 bool MayBeBinaryCoercible(const std::string& type) {
@@ -1374,33 +1401,33 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             // Its partitions go with it (the diff drops none of them on its own).
             step.destructive_note =
                 std::string(c.table.partition_of ? "drops partition " : "drops table ") +
-                Dotted(c.table.name) +
+                c.table.name.Sql() +
                 (c.table.partitioned ? ", its partitions and their data" : " and its data") +
                 (again ? " to create it again (its partitioning changes)" : "");
             add(RuleId::kDropTable, step.destructive_note);
           },
           [&](const diff::DropColumn& c) {
             if (readded.count({c.table, c.column.name})) {
-              add(RuleId::kDropColumn, "drops generated column " + Dotted(c.table) + "." +
+              add(RuleId::kDropColumn, "drops generated column " + c.table.Sql() + "." +
                                            QuoteIdentifier(c.column.name) +
                                            " to add it again after the type change it reads "
                                            "(values are computed again)");
               return;
             }
             step.destructive = true;
-            step.destructive_note = "drops column " + Dotted(c.table) + "." +
+            step.destructive_note = "drops column " + c.table.Sql() + "." +
                                     QuoteIdentifier(c.column.name) + " and its data";
             add(RuleId::kDropColumn, step.destructive_note);
           },
           [&](const diff::RecreateColumn& c) {
             step.destructive = true;
-            step.destructive_note = "drops column " + Dotted(c.table) + "." +
+            step.destructive_note = "drops column " + c.table.Sql() + "." +
                                     QuoteIdentifier(c.from.name) +
                                     " and adds it again as a generated column (PostgreSQL 15 "
                                     "cannot change a generation expression)";
             add(RuleId::kDropColumn, step.destructive_note);
             if (exists(c.table)) {
-              add(RuleId::kAddingGeneratedColumn, "rewrites table " + Dotted(c.table));
+              add(RuleId::kAddingGeneratedColumn, "rewrites table " + c.table.Sql());
             }
           },
           [&](const diff::SwapEnum& c) {
@@ -1410,7 +1437,7 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
               for (const auto& value : c.removed_values) quoted.push_back(QuoteLiteral(value));
               bool several = quoted.size() > 1;
               step.destructive_note = std::string(several ? "removes values " : "removes value ") +
-                                      Join(quoted, ", ") + " from enum " + Dotted(c.from.name) +
+                                      Join(quoted, ", ") + " from enum " + c.from.name.Sql() +
                                       (several ? ": rows holding them" : ": rows holding it") +
                                       " fail to convert";
             }
@@ -1424,26 +1451,26 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             }
             if (converts) {
               add(RuleId::kChangingColumnType,
-                  "rewrites every table with a column of type " + Dotted(c.from.name));
+                  "rewrites every table with a column of type " + c.from.name.Sql());
             }
           },
           [&](const diff::SwapDomain& c) {
             if (std::any_of(c.uses.begin(), c.uses.end(),
                             [&](const diff::ColumnUse& use) { return exists(use.table); })) {
               add(RuleId::kChangingColumnType,
-                  "rewrites every table with a column of type " + Dotted(c.from.name));
+                  "rewrites every table with a column of type " + c.from.name.Sql());
             }
           },
           [&](const diff::SwapCollation& c) {
             if (std::any_of(c.uses.begin(), c.uses.end(),
                             [&](const diff::CollatedColumn& use) { return exists(use.table); })) {
               add(RuleId::kChangingColumnType,
-                  "rebuilds the indexes of every column using collation " + Dotted(c.from.name));
+                  "rebuilds the indexes of every column using collation " + c.from.name.Sql());
             }
           },
           [&](const diff::AlterColumnType& c) {
             if (!exists(c.table)) return;
-            std::string message = "rewrites table " + Dotted(c.table) + " and rebuilds its indexes";
+            std::string message = "rewrites table " + c.table.Sql() + " and rebuilds its indexes";
             // An explicit cast (USING col::type) cuts strings and rounds numbers to fit
             // silently, where an assignment would fail.
             for (const char* sized : {"character varying(", "character(", "bit(", "numeric("}) {
@@ -1460,33 +1487,33 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           [&](const diff::SetNotNull& c) {
             if (!exists(c.table)) return;
             add(RuleId::kSettingNotNull,
-                "scans table " + Dotted(c.table) + "; fails if " + c.column + " holds NULLs");
+                "scans table " + c.table.Sql() + "; fails if " + c.column + " holds NULLs");
           },
           [&](const diff::DropNotNull& c) {
             if (!exists(c.table)) return;
             add(RuleId::kDroppingNotNull,
-                "lets NULLs into " + Dotted(c.table) + "." + QuoteIdentifier(c.column));
+                "lets NULLs into " + c.table.Sql() + "." + QuoteIdentifier(c.column));
           },
           [&](const diff::AddColumn& c) {
             if (!exists(c.table)) return;
             const schema::Column& column = c.column;
             if (column.generated_expr) {
-              add(RuleId::kAddingGeneratedColumn, "rewrites table " + Dotted(c.table));
+              add(RuleId::kAddingGeneratedColumn, "rewrites table " + c.table.Sql());
             } else if (column.identity) {
-              add(RuleId::kVolatileDefault, "rewrites table " + Dotted(c.table) +
-                                                ": an identity column is filled row by row");
+              add(RuleId::kVolatileDefault,
+                  "rewrites table " + c.table.Sql() + ": an identity column is filled row by row");
             } else if (column.default_expr && !DefaultIsStoredOnce(*column.default_expr)) {
-              add(RuleId::kVolatileDefault, "rewrites table " + Dotted(c.table) + ": the default " +
+              add(RuleId::kVolatileDefault, "rewrites table " + c.table.Sql() + ": the default " +
                                                 *column.default_expr + " is computed per row");
             } else if (column.not_null && !column.default_expr) {
-              add(RuleId::kAddingRequiredField, "fails if table " + Dotted(c.table) + " has rows");
+              add(RuleId::kAddingRequiredField, "fails if table " + c.table.Sql() + " has rows");
             }
           },
           [&](const diff::AddConstraint& c) {
             if (!exists(c.constraint.table)) return;
             const std::string& definition = c.constraint.definition;
             bool not_valid = definition != diff::WithoutNotValid(definition);
-            std::string table = Dotted(c.constraint.table);
+            std::string table = c.constraint.table.Sql();
             switch (c.constraint.type) {
               case 'c':
                 if (!not_valid)
@@ -1516,32 +1543,51 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             if (!exists(c.index.table)) return;
             if (!c.concurrently) {
               add(RuleId::kRequireConcurrentIndexCreation,
-                  "blocks writes to " + Dotted(c.index.table) + " while the index builds");
+                  "blocks writes to " + c.index.table.Sql() + " while the index builds");
             }
             if (c.index.unique) {
               add(RuleId::kAddingUniqueIndex,
-                  "fails if " + Dotted(c.index.table) + " holds duplicates");
+                  "fails if " + c.index.table.Sql() + " holds duplicates");
             }
           },
           [&](const diff::DropIndex& c) {
             if (!c.concurrently) {
               add(RuleId::kRequireConcurrentIndexDeletion,
-                  "takes ACCESS EXCLUSIVE on " + Dotted(c.index.table) + " to drop index " +
-                      Dotted(c.index.name));
+                  "takes ACCESS EXCLUSIVE on " + c.index.table.Sql() + " to drop index " +
+                      c.index.name.Sql());
             }
           },
           [&](const diff::SetLogged& c) {
             if (exists(c.table))
-              add(RuleId::kChangingTablePersistence, "rewrites table " + Dotted(c.table));
+              add(RuleId::kChangingTablePersistence, "rewrites table " + c.table.Sql());
           },
           [&](const diff::DropSequence& c) {
             add(RuleId::kDropSequence,
-                "loses the current value of sequence " + Dotted(c.sequence.name));
+                "loses the current value of sequence " + c.sequence.name.Sql());
           },
           // Lowering a sequence's or an identity's MAXVALUE, dropping a composite type and
           // attaching a partition can fail or scan too, but lint has no rule for them: they are
           // PostgreSQL's to refuse, with its own message.
-          [](const auto&) {},
+          NothingFor<
+              void, diff::CreateSchema, diff::CreateExtension, diff::DropExtension,
+              diff::AlterExtension, diff::CreateEnum, diff::DropEnum, diff::AddEnumValue,
+              diff::CreateDomain, diff::DropDomain, diff::AlterDomain, diff::CreateCompositeType,
+              diff::DropCompositeType, diff::AlterCompositeType, diff::CreateSequence,
+              diff::AlterSequence, diff::SetSequenceOwner, diff::CreateTable,
+              diff::SetColumnDefault, diff::DropColumnDefault, diff::AddIdentity,
+              diff::DropIdentity, diff::AlterIdentity, diff::SetColumnStorage,
+              diff::SetColumnCompression, diff::DropExpression, diff::AttachPartition,
+              diff::DetachPartition, diff::SetInherit, diff::SetReplicaIdentity,
+              diff::SetStorageOptions, diff::SetRowSecurity, diff::SetForceRowSecurity,
+              diff::DropConstraint, diff::ValidateConstraint, diff::BackfillColumn,
+              diff::AttachIndex, diff::ReplaceKey, diff::CreateView, diff::DropView,
+              diff::CreateFunction, diff::DropFunction, diff::CreateTrigger, diff::DropTrigger,
+              diff::SetTriggerEnabled, diff::CreatePolicy, diff::DropPolicy, diff::AlterPolicy,
+              diff::CreateRule, diff::DropRule, diff::SetRuleEnabled, diff::CreateCollation,
+              diff::DropCollation, diff::CreateOperator, diff::DropOperator, diff::AlterOperator,
+              diff::CreateOperatorFamily, diff::DropOperatorFamily, diff::AlterOperatorFamily,
+              diff::CreateOperatorClass, diff::DropOperatorClass, diff::SetComment,
+              diff::GrantPrivileges, diff::RevokePrivileges, diff::Rename>{},
       },
       step.change);
 }
@@ -1642,7 +1688,7 @@ Step RenameStep(const diff::Rename& rename) {
   step.change = rename;
   bool column = rename.kind == diff::Rename::Kind::kColumn;
   std::string old_name =
-      column ? Dotted(rename.object) + "." + QuoteIdentifier(rename.member) : Dotted(rename.object);
+      column ? rename.object.Sql() + "." + QuoteIdentifier(rename.member) : rename.object.Sql();
   if (column || rename.kind == diff::Rename::Kind::kTable) {
     step.hazards.push_back({column ? RuleId::kRenamingColumn : RuleId::kRenamingTable,
                             "renames " + old_name + " to " + QuoteIdentifier(rename.new_name)});
@@ -1677,12 +1723,11 @@ void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
         drops = likely.column.empty() && dropped->table.name == table;
       }
       if (!drops) continue;
-      std::string old_name = likely.column.empty()
-                                 ? Dotted(table)
-                                 : Dotted(table) + "." + QuoteIdentifier(likely.column);
+      std::string old_name =
+          likely.column.empty() ? table.Sql() : table.Sql() + "." + QuoteIdentifier(likely.column);
       std::string new_name = likely.column.empty()
-                                 ? Dotted({table.schema, likely.new_name})
-                                 : Dotted(table) + "." + QuoteIdentifier(likely.new_name);
+                                 ? QualifiedName{table.schema, likely.new_name}.Sql()
+                                 : table.Sql() + "." + QuoteIdentifier(likely.new_name);
       std::string same = likely.column.empty()
                              ? "the same columns and constraints"
                              : "the same type, collation, NOT NULL, default and identity";

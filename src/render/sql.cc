@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "base/overloaded.h"
 #include "base/strings.h"
 
 namespace retort::render {
@@ -16,13 +17,6 @@ using schema::QualifiedName;
 using schema::SequenceOptions;
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::string ColumnName(const QualifiedName& table, const std::string& column) {
   return Name(table) + "." + Ident(column);

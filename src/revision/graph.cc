@@ -409,16 +409,16 @@ class RevisionGraph::Query {
 
   // Runs `revisions` from `state`, recording the rows around every step. Rows change locally (a
   // step touches only the revision and its parents), which keeps long plans linear.
-  Plan Simulate(const State& state, const std::vector<size_t>& revisions,
+  Path Simulate(const State& state, const std::vector<size_t>& revisions,
                 Direction direction) const {
-    Plan plan;
+    Path plan;
     Mask applied = state.applied;
     std::set<std::string> rows;
     for (size_t row : state.rows) rows.insert(Id(row));
     auto snapshot = [&rows] { return std::vector<std::string>(rows.begin(), rows.end()); };
     plan.steps.reserve(revisions.size());
     for (size_t revision : revisions) {
-      Step step;
+      Move step;
       step.revision = Id(revision);
       step.direction = direction;
       step.rows_before = snapshot();
@@ -836,6 +836,20 @@ std::vector<std::string> RevisionGraph::RowsFor(const std::set<std::string>& app
   return query.Ids(query.HeadsOf(mask));
 }
 
+Result<std::optional<std::string>> RevisionGraph::ResolveNewRevisionParent(
+    const std::optional<std::string>& head) const {
+  std::string spec = head.value_or("head");
+  if (spec == "base" || nodes_.empty()) return std::optional<std::string>();
+  if (!head && Heads().size() > 1) {
+    return Status::InvalidInput(
+        "several heads (" + Join(Heads(), ", ") +
+        "): pass --head REV (or label@head) to say which one the new revision revises, or "
+        "`retort merge heads` first");
+  }
+  RETORT_ASSIGN_OR_RETURN(std::string parent, ResolveRevision(spec, {}));
+  return std::optional<std::string>(std::move(parent));
+}
+
 Result<std::string> RevisionGraph::ResolveRevision(
     std::string_view spec, const std::vector<std::string>& current_rows) const {
   Query query(*this);
@@ -844,7 +858,7 @@ Result<std::string> RevisionGraph::ResolveRevision(
   return query.Id(position);
 }
 
-Result<Plan> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_rows,
+Result<Path> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_rows,
                                         std::string_view target) const {
   Query query(*this);
   RETORT_ASSIGN_OR_RETURN(Query::State state, query.MakeState(current_rows));
@@ -863,7 +877,7 @@ Result<Plan> RevisionGraph::PlanUpgrade(const std::vector<std::string>& current_
   return query.Simulate(state, query.InOrder(wanted, false), Direction::kUp);
 }
 
-Result<Plan> RevisionGraph::PlanDowngrade(const std::vector<std::string>& current_rows,
+Result<Path> RevisionGraph::PlanDowngrade(const std::vector<std::string>& current_rows,
                                           std::string_view target) const {
   Query query(*this);
   RETORT_ASSIGN_OR_RETURN(Query::State state, query.MakeState(current_rows));

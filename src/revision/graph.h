@@ -11,6 +11,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -32,16 +33,18 @@ struct Node {
 enum class Direction { kUp, kDown };
 
 // One migration to run, with the version-table rows before and after it, so that the
-// bookkeeping SQL (history/) is a pure function of the step.
-struct Step {
+// bookkeeping SQL (history/) is a pure function of the move. (A plan::Step, by contrast, is one
+// schema change of a generated migration.)
+struct Move {
   std::string revision;
   Direction direction = Direction::kUp;
   std::vector<std::string> rows_before;  // sorted
   std::vector<std::string> rows_after;   // sorted
 };
 
-struct Plan {
-  std::vector<Step> steps;
+// The moves from the current rows to a target's, in the order they run.
+struct Path {
+  std::vector<Move> steps;
   std::vector<std::string> final_rows;  // sorted; equals the last step's rows_after
 };
 
@@ -82,11 +85,17 @@ class RevisionGraph {
   Result<std::string> ResolveRevision(std::string_view spec,
                                       const std::vector<std::string>& current_rows) const;
 
+  // The revision a new revision revises (`revision [--head HEAD]`): nothing for a new root
+  // (HEAD "base", or no revisions yet), else HEAD resolved ("head" when not given). Without
+  // HEAD, several heads are InvalidInput naming them: which one is for the user to say.
+  Result<std::optional<std::string>> ResolveNewRevisionParent(
+      const std::optional<std::string>& head) const;
+
   // Plans `upgrade TARGET`: "head", "heads", "label@heads", a revision spec, "+N" / "label@+N"
   // (N more revisions beyond the current one) / "REV@+N" / "REV+N" (N beyond REV). Applies the
   // target's ancestors (parents and depends_on) that are not applied yet; already-applied targets
   // give an empty plan. Steps run base-first, in TopologicalOrder().
-  Result<Plan> PlanUpgrade(const std::vector<std::string>& current_rows,
+  Result<Path> PlanUpgrade(const std::vector<std::string>& current_rows,
                            std::string_view target) const;
 
   // Plans `downgrade TARGET`: "base", "label@base" (the branch's applied revisions, whatever
@@ -94,7 +103,7 @@ class RevisionGraph {
   // (it must be applied; everything applied that descends from it, depends_on included, is
   // removed), "-N" / "label@-N" (the N revisions down the current revision's first-parent line,
   // plus whatever descends from them). Steps run head-first (reverse TopologicalOrder()).
-  Result<Plan> PlanDowngrade(const std::vector<std::string>& current_rows,
+  Result<Path> PlanDowngrade(const std::vector<std::string>& current_rows,
                              std::string_view target) const;
 
   // Rows after `stamp TARGET...` ("base", "label@base", "heads", specs): with `purge` the rows

@@ -63,12 +63,8 @@ std::string ShortenNearText(std::string message) {
   std::string_view text = std::string_view(message).substr(begin, message.size() - 1 - begin);
   constexpr size_t kMaxLength = 40;
   size_t cut = std::min({text.find('\n'), text.find('\r'), text.size()});
-  if (cut > kMaxLength) {
-    cut = kMaxLength;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  }
-  if (cut == text.size()) return message;
-  return message.substr(0, begin) + std::string(text.substr(0, cut)) + "...\"";
+  if (cut == text.size() && cut <= kMaxLength) return message;
+  return message.substr(0, begin) + ClipUtf8(text.substr(0, cut), kMaxLength) + "...\"";
 }
 
 Status ErrorAt(std::string_view sql, const PgQueryError& error, const std::string& file,
@@ -332,6 +328,16 @@ Result<std::string> Fingerprint(std::string_view statement) {
   nlohmann::json statements = std::move(tree["stmts"]);
   RemoveSourcePositions(statements);
   return Sha256Hex(statements.dump());
+}
+
+std::optional<std::string_view> SectionMarker(std::string_view line) {
+  std::string_view trimmed = Trim(line);
+  if (!StartsWith(trimmed, "--")) return std::nullopt;
+  std::string_view rest = Trim(trimmed.substr(2));
+  if (!StartsWith(rest, "retort:")) return std::nullopt;
+  rest.remove_prefix(std::string_view("retort:").size());
+  if (rest == "upgrade" || rest == "downgrade") return rest;
+  return std::nullopt;
 }
 
 }  // namespace retort::sqltext

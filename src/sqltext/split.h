@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,11 @@ struct Statement {
   std::string text;  // the statement without its trailing ';' and without leading comments/space
   int line = 0;      // 1-based line in the file where the statement's first token is
 };
+
+// The section a migration file's `-- retort:upgrade` / `-- retort:downgrade` line opens
+// ("upgrade" or "downgrade"; white space around and after "--" allowed), nothing for any other
+// line. The marker splits a file into the SQL this header's functions then split further.
+std::optional<std::string_view> SectionMarker(std::string_view line);
 
 // Splits `sql`, which starts at line `first_line` of `file`. A syntax error becomes
 // InvalidInput "file:LINE: syntax error at or near ..." with the line of the error position.

@@ -29,7 +29,6 @@ TEST(ConfigTest, EmptyFileGivesDefaults) {
   Result<Config> config = ParseConfig("", "retort.toml");
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->database_url, "");
-  EXPECT_EQ(config->database_url_source, "");
   EXPECT_EQ(config->script_location, "migrations");
   EXPECT_EQ(config->file_template, "{year}{month}{day}_{hour}{minute}-{rev}_{slug}");
   EXPECT_EQ(config->version_table, "retort_version");
@@ -105,7 +104,6 @@ pk = "pk_{table}"
                                       "conf/retort.toml");
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->database_url, "postgresql+asyncpg://app@db:5432/app");
-  EXPECT_EQ(config->database_url_source, "conf/retort.toml");
   EXPECT_EQ(config->script_location, "db/migrations");
   EXPECT_EQ(config->file_template, "{rev}_{slug}");
   EXPECT_EQ(config->version_table, "alembic_version");
@@ -388,7 +386,6 @@ TEST_F(LoadConfigTest, DefaultFileInWorkingDirectory) {
   EXPECT_EQ(config->VersionsDirectory(), dir_ + "/db/migrations/versions");
   EXPECT_EQ(config->EmbeddedDirectory(), dir_ + "/.retort");
   EXPECT_EQ(config->database_url, "");
-  EXPECT_EQ(config->database_url_source, "");
 }
 
 TEST_F(LoadConfigTest, ExplicitConfigPathSetsTheProjectDirectory) {
@@ -428,22 +425,18 @@ TEST_F(LoadConfigTest, UrlPrecedence) {
   Result<Config> from_file = LoadConfig({}, Env({}));
   ASSERT_TRUE(from_file.ok()) << from_file.status().message();
   EXPECT_EQ(from_file->database_url, "postgresql://file/app");
-  EXPECT_EQ(from_file->database_url_source, "retort.toml");
 
   Result<Config> generic = LoadConfig({}, Env({{"DATABASE_URL", "postgresql://generic-env/app"}}));
   ASSERT_TRUE(generic.ok());
   EXPECT_EQ(generic->database_url, "postgresql://generic-env/app");
-  EXPECT_EQ(generic->database_url_source, "DATABASE_URL");
 
   Result<Config> specific = LoadConfig({}, Env(both));
   ASSERT_TRUE(specific.ok());
   EXPECT_EQ(specific->database_url, "postgresql://retort-env/app");
-  EXPECT_EQ(specific->database_url_source, "RETORT_DATABASE_URL");
 
   Result<Config> flag = LoadConfig(UrlFlag("postgresql://flag/app"), Env(both));
   ASSERT_TRUE(flag.ok());
   EXPECT_EQ(flag->database_url, "postgresql://flag/app");
-  EXPECT_EQ(flag->database_url_source, "--url");
 }
 
 TEST_F(LoadConfigTest, EmptyEnvironmentValuesAreUnset) {
@@ -452,7 +445,6 @@ TEST_F(LoadConfigTest, EmptyEnvironmentValuesAreUnset) {
       LoadConfig({}, Env({{"RETORT_DATABASE_URL", ""}, {"DATABASE_URL", "postgresql://env/app"}}));
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->database_url, "postgresql://env/app");
-  EXPECT_EQ(config->database_url_source, "DATABASE_URL");
 }
 
 TEST_F(LoadConfigTest, DevUrlFromTheEnvironment) {
@@ -483,7 +475,6 @@ TEST_F(LoadConfigTest, NoUrlAnywhereLeavesItEmpty) {
       LoadConfig({}, Env({{"PGUSER", "app"}, {"PGPORT", "5433"}, {"PGPASSWORD", "secret"}}));
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->database_url, "");
-  EXPECT_EQ(config->database_url_source, "");
 }
 
 // As psql: with no URL anywhere, libpq's variables that name a server or database choose it.
@@ -493,10 +484,9 @@ TEST_F(LoadConfigTest, LibpqVariablesAloneChooseTheDatabase) {
       LoadConfig({}, Env({{"PGHOST", "elsewhere"}, {"PGDATABASE", "app"}, {"PGPASSWORD", "pw"}}));
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->database_url, kLibpqDefaultsUrl);
-  EXPECT_EQ(config->database_url_source, "PGHOST, PGDATABASE");
   Result<Config> service = LoadConfig({}, Env({{"PGSERVICE", "app"}}));
   ASSERT_TRUE(service.ok());
-  EXPECT_EQ(service->database_url_source, "PGSERVICE");
+  EXPECT_EQ(service->database_url, kLibpqDefaultsUrl);
   // Any URL wins over them.
   Write("retort.toml", "[database]\nurl = \"postgresql://file/app\"\n");
   Result<Config> from_file = LoadConfig({}, Env({{"PGHOST", "elsewhere"}}));

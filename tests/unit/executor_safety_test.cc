@@ -27,7 +27,6 @@ migrations::Migration MakeMigration(const std::string& id, std::vector<std::stri
   for (auto& text : down) migration.downgrade.push_back({text, line++});
   migration.has_downgrade = !migration.downgrade.empty();
   migration.checksum = "sum-" + id;
-  migration.statements_loaded = true;
   return migration;
 }
 
@@ -45,15 +44,15 @@ class Chain {
     EXPECT_TRUE(graph.ok()) << graph.status().message();
     if (graph.ok()) graph_.emplace(std::move(graph).value());
   }
-  revision::Plan Upgrade(const std::vector<std::string>& from, const std::string& target) const {
+  revision::Path Upgrade(const std::vector<std::string>& from, const std::string& target) const {
     auto plan = graph_->PlanUpgrade(from, target);
     EXPECT_TRUE(plan.ok()) << plan.status().message();
-    return plan.ok() ? *plan : revision::Plan{};
+    return plan.ok() ? *plan : revision::Path{};
   }
-  revision::Plan Downgrade(const std::vector<std::string>& from, const std::string& target) const {
+  revision::Path Downgrade(const std::vector<std::string>& from, const std::string& target) const {
     auto plan = graph_->PlanDowngrade(from, target);
     EXPECT_TRUE(plan.ok()) << plan.status().message();
-    return plan.ok() ? *plan : revision::Plan{};
+    return plan.ok() ? *plan : revision::Path{};
   }
   const MigrationIndex& index() const { return index_; }
   const migrations::Migration& Get(const std::string& id) const { return *index_.at(id); }
@@ -145,7 +144,7 @@ TEST(ExecutorPreflight, RefusesAnEnumValueUsedInTheTransactionThatAddsIt) {
 TEST(ExecutorPreflight, EnumValuesAcrossMigrationsDependOnTheTransactionMode) {
   Chain chain({MakeMigration("a1", {}, {"ALTER TYPE mood ADD VALUE 'great'"}),
                MakeMigration("b2", {"a1"}, {"UPDATE people SET m = 'great'"})});
-  revision::Plan plan = chain.Upgrade({}, "head");
+  revision::Path plan = chain.Upgrade({}, "head");
   EXPECT_TRUE(Executor::Preflight(plan, chain.index(), /*single_transaction=*/false).ok());
   Status single = Executor::Preflight(plan, chain.index(), /*single_transaction=*/true);
   EXPECT_EQ(single.code(), Code::kInvalidInput);
@@ -327,7 +326,7 @@ TEST(ExecutorResume, ARunThatDoesNotContinueAPartialMigrationIsRefused) {
 
 // ---- scripts: backups and batches
 
-std::string Script(const Chain& chain, const revision::Plan& plan, Options options) {
+std::string Script(const Chain& chain, const revision::Path& plan, Options options) {
   std::ostringstream out;
   ScriptSink sink(out);
   history::VersionStore store = Store();

@@ -49,7 +49,7 @@ class ScriptTest : public ::testing::Test {
     graph_.emplace(std::move(graph).value());
   }
 
-  std::string Script(const revision::Plan& plan, Options options = {}) {
+  std::string Script(const revision::Path& plan, Options options = {}) {
     std::ostringstream out;
     ScriptSink sink(out);
     Executor executor(sink, store_, options);

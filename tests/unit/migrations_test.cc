@@ -101,7 +101,6 @@ TEST(ParseMigrationTest, StatementsDepthLeavesTheChecksumToFillChecksum) {
   auto parsed = ParseMigration(kFull, kPath, ParseDepth::kStatements);
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   Migration statements = std::move(parsed).value();
-  EXPECT_TRUE(statements.statements_loaded);
   EXPECT_EQ(Texts(statements.upgrade), Texts(full.upgrade));
   EXPECT_TRUE(statements.checksum.empty());
   ASSERT_TRUE(FillChecksum(statements).ok());
@@ -112,10 +111,23 @@ TEST(ParseMigrationTest, StatementsDepthLeavesTheChecksumToFillChecksum) {
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.status().message().find(std::string(kPath) + ":3:"), std::string::npos)
       << broken.status().message();
+}
 
-  auto header = ParseMigration(kFull, kPath, ParseDepth::kHeader);
-  ASSERT_TRUE(header.ok());
-  EXPECT_FALSE(FillChecksum(*header).ok());
+// What the graph and the read-only commands load: the header alone, its statements unreachable
+// (a MigrationHeader has none), and the SQL not even split.
+TEST(ParseMigrationTest, HeaderAloneSkipsTheSql) {
+  Migration full = MustParse(kFull);
+  auto header = ParseMigrationHeader(kFull, kPath);
+  ASSERT_TRUE(header.ok()) << header.status().message();
+  EXPECT_EQ(header->id, full.id);
+  EXPECT_EQ(header->parents, full.parents);
+  EXPECT_EQ(header->has_downgrade, full.has_downgrade);
+  EXPECT_EQ(header->source_sha256, full.source_sha256);
+  EXPECT_TRUE(
+      ParseMigrationHeader("-- retort:revision a1\n-- retort:upgrade\nSELEC 1;\n", kPath).ok());
+  EXPECT_FALSE(
+      ParseMigrationHeader("-- retort:revision a1\n-- retort:bogus\n-- retort:upgrade\n", kPath)
+          .ok());
 }
 
 TEST(ParseMigrationTest, MinimalRootWithoutRevisesOrDowngrade) {
@@ -376,7 +388,7 @@ TEST(LoadDirectoryTest, MissingDirectoryIsNamed) {
 
 constexpr std::time_t kFixedTime = 1795258225;  // 2026-11-21 10:50:25 UTC
 
-TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
+TEST(RenderRevisionFileTest, RoundTripsThroughTheParser) {
   NewRevision revision;
   revision.id = "3f2a9c1b7d4e";
   revision.parents = {"1a2b3c4d5e6f", "abc"};
@@ -387,7 +399,7 @@ TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
   revision.transactional = false;
   revision.upgrade_sql = "\n\nCREATE TABLE chunks (id int);\nCREATE INDEX ON chunks (id);\n\n";
   revision.downgrade_sql = "DROP TABLE chunks;";
-  std::string text = RenderMigration(revision, DefaultTemplate());
+  std::string text = RenderRevisionFile(revision, DefaultTemplate());
   EXPECT_EQ(text,
             "-- retort:revision      3f2a9c1b7d4e\n"
             "-- retort:revises       1a2b3c4d5e6f, abc\n"
@@ -417,11 +429,11 @@ TEST(RenderMigrationTest, RoundTripsThroughTheParser) {
   EXPECT_EQ(Texts(parsed.downgrade), (std::vector<std::string>{"DROP TABLE chunks"}));
 }
 
-TEST(RenderMigrationTest, OmitsOptionalHeaderLinesWhenEmpty) {
+TEST(RenderRevisionFileTest, OmitsOptionalHeaderLinesWhenEmpty) {
   NewRevision revision;
   revision.id = "a1";
   revision.created = kFixedTime;
-  std::string text = RenderMigration(revision, DefaultTemplate());
+  std::string text = RenderRevisionFile(revision, DefaultTemplate());
   EXPECT_EQ(text,
             "-- retort:revision      a1\n"
             "-- retort:revises       none\n"
@@ -443,11 +455,11 @@ TEST(RenderMigrationTest, OmitsOptionalHeaderLinesWhenEmpty) {
   EXPECT_TRUE(parsed.has_downgrade);
 }
 
-TEST(RenderMigrationTest, CustomTemplateKeepsUnknownPlaceholders) {
+TEST(RenderRevisionFileTest, CustomTemplateKeepsUnknownPlaceholders) {
   NewRevision revision;
   revision.id = "a1";
   revision.message = "m";
-  EXPECT_EQ(RenderMigration(revision, "-- ${revision} ${author} ${message}\n${depends_on}\nend"),
+  EXPECT_EQ(RenderRevisionFile(revision, "-- ${revision} ${author} ${message}\n${depends_on}\nend"),
             "-- a1 ${author} m\nend");
 }
 
@@ -514,10 +526,10 @@ class HeaderCacheTest : public ::testing::Test {
     ASSERT_TRUE(WriteFile(JoinPath(versions_, "2_b.sql"), kB).ok());
   }
 
-  std::vector<Migration> Load(int64_t now_ns) {
+  std::vector<MigrationHeader> Load(int64_t now_ns) {
     auto loaded = LoadHeadersCached(versions_, cache_, now_ns);
     EXPECT_TRUE(loaded.ok()) << loaded.status().message();
-    return loaded.ok() ? *loaded : std::vector<Migration>{};
+    return loaded.ok() ? *loaded : std::vector<MigrationHeader>{};
   }
 
   TempDir dir_;
@@ -526,12 +538,12 @@ class HeaderCacheTest : public ::testing::Test {
 };
 
 TEST_F(HeaderCacheTest, SettledFilesComeFromTheCacheUnread) {
-  std::vector<Migration> first = Load(Later());
+  std::vector<MigrationHeader> first = Load(Later());
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].source, kA);  // read: there was no cache
   ASSERT_TRUE(PathExists(cache_));
 
-  std::vector<Migration> second = Load(Later());
+  std::vector<MigrationHeader> second = Load(Later());
   ASSERT_EQ(second.size(), 2u);
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_TRUE(second[i].source.empty()) << "not from the cache: " << second[i].path;
@@ -544,7 +556,6 @@ TEST_F(HeaderCacheTest, SettledFilesComeFromTheCacheUnread) {
     EXPECT_EQ(second[i].has_downgrade, first[i].has_downgrade);
     EXPECT_EQ(second[i].revision_line, first[i].revision_line);
     EXPECT_EQ(second[i].source_sha256, first[i].source_sha256);
-    EXPECT_FALSE(second[i].statements_loaded);
     // The text is still there for whoever needs it.
     auto text = SourceText(second[i]);
     ASSERT_TRUE(text.ok());
@@ -560,7 +571,7 @@ TEST_F(HeaderCacheTest, AFileReplacedSinceItWasCachedIsReadAgain) {
   std::string edited = kA;
   edited.replace(edited.find("first"), 5, "fresh");
   ASSERT_TRUE(WriteFile(JoinPath(versions_, "1_a.sql"), edited).ok());
-  std::vector<Migration> loaded = Load(Later());
+  std::vector<MigrationHeader> loaded = Load(Later());
   ASSERT_EQ(loaded.size(), 2u);
   EXPECT_EQ(loaded[0].message, "fresh");
   EXPECT_EQ(loaded[0].source, edited);
@@ -573,7 +584,7 @@ TEST_F(HeaderCacheTest, AFileEditedInPlaceWithinTheSameTimestampIsReadAgain) {
   std::string path = JoinPath(versions_, "1_a.sql");
   struct stat before {};
   ASSERT_EQ(::stat(path.c_str(), &before), 0);
-  std::vector<Migration> first = Load(0);
+  std::vector<MigrationHeader> first = Load(0);
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].message, "first");
 
@@ -587,7 +598,7 @@ TEST_F(HeaderCacheTest, AFileEditedInPlaceWithinTheSameTimestampIsReadAgain) {
   ASSERT_EQ(after.st_size, before.st_size);
   ASSERT_EQ(after.st_ino, before.st_ino);
 
-  std::vector<Migration> second = Load(0);
+  std::vector<MigrationHeader> second = Load(0);
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(second[0].message, "fresh");
 }
@@ -595,11 +606,11 @@ TEST_F(HeaderCacheTest, AFileEditedInPlaceWithinTheSameTimestampIsReadAgain) {
 TEST_F(HeaderCacheTest, ACorruptCacheIsIgnoredAndRewritten) {
   ASSERT_TRUE(MakeDirectories(DirName(cache_)).ok());
   ASSERT_TRUE(WriteFile(cache_, "retort migration header cache 1 dev\n7 8 garbage").ok());
-  std::vector<Migration> first = Load(Later());
+  std::vector<MigrationHeader> first = Load(Later());
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[1].id, "b");
   EXPECT_EQ(first[1].source, kB);
-  std::vector<Migration> second = Load(Later());
+  std::vector<MigrationHeader> second = Load(Later());
   ASSERT_EQ(second.size(), 2u);
   EXPECT_TRUE(second[1].source.empty()) << "the corrupt cache was not rewritten";
 }
@@ -623,7 +634,7 @@ TEST_F(HeaderCacheTest, AForeignOrTruncatedCacheReadsAsEmpty) {
 TEST_F(HeaderCacheTest, ARemovedFileLeavesTheCache) {
   Load(Later());
   ASSERT_TRUE(std::filesystem::remove(JoinPath(versions_, "2_b.sql")));
-  std::vector<Migration> loaded = Load(Later());
+  std::vector<MigrationHeader> loaded = Load(Later());
   ASSERT_EQ(loaded.size(), 1u);
   auto text = ReadFile(cache_);
   ASSERT_TRUE(text.ok());
@@ -637,8 +648,7 @@ TEST_F(HeaderCacheTest, ErrorsAreLoadDirectorysAndNothingIsCachedOfThem) {
   auto loaded = LoadHeadersCached(versions_, cache_, Later());
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), Code::kInvalidInput);
-  EXPECT_EQ(loaded.status().message(),
-            LoadDirectory(versions_, ParseDepth::kHeader).status().message());
+  EXPECT_EQ(loaded.status().message(), LoadHeaders(versions_).status().message());
 }
 
 }  // namespace

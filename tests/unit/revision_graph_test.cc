@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,9 +44,9 @@ std::vector<Node> Linear() {
   return {Node{"a", {}}, Node{"b", {"a"}}, Node{"c", {"b"}}, Node{"d", {"c"}}};
 }
 
-Ids Revisions(const Plan& plan) {
+Ids Revisions(const Path& plan) {
   Ids revisions;
-  for (const Step& step : plan.steps) revisions.push_back(step.revision);
+  for (const Move& step : plan.steps) revisions.push_back(step.revision);
   return revisions;
 }
 
@@ -271,7 +272,7 @@ TEST(RevisionGraphResolveTest, UnknownVersionTableRowIsAnError) {
 
 TEST(RevisionGraphUpgradeTest, LinearHeadFromBase) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({}, "head"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({}, "head"));
   EXPECT_EQ(Revisions(plan), (Ids{"a", "b", "c", "d"}));
   ASSERT_EQ(plan.steps.size(), 4u);
   EXPECT_EQ(plan.steps[0].direction, Direction::kUp);
@@ -284,7 +285,7 @@ TEST(RevisionGraphUpgradeTest, LinearHeadFromBase) {
 
 TEST(RevisionGraphUpgradeTest, HeadWithSeveralHeadsNamesThemAndSuggestsAlternatives) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  Result<Plan> plan = graph.PlanUpgrade({}, "head");
+  Result<Path> plan = graph.PlanUpgrade({}, "head");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), Code::kInvalidInput);
   const std::string& message = plan.status().message();
@@ -293,16 +294,44 @@ TEST(RevisionGraphUpgradeTest, HeadWithSeveralHeadsNamesThemAndSuggestsAlternati
   EXPECT_NE(message.find("'label@head'"), std::string::npos);
 }
 
+TEST(RevisionGraphNewParentTest, NoneForANewRootElseTheResolvedHead) {
+  ASSIGN_OR_FAIL(RevisionGraph empty, RevisionGraph::Build({}));
+  ASSIGN_OR_FAIL(std::optional<std::string> first, empty.ResolveNewRevisionParent(std::nullopt));
+  EXPECT_EQ(first, std::nullopt);
+
+  ASSIGN_OR_FAIL(RevisionGraph linear, RevisionGraph::Build(Linear()));
+  ASSIGN_OR_FAIL(std::optional<std::string> head, linear.ResolveNewRevisionParent(std::nullopt));
+  EXPECT_EQ(head, "d");
+  ASSIGN_OR_FAIL(std::optional<std::string> base, linear.ResolveNewRevisionParent("base"));
+  EXPECT_EQ(base, std::nullopt);
+  // Any revision spec: whether a non-head may be revised is the caller's to decide (--splice).
+  ASSIGN_OR_FAIL(std::optional<std::string> older, linear.ResolveNewRevisionParent("head-2"));
+  EXPECT_EQ(older, "b");
+  EXPECT_EQ(linear.ResolveNewRevisionParent("nope").status().code(), Code::kInvalidInput);
+}
+
+TEST(RevisionGraphNewParentTest, SeveralHeadsNeedOneNamed) {
+  ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
+  Result<std::optional<std::string>> unnamed = graph.ResolveNewRevisionParent(std::nullopt);
+  ASSERT_FALSE(unnamed.ok());
+  EXPECT_EQ(unnamed.status().code(), Code::kInvalidInput);
+  EXPECT_NE(unnamed.status().message().find("several heads (a2, b2)"), std::string::npos);
+  ASSIGN_OR_FAIL(std::optional<std::string> named, graph.ResolveNewRevisionParent("beta@head"));
+  EXPECT_EQ(named, "b2");
+  // "head" written out is a spec like any other: resolving it names the heads too.
+  EXPECT_FALSE(graph.ResolveNewRevisionParent("head").ok());
+}
+
 TEST(RevisionGraphUpgradeTest, HeadsAppliesEveryBranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({}, "heads"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({}, "heads"));
   EXPECT_EQ(Revisions(plan), (Ids{"a1", "a2", "b1", "b2"}));
   EXPECT_EQ(plan.final_rows, (Ids{"a2", "b2"}));
 }
 
 TEST(RevisionGraphUpgradeTest, BranchAndMergeRowsOnEveryStep) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({"r1"}, "m"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({"r1"}, "m"));
   ASSERT_EQ(Revisions(plan), (Ids{"a1", "a2", "b1", "m"}));
   EXPECT_EQ(plan.steps[0].rows_before, Ids{"r1"});
   EXPECT_EQ(plan.steps[0].rows_after, Ids{"a1"});
@@ -317,14 +346,14 @@ TEST(RevisionGraphUpgradeTest, BranchAndMergeRowsOnEveryStep) {
 
 TEST(RevisionGraphUpgradeTest, ToARevisionAppliesOnlyItsAncestors) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({"r0"}, "b1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({"r0"}, "b1"));
   EXPECT_EQ(Revisions(plan), (Ids{"r1", "b1"}));
   EXPECT_EQ(plan.final_rows, Ids{"b1"});
 }
 
 TEST(RevisionGraphUpgradeTest, FromSeveralRowsFillsTheMissingBranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({"a1", "b1"}, "head"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({"a1", "b1"}, "head"));
   EXPECT_EQ(Revisions(plan), (Ids{"a2", "m", "z9"}));
   EXPECT_EQ(plan.steps[0].rows_before, (Ids{"a1", "b1"}));
   EXPECT_EQ(plan.steps[0].rows_after, (Ids{"a2", "b1"}));
@@ -332,39 +361,39 @@ TEST(RevisionGraphUpgradeTest, FromSeveralRowsFillsTheMissingBranch) {
 
 TEST(RevisionGraphUpgradeTest, AlreadyAppliedOrAncestorTargetIsAnEmptyPlan) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan at_target, graph.PlanUpgrade({"d"}, "head"));
+  ASSIGN_OR_FAIL(Path at_target, graph.PlanUpgrade({"d"}, "head"));
   EXPECT_TRUE(at_target.steps.empty());
   EXPECT_EQ(at_target.final_rows, Ids{"d"});
-  ASSIGN_OR_FAIL(Plan below, graph.PlanUpgrade({"c"}, "a"));
+  ASSIGN_OR_FAIL(Path below, graph.PlanUpgrade({"c"}, "a"));
   EXPECT_TRUE(below.steps.empty());
   EXPECT_EQ(below.final_rows, Ids{"c"});
 }
 
 TEST(RevisionGraphUpgradeTest, PlusNFromCurrentAndFromBase) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan from_b, graph.PlanUpgrade({"b"}, "+2"));
+  ASSIGN_OR_FAIL(Path from_b, graph.PlanUpgrade({"b"}, "+2"));
   EXPECT_EQ(Revisions(from_b), (Ids{"c", "d"}));
-  ASSIGN_OR_FAIL(Plan from_base, graph.PlanUpgrade({}, "+1"));
+  ASSIGN_OR_FAIL(Path from_base, graph.PlanUpgrade({}, "+1"));
   EXPECT_EQ(Revisions(from_base), Ids{"a"});
 }
 
 TEST(RevisionGraphUpgradeTest, PlusNPastTheHeadFails) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  Result<Plan> plan = graph.PlanUpgrade({"c"}, "+2");
+  Result<Path> plan = graph.PlanUpgrade({"c"}, "+2");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().message(), "'+2' goes past the head: there is 1 revision after c");
 }
 
 TEST(RevisionGraphUpgradeTest, PlusNAtABranchPointNamesTheChildren) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  Result<Plan> plan = graph.PlanUpgrade({"r1"}, "+1");
+  Result<Path> plan = graph.PlanUpgrade({"r1"}, "+1");
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("r1 is followed by a1, b1"), std::string::npos);
 }
 
 TEST(RevisionGraphUpgradeTest, PlusNWithSeveralRowsNeedsABranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  Result<Plan> plan = graph.PlanUpgrade({"a1", "b1"}, "+1");
+  Result<Path> plan = graph.PlanUpgrade({"a1", "b1"}, "+1");
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("a1, b1"), std::string::npos);
   EXPECT_NE(plan.status().message().find("label@+1"), std::string::npos);
@@ -373,48 +402,48 @@ TEST(RevisionGraphUpgradeTest, PlusNWithSeveralRowsNeedsABranch) {
 TEST(RevisionGraphUpgradeTest, LabelPlusNFollowsThatBranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
   // At r1 (the branch point) "alpha@+2" can only mean a1 then a2.
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({"r1"}, "alpha@+2"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({"r1"}, "alpha@+2"));
   EXPECT_EQ(Revisions(plan), (Ids{"a1", "a2"}));
   // With both branches applied, beta's position is b1.
-  ASSIGN_OR_FAIL(Plan beta, graph.PlanUpgrade({"a1", "b1"}, "beta@+1"));
+  ASSIGN_OR_FAIL(Path beta, graph.PlanUpgrade({"a1", "b1"}, "beta@+1"));
   EXPECT_EQ(Revisions(beta), (Ids{"a2", "m"}));  // m also needs a2
 }
 
 TEST(RevisionGraphUpgradeTest, LabelPlusNFromNothingStartsAtTheBranchBase) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({}, "beta@+1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({}, "beta@+1"));
   EXPECT_EQ(Revisions(plan), Ids{"b1"});
 }
 
 TEST(RevisionGraphUpgradeTest, RevisionPlusNIsRelativeToThatRevision) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan plus, graph.PlanUpgrade({}, "a+2"));
+  ASSIGN_OR_FAIL(Path plus, graph.PlanUpgrade({}, "a+2"));
   EXPECT_EQ(Revisions(plus), (Ids{"a", "b", "c"}));
-  ASSIGN_OR_FAIL(Plan at_plus, graph.PlanUpgrade({"a"}, "b@+1"));
+  ASSIGN_OR_FAIL(Path at_plus, graph.PlanUpgrade({"a"}, "b@+1"));
   EXPECT_EQ(Revisions(at_plus), (Ids{"b", "c"}));
 }
 
 TEST(RevisionGraphUpgradeTest, PlusZeroIsAnEmptyPlan) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan from_base, graph.PlanUpgrade({}, "+0"));
+  ASSIGN_OR_FAIL(Path from_base, graph.PlanUpgrade({}, "+0"));
   EXPECT_TRUE(from_base.steps.empty());
-  ASSIGN_OR_FAIL(Plan from_b, graph.PlanUpgrade({"b"}, "+0"));
+  ASSIGN_OR_FAIL(Path from_b, graph.PlanUpgrade({"b"}, "+0"));
   EXPECT_TRUE(from_b.steps.empty());
   EXPECT_EQ(from_b.final_rows, Ids{"b"});
 }
 
 TEST(RevisionGraphUpgradeTest, LabelHeadsAndLabelHead) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  ASSIGN_OR_FAIL(Plan heads, graph.PlanUpgrade({}, "alpha@heads"));
+  ASSIGN_OR_FAIL(Path heads, graph.PlanUpgrade({}, "alpha@heads"));
   EXPECT_EQ(Revisions(heads), (Ids{"a1", "a2"}));
-  ASSIGN_OR_FAIL(Plan head, graph.PlanUpgrade({"a2"}, "beta@head"));
+  ASSIGN_OR_FAIL(Path head, graph.PlanUpgrade({"a2"}, "beta@head"));
   EXPECT_EQ(Revisions(head), (Ids{"b1", "b2"}));
   EXPECT_EQ(head.final_rows, (Ids{"a2", "b2"}));
 }
 
 TEST(RevisionGraphUpgradeTest, DependsOnPullsTheOtherBranchIn) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanUpgrade({}, "b2"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanUpgrade({}, "b2"));
   EXPECT_EQ(Revisions(plan), (Ids{"a1", "b1", "b2"}));
   EXPECT_EQ(plan.steps[1].rows_after, (Ids{"a1", "b1"}));
   EXPECT_EQ(plan.final_rows, (Ids{"a1", "b2"}));
@@ -422,14 +451,14 @@ TEST(RevisionGraphUpgradeTest, DependsOnPullsTheOtherBranchIn) {
 
 TEST(RevisionGraphUpgradeTest, MinusNIsNotAnUpgrade) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  Result<Plan> plan = graph.PlanUpgrade({"c"}, "-1");
+  Result<Path> plan = graph.PlanUpgrade({"c"}, "-1");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), Code::kInvalidInput);
 }
 
 TEST(RevisionGraphUpgradeTest, UnknownTargetFails) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  Result<Plan> plan = graph.PlanUpgrade({}, "nope");
+  Result<Path> plan = graph.PlanUpgrade({}, "nope");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().message(), "unknown revision 'nope'");
 }
@@ -438,7 +467,7 @@ TEST(RevisionGraphUpgradeTest, UnknownTargetFails) {
 
 TEST(RevisionGraphDowngradeTest, BaseRemovesEverythingHeadFirst) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"c"}, "base"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"c"}, "base"));
   EXPECT_EQ(Revisions(plan), (Ids{"c", "b", "a"}));
   EXPECT_EQ(plan.steps[0].direction, Direction::kDown);
   EXPECT_EQ(plan.steps[0].rows_before, Ids{"c"});
@@ -449,7 +478,7 @@ TEST(RevisionGraphDowngradeTest, BaseRemovesEverythingHeadFirst) {
 
 TEST(RevisionGraphDowngradeTest, UndoingTheMergeSplitsTheRows) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"m"}, "r1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"m"}, "r1"));
   ASSERT_EQ(Revisions(plan), (Ids{"m", "b1", "a2", "a1"}));
   EXPECT_EQ(plan.steps[0].rows_before, Ids{"m"});
   EXPECT_EQ(plan.steps[0].rows_after, (Ids{"a2", "b1"}));
@@ -461,41 +490,41 @@ TEST(RevisionGraphDowngradeTest, UndoingTheMergeSplitsTheRows) {
 
 TEST(RevisionGraphDowngradeTest, MinusOneFromTheMerge) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"m"}, "-1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"m"}, "-1"));
   EXPECT_EQ(Revisions(plan), Ids{"m"});
   EXPECT_EQ(plan.final_rows, (Ids{"a2", "b1"}));
 }
 
 TEST(RevisionGraphDowngradeTest, MinusNFollowsTheFirstParentLine) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"m"}, "-2"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"m"}, "-2"));
   EXPECT_EQ(Revisions(plan), (Ids{"m", "a2"}));
   EXPECT_EQ(plan.final_rows, (Ids{"a1", "b1"}));
 }
 
 TEST(RevisionGraphDowngradeTest, MinusNBeyondWhatIsAppliedFails) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  Result<Plan> plan = graph.PlanDowngrade({"b"}, "-3");
+  Result<Path> plan = graph.PlanDowngrade({"b"}, "-3");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), Code::kInvalidInput);
   EXPECT_EQ(plan.status().message(), "'-3' goes past base: only 2 revisions are applied (b, a)");
-  ASSIGN_OR_FAIL(Plan all, graph.PlanDowngrade({"b"}, "-2"));
+  ASSIGN_OR_FAIL(Path all, graph.PlanDowngrade({"b"}, "-2"));
   EXPECT_EQ(all.final_rows, Ids{});
 }
 
 TEST(RevisionGraphDowngradeTest, MinusNWithSeveralRowsNeedsABranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  Result<Plan> plan = graph.PlanDowngrade({"a2", "b2"}, "-1");
+  Result<Path> plan = graph.PlanDowngrade({"a2", "b2"}, "-1");
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("a2, b2"), std::string::npos);
 }
 
 TEST(RevisionGraphDowngradeTest, LabelMinusNStaysOnItsBranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"a2", "b2"}, "beta@-1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"a2", "b2"}, "beta@-1"));
   EXPECT_EQ(Revisions(plan), Ids{"b2"});
   EXPECT_EQ(plan.final_rows, (Ids{"a2", "b1"}));
-  Result<Plan> too_far = graph.PlanDowngrade({"a2", "b2"}, "beta@-3");
+  Result<Path> too_far = graph.PlanDowngrade({"a2", "b2"}, "beta@-3");
   ASSERT_FALSE(too_far.ok());
   EXPECT_NE(too_far.status().message().find("on branch beta"), std::string::npos);
 }
@@ -503,7 +532,7 @@ TEST(RevisionGraphDowngradeTest, LabelMinusNStaysOnItsBranch) {
 TEST(RevisionGraphDowngradeTest, LabelMinusNKeepsSharedAncestors) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
   // b1 is all of beta that can go: r1 below it is still needed by a2.
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"a2", "b1"}, "beta@-1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"a2", "b1"}, "beta@-1"));
   EXPECT_EQ(Revisions(plan), Ids{"b1"});
   EXPECT_FALSE(graph.PlanDowngrade({"a2", "b1"}, "beta@-2").ok());
 }
@@ -511,7 +540,7 @@ TEST(RevisionGraphDowngradeTest, LabelMinusNKeepsSharedAncestors) {
 TEST(RevisionGraphDowngradeTest, ToARevisionRemovesItsDescendantsAndDependents) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
   // As in Alembic, revisions that depend on the target count as its descendants.
-  ASSIGN_OR_FAIL(Plan to_a1, graph.PlanDowngrade({"a2", "b2"}, "a1"));
+  ASSIGN_OR_FAIL(Path to_a1, graph.PlanDowngrade({"a2", "b2"}, "a1"));
   EXPECT_EQ(Revisions(to_a1), (Ids{"b2", "a2"}));
   EXPECT_EQ(to_a1.steps[0].rows_after, (Ids{"a2", "b1"}));
   EXPECT_EQ(to_a1.final_rows, (Ids{"a1", "b1"}));
@@ -521,7 +550,7 @@ TEST(RevisionGraphDowngradeTest, RemovingADependencyRemovesItsDependentsFirst) {
   ASSIGN_OR_FAIL(RevisionGraph graph,
                  RevisionGraph::Build({Node{"a0", {}}, Node{"a1", {"a0"}},
                                        Node{"b1", {}, {}, {"a1"}}, Node{"b2", {"b1"}}}));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"a1", "b2"}, "a0"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"a1", "b2"}, "a0"));
   EXPECT_EQ(Revisions(plan), (Ids{"b2", "b1", "a1"}));
   EXPECT_EQ(plan.steps[0].rows_after, (Ids{"a1", "b1"}));
   EXPECT_EQ(plan.steps[1].rows_after, Ids{"a1"});
@@ -530,7 +559,7 @@ TEST(RevisionGraphDowngradeTest, RemovingADependencyRemovesItsDependentsFirst) {
 
 TEST(RevisionGraphDowngradeTest, ToAnUnappliedRevisionFails) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  Result<Plan> plan = graph.PlanDowngrade({"b"}, "c");
+  Result<Path> plan = graph.PlanDowngrade({"b"}, "c");
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), Code::kInvalidInput);
   EXPECT_EQ(plan.status().message(), "revision 'c' is not applied; current: b");
@@ -538,30 +567,30 @@ TEST(RevisionGraphDowngradeTest, ToAnUnappliedRevisionFails) {
 
 TEST(RevisionGraphDowngradeTest, ToWhereYouAreIsAnEmptyPlan) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"c"}, "c"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"c"}, "c"));
   EXPECT_TRUE(plan.steps.empty());
   EXPECT_EQ(plan.final_rows, Ids{"c"});
-  ASSIGN_OR_FAIL(Plan at_base, graph.PlanDowngrade({}, "base"));
+  ASSIGN_OR_FAIL(Path at_base, graph.PlanDowngrade({}, "base"));
   EXPECT_TRUE(at_base.steps.empty());
 }
 
 TEST(RevisionGraphDowngradeTest, HeadMinusOne) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(Linear()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"d"}, "head-1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"d"}, "head-1"));
   EXPECT_EQ(Revisions(plan), Ids{"d"});
   EXPECT_EQ(plan.final_rows, Ids{"c"});
 }
 
 TEST(RevisionGraphDowngradeTest, RevisionAtMinusNCountsFromThatRevision) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"z9"}, "a2@-1"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"z9"}, "a2@-1"));
   EXPECT_EQ(Revisions(plan), (Ids{"z9", "m", "a2"}));
   EXPECT_EQ(plan.final_rows, (Ids{"a1", "b1"}));
 }
 
 TEST(RevisionGraphDowngradeTest, LabelBaseRemovesOnlyThatBranch) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(BranchAndMerge()));
-  ASSIGN_OR_FAIL(Plan plan, graph.PlanDowngrade({"a2", "b1"}, "beta@base"));
+  ASSIGN_OR_FAIL(Path plan, graph.PlanDowngrade({"a2", "b1"}, "beta@base"));
   // r0 and r1 are shared with alpha, which is still applied.
   EXPECT_EQ(Revisions(plan), Ids{"b1"});
   EXPECT_EQ(plan.final_rows, Ids{"a2"});
@@ -569,11 +598,11 @@ TEST(RevisionGraphDowngradeTest, LabelBaseRemovesOnlyThatBranch) {
 
 TEST(RevisionGraphDowngradeTest, LabelBaseTakesDependentsAndUnsharedAncestors) {
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(TwoBases()));
-  ASSIGN_OR_FAIL(Plan alpha, graph.PlanDowngrade({"a2", "b2"}, "alpha@base"));
+  ASSIGN_OR_FAIL(Path alpha, graph.PlanDowngrade({"a2", "b2"}, "alpha@base"));
   // b2 depends on a1, so it goes too; b1 stays.
   EXPECT_EQ(Revisions(alpha), (Ids{"b2", "a2", "a1"}));
   EXPECT_EQ(alpha.final_rows, Ids{"b1"});
-  ASSIGN_OR_FAIL(Plan beta, graph.PlanDowngrade({"a2", "b2"}, "beta@base"));
+  ASSIGN_OR_FAIL(Path beta, graph.PlanDowngrade({"a2", "b2"}, "beta@base"));
   EXPECT_EQ(Revisions(beta), (Ids{"b2", "b1"}));
   EXPECT_EQ(beta.final_rows, Ids{"a2"});
 }
@@ -689,12 +718,12 @@ TEST(RevisionGraphScaleTest, TenThousandRevisionChain) {
   }
   ASSIGN_OR_FAIL(RevisionGraph graph, RevisionGraph::Build(std::move(nodes)));
   std::string last = "r" + std::to_string(kCount - 1);
-  ASSIGN_OR_FAIL(Plan up, graph.PlanUpgrade({}, "head"));
+  ASSIGN_OR_FAIL(Path up, graph.PlanUpgrade({}, "head"));
   ASSERT_EQ(up.steps.size(), static_cast<size_t>(kCount));
   EXPECT_EQ(up.steps.front().revision, "r0");
   EXPECT_EQ(up.steps.back().rows_before, Ids{"r" + std::to_string(kCount - 2)});
   EXPECT_EQ(up.final_rows, Ids{last});
-  ASSIGN_OR_FAIL(Plan down, graph.PlanDowngrade({last}, "base"));
+  ASSIGN_OR_FAIL(Path down, graph.PlanDowngrade({last}, "base"));
   EXPECT_EQ(down.steps.size(), static_cast<size_t>(kCount));
   EXPECT_EQ(down.steps.front().revision, last);
   EXPECT_EQ(*graph.ResolveRevision("head-9999", {}), "r0");

@@ -218,5 +218,19 @@ TEST(FingerprintTest, RejectsInvalidSql) {
   EXPECT_EQ(fingerprint.status().code(), Code::kInvalidInput);
 }
 
+TEST(SectionMarker, NamesTheSectionAMarkerLineOpens) {
+  EXPECT_EQ(SectionMarker("-- retort:upgrade"), "upgrade");
+  EXPECT_EQ(SectionMarker("  --retort:downgrade \t"), "downgrade");
+  EXPECT_EQ(SectionMarker("--   retort:upgrade\r"), "upgrade");
+  EXPECT_EQ(SectionMarker(""), std::nullopt);
+  EXPECT_EQ(SectionMarker("   "), std::nullopt);
+  EXPECT_EQ(SectionMarker("--"), std::nullopt);
+  EXPECT_EQ(SectionMarker("-- retort:revision abc"), std::nullopt);
+  EXPECT_EQ(SectionMarker("-- retort: upgrade"), std::nullopt);
+  EXPECT_EQ(SectionMarker("-- retort:upgrades"), std::nullopt);
+  EXPECT_EQ(SectionMarker("-- retort:upgrade now"), std::nullopt);
+  EXPECT_EQ(SectionMarker("SELECT 1; -- retort:upgrade"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace retort::sqltext

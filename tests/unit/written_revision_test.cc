@@ -34,7 +34,7 @@ migrations::Migration Written(const render::MigrationSql& sql) {
   revision.transactional = !sql.upgrade_needs_no_transaction && !sql.downgrade_needs_no_transaction;
   revision.upgrade_sql = sql.upgrade;
   revision.downgrade_sql = sql.downgrade;
-  std::string text = migrations::RenderMigration(revision, migrations::DefaultTemplate());
+  std::string text = migrations::RenderRevisionFile(revision, migrations::DefaultTemplate());
   auto parsed = migrations::ParseMigration(text, kPath);
   EXPECT_TRUE(parsed.ok()) << parsed.status().message();
   return parsed.ok() ? *parsed : migrations::Migration{};
@@ -151,7 +151,7 @@ TEST(WrittenRevisionFindings, ATemplateHeaderIgnoreCoversThePlansHazards) {
   migrations::NewRevision revision;
   revision.id = "aaa";
   revision.upgrade_sql = sql.upgrade;
-  std::string text = migrations::RenderMigration(
+  std::string text = migrations::RenderRevisionFile(
       revision,
       "-- retort:revision ${revision}\n-- retort:lint-ignore RT102, RT507\n"
       "-- retort:upgrade\n${upgrade}\n-- retort:downgrade\n");
