@@ -1,11 +1,6 @@
 // upgrade, downgrade, stamp: the commands that move a database along the graph.
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <iomanip>
-#include <iostream>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -65,17 +60,9 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   executor::Options options = ExecutorOptions(config);
   if (migrate.no_backup) options.backup = false;
   options.log = &io.log;
-  options.log_is_terminal = &io.log == &std::cerr && ::isatty(STDERR_FILENO) == 1;
-  // RETORT_PROGRESS=always shows long statements' progress where the log is no terminal (a CI
-  // job that wants it, the tests); =never hides it on a terminal.
-  const char* progress = std::getenv("RETORT_PROGRESS");
-  std::string forced = progress == nullptr ? "" : progress;
-  options.statement_progress = forced == "always" || (forced != "never" && options.log_is_terminal);
-  winsize terminal{};
-  if (options.log_is_terminal && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &terminal) == 0 &&
-      terminal.ws_col > 1) {
-    options.statement_progress_display.width = terminal.ws_col - 1u;
-  }
+  options.log_is_terminal = io.display.is_terminal;
+  options.statement_progress = io.display.statement_progress;
+  if (io.display.width > 0) options.statement_progress_display.width = io.display.width;
   return options;
 }
 
