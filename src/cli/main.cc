@@ -647,6 +647,9 @@ int main(int argc, char** argv) {
   unsigned columns =
       stderr_is_terminal && ioctl(STDERR_FILENO, TIOCGWINSZ, &terminal) == 0 ? terminal.ws_col : 0;
   io.display = cli::DescribeLog(stderr_is_terminal, columns, env);
+  io.migrated = [](const commands::MigrationRun& migration) {
+    std::cerr << cli::MigrationLine(migration) << std::flush;
+  };
   Run run{io, format, redactor, std::nullopt};
   if (verb->stage == Stage::kBare) return verb->handler(run);
 

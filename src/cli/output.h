@@ -2,6 +2,7 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "commands/commands.h"
@@ -26,6 +27,10 @@ void PrintRestore(const commands::RestoreReport& report, Format format, std::ost
 void PrintDev(const commands::DevReport& report, Format format, std::ostream& out);
 // `retort test`: one line per check (PASS/FAIL/SKIP), failure details indented, then totals.
 void PrintTestReport(const commands::TestReport& report, Format format, std::ostream& out);
+
+// upgrade/downgrade, as each migration finishes (commands::Io::migrated), for the log:
+// "upgraded   3f2a9c1b7d4e  add chunks  (2 statements, 12.5 ms)\n".
+std::string MigrationLine(const commands::MigrationRun& run);
 
 // The engine's and lint's reports (engine_output.cc). What is data goes to `out`; a note for
 // the person running the command to `log`.

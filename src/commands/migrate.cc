@@ -1,9 +1,7 @@
 // upgrade, downgrade, stamp: the commands that move a database along the graph.
 #include <algorithm>
-#include <iomanip>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "base/files.h"
 #include "base/parallel.h"
@@ -80,17 +78,17 @@ Result<revision::Path> PlanFor(const ProjectHeaders& project, Verb verb,
                                 : project.graph.PlanDowngrade(rows, target);
 }
 
-executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
+executor::ProgressCallback ReportMigrations(const Io& io, Verb verb) {
+  if (!io.migrated) return nullptr;
   return [&io, verb](const executor::StepEvent& event) {
     if (!event.finished) return;
     const auto& statements =
         verb == Verb::kUpgrade ? event.migration.upgrade : event.migration.downgrade;
-    std::ostringstream line;
-    line << (verb == Verb::kUpgrade ? "upgraded   " : "downgraded ") << event.step.revision << "  "
-         << event.migration.message << "  (" << statements.size() << " statement"
-         << (statements.size() == 1 ? "" : "s") << ", " << std::fixed << std::setprecision(1)
-         << event.elapsed_ms << " ms)\n";
-    io.log << line.str() << std::flush;
+    io.migrated({.upgrade = verb == Verb::kUpgrade,
+                 .revision = event.step.revision,
+                 .message = event.migration.message,
+                 .statements = statements.size(),
+                 .elapsed_ms = event.elapsed_ms});
   };
 }
 
@@ -246,7 +244,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   run_options.lock_guard_check = lock.GuardCheck();
   run_options.interrupted_wait_ms = options.lock_wait_ms;
   executor::LiveSink sink(connection);
-  executor::Executor executor(sink, store, run_options, LogProgress(io, verb));
+  executor::Executor executor(sink, store, run_options, ReportMigrations(io, verb));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
   // Partially applied migrations, read under the lock: the run resumes them.
   RETORT_ASSIGN_OR_RETURN(auto progress, store.ReadProgress(connection));

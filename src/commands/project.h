@@ -30,6 +30,15 @@ struct LogDisplay {
   size_t width = 0;                 // bytes a redrawn line may take; 0: unknown (the default)
 };
 
+// A migration that upgrade or downgrade ran, as it finishes (Io::migrated).
+struct MigrationRun {
+  bool upgrade = true;  // false: downgraded
+  std::string revision;
+  std::string message;
+  size_t statements = 0;  // in the direction it ran
+  double elapsed_ms = 0;
+};
+
 // Where a command writes while it runs: data that must stream (upgrade --sql's script) to `out`,
 // progress, notes and warnings for the person running it to `log`. What a command finds is its
 // return value, which src/cli prints.
@@ -41,6 +50,9 @@ struct Io {
   std::ostream& log;
   std::function<bool(const std::string& question)> confirm = nullptr;
   LogDisplay display = {};
+  // Called as each migration of an upgrade or downgrade finishes; src/cli prints a line on the
+  // log. Empty: nothing is said.
+  std::function<void(const MigrationRun&)> migrated = nullptr;
 };
 
 // The migration files' headers and their graph: what planning, the history and the reports

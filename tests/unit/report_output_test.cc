@@ -39,6 +39,22 @@ TEST(ReportOutput, HistoryPrintsAlembicsLinesNewestFirst) {
             "<base> -> 1a2b3c4d5e6f, create users\n");
 }
 
+// upgrade and downgrade report each migration as it finishes; src/cli prints the line.
+TEST(ReportOutput, AFinishedMigrationIsOneLineOnTheLog) {
+  EXPECT_EQ(MigrationLine({.upgrade = true,
+                           .revision = "3f2a9c1b7d4e",
+                           .message = "add chunks",
+                           .statements = 2,
+                           .elapsed_ms = 12.46}),
+            "upgraded   3f2a9c1b7d4e  add chunks  (2 statements, 12.5 ms)\n");
+  EXPECT_EQ(MigrationLine({.upgrade = false,
+                           .revision = "1a2b3c4d5e6f",
+                           .message = "create users",
+                           .statements = 1,
+                           .elapsed_ms = 0.04}),
+            "downgraded 1a2b3c4d5e6f  create users  (1 statement, 0.0 ms)\n");
+}
+
 commands::CheckReport Check(bool match) {
   commands::CheckReport report{.heads = {"3f2a9c1b7d4e"},
                                .schema = "schema/",
