@@ -252,22 +252,22 @@ struct DiffOptions {
   std::vector<std::string> renames;
 };
 struct DiffReport {
-  std::string from;  // the sides as given, passwords redacted: safe to print
-  std::string to;
+  std::string from = {};  // the sides as given, passwords redacted: safe to print
+  std::string to = {};
   bool with_downgrade = false;
-  render::MigrationSql sql;  // what turns `from` into `to` (empty when they are equal)
+  render::MigrationSql sql = {};  // what turns `from` into `to` (empty when they are equal)
 };
 // The SQL that turns `from` into `to`. src/cli prints it (nothing, and a note on the log, when
 // they are equal).
 Result<DiffReport> Diff(const config::Config& config, const DiffOptions& options, const Io& io);
 
 struct CheckReport {
-  std::vector<std::string> heads;
-  std::string schema;  // where the desired schema comes from (SchemaPathsText)
-  std::string sql;     // what the migrations lack; "" when they match
+  std::vector<std::string> heads = {};
+  std::string schema = {};  // where the desired schema comes from (SchemaPathsText)
+  std::string sql = {};     // what the migrations lack; "" when they match
   double elapsed_ms = 0;
   // Ok when they match, else Differences (exit 3) saying what to do; printed after the report.
-  Status verdict;
+  Status verdict = Status::Ok();
   bool match() const { return verdict.ok(); }
 };
 // Compares schema/ with the migrations at head: src/cli prints "migrations match ..." or the
@@ -333,11 +333,11 @@ Result<TestReport> TestMigrations(const config::Config& config, const TestOption
 std::string TestReportJunit(const TestReport& report);
 
 struct DriftReport {
-  std::string database;                // safe to print
-  std::vector<std::string> revisions;  // the database's version rows
-  render::MigrationSql sql;            // expected -> live: the out-of-band changes
+  std::string database = {};                // safe to print
+  std::vector<std::string> revisions = {};  // the database's version rows
+  render::MigrationSql sql = {};            // expected -> live: the out-of-band changes
   // Ok without drift, else Differences (exit 3) saying how to keep or drop the changes.
-  Status verdict;
+  Status verdict = Status::Ok();
 };
 // `retort drift`: the configured database against what its version rows should contain (the
 // migrations up to them, replayed on the dev server). src/cli prints the SQL of the out-of-band
@@ -356,17 +356,18 @@ struct LintOptions {
   bool list_rules = false;
 };
 struct LintFindings {
-  std::vector<lint::Finding> findings;
-  std::vector<std::string> files;
-  std::optional<std::string> database;  // where findings were graded by table size, if anywhere
-  lint::Summary summary;
+  std::vector<lint::Finding> findings = {};
+  std::vector<std::string> files = {};
+  // Where the findings were graded by table size, if anywhere.
+  std::optional<std::string> database = {};
+  lint::Summary summary = {};
 };
 struct LintReport {
   // One of: the rules (--rules), the probe's report (--probe), the findings.
-  std::variant<std::vector<lint::Rule>, lint::ProbeReport, LintFindings> result;
+  std::variant<std::vector<lint::Rule>, lint::ProbeReport, LintFindings> result = {};
   // Differences (exit 3) when a finding is an error; Failed when a probed statement failed on
   // the scratch copy. Printed after the report.
-  Status verdict;
+  Status verdict = Status::Ok();
 };
 Result<LintReport> Lint(const config::Config& config, const LintOptions& options, const Io& io);
 
