@@ -127,9 +127,14 @@ TEST(ReportOutput, DiffPrintsBothDirectionsUnderHeadersOrANoteWhenEqual) {
 }
 
 TEST(ReportOutput, LintPrintsTheRuleTableAndTheSummaryLine) {
-  commands::LintReport rules{
-      .result = std::vector<lint::Rule>{{"RT999", "made-up-rule", lint::Category::kLocking,
-                                         lint::Severity::kError, true, "what it finds"}}};
+  commands::LintReport rules{.result =
+                                 std::vector<lint::Rule>{{.id = lint::RuleId::kDropColumn,
+                                                          .code = "RT999",
+                                                          .name = "made-up-rule",
+                                                          .category = lint::Category::kLocking,
+                                                          .severity = lint::Severity::kError,
+                                                          .graded = true,
+                                                          .summary = "what it finds"}}};
   std::ostringstream table;
   PrintLint(rules, Format::kText, table);
   EXPECT_EQ(table.str(),
