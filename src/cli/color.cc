@@ -84,6 +84,17 @@ bool UseColor(ColorMode mode, bool is_terminal,
   return !(term && *term == "dumb");
 }
 
+commands::LogDisplay DescribeLog(
+    bool is_terminal, unsigned columns,
+    const std::function<std::optional<std::string>(const std::string&)>& env) {
+  std::string forced = env("RETORT_PROGRESS").value_or("");
+  commands::LogDisplay display;
+  display.is_terminal = is_terminal;
+  display.statement_progress = forced == "always" || (forced != "never" && is_terminal);
+  if (is_terminal && columns > 1) display.width = columns - 1u;
+  return display;
+}
+
 std::string Colorize(const std::string& line, ColorRules rules, bool at_line_start) {
   if (rules == ColorRules::kMarkers) {
     // Lint findings read "file:line: error[RT101 rule]: ...": the severity is painted.

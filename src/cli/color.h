@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "commands/project.h"
+
 namespace retort::cli {
 
 enum class ColorMode { kAuto, kAlways, kNever };
@@ -21,6 +23,14 @@ ColorMode ColorModeFromArgs(const std::vector<std::string>& args);
 // NO_COLOR is set to anything non-empty (no-color.org) or TERM is "dumb".
 bool UseColor(ColorMode mode, bool is_terminal,
               const std::function<std::optional<std::string>(const std::string&)>& env);
+
+// What stderr can show while a command runs. On a terminal `columns` wide (0 when unknown),
+// progress lines are redrawn in place and cut to its width less one (a full line would wrap).
+// RETORT_PROGRESS=always shows a long statement's progress where stderr is no terminal (a CI job
+// that wants it, the tests); =never hides it on a terminal.
+commands::LogDisplay DescribeLog(
+    bool is_terminal, unsigned columns,
+    const std::function<std::optional<std::string>(const std::string&)>& env);
 
 // Which words a stream colours.
 enum class ColorRules {

@@ -2,12 +2,16 @@
 // mapped to exit codes (0 ok, 1 failure while running, 2 bad input, 3 differences found).
 #include <CLI/CLI.hpp>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
+#include <algorithm>
+#include <cassert>
+#include <functional>
 #include <iostream>
 
 #include "base/strings.h"
@@ -48,32 +52,60 @@ int ExitCodeFor(const Status& status) {
   return kExitFailed;
 }
 
-// The URLs in play, so that Report can mask them should one slip into a message verbatim.
-std::vector<std::string> g_urls_in_play;
-
-int Report(const Status& status) {
+// Prints a failed status's message, with the URLs `redactor` was given masked, and returns the
+// exit code.
+int Report(const Status& status, const retort::config::Redactor& redactor) {
   if (status.ok()) return kExitOk;
-  // Messages are written without passwords at their source. As a safety net, any URL we were
-  // given that appears verbatim is replaced by its redacted form; other text is left alone
-  // ("label@head" is not a password).
-  std::string message = status.message();
-  std::vector<std::string> forms;
-  for (const std::string& url : g_urls_in_play) {
-    if (url.empty()) continue;
-    forms.push_back(url);
-    // What libpq was given, which differs for SQLAlchemy URLs and unencoded passwords.
-    auto conninfo = retort::config::ToLibpqConninfo(url);
-    if (conninfo.ok() && *conninfo != url) forms.push_back(*conninfo);
-  }
-  for (const std::string& form : forms) {
-    std::string redacted = retort::config::RedactPassword(form);
-    for (size_t at = message.find(form); at != std::string::npos;
-         at = message.find(form, at + redacted.size())) {
-      message.replace(at, form.size(), redacted);
-    }
-  }
-  std::cerr << "retort: error: " << message << "\n";
+  std::cerr << "retort: error: " << redactor.Redact(status.message()) << "\n";
   return ExitCodeFor(status);
+}
+
+// What a verb's handler runs with once the command line is parsed.
+struct Run {
+  commands::Io& io;
+  cli::Format format;
+  // Every URL in play: the ones the handler is given as arguments it adds itself.
+  retort::config::Redactor& redactor;
+  // Loaded for the verbs that need it (Verb::Stage).
+  std::optional<retort::config::Config> loaded_config;
+
+  const retort::config::Config& config() const { return *loaded_config; }
+  int Report(const Status& status) const { return ::Report(status, redactor); }
+  // A command's report printed by `print`; then, for a report with a verdict (check, drift,
+  // lint), the verdict as an error and its exit code.
+  template <typename T, typename Printer>
+  int Print(const Result<T>& report, Printer print) const {
+    if (!report.ok()) return Report(report.status());
+    print(*report);
+    if constexpr (requires { report->verdict; }) return Report(report->verdict);
+    return kExitOk;
+  }
+};
+
+// One verb: its CLI11 command and what runs it. Every verb the parser knows has one (a command
+// with subcommands has one per leaf).
+struct Verb {
+  // What has to happen before the handler runs.
+  enum class Stage {
+    kBare,             // nothing: completion, man pages (no colour, no config)
+    kNoConfig,         // stream setup, but no retort.toml: init
+    kConfig,           // the project's config
+    kConfigIfProject,  // the config, where a project needs none (inspect and diff of URLs)
+  };
+  CLI::App* command;
+  Stage stage;
+  std::function<int(Run&)> handler;
+};
+
+// Every command a user can name runs something: one without a verb would exit 2 and say
+// nothing. Asserted in every debug run of the binary, which the tests run for every command.
+[[maybe_unused]] bool EveryCommandHasAVerb(const CLI::App& app, const std::vector<Verb>& verbs) {
+  std::vector<const CLI::App*> commands = cli::AllCommands(app);
+  return std::all_of(commands.begin(), commands.end(), [&](const CLI::App* command) {
+    return !cli::VisibleSubcommands(*command).empty() ||
+           std::any_of(verbs.begin(), verbs.end(),
+                       [&](const Verb& verb) { return verb.command == command; });
+  });
 }
 
 // Parses a duration flag such as --lock-wait 30s.
@@ -134,10 +166,17 @@ int main(int argc, char** argv) {
                  "set), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 
+  // Each command's options are declared here and its handler is added to `verbs` right after
+  // it; the handlers run after parsing and read the options they capture.
+  using Stage = Verb::Stage;
+  std::vector<Verb> verbs;
+
   // init
   std::string init_directory = ".";
   CLI::App* init = app.add_subcommand("init", "create retort.toml, migrations/ and schema/");
   init->add_option("directory", init_directory, "where to create the project");
+  verbs.push_back({init, Stage::kNoConfig,
+                   [&](Run& run) { return run.Report(commands::Init(init_directory, run.io)); }});
 
   // revision
   commands::RevisionOptions revision_options;
@@ -179,6 +218,26 @@ int main(int argc, char** argv) {
   revision->add_flag("--plain", autogenerate_options.plain,
                      "with --autogenerate: the simple form (plain CREATE INDEX, SET NOT NULL, "
                      "ADD COLUMN ... DEFAULT) instead of the online plan for existing tables");
+  verbs.push_back({revision, Stage::kConfig, [&](Run& run) {
+                     if (!head_spec.empty()) revision_options.head = head_spec;
+                     revision_options.transactional = !no_transaction;
+                     if (autogenerate) {
+                       return run.Report(
+                           commands::AutogenerateRevision(run.config(), revision_options,
+                                                          autogenerate_options, run.io)
+                               .status());
+                     }
+                     if (autogenerate_options.from_db || autogenerate_options.empty ||
+                         autogenerate_options.plain || !autogenerate_options.using_exprs.empty() ||
+                         !autogenerate_options.downgrade_using_exprs.empty() ||
+                         !autogenerate_options.renames.empty()) {
+                       return run.Report(Status::InvalidInput(
+                           "--from-db, --empty, --plain, --using, --downgrade-using and --rename "
+                           "need --autogenerate"));
+                     }
+                     return run.Report(
+                         commands::CreateRevision(run.config(), revision_options, run.io).status());
+                   }});
 
   // merge
   commands::MergeOptions merge_options;
@@ -187,8 +246,12 @@ int main(int argc, char** argv) {
   merge->add_option("revisions", merge_options.revisions, "revisions to merge (default: heads)");
   merge->add_option("--rev-id", merge_options.rev_id, "use this id instead of a random one");
   merge->add_option("--branch-label", merge_options.branch_labels, "label for the merge");
+  verbs.push_back({merge, Stage::kConfig, [&](Run& run) {
+                     return run.Report(
+                         commands::Merge(run.config(), merge_options, run.io).status());
+                   }});
 
-  // upgrade / downgrade
+  // upgrade / downgrade (--lock-wait is read once the config is loaded, for stamp too)
   commands::MigrateOptions upgrade_options;
   commands::MigrateOptions downgrade_options;
   std::string lock_wait = "60s";
@@ -213,6 +276,13 @@ int main(int argc, char** argv) {
                       "do not copy data that DROP/TRUNCATE/DELETE destroy into the backup "
                       "schema first");
   }
+  verbs.push_back({upgrade, Stage::kConfig, [&](Run& run) {
+                     return run.Report(commands::Upgrade(run.config(), upgrade_options, run.io));
+                   }});
+  verbs.push_back({downgrade, Stage::kConfig, [&](Run& run) {
+                     return run.Report(
+                         commands::Downgrade(run.config(), downgrade_options, run.io));
+                   }});
 
   // backups
   CLI::App* backups = app.add_subcommand("backups",
@@ -220,15 +290,38 @@ int main(int argc, char** argv) {
                                          "before migrations destroyed data");
   backups->require_subcommand(1);
   CLI::App* backups_list = backups->add_subcommand("list", "list the backups, newest first");
+  verbs.push_back({backups_list, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::ListBackups(run.config()), [&](const auto& list) {
+                       cli::PrintBackups(list, run.format, run.io.out);
+                     });
+                   }});
   long long restore_id = 0;
   CLI::App* backups_restore =
       backups->add_subcommand("restore", "put a backup's data back (see `backups list`)");
   backups_restore->add_option("id", restore_id, "the backup's id")->required();
+  verbs.push_back({backups_restore, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::RestoreBackup(run.config(), restore_id),
+                                      [&](const commands::RestoreReport& restored) {
+                                        cli::PrintRestore(restored, run.format, run.io.out);
+                                      });
+                   }});
   std::string older_than;
   CLI::App* backups_prune = backups->add_subcommand("prune", "drop old backups");
   backups_prune
       ->add_option("--older-than", older_than, "age, as a PostgreSQL interval: 30d, 12h, '2 weeks'")
       ->required();
+  verbs.push_back({backups_prune, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::PruneBackups(run.config(), older_than),
+                                      [&](const auto& pruned) {
+                                        if (run.format == cli::Format::kJson) {
+                                          cli::PrintBackups(pruned, run.format, run.io.out);
+                                        } else {
+                                          run.io.out << "pruned " << pruned.size() << " backup"
+                                                     << (pruned.size() == 1 ? "" : "s")
+                                                     << " older than " << older_than << "\n";
+                                        }
+                                      });
+                   }});
 
   // stamp
   commands::StampOptions stamp_options;
@@ -240,11 +333,34 @@ int main(int argc, char** argv) {
   bool update_checksums = false;
   stamp->add_flag("--update-checksums", update_checksums,
                   "accept the current files of applied migrations that were edited");
+  verbs.push_back(
+      {stamp, Stage::kConfig, [&](Run& run) {
+         if (update_checksums) {
+           if (!stamp_options.revisions.empty()) {
+             return run.Report(Status::InvalidInput("stamp --update-checksums takes no revisions"));
+           }
+           return run.Report(
+               commands::UpdateChecksums(run.config(), stamp_options.lock_wait_ms, run.io));
+         }
+         if (stamp_options.revisions.empty()) {
+           return run.Report(
+               Status::InvalidInput("stamp needs a revision (head, heads, base, REV)"));
+         }
+         return run.Report(commands::Stamp(run.config(), stamp_options, run.io));
+       }});
 
   // validate / hash
   CLI::App* validate = app.add_subcommand(
       "validate", "check migrations/retort.sum and that applied migrations match their files");
+  verbs.push_back({validate, Stage::kConfig, [&](Run& run) {
+                     auto report = commands::Validate(run.config());
+                     if (!report.ok()) return run.Report(report.status());
+                     cli::PrintValidate(*report, run.format, run.io.out);
+                     return report->ok() ? kExitOk : kExitDifferences;
+                   }});
   CLI::App* hash = app.add_subcommand("hash", "rewrite migrations/retort.sum");
+  verbs.push_back({hash, Stage::kConfig,
+                   [&](Run& run) { return run.Report(commands::Hash(run.config(), run.io)); }});
 
   // import alembic
   commands::ImportAlembicOptions import_options;
@@ -269,11 +385,21 @@ int main(int argc, char** argv) {
                              "(default python3)");
   import_alembic->add_flag("--force", import_options.force,
                            "replace the files of revisions imported before");
+  verbs.push_back({import_alembic, Stage::kConfig, [&](Run& run) {
+                     return run.Report(
+                         commands::ImportAlembic(run.config(), import_options, run.io));
+                   }});
 
   // data commands
   bool verbose = false;
   CLI::App* current = app.add_subcommand("current", "show the database's current revision(s)");
   current->add_flag("-v,--verbose", verbose, "details and the last applied steps");
+  verbs.push_back({current, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Current(run.config(), verbose),
+                                      [&](const commands::CurrentReport& report) {
+                                        cli::PrintCurrent(report, verbose, run.format, run.io.out);
+                                      });
+                   }});
   std::string range;
   bool indicate_current = false;
   CLI::App* history = app.add_subcommand("history", "list revisions, newest first");
@@ -282,12 +408,44 @@ int main(int argc, char** argv) {
   history->add_flag("-i,--indicate-current", indicate_current, "mark the database's revisions");
   bool graph = false;
   history->add_flag("--graph", graph, "draw the revision graph (lanes, like git log --graph)");
+  verbs.push_back({history, Stage::kConfig, [&](Run& run) {
+                     return run.Print(
+                         commands::History(run.config(), range, indicate_current, verbose),
+                         [&](const commands::HistoryReport& report) {
+                           if (graph || format_name == "dot" || format_name == "mermaid") {
+                             auto drawing_format =
+                                 format_name == "dot"       ? commands::GraphFormat::kDot
+                                 : format_name == "mermaid" ? commands::GraphFormat::kMermaid
+                                                            : commands::GraphFormat::kText;
+                             run.io.out << commands::DrawHistory(report, drawing_format);
+                           } else {
+                             cli::PrintHistory(report, verbose, run.format, run.io.out);
+                           }
+                         });
+                   }});
   CLI::App* heads = app.add_subcommand("heads", "list the heads of the graph");
   heads->add_flag("-v,--verbose", verbose, "details of each head");
+  verbs.push_back({heads, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Heads(run.config(), verbose),
+                                      [&](const std::vector<commands::RevisionInfo>& report) {
+                                        cli::PrintHeads(report, verbose, run.format, run.io.out);
+                                      });
+                   }});
   CLI::App* branches = app.add_subcommand("branches", "list branch points");
+  verbs.push_back({branches, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Branches(run.config()), [&](const auto& report) {
+                       cli::PrintBranches(report, run.format, run.io.out);
+                     });
+                   }});
   std::string show_spec;
   CLI::App* show = app.add_subcommand("show", "show one revision");
   show->add_option("revision", show_spec, "revision id, prefix, head, label@head")->required();
+  verbs.push_back({show, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Show(run.config(), show_spec),
+                                      [&](const commands::ShowReport& report) {
+                                        cli::PrintShow(report, run.format, run.io.out);
+                                      });
+                   }});
 
   // dev
   std::string dev_action = "status";
@@ -296,6 +454,16 @@ int main(int argc, char** argv) {
                                      "destroy) and the dev server's caches (prune)");
   dev->add_option("action", dev_action, "start, stop, status, url, destroy or prune")
       ->check(CLI::IsMember({"start", "stop", "status", "url", "destroy", "prune"}));
+  verbs.push_back({dev, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Dev(run.config(), dev_action),
+                                      [&](const commands::DevReport& report) {
+                                        if (dev_action == "url") {
+                                          run.io.out << report.conninfo << "\n";
+                                        } else {
+                                          cli::PrintDev(report, run.format, run.io.out);
+                                        }
+                                      });
+                   }});
 
   // inspect / diff / check (the engine)
   std::string inspect_source;
@@ -303,6 +471,13 @@ int main(int argc, char** argv) {
       "inspect", "print a schema as SQL: the database (default), a URL, schema, head or REV");
   inspect->add_option("source", inspect_source,
                       "postgresql://... URL or conninfo, schema, head, base or a revision");
+  verbs.push_back({inspect, Stage::kConfigIfProject, [&](Run& run) {
+                     run.redactor.Add(inspect_source);
+                     return run.Print(commands::InspectSchema(run.config(), inspect_source, run.io),
+                                      [&](const retort::schema::Database& database) {
+                                        cli::PrintSchema(database, run.format, run.io.out);
+                                      });
+                   }});
   commands::DiffOptions diff_options;
   CLI::App* diff = app.add_subcommand("diff", "print the SQL that turns FROM into TO");
   diff->add_option("from", diff_options.from, "URL or conninfo, schema, head, base or a revision")
@@ -319,10 +494,25 @@ int main(int argc, char** argv) {
   diff->add_option("--rename", diff_options.renames,
                    "schema.table.column=NEW_NAME or schema.table=NEW_NAME: a rename instead of a "
                    "drop and an add (repeatable)");
+  verbs.push_back({diff, Stage::kConfigIfProject, [&](Run& run) {
+                     run.redactor.Add(diff_options.from);
+                     run.redactor.Add(diff_options.to);
+                     diff_options.json = run.format == cli::Format::kJson;
+                     return run.Print(commands::Diff(run.config(), diff_options, run.io),
+                                      [&](const commands::DiffReport& report) {
+                                        cli::PrintDiff(report, run.format, run.io.out, run.io.log);
+                                      });
+                   }});
   CLI::App* check = app.add_subcommand(
       "check",
       "compare the desired schema (schema/, [schema] program or sqlalchemy) with the "
       "migrations at head (exit 3 when they differ)");
+  verbs.push_back({check, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Check(run.config(), run.io),
+                                      [&](const commands::CheckReport& report) {
+                                        cli::PrintCheck(report, run.format, run.io.out, run.io.log);
+                                      });
+                   }});
 
   // test / drift (verification)
   commands::TestOptions test_options;
@@ -331,8 +521,20 @@ int main(int argc, char** argv) {
       "prove the migrations sound on scratch databases: one head, upgrade, head vs schema/, "
       "stairway up-down-up (exit 1 when a check fails)");
   test->add_option("--junit", test_options.junit_path, "also write the results as JUnit XML");
+  verbs.push_back({test, Stage::kConfig, [&](Run& run) {
+                     auto report = commands::TestMigrations(run.config(), test_options, run.io);
+                     if (!report.ok()) return run.Report(report.status());
+                     cli::PrintTestReport(*report, run.format, run.io.out);
+                     return report->ok() ? kExitOk : kExitFailed;
+                   }});
   CLI::App* drift = app.add_subcommand(
       "drift", "print the changes made to the database outside the migrations (exit 3)");
+  verbs.push_back({drift, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Drift(run.config(), run.io),
+                                      [&](const commands::DriftReport& report) {
+                                        cli::PrintDrift(report, run.format, run.io.out);
+                                      });
+                   }});
 
   // lint
   commands::LintOptions lint_options;
@@ -348,6 +550,12 @@ int main(int argc, char** argv) {
                  "run one revision on a scratch copy of the schema and report the locks each "
                  "statement takes and the tables it rewrites");
   lint->add_flag("--rules", lint_options.list_rules, "list the rules");
+  verbs.push_back({lint, Stage::kConfig, [&](Run& run) {
+                     return run.Print(commands::Lint(run.config(), lint_options, run.io),
+                                      [&](const commands::LintReport& report) {
+                                        cli::PrintLint(report, run.format, run.io.out);
+                                      });
+                   }});
 
   // completion / man: generated from the definitions above.
   std::string shell_name;
@@ -356,18 +564,33 @@ int main(int argc, char** argv) {
   completion->add_option("shell", shell_name, "the shell")
       ->required()
       ->check(CLI::IsMember(cli::ShellNames()));
+  verbs.push_back({completion, Stage::kBare, [&](Run& run) {
+                     run.io.out << cli::CompletionScript(app, *cli::ParseShell(shell_name));
+                     return kExitOk;
+                   }});
   std::string man_directory;
   CLI::App* man = app.add_subcommand(
       "man", "write the manual pages (retort.1, retort-VERB.1, retort.toml.5) into DIR");
   man->add_option("directory", man_directory, "where to write them")->required();
   man->group("");  // for packagers; hidden from the main help
+  verbs.push_back({man, Stage::kBare, [&](Run& run) {
+                     return run.Print(cli::WriteManPages(app, RETORT_CLI_VERSION, man_directory),
+                                      [&](const auto& written) {
+                                        run.io.out << "wrote " << written.size()
+                                                   << " manual pages into " << man_directory
+                                                   << "\n";
+                                      });
+                   }});
   // Hidden: what the completion scripts call for revision arguments. Reads migration headers
   // only: no database, no output at all when there is no project.
   std::string complete_what;
   CLI::App* complete = app.add_subcommand("__complete", "words for the completion scripts");
   complete->add_option("what", complete_what, "revisions")->required();
   complete->group("");
+  verbs.push_back({complete, Stage::kBare,
+                   [&](Run&) { return CompleteWords(complete_what, config_path, url); }});
   cli::AddHelpFooters(app);
+  assert(EveryCommandHasAVerb(app, verbs));
 
   std::vector<std::string> args(argv + 1, argv + argc);
   auto env = retort::config::ProcessEnvironment();
@@ -411,25 +634,31 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
 
-  if (completion->parsed()) {
-    std::cout << cli::CompletionScript(app, *cli::ParseShell(shell_name));
-    return kExitOk;
-  }
-  if (man->parsed()) {
-    auto written = cli::WriteManPages(app, RETORT_CLI_VERSION, man_directory);
-    if (!written.ok()) return Report(written.status());
-    std::cout << "wrote " << written->size() << " manual pages into " << man_directory << "\n";
-    return kExitOk;
-  }
-  if (complete->parsed()) return CompleteWords(complete_what, config_path, url);
+  // The parser requires one command, and one subcommand where a command has them: exactly one
+  // verb is parsed.
+  auto verb = std::find_if(verbs.begin(), verbs.end(),
+                           [](const Verb& entry) { return entry.command->parsed(); });
+  if (verb == verbs.end()) return kExitBadInput;
+  cli::Format format = format_name == "json" ? cli::Format::kJson : cli::Format::kText;
+  retort::config::Redactor redactor;
+  commands::Io io{std::cout, std::cerr};
+  bool stderr_is_terminal = isatty(STDERR_FILENO) == 1;
+  winsize terminal{};
+  unsigned columns =
+      stderr_is_terminal && ioctl(STDERR_FILENO, TIOCGWINSZ, &terminal) == 0 ? terminal.ws_col : 0;
+  io.display = cli::DescribeLog(stderr_is_terminal, columns, env);
+  io.migrated = [](const commands::MigrationRun& migration) {
+    std::cerr << cli::MigrationLine(migration) << std::flush;
+  };
+  Run run{io, format, redactor, std::nullopt};
+  if (verb->stage == Stage::kBare) return verb->handler(run);
+
   // Markers on stdout when it is text for a person: not --format json (or any other data
   // format), and not the completion script or man pages handled above.
   if (format_name == "text" && cli::UseColor(color_mode, isatty(STDOUT_FILENO), env)) {
     stdout_colors.emplace(std::cout.rdbuf(), cli::ColorRules::kMarkers);
     std::cout.rdbuf(&*stdout_colors);
   }
-
-  commands::Io io{std::cout, std::cerr};
   // Questions need someone to read them and answer: both stdin and stderr are a terminal.
   if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
     io.confirm = [](const std::string& question) {
@@ -440,177 +669,37 @@ int main(int argc, char** argv) {
       return answer == "y" || answer == "yes";
     };
   }
-  cli::Format format = format_name == "json" ? cli::Format::kJson : cli::Format::kText;
   // dot and mermaid draw the revision graph: only history has one to draw.
   bool graph_format = format_name == "dot" || format_name == "mermaid";
   if (graph_format && !history->parsed()) {
-    return Report(Status::InvalidInput("--format " + format_name + " is for history only"));
+    return run.Report(Status::InvalidInput("--format " + format_name + " is for history only"));
   }
-  if (graph && format_name == "json") {
-    return Report(Status::InvalidInput("history --graph draws text: not --format json"));
+  if (graph && format == cli::Format::kJson) {
+    return run.Report(Status::InvalidInput("history --graph draws text: not --format json"));
   }
   if ((graph || graph_format) && verbose) {
-    return Report(Status::InvalidInput("a drawn history has one line per revision: no --verbose"));
+    return run.Report(
+        Status::InvalidInput("a drawn history has one line per revision: no --verbose"));
   }
   // `retort dev` manages the server itself and says what it did.
   if (!dev->parsed()) {
     commands::SetEmbeddedServerStartedNotice(
         [](const std::string& notice) { std::cerr << "retort: " << notice << "\n"; });
   }
+  if (verb->stage == Stage::kNoConfig) return verb->handler(run);
 
-  if (init->parsed()) return Report(commands::Init(init_directory, io));
-
-  if (url) g_urls_in_play.push_back(*url);
-  // Inspecting or diffing database URLs needs no project; the sides that do say so.
-  bool project_optional = inspect->parsed() || diff->parsed();
-  auto config = retort::config::LoadConfig({config_path, url, project_optional},
-                                           retort::config::ProcessEnvironment());
-  if (!config.ok()) return Report(config.status());
-  g_urls_in_play.push_back(config->database_url);
-  g_urls_in_play.push_back(config->dev_url);
+  if (url) redactor.Add(*url);
+  auto config =
+      retort::config::LoadConfig({config_path, url, verb->stage == Stage::kConfigIfProject},
+                                 retort::config::ProcessEnvironment());
+  if (!config.ok()) return run.Report(config.status());
+  redactor.Add(config->database_url);
+  redactor.Add(config->dev_url);
 
   auto wait = DurationMs(lock_wait);
-  if (!wait.ok()) return Report(wait.status().WithContext("--lock-wait: "));
+  if (!wait.ok()) return run.Report(wait.status().WithContext("--lock-wait: "));
   upgrade_options.lock_wait_ms = downgrade_options.lock_wait_ms = stamp_options.lock_wait_ms =
       *wait;
-
-  if (revision->parsed()) {
-    if (!head_spec.empty()) revision_options.head = head_spec;
-    revision_options.transactional = !no_transaction;
-    if (autogenerate) {
-      return Report(
-          commands::AutogenerateRevision(*config, revision_options, autogenerate_options, io)
-              .status());
-    }
-    if (autogenerate_options.from_db || autogenerate_options.empty || autogenerate_options.plain ||
-        !autogenerate_options.using_exprs.empty() ||
-        !autogenerate_options.downgrade_using_exprs.empty() ||
-        !autogenerate_options.renames.empty()) {
-      return Report(Status::InvalidInput(
-          "--from-db, --empty, --plain, --using, --downgrade-using and --rename need "
-          "--autogenerate"));
-    }
-    return Report(commands::CreateRevision(*config, revision_options, io).status());
-  }
-  if (inspect->parsed()) {
-    g_urls_in_play.push_back(inspect_source);
-    return Report(
-        commands::InspectSchema(*config, inspect_source, format == cli::Format::kJson, io));
-  }
-  if (diff->parsed()) {
-    g_urls_in_play.push_back(diff_options.from);
-    g_urls_in_play.push_back(diff_options.to);
-    diff_options.json = format == cli::Format::kJson;
-    return Report(commands::Diff(*config, diff_options, io));
-  }
-  if (check->parsed()) return Report(commands::Check(*config, format == cli::Format::kJson, io));
-  if (test->parsed()) {
-    auto report = commands::TestMigrations(*config, test_options, io);
-    if (!report.ok()) return Report(report.status());
-    cli::PrintTestReport(*report, format, std::cout);
-    return report->ok() ? kExitOk : kExitFailed;
-  }
-  if (drift->parsed()) return Report(commands::Drift(*config, format == cli::Format::kJson, io));
-  if (lint->parsed()) {
-    lint_options.json = format == cli::Format::kJson;
-    return Report(commands::Lint(*config, lint_options, io));
-  }
-  if (merge->parsed()) return Report(commands::Merge(*config, merge_options, io).status());
-  if (upgrade->parsed()) return Report(commands::Upgrade(*config, upgrade_options, io));
-  if (backups->parsed()) {
-    if (backups_list->parsed()) {
-      auto list = commands::ListBackups(*config);
-      if (!list.ok()) return Report(list.status());
-      cli::PrintBackups(*list, format, std::cout);
-      return kExitOk;
-    }
-    if (backups_restore->parsed()) {
-      auto restored = commands::RestoreBackup(*config, restore_id);
-      if (!restored.ok()) return Report(restored.status());
-      cli::PrintRestore(*restored, format, std::cout);
-      return kExitOk;
-    }
-    if (backups_prune->parsed()) {
-      auto pruned = commands::PruneBackups(*config, older_than);
-      if (!pruned.ok()) return Report(pruned.status());
-      if (format == cli::Format::kJson) {
-        cli::PrintBackups(*pruned, format, std::cout);
-      } else {
-        std::cout << "pruned " << pruned->size() << " backup" << (pruned->size() == 1 ? "" : "s")
-                  << " older than " << older_than << "\n";
-      }
-      return kExitOk;
-    }
-  }
-  if (downgrade->parsed()) return Report(commands::Downgrade(*config, downgrade_options, io));
-  if (stamp->parsed()) {
-    if (update_checksums) {
-      if (!stamp_options.revisions.empty()) {
-        return Report(Status::InvalidInput("stamp --update-checksums takes no revisions"));
-      }
-      return Report(commands::UpdateChecksums(*config, stamp_options.lock_wait_ms, io));
-    }
-    if (stamp_options.revisions.empty()) {
-      return Report(Status::InvalidInput("stamp needs a revision (head, heads, base, REV)"));
-    }
-    return Report(commands::Stamp(*config, stamp_options, io));
-  }
-  if (hash->parsed()) return Report(commands::Hash(*config, io));
-  if (import_alembic->parsed()) {
-    return Report(commands::ImportAlembic(*config, import_options, io));
-  }
-  if (validate->parsed()) {
-    auto report = commands::Validate(*config);
-    if (!report.ok()) return Report(report.status());
-    cli::PrintValidate(*report, format, std::cout);
-    return report->ok() ? kExitOk : kExitDifferences;
-  }
-  if (current->parsed()) {
-    auto report = commands::Current(*config, verbose);
-    if (!report.ok()) return Report(report.status());
-    cli::PrintCurrent(*report, verbose, format, std::cout);
-    return kExitOk;
-  }
-  if (history->parsed()) {
-    auto report = commands::History(*config, range, indicate_current, verbose);
-    if (!report.ok()) return Report(report.status());
-    if (graph || graph_format) {
-      auto drawing_format = format_name == "dot"       ? commands::GraphFormat::kDot
-                            : format_name == "mermaid" ? commands::GraphFormat::kMermaid
-                                                       : commands::GraphFormat::kText;
-      std::cout << commands::DrawHistory(*report, drawing_format);
-      return kExitOk;
-    }
-    cli::PrintHistory(*report, verbose, format, std::cout);
-    return kExitOk;
-  }
-  if (heads->parsed()) {
-    auto report = commands::Heads(*config, verbose);
-    if (!report.ok()) return Report(report.status());
-    cli::PrintHeads(*report, verbose, format, std::cout);
-    return kExitOk;
-  }
-  if (branches->parsed()) {
-    auto report = commands::Branches(*config);
-    if (!report.ok()) return Report(report.status());
-    cli::PrintBranches(*report, format, std::cout);
-    return kExitOk;
-  }
-  if (show->parsed()) {
-    auto report = commands::Show(*config, show_spec);
-    if (!report.ok()) return Report(report.status());
-    cli::PrintShow(*report, format, std::cout);
-    return kExitOk;
-  }
-  if (dev->parsed()) {
-    auto report = commands::Dev(*config, dev_action);
-    if (!report.ok()) return Report(report.status());
-    if (dev_action == "url") {
-      std::cout << report->conninfo << "\n";
-    } else {
-      cli::PrintDev(*report, format, std::cout);
-    }
-    return kExitOk;
-  }
-  return kExitBadInput;
+  run.loaded_config = std::move(config).value();
+  return verb->handler(run);
 }

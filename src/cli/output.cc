@@ -1,6 +1,8 @@
 #include "cli/output.h"
 
+#include <iomanip>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "base/strings.h"
 
@@ -342,6 +344,14 @@ void PrintDev(const commands::DevReport& report, Format format, std::ostream& ou
       << "\n";
   if (!report.conninfo.empty()) out << "connect: psql \"" << report.conninfo << "\"\n";
   if (!report.log_file.empty()) out << "log: " << report.log_file << "\n";
+}
+
+std::string MigrationLine(const commands::MigrationRun& run) {
+  std::ostringstream line;
+  line << (run.upgrade ? "upgraded   " : "downgraded ") << run.revision << "  " << run.message
+       << "  (" << run.statements << " statement" << (run.statements == 1 ? "" : "s") << ", "
+       << std::fixed << std::setprecision(1) << run.elapsed_ms << " ms)\n";
+  return line.str();
 }
 
 void PrintTestReport(const commands::TestReport& report, Format format, std::ostream& out) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "base/status.h"
@@ -11,7 +12,9 @@
 #include "config/config.h"
 #include "history/version_store.h"
 #include "lint/lint.h"
+#include "lint/probe.h"
 #include "render/render.h"
+#include "schema/model.h"
 
 namespace retort::commands {
 
@@ -232,15 +235,15 @@ Result<DevReport> Dev(const config::Config& config, const std::string& action);
 // by the migrations' checksums and read instead of replayed while they do not change).
 // retort's own tables and the retort_backup schema are never part of a side.
 
-// Prints the source's schema as a create script (or the model as JSON).
-Status InspectSchema(const config::Config& config, const std::string& source, bool json,
-                     const Io& io);
+// The source's schema (src/cli prints it as a create script, or the model as JSON).
+Result<schema::Database> InspectSchema(const config::Config& config, const std::string& source,
+                                       const Io& io);
 
 struct DiffOptions {
   std::string from;
   std::string to;
   bool with_downgrade = false;  // also print the SQL that goes back
-  bool json = false;
+  bool json = false;            // the report is printed as JSON, which has the downgrade too
   // --using / --downgrade-using "schema.table.column=EXPRESSION": the USING expression of a
   // column type change that has no cast (docs/formats.md, "Type changes without a cast").
   std::vector<std::string> using_exprs;
@@ -248,14 +251,30 @@ struct DiffOptions {
   // --rename values, as AutogenerateOptions::renames.
   std::vector<std::string> renames;
 };
-// Prints the SQL that turns `from` into `to` (nothing, and a note on the log, when equal).
-Status Diff(const config::Config& config, const DiffOptions& options, const Io& io);
+struct DiffReport {
+  std::string from = {};  // the sides as given, passwords redacted: safe to print
+  std::string to = {};
+  bool with_downgrade = false;
+  render::MigrationSql sql = {};  // what turns `from` into `to` (empty when they are equal)
+};
+// The SQL that turns `from` into `to`. src/cli prints it (nothing, and a note on the log, when
+// they are equal).
+Result<DiffReport> Diff(const config::Config& config, const DiffOptions& options, const Io& io);
 
-// Compares schema/ with the migrations at head: prints "migrations match ..." (ok), or prints
-// the SQL the migrations lack and returns Status::Differences (exit 3). With `json`, prints
-// {"match", "heads", "schema", "sql"} either way. InvalidInput when the project declares no
-// desired schema (NoDesiredSchemaReason): there is nothing to compare the migrations with.
-Status Check(const config::Config& config, bool json, const Io& io);
+struct CheckReport {
+  std::vector<std::string> heads = {};
+  std::string schema = {};  // where the desired schema comes from (SchemaPathsText)
+  std::string sql = {};     // what the migrations lack; "" when they match
+  double elapsed_ms = 0;
+  // Ok when they match, else Differences (exit 3) saying what to do; printed after the report.
+  Status verdict = Status::Ok();
+  bool match() const { return verdict.ok(); }
+};
+// Compares schema/ with the migrations at head: src/cli prints "migrations match ..." or the
+// SQL the migrations lack (with json, {"match", "heads", "schema", "sql"} either way).
+// InvalidInput when the project declares no desired schema (NoDesiredSchemaReason): there is
+// nothing to compare the migrations with.
+Result<CheckReport> Check(const config::Config& config, const Io& io);
 
 struct AutogenerateOptions {
   bool from_db = false;  // start from the configured database (which must be at the parent)
@@ -313,11 +332,18 @@ Result<TestReport> TestMigrations(const config::Config& config, const TestOption
 // The report as JUnit XML: one testsuite, one testcase per check.
 std::string TestReportJunit(const TestReport& report);
 
+struct DriftReport {
+  std::string database = {};                // safe to print
+  std::vector<std::string> revisions = {};  // the database's version rows
+  render::MigrationSql sql = {};            // expected -> live: the out-of-band changes
+  // Ok without drift, else Differences (exit 3) saying how to keep or drop the changes.
+  Status verdict = Status::Ok();
+};
 // `retort drift`: the configured database against what its version rows should contain (the
-// migrations up to them, replayed on the dev server). Prints the SQL of the out-of-band changes
-// (expected -> live) and returns Status::Differences (exit 3), or prints "no drift: ...".
-// InvalidInput when the database has no version rows or rows the migrations do not know.
-Status Drift(const config::Config& config, bool json, const Io& io);
+// migrations up to them, replayed on the dev server). src/cli prints the SQL of the out-of-band
+// changes, or "no drift: ...". InvalidInput when the database has no version rows or rows the
+// migrations do not know.
+Result<DriftReport> Drift(const config::Config& config, const Io& io);
 
 // ---- lint (lint.cc): the rules of src/lint over migration files; docs/lint.md
 struct LintOptions {
@@ -328,12 +354,22 @@ struct LintOptions {
   bool offline = false;  // never connect: no size grading
   bool probe = false;    // run the one target on a scratch copy and report locks and rewrites
   bool list_rules = false;
-  bool json = false;
 };
-// Prints the findings (or the probe report, or the rule list) on io.out.
-// Status::Differences (exit 3) when a finding is an error; Failed when a probed statement
-// failed on the scratch copy.
-Status Lint(const config::Config& config, const LintOptions& options, const Io& io);
+struct LintFindings {
+  std::vector<lint::Finding> findings = {};
+  std::vector<std::string> files = {};
+  // Where the findings were graded by table size, if anywhere.
+  std::optional<std::string> database = {};
+  lint::Summary summary = {};
+};
+struct LintReport {
+  // One of: the rules (--rules), the probe's report (--probe), the findings.
+  std::variant<std::vector<lint::Rule>, lint::ProbeReport, LintFindings> result = {};
+  // Differences (exit 3) when a finding is an error; Failed when a probed statement failed on
+  // the scratch copy. Printed after the report.
+  Status verdict = Status::Ok();
+};
+Result<LintReport> Lint(const config::Config& config, const LintOptions& options, const Io& io);
 
 // For `revision --autogenerate`: the findings for the migration it just wrote, in line order: its
 // plan's hazards (render::MigrationSql::upgrade_hazards, on their statements' lines) and the

@@ -3,7 +3,6 @@
 // the template a previous replay left there); the drift is the SQL from that schema to the live
 // one.
 #include <future>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/strings.h"
@@ -28,7 +27,7 @@ Result<revision::Path> PlanToRows(const Project& project, const std::vector<std:
 
 }  // namespace
 
-Status Drift(const config::Config& config, bool json, const Io& io) {
+Result<DriftReport> Drift(const config::Config& config, const Io& io) {
   RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config));
   std::string conninfo;
   RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
@@ -74,27 +73,9 @@ Status Drift(const config::Config& config, bool json, const Io& io) {
 
   // What turns the schema the migrations produce into the one the database holds: the changes
   // made out of band.
-  render::MigrationSql sql = render::RenderMigration(*replayed, *live);
-  std::string at = DescribeRows(rows);
-  if (json) {
-    nlohmann::json report = {{"database", database},
-                             {"revisions", rows},
-                             {"drift", !sql.empty()},
-                             {"sql", sql.upgrade},
-                             {"unplannable", sql.upgrade_unsupported},
-                             {"revert_sql", sql.downgrade}};
-    io.out << report.dump(2) << "\n";
-  } else if (sql.empty()) {
-    io.out << "no drift: " << database << " matches revision " << Join(rows, ", ") << "\n";
-  } else {
-    for (const std::string& problem : sql.upgrade_unsupported) io.out << "-- " << problem << "\n";
-    io.out << "-- drift: " << database << " differs from what its revision (" << Join(rows, ", ")
-           << ") should contain.\n"
-           << "-- This SQL turns the migrations' schema into the live one: the changes made out "
-              "of band.\n"
-           << sql.upgrade;
-  }
-  if (sql.empty()) return Status::Ok();
+  DriftReport report{
+      .database = database, .revisions = rows, .sql = render::RenderMigration(*replayed, *live)};
+  if (report.sql.empty()) return report;
   // autogenerate compares schema/ with the migrations, never the live database: on its own it
   // does not see these changes.
   std::string write_migration =
@@ -102,10 +83,12 @@ Status Drift(const config::Config& config, bool json, const Io& io) {
           ? "add them to " + SchemaPathsText(config) + " and run `retort revision --autogenerate`"
           : "write them as a migration with `retort revision -m MESSAGE` (the SQL above as its "
             "upgrade, `revert_sql` of `retort drift --format json` as its downgrade)";
-  return Status::Differences(
-      database + " has drifted from " + at + ". To keep the changes, " + write_migration +
+  report.verdict = Status::Differences(
+      database + " has drifted from " + DescribeRows(rows) + ". To keep the changes, " +
+      write_migration +
       ", then `retort stamp REV` this database with the new revision (it has them already). To "
       "drop them, run `revert_sql` of `retort drift --format json` on it");
+  return report;
 }
 
 }  // namespace retort::commands

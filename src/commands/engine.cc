@@ -9,10 +9,8 @@
 #include <chrono>
 #include <functional>
 #include <future>
-#include <iomanip>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/files.h"
@@ -25,7 +23,6 @@
 #include "diff/renames.h"
 #include "executor/executor.h"
 #include "render/render.h"
-#include "schema/model_json.h"
 
 namespace retort::commands {
 
@@ -181,18 +178,6 @@ Result<TwoModels> ReadBoth(const std::function<Result<schema::Database>(const Io
   if (!first_result.ok()) return first_result.status();
   if (!second_result.ok()) return second_result.status();
   return TwoModels{std::move(*first_result), std::move(*second_result)};
-}
-
-void PrintMigrationSql(const render::MigrationSql& sql, bool with_downgrade, const Io& io) {
-  if (!with_downgrade) {
-    io.out << sql.upgrade;
-    return;
-  }
-  io.out << "-- upgrade" << (sql.upgrade_needs_no_transaction ? " (outside a transaction)" : "")
-         << "\n"
-         << sql.upgrade << "\n-- downgrade"
-         << (sql.downgrade_needs_no_transaction ? " (outside a transaction)" : "") << "\n"
-         << sql.downgrade;
 }
 
 // The SQL would fail on PostgreSQL (diff::Unsupported): say why instead of printing it.
@@ -359,20 +344,14 @@ Status CheckOnServer(const render::MigrationSql& sql, const std::string& conninf
 
 }  // namespace
 
-Status InspectSchema(const config::Config& config, const std::string& source, bool json,
-                     const Io& io) {
+Result<schema::Database> InspectSchema(const config::Config& config, const std::string& source,
+                                       const Io& io) {
   Sides sides(config);
   RETORT_ASSIGN_OR_RETURN(Sides::Prepared prepared, sides.Prepare(source));
-  RETORT_ASSIGN_OR_RETURN(schema::Database database, sides.Read(prepared, io));
-  if (json) {
-    io.out << schema::ToJson(database).dump(2) << "\n";
-  } else {
-    io.out << render::RenderCreateScript(database);
-  }
-  return Status::Ok();
+  return sides.Read(prepared, io);
 }
 
-Status Diff(const config::Config& config, const DiffOptions& options, const Io& io) {
+Result<DiffReport> Diff(const config::Config& config, const DiffOptions& options, const Io& io) {
   Sides sides(config);
   RETORT_ASSIGN_OR_RETURN(Sides::Prepared from, sides.Prepare(options.from));
   RETORT_ASSIGN_OR_RETURN(Sides::Prepared to, sides.Prepare(options.to));
@@ -392,25 +371,11 @@ Status Diff(const config::Config& config, const DiffOptions& options, const Io& 
   render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/options.with_downgrade));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, to.conninfo, options.with_downgrade));
-  if (options.json) {
-    // A side given as a URL may carry a password; what is printed never does.
-    nlohmann::json report = {{"from", config::RedactPassword(options.from)},
-                             {"to", config::RedactPassword(options.to)},
-                             {"upgrade", sql.upgrade},
-                             {"downgrade", sql.downgrade},
-                             {"upgrade_needs_no_transaction", sql.upgrade_needs_no_transaction},
-                             {"downgrade_needs_no_transaction", sql.downgrade_needs_no_transaction},
-                             {"destructive_changes", sql.destructive_changes}};
-    io.out << report.dump(2) << "\n";
-    return Status::Ok();
-  }
-  if (sql.empty()) {
-    io.log << "no differences between " << config::RedactPassword(options.from) << " and "
-           << config::RedactPassword(options.to) << "\n";
-    return Status::Ok();
-  }
-  PrintMigrationSql(sql, options.with_downgrade, io);
-  return Status::Ok();
+  // A side given as a URL may carry a password; what is printed never does.
+  return DiffReport{.from = config::RedactPassword(options.from),
+                    .to = config::RedactPassword(options.to),
+                    .with_downgrade = options.with_downgrade,
+                    .sql = std::move(sql)};
 }
 
 namespace {
@@ -464,7 +429,7 @@ Status RefuseEditedAppliedMigrations(const config::Config& config, const Project
 
 }  // namespace
 
-Status Check(const config::Config& config, bool json, const Io& io) {
+Result<CheckReport> Check(const config::Config& config, const Io& io) {
   auto started = Clock::now();
   if (std::string missing = NoDesiredSchemaReason(config); !missing.empty()) {
     return Status::InvalidInput("nothing to check: no schema files (" + missing +
@@ -490,25 +455,17 @@ Status Check(const config::Config& config, bool json, const Io& io) {
       render::RenderMigration(models.first, models.second, {.downgrade = false});
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/false));
-  if (json) {
-    nlohmann::json report = {{"match", sql.empty()},
-                             {"heads", project->graph.Heads()},
-                             {"schema", SchemaPathsText(config)},
-                             {"sql", sql.upgrade}};
-    io.out << report.dump(2) << "\n";
-  } else if (sql.empty()) {
-    io.out << "migrations match " << SchemaPathsText(config) << "\n";
-  } else {
-    io.out << sql.upgrade;
+  CheckReport report{.heads = project->graph.Heads(),
+                     .schema = SchemaPathsText(config),
+                     .sql = sql.upgrade,
+                     .elapsed_ms = MillisecondsSince(started)};
+  if (!sql.empty()) {
+    report.verdict = Status::Differences("the migrations (at " + DescribeRows(report.heads) +
+                                         ") do not match " + report.schema +
+                                         ": the SQL above is what they lack; `retort revision "
+                                         "--autogenerate -m MESSAGE` writes it as a migration");
   }
-  if (sql.empty()) {
-    io.log << "checked in " << FormatMs(MillisecondsSince(started)) << "\n";
-    return Status::Ok();
-  }
-  return Status::Differences("the migrations (at " + DescribeRows(project->graph.Heads()) +
-                             ") do not match " + SchemaPathsText(config) +
-                             ": the SQL above is what they lack; `retort revision "
-                             "--autogenerate -m MESSAGE` writes it as a migration");
+  return report;
 }
 
 Result<std::string> AutogenerateRevision(const config::Config& config,

@@ -311,25 +311,6 @@ class Targets {
   std::optional<std::vector<std::string>> rows_;
 };
 
-// ---- output
-
-void PrintRules(bool json, const Io& io) {
-  if (json) {
-    nlohmann::json rules = nlohmann::json::array();
-    for (const lint::Rule& rule : lint::Rules()) rules.push_back(lint::RuleToJson(rule));
-    io.out << rules.dump(2) << "\n";
-    return;
-  }
-  for (const lint::Rule& rule : lint::Rules()) {
-    std::string name(rule.name);
-    name.resize(std::max<size_t>(name.size(), 34), ' ');
-    std::string severity(lint::SeverityName(rule.severity));
-    severity.resize(8, ' ');
-    io.out << rule.code << "  " << name << " " << severity
-           << (rule.graded ? "graded  " : "        ") << rule.summary << "\n";
-  }
-}
-
 std::string Plural(int count, const std::string& word) {
   return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
 }
@@ -515,7 +496,7 @@ Result<revision::Path> PlanUpTo(const revision::RevisionGraph& graph,
   return plan;
 }
 
-Status Probe(const config::Config& config, const LintOptions& options, const Io& io) {
+Result<LintReport> Probe(const config::Config& config, const LintOptions& options, const Io& io) {
   if (options.targets.size() > 1) {
     return Status::InvalidInput("lint --probe takes one revision or file (got " +
                                 std::to_string(options.targets.size()) + ")");
@@ -577,28 +558,22 @@ Status Probe(const config::Config& config, const LintOptions& options, const Io&
            << " into scratch database " << scratch.name() << "\n";
     RETORT_ASSIGN_OR_RETURN(report.statements, ProbeStatements(connection, target.source));
   }
-  if (options.json) {
-    io.out << lint::ProbeToJson(report).dump(2) << "\n";
-  } else {
-    io.out << lint::FormatProbeText(report);
-  }
+  Status verdict;
   if (report.failed()) {
     for (const lint::ProbedStatement& statement : report.statements) {
       if (statement.outcome != lint::ProbeOutcome::kFailed) continue;
-      return Status::Failed(report.file + ":" + std::to_string(statement.line) +
-                            ": the statement failed on the scratch copy: " + statement.note);
+      verdict = Status::Failed(report.file + ":" + std::to_string(statement.line) +
+                               ": the statement failed on the scratch copy: " + statement.note);
+      break;
     }
   }
-  return Status::Ok();
+  return LintReport{.result = std::move(report), .verdict = std::move(verdict)};
 }
 
 }  // namespace
 
-Status Lint(const config::Config& config, const LintOptions& options, const Io& io) {
-  if (options.list_rules) {
-    PrintRules(options.json, io);
-    return Status::Ok();
-  }
+Result<LintReport> Lint(const config::Config& config, const LintOptions& options, const Io& io) {
+  if (options.list_rules) return LintReport{.result = lint::Rules()};
   RETORT_ASSIGN_OR_RETURN(lint::Options lint_options, OptionsFor(config));
   if (options.probe) return Probe(config, options, io);
   RETORT_ASSIGN_OR_RETURN(lint::Thresholds thresholds, ThresholdsFor(config));
@@ -626,37 +601,19 @@ Status Lint(const config::Config& config, const LintOptions& options, const Io& 
     lint::GradeBySize(findings, ReadTableSizes(*connection, findings), thresholds);
   }
   lint::Summary summary = lint::Summarize(findings);
-
-  if (options.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const lint::Finding& finding : findings) list.push_back(lint::ToJson(finding));
-    nlohmann::json report = {
-        {"files", files},
-        {"graded_by_table_size", connection.has_value()},
-        {"database", connection ? nlohmann::json(database) : nlohmann::json(nullptr)},
-        {"findings", list},
-        {"summary",
-         {{"errors", summary.errors}, {"warnings", summary.warnings}, {"notes", summary.notes}}}};
-    io.out << report.dump(2) << "\n";
-  } else {
-    for (const lint::Finding& finding : findings) io.out << lint::FormatText(finding) << "\n";
-    std::string in_files = " in " + Plural(static_cast<int>(files.size()), "file");
-    if (findings.empty()) {
-      io.out << "no findings" << in_files << "\n";
-    } else {
-      io.out << Plural(summary.errors, "error") << ", " << Plural(summary.warnings, "warning")
-             << ", " << Plural(summary.notes, "note") << in_files
-             << (connection ? " (graded by table size in " + database + ")" : std::string())
-             << "\n";
-    }
-  }
+  Status verdict;
   if (summary.errors > 0) {
-    return Status::Differences(
+    verdict = Status::Differences(
         "lint found " + Plural(summary.errors, "error") +
         ": fix them, or suppress one with `-- retort:lint-ignore RULE` on the line above "
         "its statement");
   }
-  return Status::Ok();
+  return LintReport{
+      .result = LintFindings{.findings = std::move(findings),
+                             .files = std::move(files),
+                             .database = connection ? std::optional(database) : std::nullopt,
+                             .summary = summary},
+      .verdict = std::move(verdict)};
 }
 
 std::vector<lint::Finding> WrittenRevisionFindings(

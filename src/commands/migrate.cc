@@ -1,14 +1,7 @@
 // upgrade, downgrade, stamp: the commands that move a database along the graph.
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
-#include <iomanip>
-#include <iostream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "base/files.h"
 #include "base/parallel.h"
@@ -65,17 +58,9 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   executor::Options options = ExecutorOptions(config);
   if (migrate.no_backup) options.backup = false;
   options.log = &io.log;
-  options.log_is_terminal = &io.log == &std::cerr && ::isatty(STDERR_FILENO) == 1;
-  // RETORT_PROGRESS=always shows long statements' progress where the log is no terminal (a CI
-  // job that wants it, the tests); =never hides it on a terminal.
-  const char* progress = std::getenv("RETORT_PROGRESS");
-  std::string forced = progress == nullptr ? "" : progress;
-  options.statement_progress = forced == "always" || (forced != "never" && options.log_is_terminal);
-  winsize terminal{};
-  if (options.log_is_terminal && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &terminal) == 0 &&
-      terminal.ws_col > 1) {
-    options.statement_progress_display.width = terminal.ws_col - 1u;
-  }
+  options.log_is_terminal = io.display.is_terminal;
+  options.statement_progress = io.display.statement_progress;
+  if (io.display.width > 0) options.statement_progress_display.width = io.display.width;
   return options;
 }
 
@@ -93,17 +78,17 @@ Result<revision::Path> PlanFor(const ProjectHeaders& project, Verb verb,
                                 : project.graph.PlanDowngrade(rows, target);
 }
 
-executor::ProgressCallback LogProgress(const Io& io, Verb verb) {
+executor::ProgressCallback ReportMigrations(const Io& io, Verb verb) {
+  if (!io.migrated) return nullptr;
   return [&io, verb](const executor::StepEvent& event) {
     if (!event.finished) return;
     const auto& statements =
         verb == Verb::kUpgrade ? event.migration.upgrade : event.migration.downgrade;
-    std::ostringstream line;
-    line << (verb == Verb::kUpgrade ? "upgraded   " : "downgraded ") << event.step.revision << "  "
-         << event.migration.message << "  (" << statements.size() << " statement"
-         << (statements.size() == 1 ? "" : "s") << ", " << std::fixed << std::setprecision(1)
-         << event.elapsed_ms << " ms)\n";
-    io.log << line.str() << std::flush;
+    io.migrated({.upgrade = verb == Verb::kUpgrade,
+                 .revision = event.step.revision,
+                 .message = event.migration.message,
+                 .statements = statements.size(),
+                 .elapsed_ms = event.elapsed_ms});
   };
 }
 
@@ -259,7 +244,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   run_options.lock_guard_check = lock.GuardCheck();
   run_options.interrupted_wait_ms = options.lock_wait_ms;
   executor::LiveSink sink(connection);
-  executor::Executor executor(sink, store, run_options, LogProgress(io, verb));
+  executor::Executor executor(sink, store, run_options, ReportMigrations(io, verb));
   RETORT_RETURN_IF_ERROR(executor.EnsureTables());
   // Partially applied migrations, read under the lock: the run resumes them.
   RETORT_ASSIGN_OR_RETURN(auto progress, store.ReadProgress(connection));

@@ -21,7 +21,27 @@
 
 namespace retort::commands {
 
-// Where a command writes: data to `out` (what a script would capture), progress to `log`.
+// What the log can show while a command runs. src/cli describes its stderr (a terminal or not,
+// its width, RETORT_PROGRESS); the commands never look at a terminal themselves. The default is
+// a plain log: whole lines only.
+struct LogDisplay {
+  bool is_terminal = false;         // a progress line can be redrawn in place
+  bool statement_progress = false;  // a long statement shows its progress (StatementProgress)
+  size_t width = 0;                 // bytes a redrawn line may take; 0: unknown (the default)
+};
+
+// A migration that upgrade or downgrade ran, as it finishes (Io::migrated).
+struct MigrationRun {
+  bool upgrade = true;  // false: downgraded
+  std::string revision;
+  std::string message;
+  size_t statements = 0;  // in the direction it ran
+  double elapsed_ms = 0;
+};
+
+// Where a command writes while it runs: data that must stream (upgrade --sql's script) to `out`,
+// progress, notes and warnings for the person running it to `log`. What a command finds is its
+// return value, which src/cli prints.
 // `confirm` asks the person at the terminal a yes/no question (the text ends in "[y/N]") and
 // says whether they answered yes; empty when nobody can be asked (stdin is not a terminal), and
 // commands then take the safe default and say so. src/cli sets it; tests answer in code.
@@ -29,6 +49,10 @@ struct Io {
   std::ostream& out;
   std::ostream& log;
   std::function<bool(const std::string& question)> confirm = nullptr;
+  LogDisplay display = {};
+  // Called as each migration of an upgrade or downgrade finishes; src/cli prints a line on the
+  // log. Empty: nothing is said.
+  std::function<void(const MigrationRun&)> migrated = nullptr;
 };
 
 // The migration files' headers and their graph: what planning, the history and the reports

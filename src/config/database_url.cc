@@ -673,4 +673,22 @@ std::string RedactConnectionString(std::string_view url_or_conninfo, bool nested
 
 }  // namespace
 
+void Redactor::Add(std::string_view url) {
+  if (url.empty()) return;
+  forms_.emplace_back(std::string(url), RedactPassword(url));
+  if (IsEmbeddedUrl(url)) return;
+  auto conninfo = ToLibpqConninfo(url);
+  if (conninfo.ok() && *conninfo != url) forms_.emplace_back(*conninfo, RedactPassword(*conninfo));
+}
+
+std::string Redactor::Redact(std::string message) const {
+  for (const auto& [form, redacted] : forms_) {
+    for (size_t at = message.find(form); at != std::string::npos;
+         at = message.find(form, at + redacted.size())) {
+      message.replace(at, form.size(), redacted);
+    }
+  }
+  return message;
+}
+
 }  // namespace retort::config

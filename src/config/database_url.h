@@ -10,6 +10,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 
@@ -25,5 +27,19 @@ Result<std::string> ToLibpqConninfo(std::string_view url);
 
 // The same URL or conninfo with any password (and sslpassword) replaced by "****"; safe to print.
 std::string RedactPassword(std::string_view url_or_conninfo);
+
+// The URLs a run was given, for masking in what it prints. Messages are written without
+// passwords at their source; as a safety net, a URL given that appears verbatim (or what libpq
+// was given for it, which differs for SQLAlchemy URLs and unencoded passwords) is replaced by its
+// redacted form. Other text is left alone ("label@head" is not a password).
+class Redactor {
+ public:
+  // Empty URLs are ignored, so optional settings can be added as they are.
+  void Add(std::string_view url);
+  std::string Redact(std::string message) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> forms_;  // verbatim, redacted
+};
 
 }  // namespace retort::config

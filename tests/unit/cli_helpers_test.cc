@@ -130,6 +130,22 @@ TEST(Color, OnATerminalUnlessNoColorOrADumbTerminalAndTheFlagWins) {
   EXPECT_EQ(cli::ColorModeFromArgs({"--color=sometimes"}), ColorMode::kAuto);
 }
 
+// The commands never look at the terminal: src/cli tells them what stderr can show.
+TEST(DescribeLog, ProgressRedrawsOnATerminalCutToItsWidthAndRetortProgressOverrides) {
+  commands::LogDisplay terminal = cli::DescribeLog(true, 80, Env({}));
+  EXPECT_TRUE(terminal.is_terminal);
+  EXPECT_TRUE(terminal.statement_progress);
+  EXPECT_EQ(terminal.width, 79u);  // a full-width line would wrap and \r would miss its start
+  EXPECT_EQ(cli::DescribeLog(true, 0, Env({})).width, 0u);  // unknown: the executor's default
+
+  commands::LogDisplay file = cli::DescribeLog(false, 0, Env({}));
+  EXPECT_FALSE(file.is_terminal);
+  EXPECT_FALSE(file.statement_progress);
+  EXPECT_TRUE(cli::DescribeLog(false, 0, Env({{"RETORT_PROGRESS", "always"}})).statement_progress);
+  EXPECT_FALSE(cli::DescribeLog(true, 80, Env({{"RETORT_PROGRESS", "never"}})).statement_progress);
+  EXPECT_FALSE(cli::DescribeLog(false, 120, Env({})).width);  // no terminal, no width
+}
+
 TEST(Color, PaintsPrefixesOnStderrAndMarkersOnStdout) {
   using cli::Colorize;
   using cli::ColorRules;

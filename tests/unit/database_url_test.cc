@@ -333,5 +333,26 @@ TEST(DatabaseUrlTest, ConnectionStringNestedTwiceIsHiddenWhole) {
             "dbname='host=h dbname=app' user=u");
 }
 
+// The safety net in front of every printed error: the URLs a run was given, verbatim or as libpq
+// got them, are masked wherever they appear; nothing else in the message changes.
+TEST(RedactorTest, MasksTheGivenUrlsInEitherFormAndNothingElse) {
+  Redactor redactor;
+  redactor.Add("postgresql+asyncpg://u:" + std::string(kSecret) + "@h/app");
+  redactor.Add("");          // an unset setting
+  redactor.Add("embedded");  // no password, and no conninfo of its own
+  const std::string as_given = "postgresql+asyncpg://u:" + std::string(kSecret) + "@h/app";
+  const std::string as_libpq_got_it = "postgresql://u:" + std::string(kSecret) + "@h/app";
+  std::string message = "cannot connect to " + as_given + " (libpq: " + as_libpq_got_it +
+                        "), twice: " + as_libpq_got_it + "; label@head is fine";
+  EXPECT_EQ(redactor.Redact(message),
+            "cannot connect to postgresql+asyncpg://u:****@h/app (libpq: "
+            "postgresql://u:****@h/app), twice: postgresql://u:****@h/app; label@head is fine");
+}
+
+TEST(RedactorTest, WithNothingAddedMessagesAreUnchanged) {
+  EXPECT_EQ(Redactor().Redact("user:pw@host is not a URL we were given"),
+            "user:pw@host is not a URL we were given");
+}
+
 }  // namespace
 }  // namespace retort::config

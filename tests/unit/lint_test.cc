@@ -258,7 +258,7 @@ TEST(LintRules, AnUnknownRuleInLintDisableIsBadInput) {
   config.lint_disable = {"drop-column", "drop-colum"};
   std::ostringstream out;
   std::ostringstream log;
-  Status status = commands::Lint(config, commands::LintOptions{}, commands::Io{out, log});
+  Status status = commands::Lint(config, commands::LintOptions{}, commands::Io{out, log}).status();
   EXPECT_EQ(status.code(), Code::kInvalidInput);
   EXPECT_EQ(status.message(),
             "/p/retort.toml: [lint] disable names unknown rule 'drop-colum' (`retort lint "
