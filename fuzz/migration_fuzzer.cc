@@ -22,7 +22,7 @@ void CheckStatement(const retort::sqltext::Statement& statement) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   using retort::migrations::ParseDepth;
-  auto header = retort::migrations::ParseMigration(text, "fuzz.sql", ParseDepth::kHeader);
+  auto header = retort::migrations::ParseMigrationHeader(text, "fuzz.sql");
   auto full = retort::migrations::ParseMigration(text, "fuzz.sql", ParseDepth::kFull);
   // The header is part of the file: a file whose header is broken is broken.
   if (full.ok() && !header.ok()) __builtin_trap();
