@@ -636,8 +636,23 @@ std::vector<lint::Finding> WrittenRevisionFindings(
     while (found < statements.size() && statements[found].text != Trim(entry.statement)) ++found;
     if (found < statements.size()) next = found;
     int line = next < statements.size() ? statements[next].line : 0;
-    findings.push_back(
-        lint::HazardFinding(entry.hazard, target.source.path, line, entry.statement));
+    lint::Finding finding =
+        lint::HazardFinding(entry.hazard, target.source.path, line, entry.statement);
+    // What happens and what to do instead are lint's words for the rule, which it writes for the
+    // statement it reads: the statement alone gives them (no file to lint again for hazards).
+    lint::Options explain = *options;
+    explain.hygiene_only = false;
+    auto explained =
+        lint::LintSql(entry.statement, target.source.path, line, written.transactional, explain);
+    if (explained.ok()) {
+      for (const lint::Finding& lint_finding : *explained) {
+        if (lint_finding.id != finding.id) continue;
+        finding.effect = lint_finding.effect;
+        finding.fix = lint_finding.fix;
+        break;
+      }
+    }
+    findings.push_back(std::move(finding));
   }
   std::stable_sort(findings.begin(), findings.end(),
                    [](const lint::Finding& a, const lint::Finding& b) { return a.line < b.line; });
@@ -653,8 +668,7 @@ void ReportWrittenRevision(const config::Config& config, const migrations::Migra
   io.log << "lint: " << Plural(summary.errors, "error") << ", "
          << Plural(summary.warnings, "warning") << ", " << Plural(summary.notes, "note") << " in "
          << DisplayPath(config, written.path)
-         << " (the file is written; review it, `retort lint` says what each finding does and "
-            "what to do instead, `retort lint --probe` measures the locks):\n";
+         << " (the file is written; review it, `retort lint --probe` measures the locks):\n";
   for (const lint::Finding& finding : findings) io.log << lint::FormatText(finding);
 }
 

@@ -89,6 +89,12 @@ TEST(WrittenRevisionFindings, ADestructiveChangeCarriesThePlansRuleCode) {
   EXPECT_EQ(drop->file, "migrations/versions/aaa_x.sql");
   EXPECT_EQ(drop->line, LineOf(written, "ALTER TABLE public.t DROP COLUMN"));
   EXPECT_EQ(drop->message, "drops column public.t.name and its data");  // the plan's words
+  // ... and lint's for what happens and what to do instead (lost while the plan's findings
+  // carried the message alone).
+  EXPECT_NE(drop->effect.find("The values are gone when the migration commits"), std::string::npos)
+      << drop->effect;
+  EXPECT_NE(drop->fix.find("then drop the column in a later migration"), std::string::npos)
+      << drop->fix;
   // The text pass still finds what only the text shows.
   EXPECT_TRUE(std::any_of(findings.begin(), findings.end(), [](const lint::Finding& finding) {
     return finding.id == plan::RuleId::kPreferTimestamptz;
@@ -112,6 +118,7 @@ TEST(WrittenRevisionFindings, ADestructiveChangeCarriesThePlansRuleCode) {
                            ": error[RT102 drop-column]: drops column public.t.name and its data"),
             std::string::npos)
       << log.str();
+  EXPECT_NE(log.str().find("what happens: The values are gone"), std::string::npos) << log.str();
 }
 
 TEST(WrittenRevisionFindings, HazardsTheOnlinePlanKeptOnPurposeAreNotReported) {
