@@ -204,7 +204,15 @@ Status LiveSink::RunSegments(const Segments& segments, SegmentFailure* failed) {
       return PieceFailed(failing.pieces[piece], failure.error);
     }
     begin += outcome.completed;
-    if (!alone) break;
+    if (!alone) {
+      // Without a failure the pipeline ends only after the last segment or before `alone`.
+      if (begin < segments.count) {
+        return Status::Failed("the pipeline to the server ended after " + std::to_string(begin) +
+                              " of " + std::to_string(segments.count) +
+                              " migrations without an error");
+      }
+      break;
+    }
     // The pipeline stopped before `alone`, which was built already: run it one piece at a time.
     segments.waiting(*alone);
     size_t failed_piece = 0;
