@@ -642,6 +642,8 @@ int main(int argc, char** argv) {
   cli::Format format = format_name == "json" ? cli::Format::kJson : cli::Format::kText;
   retort::config::Redactor redactor;
   commands::Io io{std::cout, std::cerr};
+  cli::RedrawnLine redrawn_line(std::cerr);
+  io.live_line = &redrawn_line;
   bool stderr_is_terminal = isatty(STDERR_FILENO) == 1;
   winsize terminal{};
   unsigned columns =

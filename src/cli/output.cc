@@ -8,6 +8,10 @@
 
 namespace retort::cli {
 
+void RedrawnLine::Show(std::string_view text) { out_ << "\r\033[K" << text << std::flush; }
+
+void RedrawnLine::Erase() { out_ << "\r\033[K" << std::flush; }
+
 namespace {
 
 using nlohmann::json;

@@ -9,6 +9,18 @@
 
 namespace retort::cli {
 
+// A line redrawn in place on the log: back to its start, erase to the end, write. Off a terminal
+// (RETORT_PROGRESS=always) the same bytes go to the file.
+class RedrawnLine : public executor::LiveLine {
+ public:
+  explicit RedrawnLine(std::ostream& out) : out_(out) {}
+  void Show(std::string_view text) override;
+  void Erase() override;
+
+ private:
+  std::ostream& out_;
+};
+
 enum class Format { kText, kJson };
 
 void PrintCurrent(const commands::CurrentReport& report, bool verbose, Format format,

@@ -59,6 +59,7 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   if (migrate.no_backup) options.backup = false;
   options.log = &io.log;
   options.log_is_terminal = io.display.is_terminal;
+  options.live_line = io.live_line;
   options.statement_progress = io.display.statement_progress;
   if (io.display.width > 0) options.statement_progress_display.width = io.display.width;
   return options;

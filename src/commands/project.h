@@ -53,6 +53,9 @@ struct Io {
   // Called as each migration of an upgrade or downgrade finishes; src/cli prints a line on the
   // log. Empty: nothing is said.
   std::function<void(const MigrationRun&)> migrated = nullptr;
+  // The line a long statement's progress or a backfill's bar is redrawn on (src/cli draws it on
+  // the log). Null: none is shown.
+  executor::LiveLine* live_line = nullptr;
 };
 
 // The migration files' headers and their graph: what planning, the history and the reports

@@ -80,33 +80,34 @@ std::string FormatProgressBar(const BackfillSnapshot& snapshot, int width) {
          std::string(static_cast<size_t>(bar_width - filled), '.') + "] " + percent_text + tail;
 }
 
-ProgressDisplay::ProgressDisplay(std::ostream* out, bool terminal, std::string label,
+ProgressDisplay::ProgressDisplay(std::ostream* out, LiveLine* live_line, std::string label,
                                  std::chrono::milliseconds line_interval)
-    : out_(out), terminal_(terminal), label_(std::move(label)), interval_(line_interval) {}
+    : out_(out), live_line_(live_line), label_(std::move(label)), interval_(line_interval) {}
 
 void ProgressDisplay::Update(const BackfillSnapshot& snapshot) {
-  if (out_ == nullptr) return;
+  bool terminal = live_line_ != nullptr;
+  if (out_ == nullptr && !terminal) return;
   auto now = SteadyClock::now();
   if (!started_) {
     started_ = true;
     last_shown_ = now;
     // Off a terminal the first line comes after one interval: short backfills print only their
     // summary.
-    if (!terminal_) return;
-  } else if (now - last_shown_ < (terminal_ ? std::chrono::milliseconds(100) : interval_)) {
+    if (!terminal) return;
+  } else if (now - last_shown_ < (terminal ? std::chrono::milliseconds(100) : interval_)) {
     return;
   }
   last_shown_ = now;
   shown_ = true;
-  if (terminal_) {
-    *out_ << "\r\033[K" << label_ << " " << FormatProgressBar(snapshot) << std::flush;
+  if (terminal) {
+    live_line_->Show(label_ + " " + FormatProgressBar(snapshot));
   } else {
     *out_ << label_ << ": " << FormatProgressLine(snapshot) << "\n" << std::flush;
   }
 }
 
 void ProgressDisplay::Finish() {
-  if (out_ != nullptr && terminal_ && shown_) *out_ << "\r\033[K" << std::flush;
+  if (live_line_ != nullptr && shown_) live_line_->Erase();
 }
 
 std::string KeyColumn::Literal(const std::string& value) const {

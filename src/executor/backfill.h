@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "executor/live_line.h"
+
 namespace retort::executor {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -38,14 +40,16 @@ std::string FormatProgressBar(const BackfillSnapshot& snapshot, int width = 80);
 // terminal, otherwise a line every `line_interval`. Finish() ends the bar's line.
 class ProgressDisplay {
  public:
-  ProgressDisplay(std::ostream* out, bool terminal, std::string label,
+  // With a `live_line` (a terminal) a bar redrawn in place; otherwise a line on `out` every
+  // `line_interval`. Either may be null.
+  ProgressDisplay(std::ostream* out, LiveLine* live_line, std::string label,
                   std::chrono::milliseconds line_interval = std::chrono::seconds(5));
   void Update(const BackfillSnapshot& snapshot);
   void Finish();
 
  private:
   std::ostream* out_;
-  bool terminal_;
+  LiveLine* live_line_;
   std::string label_;
   std::chrono::milliseconds interval_;
   SteadyClock::time_point last_shown_;

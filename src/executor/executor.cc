@@ -642,7 +642,8 @@ Status Executor::RunBatched(const migrations::Batch& batch, const std::string& s
 
   BackfillSnapshot snapshot;
   snapshot.total = EstimateTotal(batch, origin);
-  ProgressDisplay display(options_.log, options_.log_is_terminal, label);
+  ProgressDisplay display(options_.log, options_.log_is_terminal ? options_.live_line : nullptr,
+                          label);
   auto started = Clock::now();
   std::vector<double> batch_ms;
   BatchSizer sizer(batch.size, batch.EffectiveTargetMs());
@@ -817,7 +818,8 @@ Status Executor::RunKeyed(const migrations::Batch& batch, const std::string& sql
                "::regclass");
     if (tuples.ok() && std::atol(tuples->c_str()) > 0) snapshot.total = std::atol(tuples->c_str());
   }
-  ProgressDisplay display(options_.log, options_.log_is_terminal, label);
+  ProgressDisplay display(options_.log, options_.log_is_terminal ? options_.live_line : nullptr,
+                          label);
   auto started = Clock::now();
   std::vector<double> batch_ms;
   BatchSizer sizer(batch.size, batch.EffectiveTargetMs());
@@ -1240,8 +1242,8 @@ Status Executor::RunOutsideTransaction(const revision::Move& step,
 Status Executor::Run(const revision::Path& plan, const MigrationIndex& migrations) {
   RETORT_RETURN_IF_ERROR(Preflight(plan, migrations, !options_.transaction_per_migration));
   RETORT_RETURN_IF_ERROR(LoadProgress(plan, migrations));
-  if (options_.statement_progress && options_.log != nullptr && !plan.steps.empty()) {
-    sink_.ShowStatementProgress(*options_.log, options_.statement_progress_display);
+  if (options_.statement_progress && options_.live_line != nullptr && !plan.steps.empty()) {
+    sink_.ShowStatementProgress(*options_.live_line, options_.statement_progress_display);
   }
   size_t begin = 0;
   while (begin < plan.steps.size()) {

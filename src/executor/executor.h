@@ -58,6 +58,9 @@ struct Options {
   // Retries, resumes and backfill progress are written here; nullptr: silent.
   std::ostream* log = nullptr;
   bool log_is_terminal = false;  // a progress bar redrawn in place instead of periodic lines
+  // Where a redrawn line goes (a backfill's bar on a terminal, a long statement's progress);
+  // src/cli draws it. Null: neither is shown.
+  LiveLine* live_line = nullptr;
   // A statement that runs long shows its elapsed time and PostgreSQL's progress on one line of
   // the log, redrawn in place and erased when it ends (StatementProgress; live runs). On when
   // the log is a terminal, or when the user forces it (RETORT_PROGRESS).

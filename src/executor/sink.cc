@@ -244,8 +244,8 @@ Status LiveSink::Control(const std::string& sql) {
 
 Result<pg::PgResult> LiveSink::Query(const std::string& sql) { return connection_.Query(sql); }
 
-void LiveSink::ShowStatementProgress(std::ostream& log, StatementProgress::Display display) {
-  progress_ = std::make_unique<StatementProgress>(connection_, log, display);
+void LiveSink::ShowStatementProgress(LiveLine& line, StatementProgress::Display display) {
+  progress_ = std::make_unique<StatementProgress>(connection_, line, display);
 }
 
 void LiveSink::Abort() {

@@ -84,8 +84,7 @@ class Sink {
   virtual bool InTransaction() const { return false; }
   // From now on, shows how each statement that runs long is doing on `log` (a live session
   // only: StatementProgress); a script has nothing to show.
-  virtual void ShowStatementProgress(std::ostream& /*log*/,
-                                     StatementProgress::Display /*display*/) {}
+  virtual void ShowStatementProgress(LiveLine& /*line*/, StatementProgress::Display /*display*/) {}
 };
 
 class LiveSink : public Sink {
@@ -106,7 +105,7 @@ class LiveSink : public Sink {
   Result<pg::PgResult> Query(const std::string& sql) override;
   long LastAffectedRows() const override { return last_affected_rows_; }
   bool InTransaction() const override { return connection_.InTransaction(); }
-  void ShowStatementProgress(std::ostream& log, StatementProgress::Display display) override;
+  void ShowStatementProgress(LiveLine& line, StatementProgress::Display display) override;
 
  private:
   pg::Connection& connection_;

@@ -63,11 +63,10 @@ std::string DescribeProgress(const std::vector<std::optional<std::string>>& row)
   return text;
 }
 
-StatementProgress::StatementProgress(const pg::Connection& session, std::ostream& out,
-                                     Display display)
+StatementProgress::StatementProgress(const pg::Connection& session, LiveLine& line, Display display)
     : settings_(session.SettingsForAnother()),
       backend_pid_(session.BackendPid()),
-      out_(out),
+      line_(line),
       display_(display) {}
 
 StatementProgress::~StatementProgress() = default;
@@ -121,11 +120,10 @@ void StatementProgress::Watch::Poll() {
     std::snprintf(elapsed, sizeof elapsed, "%.1f s", seconds);
     std::string progress = DescribeProgress(row);
     std::string line = label_ + ": " + elapsed + (progress.empty() ? "" : ", " + progress);
-    // As ProgressDisplay draws a backfill's bar: back to the line's start, erase, then the text.
-    owner_.out_ << "\r\033[K" << ClipUtf8(line, owner_.display_.width) << std::flush;
+    owner_.line_.Show(ClipUtf8(line, owner_.display_.width));
     shown = true;
   } while (!ended_within(owner_.display_.interval));
-  if (shown) owner_.out_ << "\r\033[K" << std::flush;
+  if (shown) owner_.line_.Erase();
 }
 
 }  // namespace retort::executor

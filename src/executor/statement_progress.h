@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "executor/live_line.h"
 #include "pg/connection.h"
 
 namespace retort::executor {
@@ -35,10 +36,9 @@ class StatementProgress {
   };
 
   // `session` is the connection that runs the statements (its settings are copied now, on the
-  // caller's thread; the second session is opened by the poller when first needed). `out` is
-  // the log; each line starts with "\r" and an erase-to-end-of-line, and the last one is erased
-  // when the statement ends.
-  StatementProgress(const pg::Connection& session, std::ostream& out, Display display);
+  // caller's thread; the second session is opened by the poller when first needed). `line` shows
+  // the progress, from the poller's thread, and is erased when the statement ends.
+  StatementProgress(const pg::Connection& session, LiveLine& line, Display display);
   ~StatementProgress();
   StatementProgress(const StatementProgress&) = delete;
   StatementProgress& operator=(const StatementProgress&) = delete;
@@ -69,7 +69,7 @@ class StatementProgress {
  private:
   Result<pg::Connection::Settings> settings_;
   const int backend_pid_;
-  std::ostream& out_;
+  LiveLine& line_;
   const Display display_;
   // The second session: used by one poller at a time (a Watch's thread; Watches never overlap),
   // kept for the next statement. Empty until first needed, and after it broke.

@@ -11,6 +11,7 @@
 #include "base/strings.h"
 #include "cli/color.h"
 #include "cli/command_tree.h"
+#include "cli/output.h"
 #include "config/config.h"
 
 namespace retort {
@@ -216,6 +217,22 @@ TEST(ConfigKeyDocs, EveryDocumentedKeyParsesAndIsDescribed) {
   }
   // A key that is not in the table is refused, so nothing undocumented is accepted.
   EXPECT_FALSE(config::ParseConfig("[migrations]\nundocumented = 1\n", "retort.toml").ok());
+}
+
+}  // namespace
+}  // namespace retort
+
+namespace retort {
+namespace {
+
+TEST(RedrawnLine, GoesBackToTheLineStartAndErasesBeforeEachText) {
+  std::ostringstream log;
+  cli::RedrawnLine line(log);
+  line.Show("statement 1/2 of r1: 1.0 s");
+  line.Show("statement 1/2 of r1: 1.5 s");
+  line.Erase();
+  EXPECT_EQ(log.str(),
+            "\r\033[Kstatement 1/2 of r1: 1.0 s\r\033[Kstatement 1/2 of r1: 1.5 s\r\033[K");
 }
 
 }  // namespace
