@@ -630,6 +630,10 @@ std::vector<lint::Finding> WrittenRevisionFindings(
   size_t next = 0;
   std::set<lint::RuleId> ignored = lint::FileIgnores(target.source);
   ignored.insert(options->disabled.begin(), options->disabled.end());
+  // What happens and what to do instead are lint's words for the rule, which it writes for the
+  // statement it reads: the statement alone gives them (no file to lint again for hazards).
+  lint::Options explain = *options;
+  explain.hygiene_only = false;
   for (const render::MigrationSql::StatementHazard& entry : hazards) {
     if (ignored.contains(entry.hazard.rule)) continue;
     size_t found = next;
@@ -638,10 +642,6 @@ std::vector<lint::Finding> WrittenRevisionFindings(
     int line = next < statements.size() ? statements[next].line : 0;
     lint::Finding finding =
         lint::HazardFinding(entry.hazard, target.source.path, line, entry.statement);
-    // What happens and what to do instead are lint's words for the rule, which it writes for the
-    // statement it reads: the statement alone gives them (no file to lint again for hazards).
-    lint::Options explain = *options;
-    explain.hygiene_only = false;
     auto explained =
         lint::LintSql(entry.statement, target.source.path, line, written.transactional, explain);
     if (explained.ok()) {

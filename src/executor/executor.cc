@@ -47,6 +47,13 @@ const char* VerbFor(revision::Direction direction) {
 
 // Wall-clock time as an ISO timestamp with microseconds, for history rows of migrations that
 // do not run in a transaction of their own (where now() would be the wrong start).
+// The note a script shows before a step's statements.
+std::string RunningNote(const revision::Move& step, const migrations::Migration& migration) {
+  return "Running " + std::string(VerbFor(step.direction)) + " " +
+         history::DescribeRows(step.rows_before) + " -> " + history::DescribeRows(step.rows_after) +
+         ": " + step.revision + " " + migration.message + "\n(" + BaseName(migration.path) + ")";
+}
+
 std::string UtcNow() {
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
@@ -269,9 +276,15 @@ Status Executor::EnsureTables() {
 
 // ---- migrations in a transaction
 
+void Executor::Announce(const revision::Path& plan, size_t k, const MigrationIndex& migrations,
+                        bool finished, double elapsed_ms) const {
+  if (!progress_) return;
+  const revision::Move& step = plan.steps[k];
+  progress_(StepEvent{step, *migrations.find(step.revision)->second, finished, elapsed_ms});
+}
+
 std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bool opens,
-                                        bool commits, bool own_transaction,
-                                        const MigrationIndex& migrations) const {
+                                        bool commits, const MigrationIndex& migrations) const {
   const revision::Move& step = plan.steps[k];
   const migrations::Migration& migration = *migrations.find(step.revision)->second;
   // A step's pieces go to the sink together (one round trip on a live session: nothing here
@@ -285,12 +298,7 @@ std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bo
     add(Piece::Kind::kControl, JoinStatements(statements), std::move(what));
     pieces.back().statements = std::move(statements);
   };
-  add(Piece::Kind::kNote,
-      "Running " + std::string(VerbFor(step.direction)) + " " +
-          history::DescribeRows(step.rows_before) + " -> " +
-          history::DescribeRows(step.rows_after) + ": " + step.revision + " " + migration.message +
-          "\n(" + BaseName(migration.path) + ")",
-      "");
+  add(Piece::Kind::kNote, RunningNote(step, migration), "");
   std::vector<std::string> guard;
   if (opens) {
     guard = TimeoutStatements("LOCAL ");
@@ -317,6 +325,7 @@ std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bo
   }
   // In a transaction of its own, now() is exactly when this migration started; in a shared
   // one, the clock now is, since the steps before it have completed.
+  bool own_transaction = opens && commits && options_.transaction_per_migration;
   std::vector<std::string> bookkeeping =
       BookkeepingStatements(step, migration, own_transaction ? "" : UtcNow());
   add_control(std::move(bookkeeping), "the version bookkeeping of " + step.revision);
@@ -329,7 +338,7 @@ std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bo
 Status Executor::TryTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
   for (size_t k = begin; k < end; ++k) {
-    std::vector<Piece> pieces = StepPieces(plan, k, k == begin, k + 1 == end, false, migrations);
+    std::vector<Piece> pieces = StepPieces(plan, k, k == begin, k + 1 == end, migrations);
     size_t failed = 0;
     Status status = sink_.RunAll(pieces, &failed);
     if (!status.ok()) {
@@ -342,10 +351,7 @@ Status Executor::TryTransactionGroup(const revision::Path& plan, size_t begin, s
 
 Status Executor::RunTransactionGroup(const revision::Path& plan, size_t begin, size_t end,
                                      const MigrationIndex& migrations) {
-  for (size_t k = begin; k < end; ++k) {
-    const revision::Move& step = plan.steps[k];
-    if (progress_) progress_(StepEvent{step, *migrations.find(step.revision)->second, false, 0});
-  }
+  for (size_t k = begin; k < end; ++k) Announce(plan, k, migrations, false, 0);
   auto started = Clock::now();
   Status status =
       WithLockRetries([&] { return TryTransactionGroup(plan, begin, end, migrations); });
@@ -353,38 +359,28 @@ Status Executor::RunTransactionGroup(const revision::Path& plan, size_t begin, s
     sink_.Abort();
     return status;
   }
-  if (progress_) {
-    // Every step of the group committed together; the time is the group's.
-    double elapsed = MillisecondsSince(started) / static_cast<double>(end - begin);
-    for (size_t k = begin; k < end; ++k) {
-      const revision::Move& step = plan.steps[k];
-      progress_(StepEvent{step, *migrations.find(step.revision)->second, true, elapsed});
-    }
-  }
+  // Every step of the group committed together; the time is the group's.
+  double elapsed = MillisecondsSince(started) / static_cast<double>(end - begin);
+  for (size_t k = begin; k < end; ++k) Announce(plan, k, migrations, true, elapsed);
   return Status::Ok();
 }
 
 Status Executor::RunEachInItsTransaction(const revision::Path& plan, size_t begin, size_t end,
                                          const MigrationIndex& migrations) {
   size_t next = begin;  // the first step not committed yet
-  auto event = [&](size_t k, bool finished, double elapsed_ms) {
-    if (!progress_) return;
-    const revision::Move& step = plan.steps[k];
-    progress_(StepEvent{step, *migrations.find(step.revision)->second, finished, elapsed_ms});
-  };
   Clock::time_point started;
   auto attempt = [&] {
     size_t first = next;
     Segments segments{
         end - first,
-        [&, first](size_t i) { return StepPieces(plan, first + i, true, true, true, migrations); },
+        [&, first](size_t i) { return StepPieces(plan, first + i, true, true, migrations); },
         [&, first](size_t i) {
-          event(first + i, false, 0);
+          Announce(plan, first + i, migrations, false, 0);
           started = Clock::now();
         },
         [&, first](size_t i) {
           next = first + i + 1;
-          event(first + i, true, MillisecondsSince(started));
+          Announce(plan, first + i, migrations, true, MillisecondsSince(started));
         }};
     SegmentFailure failure;
     Status status = sink_.RunSegments(segments, &failure);
@@ -1263,10 +1259,7 @@ Status Executor::Run(const revision::Path& plan, const MigrationIndex& migration
     }
     if (progress_) progress_(StepEvent{step, migration, false, 0});
     auto started = Clock::now();
-    sink_.Note("Running " + std::string(VerbFor(step.direction)) + " " +
-               history::DescribeRows(step.rows_before) + " -> " +
-               history::DescribeRows(step.rows_after) + ": " + step.revision + " " +
-               migration.message + "\n(" + BaseName(migration.path) + ")");
+    sink_.Note(RunningNote(step, migration));
     Status status = RunOutsideTransaction(step, migration);
     if (!status.ok()) {
       sink_.Abort();

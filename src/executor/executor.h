@@ -129,7 +129,10 @@ class Executor {
   // Step k's pieces: its guard (after BEGIN and the timeouts when it `opens` the transaction),
   // backups, statements and bookkeeping (then COMMIT when it `commits` it).
   std::vector<Piece> StepPieces(const revision::Path& plan, size_t k, bool opens, bool commits,
-                                bool own_transaction, const MigrationIndex& migrations) const;
+                                const MigrationIndex& migrations) const;
+  // Tells the progress callback, if any, that step k of `plan` starts or finished.
+  void Announce(const revision::Path& plan, size_t k, const MigrationIndex& migrations,
+                bool finished, double elapsed_ms) const;
   Status RunOutsideTransaction(const revision::Move& step, const migrations::Migration& migration);
   // One statement outside a transaction: its backups, a leftover invalid index, the statement
   // (batched or not), each retried on lock timeouts; with `tracking`, its progress row too.

@@ -83,17 +83,22 @@ Status Sink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
   return Status::Ok();
 }
 
+Status Sink::RunSegmentByPiece(const Segments& segments, size_t i, const std::vector<Piece>& pieces,
+                               SegmentFailure* failed) {
+  segments.waiting(i);
+  size_t failed_piece = 0;
+  Status status = Sink::RunAll(pieces, &failed_piece);
+  if (!status.ok()) {
+    *failed = SegmentFailure{i, pieces[failed_piece].what};
+    return status;
+  }
+  segments.committed(i);
+  return Status::Ok();
+}
+
 Status Sink::RunSegments(const Segments& segments, SegmentFailure* failed) {
   for (size_t i = 0; i < segments.count; ++i) {
-    segments.waiting(i);
-    std::vector<Piece> pieces = segments.build(i);
-    size_t failed_piece = 0;
-    Status status = RunAll(pieces, &failed_piece);
-    if (!status.ok()) {
-      *failed = SegmentFailure{i, pieces[failed_piece].what};
-      return status;
-    }
-    segments.committed(i);
+    RETORT_RETURN_IF_ERROR(RunSegmentByPiece(segments, i, segments.build(i), failed));
   }
   return Status::Ok();
 }
@@ -127,6 +132,21 @@ std::optional<LiveSink::Flattened> LiveSink::Flatten(const std::vector<Piece>& p
   return flat;
 }
 
+size_t LiveSink::PieceOf(const Flattened& flat, size_t index, const std::vector<Piece>& pieces) {
+  return index < flat.piece_of.size() ? flat.piece_of[index] : pieces.size() - 1;
+}
+
+std::unique_ptr<StatementProgress::Watch> LiveSink::WatchRevision(
+    const std::vector<Piece>& pieces) {
+  if (!progress_) return nullptr;
+  auto first = std::find_if(pieces.begin(), pieces.end(), [](const Piece& piece) {
+    return piece.kind == Piece::Kind::kStatement;
+  });
+  if (first == pieces.end()) return nullptr;
+  // Several statements in one round trip: whichever runs long, the line names the revision.
+  return progress_->Start("revision " + first->origin.revision);
+}
+
 Status LiveSink::PieceFailed(const Piece& piece, const pg::PgError& error) {
   if (piece.kind == Piece::Kind::kStatement) return StatementFailed(piece.sql, piece.origin, error);
   return error.ToStatus(piece.what.empty() ? "" : piece.what + " failed:\n");
@@ -138,18 +158,11 @@ Status LiveSink::RunAll(const std::vector<Piece>& pieces, size_t* failed) {
   last_affected_rows_ = 0;
   std::optional<pg::Connection::PipelineFailure> failure;
   {
-    // One round trip for them all: whichever statement runs long, the line names the revision.
-    auto first = std::find_if(pieces.begin(), pieces.end(), [](const Piece& piece) {
-      return piece.kind == Piece::Kind::kStatement;
-    });
-    auto watch = progress_ && first != pieces.end()
-                     ? progress_->Start("revision " + first->origin.revision)
-                     : nullptr;
+    auto watch = WatchRevision(pieces);
     failure = connection_.Pipeline(flat->statements);
   }
   if (!failure) return Status::Ok();
-  *failed =
-      failure->index < flat->piece_of.size() ? flat->piece_of[failure->index] : pieces.size() - 1;
+  *failed = PieceOf(*flat, failure->index, pieces);
   return PieceFailed(pieces[*failed], failure->error);
 }
 
@@ -178,12 +191,7 @@ Status LiveSink::RunSegments(const Segments& segments, SegmentFailure* failed) {
     };
     auto before_reading = [&](size_t i) {
       segments.waiting(begin + i);
-      if (!progress_) return;
-      const std::vector<Piece>& pieces = sent.front().pieces;
-      auto first = std::find_if(pieces.begin(), pieces.end(), [](const Piece& piece) {
-        return piece.kind == Piece::Kind::kStatement;
-      });
-      if (first != pieces.end()) watch = progress_->Start("revision " + first->origin.revision);
+      watch = WatchRevision(sent.front().pieces);
     };
     auto completed = [&](size_t i) {
       watch.reset();
@@ -197,9 +205,7 @@ Status LiveSink::RunSegments(const Segments& segments, SegmentFailure* failed) {
       size_t segment = outcome.failure->segment;
       const Sent& failing = sent[segment - outcome.completed];
       const pg::Connection::PipelineFailure& failure = outcome.failure->failure;
-      size_t piece = failure.index < failing.flat.piece_of.size()
-                         ? failing.flat.piece_of[failure.index]
-                         : failing.pieces.size() - 1;
+      size_t piece = PieceOf(failing.flat, failure.index, failing.pieces);
       *failed = SegmentFailure{begin + segment, failing.pieces[piece].what};
       return PieceFailed(failing.pieces[piece], failure.error);
     }
@@ -214,14 +220,7 @@ Status LiveSink::RunSegments(const Segments& segments, SegmentFailure* failed) {
       break;
     }
     // The pipeline stopped before `alone`, which was built already: run it one piece at a time.
-    segments.waiting(*alone);
-    size_t failed_piece = 0;
-    Status status = Sink::RunAll(sent.back().pieces, &failed_piece);
-    if (!status.ok()) {
-      *failed = SegmentFailure{*alone, sent.back().pieces[failed_piece].what};
-      return status;
-    }
-    segments.committed(*alone);
+    RETORT_RETURN_IF_ERROR(RunSegmentByPiece(segments, *alone, sent.back().pieces, failed));
     begin = *alone + 1;
   }
   return Status::Ok();

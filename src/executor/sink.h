@@ -64,6 +64,7 @@ class Sink {
   // Runs segments in order and stops at the first that fails (`failed` then says which). A live
   // session keeps several segments in one pipeline ahead of the one running.
   virtual Status RunSegments(const Segments& segments, SegmentFailure* failed);
+
   // One statement of a migration, without its terminating ';'.
   virtual Status Statement(const std::string& sql, const Origin& origin) = 0;
   // Retort's own SQL (BEGIN, SET LOCAL, bookkeeping), complete with terminators; may hold
@@ -85,6 +86,12 @@ class Sink {
   // From now on, shows how each statement that runs long is doing on `log` (a live session
   // only: StatementProgress); a script has nothing to show.
   virtual void ShowStatementProgress(LiveLine& /*line*/, StatementProgress::Display /*display*/) {}
+
+ protected:
+  // Segment i, its pieces built, one piece at a time (Sink::RunAll), told to `segments` as it
+  // starts and commits.
+  Status RunSegmentByPiece(const Segments& segments, size_t i, const std::vector<Piece>& pieces,
+                           SegmentFailure* failed);
 };
 
 class LiveSink : public Sink {
@@ -117,7 +124,13 @@ class LiveSink : public Sink {
     std::vector<size_t> piece_of;  // index into the pieces of each statement
   };
   static std::optional<Flattened> Flatten(const std::vector<Piece>& pieces);
+  // The piece that statement `index` of `flat` came from; the last one when the connection broke
+  // before any reply named a statement.
+  static size_t PieceOf(const Flattened& flat, size_t index, const std::vector<Piece>& pieces);
   Status PieceFailed(const Piece& piece, const pg::PgError& error);
+  // Shows how the statements of `pieces` are doing, under their revision's name, while the
+  // returned watch lives (null without ShowStatementProgress, or without a statement).
+  std::unique_ptr<StatementProgress::Watch> WatchRevision(const std::vector<Piece>& pieces);
 
   long last_affected_rows_ = 0;
 };

@@ -36,6 +36,21 @@ PgError ErrorFromResult(const PGresult* result, pg_conn* connection) {
   return error;
 }
 
+// In pipeline mode: the rest of one statement's results, up to the null that ends them.
+void SkipRestOfResults(pg_conn* connection) {
+  while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
+}
+
+// In pipeline mode, after the last statement before a sync: up to the sync's own result (a
+// broken connection gives null instead).
+void SkipToSync(pg_conn* connection) {
+  while (PGresult* raw = PQgetResult(connection)) {
+    bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+    PQclear(raw);
+    if (sync) break;
+  }
+}
+
 PgOutcome<PgResult> Finish(PGresult* raw, pg_conn* connection) {
   PgOutcome<PgResult> outcome;
   ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
@@ -213,13 +228,8 @@ bool Connection::SendPipelined(std::string_view statement) {
 PgOutcome<PgResult> Connection::ReadPipelined() {
   pg_conn* connection = connection_.get();
   PgOutcome<PgResult> outcome = Finish(PQgetResult(connection), connection);
-  // The statement's results end with a null result, then comes its sync.
-  while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
-  while (PGresult* raw = PQgetResult(connection)) {
-    bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
-    PQclear(raw);
-    if (sync) break;
-  }
+  SkipRestOfResults(connection);
+  SkipToSync(connection);
   return outcome;
 }
 
@@ -311,36 +321,28 @@ Connection::SegmentsOutcome Connection::PipelineSegments(
   for (size_t reading = 0; reading < count; ++reading) {
     while (!stopped && !outcome.failure && next < count && next < reading + window) send();
     if (in_flight.empty()) break;
-    bool ok_so_far = !outcome.failure || outcome.failure->segment > reading;
-    if (ok_so_far) before_reading(reading);
+    // No failure in this segment or before it (fail() keeps the earliest, and the first within
+    // a segment).
+    auto ok_so_far = [&] { return !outcome.failure || outcome.failure->segment > reading; };
+    if (ok_so_far()) before_reading(reading);
     InFlight segment = in_flight.front();
     in_flight.pop_front();
-    bool segment_failed = false;
-    for (size_t i = 0; i < segment.statements; ++i) {
+    bool broke = false;
+    for (size_t i = 0; i < segment.statements && !broke; ++i) {
       PGresult* raw = PQgetResult(connection);
       if (raw == nullptr) {
         fail(reading, broken(i));
-        segment_failed = true;
-        break;
+        broke = true;
+        continue;
       }
-      ExecStatusType status = PQresultStatus(raw);
-      if (status == PGRES_FATAL_ERROR && !segment_failed) {
+      if (PQresultStatus(raw) == PGRES_FATAL_ERROR) {
         fail(reading, PipelineFailure{i, ErrorFromResult(raw, connection)});
-        segment_failed = true;
       }
       PQclear(raw);
-      // Each statement's results end with a null result.
-      while (PGresult* rest = PQgetResult(connection)) PQclear(rest);
+      SkipRestOfResults(connection);
     }
-    // Up to the sync's own result; a broken connection returns null instead.
-    while (segment.synced) {
-      PGresult* raw = PQgetResult(connection);
-      if (raw == nullptr) break;
-      bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
-      PQclear(raw);
-      if (sync) break;
-    }
-    if (!segment_failed && ok_so_far && !(outcome.failure && outcome.failure->segment == reading)) {
+    if (segment.synced) SkipToSync(connection);
+    if (ok_so_far()) {
       ++outcome.completed;
       completed(reading);
     }
