@@ -1292,8 +1292,14 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
     constraint.table = table->second.name;
     Oid oid = row.OidAt(c::kOid);
     constraint.name = row.Text(c::kName);
-    constraint.type = row.Char(c::kType);
-    if (constraint.type == 'f') {
+    std::optional<schema::ConstraintType> type =
+        schema::ConstraintTypeFromContype(row.Char(c::kType));
+    if (!type) {
+      return Status::Failed("constraints.sql: constraint " + constraint.name + " has contype '" +
+                            std::string(row.View(c::kType)) + "', which retort does not model");
+    }
+    constraint.type = *type;
+    if (constraint.type == schema::ConstraintType::kForeignKey) {
       auto referenced = tables_.find(row.OidAt(c::kReferencedRelid));
       if (referenced != tables_.end()) constraint.referenced_table = referenced->second.name;
     }

@@ -14,6 +14,7 @@ namespace retort::diff {
 
 using schema::Column;
 using schema::Constraint;
+using schema::ConstraintType;
 using schema::Database;
 using schema::EnumType;
 using schema::Function;
@@ -109,7 +110,8 @@ bool IsSubsequence(const std::vector<std::string>& small, const std::vector<std:
 // copy of (constraints.sql keeps such a copy, which a partition gets with ALTER TABLE partition
 // VALIDATE CONSTRAINT), or null when `constraint` is the partition's own.
 const Constraint* ValidatedPartitionCopy(const Database& db, const Constraint& constraint) {
-  if (constraint.type != 'c' || constraint.definition != WithoutNotValid(constraint.definition)) {
+  if (constraint.type != ConstraintType::kCheck ||
+      constraint.definition != WithoutNotValid(constraint.definition)) {
     return nullptr;
   }
   auto table = std::find_if(db.tables.begin(), db.tables.end(),
@@ -117,7 +119,8 @@ const Constraint* ValidatedPartitionCopy(const Database& db, const Constraint& c
   if (table == db.tables.end() || !table->partition_of) return nullptr;
   for (const Constraint& parent : db.constraints) {
     if (parent.table == *table->partition_of && parent.name == constraint.name &&
-        parent.type == 'c' && parent.definition != WithoutNotValid(parent.definition)) {
+        parent.type == ConstraintType::kCheck &&
+        parent.definition != WithoutNotValid(parent.definition)) {
       return &parent;
     }
   }
@@ -985,8 +988,9 @@ class Differ {
   // and columns (gone from `to` as a plain index) can carry: ADD ... USING INDEX, which
   // builds nothing, in place of dropping the index and building the key's.
   std::optional<Constraint> AdoptingIndex(const Constraint& constraint) {
-    if (constraint.type != 'p' && constraint.type != 'u') return std::nullopt;
-    std::string keyword = constraint.type == 'p' ? "PRIMARY KEY " : "UNIQUE ";
+    if (!schema::IsKey(constraint.type)) return std::nullopt;
+    std::string keyword =
+        constraint.type == ConstraintType::kPrimaryKey ? "PRIMARY KEY " : "UNIQUE ";
     if (!StartsWith(constraint.definition, keyword)) return std::nullopt;
     std::string columns = constraint.definition.substr(keyword.size());
     // Only plain keys: no INCLUDE, NULLS NOT DISTINCT, WITH, DEFERRABLE or NOT VALID.
@@ -1043,7 +1047,7 @@ class Differ {
     std::vector<const Constraint*> checks;
     if (depth > 32) return checks;
     for (const Constraint& constraint : db.constraints) {
-      if (constraint.table == table && constraint.type == 'c' &&
+      if (constraint.table == table && constraint.type == ConstraintType::kCheck &&
           constraint.definition.find(" NO INHERIT") == std::string::npos) {
         checks.push_back(&constraint);
       }
@@ -1108,7 +1112,7 @@ class Differ {
     // can go in any order.
     for (const auto& [id, constraint] : from) {
       if (to.count(id) || !GoneWithRelation(constraint->table)) continue;
-      if (constraint->type == 'f' && constraint->referenced_table &&
+      if (constraint->type == ConstraintType::kForeignKey && constraint->referenced_table &&
           *constraint->referenced_table != constraint->table &&
           dropped_tables_.count(constraint->table) &&
           dropped_tables_.count(*constraint->referenced_table)) {
@@ -1907,7 +1911,7 @@ std::vector<std::string> Unsupported(const Database& from, const Database& to) {
         }
       }
       for (const Constraint& check : to.constraints) {
-        if (check.table != parent || check.type != 'c' ||
+        if (check.table != parent || check.type != ConstraintType::kCheck ||
             check.definition.find(" NO INHERIT") != std::string::npos) {
           continue;
         }

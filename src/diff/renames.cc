@@ -148,11 +148,10 @@ bool RelationNameTaken(const Database& database, const QualifiedName& name) {
     return std::any_of(objects.begin(), objects.end(),
                        [&](const auto& object) { return object.name == name; });
   };
-  bool key = std::any_of(database.constraints.begin(), database.constraints.end(),
-                         [&](const Constraint& c) {
-                           return c.table.schema == name.schema && c.name == name.name &&
-                                  c.type != 'c' && c.type != 'f';
-                         });
+  bool key = std::any_of(
+      database.constraints.begin(), database.constraints.end(), [&](const Constraint& c) {
+        return c.table.schema == name.schema && c.name == name.name && schema::HasIndex(c.type);
+      });
   return key || named(database.tables) || named(database.views) || named(database.sequences) ||
          named(database.indexes) || named(database.enums) || named(database.domains) ||
          named(database.composite_types);
@@ -197,9 +196,9 @@ bool SameShape(const Column& a, const Column& b) {
 }
 
 // A table's constraints by what they are, whatever their names.
-std::vector<std::pair<char, std::string>> ConstraintShapes(const Database& database,
-                                                           const QualifiedName& table) {
-  std::vector<std::pair<char, std::string>> shapes;
+std::vector<std::pair<schema::ConstraintType, std::string>> ConstraintShapes(
+    const Database& database, const QualifiedName& table) {
+  std::vector<std::pair<schema::ConstraintType, std::string>> shapes;
   for (const Constraint& constraint : database.constraints) {
     if (constraint.table == table) shapes.emplace_back(constraint.type, constraint.definition);
   }
@@ -446,7 +445,7 @@ class Renamer {
     }
     for (Constraint& constraint : db().constraints) {
       bool own = family.count(constraint.table) > 0;
-      if (constraint.type != 'f') {
+      if (constraint.type != schema::ConstraintType::kForeignKey) {
         if (own) constraint.definition = rename_in(constraint.definition, 0, std::string::npos);
         continue;
       }
@@ -542,7 +541,7 @@ class Renamer {
           return a.table == b.table && a.type == b.type && a.definition == b.definition;
         });
     for (auto& [constraint, desired] : pairs) {
-      bool has_index = constraint->type != 'c' && constraint->type != 'f';
+      bool has_index = schema::HasIndex(constraint->type);
       if (has_index && RelationNameTaken(db(), {desired->table.schema, desired->name})) continue;
       result_.changes.push_back(Rename{Rename::Kind::kConstraint, constraint->table,
                                        constraint->name, desired->name, false});

@@ -17,6 +17,7 @@ namespace retort::plan {
 
 namespace {
 
+using schema::ConstraintType;
 using schema::Database;
 using schema::QualifiedName;
 
@@ -482,9 +483,9 @@ class Onliner {
       return;
     }
     switch (constraint.type) {
-      case 'f':
-      case 'c': {
-        if (constraint.type == 'f' && Partitioned(constraint.table)) {
+      case ConstraintType::kForeignKey:
+      case ConstraintType::kCheck: {
+        if (constraint.type == ConstraintType::kForeignKey && Partitioned(constraint.table)) {
           KeepPlain(std::move(step), {RuleId::kAddingForeignKeyConstraint},
                     "PostgreSQL cannot add a NOT VALID foreign key to a partitioned table: the "
                     "rows are checked while the lock is held.");
@@ -500,8 +501,8 @@ class Onliner {
         out_.push_back(std::move(validate));
         return;
       }
-      case 'p':
-      case 'u': {
+      case ConstraintType::kPrimaryKey:
+      case ConstraintType::kUnique: {
         std::optional<KeyParts> parts = SplitKey(definition);
         std::string changing =
             Partitioned(constraint.table) ? PartitionsChanging(constraint.table) : "";
@@ -544,7 +545,7 @@ class Onliner {
         out_.push_back(Derived(diff::AddConstraint{over_index}));
         return;
       }
-      default:
+      case ConstraintType::kExclusion:
         KeepPlain(std::move(step), {RuleId::kAddingUniqueConstraint},
                   "An exclusion constraint has no online form: its index is built under ACCESS "
                   "EXCLUSIVE.");
@@ -582,7 +583,7 @@ class Onliner {
   // the old key on the way (a dropped column takes it along, DROP NOT NULL is refused under a
   // primary key).
   bool SwappedKey(const schema::Constraint& old) const {
-    if ((old.type != 'p' && old.type != 'u') || !Exists(old.table) || Partitioned(old.table) ||
+    if (!schema::IsKey(old.type) || !Exists(old.table) || Partitioned(old.table) ||
         column_changed_tables_.count(old.table) ||
         !dropped_constraints_.count({old.table, old.name}) ||
         !added_constraints_.count({old.table, old.name})) {
@@ -590,7 +591,7 @@ class Onliner {
     }
     for (const schema::Constraint& added : to_.constraints) {
       if (added.table != old.table || added.name != old.name) continue;
-      return (added.type == 'p' || added.type == 'u') && !IsNotValid(added.definition) &&
+      return schema::IsKey(added.type) && !IsNotValid(added.definition) &&
              added.definition.find(" USING INDEX ") == std::string::npos &&
              SplitKey(added.definition).has_value();
     }
@@ -659,7 +660,7 @@ class Onliner {
       for (const schema::Index& index : side->indexes) relation_names_.insert(Key(index.name));
       for (const schema::Constraint& constraint : side->constraints) {
         constraint_names_.insert({constraint.table.schema, constraint.name});
-        if (std::string_view("pux").find(constraint.type) != std::string_view::npos) {
+        if (schema::HasIndex(constraint.type)) {
           relation_names_.insert({constraint.table.schema, constraint.name});
         }
       }
@@ -671,16 +672,16 @@ class Onliner {
                          inherited_names_[{index.table, index.name.name}], 0);
     }
     for (const schema::Constraint& constraint : from_.constraints) {
-      if (!Partitioned(constraint.table) || (constraint.type != 'p' && constraint.type != 'u')) {
+      if (!Partitioned(constraint.table) || !schema::IsKey(constraint.type)) {
         continue;
       }
       std::optional<KeyParts> parts = SplitKey(constraint.definition);
       if (!parts) continue;
       TakeInheritedNames(constraint.table,
-                         constraint.type == 'p'
+                         constraint.type == ConstraintType::kPrimaryKey
                              ? ""
                              : NameAddition(IndexColumnNames(parts->columns + parts->index_tail)),
-                         constraint.type == 'p' ? "pkey" : "key", true,
+                         constraint.type == ConstraintType::kPrimaryKey ? "pkey" : "key", true,
                          inherited_names_[{constraint.table, constraint.name}], 0);
     }
   }
@@ -819,7 +820,7 @@ class Onliner {
   // give it, and the parent's ADD CONSTRAINT builds nothing.
   void PartitionedKey(Step step, const KeyParts& parts) {
     const schema::Constraint constraint = std::get<diff::AddConstraint>(step.change).constraint;
-    std::string addition = constraint.type == 'p'
+    std::string addition = constraint.type == ConstraintType::kPrimaryKey
                                ? ""
                                : NameAddition(IndexColumnNames(parts.columns + parts.index_tail));
     AddPartitionKeys(constraint, constraint.table, parts, addition, 0);
@@ -835,7 +836,8 @@ class Onliner {
     for (const schema::Table* partition : PartitionsOf(from_, table)) {
       schema::Constraint key = parent;
       key.table = partition->name;
-      key.name = ChooseName(partition->name, addition, parent.type == 'p' ? "pkey" : "key", true);
+      key.name = ChooseName(partition->name, addition,
+                            parent.type == ConstraintType::kPrimaryKey ? "pkey" : "key", true);
       key.comment.reset();
       if (partition->partitioned) {
         AddPartitionKeys(parent, partition->name, parts, addition, depth + 1);
@@ -870,7 +872,7 @@ class Onliner {
     schema::Constraint check;
     check.table = table;
     check.name = CheckName(table, column);
-    check.type = 'c';
+    check.type = ConstraintType::kCheck;
     check.definition = "CHECK (" + QuoteIdentifier(column) + " IS NOT NULL)";
     schema::Constraint not_valid = check;
     not_valid.definition += " NOT VALID";
@@ -905,7 +907,7 @@ class Onliner {
     }
     if (model == nullptr) return "";
     for (const schema::Constraint& constraint : from_.constraints) {
-      if (constraint.table != table || (constraint.type != 'p' && constraint.type != 'u')) {
+      if (constraint.table != table || !schema::IsKey(constraint.type)) {
         continue;
       }
       if (dropped_constraints_.count({table, constraint.name})) continue;
@@ -913,7 +915,7 @@ class Onliner {
                               [&](const schema::Constraint& other) { return other == constraint; });
       std::string column = SingleKeyColumn(constraint.definition);
       if (!kept || column.empty()) continue;
-      bool not_null = constraint.type == 'p';
+      bool not_null = constraint.type == ConstraintType::kPrimaryKey;
       for (const schema::Column& candidate : model->columns) {
         if (QuoteIdentifier(candidate.name) == column && candidate.not_null) not_null = true;
       }

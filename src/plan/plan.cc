@@ -23,6 +23,7 @@
 namespace retort::plan {
 
 using diff::Change;
+using schema::ConstraintType;
 using schema::Database;
 using schema::ObjectId;
 using schema::QualifiedName;
@@ -637,7 +638,7 @@ class Rebuilder {
                 seeds.emplace_back(OperatorClassKey(c.opclass), true);
               },
               [&](const diff::DropConstraint& c) {
-                if (c.constraint.type == 'p' || c.constraint.type == 'u') {
+                if (schema::IsKey(c.constraint.type)) {
                   key_tables.insert(c.constraint.table);
                 }
               },
@@ -705,7 +706,7 @@ class Rebuilder {
     }
     // Foreign keys resting on a primary key, unique constraint or unique index that is dropped.
     for (const schema::Constraint& constraint : from_.constraints) {
-      if (constraint.type != 'f' || !constraint.referenced_table ||
+      if (constraint.type != ConstraintType::kForeignKey || !constraint.referenced_table ||
           !key_tables.count(*constraint.referenced_table)) {
         continue;
       }
@@ -941,7 +942,7 @@ class Placer {
       if (const auto* c = std::get_if<diff::CreateView>(&change)) claimed.insert(c->view.name);
       if (const auto* c = std::get_if<diff::CreateIndex>(&change)) claimed.insert(c->index.name);
       if (const auto* c = std::get_if<diff::AddConstraint>(&change)) {
-        if (std::string_view("pux").find(c->constraint.type) != std::string_view::npos) {
+        if (schema::HasIndex(c->constraint.type)) {
           claimed.insert({c->constraint.table.schema, c->constraint.name});
         }
       }
@@ -959,7 +960,7 @@ class Placer {
     for (const auto& table : from.tables) names_of_table[table.name].push_back(table.name);
     for (const auto& index : from.indexes) names_of_table[index.table].push_back(index.name);
     for (const auto& constraint : from.constraints) {
-      if (std::string_view("pux").find(constraint.type) != std::string_view::npos) {
+      if (schema::HasIndex(constraint.type)) {
         names_of_table[constraint.table].push_back({constraint.table.schema, constraint.name});
       }
     }
@@ -1098,7 +1099,8 @@ class Placer {
             // A child's own CHECK before its parent's of the same name, which then merges
             // with it instead of failing on it.
             [this](const diff::AddConstraint& c) {
-              if (c.constraint.type == 'f') return Placement{Phase::kForeignKeys};
+              if (c.constraint.type == ConstraintType::kForeignKey)
+                return Placement{Phase::kForeignKeys};
               return Placement{Phase::kConstraints, -InheritanceDepth(c.constraint.table)};
             },
             [](const diff::ValidateConstraint&) {
@@ -1106,12 +1108,14 @@ class Placer {
             },
             // A table leaving its parent can drop what it inherited only once it has left.
             [this](const diff::DropConstraint& c) {
-              if (c.constraint.type == 'c' && leaving_parents_.count(c.constraint.table)) {
+              if (c.constraint.type == ConstraintType::kCheck &&
+                  leaving_parents_.count(c.constraint.table)) {
                 return Placement{Phase::kColumns, -1, false};
               }
-              return Placement{
-                  c.constraint.type == 'f' ? Phase::kDropForeignKeys : Phase::kDropConstraints, 0,
-                  false};
+              return Placement{c.constraint.type == ConstraintType::kForeignKey
+                                   ? Phase::kDropForeignKeys
+                                   : Phase::kDropConstraints,
+                               0, false};
             },
             [this](const diff::CreateIndex& c) {
               return Placement{views_.count(c.index.table) ? Phase::kViewIndexes : Phase::kIndexes};
@@ -1515,27 +1519,25 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             bool not_valid = definition != diff::WithoutNotValid(definition);
             std::string table = c.constraint.table.Sql();
             switch (c.constraint.type) {
-              case 'c':
+              case ConstraintType::kCheck:
                 if (!not_valid)
                   add(RuleId::kConstraintMissingNotValid, "scans table " + table + " under lock");
                 break;
-              case 'f':
+              case ConstraintType::kForeignKey:
                 if (!not_valid) {
                   add(RuleId::kAddingForeignKeyConstraint,
                       "scans table " + table +
                           " while blocking writes to it and the referenced table");
                 }
                 break;
-              case 'p':
-              case 'u':
-              case 'x':
+              case ConstraintType::kPrimaryKey:
+              case ConstraintType::kUnique:
+              case ConstraintType::kExclusion:
                 // USING INDEX takes over a built index: nothing to build.
                 if (definition.find(" USING INDEX ") == std::string::npos) {
                   add(RuleId::kAddingUniqueConstraint,
                       "builds the constraint's index on " + table + " under ACCESS EXCLUSIVE");
                 }
-                break;
-              default:
                 break;
             }
           },

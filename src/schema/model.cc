@@ -50,6 +50,49 @@ std::string_view CompressionMethod(char compression) {
   }
 }
 
+std::optional<ConstraintType> ConstraintTypeFromContype(char contype) {
+  switch (contype) {
+    case 'p':
+      return ConstraintType::kPrimaryKey;
+    case 'u':
+      return ConstraintType::kUnique;
+    case 'c':
+      return ConstraintType::kCheck;
+    case 'f':
+      return ConstraintType::kForeignKey;
+    case 'x':
+      return ConstraintType::kExclusion;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool IsKey(ConstraintType type) {
+  switch (type) {
+    case ConstraintType::kPrimaryKey:
+    case ConstraintType::kUnique:
+      return true;
+    case ConstraintType::kCheck:
+    case ConstraintType::kForeignKey:
+    case ConstraintType::kExclusion:
+      return false;
+  }
+  return false;
+}
+
+bool HasIndex(ConstraintType type) {
+  switch (type) {
+    case ConstraintType::kPrimaryKey:
+    case ConstraintType::kUnique:
+    case ConstraintType::kExclusion:
+      return true;
+    case ConstraintType::kCheck:
+    case ConstraintType::kForeignKey:
+      return false;
+  }
+  return false;
+}
+
 namespace {
 
 std::string MemberIdentity(const QualifiedName& owner, std::string_view member) {

@@ -182,12 +182,26 @@ struct Table {
   bool operator==(const Table&) const = default;
 };
 
+// What a constraint is. A switch over it names every type and has no default, so a new type
+// fails to compile wherever it is not handled.
+enum class ConstraintType { kPrimaryKey, kUnique, kCheck, kForeignKey, kExclusion };
+
+// The type for a pg_constraint.contype code ('p', 'u', 'c', 'f', 'x'), the catalog's one
+// conversion; nullopt for a code retort does not model ('t' constraint triggers, 'n' NOT NULL).
+std::optional<ConstraintType> ConstraintTypeFromContype(char contype);
+// A primary key or unique constraint: what a foreign key can reference and what USING INDEX
+// can make from a unique index.
+bool IsKey(ConstraintType type);
+// A constraint PostgreSQL backs with an index of the constraint's name (keys and exclusion
+// constraints): the index's name is taken while the constraint exists.
+bool HasIndex(ConstraintType type);
+
 // PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY and EXCLUDE constraints of tables. Constraints that a
 // partition inherits from its parent are left out (the parent's creates them).
 struct Constraint {
   QualifiedName table;
   std::string name;
-  char type = 'c';         // 'p', 'u', 'c', 'f', 'x'
+  ConstraintType type = ConstraintType::kCheck;
   std::string definition;  // pg_get_constraintdef, incl. DEFERRABLE and NOT VALID
   std::optional<QualifiedName> referenced_table;  // foreign keys
   std::optional<std::string> comment;

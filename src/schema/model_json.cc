@@ -26,21 +26,20 @@ void PutStrings(json& object, const char* key, const std::vector<std::string>& i
   PutList(object, key, items, [](const std::string& item) { return item; });
 }
 
-std::string ConstraintType(char type) {
+std::string ConstraintTypeWord(ConstraintType type) {
   switch (type) {
-    case 'p':
+    case ConstraintType::kPrimaryKey:
       return "primary_key";
-    case 'u':
+    case ConstraintType::kUnique:
       return "unique";
-    case 'c':
+    case ConstraintType::kCheck:
       return "check";
-    case 'f':
+    case ConstraintType::kForeignKey:
       return "foreign_key";
-    case 'x':
+    case ConstraintType::kExclusion:
       return "exclusion";
-    default:
-      return std::string(1, type);
   }
+  return "";
 }
 
 std::string FunctionKind(char kind) {
@@ -247,7 +246,7 @@ json ToJson(const Database& database) {
   PutList(out, "constraints", database.constraints, [](const Constraint& item) {
     json j{{"table", Name(item.table)},
            {"name", item.name},
-           {"type", ConstraintType(item.type)},
+           {"type", ConstraintTypeWord(item.type)},
            {"definition", item.definition}};
     if (item.referenced_table) j["referenced_table"] = Name(*item.referenced_table);
     PutOptional(j, "comment", item.comment);

@@ -588,11 +588,14 @@ TEST(Catalog, Constraints) {
   EXPECT_EQ(definition("no_overlap"), "EXCLUDE USING gist (during WITH &&)");
   const schema::Constraint* fk = ByTableAndName(model.constraints, "Order", "fk_full");
   ASSERT_NE(fk, nullptr);
-  EXPECT_EQ(fk->type, 'f');
+  EXPECT_EQ(fk->type, schema::ConstraintType::kForeignKey);
   EXPECT_EQ(fk->referenced_table, (QualifiedName{"other", "parent"}));
-  EXPECT_EQ(ByTableAndName(model.constraints, "Order", "order_pk")->type, 'p');
-  EXPECT_EQ(ByTableAndName(model.constraints, "Order", "code_unique")->type, 'u');
-  EXPECT_EQ(ByTableAndName(model.constraints, "Order", "no_overlap")->type, 'x');
+  EXPECT_EQ(ByTableAndName(model.constraints, "Order", "order_pk")->type,
+            schema::ConstraintType::kPrimaryKey);
+  EXPECT_EQ(ByTableAndName(model.constraints, "Order", "code_unique")->type,
+            schema::ConstraintType::kUnique);
+  EXPECT_EQ(ByTableAndName(model.constraints, "Order", "no_overlap")->type,
+            schema::ConstraintType::kExclusion);
   EXPECT_EQ(ByTableAndName(model.constraints, "Order", "a_positive")->comment, "positive");
   // Indexes behind keys and exclusion constraints belong to the constraint.
   for (const schema::Index& index : model.indexes) ADD_FAILURE() << index.definition;

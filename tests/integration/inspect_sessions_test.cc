@@ -114,7 +114,8 @@ TEST(InspectSessions, OtherSessionSharesTheSnapshot) {
     EXPECT_FALSE(table.columns.empty()) << table.name.name;
     bool has_key = false;
     for (const schema::Constraint& constraint : database.constraints) {
-      if (constraint.table == table.name && constraint.type == 'p') has_key = true;
+      if (constraint.table == table.name && constraint.type == schema::ConstraintType::kPrimaryKey)
+        has_key = true;
     }
     EXPECT_TRUE(has_key) << table.name.name << " has no primary key in the model";
     if (table.name.name.rfind("late", 0) == 0) {

@@ -285,7 +285,7 @@ std::vector<std::string> UnavailableExtensions(PgHarness* pg,
 }
 
 std::vector<KindCount> CountObjects(const schema::Database& database) {
-  auto constraints = [&database](char type) {
+  auto constraints = [&database](schema::ConstraintType type) {
     return static_cast<size_t>(
         std::count_if(database.constraints.begin(), database.constraints.end(),
                       [type](const schema::Constraint& c) { return c.type == type; }));
@@ -304,11 +304,11 @@ std::vector<KindCount> CountObjects(const schema::Database& database) {
       {"sequences", database.sequences.size()},
       {"tables", database.tables.size()},
       {"columns", columns},
-      {"primary keys", constraints('p')},
-      {"unique constraints", constraints('u')},
-      {"check constraints", constraints('c')},
-      {"foreign keys", constraints('f')},
-      {"exclusion constraints", constraints('x')},
+      {"primary keys", constraints(schema::ConstraintType::kPrimaryKey)},
+      {"unique constraints", constraints(schema::ConstraintType::kUnique)},
+      {"check constraints", constraints(schema::ConstraintType::kCheck)},
+      {"foreign keys", constraints(schema::ConstraintType::kForeignKey)},
+      {"exclusion constraints", constraints(schema::ConstraintType::kExclusion)},
       {"indexes", database.indexes.size()},
       {"views", database.views.size() - materialized},
       {"materialized views", materialized},

@@ -13,6 +13,7 @@ namespace retort::diff {
 namespace {
 
 using schema::Column;
+using schema::ConstraintType;
 using schema::Database;
 using schema::Table;
 
@@ -188,9 +189,10 @@ TEST(Diff, EnumValueRemovedOrReorderedSwapsTheType) {
 
 TEST(Diff, NotValidToValidIsValidate) {
   Database from = Base();
-  from.constraints = {Con("t", "t_name_check", 'c', "CHECK ((name <> ''::text)) NOT VALID")};
+  from.constraints = {
+      Con("t", "t_name_check", ConstraintType::kCheck, "CHECK ((name <> ''::text)) NOT VALID")};
   Database to = Base();
-  to.constraints = {Con("t", "t_name_check", 'c', "CHECK ((name <> ''::text))")};
+  to.constraints = {Con("t", "t_name_check", ConstraintType::kCheck, "CHECK ((name <> ''::text))")};
   auto changes = Diff(from, to);
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<ValidateConstraint>(changes[0]));
@@ -336,7 +338,7 @@ TEST(Diff, GrantsAndComments) {
 TEST(Diff, DroppedTableTakesItsMembersAlong) {
   Database from = Base();
   from.indexes = {Idx("t_name_idx", "t", "CREATE INDEX t_name_idx ON public.t USING btree (name)")};
-  from.constraints = {Con("t", "t_pkey", 'p', "PRIMARY KEY (id)")};
+  from.constraints = {Con("t", "t_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)")};
   Database to = Base();
   to.tables.clear();
   auto changes = Diff(from, to);
@@ -377,7 +379,8 @@ TEST(Diff, TypeNamesMatchesQualifiedBareAndArrays) {
 TEST(Diff, InheritCannotMakeInheritedOnlyColumnsOrChecks) {
   Database from = Base();
   from.tables.push_back(MakeTable("parent", {Col("owner", "integer", true)}));
-  from.constraints.push_back(Con("parent", "parent_owner_check", 'c', "CHECK ((owner > 0))"));
+  from.constraints.push_back(
+      Con("parent", "parent_owner_check", ConstraintType::kCheck, "CHECK ((owner > 0))"));
   from.tables.push_back(MakeTable("child", {Col("owner", "integer", true)}));
   Database to = from;
   // As CREATE TABLE child () INHERITS (parent) has it: nothing of its own.
@@ -392,7 +395,8 @@ TEST(Diff, InheritCannotMakeInheritedOnlyColumnsOrChecks) {
       << problems[0];
   // As ALTER TABLE child INHERIT parent leaves it: the column and the check its own too.
   to.tables.back().columns = {Col("owner", "integer", true)};
-  to.constraints.push_back(Con("child", "parent_owner_check", 'c', "CHECK ((owner > 0))"));
+  to.constraints.push_back(
+      Con("child", "parent_owner_check", ConstraintType::kCheck, "CHECK ((owner > 0))"));
   EXPECT_TRUE(diff::Unsupported(from, to).empty());
 }
 

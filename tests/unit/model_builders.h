@@ -10,14 +10,15 @@
 namespace retort::testing {
 
 using schema::Column;
+using schema::ConstraintType;
 using schema::Database;
 using schema::QualifiedName;
 using schema::Table;
 
 inline QualifiedName Q(const std::string& name) { return {"public", name}; }
 
-inline schema::Constraint Con(const std::string& table, const std::string& name, char type,
-                              const std::string& definition,
+inline schema::Constraint Con(const std::string& table, const std::string& name,
+                              ConstraintType type, const std::string& definition,
                               std::optional<QualifiedName> referenced = std::nullopt) {
   schema::Constraint constraint;
   constraint.table = {"public", table};

@@ -16,6 +16,7 @@
 namespace retort::diff {
 namespace {
 
+using schema::ConstraintType;
 using schema::Database;
 using schema::ObjectId;
 
@@ -96,13 +97,13 @@ TEST(LikelyRenames, AnInheritedColumnIsItsParents) {
 
 TEST(LikelyRenames, ATableWithTheSameColumnsAndConstraints) {
   Database from = Base();
-  from.constraints = {Con("t", "t_pkey", 'p', "PRIMARY KEY (id)")};
+  from.constraints = {Con("t", "t_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)")};
   Database to = Base();
   to.tables[0].name = Q("u");
-  to.constraints = {Con("u", "u_pkey", 'p', "PRIMARY KEY (id)")};
+  to.constraints = {Con("u", "u_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)")};
   EXPECT_EQ(LikelyRenames(from, to), (std::vector<RenameSpec>{{Q("t"), "", "u"}}));
   to.constraints[0].definition = "UNIQUE (id)";
-  to.constraints[0].type = 'u';
+  to.constraints[0].type = ConstraintType::kUnique;
   EXPECT_TRUE(LikelyRenames(from, to).empty());
 }
 
@@ -115,9 +116,10 @@ TEST(ApplyRenames, RewritesTheDefinitionsThatNameTheColumn) {
                       "CREATE INDEX t_lower ON public.t USING btree (lower(name)) WHERE (name "
                       "<> 'name'::text)")};
   from.constraints = {
-      Con("t", "t_name_key", 'u', "UNIQUE (name)"),
-      Con("t", "t_name_check", 'c', "CHECK ((length(name) > 0))"),
-      Con("o", "o_fkey", 'f', "FOREIGN KEY (t_name) REFERENCES t(name)", Q("t")),
+      Con("t", "t_name_key", ConstraintType::kUnique, "UNIQUE (name)"),
+      Con("t", "t_name_check", ConstraintType::kCheck, "CHECK ((length(name) > 0))"),
+      Con("o", "o_fkey", ConstraintType::kForeignKey, "FOREIGN KEY (t_name) REFERENCES t(name)",
+          Q("t")),
   };
   from.dependencies = {{ObjectId::ForIndex(Q("t_lower")), ObjectId::ForColumn(Q("t"), "name")}};
   Database to = from;
@@ -148,15 +150,15 @@ TEST(ApplyRenames, RewritesTheDefinitionsThatNameTheColumn) {
 // and otherwise equal; one that could pair with two is left to the diff.
 TEST(ApplyRenames, DerivedNamesFollowTheTable) {
   Database from = Base();
-  from.constraints = {Con("t", "t_pkey", 'p', "PRIMARY KEY (id)"),
-                      Con("t", "t_a_check", 'c', "CHECK ((id > 0))"),
-                      Con("t", "t_b_check", 'c', "CHECK ((id > 0))")};
+  from.constraints = {Con("t", "t_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)"),
+                      Con("t", "t_a_check", ConstraintType::kCheck, "CHECK ((id > 0))"),
+                      Con("t", "t_b_check", ConstraintType::kCheck, "CHECK ((id > 0))")};
   from.indexes = {Idx("t_name_idx", "t", "CREATE INDEX t_name_idx ON public.t USING btree (name)")};
   Database to = Base();
   to.tables[0].name = Q("u");
-  to.constraints = {Con("u", "u_pkey", 'p', "PRIMARY KEY (id)"),
-                    Con("u", "u_a_check", 'c', "CHECK ((id > 0))"),
-                    Con("u", "u_b_check", 'c', "CHECK ((id > 0))")};
+  to.constraints = {Con("u", "u_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)"),
+                    Con("u", "u_a_check", ConstraintType::kCheck, "CHECK ((id > 0))"),
+                    Con("u", "u_b_check", ConstraintType::kCheck, "CHECK ((id > 0))")};
   to.indexes = {Idx("u_name_idx", "u", "CREATE INDEX u_name_idx ON public.u USING btree (name)")};
   Renamed renamed = ApplyRenames(from, to, {{Q("t"), "", "u"}});
   ASSERT_TRUE(renamed.problems.empty()) << renamed.problems[0];

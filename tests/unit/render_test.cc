@@ -16,6 +16,7 @@ namespace retort::render {
 namespace {
 
 using schema::Column;
+using schema::ConstraintType;
 using schema::Database;
 using schema::ObjectId;
 using schema::QualifiedName;
@@ -193,7 +194,7 @@ TEST(RenderStatements, TypesAndSequences) {
 }
 
 TEST(RenderStatements, ConstraintsIndexesViews) {
-  schema::Constraint fk = Con("t", "t_parent_fkey", 'f',
+  schema::Constraint fk = Con("t", "t_parent_fkey", ConstraintType::kForeignKey,
                               "FOREIGN KEY (parent) REFERENCES t(id) ON DELETE CASCADE", Q("t"));
   EXPECT_EQ(One(diff::AddConstraint{fk}),
             "ALTER TABLE public.t ADD CONSTRAINT t_parent_fkey FOREIGN KEY (parent) REFERENCES "
@@ -307,9 +308,9 @@ TEST(RenderMigration, ForeignKeyComesAfterBothTables) {
   Database to;
   to.tables = {MakeTable("child", {Col("parent_id", "integer")}),
                MakeTable("parent", {Col("id", "integer", true)})};
-  to.constraints = {Con("child", "child_parent_fkey", 'f',
+  to.constraints = {Con("child", "child_parent_fkey", ConstraintType::kForeignKey,
                         "FOREIGN KEY (parent_id) REFERENCES parent(id)", Q("parent")),
-                    Con("parent", "parent_pkey", 'p', "PRIMARY KEY (id)")};
+                    Con("parent", "parent_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)")};
   MigrationSql sql = RenderMigration(from, to);
   size_t child = At(sql.upgrade, "CREATE TABLE public.child");
   size_t parent = At(sql.upgrade, "CREATE TABLE public.parent");
@@ -494,9 +495,9 @@ TEST(RenderMigration, TriggerIsRecreatedWhenItsDefinitionChanges) {
 TEST(RenderMigration, ChangedPrimaryKeyRebuildsForeignKeysOnIt) {
   Database from = Base();
   from.tables.push_back(MakeTable("child", {Col("t_id", "integer")}));
-  from.constraints = {
-      Con("child", "child_t_fkey", 'f', "FOREIGN KEY (t_id) REFERENCES t(id)", Q("t")),
-      Con("t", "t_pkey", 'p', "PRIMARY KEY (id)")};
+  from.constraints = {Con("child", "child_t_fkey", ConstraintType::kForeignKey,
+                          "FOREIGN KEY (t_id) REFERENCES t(id)", Q("t")),
+                      Con("t", "t_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (id)")};
   Database to = from;
   to.constraints[1].definition = "PRIMARY KEY (id) DEFERRABLE";
   MigrationSql sql = RenderMigration(from, to);
@@ -738,9 +739,11 @@ TEST(RenderRefusals, UnvalidatingAPartitionsCheckIsRefused) {
   partition.partition_bound = "FOR VALUES IN (1)";
   to.tables.push_back(parent);
   to.tables.push_back(partition);
-  to.constraints.push_back(Con("shipments", "region_check", 'c', "CHECK ((region > 0)) NOT VALID"));
+  to.constraints.push_back(
+      Con("shipments", "region_check", ConstraintType::kCheck, "CHECK ((region > 0)) NOT VALID"));
   Database from = to;
-  from.constraints.push_back(Con("shipments_1", "region_check", 'c', "CHECK ((region > 0))"));
+  from.constraints.push_back(
+      Con("shipments_1", "region_check", ConstraintType::kCheck, "CHECK ((region > 0))"));
   from.Sort();
   to.Sort();
   MigrationSql sql = RenderMigration(from, to);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -62,7 +63,7 @@ Column MakeColumn(const std::string& name, const std::string& type) {
   return column;
 }
 
-Constraint MakeConstraint(QualifiedName table, const std::string& name, char type,
+Constraint MakeConstraint(QualifiedName table, const std::string& name, ConstraintType type,
                           const std::string& definition) {
   Constraint constraint;
   constraint.table = std::move(table);
@@ -125,9 +126,10 @@ Database Sample() {
   database.tables = {partition, t, other};
 
   database.constraints = {
-      MakeConstraint(Name("public", "t"), "t_pkey", 'p', "PRIMARY KEY (z)"),
-      MakeConstraint(Name("app", "t"), "t_fk", 'f', "FOREIGN KEY (a) REFERENCES t(z)"),
-      MakeConstraint(Name("public", "t"), "a_check", 'c', "CHECK ((z > 0))")};
+      MakeConstraint(Name("public", "t"), "t_pkey", ConstraintType::kPrimaryKey, "PRIMARY KEY (z)"),
+      MakeConstraint(Name("app", "t"), "t_fk", ConstraintType::kForeignKey,
+                     "FOREIGN KEY (a) REFERENCES t(z)"),
+      MakeConstraint(Name("public", "t"), "a_check", ConstraintType::kCheck, "CHECK ((z > 0))")};
   database.constraints[1].referenced_table = Name("public", "t");
   Index index;
   index.name = Name("public", "t_a");
@@ -224,6 +226,39 @@ TEST(DatabaseSort, EqualContentInAnyOrderSortsEqual) {
   changed.enums[0].labels = {"sad", "happy", "ok"};  // enum order is meaningful
   changed.Sort();
   EXPECT_NE(changed, reference);
+}
+
+// Each contype code the catalog reads becomes its type, which keeps the word `inspect --format
+// json` printed for the code and the same answers to "is it a key" and "has it an index".
+TEST(ConstraintTypes, EachContypeCodeKeepsItsJsonWordAndIndex) {
+  struct Expected {
+    char contype;
+    ConstraintType type;
+    const char* json_word;
+    bool key;
+    bool index;
+  };
+  const Expected expected[] = {
+      {'p', ConstraintType::kPrimaryKey, "primary_key", true, true},
+      {'u', ConstraintType::kUnique, "unique", true, true},
+      {'c', ConstraintType::kCheck, "check", false, false},
+      {'f', ConstraintType::kForeignKey, "foreign_key", false, false},
+      {'x', ConstraintType::kExclusion, "exclusion", false, true},
+  };
+  for (const Expected& e : expected) {
+    SCOPED_TRACE(std::string(1, e.contype));
+    std::optional<ConstraintType> type = ConstraintTypeFromContype(e.contype);
+    ASSERT_EQ(type, e.type);
+    EXPECT_EQ(IsKey(*type), e.key);
+    EXPECT_EQ(HasIndex(*type), e.index);
+    Database database;
+    database.constraints = {MakeConstraint(Name("public", "t"), "k", *type, "")};
+    EXPECT_EQ(ToJson(database)["constraints"][0]["type"], e.json_word);
+  }
+  // Constraint triggers ('t') and PostgreSQL 18's NOT NULL constraints ('n') are not modelled.
+  EXPECT_EQ(ConstraintTypeFromContype('t'), std::nullopt);
+  EXPECT_EQ(ConstraintTypeFromContype('n'), std::nullopt);
+  EXPECT_EQ(ConstraintTypeFromContype('\0'), std::nullopt);
 }
 
 TEST(ModelJson, ReadableStableAndWithoutAbsentValues) {
