@@ -3,6 +3,7 @@
 
 #include "base/strings.h"
 #include "cli/output.h"
+#include "commands/render_threads.h"
 #include "commands/schema_sources.h"
 #include "render/render.h"
 #include "schema/model_json.h"
@@ -76,7 +77,7 @@ void PrintSchema(const schema::Database& database, Format format, std::ostream& 
   if (format == Format::kJson) {
     out << schema::ToJson(database).dump(2) << "\n";
   } else {
-    out << render::RenderCreateScript(database);
+    out << commands::CreateScriptOnThreads(database);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/strings.h"
 #include "commands/commands.h"
+#include "commands/render_threads.h"
 #include "commands/schema_sources.h"
 #include "render/render.h"
 
@@ -74,7 +75,7 @@ Result<DriftReport> Drift(const config::Config& config, const Io& io) {
   // What turns the schema the migrations produce into the one the database holds: the changes
   // made out of band.
   DriftReport report{
-      .database = database, .revisions = rows, .sql = render::RenderMigration(*replayed, *live)};
+      .database = database, .revisions = rows, .sql = RenderOnThreads(*replayed, *live)};
   if (report.sql.empty()) return report;
   // autogenerate compares schema/ with the migrations, never the live database: on its own it
   // does not see these changes.

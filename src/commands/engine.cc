@@ -17,6 +17,7 @@
 #include "base/strings.h"
 #include "catalog/inspect.h"
 #include "commands/commands.h"
+#include "commands/render_threads.h"
 #include "commands/schema_sources.h"
 #include "config/database_url.h"
 #include "devdb/scratch.h"
@@ -368,7 +369,7 @@ Result<DiffReport> Diff(const config::Config& config, const DiffOptions& options
   RETORT_ASSIGN_OR_RETURN(render_options.renames,
                           RenameSpecs(options.renames, models.first, models.second));
   render_options.downgrade = options.with_downgrade || options.json;
-  render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
+  render::MigrationSql sql = RenderOnThreads(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/options.with_downgrade));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, to.conninfo, options.with_downgrade));
   // A side given as a URL may carry a password; what is printed never does.
@@ -451,8 +452,7 @@ Result<CheckReport> Check(const config::Config& config, const Io& io) {
           },
           [&](const Io& side_io) { return DesiredState(config, dev_conninfo, side_io); }, io,
           "the migrations at head", "the schema files"));
-  render::MigrationSql sql =
-      render::RenderMigration(models.first, models.second, {.downgrade = false});
+  render::MigrationSql sql = RenderOnThreads(models.first, models.second, {.downgrade = false});
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/false));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/false));
   CheckReport report{.heads = project->graph.Heads(),
@@ -544,7 +544,7 @@ Result<std::string> AutogenerateRevision(const config::Config& config,
   render_options.online = !autogenerate.plain;
   RETORT_RETURN_IF_ERROR(
       ChooseRenames(autogenerate.renames, models.first, models.second, render_options, io));
-  render::MigrationSql sql = render::RenderMigration(models.first, models.second, render_options);
+  render::MigrationSql sql = RenderOnThreads(models.first, models.second, render_options);
   RETORT_RETURN_IF_ERROR(Supported(sql, /*downgrade_too=*/true));
   RETORT_RETURN_IF_ERROR(CheckOnServer(sql, dev_conninfo, /*downgrade_too=*/true));
   if (sql.empty() && !autogenerate.empty) {

@@ -19,6 +19,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "commands/commands.h"
+#include "commands/render_threads.h"
 #include "commands/schema_sources.h"
 #include "devdb/scratch.h"
 #include "executor/executor.h"
@@ -354,7 +355,7 @@ class Stairway {
       ready = after_down.status();
       return Failed(kCheck, name, {id}, after_down.status().message());
     }
-    render::MigrationSql trace = render::RenderMigration(before, *after_down);
+    render::MigrationSql trace = RenderOnThreads(before, *after_down);
     if (!trace.empty()) {
       std::set<std::string> with_id = applied_;
       with_id.insert(id);
@@ -498,7 +499,7 @@ TestCheck CompareWithSchema(const config::Config& config, const UpgradeResult& u
     return Failed(kCheck, name, {}, FirstLine(desired.status().message()),
                   desired.status().message());
   }
-  render::MigrationSql sql = render::RenderMigration(*upgrade.head, *desired);
+  render::MigrationSql sql = RenderOnThreads(*upgrade.head, *desired);
   if (sql.empty()) return Passed(kCheck, name, "no differences");
   return Failed(kCheck, name, heads,
                 "the migrations at " + (heads.empty() ? std::string("base") : Join(heads, ", ")) +

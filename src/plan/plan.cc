@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cctype>
 #include <functional>
-#include <future>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <queue>
 #include <set>
+#include <stop_token>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
@@ -1594,38 +1594,47 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
       step.change);
 }
 
+}  // namespace
+
 // What Order needs of the two models besides the changes: their dependency graphs.
-struct Graphs {
+struct Dependencies::Graphs {
   Graph from;
   Graph to;
 };
 
-// Builds the graphs; gives up (returns nothing) once `cancelled` is set, checking between steps.
-std::optional<Graphs> BuildGraphs(const Database& from, const Database& to,
-                                  const std::atomic<bool>& cancelled) {
+Dependencies::Dependencies(std::unique_ptr<const Graphs> graphs) : graphs_(std::move(graphs)) {}
+Dependencies::Dependencies(Dependencies&&) noexcept = default;
+Dependencies& Dependencies::operator=(Dependencies&&) noexcept = default;
+Dependencies::~Dependencies() = default;
+
+namespace {
+
+// Builds the graphs; gives up (returns nothing) once `stop` is requested, checking between steps.
+std::optional<Dependencies> BuildGraphs(const Database& from, const Database& to,
+                                        const std::stop_token& stop) {
   Registry registry;
-  Graphs graphs;
+  auto graphs = std::make_unique<Dependencies::Graphs>();
   const std::function<void()> steps[] = {
       [&] { registry.Need(from); },
       [&] { registry.Need(to); },
       [&] { registry.Add(from); },
       [&] { registry.Add(to); },
-      [&] { graphs.from.Build(from, registry); },
-      [&] { AddTableEdges(from, graphs.from); },
-      [&] { graphs.to.Build(to, registry); },
-      [&] { AddTableEdges(to, graphs.to); },
+      [&] { graphs->from.Build(from, registry); },
+      [&] { AddTableEdges(from, graphs->from); },
+      [&] { graphs->to.Build(to, registry); },
+      [&] { AddTableEdges(to, graphs->to); },
   };
   for (const auto& step : steps) {
-    if (cancelled) return std::nullopt;
+    if (stop.stop_requested()) return std::nullopt;
     step();
   }
-  return graphs;
+  return Dependencies(std::move(graphs));
 }
 
 Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Change> changes,
-                     Graphs graphs) {
-  Graph& from_graph = graphs.from;
-  Graph& to_graph = graphs.to;
+                     const Dependencies::Graphs& graphs) {
+  const Graph& from_graph = graphs.from;
+  const Graph& to_graph = graphs.to;
   size_t diff_changes = changes.size();
   Rebuilder(from, to, from_graph).Run(changes);
   Simplify(changes, diff_changes);
@@ -1666,19 +1675,13 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
 
 namespace {
 
-Plan BuildWithoutRenames(const Database& from, const Database& to, bool online) {
-  // The graphs depend on the models alone, and on a large schema they cost about what the diff
-  // does: build them on a second core meanwhile. Equal models need no graphs; stop building.
-  std::atomic<bool> cancelled(false);
-  auto graphs = std::async(std::launch::async,
-                           [&from, &to, &cancelled] { return BuildGraphs(from, to, cancelled); });
+Plan BuildWithoutRenames(const Database& from, const Database& to, bool online,
+                         const DependencySource& dependencies) {
   std::vector<Change> changes = diff::Diff(from, to);
-  if (changes.empty()) {
-    cancelled = true;
-    graphs.wait();
-    return {};
-  }
-  Plan plan = OrderWithGraphs(from, to, std::move(changes), *graphs.get());
+  // Equal models need no graphs: a caller building them elsewhere stops them.
+  if (changes.empty()) return {};
+  Dependencies graphs = dependencies ? dependencies() : *BuildGraphs(from, to, {});
+  Plan plan = OrderWithGraphs(from, to, std::move(changes), graphs.graphs());
   if (online) MakeOnline(plan, from, to);
   return plan;
 }
@@ -1751,14 +1754,23 @@ void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
 
 }  // namespace
 
-Plan Build(const Database& from, const Database& to, const Options& options) {
+std::optional<Dependencies> BuildDependencies(const Database& from, const Database& to,
+                                              const Options& options, std::stop_token stop) {
+  if (options.renames.empty()) return BuildGraphs(from, to, stop);
+  // Build plans from the model as it is after the renames (ApplyRenames is a function of the
+  // models and the specs, so this is the model Build makes too).
+  return BuildGraphs(diff::ApplyRenames(from, to, options.renames).database, to, stop);
+}
+
+Plan Build(const Database& from, const Database& to, const Options& options,
+           const DependencySource& dependencies) {
   if (options.renames.empty()) {
-    Plan plan = BuildWithoutRenames(from, to, options.online);
+    Plan plan = BuildWithoutRenames(from, to, options.online, dependencies);
     AddRenameHints(plan, options.rename_hints, {});
     return plan;
   }
   diff::Renamed renamed = diff::ApplyRenames(from, to, options.renames);
-  Plan rest = BuildWithoutRenames(renamed.database, to, options.online);
+  Plan rest = BuildWithoutRenames(renamed.database, to, options.online, dependencies);
   Plan plan;
   std::map<QualifiedName, QualifiedName> renamed_tables;
   for (const Change& change : renamed.changes) {

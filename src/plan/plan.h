@@ -13,11 +13,14 @@
 // are dropped before it and created again after it, even when their own definition is equal.
 #pragma once
 
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "diff/diff.h"
 #include "diff/renames.h"
+#include "plan/dependencies.h"
 #include "plan/hazards.h"
 #include "schema/model.h"
 
@@ -85,11 +88,20 @@ struct Plan {
 // The step's hazards that its lint_ignore does not name: what lint reports for its statements.
 std::vector<Hazard> ReportedHazards(const Step& step);
 
+// The dependencies Build(from, to, options) orders by; nothing once `stop` is requested (it is
+// checked between the steps of the work: Build found the models equal and needs none).
+// Threads: only reads its arguments, so it may run on another thread beside a Build over the
+// same models; it starts none.
+std::optional<Dependencies> BuildDependencies(const schema::Database& from,
+                                              const schema::Database& to, const Options& options,
+                                              std::stop_token stop = {});
+
 // The plan that turns `from` into `to`: diff::Diff, then the changes ordered by the models'
 // dependencies, with the drop and re-creation of the objects that depend on what changes.
-// Threads: the two models' dependency graphs are built on a second thread while the diff runs
-// (both only read `from` and `to`), and joined before Build returns (told to stop at its next
-// step when the models are equal). Several threads may run Build at once over the same models.
-Plan Build(const schema::Database& from, const schema::Database& to, const Options& options = {});
+// Threads: runs on the caller's alone and starts none. Several threads may run Build at once
+// over the same models (it only reads them); running the dependencies beside it is the
+// caller's choice (DependencySource).
+Plan Build(const schema::Database& from, const schema::Database& to, const Options& options = {},
+           const DependencySource& dependencies = {});
 
 }  // namespace retort::plan

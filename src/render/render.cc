@@ -1,6 +1,6 @@
 #include "render/render.h"
 
-#include <future>
+#include <optional>
 #include <set>
 #include <string>
 #include <variant>
@@ -235,57 +235,97 @@ Script RenderPlan(const plan::Plan& plan) {
   return script;
 }
 
-MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to,
-                             const RenderOptions& options) {
-  MigrationSql sql;
-  std::vector<std::string> unused_up;
-  std::vector<std::string> unused_down;
-  plan::Options up_options{.online = options.online, .renames = options.renames};
-  plan::Options down_options{.online = options.online};
-  // The downgrade undoes the renames last to first (columns before the tables they are in).
-  for (auto it = options.renames.rbegin(); it != options.renames.rend(); ++it) {
-    down_options.renames.push_back(diff::Reversed(*it));
+namespace {
+
+// The plan options of one direction: the downgrade undoes the renames last to first (columns
+// before the tables they are in), and only the upgrade's rename hints are notes.
+plan::Options PlanOptions(const RenderOptions& options, Direction direction) {
+  plan::Options plan_options{.online = options.online};
+  bool up = direction == Direction::kUpgrade;
+  if (up) {
+    plan_options.renames = options.renames;
+  } else {
+    for (auto it = options.renames.rbegin(); it != options.renames.rend(); ++it) {
+      plan_options.renames.push_back(diff::Reversed(*it));
+    }
   }
   for (const diff::RenameSpec& hint : options.rename_hints) {
-    up_options.rename_hints.push_back({hint, hint.Flag(), /*note=*/true});
-    down_options.rename_hints.push_back({diff::Reversed(hint), hint.Flag(), /*note=*/false});
+    plan_options.rename_hints.push_back({up ? hint : diff::Reversed(hint), hint.Flag(), up});
   }
-  // The two directions share nothing but the (read-only) models and options.
-  std::future<Script> later_down;
-  if (options.downgrade) {
-    later_down = std::async(std::launch::async, [&] {
-      plan::Plan plan = plan::Build(to, from, down_options);
-      ApplyUsing(plan, options.downgrade_using, sql.downgrade_conversions,
-                 sql.downgrade_extension_updates, unused_down);
-      return RenderPlan(plan);
-    });
-  }
-  plan::Plan up_plan = plan::Build(from, to, up_options);
-  ApplyUsing(up_plan, options.upgrade_using, sql.upgrade_conversions, sql.upgrade_extension_updates,
-             unused_up);
-  Script up = RenderPlan(up_plan);
-  Script down = options.downgrade ? later_down.get() : Script{};
-  sql.upgrade = std::move(up.sql);
-  sql.downgrade = std::move(down.sql);
-  sql.upgrade_needs_no_transaction = up.needs_no_transaction;
-  sql.downgrade_needs_no_transaction = down.needs_no_transaction;
-  sql.destructive_changes = up.destructive_steps;
-  sql.notes = std::move(up.notes);
-  sql.upgrade_hazards = std::move(up.hazards);
-  for (const std::string& note : down.notes) sql.notes.push_back("downgrade: " + note);
-  sql.upgrade_unsupported = UnsupportedAfterRenames(from, to, up_options.renames);
-  if (options.downgrade) {
-    sql.downgrade_unsupported = UnsupportedAfterRenames(to, from, down_options.renames);
-  }
-  for (std::string& problem : unused_up) sql.upgrade_unsupported.push_back(std::move(problem));
-  for (std::string& problem : unused_down) {
-    sql.downgrade_unsupported.push_back(std::move(problem));
-  }
+  return plan_options;
+}
+
+}  // namespace
+
+std::optional<plan::Dependencies> BuildDependencies(const schema::Database& from,
+                                                    const schema::Database& to,
+                                                    const RenderOptions& options,
+                                                    Direction direction, std::stop_token stop) {
+  bool up = direction == Direction::kUpgrade;
+  return plan::BuildDependencies(up ? from : to, up ? to : from, PlanOptions(options, direction),
+                                 std::move(stop));
+}
+
+DirectionSql RenderDirection(const schema::Database& from, const schema::Database& to,
+                             const RenderOptions& options, Direction direction,
+                             const plan::DependencySource& dependencies) {
+  bool up = direction == Direction::kUpgrade;
+  const schema::Database& source = up ? from : to;
+  const schema::Database& target = up ? to : from;
+  plan::Options plan_options = PlanOptions(options, direction);
+  plan::Plan plan = plan::Build(source, target, plan_options, dependencies);
+  DirectionSql out;
+  std::vector<std::string> unused;
+  ApplyUsing(plan, up ? options.upgrade_using : options.downgrade_using, out.conversions,
+             out.extension_updates, unused);
+  Script script = RenderPlan(plan);
+  out.sql = std::move(script.sql);
+  out.needs_no_transaction = script.needs_no_transaction;
+  out.destructive_changes = script.destructive_steps;
+  out.notes = std::move(script.notes);
+  out.hazards = std::move(script.hazards);
+  out.unsupported = UnsupportedAfterRenames(source, target, plan_options.renames);
+  for (std::string& problem : unused) out.unsupported.push_back(std::move(problem));
+  return out;
+}
+
+MigrationSql JoinDirections(DirectionSql upgrade, DirectionSql downgrade) {
+  MigrationSql sql;
+  sql.upgrade = std::move(upgrade.sql);
+  sql.downgrade = std::move(downgrade.sql);
+  sql.upgrade_needs_no_transaction = upgrade.needs_no_transaction;
+  sql.downgrade_needs_no_transaction = downgrade.needs_no_transaction;
+  sql.destructive_changes = upgrade.destructive_changes;
+  sql.upgrade_unsupported = std::move(upgrade.unsupported);
+  sql.downgrade_unsupported = std::move(downgrade.unsupported);
+  sql.upgrade_conversions = std::move(upgrade.conversions);
+  sql.downgrade_conversions = std::move(downgrade.conversions);
+  sql.upgrade_extension_updates = std::move(upgrade.extension_updates);
+  sql.downgrade_extension_updates = std::move(downgrade.extension_updates);
+  sql.notes = std::move(upgrade.notes);
+  for (const std::string& note : downgrade.notes) sql.notes.push_back("downgrade: " + note);
+  sql.upgrade_hazards = std::move(upgrade.hazards);
   return sql;
 }
 
-std::string RenderCreateScript(const schema::Database& database) {
-  std::string script = RenderPlan(plan::Build(FreshDatabase(database), database)).sql;
+MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to,
+                             const RenderOptions& options) {
+  DirectionSql upgrade = RenderDirection(from, to, options, Direction::kUpgrade);
+  DirectionSql downgrade = options.downgrade
+                               ? RenderDirection(from, to, options, Direction::kDowngrade)
+                               : DirectionSql{};
+  return JoinDirections(std::move(upgrade), std::move(downgrade));
+}
+
+std::optional<plan::Dependencies> CreateScriptDependencies(const schema::Database& database,
+                                                           std::stop_token stop) {
+  return plan::BuildDependencies(FreshDatabase(database), database, {}, std::move(stop));
+}
+
+std::string RenderCreateScript(const schema::Database& database,
+                               const plan::DependencySource& dependencies) {
+  std::string script =
+      RenderPlan(plan::Build(FreshDatabase(database), database, {}, dependencies)).sql;
   if (database.unmodelled.empty()) return script;
   // Read but not rendered: said, so that nobody takes the script for the whole database.
   script +=

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "diff/renames.h"
+#include "plan/dependencies.h"
 #include "plan/hazards.h"
 #include "schema/model.h"
 
@@ -88,14 +91,49 @@ struct MigrationSql {
   std::string FirstDifference() const;
 };
 
-// The SQL that turns `from` into `to`, and back.
-// Threads: with the downgrade, its plan is built and rendered on a second thread beside the
-// upgrade's (both only read the models and options), joined before this returns.
+// The SQL that turns `from` into `to`, and back: RenderDirection for the upgrade, then for the
+// downgrade (unless options.downgrade is false), joined.
+// Threads: runs on the caller's alone and starts none (commands::RenderOnThreads runs the same
+// pieces side by side).
 MigrationSql RenderMigration(const schema::Database& from, const schema::Database& to,
                              const RenderOptions& options = {});
 
+// RenderMigration in pieces, for a caller that runs them on threads of its own. Each only
+// reads the models and options and starts no thread, so any of them may run beside the others.
+enum class Direction { kUpgrade, kDowngrade };
+
+// One direction of a migration, as MigrationSql holds it (the downgrade turns `to` back into
+// `from`).
+struct DirectionSql {
+  std::string sql;
+  bool needs_no_transaction = false;
+  int destructive_changes = 0;
+  std::vector<std::string> unsupported;
+  std::vector<TypeConversion> conversions;
+  std::vector<ExtensionUpdate> extension_updates;
+  std::vector<std::string> notes;
+  std::vector<MigrationSql::StatementHazard> hazards;
+};
+
+// The dependencies the plan of `direction` orders by (plan::BuildDependencies of that
+// direction's models and renames): what RenderDirection's `dependencies` hands over.
+std::optional<plan::Dependencies> BuildDependencies(const schema::Database& from,
+                                                    const schema::Database& to,
+                                                    const RenderOptions& options,
+                                                    Direction direction, std::stop_token stop = {});
+// `direction` planned (plan::Build, given `dependencies`) and rendered.
+DirectionSql RenderDirection(const schema::Database& from, const schema::Database& to,
+                             const RenderOptions& options, Direction direction,
+                             const plan::DependencySource& dependencies = {});
+// The migration of its two directions (a DirectionSql{} downgrade when there is none).
+MigrationSql JoinDirections(DirectionSql upgrade, DirectionSql downgrade);
+
 // The whole database as one deterministic create script (`retort inspect`): the upgrade from an
-// empty database.
-std::string RenderCreateScript(const schema::Database& database);
+// empty database. Threads: the caller's alone; `dependencies` as RenderDirection's, built by
+// CreateScriptDependencies.
+std::string RenderCreateScript(const schema::Database& database,
+                               const plan::DependencySource& dependencies = {});
+std::optional<plan::Dependencies> CreateScriptDependencies(const schema::Database& database,
+                                                           std::stop_token stop = {});
 
 }  // namespace retort::render

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <stop_token>
 #include <string>
 #include <vector>
 
+#include "commands/render_threads.h"
 #include "plan/plan.h"
 #include "render/sql.h"
 
@@ -387,6 +389,85 @@ TEST(RenderMigration, DependentViewsAreDroppedAroundAColumnTypeChange) {
             At(sql.downgrade, "ALTER COLUMN name TYPE text USING name::text"));
   EXPECT_LT(At(sql.downgrade, "ALTER COLUMN name TYPE text"),
             At(sql.downgrade, "CREATE VIEW public.w AS"));
+}
+
+// plan::Build asks for the dependency graphs only when the diff finds changes, once, and plans
+// the same with graphs handed over as with the ones it builds itself.
+TEST(PlanDependencies, AskedForOnceAndOnlyWhenTheModelsDiffer) {
+  Database from = WithView();
+  Database to = WithView();
+  to.tables[0].columns[1].type = "character varying(100)";
+  int asked = 0;
+  auto source = [&](const Database& a, const Database& b) {
+    return [&asked, &a, &b] {
+      ++asked;
+      return *plan::BuildDependencies(a, b, {});
+    };
+  };
+  EXPECT_TRUE(plan::Build(from, from, {}, source(from, from)).empty());
+  EXPECT_EQ(asked, 0);
+  std::string handed = RenderPlan(plan::Build(from, to, {}, source(from, to))).sql;
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(handed, RenderPlan(plan::Build(from, to)).sql);
+  EXPECT_LT(At(handed, "DROP VIEW public.v;"), At(handed, "ALTER COLUMN name TYPE"));
+
+  std::stop_source stopped;
+  stopped.request_stop();
+  EXPECT_FALSE(plan::BuildDependencies(from, to, {}, stopped.get_token()).has_value());
+}
+
+void ExpectSameMigration(const MigrationSql& a, const MigrationSql& b) {
+  EXPECT_EQ(a.upgrade, b.upgrade);
+  EXPECT_EQ(a.downgrade, b.downgrade);
+  EXPECT_EQ(a.upgrade_needs_no_transaction, b.upgrade_needs_no_transaction);
+  EXPECT_EQ(a.downgrade_needs_no_transaction, b.downgrade_needs_no_transaction);
+  EXPECT_EQ(a.destructive_changes, b.destructive_changes);
+  EXPECT_EQ(a.upgrade_unsupported, b.upgrade_unsupported);
+  EXPECT_EQ(a.downgrade_unsupported, b.downgrade_unsupported);
+  EXPECT_EQ(a.notes, b.notes);
+  auto conversions = [](const std::vector<TypeConversion>& list) {
+    std::vector<std::string> out;
+    for (const TypeConversion& c : list)
+      out.push_back(c.column + " " + c.from_type + " " + c.to_type);
+    return out;
+  };
+  EXPECT_EQ(conversions(a.upgrade_conversions), conversions(b.upgrade_conversions));
+  EXPECT_EQ(conversions(a.downgrade_conversions), conversions(b.downgrade_conversions));
+  ASSERT_EQ(a.upgrade_hazards.size(), b.upgrade_hazards.size());
+  for (size_t i = 0; i < a.upgrade_hazards.size(); ++i) {
+    EXPECT_EQ(a.upgrade_hazards[i].statement, b.upgrade_hazards[i].statement);
+    EXPECT_EQ(a.upgrade_hazards[i].hazard.rule, b.upgrade_hazards[i].hazard.rule);
+  }
+}
+
+// The commands' threads render what RenderMigration renders on one: both directions, with
+// renames (the graphs of the renamed model), hints, USING expressions and online plans.
+TEST(RenderOnThreads, RendersWhatRenderMigrationRenders) {
+  Database from = WithView();
+  Database to = WithView();
+  to.tables[0].columns[1].type = "character varying(100)";
+  to.tables[0].columns[0].name = "key";
+  to.tables[0].columns.push_back(Col("added", "integer", true));
+  from.tables[0].columns.push_back(Col("old_note", "text"));
+  to.tables[0].columns.push_back(Col("note", "text"));
+  to.views[0].definition = "SELECT t.key AS id,\n    t.name AS title\n   FROM t";
+  to.dependencies[0].referenced = ObjectId::ForColumn(Q("t"), "key");
+  RenderOptions options;
+  options.online = true;
+  options.renames = {{Q("t"), "id", "key"}};
+  options.rename_hints = {{Q("t"), "old_note", "note"}};
+  options.upgrade_using["public.t.name"] = "name::character varying(100)";
+  for (bool downgrade : {true, false}) {
+    SCOPED_TRACE(downgrade ? "with the downgrade" : "upgrade alone");
+    options.downgrade = downgrade;
+    MigrationSql one = RenderMigration(from, to, options);
+    EXPECT_FALSE(one.upgrade.empty());
+    EXPECT_EQ(one.downgrade.empty(), !downgrade);
+    ExpectSameMigration(commands::RenderOnThreads(from, to, options), one);
+    EXPECT_NE(one.upgrade.find("--rename public.t.old_note=note"), std::string::npos);
+  }
+  ExpectSameMigration(commands::RenderOnThreads(from, from), MigrationSql{});
+  EXPECT_EQ(commands::CreateScriptOnThreads(to), RenderCreateScript(to));
 }
 
 TEST(RenderMigration, UnrelatedViewsStay) {
