@@ -19,7 +19,7 @@ fi
 # Only retort itself is built with TSan: the unit tests and the catalog's in-process tests are
 # not compiled a second time (a minute and a half of CI's twenty). Their thread sites run under
 # TSan all the same, inside retort: the catalog's query lanes in every inspect of check, diff,
-# inspect and autogenerate, plan and render in both directions.
+# inspect and autogenerate, the rendering in both directions.
 cmake --build build-tsan --target retort
 # The command tests below run against the TSan-built retort (RETORT_TEST_BINARY), each binary
 # filtered to the tests that reach a place where retort starts a thread, once each verb: the
@@ -28,7 +28,9 @@ cmake --build build-tsan --target retort
 #                             downgrade, stamp, history against a database)
 #   src/catalog/query_lanes   every inspect (check, diff, autogenerate, drift, test, inspect):
 #                             two threads take turns on one libpq connection
-#   src/plan, src/render      both directions planned and rendered at once (diff, check, autogenerate)
+#   src/commands/render_threads  both directions planned and rendered at once, each one's
+#                             dependency graphs beside its diff (diff, check, autogenerate,
+#                             drift, test), and inspect's create script beside its graphs
 #   src/commands/engine.cc    check/autogenerate's second session (migrations and schema/ at once)
 #   src/commands/drift.cc     drift's expected state read while the live one is
 #   src/commands/soundness.cc `retort test`: the stairway walked in parts, schema/ beside the upgrade
