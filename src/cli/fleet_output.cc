@@ -34,9 +34,8 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
 }
 
 std::string Cell(const std::string& text) { return text.empty() ? "-" : text; }
-std::string FirstLine(const std::string& text) {
-  return Excerpt(text.substr(0, text.find('\n')), 120);
-}
+// An error on one line of a table: Excerpt: its lines joined, cut at a readable length.
+std::string OneLine(const std::string& text) { return Excerpt(text, 160); }
 std::string Rows(const std::vector<std::string>& rows) {
   return rows.empty() ? "base" : Join(rows, ",");
 }
@@ -104,7 +103,7 @@ void PrintFleetRun(const commands::FleetRunReport& report, Format format, std::o
                     std::string(run.canary ? "canary " : "") + OutcomeName(run.outcome),
                     moved ? Join(run.moved, ",") : "-",
                     run.outcome == Outcome::kNotStarted ? "-" : Rows(run.rows_after),
-                    Cell(FirstLine(run.error))});
+                    Cell(OneLine(run.error))});
   }
   PrintTable(rows, out);
   std::vector<std::string> totals;
@@ -156,7 +155,7 @@ void PrintFleetStatus(const commands::FleetStatusReport& report, Format format, 
     rows.push_back(
         {status.target.label, Cell(status.target.schema), revision,
          status.reachable && status.unknown.empty() ? std::to_string(status.pending) : "-",
-         Cell(status.drift), Cell(FirstLine(last_error))});
+         Cell(status.drift), Cell(OneLine(last_error))});
   }
   out << "fleet " << report.group << ": " << report.targets.size() << " targets, heads "
       << Rows(report.heads) << "\n";
@@ -191,7 +190,7 @@ void PrintFleetDrift(const commands::FleetDriftReport& report, Format format, st
                     !drift.error.empty() ? "-"
                     : drift.sql.empty()  ? "none"
                                          : "drifted",
-                    Cell(FirstLine(drift.error))});
+                    Cell(OneLine(drift.error))});
   }
   PrintTable(rows, out);
   for (const commands::FleetTargetDrift& drift : report.targets) {

@@ -318,7 +318,9 @@ class SharedProject {
   std::unique_ptr<Project> project_;
 };
 
-std::string FirstLineOf(const std::string& text) { return text.substr(0, text.find('\n')); }
+// An error as one line of the log or a verdict: Excerpt: its lines joined, cut at a readable
+// length.
+std::string OneLine(const std::string& text) { return Excerpt(text, 200); }
 
 // One target moved (or, dry, planned): its connection, the move, and the outcome.
 FleetTargetRun MoveTarget(const ProjectHeaders& headers, SharedProject& shared,
@@ -386,7 +388,7 @@ std::string FinishedLine(const FleetTargetRun& run, size_t done, size_t total, b
   std::string line = "[" + std::to_string(done) + "/" + std::to_string(total) + "] " +
                      (run.canary ? "canary " : "") + run.target.Name() + ": " +
                      OutcomeWord(run.outcome, upgrade);
-  if (run.outcome == Outcome::kFailed) return line + ": " + FirstLineOf(run.error);
+  if (run.outcome == Outcome::kFailed) return line + ": " + OneLine(run.error);
   if (!run.moved.empty()) {
     line +=
         " " + std::to_string(run.moved.size()) + " migration" + (run.moved.size() == 1 ? "" : "s");
@@ -472,10 +474,10 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
   size_t canaries = std::min<size_t>(targets.size(), static_cast<size_t>(settings.canary));
   for (size_t i = 0; i < canaries; ++i) {
     if (move(i, /*canary=*/true)) continue;
-    report.verdict = Status::Failed("canary " + targets[i].Name() +
-                                    " failed: " + FirstLineOf(report.targets[i].error) +
-                                    "\nno other target of '" + options.group +
-                                    "' was started; fix it and run the same command again");
+    report.verdict =
+        Status::Failed("canary " + targets[i].Name() +
+                       " failed: " + OneLine(report.targets[i].error) + "\nno other target of '" +
+                       options.group + "' was started; fix it and run the same command again");
     return report;
   }
   ForEachTarget(targets.size() - canaries, settings.width, [&](size_t k) {
@@ -677,9 +679,9 @@ std::string FleetJunit(const FleetRunReport& report) {
   TestReport junit;
   for (const FleetTargetRun& run : report.targets) {
     bool passed = run.outcome != Outcome::kFailed && run.outcome != Outcome::kNotStarted;
-    std::string message = std::string(OutcomeWord(run.outcome, report.upgrade)) +
-                          (run.error.empty() ? ", at " + DescribeRows(run.rows_after)
-                                             : ": " + FirstLineOf(run.error));
+    std::string message =
+        std::string(OutcomeWord(run.outcome, report.upgrade)) +
+        (run.error.empty() ? ", at " + DescribeRows(run.rows_after) : ": " + OneLine(run.error));
     junit.checks.push_back(FleetCheck(run.target, passed, message, run.error, run.elapsed_ms));
     junit.elapsed_ms += run.elapsed_ms;
   }
@@ -692,7 +694,7 @@ std::string FleetJunit(const FleetStatusReport& report) {
   TestReport junit;
   for (const FleetTargetStatus& status : report.targets) {
     std::string message =
-        !status.error.empty()     ? FirstLineOf(status.error)
+        !status.error.empty()     ? OneLine(status.error)
         : !status.unknown.empty() ? "at unknown revision " + Join(status.unknown, ", ")
         : !status.partial.empty() ? "a migration is partially applied"
         : status.pending > 0      ? std::to_string(status.pending) + " migrations behind the heads"
@@ -706,7 +708,7 @@ std::string FleetJunit(const FleetDriftReport& report) {
   TestReport junit;
   for (const FleetTargetDrift& drift : report.targets) {
     bool passed = drift.error.empty() && drift.sql.empty();
-    std::string message = !drift.error.empty() ? FirstLineOf(drift.error)
+    std::string message = !drift.error.empty() ? OneLine(drift.error)
                           : drift.sql.empty()  ? "no drift at " + DescribeRows(drift.rows)
                                                : "drifted from " + DescribeRows(drift.rows);
     junit.checks.push_back(FleetCheck(drift.target, passed, message,
