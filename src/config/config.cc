@@ -918,6 +918,17 @@ uq = "uq_{table}_{column_0_name}"
 ck = "ck_{table}_{constraint_name}"
 fk = "fk_{table}_{column_0_name}_{referred_table}"
 pk = "pk_{table}"
+
+# Fleets: `retort fleet upgrade|downgrade|status|drift|check GROUP` over a group of databases
+# (or tenant schemas), canaries first, then `width` at a time. docs/fleet.md.
+# [[targets]]
+# name = "tenants"
+# urls = ["postgresql://app@db1/app", { url = "postgresql://app@db2/app", schema = "tenant_7" }]
+# (or) file = "fleet/tenants.txt"
+# (or) query = "SELECT url FROM tenants ORDER BY id"   # run on registry_url
+# canary = 1
+# width = 4
+# max_failures = 1
 )";
 }
 
