@@ -459,8 +459,10 @@ struct FleetStatusReport {
   std::string group;
   std::vector<std::string> heads;
   std::vector<FleetTargetStatus> targets;  // in the group's order
+  Status verdict = Status::Ok();           // Failed naming the targets that could not be read
 };
 // `fleet status`: every target's revision read (`width` at a time); never changes a target.
+// Targets behind the heads are data, not a failure (`fleet check` is the gate for that).
 Result<FleetStatusReport> FleetStatus(const config::Config& config, const FleetOptions& options);
 
 struct FleetTargetDrift {

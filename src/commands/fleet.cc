@@ -461,9 +461,12 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
     run.canary = canary;
     bool failed = run.outcome == Outcome::kFailed;
     if (failed) ++failures;
-    if (!options.dry_run) fleet_log.Record({{run.target.Name(), LogRecord(run, upgrade)}}, io.log);
     {
+      // One writer of the log at a time: the fleet log's warning and the progress line.
       std::lock_guard<std::mutex> guard(finished_mutex);
+      if (!options.dry_run) {
+        fleet_log.Record({{run.target.Name(), LogRecord(run, upgrade)}}, io.log);
+      }
       io.log << "fleet " << options.group << ": "
              << FinishedLine(run, ++finished, targets.size(), upgrade) << "\n";
     }
@@ -551,6 +554,15 @@ Result<FleetStatusReport> FleetStatus(const config::Config& config, const FleetO
     if (!read_status.ok()) status.error = Redacted(targets[i], conninfo, read_status.message());
     return true;
   });
+  std::vector<std::string> unreadable;
+  for (const FleetTargetStatus& status : report.targets) {
+    if (!status.error.empty()) unreadable.push_back(status.target.Name());
+  }
+  if (!unreadable.empty()) {
+    report.verdict = Status::Failed("could not read " + std::to_string(unreadable.size()) + " of " +
+                                    std::to_string(report.targets.size()) +
+                                    " targets: " + Join(unreadable, ", "));
+  }
   return report;
 }
 

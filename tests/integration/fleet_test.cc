@@ -622,6 +622,11 @@ TEST_F(Fleet, BadInputIsRefusedByNameBeforeAnyTargetIsTouched) {
         << Describe(output);
   }
   EXPECT_EQ(project.Run({"fleet", "upgrade", "secret"}).exit_code, 1);
+  CommandOutput unreadable = project.Run({"fleet", "status", "secret"});
+  EXPECT_EQ(unreadable.exit_code, 1) << Describe(unreadable);
+  EXPECT_NE(unreadable.err.find("could not read 1 of 1 targets: postgresql://app:****@"),
+            std::string::npos)
+      << unreadable.err;
   Result<std::string> fleet_log = ReadFile(JoinPath(project.path(), ".retort/fleet/secret.json"));
   ASSERT_TRUE(fleet_log.ok()) << fleet_log.status().message();
   EXPECT_EQ(fleet_log->find("hunter2"), std::string::npos) << *fleet_log;
