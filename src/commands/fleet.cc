@@ -437,8 +437,14 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
   Direction direction = upgrade ? Direction::kUpgrade : Direction::kDowngrade;
   // A destination the graph does not know is bad input for every target alike: said once,
   // before any target is touched.
+  const std::string& destination = options.migrate.target;
   if (upgrade) {
-    RETORT_RETURN_IF_ERROR(headers->graph.PlanUpgrade({}, options.migrate.target).status());
+    RETORT_RETURN_IF_ERROR(headers->graph.PlanUpgrade({}, destination).status());
+  } else if (destination.find('-') == std::string::npos) {
+    // From the heads every revision is applied, so any destination that names one plans; a
+    // relative one ("-1") depends on each target's rows and is left to each target.
+    RETORT_RETURN_IF_ERROR(
+        headers->graph.PlanDowngrade(headers->graph.Heads(), destination).status());
   }
   RolloutSettings settings = SettingsFor(*group, options);
   FleetRunReport report{.group = options.group,

@@ -589,8 +589,11 @@ TEST_F(Fleet, BadInputIsRefusedByNameBeforeAnyTargetIsTouched) {
   EXPECT_NE(unknown.err.find("no target group 'sone'"), std::string::npos) << unknown.err;
   EXPECT_NE(unknown.err.find("did you mean 'some'?"), std::string::npos) << unknown.err;
 
-  CommandOutput revision = project.Run({"fleet", "upgrade", "some", "nosuchrev"});
-  EXPECT_EQ(revision.exit_code, 2) << Describe(revision);
+  for (const char* verb : {"upgrade", "downgrade"}) {
+    CommandOutput revision = project.Run({"fleet", verb, "some", "nosuchrev"});
+    EXPECT_EQ(revision.exit_code, 2) << Describe(revision);
+    EXPECT_EQ(revision.out, "") << Describe(revision);
+  }
 
   // A bad line in the targets file is named with its line, and nothing runs.
   ASSERT_TRUE(WriteFile(JoinPath(project.path(), "fleet/some.txt"),
