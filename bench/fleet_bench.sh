@@ -6,14 +6,14 @@
 # See bench/README.md.
 #
 # Usage: bench/fleet_bench.sh [N=100] [ROUNDS=5]
-# Environment: RETORT_BIN (default build/retort, relative to the repo root), BENCH_PORT (55600),
+# Environment: RETORT_BIN (default build/retort, relative to the repo root), BENCH_PORT (55650),
 #              PG_BIN (/usr/lib/postgresql/15/bin), BENCH_KEEP=1 keeps the temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 n=${1:-100}
 rounds=${2:-5}
-port=${BENCH_PORT:-55600}
+port=${BENCH_PORT:-55650}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 retort_bin=${RETORT_BIN:-build/retort}
 

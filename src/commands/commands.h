@@ -387,10 +387,10 @@ void ReportWrittenRevision(const config::Config& config, const migrations::Migra
 
 // One target of a group: a database, or one tenant's schema in a database.
 struct FleetTarget {
-  std::string label;   // the URL with its password redacted: safe to print
-  std::string schema;  // "" for a whole database
-  std::string url;     // as listed; never printed
-  std::string where;   // where it was listed: "retort.toml:12", "fleet.txt:3", "registry row 4"
+  std::string label = {};   // the URL with its password redacted: safe to print
+  std::string schema = {};  // "" for a whole database
+  std::string url = {};     // as listed; never printed
+  std::string where = {};  // where it was listed: "retort.toml:12", "fleet.txt:3", "registry row 4"
   // What the label and schema say together, as one word for messages and the fleet log.
   std::string Name() const { return schema.empty() ? label : label + " [" + schema + "]"; }
 };
@@ -401,33 +401,33 @@ Result<std::vector<FleetTarget>> ResolveFleetTargets(const config::Config& confi
                                                      const std::string& group);
 
 struct FleetOptions {
-  std::string group;
-  MigrateOptions migrate;  // the revision target, --lock-wait, --no-backup
-  bool dry_run = false;    // only read each target and say what it would run
+  std::string group = {};
+  MigrateOptions migrate = {};  // the revision target, --lock-wait, --no-backup
+  bool dry_run = false;         // only read each target and say what it would run
   // The group's settings, overridden from the command line when set.
-  std::optional<long long> canary;
-  std::optional<long long> width;
-  std::optional<long long> max_failures;
+  std::optional<long long> canary = {};
+  std::optional<long long> width = {};
+  std::optional<long long> max_failures = {};
 };
 
 // What happened to one target of a rollout.
 struct FleetTargetRun {
   enum class Outcome { kMoved, kAlreadyThere, kWouldMove, kFailed, kNotStarted };
-  FleetTarget target;
+  FleetTarget target = {};
   Outcome outcome = Outcome::kNotStarted;
   bool canary = false;
-  std::vector<std::string> rows_before;
-  std::vector<std::string> rows_after;
-  std::vector<std::string> moved;  // applied or reverted; with --dry-run, what would run
-  std::string error;               // kFailed: what went wrong, passwords redacted
+  std::vector<std::string> rows_before = {};
+  std::vector<std::string> rows_after = {};
+  std::vector<std::string> moved = {};  // applied or reverted; with --dry-run, what would run
+  std::string error = {};               // kFailed: what went wrong, passwords redacted
   double elapsed_ms = 0;
 };
 struct FleetRunReport {
-  std::string group;
+  std::string group = {};
   bool upgrade = true;
-  std::string destination;  // the revision target as given
+  std::string destination = {};  // the revision target as given
   bool dry_run = false;
-  std::vector<FleetTargetRun> targets;  // in the group's order
+  std::vector<FleetTargetRun> targets = {};  // in the group's order
   // Ok when every target is there (or, with --dry-run, was read); Failed naming why the rollout
   // stopped otherwise.
   Status verdict = Status::Ok();
@@ -441,40 +441,40 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
                                     bool upgrade, const Io& io);
 
 struct FleetTargetStatus {
-  FleetTarget target;
+  FleetTarget target = {};
   bool reachable = false;
-  std::vector<std::string> rows;     // its version rows
-  std::vector<std::string> unknown;  // rows no migration file has
-  int pending = 0;                   // migrations between the rows and the heads
-  std::vector<PartialMigration> partial;
-  std::string error;  // why it could not be read
+  std::vector<std::string> rows = {};     // its version rows
+  std::vector<std::string> unknown = {};  // rows no migration file has
+  int pending = 0;                        // migrations between the rows and the heads
+  std::vector<PartialMigration> partial = {};
+  std::string error = {};  // why it could not be read
   // From the fleet log: the last rollout's failure ("" after a success), the last drift check
   // ("none", "drifted", "" when never checked), and when they were recorded.
-  std::string last_error;
-  std::string drift;
-  std::string recorded_at;
+  std::string last_error = {};
+  std::string drift = {};
+  std::string recorded_at = {};
   bool AtHeads() const { return reachable && unknown.empty() && pending == 0 && partial.empty(); }
 };
 struct FleetStatusReport {
-  std::string group;
-  std::vector<std::string> heads;
-  std::vector<FleetTargetStatus> targets;  // in the group's order
-  Status verdict = Status::Ok();           // Failed naming the targets that could not be read
+  std::string group = {};
+  std::vector<std::string> heads = {};
+  std::vector<FleetTargetStatus> targets = {};  // in the group's order
+  Status verdict = Status::Ok();                // Failed naming the targets that could not be read
 };
 // `fleet status`: every target's revision read (`width` at a time); never changes a target.
 // Targets behind the heads are data, not a failure (`fleet check` is the gate for that).
 Result<FleetStatusReport> FleetStatus(const config::Config& config, const FleetOptions& options);
 
 struct FleetTargetDrift {
-  FleetTarget target;
-  std::vector<std::string> rows;
-  render::MigrationSql sql;  // expected -> live: the out-of-band changes (empty: none)
-  std::string error;         // why it could not be compared
+  FleetTarget target = {};
+  std::vector<std::string> rows = {};
+  render::MigrationSql sql = {};  // expected -> live: the out-of-band changes (empty: none)
+  std::string error = {};         // why it could not be compared
 };
 struct FleetDriftReport {
-  std::string group;
-  std::vector<std::string> heads;
-  std::vector<FleetTargetDrift> targets;
+  std::string group = {};
+  std::vector<std::string> heads = {};
+  std::vector<FleetTargetDrift> targets = {};
   // Ok when every target could be compared and none drifted; Differences (exit 3) naming the
   // drifted ones; Failed when a target could not be compared. With `require_heads` (fleet
   // check), a target not at the heads is a difference too.

@@ -34,9 +34,9 @@ struct MigrationTarget {
 };
 
 struct MoveOutcome {
-  std::vector<std::string> rows_before;  // as first read, before waiting for the lock
-  std::vector<std::string> rows_after;
-  std::vector<std::string> moved;  // the revisions applied (or reverted), in order
+  std::vector<std::string> rows_before = {};  // as first read, before waiting for the lock
+  std::vector<std::string> rows_after = {};
+  std::vector<std::string> moved = {};  // the revisions applied (or reverted), in order
 };
 
 // Plans from the target's version rows towards options.target and runs the plan under the

@@ -19,19 +19,19 @@ inline constexpr char kLibpqDefaultsUrl[] = "postgresql://";
 // One target of a fleet group as retort.toml lists it (`urls = [...]`). Targets from a file or a
 // registry query are read when a fleet command runs (commands/fleet.cc).
 struct TargetEntry {
-  std::string url;     // as given: a URL or libpq conninfo; never printed unredacted
-  std::string schema;  // "": the whole database; else one tenant's schema in it
+  std::string url = {};     // as given: a URL or libpq conninfo; never printed unredacted
+  std::string schema = {};  // "": the whole database; else one tenant's schema in it
 };
 
 // [[targets]]: a named group of databases (or of schemas in databases) that `retort fleet`
 // moves together. Exactly one of urls, file and query says where its targets come from.
 struct TargetGroup {
-  std::string name;
+  std::string name = {};
   int line = 0;  // of its [[targets]] header, for messages
-  std::vector<TargetEntry> urls;
-  std::string file;          // one target a line, "URL [SCHEMA]"; relative to the project
-  std::string query;         // rows with a `url` and/or a `schema` column, run on registry_url
-  std::string registry_url;  // where `query` runs; "" means the [database] url
+  std::vector<TargetEntry> urls = {};
+  std::string file = {};          // one target a line, "URL [SCHEMA]"; relative to the project
+  std::string query = {};         // rows with a `url` and/or a `schema` column, run on registry_url
+  std::string registry_url = {};  // where `query` runs; "" means the [database] url
   // The search_path of a schema target's sessions; {schema} is its schema, quoted.
   std::string search_path = "{schema}, public";
   long long canary = 1;        // targets that go first, alone, and must all succeed
