@@ -469,7 +469,8 @@ TEST_F(Fleet, TheFailureBudgetStopsTheRolloutAndARerunFinishesIt) {
   // The fleet log forgets an error once the target succeeds.
   CommandOutput status = project.Run({"fleet", "status", "all", "--format", "json"});
   ASSERT_EQ(status.exit_code, 0) << Describe(status);
-  for (const json& target : json::parse(status.out)["targets"]) {
+  json final_status = json::parse(status.out);
+  for (const json& target : final_status["targets"]) {
     EXPECT_EQ(target["last_error"], "");
     EXPECT_EQ(target["at_heads"], true);
   }
