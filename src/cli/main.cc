@@ -374,9 +374,10 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     command->add_option("--junit", fleet_junit, "also write one JUnit testcase per target");
   }
+  // Absolute destinations only: re-running the command resumes the rollout.
   fleet_upgrade->add_option("target", fleet_options.migrate.target,
-                            "head, heads, REV, +N, label@head (default head)");
-  fleet_downgrade->add_option("target", fleet_options.migrate.target, "base, REV, -N, label@base")
+                            "head, heads, REV, label@head (default head)");
+  fleet_downgrade->add_option("target", fleet_options.migrate.target, "base, REV, label@base")
       ->required();
   for (CLI::App* command : {fleet_upgrade, fleet_downgrade}) {
     command->add_flag("--dry-run", fleet_options.dry_run,

@@ -438,11 +438,21 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
   // A destination the graph does not know is bad input for every target alike: said once,
   // before any target is touched.
   const std::string& destination = options.migrate.target;
+  bool relative = StartsWith(destination, "+") || StartsWith(destination, "-") ||
+                  destination.find("@+") != std::string::npos ||
+                  destination.find("@-") != std::string::npos;
+  if (relative) {
+    return Status::InvalidInput(
+        "fleet " + std::string(upgrade ? "upgrade" : "downgrade") +
+        " needs a destination that names a revision (REV, head, heads, base, label@head), not '" +
+        destination +
+        "': the rollout is resumed by running the same command again, which would move the "
+        "targets that finished once more");
+  }
   if (upgrade) {
     RETORT_RETURN_IF_ERROR(headers->graph.PlanUpgrade({}, destination).status());
-  } else if (destination.find('-') == std::string::npos) {
-    // From the heads every revision is applied, so any destination that names one plans; a
-    // relative one ("-1") depends on each target's rows and is left to each target.
+  } else {
+    // From the heads every revision is applied: any destination that names one plans.
     RETORT_RETURN_IF_ERROR(
         headers->graph.PlanDowngrade(headers->graph.Heads(), destination).status());
   }

@@ -326,7 +326,11 @@ TEST_F(Fleet, FullRolloutReachesEveryTargetOnceAndStatusShowsTheMatrix) {
   }
 
   // Down one step everywhere; status shows each target one behind the head.
-  CommandOutput downgraded = project.Run({"fleet", "downgrade", "all", "-1", "--width", "4"});
+  CommandOutput relative = project.Run({"fleet", "downgrade", "all", "-1"});
+  EXPECT_EQ(relative.exit_code, 2) << Describe(relative);
+  EXPECT_NE(relative.err.find("would move the targets that finished once more"), std::string::npos)
+      << relative.err;
+  CommandOutput downgraded = project.Run({"fleet", "downgrade", "all", "full2", "--width", "4"});
   ASSERT_EQ(downgraded.exit_code, 0) << Describe(downgraded);
   CommandOutput status = project.Run({"fleet", "status", "all"});
   ASSERT_EQ(status.exit_code, 0) << Describe(status);
