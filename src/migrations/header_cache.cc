@@ -138,7 +138,10 @@ struct ListedFile {
 // 1000 migrations, the stat calls were most of the cache's time). Nothing when the directory
 // cannot be opened (ListMigrationFiles then says why).
 std::optional<std::vector<ListedFile>> ListWithStamps(const std::string& versions_dir) {
-  std::unique_ptr<DIR, decltype(&closedir)> dir(opendir(versions_dir.c_str()), &closedir);
+  struct CloseDir {
+    void operator()(DIR* open) const { closedir(open); }
+  };
+  std::unique_ptr<DIR, CloseDir> dir(opendir(versions_dir.c_str()));
   if (dir == nullptr) return std::nullopt;
   std::vector<std::string> names;
   while (const struct dirent* entry = readdir(dir.get())) {
