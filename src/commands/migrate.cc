@@ -147,6 +147,29 @@ Status FillChecksums(Project& project, const std::set<std::string>& revisions) {
   return Status::InvalidInput(Join(problems, "\n"));
 }
 
+namespace {
+
+// The digest statement for the transaction that records `plan`'s last migration: the files of
+// the revisions applied then, as checked before the run (`checked_rows` checksum rows) or as
+// their history rows record them, expecting one more checksum row per migration upgraded.
+std::string ClosingDigest(const ProjectHeaders& checked, const Project& project,
+                          const revision::Path& plan, long long checked_rows,
+                          const history::VersionStore& store) {
+  std::map<std::string, std::string> recorded_hashes;
+  long long expected_rows = checked_rows;
+  for (const revision::Move& step : plan.steps) {
+    if (step.direction != revision::Direction::kUp) continue;
+    const migrations::Migration& migration = project.Get(step.revision);
+    recorded_hashes[step.revision] =
+        migration.source_sha256.empty() ? Sha256Hex(migration.source) : migration.source_sha256;
+    ++expected_rows;
+  }
+  return store.RecordDigestStatement(AppliedDigest(checked, plan.final_rows, recorded_hashes),
+                                     expected_rows);
+}
+
+}  // namespace
+
 Result<MoveOutcome> MoveDatabase(const ProjectHeaders& headers, const ParsedProject& parsed,
                                  MigrationTarget& target, Direction verb,
                                  const MigrateOptions& options, const Io& io) {
@@ -154,16 +177,31 @@ Result<MoveOutcome> MoveDatabase(const ProjectHeaders& headers, const ParsedProj
   const std::string& conninfo = target.conninfo;
   const history::VersionStore& store = target.store;
   MoveOutcome outcome;
-  // The rows and the checksums in one round trip: all a no-op run asks the server.
+  // The rows and the applied digest in one round trip: all a no-op run asks the server when the
+  // digest matches the files. Otherwise every recorded checksum is read and compared (and the
+  // digest written for the next run).
   RETORT_ASSIGN_OR_RETURN(auto recorded,
                           store.ReadState(connection, history::VersionStore::StateParts{
-                                                          .checksums = true, .progress = false}));
+                                                          .checksums = false, .digest = true}));
   const std::vector<std::string>& rows = recorded.rows;
   outcome.rows_before = outcome.rows_after = rows;
-  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows, recorded.checksums));
+  std::string digest = AppliedDigest(headers, rows);
+  bool digest_matched = digest == recorded.digest.digest;
+  // The checksum rows the files were found to match, whichever way.
+  long long checked_rows = recorded.digest.history_rows;
+  if (!digest_matched) {
+    RETORT_ASSIGN_OR_RETURN(auto checksums, store.ReadChecksums(connection, &checked_rows));
+    RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows, checksums));
+  }
   RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanMove(headers, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
+    if (!digest_matched && recorded.digest.table_exists) {
+      // Never fails the run: the digest is only a shortcut for the next one.
+      if (!connection.Execute(store.RecordDigestSql(digest, checked_rows)).ok()) {
+        (void)connection.Execute("ROLLBACK");
+      }
+    }
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
     return outcome;
   }
@@ -237,6 +275,7 @@ Result<MoveOutcome> MoveDatabase(const ProjectHeaders& headers, const ParsedProj
   plan.steps.front().rows_before = rows_now;
 
   run_options.lock_guard_check = lock.GuardCheck();
+  run_options.closing_statements = {ClosingDigest(headers, *project, plan, checked_rows, store)};
   run_options.interrupted_wait_ms = options.lock_wait_ms;
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, run_options, ReportMigrations(io, verb));
