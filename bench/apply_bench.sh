@@ -5,9 +5,11 @@
 # Then the no-op bench: `retort upgrade head` and `retort current` at head against a bare psql
 # round trip. See bench/README.md.
 #
-# Usage: bench/apply_bench.sh [N=1000] [ROUNDS=3] (a multiple of 3: each client takes each place)
+# Usage: bench/apply_bench.sh [N=1000] [ROUNDS=3] (a multiple of 3: each client takes each place;
+#        0 skips the apply bench: one untimed `retort upgrade head`, then the no-op bench)
 # Environment: RETORT_BIN (default build/retort, relative to the repo root), BENCH_PORT (55500),
 #              NOOP_RUNS (20; 0 skips the no-op bench), PG_BIN (/usr/lib/postgresql/15/bin),
+#              NOOP_BASELINE_BIN (a second retort timed in the no-op bench, interleaved: an A/B),
 #              BENCH_KEEP=1 keeps the temp dir (cluster stopped) for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,7 @@ noop_runs=${NOOP_RUNS:-20}
 port=${BENCH_PORT:-55500}
 pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 retort_bin=${RETORT_BIN:-build/retort}
+baseline_bin=${NOOP_BASELINE_BIN:-}
 
 die() {
   echo "apply_bench: $*" >&2
@@ -27,9 +30,14 @@ die() {
 for value in "$n" "$rounds" "$noop_runs" "$port"; do
   [[ $value =~ ^[0-9]+$ ]] || die "not a number: '$value' (usage: bench/apply_bench.sh [N] [ROUNDS])"
 done
-((n >= 1 && rounds >= 1)) || die "N and ROUNDS must be at least 1"
+((n >= 1)) || die "N must be at least 1"
+((rounds >= 1 || noop_runs >= 1)) || die "ROUNDS 0 (no apply bench) needs NOOP_RUNS >= 1"
 [[ -x $retort_bin ]] || die "no retort binary at $retort_bin; build first: ./scripts/setup.sh"
 retort_bin=$(cd "$(dirname "$retort_bin")" && pwd)/$(basename "$retort_bin")
+if [[ -n $baseline_bin ]]; then
+  [[ -x $baseline_bin ]] || die "no retort binary at NOOP_BASELINE_BIN=$baseline_bin"
+  baseline_bin=$(cd "$(dirname "$baseline_bin")" && pwd)/$(basename "$baseline_bin")
+fi
 for tool in initdb pg_ctl psql; do
   [[ -x $pg_bin/$tool ]] || die "missing $pg_bin/$tool; install postgresql-15: ./scripts/setup.sh"
 done
@@ -180,6 +188,14 @@ verify() {
 cd "$project"
 
 # --- apply bench ----------------------------------------------------------------------------------
+if ((rounds == 0)); then
+  # No apply bench: the no-op bench needs the database at head.
+  sql -d postgres -c "DROP DATABASE IF EXISTS bench_retort" -c "CREATE DATABASE bench_retort"
+  "$retort_bin" --config "$project/retort.toml" upgrade head >"$tmp/retort.out" 2>&1 ||
+    { tail -n 20 "$tmp/retort.out" >&2; die "retort failed: (cd $project && $retort_bin --config $project/retort.toml upgrade head)"; }
+  round="setup"
+  verify bench_retort
+fi
 floor_walls=() floor_cpus=() bare_walls=() bare_cpus=() retort_walls=() retort_cpus=()
 round_ratios=() bare_ratios=() floor_servers=() bare_servers=() retort_servers=()
 for ((round = 1; round <= rounds; round++)); do
@@ -215,82 +231,100 @@ for ((round = 1; round <= rounds; round++)); do
     "${round_ratios[-1]}" "${bare_ratios[-1]}" >&2
 done
 
-floor_wall=$(median "${floor_walls[@]}")
-floor_cpu=$(median "${floor_cpus[@]}")
-bare_wall=$(median "${bare_walls[@]}")
-bare_cpu=$(median "${bare_cpus[@]}")
-retort_wall=$(median "${retort_walls[@]}")
-retort_cpu=$(median "${retort_cpus[@]}")
+if ((rounds > 0)); then
+  floor_wall=$(median "${floor_walls[@]}")
+  floor_cpu=$(median "${floor_cpus[@]}")
+  bare_wall=$(median "${bare_walls[@]}")
+  bare_cpu=$(median "${bare_cpus[@]}")
+  retort_wall=$(median "${retort_walls[@]}")
+  retort_cpu=$(median "${retort_cpus[@]}")
 
-echo "apply $n migrations ($((2 * n)) statements), median of $rounds round$( ((rounds == 1)) || echo s)"
-printf '  %-64s wall %s  cpu %s\n' \
-  "floor (psql, 1 session, 1 txn + 1 version update per migration):" \
-  "$(seconds "$floor_wall")" "$(seconds "$floor_cpu")" \
-  "bare floor (psql: BEGIN; DDL; version row; COMMIT per migration):" \
-  "$(seconds "$bare_wall")" "$(seconds "$bare_cpu")" \
-  "retort upgrade head:" "$(seconds "$retort_wall")" "$(seconds "$retort_cpu")"
-echo "  ratio retort/floor: wall $(ratio "$retort_wall" "$floor_wall")  (target <= 1.10x)" \
-  "  cpu $(ratio "$retort_cpu" "$floor_cpu")"
-# Each round's pair ran back to back, so its ratio is less exposed to load that drifts between
-# rounds than the ratio of the medians.
-echo "  ratio retort/bare floor: wall $(ratio "$retort_wall" "$bare_wall")  (target <= 1.10x; <= 1.0x pipelined)" \
-  "  cpu $(ratio "$retort_cpu" "$bare_cpu")"
-echo "  per-round wall ratios: ${round_ratios[*]}  (median $(median "${round_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
-echo "  per-round wall ratios to the bare floor: ${bare_ratios[*]}  (median $(median "${bare_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
-echo "  (cpu = user+sys of the client process: retort, or psql for the floor; server CPU is in neither)"
-# Client + server CPU of each run, summed over the rounds: the figure least moved by other work
-# on the machine.
-total_cpu() {
-  local -n clients=$1 servers=$2
-  printf '%s\n' "${clients[@]}" "${servers[@]}" | awk '{ sum += $1 } END { printf "%.2f", sum }'
-}
-floor_total=$(total_cpu floor_cpus floor_servers)
-bare_total=$(total_cpu bare_cpus bare_servers)
-retort_total=$(total_cpu retort_cpus retort_servers)
-echo "  client+server cpu over all rounds: floor ${floor_total} s, bare ${bare_total} s, retort ${retort_total} s:" \
-  "ratio $(ratio "$retort_total" "$floor_total"), to the bare floor $(ratio "$retort_total" "$bare_total")"
+  echo "apply $n migrations ($((2 * n)) statements), median of $rounds round$( ((rounds == 1)) || echo s)"
+  printf '  %-64s wall %s  cpu %s\n' \
+    "floor (psql, 1 session, 1 txn + 1 version update per migration):" \
+    "$(seconds "$floor_wall")" "$(seconds "$floor_cpu")" \
+    "bare floor (psql: BEGIN; DDL; version row; COMMIT per migration):" \
+    "$(seconds "$bare_wall")" "$(seconds "$bare_cpu")" \
+    "retort upgrade head:" "$(seconds "$retort_wall")" "$(seconds "$retort_cpu")"
+  echo "  ratio retort/floor: wall $(ratio "$retort_wall" "$floor_wall")  (target <= 1.10x)" \
+    "  cpu $(ratio "$retort_cpu" "$floor_cpu")"
+  # Each round's pair ran back to back, so its ratio is less exposed to load that drifts between
+  # rounds than the ratio of the medians.
+  echo "  ratio retort/bare floor: wall $(ratio "$retort_wall" "$bare_wall")  (target <= 1.10x; <= 1.0x pipelined)" \
+    "  cpu $(ratio "$retort_cpu" "$bare_cpu")"
+  echo "  per-round wall ratios: ${round_ratios[*]}  (median $(median "${round_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
+  echo "  per-round wall ratios to the bare floor: ${bare_ratios[*]}  (median $(median "${bare_ratios[@]}" | awk '{ printf "%.2f", $1 }')x)"
+  echo "  (cpu = user+sys of the client process: retort, or psql for the floor; server CPU is in neither)"
+  # Client + server CPU of each run, summed over the rounds: the figure least moved by other work
+  # on the machine.
+  total_cpu() {
+    local -n clients=$1 servers=$2
+    printf '%s\n' "${clients[@]}" "${servers[@]}" | awk '{ sum += $1 } END { printf "%.2f", sum }'
+  }
+  floor_total=$(total_cpu floor_cpus floor_servers)
+  bare_total=$(total_cpu bare_cpus bare_servers)
+  retort_total=$(total_cpu retort_cpus retort_servers)
+  echo "  client+server cpu over all rounds: floor ${floor_total} s, bare ${bare_total} s, retort ${retort_total} s:" \
+    "ratio $(ratio "$retort_total" "$floor_total"), to the bare floor $(ratio "$retort_total" "$bare_total")"
+fi
 
 # --- no-op bench ----------------------------------------------------------------------------------
 ((noop_runs > 0)) || exit 0
 
-psql_walls=() psql_cpus=() current_walls=() current_cpus=() noop_walls=() noop_cpus=()
-# Interleaved so that drift in the machine's load hits all three alike.
+psql_walls=() psql_cpus=()
+# Times `BIN COMMAND...` at head, appending to the arrays named PREFIX_walls and PREFIX_cpus.
+noop_run() {
+  local -n walls=${1}_walls cpus=${1}_cpus
+  local bin=$2
+  shift 2
+  timed "$tmp/noop.out" "$tmp/noop.time" "$bin" --config "$project/retort.toml" "$@" ||
+    { cat "$tmp/noop.out" >&2; die "retort failed: (cd $project && $bin --config $project/retort.toml $*) at head"; }
+  if [[ $1 == current ]]; then
+    grep -q "$last_rev" "$tmp/noop.out" ||
+      { cat "$tmp/noop.out" >&2; die "$bin current does not report $last_rev"; }
+  fi
+  walls+=("$(wall_of "$tmp/noop.time")")
+  cpus+=("$(cpu_of "$tmp/noop.time")")
+}
+current_walls=() current_cpus=() noop_walls=() noop_cpus=()
+base_current_walls=() base_current_cpus=() base_noop_walls=() base_noop_cpus=()
+# Interleaved so that drift in the machine's load hits all of them alike.
 for ((run = 1; run <= noop_runs; run++)); do
   timed "$tmp/noop.out" "$tmp/noop.time" \
     "$psql_bin" -X -qAt -h "$tmp" -p "$port" -U "$superuser" -d bench_retort \
     -c 'SELECT version_num FROM retort_version' || { cat "$tmp/noop.out" >&2; die "psql round trip failed"; }
   psql_walls+=("$(wall_of "$tmp/noop.time")")
   psql_cpus+=("$(cpu_of "$tmp/noop.time")")
-
-  timed "$tmp/noop.out" "$tmp/noop.time" "$retort_bin" --config "$project/retort.toml" current ||
-    { cat "$tmp/noop.out" >&2; die "retort failed: (cd $project && $retort_bin --config $project/retort.toml current)"; }
-  grep -q "$last_rev" "$tmp/noop.out" ||
-    { cat "$tmp/noop.out" >&2; die "retort current does not report $last_rev"; }
-  current_walls+=("$(wall_of "$tmp/noop.time")")
-  current_cpus+=("$(cpu_of "$tmp/noop.time")")
-
-  timed "$tmp/noop.out" "$tmp/noop.time" "$retort_bin" --config "$project/retort.toml" upgrade head ||
-    { cat "$tmp/noop.out" >&2; die "retort failed: (cd $project && $retort_bin --config $project/retort.toml upgrade head) at head"; }
-  noop_walls+=("$(wall_of "$tmp/noop.time")")
-  noop_cpus+=("$(cpu_of "$tmp/noop.time")")
+  noop_run current "$retort_bin" current
+  noop_run noop "$retort_bin" upgrade head
+  if [[ -n $baseline_bin ]]; then
+    noop_run base_current "$baseline_bin" current
+    noop_run base_noop "$baseline_bin" upgrade head
+  fi
 done
 round="no-op"
 verify bench_retort
 
 psql_wall=$(median "${psql_walls[@]}")
 psql_cpu=$(median "${psql_cpus[@]}")
-current_wall=$(median "${current_walls[@]}")
-current_cpu=$(median "${current_cpus[@]}")
-noop_wall=$(median "${noop_walls[@]}")
-noop_cpu=$(median "${noop_cpus[@]}")
 
 echo
 echo "no-op at head ($n migrations on disk), median of $noop_runs runs each"
 printf '  %-40s wall %s  cpu %s\n' \
   "psql round trip (SELECT version_num):" "$(millis "$psql_wall")" "$(millis "$psql_cpu")"
-printf '  %-40s wall %s  cpu %s   ratio wall %s  cpu %s\n' \
-  "retort current:" "$(millis "$current_wall")" "$(millis "$current_cpu")" \
-  "$(ratio "$current_wall" "$psql_wall")" "$(ratio "$current_cpu" "$psql_cpu")" \
-  "retort upgrade head (nothing to do):" "$(millis "$noop_wall")" "$(millis "$noop_cpu")" \
-  "$(ratio "$noop_wall" "$psql_wall")" "$(ratio "$noop_cpu" "$psql_cpu")"
+# Prints one line per measured command: LABEL PREFIX.
+noop_line() {
+  local -n walls=${2}_walls cpus=${2}_cpus
+  local wall cpu
+  wall=$(median "${walls[@]}")
+  cpu=$(median "${cpus[@]}")
+  printf '  %-40s wall %s  cpu %s   ratio wall %s  cpu %s\n' "$1" "$(millis "$wall")" \
+    "$(millis "$cpu")" "$(ratio "$wall" "$psql_wall")" "$(ratio "$cpu" "$psql_cpu")"
+}
+noop_line "retort current:" current
+noop_line "retort upgrade head (nothing to do):" noop
+if [[ -n $baseline_bin ]]; then
+  noop_line "baseline current:" base_current
+  noop_line "baseline upgrade head (nothing to do):" base_noop
+fi
 echo "  (target: about 1x the psql round trip)"

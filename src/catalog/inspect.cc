@@ -5,9 +5,10 @@
 // into opening each table to name its columns (pg_get_indexdef, pg_get_constraintdef and
 // pg_get_expr on an expression that reads columns all do), and into formatting each value of
 // each row it sends. So:
-//   - index and key/foreign-key constraint definitions are printed here from raw catalog
-//     fields, exactly as pg_get_indexdef / pg_get_constraintdef print them (the integration
-//     tests compare the two); what cannot be printed with certainty goes to PostgreSQL;
+//   - index and key/foreign-key constraint definitions are printed from raw catalog fields,
+//     exactly as pg_get_indexdef / pg_get_constraintdef print them (definitions.h; the
+//     integration tests compare the two); what cannot be printed with certainty goes to
+//     PostgreSQL;
 //   - expressions (defaults, generation expressions, index expressions and predicates, CHECK
 //     constraints) come as raw node trees and are printed by PostgreSQL once per distinct tree
 //     and names of the columns it reads, in one last query (deparse.sql), and so are column
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "catalog/definitions.h"
 #include "catalog/queries.h"
 #include "catalog/query_lanes.h"
 #include "catalog/text_formats.h"
@@ -41,7 +43,6 @@ namespace {
 
 using schema::ObjectId;
 using schema::QualifiedName;
-using Oid = uint32_t;
 
 // Fixed oids of catalogs and types (pg_class.oid / pg_type.oid), the same in every release.
 constexpr Oid kPgClass = 1259;
@@ -55,12 +56,6 @@ constexpr Oid kPgPolicy = 3256;
 constexpr Oid kPgCollation = 3456;
 constexpr Oid kPgOperator = 2617;
 constexpr Oid kPgOpclass = 2616;
-constexpr Oid kTextType = 25;
-constexpr Oid kVarcharType = 1043;
-constexpr Oid kAnyArrayType = 2277;
-constexpr Oid kAnyEnumType = 3500;
-constexpr Oid kAnyRangeType = 3831;
-constexpr Oid kAnyMultirangeType = 4537;
 // FirstNormalObjectId: objects from initdb have lower oids.
 constexpr Oid kFirstUserOid = 16384;
 
@@ -74,12 +69,6 @@ constexpr Oid kFirstUserOid = 16384;
 constexpr char kSessionSettings[] =
     "SET LOCAL search_path = public; SET LOCAL work_mem = '64MB'; "
     "SET LOCAL enable_nestloop = off; SET LOCAL jit = off";
-
-// Releases whose pg_get_indexdef / pg_get_constraintdef output this file reproduces. Other
-// releases get PostgreSQL's own printers for every index and constraint (slower, same text).
-bool PrintsDefinitionsItself(int server_version) {
-  return server_version >= 150000 && server_version < 180000;
-}
 
 // The order matters: later queries attach their rows to objects read by earlier ones.
 enum QueryId {
@@ -476,33 +465,18 @@ struct ViewInfo {
   std::string qualified_sql;
 };
 
-struct OpclassInfo {
-  Oid method = 0;
-  Oid input_type = 0;
-  bool is_default = false;
-  std::string name_sql;
-};
-
-// An index definition printed here: head + expression + tail + " WHERE " + predicate, where
-// the (single) expression and the predicate come from deparse.sql.
+// An index definition: retort's pieces, with the expression and predicate deparse.sql prints.
 struct IndexText {
   size_t index = 0;  // in Database::indexes
   Oid oid = 0;
-  bool fallback = false;  // pg_get_indexdef prints it whole
-  std::string head;
-  bool has_expression = false;
-  bool expression_parens = false;
-  std::string tail;
-  bool has_predicate = false;
+  std::optional<IndexPieces> pieces;  // nullopt: pg_get_indexdef prints it whole
   Oid printer = 0;  // the index printed for this expression and predicate (deparse.sql)
 };
 
 struct ConstraintText {
   size_t index = 0;  // in Database::constraints
   Oid oid = 0;
-  bool fallback = false;  // pg_get_constraintdef prints it whole
-  std::string head;       // CHECK: "CHECK ("; others: complete but for the suffix
-  std::string suffix;     // NO INHERIT, DEFERRABLE, INITIALLY DEFERRED, NOT VALID
+  std::optional<ConstraintPieces> pieces;  // nullopt: pg_get_constraintdef prints it whole
   // Keys: " WITH (fillfactor='70')" from the index, which pg_get_constraintdef leaves out.
   std::string index_with;
   Oid check_printer = 0;  // CHECK: the constraint printed for this expression
@@ -546,7 +520,7 @@ struct ModelRef {
 class Inspector {
  public:
   Inspector(const InspectOptions& options, int server_version)
-      : exclusions_(options), own_printers_(PrintsDefinitionsItself(server_version)) {
+      : exclusions_(options), printer_(server_version, opclasses_) {
     database_.server_version = server_version;
   }
 
@@ -592,14 +566,13 @@ class Inspector {
   Oid Representative(std::unordered_map<std::string, Oid>& keys, Oid relid,
                      std::initializer_list<std::string_view> trees, Oid candidate);
   std::string key_buffer_;
-  std::string PlanIndex(const Row& row, IndexText* text);
-  std::string PlanConstraint(const Row& row, ConstraintText* text);
+  // The columns of `relid` as the definition printers read them; empty when none was read.
+  ColumnLookup ColumnsOf(Oid relid) const;
   void FinishColumns();
   void ResolveDependencies();
   std::optional<ObjectId> Resolve(Oid catalog, Oid oid, int subid, bool dependent) const;
 
   Exclusions exclusions_;
-  bool own_printers_;
   schema::Database database_;
 
   std::unordered_map<Oid, TableInfo> tables_;  // every table, excluded ones too
@@ -607,7 +580,8 @@ class Inspector {
   std::unordered_map<Oid, size_t> composite_index_;  // composite's pg_class oid -> position
   std::unordered_map<Oid, RelationColumns> columns_;
   std::unordered_map<Oid, std::pair<Oid, int>> attrdefs_;  // pg_attrdef oid -> (relid, attnum)
-  std::unordered_map<Oid, OpclassInfo> opclasses_;
+  OpclassTable opclasses_;
+  DefinitionPrinter printer_;  // reads opclasses_
   std::vector<IndexText> index_texts_;
   std::vector<ConstraintText> constraint_texts_;
   std::vector<DependencyRow> dependency_rows_;
@@ -1179,105 +1153,40 @@ void Inspector::ReadOpclasses(const pg::PgResult& result) {
   }
 }
 
-// Quoted column names for attribute numbers, ", "-separated; nullopt when one is unknown.
-std::optional<std::string> ColumnList(const RelationColumns* relation,
-                                      const std::vector<int64_t>& attnums, size_t from = 0,
-                                      size_t to = static_cast<size_t>(-1)) {
-  if (relation == nullptr) return std::nullopt;
-  std::string out;
-  for (size_t k = from; k < attnums.size() && k < to; ++k) {
-    const ColumnInfo* column = relation->ByAttnum(attnums[k]);
+ColumnLookup Inspector::ColumnsOf(Oid relid) const {
+  auto found = columns_.find(relid);
+  if (found == columns_.end()) return {};
+  return [relation = &found->second](int64_t attnum) -> std::optional<ColumnFacts> {
+    const ColumnInfo* column = relation->ByAttnum(attnum);
     if (column == nullptr) return std::nullopt;
-    if (k > from) out += ", ";
-    out += column->QuotedName();
-  }
-  return out;
+    return ColumnFacts{column->QuotedName(), column->type_oid, column->collation_oid,
+                       column->type_kind, column->type_category};
+  };
 }
 
-const char* ForeignKeyAction(char action) {
-  switch (action) {
-    case 'r':
-      return "RESTRICT";
-    case 'c':
-      return "CASCADE";
-    case 'n':
-      return "SET NULL";
-    case 'd':
-      return "SET DEFAULT";
-    default:
-      return nullptr;  // 'a' NO ACTION, the default, is not printed
-  }
-}
-
-// Prints a constraint as pg_get_constraintdef does; "" asks for PostgreSQL's printer.
-std::string Inspector::PlanConstraint(const Row& row, ConstraintText* text) {
+// What the constraint printer reads of a row of constraints.sql.
+Status ReadConstraintInput(const Row& row, ConstraintInput* input) {
   namespace c = constraints_col;
-  char type = row.Char(c::kType);
-  if (!own_printers_ || (type != 'p' && type != 'u' && type != 'f' && type != 'c')) return "";
-  Oid relid = row.OidAt(c::kRelid);
-  auto relation_it = columns_.find(relid);
-  const RelationColumns* relation = relation_it == columns_.end() ? nullptr : &relation_it->second;
-  std::vector<int64_t> key;
-  if (!ReadNumbers(row, c::kKey, "constraints", &key).ok()) return "";
-  std::string out;
-  switch (type) {
-    case 'p':
-    case 'u': {
-      out = type == 'p' ? "PRIMARY KEY " : "UNIQUE ";
-      if (type == 'u' && row.Bool(c::kNullsNotDistinct)) out += "NULLS NOT DISTINCT ";
-      auto columns = ColumnList(relation, key);
-      if (!columns) return "";
-      out += "(" + *columns + ")";
-      std::vector<int64_t> index_key;
-      if (!ReadNumbers(row, c::kIndexKey, "constraints", &index_key).ok()) return "";
-      if (index_key.size() > key.size()) {
-        auto included = ColumnList(relation, index_key, key.size());
-        if (!included) return "";
-        out += " INCLUDE (" + *included + ")";
-      }
-      break;
-    }
-    case 'f': {
-      auto columns = ColumnList(relation, key);
-      std::vector<int64_t> referenced_key;
-      if (!ReadNumbers(row, c::kReferencedKey, "constraints", &referenced_key).ok()) return "";
-      auto referenced_relation = columns_.find(row.OidAt(c::kReferencedRelid));
-      if (referenced_relation == columns_.end()) return "";
-      auto referenced = ColumnList(&referenced_relation->second, referenced_key);
-      if (!columns || !referenced) return "";
-      out = "FOREIGN KEY (" + *columns + ") REFERENCES " + row.Text(c::kReferencedSql) + "(" +
-            *referenced + ")";
-      char match = row.Char(c::kMatchType);
-      if (match == 'f') out += " MATCH FULL";
-      if (match == 'p') out += " MATCH PARTIAL";
-      if (const char* action = ForeignKeyAction(row.Char(c::kOnUpdate))) {
-        out += " ON UPDATE " + std::string(action);
-      }
-      if (const char* action = ForeignKeyAction(row.Char(c::kOnDelete))) {
-        out += " ON DELETE " + std::string(action);
-      }
-      if (!row.Null(c::kOnDeleteColumns)) {
-        std::vector<int64_t> set_columns;
-        if (!ReadNumbers(row, c::kOnDeleteColumns, "constraints", &set_columns).ok()) return "";
-        auto names = ColumnList(relation, set_columns);
-        if (!names) return "";
-        out += " (" + *names + ")";
-      }
-      break;
-    }
-    case 'c': {
-      std::optional<std::string> tree = row.Optional(c::kCheckTree);
-      if (!tree) return "";
-      text->check_printer = Representative(check_keys_, relid, {*tree}, text->oid);
-      out = "CHECK (";
-      if (row.Bool(c::kNoInherit)) text->suffix = " NO INHERIT";
-      break;
-    }
+  constexpr std::string_view kQuery = "constraints";
+  input->type = row.Char(c::kType);
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kKey, kQuery, &input->key));
+  input->nulls_not_distinct = row.Bool(c::kNullsNotDistinct);
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kIndexKey, kQuery, &input->index_key));
+  input->referenced_sql = row.View(c::kReferencedSql);
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kReferencedKey, kQuery, &input->referenced_key));
+  input->match_type = row.Char(c::kMatchType);
+  input->on_update = row.Char(c::kOnUpdate);
+  input->on_delete = row.Char(c::kOnDelete);
+  if (!row.Null(c::kOnDeleteColumns)) {
+    RETORT_RETURN_IF_ERROR(
+        ReadNumbers(row, c::kOnDeleteColumns, kQuery, &input->on_delete_columns.emplace()));
   }
-  if (row.Bool(c::kDeferrable)) text->suffix += " DEFERRABLE";
-  if (row.Bool(c::kDeferred)) text->suffix += " INITIALLY DEFERRED";
-  if (!row.Bool(c::kValidated)) text->suffix += " NOT VALID";
-  return out;
+  input->has_check_expression = !row.Null(c::kCheckTree);
+  input->no_inherit = row.Bool(c::kNoInherit);
+  input->deferrable = row.Bool(c::kDeferrable);
+  input->deferred = row.Bool(c::kDeferred);
+  input->validated = row.Bool(c::kValidated);
+  return Status::Ok();
 }
 
 Status Inspector::ReadConstraints(const pg::PgResult& result) {
@@ -1308,8 +1217,14 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
     ConstraintText text;
     text.index = database_.constraints.size();
     text.oid = oid;
-    text.head = PlanConstraint(row, &text);
-    if (text.head.empty()) text.fallback = true;
+    ConstraintInput input;
+    RETORT_RETURN_IF_ERROR(ReadConstraintInput(row, &input));
+    Oid relid = row.OidAt(c::kRelid);
+    text.pieces =
+        printer_.Constraint(input, ColumnsOf(relid), ColumnsOf(row.OidAt(c::kReferencedRelid)));
+    if (text.pieces && text.pieces->check) {
+      text.check_printer = Representative(check_keys_, relid, {row.View(c::kCheckTree)}, oid);
+    }
     if (auto with = row.Optional(c::kIndexWithOptions)) text.index_with = " WITH (" + *with + ")";
     constraint_texts_.push_back(std::move(text));
 
@@ -1324,150 +1239,25 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
   return Status::Ok();
 }
 
-// The opclass as pg_get_indexdef prints it after a key column of type `column` (" name", or ""
-// for the type's default opclass of the method); nullopt when retort cannot be sure which
-// opclass PostgreSQL takes as the default.
-std::optional<std::string> OpclassSuffix(const std::unordered_map<Oid, OpclassInfo>& opclasses,
-                                         Oid opclass_oid, const ColumnInfo* column, Oid key_type) {
-  auto found = opclasses.find(opclass_oid);
-  if (found == opclasses.end()) return std::nullopt;
-  const OpclassInfo& opclass = found->second;
-  // GetDefaultOpClass only ever returns a default opclass, so any other is printed.
-  if (!opclass.is_default) return " " + opclass.name_sql;
-  if (opclass.input_type == key_type) return "";
-  // A default opclass for another input type: the default for this type only when no
-  // default opclass takes the type exactly and this one takes it by its kind. Domains and
-  // expression columns (whose type kind is unknown here) go to PostgreSQL.
-  if (column == nullptr || column->type_kind == 'd') return std::nullopt;
-  for (const auto& [oid, other] : opclasses) {
-    if (other.is_default && other.method == opclass.method && other.input_type == key_type) {
-      return " " + opclass.name_sql;
-    }
-  }
-  bool by_kind = (opclass.input_type == kAnyArrayType && column->type_category == 'A') ||
-                 (opclass.input_type == kAnyEnumType && column->type_kind == 'e') ||
-                 (opclass.input_type == kAnyRangeType && column->type_kind == 'r') ||
-                 (opclass.input_type == kAnyMultirangeType && column->type_kind == 'm') ||
-                 (opclass.input_type == kTextType && key_type == kVarcharType);
-  if (by_kind) return "";
-  return std::nullopt;
-}
-
-// Prints the index as pg_get_indexdef does, but for its expression and predicate, which
-// deparse.sql prints; "" asks for pg_get_indexdef.
-std::string Inspector::PlanIndex(const Row& row, IndexText* text) {
+// What the index printer reads of a row of indexes.sql, but for the table's name.
+Status ReadIndexInput(const Row& row, IndexInput* input) {
   namespace c = indexes_col;
-  // columns.sql lists an index's columns only when they carry opclass options.
-  if (!own_printers_ || columns_.count(row.OidAt(c::kOid)) > 0) return "";
-  Oid relid = row.OidAt(c::kRelid);
-  std::string table_sql;
-  if (auto table = tables_.find(relid); table != tables_.end()) {
-    table_sql = table->second.qualified_sql;
-  } else if (auto view = views_.find(relid); view != views_.end()) {
-    table_sql = view->second.qualified_sql;
-  } else {
-    return "";
-  }
-  auto relation_it = columns_.find(relid);
-  if (relation_it == columns_.end()) return "";
-  const RelationColumns& relation = relation_it->second;
-
-  std::vector<int64_t> key;
-  std::vector<int64_t> opclasses;
-  std::vector<int64_t> collations;
-  std::vector<int64_t> options;
-  if (!ReadNumbers(row, c::kKey, "indexes", &key).ok() ||
-      !ReadNumbers(row, c::kOpclasses, "indexes", &opclasses).ok() ||
-      !ReadNumbers(row, c::kCollations, "indexes", &collations).ok() ||
-      !ReadNumbers(row, c::kOptions, "indexes", &options).ok()) {
-    return "";
-  }
-  size_t key_count = static_cast<size_t>(row.Int(c::kKeyCount));
-  if (opclasses.size() < key_count || collations.size() < key_count || options.size() < key_count) {
-    return "";
-  }
-
-  std::optional<std::string> expressions = row.Optional(c::kExpressionsTree);
-  if (expressions && NodeListLength(*expressions) != 1) return "";
-
-  std::string* out = &text->head;
-  *out = "CREATE ";
-  if (row.Bool(c::kUnique)) *out += "UNIQUE ";
-  *out += "INDEX " + row.Text(c::kQuotedName) + " ON ";
-  if (row.Bool(c::kOnPartitionedTable)) *out += "ONLY ";
-  *out += table_sql + " USING " + row.Text(c::kMethod) + " (";
-  bool can_order = row.Bool(c::kCanOrder);
-  for (size_t k = 0; k < key.size(); ++k) {
-    if (k == key_count) {
-      *out += ") INCLUDE (";
-    } else if (k > 0) {
-      *out += ", ";
-    }
-    const ColumnInfo* column = nullptr;
-    Oid key_type = 0;
-    Oid key_collation = 0;
-    if (key[k] != 0) {
-      column = relation.ByAttnum(key[k]);
-      if (column == nullptr) return "";
-      *out += column->QuotedName();
-      key_type = column->type_oid;
-      key_collation = column->collation_oid;
-    } else {
-      // The single expression column: a function call prints bare, anything else in
-      // parentheses. Its type and collation are the top node's result type and collation.
-      std::string_view tree = *expressions;
-      std::optional<std::string_view> type;
-      std::optional<std::string_view> collation;
-      if (tree.substr(0, 11) == "({FUNCEXPR ") {
-        auto format = NodeField(tree, "funcformat");
-        // COERCE_EXPLICIT_CALL (0) and COERCE_SQL_SYNTAX (3) print as a function call.
-        text->expression_parens = !(format == "0" || format == "3");
-        type = NodeField(tree, "funcresulttype");
-        collation = NodeField(tree, "funccollid");
-      } else if (tree.substr(0, 9) == "({OPEXPR ") {
-        text->expression_parens = true;
-        type = NodeField(tree, "opresulttype");
-        collation = NodeField(tree, "opcollid");
-      } else {
-        return "";
-      }
-      if (!type || !collation) return "";
-      auto parse_oid = [](std::string_view number) {
-        Oid value = 0;
-        std::from_chars(number.data(), number.data() + number.size(), value);
-        return value;
-      };
-      key_type = parse_oid(*type);
-      key_collation = parse_oid(*collation);
-      text->has_expression = true;
-      out = &text->tail;
-    }
-    if (k >= key_count) continue;
-    Oid collation = static_cast<Oid>(collations[k]);
-    if (collation != 0 && collation != key_collation) return "";  // COLLATE: PostgreSQL prints
-    auto opclass = OpclassSuffix(opclasses_, static_cast<Oid>(opclasses[k]), column, key_type);
-    if (!opclass) return "";
-    *out += *opclass;
-    if (can_order) {
-      int64_t option = options[k];
-      if (option & 1) {  // INDOPTION_DESC; NULLS FIRST is then the default
-        *out += " DESC";
-        if (!(option & 2)) *out += " NULLS LAST";
-      } else if (option & 2) {  // INDOPTION_NULLS_FIRST
-        *out += " NULLS FIRST";
-      }
-    }
-  }
-  *out += ")";
-  if (row.Bool(c::kNullsNotDistinct)) *out += " NULLS NOT DISTINCT";
-  if (auto with = row.Optional(c::kWithOptions)) *out += " WITH (" + *with + ")";
-  std::optional<std::string> predicate = row.Optional(c::kPredicateTree);
-  text->has_predicate = predicate.has_value();
-  if (expressions || predicate) {
-    text->printer = Representative(index_keys_, relid,
-                                   {expressions.value_or(""), predicate.value_or("")}, text->oid);
-  }
-  return text->head;
+  constexpr std::string_view kQuery = "indexes";
+  input->quoted_name = row.View(c::kQuotedName);
+  input->method = row.View(c::kMethod);
+  input->unique = row.Bool(c::kUnique);
+  input->on_partitioned_table = row.Bool(c::kOnPartitionedTable);
+  input->can_order = row.Bool(c::kCanOrder);
+  input->nulls_not_distinct = row.Bool(c::kNullsNotDistinct);
+  input->key_count = static_cast<size_t>(row.Int(c::kKeyCount));
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kKey, kQuery, &input->key));
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kOpclasses, kQuery, &input->opclasses));
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kCollations, kQuery, &input->collations));
+  RETORT_RETURN_IF_ERROR(ReadNumbers(row, c::kOptions, kQuery, &input->options));
+  if (!row.Null(c::kExpressionsTree)) input->expressions_tree = row.View(c::kExpressionsTree);
+  if (!row.Null(c::kWithOptions)) input->with_options = row.View(c::kWithOptions);
+  input->has_predicate = !row.Null(c::kPredicateTree);
+  return Status::Ok();
 }
 
 Status Inspector::ReadIndexes(const pg::PgResult& result) {
@@ -1478,12 +1268,15 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
     Row row(result, i);
     Oid relid = row.OidAt(c::kRelid);
     schema::Index index;
+    IndexInput input;
     if (auto table = tables_.find(relid); table != tables_.end()) {
       if (table->second.index == kNotInModel) continue;
       index.table = table->second.name;
+      input.table_sql = table->second.qualified_sql;
     } else if (auto view = views_.find(relid); view != views_.end()) {
       if (view->second.index == kNotInModel) continue;
       index.table = view->second.name;
+      input.table_sql = view->second.qualified_sql;
     } else {
       continue;
     }
@@ -1496,8 +1289,14 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
     IndexText text;
     text.index = database_.indexes.size();
     text.oid = oid;
-    if (PlanIndex(row, &text).empty()) {
-      text = IndexText{text.index, oid, true, "", false, false, "", false, 0};
+    RETORT_RETURN_IF_ERROR(ReadIndexInput(row, &input));
+    // columns.sql lists an index's columns only when they carry opclass options.
+    input.has_opclass_options = columns_.count(oid) > 0;
+    text.pieces = printer_.Index(input, ColumnsOf(relid));
+    if (text.pieces && (input.expressions_tree || input.has_predicate)) {
+      text.printer =
+          Representative(index_keys_, relid,
+                         {input.expressions_tree.value_or(""), row.View(c::kPredicateTree)}, oid);
     }
     index_texts_.push_back(std::move(text));
 
@@ -1701,11 +1500,11 @@ std::vector<Oid> Representatives(const Map& keys) {
 std::vector<std::optional<std::string>> Inspector::DeparseParameters() const {
   std::vector<Oid> indexdefs;
   for (const IndexText& text : index_texts_) {
-    if (text.fallback) indexdefs.push_back(text.oid);
+    if (!text.pieces) indexdefs.push_back(text.oid);
   }
   std::vector<Oid> constraintdefs;
   for (const ConstraintText& text : constraint_texts_) {
-    if (text.fallback) constraintdefs.push_back(text.oid);
+    if (!text.pieces) constraintdefs.push_back(text.oid);
   }
   std::string types = "{";
   std::string modifiers = "{";
@@ -1758,39 +1557,26 @@ void ReleaseMemory(Containers&... containers) {
 }
 
 void Inspector::Finish() {
+  const std::pair<std::optional<std::string>, std::optional<std::string>> no_expression;
   for (const IndexText& text : index_texts_) {
     std::string& definition = database_.indexes[text.index].definition;
-    if (text.fallback) {
+    if (!text.pieces) {
       definition = indexdefs_[text.oid];
       continue;
     }
-    definition = text.head;
-    if (text.printer != 0) {
-      const auto& [expression, predicate] = deparsed_index_[text.printer];
-      if (text.has_expression) {
-        definition +=
-            text.expression_parens ? "(" + expression.value_or("") + ")" : expression.value_or("");
-      }
-      definition += text.tail;
-      if (text.has_predicate) definition += " WHERE " + predicate.value_or("");
-    } else {
-      definition += text.tail;
-    }
+    const auto& [expression, predicate] =
+        text.printer == 0 ? no_expression : deparsed_index_[text.printer];
+    definition = text.pieces->Definition(expression, predicate);
   }
   for (const ConstraintText& text : constraint_texts_) {
     std::string& definition = database_.constraints[text.index].definition;
-    if (text.fallback) {
-      definition = constraintdefs_[text.oid];
-      if (!text.index_with.empty()) {
-        // Where pg_dump puts it: after the columns (and INCLUDE), before DEFERRABLE.
-        size_t at = definition.find(" DEFERRABLE");
-        definition.insert(at == std::string::npos ? definition.size() : at, text.index_with);
-      }
-    } else if (text.check_printer != 0) {
-      definition = text.head + deparsed_check_[text.check_printer] + ")" + text.suffix;
-    } else {
-      definition = text.head + text.index_with + text.suffix;
+    if (!text.pieces) {
+      definition = WithIndexParameters(constraintdefs_[text.oid], text.index_with);
+      continue;
     }
+    std::string_view check =
+        text.pieces->check ? std::string_view(deparsed_check_[text.check_printer]) : "";
+    definition = text.pieces->Definition(check, text.index_with);
   }
   // The pieces are in the definitions now: let their memory go before FinishColumns builds
   // the model's columns, the largest allocation of a large schema.

@@ -46,8 +46,12 @@ pg::PgOutcome<pg::PgResult> QueryLanes::Take(size_t index) {
     // one belongs to a query nobody will take.
     while (!in_flight_.empty() && in_flight_.front() < index) (void)ReadFront();
     if (!in_flight_.empty() && in_flight_.front() == index) return ReadFront();
-    // Not sent (the pipeline broke before it): its own round trip says why.
-    return connection_.Execute(std::string(queries_.at(index)));
+    // Not sent: the pipeline broke before it, and nothing is in flight any more. This query and
+    // the ones after it run on their own round trips below, which say why they fail; those
+    // cannot run in pipeline mode (libpq refuses, with an error that names pipeline mode
+    // instead of the cause).
+    connection_.ExitPipeline();
+    pipelining_ = false;
   }
   std::future<pg::PgOutcome<pg::PgResult>>& future = futures_.at(index);
   // The lanes set it; the wait ends as soon as one does. Only when every lane has ended without

@@ -42,6 +42,12 @@ const std::map<std::string, std::string_view, std::less<>>& Examples() {
       {"lint", "retort lint --all --offline"},
       {"completion", "source <(retort completion bash)"},
       {"man", "retort man /tmp/retort-man"},
+      {"fleet", "retort fleet status tenants"},
+      {"fleet upgrade", "retort fleet upgrade tenants head --dry-run"},
+      {"fleet downgrade", "retort fleet downgrade tenants 3f2a9c1b7d4e --width 1"},
+      {"fleet status", "retort fleet status tenants --format json"},
+      {"fleet drift", "retort fleet drift shards --junit fleet-drift.xml"},
+      {"fleet check", "retort fleet check shards"},
   };
   return kExamples;
 }

@@ -14,6 +14,7 @@
 #include <functional>
 #include <iostream>
 
+#include "base/files.h"
 #include "base/strings.h"
 #include "cli/color.h"
 #include "cli/command_tree.h"
@@ -348,6 +349,90 @@ int main(int argc, char** argv) {
          }
          return run.Report(commands::Stamp(run.config(), stamp_options, run.io));
        }});
+
+  // fleet: the verbs over every target of a [[targets]] group
+  commands::FleetOptions fleet_options;
+  std::string fleet_junit;
+  CLI::App* fleet = app.add_subcommand(
+      "fleet", "upgrade, downgrade, status, drift and check over a [[targets]] group");
+  fleet->require_subcommand(1);
+  CLI::App* fleet_upgrade = fleet->add_subcommand(
+      "upgrade", "upgrade every target of GROUP: canaries first, then WIDTH at a time");
+  CLI::App* fleet_downgrade =
+      fleet->add_subcommand("downgrade", "downgrade every target of GROUP to TARGET");
+  CLI::App* fleet_status = fleet->add_subcommand(
+      "status", "each target's revision, pending migrations, drift and last error");
+  CLI::App* fleet_drift = fleet->add_subcommand(
+      "drift", "compare each target with what its version rows should contain");
+  CLI::App* fleet_check =
+      fleet->add_subcommand("check", "exit 3 unless every target is at the heads without drift");
+  fleet_options.migrate.target = "head";
+  for (CLI::App* command :
+       {fleet_upgrade, fleet_downgrade, fleet_status, fleet_drift, fleet_check}) {
+    command->add_option("group", fleet_options.group, "the [[targets]] group's name")->required();
+    command->add_option("--width", fleet_options.width, "targets at once (default: the group's)")
+        ->check(CLI::PositiveNumber);
+    command->add_option("--junit", fleet_junit, "also write one JUnit testcase per target");
+  }
+  // Absolute destinations only: re-running the command resumes the rollout.
+  fleet_upgrade->add_option("target", fleet_options.migrate.target,
+                            "head, heads, REV, label@head (default head)");
+  fleet_downgrade->add_option("target", fleet_options.migrate.target, "base, REV, label@base")
+      ->required();
+  for (CLI::App* command : {fleet_upgrade, fleet_downgrade}) {
+    command->add_flag("--dry-run", fleet_options.dry_run,
+                      "only read each target and list what it would run");
+    command
+        ->add_option("--canary", fleet_options.canary,
+                     "targets that go first, alone (default: the group's)")
+        ->check(CLI::NonNegativeNumber);
+    command
+        ->add_option("--max-failures", fleet_options.max_failures,
+                     "no new target starts after this many failed (default: the group's)")
+        ->check(CLI::PositiveNumber);
+    command->add_option("--lock-wait", lock_wait, "how long to wait for another migrator");
+    command->add_flag("--no-backup", fleet_options.migrate.no_backup,
+                      "do not copy data that DROP/TRUNCATE/DELETE destroy first");
+  }
+  // A report, its JUnit file (when asked for) and then its verdict.
+  auto fleet_report = [&](Run& run, const auto& report, auto print) {
+    if (!report.ok()) return run.Report(report.status());
+    print(*report);
+    if (!fleet_junit.empty()) {
+      Status written = retort::WriteFile(fleet_junit, commands::FleetJunit(*report));
+      if (!written.ok()) return run.Report(written);
+    }
+    if constexpr (requires { report->verdict; }) return run.Report(report->verdict);
+    return kExitOk;
+  };
+  for (auto [command, upgrading] :
+       {std::pair{fleet_upgrade, true}, std::pair{fleet_downgrade, false}}) {
+    verbs.push_back({command, Stage::kConfig, [&, upgrading = upgrading](Run& run) {
+                       return fleet_report(
+                           run,
+                           commands::FleetMigrate(run.config(), fleet_options, upgrading, run.io),
+                           [&](const commands::FleetRunReport& report) {
+                             cli::PrintFleetRun(report, run.format, run.io.out);
+                           });
+                     }});
+  }
+  verbs.push_back({fleet_status, Stage::kConfig, [&](Run& run) {
+                     return fleet_report(run, commands::FleetStatus(run.config(), fleet_options),
+                                         [&](const commands::FleetStatusReport& report) {
+                                           cli::PrintFleetStatus(report, run.format, run.io.out);
+                                         });
+                   }});
+  for (auto [command, require_heads] :
+       {std::pair{fleet_drift, false}, std::pair{fleet_check, true}}) {
+    verbs.push_back({command, Stage::kConfig, [&, require_heads = require_heads](Run& run) {
+                       return fleet_report(
+                           run,
+                           commands::FleetDrift(run.config(), fleet_options, require_heads, run.io),
+                           [&](const commands::FleetDriftReport& report) {
+                             cli::PrintFleetDrift(report, run.format, run.io.out);
+                           });
+                     }});
+  }
 
   // validate / hash
   CLI::App* validate = app.add_subcommand(
@@ -697,11 +782,15 @@ int main(int argc, char** argv) {
   if (!config.ok()) return run.Report(config.status());
   redactor.Add(config->database_url);
   redactor.Add(config->dev_url);
+  for (const retort::config::TargetGroup& group : config->target_groups) {
+    redactor.Add(group.registry_url);
+    for (const retort::config::TargetEntry& target : group.urls) redactor.Add(target.url);
+  }
 
   auto wait = DurationMs(lock_wait);
   if (!wait.ok()) return run.Report(wait.status().WithContext("--lock-wait: "));
   upgrade_options.lock_wait_ms = downgrade_options.lock_wait_ms = stamp_options.lock_wait_ms =
-      *wait;
+      fleet_options.migrate.lock_wait_ms = *wait;
   run.loaded_config = std::move(config).value();
   return verb->handler(run);
 }

@@ -168,7 +168,9 @@ std::string ConfigPage(const std::string& version) {
   for (const config::KeyDoc& key : config::DocumentedKeys()) {
     if (key.section != section) {
       section = key.section;
-      out << ".SS [" << Escape(section) << "]\n";
+      // A fleet group is an array of tables: one [[targets]] section per group.
+      out << (section == "targets" ? ".SS [[" : ".SS [") << Escape(section)
+          << (section == "targets" ? "]]\n" : "]\n");
     }
     out << ".TP\n\\fB" << Escape(key.key) << "\\fR = "
         << Escape(key.default_value.empty() ? std::string(key.example) : key.default_value) << "\n"

@@ -40,6 +40,12 @@ void PrintDev(const commands::DevReport& report, Format format, std::ostream& ou
 // `retort test`: one line per check (PASS/FAIL/SKIP), failure details indented, then totals.
 void PrintTestReport(const commands::TestReport& report, Format format, std::ostream& out);
 
+// `retort fleet` (fleet_output.cc): a table with one row per target, then totals (status: a
+// count of targets per revision), or JSON.
+void PrintFleetRun(const commands::FleetRunReport& report, Format format, std::ostream& out);
+void PrintFleetStatus(const commands::FleetStatusReport& report, Format format, std::ostream& out);
+void PrintFleetDrift(const commands::FleetDriftReport& report, Format format, std::ostream& out);
+
 // upgrade/downgrade, as each migration finishes (commands::Io::migrated), for the log:
 // "upgraded   3f2a9c1b7d4e  add chunks  (2 statements, 12.5 ms)\n".
 std::string MigrationLine(const commands::MigrationRun& run);

@@ -329,8 +329,8 @@ struct TestOptions {
 // database. A failed check is part of the report (the caller exits 1), not an error.
 Result<TestReport> TestMigrations(const config::Config& config, const TestOptions& options,
                                   const Io& io);
-// The report as JUnit XML: one testsuite, one testcase per check.
-std::string TestReportJunit(const TestReport& report);
+// The report as JUnit XML: one testsuite (named `suite`), one testcase per check.
+std::string TestReportJunit(const TestReport& report, const std::string& suite = "retort test");
 
 struct DriftReport {
   std::string database = {};                // safe to print
@@ -382,5 +382,114 @@ std::vector<lint::Finding> WrittenRevisionFindings(
 void ReportWrittenRevision(const config::Config& config, const migrations::Migration& written,
                            const std::vector<render::MigrationSql::StatementHazard>& hazards,
                            const Io& io);
+
+// ---- fleet (fleet.cc): the verbs over every target of a [[targets]] group; docs/fleet.md
+
+// One target of a group: a database, or one tenant's schema in a database.
+struct FleetTarget {
+  std::string label = {};   // the URL with its password redacted: safe to print
+  std::string schema = {};  // "" for a whole database
+  std::string url = {};     // as listed; never printed
+  std::string where = {};  // where it was listed: "retort.toml:12", "fleet.txt:3", "registry row 4"
+  // What the label and schema say together, as one word for messages and the fleet log.
+  std::string Name() const { return schema.empty() ? label : label + " [" + schema + "]"; }
+};
+// The group's targets in the order they are listed. InvalidInput for an unknown group, a bad
+// URL (naming where it is listed) or a target listed twice; Failed when the registry query
+// cannot run.
+Result<std::vector<FleetTarget>> ResolveFleetTargets(const config::Config& config,
+                                                     const std::string& group);
+
+struct FleetOptions {
+  std::string group = {};
+  MigrateOptions migrate = {};  // the revision target, --lock-wait, --no-backup
+  bool dry_run = false;         // only read each target and say what it would run
+  // The group's settings, overridden from the command line when set.
+  std::optional<long long> canary = {};
+  std::optional<long long> width = {};
+  std::optional<long long> max_failures = {};
+};
+
+// What happened to one target of a rollout.
+struct FleetTargetRun {
+  enum class Outcome { kMoved, kAlreadyThere, kWouldMove, kFailed, kNotStarted };
+  FleetTarget target = {};
+  Outcome outcome = Outcome::kNotStarted;
+  bool canary = false;
+  std::vector<std::string> rows_before = {};
+  std::vector<std::string> rows_after = {};
+  std::vector<std::string> moved = {};  // applied or reverted; with --dry-run, what would run
+  std::string error = {};               // kFailed: what went wrong, passwords redacted
+  double elapsed_ms = 0;
+};
+struct FleetRunReport {
+  std::string group = {};
+  bool upgrade = true;
+  std::string destination = {};  // the revision target as given
+  bool dry_run = false;
+  std::vector<FleetTargetRun> targets = {};  // in the group's order
+  // Ok when every target is there (or, with --dry-run, was read); Failed naming why the rollout
+  // stopped otherwise.
+  Status verdict = Status::Ok();
+};
+// `fleet upgrade` / `fleet downgrade`: the first `canary` targets one at a time, then the rest
+// `width` at a time, each under its own migration lock and with the single-database guarantees;
+// no target starts after a canary failed or once `max_failures` targets have. Each target's
+// outcome is kept in .retort/fleet/GROUP.json (fleet status shows its last error). io.log gets a
+// line as each target finishes. Re-running continues: targets already there cost one read.
+Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOptions& options,
+                                    bool upgrade, const Io& io);
+
+struct FleetTargetStatus {
+  FleetTarget target = {};
+  bool reachable = false;
+  std::vector<std::string> rows = {};     // its version rows
+  std::vector<std::string> unknown = {};  // rows no migration file has
+  int pending = 0;                        // migrations between the rows and the heads
+  std::vector<PartialMigration> partial = {};
+  std::string error = {};  // why it could not be read
+  // From the fleet log: the last rollout's failure ("" after a success), the last drift check
+  // ("none", "drifted", "" when never checked), and when they were recorded.
+  std::string last_error = {};
+  std::string drift = {};
+  std::string recorded_at = {};
+  bool AtHeads() const { return reachable && unknown.empty() && pending == 0 && partial.empty(); }
+};
+struct FleetStatusReport {
+  std::string group = {};
+  std::vector<std::string> heads = {};
+  std::vector<FleetTargetStatus> targets = {};  // in the group's order
+  Status verdict = Status::Ok();                // Failed naming the targets that could not be read
+};
+// `fleet status`: every target's revision read (`width` at a time); never changes a target.
+// Targets behind the heads are data, not a failure (`fleet check` is the gate for that).
+Result<FleetStatusReport> FleetStatus(const config::Config& config, const FleetOptions& options);
+
+struct FleetTargetDrift {
+  FleetTarget target = {};
+  std::vector<std::string> rows = {};
+  render::MigrationSql sql = {};  // expected -> live: the out-of-band changes (empty: none)
+  std::string error = {};         // why it could not be compared
+};
+struct FleetDriftReport {
+  std::string group = {};
+  std::vector<std::string> heads = {};
+  std::vector<FleetTargetDrift> targets = {};
+  // Ok when every target could be compared and none drifted; Differences (exit 3) naming the
+  // drifted ones; Failed when a target could not be compared. With `require_heads` (fleet
+  // check), a target not at the heads is a difference too.
+  Status verdict = Status::Ok();
+};
+// `fleet drift`: each database target against the migrations up to its own version rows
+// (replayed once per distinct set of rows on the dev server). `fleet check` is the same with
+// require_heads. Schema targets are refused by name: their expected schema cannot be replayed
+// yet (docs/fleet.md).
+Result<FleetDriftReport> FleetDrift(const config::Config& config, const FleetOptions& options,
+                                    bool require_heads, const Io& io);
+
+// A fleet report as JUnit XML: one testcase per target.
+std::string FleetJunit(const FleetRunReport& report);
+std::string FleetJunit(const FleetStatusReport& report);
+std::string FleetJunit(const FleetDriftReport& report);
 
 }  // namespace retort::commands

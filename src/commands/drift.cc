@@ -13,10 +13,8 @@
 
 namespace retort::commands {
 
-namespace {
-
-// The plan from base to exactly `rows` (several when the database holds several branches).
-Result<revision::Path> PlanToRows(const Project& project, const std::vector<std::string>& rows) {
+Result<revision::Path> PlanToRows(const ProjectHeaders& project,
+                                  const std::vector<std::string>& rows) {
   revision::Path plan;
   for (const std::string& row : rows) {
     RETORT_ASSIGN_OR_RETURN(revision::Path part, project.graph.PlanUpgrade(plan.final_rows, row));
@@ -25,8 +23,6 @@ Result<revision::Path> PlanToRows(const Project& project, const std::vector<std:
   }
   return plan;
 }
-
-}  // namespace
 
 Result<DriftReport> Drift(const config::Config& config, const Io& io) {
   RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config));

@@ -7,6 +7,7 @@
 #include "base/parallel.h"
 #include "base/strings.h"
 #include "commands/commands.h"
+#include "commands/migrate.h"
 #include "executor/executor.h"
 #include "pg/advisory_lock.h"
 
@@ -18,7 +19,7 @@ namespace retort::commands {
 
 namespace {
 
-enum class Verb { kUpgrade, kDowngrade };
+using Verb = Direction;
 
 // duplicate_table, duplicate_object, duplicate_column, duplicate_schema, duplicate_function: what
 // the first migration meets in a database built without retort.
@@ -65,8 +66,10 @@ executor::Options RunOptions(const config::Config& config, const MigrateOptions&
   return options;
 }
 
-Result<revision::Path> PlanFor(const ProjectHeaders& project, Verb verb,
-                               const std::vector<std::string>& rows, const std::string& target) {
+}  // namespace
+
+Result<revision::Path> PlanMove(const ProjectHeaders& project, Verb verb,
+                                const std::vector<std::string>& rows, const std::string& target) {
   for (const std::string& row : rows) {
     if (project.graph.Find(row) == nullptr) {
       return Status::InvalidInput("the database is at revision '" + row + "', which is not in " +
@@ -78,6 +81,8 @@ Result<revision::Path> PlanFor(const ProjectHeaders& project, Verb verb,
   return verb == Verb::kUpgrade ? project.graph.PlanUpgrade(rows, target)
                                 : project.graph.PlanDowngrade(rows, target);
 }
+
+namespace {
 
 executor::ProgressCallback ReportMigrations(const Io& io, Verb verb) {
   if (!io.migrated) return nullptr;
@@ -111,7 +116,7 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
     return Status::InvalidInput(
         "downgrade --sql needs a range FROM:TO (e.g. head:base), since no database is read");
   }
-  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(project, verb, start_rows, destination));
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanMove(project, verb, start_rows, destination));
   history::VersionStore store = project.Store();
   executor::ScriptSink sink(io.out);
   executor::Options run_options = RunOptions(project.config, options, io);
@@ -125,13 +130,12 @@ Status WriteScript(const Project& project, Verb verb, const MigrateOptions& opti
   return executor.Run(plan, project.index);
 }
 
-// The checksums of the migrations `plan` runs (recorded in the history).
-Status FillChecksums(Project& project, const revision::Path& plan) {
-  std::set<std::string> running;
-  for (const revision::Move& step : plan.steps) running.insert(step.revision);
+}  // namespace
+
+Status FillChecksums(Project& project, const std::set<std::string>& revisions) {
   std::vector<migrations::Migration*> wanted;
   for (migrations::Migration& migration : project.migrations) {
-    if (running.count(migration.id) != 0) wanted.push_back(&migration);
+    if (revisions.count(migration.id) != 0) wanted.push_back(&migration);
   }
   std::vector<Status> outcomes(wanted.size(), Status::Ok());
   ParallelFor(wanted.size(), [&](size_t i) { outcomes[i] = migrations::FillChecksum(*wanted[i]); });
@@ -143,42 +147,68 @@ Status FillChecksums(Project& project, const revision::Path& plan) {
   return Status::InvalidInput(Join(problems, "\n"));
 }
 
-Status Migrate(const config::Config& config, const MigrateOptions& options, const Io& io,
-               Verb verb) {
-  // Headers first: an up-to-date database (the common deploy) must not pay for parsing every
-  // file's SQL.
-  if (options.sql) {
-    RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, migrations::ParseDepth::kFull));
-    return WriteScript(*project, verb, options, io);
+namespace {
+
+// The digest statement for the transaction that records `plan`'s last migration: the files of
+// the revisions applied then, as checked before the run (`checked_rows` checksum rows) or as
+// their history rows record them, expecting one more checksum row per migration upgraded.
+std::string ClosingDigest(const ProjectHeaders& checked, const Project& project,
+                          const revision::Path& plan, long long checked_rows,
+                          const history::VersionStore& store) {
+  std::map<std::string, std::string> recorded_hashes;
+  long long expected_rows = checked_rows;
+  for (const revision::Move& step : plan.steps) {
+    if (step.direction != revision::Direction::kUp) continue;
+    const migrations::Migration& migration = project.Get(step.revision);
+    recorded_hashes[step.revision] =
+        migration.source_sha256.empty() ? Sha256Hex(migration.source) : migration.source_sha256;
+    ++expected_rows;
   }
-  if (options.target.find(':') != std::string::npos) {
-    return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
-  }
-  RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
-                          LoadProjectAndConnect(config, /*depth=*/std::nullopt));
-  const ProjectHeaders& headers = *connected.project;
-  pg::Connection& connection = connected.connection;
-  const std::string& conninfo = connected.conninfo;
-  history::VersionStore store = headers.Store();
-  // The rows and the checksums in one round trip: all a no-op run asks the server.
+  return store.RecordDigestStatement(AppliedDigest(checked, plan.final_rows, recorded_hashes),
+                                     expected_rows);
+}
+
+}  // namespace
+
+Result<MoveOutcome> MoveDatabase(const ProjectHeaders& headers, const ParsedProject& parsed,
+                                 MigrationTarget& target, Direction verb,
+                                 const MigrateOptions& options, const Io& io) {
+  pg::Connection& connection = target.connection;
+  const std::string& conninfo = target.conninfo;
+  const history::VersionStore& store = target.store;
+  MoveOutcome outcome;
+  // The rows and the applied digest in one round trip: all a no-op run asks the server when the
+  // digest matches the files. Otherwise every recorded checksum is read and compared (and the
+  // digest written for the next run).
   RETORT_ASSIGN_OR_RETURN(auto recorded,
                           store.ReadState(connection, history::VersionStore::StateParts{
-                                                          .checksums = true, .progress = false}));
+                                                          .checksums = false, .digest = true}));
   const std::vector<std::string>& rows = recorded.rows;
-  RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows, recorded.checksums));
-  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanFor(headers, verb, rows, options.target));
+  outcome.rows_before = outcome.rows_after = rows;
+  std::string digest = AppliedDigest(headers, rows);
+  bool digest_matched = digest == recorded.digest.digest;
+  // The checksum rows the files were found to match, whichever way.
+  long long checked_rows = recorded.digest.history_rows;
+  if (!digest_matched) {
+    RETORT_ASSIGN_OR_RETURN(auto checksums, store.ReadChecksums(connection, &checked_rows));
+    RETORT_RETURN_IF_ERROR(RefuseChangedMigrations(headers, connection, rows, checksums));
+  }
+  RETORT_ASSIGN_OR_RETURN(revision::Path plan, PlanMove(headers, verb, rows, options.target));
   // An up-to-date database returns without queueing behind a running migrator.
   if (plan.steps.empty()) {
+    if (!digest_matched && recorded.digest.table_exists) {
+      // Never fails the run: the digest is only a shortcut for the next one.
+      if (!connection.Execute(store.RecordDigestSql(digest, checked_rows)).ok()) {
+        (void)connection.Execute("ROLLBACK");
+      }
+    }
     io.log << "already at " << DescribeRows(rows) << "; nothing to do\n";
-    return Status::Ok();
+    return outcome;
   }
-  // There is work: parse every file's SQL now, so that a syntax error anywhere stops the run
-  // before anything changes. Checksums (a second parse of every statement) only of what runs:
-  // for 1000 files that was a third of the client's time before the first migration.
-  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project,
-                          LoadProject(config, migrations::ParseDepth::kStatements));
-  RETORT_RETURN_IF_ERROR(FillChecksums(*project, plan));
-  executor::Options run_options = RunOptions(config, options, io);
+  // There is work: every file's SQL parsed now, so that a syntax error anywhere stops the run
+  // before anything changes.
+  RETORT_ASSIGN_OR_RETURN(const Project* project, parsed(plan));
+  executor::Options run_options = RunOptions(headers.config, options, io);
   run_options.track_progress = true;
   RETORT_RETURN_IF_ERROR(
       executor::Executor::Preflight(plan, project->index, !run_options.transaction_per_migration));
@@ -202,7 +232,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     if (verb == Verb::kUpgrade) {
       for (const std::string& head : destination) {
         RETORT_ASSIGN_OR_RETURN(revision::Path part,
-                                PlanFor(*project, verb, replanned.final_rows, head));
+                                PlanMove(*project, verb, replanned.final_rows, head));
         replanned.steps.insert(replanned.steps.end(), part.steps.begin(), part.steps.end());
         if (!part.steps.empty()) replanned.final_rows = part.final_rows;
       }
@@ -220,21 +250,23 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
           io.log << "already at " << DescribeRows(rows_now) << ", below "
                  << DescribeRows(destination)
                  << " (another process downgraded while we waited); nothing to do\n";
-          return Status::Ok();
+          outcome.rows_after = rows_now;
+          return outcome;
         }
         return Status::Failed("the database moved from " + DescribeRows(rows) + " to " +
                               DescribeRows(rows_now) +
                               " while waiting for the migration lock; run the downgrade again");
       }
       RETORT_ASSIGN_OR_RETURN(
-          replanned, PlanFor(*project, verb, rows_now,
-                             destination.empty() ? std::string("base") : destination.front()));
+          replanned, PlanMove(*project, verb, rows_now,
+                              destination.empty() ? std::string("base") : destination.front()));
     }
     plan = std::move(replanned);
     if (plan.steps.empty()) {
       io.log << "already at " << DescribeRows(rows_now)
              << " (another process migrated while we waited); nothing to do\n";
-      return Status::Ok();
+      outcome.rows_after = rows_now;
+      return outcome;
     }
   }
 
@@ -243,6 +275,7 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
   plan.steps.front().rows_before = rows_now;
 
   run_options.lock_guard_check = lock.GuardCheck();
+  run_options.closing_statements = {ClosingDigest(headers, *project, plan, checked_rows, store)};
   run_options.interrupted_wait_ms = options.lock_wait_ms;
   executor::LiveSink sink(connection);
   executor::Executor executor(sink, store, run_options, ReportMigrations(io, verb));
@@ -273,10 +306,42 @@ Status Migrate(const config::Config& config, const MigrateOptions& options, cons
     return Status::Failed(status.message() + "\nthe database is at " + where + hint);
   }
   io.log << "now at " << DescribeRows(plan.final_rows) << "\n";
-  if (verb == Verb::kUpgrade) {
-    std::vector<std::string> applied;
-    for (const revision::Move& step : plan.steps) applied.push_back(step.revision);
-    TakeEditsIntoSumFile(*project, applied, io);
+  outcome.rows_after = plan.final_rows;
+  for (const revision::Move& step : plan.steps) outcome.moved.push_back(step.revision);
+  return outcome;
+}
+
+namespace {
+
+Status Migrate(const config::Config& config, const MigrateOptions& options, const Io& io,
+               Verb verb) {
+  // Headers first: an up-to-date database (the common deploy) must not pay for parsing every
+  // file's SQL.
+  if (options.sql) {
+    RETORT_ASSIGN_OR_RETURN(auto project, LoadProject(config, migrations::ParseDepth::kFull));
+    return WriteScript(*project, verb, options, io);
+  }
+  if (options.target.find(':') != std::string::npos) {
+    return Status::InvalidInput("a range (" + options.target + ") is only valid with --sql");
+  }
+  RETORT_ASSIGN_OR_RETURN(ConnectedProject connected,
+                          LoadProjectAndConnect(config, /*depth=*/std::nullopt));
+  // There is work: parse every file's SQL now, so that a syntax error anywhere stops the run
+  // before anything changes. Checksums (a second parse of every statement) only of what runs:
+  // for 1000 files that was a third of the client's time before the first migration.
+  std::unique_ptr<Project> project;
+  ParsedProject parsed = [&](const revision::Path& plan) -> Result<const Project*> {
+    RETORT_ASSIGN_OR_RETURN(project, LoadProject(config, migrations::ParseDepth::kStatements));
+    std::set<std::string> running;
+    for (const revision::Move& step : plan.steps) running.insert(step.revision);
+    RETORT_RETURN_IF_ERROR(FillChecksums(*project, running));
+    return project.get();
+  };
+  MigrationTarget target{connected.connection, connected.conninfo, connected.project->Store()};
+  RETORT_ASSIGN_OR_RETURN(MoveOutcome outcome,
+                          MoveDatabase(*connected.project, parsed, target, verb, options, io));
+  if (verb == Verb::kUpgrade && !outcome.moved.empty()) {
+    TakeEditsIntoSumFile(*project, outcome.moved, io);
   }
   return Status::Ok();
 }

@@ -177,6 +177,15 @@ Status RefuseChangedMigrations(
     const ProjectHeaders& project, pg::Connection& connection, const std::vector<std::string>& rows,
     const std::map<std::string, history::VersionStore::RecordedChecksum>& recorded);
 
+// The digest of the applied migrations' files (docs/formats.md, "The applied digest"): SHA-256
+// over the version rows and, sorted, every revision they stand for with its file's SHA-256. Equal
+// to the digest stored for the history as it is (history::StoredDigest), it says that comparing
+// every applied file with its recorded checksum would find nothing. `recorded_hashes` replace the
+// files' hashes of those revisions (the migrations a run applies, as their history rows record
+// them).
+std::string AppliedDigest(const ProjectHeaders& project, const std::vector<std::string>& rows,
+                          const std::map<std::string, std::string>& recorded_hashes = {});
+
 // Problems with migrations/retort.sum; empty when it matches or does not exist.
 std::vector<std::string> SumFileProblems(const Project& project);
 // Rewrites migrations/retort.sum for `migrations`.

@@ -74,7 +74,8 @@ catalog::InspectOptions InspectOptionsFor(const config::Config& config) {
   catalog::InspectOptions options;
   options.exclude_tables = {{config.version_table_schema, config.version_table},
                             {config.version_table_schema, bookkeeping.history_table},
-                            {config.version_table_schema, bookkeeping.progress_table}};
+                            {config.version_table_schema, bookkeeping.progress_table},
+                            {config.version_table_schema, bookkeeping.digest_table}};
   options.exclude_schemas = {config.backup_schema};
   return options;
 }

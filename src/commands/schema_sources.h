@@ -145,6 +145,10 @@ std::string DescribeTarget(const revision::Path& plan);  // the plan's final row
 Result<schema::Database> ReplayedState(const ProjectHeaders& project, const std::string& target,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
+// The plan from base to exactly `rows` (several when a database holds several branches): what
+// drift replays for a database at those rows.
+Result<revision::Path> PlanToRows(const ProjectHeaders& project,
+                                  const std::vector<std::string>& rows);
 // The same for a plan from base (to several rows, say).
 Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revision::Path& plan,
                                        const std::string& dev_conninfo, const Io& io,

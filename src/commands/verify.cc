@@ -1,5 +1,7 @@
 // Checksums of applied migrations and the retort.sum file: the bookkeeping that lets a team
 // trust that what ran is what is in git.
+#include <algorithm>
+
 #include "base/files.h"
 #include "base/strings.h"
 #include "commands/commands.h"
@@ -85,6 +87,28 @@ Result<std::vector<ChangedMigration>> FindChangedMigrations(
     if (before.ok() && after.ok()) migration.changes = migrations::DescribeChanges(*before, *after);
   }
   return changed;
+}
+
+std::string AppliedDigest(const ProjectHeaders& project, const std::vector<std::string>& rows,
+                          const std::map<std::string, std::string>& recorded_hashes) {
+  // Bump the first line when what goes in changes: a digest of another shape then never
+  // matches, and the next run compares every file and writes the new one.
+  // Sorted here: the server sorts the rows it reads by the database's collation.
+  std::vector<std::string> sorted_rows = rows;
+  std::sort(sorted_rows.begin(), sorted_rows.end());
+  std::string text = "retort applied digest 1\n" + Join(sorted_rows, " ") + "\n";
+  std::vector<std::string> known_rows;
+  for (const std::string& row : rows) {
+    if (project.graph.Find(row) != nullptr) known_rows.push_back(row);
+  }
+  for (const std::string& id : project.graph.Ancestors(known_rows)) {  // sorted
+    auto recorded = recorded_hashes.find(id);
+    text +=
+        id + ' ' +
+        (recorded != recorded_hashes.end() ? recorded->second : project.Header(id).source_sha256) +
+        '\n';
+  }
+  return Sha256Hex(text);
 }
 
 std::string DescribeChangedMigrations(const std::vector<ChangedMigration>& changed) {

@@ -397,6 +397,144 @@ void Apply(const KeySpec& spec, const toml::node& node, Config& config, Problems
   }
 }
 
+// [[targets]]: the keys of one group, for the unknown-key check and retort.toml(5).
+struct TargetKeyDoc {
+  std::string_view key;
+  std::string_view default_value;
+  std::string_view example;
+  std::string_view description;
+};
+const TargetKeyDoc kTargetKeys[] = {
+    {"name", "", R"("tenants")",
+     "The group's name, as `retort fleet upgrade NAME` takes it; unique in the file."},
+    {"urls", "",
+     R"(["postgresql://app@db1/app", { url = "postgresql://app@db2/app", schema = "t7" }])",
+     "The targets: database URLs, or { url, schema } for one tenant's schema in a database."},
+    {"file", "", R"("fleet/tenants.txt")",
+     "Or a file of targets, one a line: URL, or URL and a schema after a blank; # starts a "
+     "comment. Relative to the directory of retort.toml; read at every fleet command."},
+    {"query", "", R"("SELECT url FROM tenants WHERE active ORDER BY id")",
+     "Or a query run on registry_url whose rows are the targets: a `url` column, a `schema` "
+     "column, or both (schemas alone are in the registry database itself)."},
+    {"registry_url", "", R"("postgresql://ops@registry/tenants")",
+     "Where query runs; the [database] url when unset."},
+    {"search_path", R"("{schema}, public")", R"("{schema}, public")",
+     "The search_path of a schema target's sessions; {schema} is replaced by its quoted name. "
+     "The target's version table is kept in that schema."},
+    {"canary", "1", "2",
+     "How many targets go first, one at a time: the rollout goes on only if they all succeed."},
+    {"width", "4", "8", "How many targets are migrated at once after the canaries."},
+    {"max_failures", "1", "3",
+     "The failure budget: once this many targets have failed, no new target starts (those in "
+     "flight finish)."},
+};
+
+// One [[targets]] table into a TargetGroup, or the problems with it.
+void ParseTargetGroup(const toml::table& table, Config& config, Problems& problems) {
+  TargetGroup group;
+  group.line = static_cast<int>(table.source().begin.line);
+  auto string_value = [&](const toml::node& node,
+                          std::string_view key) -> std::optional<std::string> {
+    const toml::value<std::string>* value = node.as_string();
+    if (value == nullptr) {
+      problems.Add(node.source(), "[[targets]] " + std::string(key) + " must be a string (got " +
+                                      TypeName(node.type()) + ")");
+      return std::nullopt;
+    }
+    if (Trim(value->get()).empty()) {
+      problems.Add(node.source(), "[[targets]] " + std::string(key) + " must not be empty");
+      return std::nullopt;
+    }
+    return value->get();
+  };
+  auto count_value = [&](const toml::node& node, std::string_view key, long long minimum) {
+    const toml::value<int64_t>* value = node.as_integer();
+    if (value == nullptr || value->get() < minimum) {
+      problems.Add(node.source(), "[[targets]] " + std::string(key) +
+                                      " must be a whole number >= " + std::to_string(minimum));
+      return minimum;
+    }
+    return static_cast<long long>(value->get());
+  };
+  int sources = 0;
+  for (const auto& [key, node] : table) {
+    std::string_view name = key.str();
+    if (name == "name") {
+      group.name = string_value(node, name).value_or("");
+    } else if (name == "urls") {
+      ++sources;
+      const toml::array* array = node.as_array();
+      if (array == nullptr || array->empty()) {
+        problems.Add(node.source(),
+                     "[[targets]] urls must be a non-empty array of URLs or "
+                     "{ url = \"...\", schema = \"...\" } tables");
+        continue;
+      }
+      for (const toml::node& element : *array) {
+        TargetEntry entry;
+        if (const toml::table* inline_table = element.as_table()) {
+          for (const auto& [entry_key, entry_node] : *inline_table) {
+            if (entry_key.str() == "url") {
+              entry.url = string_value(entry_node, "url").value_or("");
+            } else if (entry_key.str() == "schema") {
+              entry.schema = string_value(entry_node, "schema").value_or("");
+              if (auto problem = CheckIdentifier(entry.schema); problem && !entry.schema.empty()) {
+                problems.Add(entry_node.source(), "[[targets]] schema " + *problem);
+              }
+            } else {
+              problems.Add(entry_key.source(), "unknown key '" + std::string(entry_key.str()) +
+                                                   "' in a target (url, schema)");
+            }
+          }
+          if (entry.url.empty()) problems.Add(element.source(), "[[targets]] a target needs a url");
+        } else if (auto url = string_value(element, "urls element")) {
+          entry.url = *url;
+        }
+        group.urls.push_back(std::move(entry));
+      }
+    } else if (name == "file") {
+      ++sources;
+      group.file = string_value(node, name).value_or("");
+    } else if (name == "query") {
+      ++sources;
+      group.query = string_value(node, name).value_or("");
+    } else if (name == "registry_url") {
+      group.registry_url = string_value(node, name).value_or("");
+    } else if (name == "search_path") {
+      group.search_path = string_value(node, name).value_or(group.search_path);
+      if (group.search_path.find("{schema}") == std::string::npos) {
+        problems.Add(node.source(), "[[targets]] search_path must contain {schema}");
+      }
+    } else if (name == "canary") {
+      group.canary = count_value(node, name, 0);
+    } else if (name == "width") {
+      group.width = count_value(node, name, 1);
+    } else if (name == "max_failures") {
+      group.max_failures = count_value(node, name, 1);
+    } else {
+      std::vector<std::string> known;
+      for (const TargetKeyDoc& doc : kTargetKeys) known.emplace_back(doc.key);
+      problems.Add(key.source(), "unknown key '" + std::string(name) + "' in [[targets]]" +
+                                     DidYouMean(name, known));
+    }
+  }
+  if (group.name.empty()) {
+    problems.Add(table.source(), "[[targets]] needs a name");
+  } else if (std::any_of(config.target_groups.begin(), config.target_groups.end(),
+                         [&](const TargetGroup& other) { return other.name == group.name; })) {
+    problems.Add(table.source(), "[[targets]] name '" + group.name + "' is used twice");
+  }
+  if (sources != 1) {
+    problems.Add(table.source(), "[[targets]] '" + group.name +
+                                     "' needs exactly one of urls, file and query (it has " +
+                                     std::to_string(sources) + ")");
+  }
+  if (!group.registry_url.empty() && group.query.empty()) {
+    problems.Add(table.source(), "[[targets]] registry_url is only used with query");
+  }
+  config.target_groups.push_back(std::move(group));
+}
+
 // TOML allows characters beyond ASCII only in strings and comments, and toml++ 3.3 (Debian
 // 12's) must not see one anywhere else: its test for Unicode white space reaches
 // __builtin_unreachable for most of them (`[é]`, undefined behaviour; fuzz/config_fuzzer found
@@ -507,6 +645,16 @@ Result<Config> ParseConfig(const std::string& toml_text, const std::string& path
   std::vector<std::string> sections = Sections();
   for (const auto& [section_key, section_node] : root) {
     std::string_view section = section_key.str();
+    if (section == "targets") {
+      const toml::array* groups = section_node.as_array();
+      if (groups == nullptr || !groups->is_array_of_tables()) {
+        problems.Add(section_key.source(),
+                     "targets must be an array of tables: one [[targets]] section per group");
+        continue;
+      }
+      for (const toml::node& group : *groups) ParseTargetGroup(*group.as_table(), config, problems);
+      continue;
+    }
     bool known = std::find(sections.begin(), sections.end(), section) != sections.end();
     const toml::table* table = section_node.as_table();
     if (table == nullptr) {
@@ -770,6 +918,17 @@ uq = "uq_{table}_{column_0_name}"
 ck = "ck_{table}_{constraint_name}"
 fk = "fk_{table}_{column_0_name}_{referred_table}"
 pk = "pk_{table}"
+
+# Fleets: `retort fleet upgrade|downgrade|status|drift|check GROUP` over a group of databases
+# (or tenant schemas), canaries first, then `width` at a time. docs/fleet.md.
+# [[targets]]
+# name = "tenants"
+# urls = ["postgresql://app@db1/app", { url = "postgresql://app@db2/app", schema = "tenant_7" }]
+# (or) file = "fleet/tenants.txt"
+# (or) query = "SELECT url FROM tenants ORDER BY id"   # run on registry_url
+# canary = 1
+# width = 4
+# max_failures = 1
 )";
 }
 
@@ -806,6 +965,10 @@ std::vector<KeyDoc> DocumentedKeys() {
   for (const KeySpec& spec : kKeys) {
     keys.push_back(
         {spec.section, spec.key, DefaultAsToml(spec.field), spec.example, spec.description});
+  }
+  for (const TargetKeyDoc& doc : kTargetKeys) {
+    keys.push_back(
+        {"targets", doc.key, std::string(doc.default_value), doc.example, doc.description});
   }
   return keys;
 }

@@ -16,6 +16,29 @@ namespace retort::config {
 // a URI with nothing in it, so libpq takes every setting from its environment, as psql does.
 inline constexpr char kLibpqDefaultsUrl[] = "postgresql://";
 
+// One target of a fleet group as retort.toml lists it (`urls = [...]`). Targets from a file or a
+// registry query are read when a fleet command runs (commands/fleet.cc).
+struct TargetEntry {
+  std::string url = {};     // as given: a URL or libpq conninfo; never printed unredacted
+  std::string schema = {};  // "": the whole database; else one tenant's schema in it
+};
+
+// [[targets]]: a named group of databases (or of schemas in databases) that `retort fleet`
+// moves together. Exactly one of urls, file and query says where its targets come from.
+struct TargetGroup {
+  std::string name = {};
+  int line = 0;  // of its [[targets]] header, for messages
+  std::vector<TargetEntry> urls = {};
+  std::string file = {};          // one target a line, "URL [SCHEMA]"; relative to the project
+  std::string query = {};         // rows with a `url` and/or a `schema` column, run on registry_url
+  std::string registry_url = {};  // where `query` runs; "" means the [database] url
+  // The search_path of a schema target's sessions; {schema} is its schema, quoted.
+  std::string search_path = "{schema}, public";
+  long long canary = 1;        // targets that go first, alone, and must all succeed
+  long long width = 4;         // targets moved at once after the canaries
+  long long max_failures = 1;  // no new target starts once this many have failed
+};
+
 struct Config {
   // Directory holding retort.toml; every relative path below is relative to it.
   std::string project_dir;
@@ -60,6 +83,8 @@ struct Config {
   std::string lint_warning_size = "32MB";  // pg_total_relation_size; units kB, MB, GB, TB
   std::string lint_error_size = "1GB";
   std::vector<std::string> lint_disable;
+
+  std::vector<TargetGroup> target_groups;  // [[targets]], in file order
 
   // Absolute paths derived from project_dir.
   std::string ScriptDirectory() const;    // <project>/<script_location>

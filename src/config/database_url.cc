@@ -654,6 +654,57 @@ std::string RedactPassword(std::string_view url_or_conninfo) {
   return RedactConnectionString(url_or_conninfo, /*nested=*/false);
 }
 
+std::string ServerOption(std::string_view name, std::string_view value) {
+  std::string option = "-c " + std::string(name) + "=";
+  for (char c : value) {
+    if (c == ' ' || c == '\\') option += '\\';
+    option += c;
+  }
+  return option;
+}
+
+Result<std::string> WithServerOptions(std::string_view conninfo, std::string_view options) {
+  auto refuse = [&] {
+    return Status::InvalidInput("'" + RedactPassword(conninfo) +
+                                "' sets options= itself, which a schema target's search_path "
+                                "cannot be combined with");
+  };
+  if (SchemePrefixLength(conninfo) > 0) {
+    size_t query = conninfo.find('?');
+    if (query != std::string_view::npos) {
+      for (std::string_view parameter : SplitQuery(conninfo.substr(query + 1))) {
+        if (parameter.substr(0, parameter.find('=')) == "options") return refuse();
+      }
+    }
+    std::string encoded;
+    for (unsigned char c : options) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        encoded += static_cast<char>(c);
+      } else {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        encoded += '%';
+        encoded += kHex[c >> 4];
+        encoded += kHex[c & 15];
+      }
+    }
+    return std::string(conninfo) + (query == std::string_view::npos ? "?" : "&") +
+           "options=" + encoded;
+  }
+  std::optional<std::vector<KeywordValue>> pairs = TokenizeKeywordValues(conninfo);
+  if (!pairs) {
+    return Status::InvalidInput("malformed connection string '" + RedactPassword(conninfo) + "'");
+  }
+  for (const KeywordValue& pair : *pairs) {
+    if (pair.keyword == "options") return refuse();
+  }
+  std::string quoted = "'";
+  for (char c : options) {
+    if (c == '\'' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return std::string(conninfo) + " options=" + quoted + "'";
+}
+
 namespace {
 
 std::string RedactConnectionString(std::string_view url_or_conninfo, bool nested) {

@@ -25,6 +25,16 @@ bool IsEmbeddedUrl(std::string_view url);
 // "?host=a:5432&host=b:5433" becomes "?host=a,b&port=5432,5433"; unknown parameters are errors.
 Result<std::string> ToLibpqConninfo(std::string_view url);
 
+// `conninfo` (as ToLibpqConninfo returns it) with libpq's `options` set to `options`
+// (command-line options for the server, such as "-c search_path=..."), so that every session
+// opened from it starts with them. InvalidInput when the conninfo sets options itself: the two
+// would not combine.
+Result<std::string> WithServerOptions(std::string_view conninfo, std::string_view options);
+
+// The server option setting `name` to `value` ("-c name=value"), with spaces and backslashes
+// escaped as the server splits options.
+std::string ServerOption(std::string_view name, std::string_view value);
+
 // The same URL or conninfo with any password (and sslpassword) replaced by "****"; safe to print.
 std::string RedactPassword(std::string_view url_or_conninfo);
 

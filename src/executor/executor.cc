@@ -328,6 +328,10 @@ std::vector<Piece> Executor::StepPieces(const revision::Path& plan, size_t k, bo
   bool own_transaction = opens && commits && options_.transaction_per_migration;
   std::vector<std::string> bookkeeping =
       BookkeepingStatements(step, migration, own_transaction ? "" : UtcNow());
+  if (k + 1 == plan.steps.size()) {
+    bookkeeping.insert(bookkeeping.end(), options_.closing_statements.begin(),
+                       options_.closing_statements.end());
+  }
   add_control(std::move(bookkeeping), "the version bookkeeping of " + step.revision);
   // Deferred constraints are checked here, so a failure names the migration.
   if (commits)
@@ -1173,7 +1177,7 @@ Status Executor::RunStatementOutside(const revision::Move& step,
 }
 
 Status Executor::RunOutsideTransaction(const revision::Move& step,
-                                       const migrations::Migration& migration) {
+                                       const migrations::Migration& migration, bool last) {
   std::string started_at = sink_.IsLive() ? UtcNow() : "";
   const auto& statements = StatementsFor(step, migration);
   bool tracking = options_.track_progress && sink_.IsLive();
@@ -1230,6 +1234,7 @@ Status Executor::RunOutsideTransaction(const revision::Move& step,
       "BEGIN;\n" + GuardSql(step.rows_before) + BookkeepingSql(step, migration, started_at);
   if (tracking)
     bookkeeping += store_.ClearProgressSql(step.revision, DirectionName(step.direction));
+  if (last) bookkeeping += JoinStatements(options_.closing_statements);
   return sink_.Control(bookkeeping + "COMMIT;\n");
 }
 
@@ -1260,7 +1265,7 @@ Status Executor::Run(const revision::Path& plan, const MigrationIndex& migration
     if (progress_) progress_(StepEvent{step, migration, false, 0});
     auto started = Clock::now();
     sink_.Note(RunningNote(step, migration));
-    Status status = RunOutsideTransaction(step, migration);
+    Status status = RunOutsideTransaction(step, migration, begin + 1 == plan.steps.size());
     if (!status.ok()) {
       sink_.Abort();
       return status;

@@ -51,6 +51,10 @@ struct Options {
   // statement's progress, in the DO block of the version check. Empty: no check (scripts,
   // scratch replays).
   std::string lock_guard_check;
+  // Statements run in the transaction that records the plan's last migration, after its
+  // bookkeeping: the applied digest (history::VersionStore::RecordDigestStatement). A run that
+  // stops before the last migration never runs them.
+  std::vector<std::string> closing_statements;
   // How long a resumed run waits for the session of an earlier run that is still executing
   // the statement it stopped at (a killed migrator's orphaned backend) before giving up.
   long interrupted_wait_ms = 60000;
@@ -133,7 +137,9 @@ class Executor {
   // Tells the progress callback, if any, that step k of `plan` starts or finished.
   void Announce(const revision::Path& plan, size_t k, const MigrationIndex& migrations,
                 bool finished, double elapsed_ms) const;
-  Status RunOutsideTransaction(const revision::Move& step, const migrations::Migration& migration);
+  // `last`: the plan's last step, whose bookkeeping transaction runs Options::closing_statements.
+  Status RunOutsideTransaction(const revision::Move& step, const migrations::Migration& migration,
+                               bool last);
   // One statement outside a transaction: its backups, a leftover invalid index, the statement
   // (batched or not), each retried on lock timeouts; with `tracking`, its progress row too.
   Status RunStatementOutside(const revision::Move& step, const migrations::Migration& migration,

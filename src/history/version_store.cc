@@ -41,6 +41,10 @@ std::string VersionStore::QualifiedProgressTable() const {
   return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.progress_table);
 }
 
+std::string VersionStore::QualifiedDigestTable() const {
+  return QuoteIdentifier(names_.schema) + "." + QuoteIdentifier(names_.digest_table);
+}
+
 std::string VersionStore::EnsureTablesSql() const {
   std::string sql;
   if (names_.schema != "public") {
@@ -69,6 +73,14 @@ std::string VersionStore::EnsureTablesSql() const {
   // computes from their source.
   sql +=
       "ALTER TABLE " + QualifiedHistoryTable() + " ADD COLUMN IF NOT EXISTS source_sha256 text;\n";
+  sql += "CREATE TABLE IF NOT EXISTS " + QualifiedDigestTable() +
+         " (\n"
+         "    version_table text PRIMARY KEY,\n"
+         "    digest text NOT NULL,\n"
+         "    history_rows bigint NOT NULL,\n"
+         "    history_max_id bigint NOT NULL,\n"
+         "    written_at timestamptz NOT NULL DEFAULT now()\n"
+         ");\n";
   return sql;
 }
 
@@ -150,6 +162,62 @@ std::string VersionStore::RecordChecksumSql(const std::string& revision,
   return RecordStepSql(StepRecord{revision, "checksum", checksum, tool_version, source, ""});
 }
 
+std::string VersionStore::NewestHistoryIdSql() const {
+  return "(SELECT coalesce(max(id), 0) FROM " + QualifiedHistoryTable() + ")";
+}
+
+std::string VersionStore::DigestSql() const {
+  return "SELECT digest, history_rows FROM " + QualifiedDigestTable() +
+         " WHERE version_table = " + QuoteLiteral(names_.version_table) +
+         " AND history_max_id = " + NewestHistoryIdSql();
+}
+
+StoredDigest VersionStore::ParseDigest(const pg::PgOutcome<pg::PgResult>& outcome) const {
+  StoredDigest stored;
+  // A digest that cannot be read (no table yet, no privilege) is a shortcut not taken.
+  if (!outcome.ok()) return stored;
+  stored.table_exists = true;
+  if (outcome.value->rows() == 1) {
+    stored.digest = outcome.value->Get(0, 0);
+    stored.history_rows = std::stoll(outcome.value->Get(0, 1));
+  }
+  return stored;
+}
+
+std::string VersionStore::DigestUpsertSql(const std::string& digest,
+                                          long long expected_rows) const {
+  std::string table = QualifiedDigestTable();
+  // Counting reads every history row: once per run that migrates, never in a no-op run.
+  return "INSERT INTO " + table + " (version_table, digest, history_rows, history_max_id) SELECT " +
+         QuoteLiteral(names_.version_table) + ", " + QuoteLiteral(digest) + ", counted.rows, " +
+         NewestHistoryIdSql() + " FROM (SELECT count(*) AS rows FROM " + QualifiedHistoryTable() +
+         " WHERE direction IN ('up', 'checksum')) counted WHERE counted.rows = " +
+         std::to_string(expected_rows) +
+         " ON CONFLICT (version_table) DO UPDATE SET digest = EXCLUDED.digest, history_rows = "
+         "EXCLUDED.history_rows, history_max_id = EXCLUDED.history_max_id, written_at = now() "
+         "WHERE " +
+         table + ".history_max_id <= EXCLUDED.history_max_id";
+}
+
+std::string VersionStore::RecordDigestStatement(const std::string& digest,
+                                                long long expected_rows) const {
+  // The digest is a shortcut: failing to write it (a role that may not, a table someone
+  // dropped) must not fail the migration whose transaction it rides in.
+  return "DO $retort$ BEGIN " + DigestUpsertSql(digest, expected_rows) +
+         "; EXCEPTION WHEN OTHERS THEN NULL; END $retort$";
+}
+
+std::string VersionStore::RecordDigestSql(const std::string& digest,
+                                          long long expected_rows) const {
+  // SHARE conflicts with the ROW EXCLUSIVE lock of every transaction that appended a history
+  // row, so once it is granted the history holds only committed rows, and a row appended later
+  // gets a higher id.
+  return "BEGIN;\nSET LOCAL lock_timeout = '200ms';\nSET LOCAL synchronous_commit = off;\n"
+         "LOCK TABLE " +
+         QualifiedHistoryTable() + " IN SHARE MODE;\n" + DigestUpsertSql(digest, expected_rows) +
+         ";\nCOMMIT;\n";
+}
+
 std::string VersionStore::ChecksumsSql(bool stored_hash) const {
   // The hash of the recorded text was stored with it, so comparing with the file needs neither
   // a transfer of every file's text nor the server hashing them all on every deploy. Rows an
@@ -164,7 +232,7 @@ std::string VersionStore::ChecksumsSql(bool stored_hash) const {
 }
 
 Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ParseChecksums(
-    pg::PgOutcome<pg::PgResult> outcome, pg::Connection& connection) const {
+    pg::PgOutcome<pg::PgResult> outcome, pg::Connection& connection, long long* rows_read) const {
   std::map<std::string, RecordedChecksum> checksums;
   if (!outcome.ok() && outcome.error.sqlstate == kUndefinedColumn) {
     outcome = connection.Execute(ChecksumsSql(false));
@@ -177,6 +245,7 @@ Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::Pars
   const pg::PgResult& rows = *outcome.value;
   std::unordered_map<std::string_view, std::pair<long long, int>> newest;  // id, row
   newest.reserve(static_cast<size_t>(rows.rows()));
+  if (rows_read != nullptr) *rows_read = rows.rows();
   for (int i = 0; i < rows.rows(); ++i) {
     long long id = std::stoll(rows.Get(i, 3));
     auto [entry, added] = newest.try_emplace(rows.View(i, 0), id, i);
@@ -191,8 +260,8 @@ Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::Pars
 }
 
 Result<std::map<std::string, VersionStore::RecordedChecksum>> VersionStore::ReadChecksums(
-    pg::Connection& connection) const {
-  return ParseChecksums(connection.Execute(ChecksumsSql(true)), connection);
+    pg::Connection& connection, long long* rows_read) const {
+  return ParseChecksums(connection.Execute(ChecksumsSql(true)), connection, rows_read);
 }
 
 Result<std::map<std::string, std::string>> VersionStore::ReadSources(
@@ -369,15 +438,17 @@ Result<VersionStore::RecordedState> VersionStore::ReadState(pg::Connection& conn
                                                             StateParts parts) const {
   std::vector<std::string> queries = {RowsSql()};
   if (parts.checksums) queries.push_back(ChecksumsSql(true));
+  if (parts.digest) queries.push_back(DigestSql());
   if (parts.progress) queries.push_back(ProgressSql());
   std::vector<pg::PgOutcome<pg::PgResult>> outcomes = connection.ExecuteEach(queries);
   RecordedState state;
   size_t next = 0;
   RETORT_ASSIGN_OR_RETURN(state.rows, ParseRows(outcomes[next++]));
   if (parts.checksums) {
-    RETORT_ASSIGN_OR_RETURN(state.checksums,
-                            ParseChecksums(std::move(outcomes[next++]), connection));
+    RETORT_ASSIGN_OR_RETURN(state.checksums, ParseChecksums(std::move(outcomes[next++]), connection,
+                                                            &state.checksum_rows));
   }
+  if (parts.digest) state.digest = ParseDigest(outcomes[next++]);
   if (parts.progress) {
     RETORT_ASSIGN_OR_RETURN(state.progress, ParseProgress(outcomes[next++]));
   }

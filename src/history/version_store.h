@@ -26,6 +26,24 @@ struct TableNames {
   std::string version_table = "retort_version";
   std::string history_table = "retort_history";
   std::string progress_table = "retort_progress";
+  // One row per version table: the digest of the applied migrations' files last found to match
+  // what ran (AppliedDigest below).
+  std::string digest_table = "retort_digest";
+};
+
+// What the digest table says for this version table, read with the version rows (ReadState).
+// A digest row holds the newest history id when it was written, and is current while that is
+// still the newest: retort only ever appends to the history, and a row appended later (by any
+// retort, old or new, or a script) gets a higher id.
+struct StoredDigest {
+  // False where it cannot be read: an older retort made the tables (or none ran a migration yet),
+  // or this role may not read it.
+  bool table_exists = false;
+  // The digest written for the history as it is now; empty when there is none or the history
+  // moved on since it was written (a row appended by anyone, this retort or another).
+  std::string digest;
+  // How many checksum rows (directions "up" and "checksum") the history held when it was written.
+  long long history_rows = 0;
 };
 
 // One statement of a non-transactional migration that ran (status "done"), failed ("failed"), or
@@ -90,9 +108,10 @@ class VersionStore {
   std::string QualifiedVersionTable() const;
   std::string QualifiedHistoryTable() const;
   std::string QualifiedProgressTable() const;
+  std::string QualifiedDigestTable() const;
 
-  // Creates the schema (if missing) and both tables. Idempotent; run under the migration lock,
-  // since concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type.
+  // Creates the schema (if missing), the version, history and digest tables. Idempotent; run under
+  // the migration lock, since concurrent CREATE TABLE IF NOT EXISTS can collide in pg_type.
   std::string EnsureTablesSql() const;
 
   // Locks the version table for the rest of the transaction and fails unless it holds exactly
@@ -128,7 +147,9 @@ class VersionStore {
     std::string checksum;       // the migration's semantic checksum
     std::string source_sha256;  // SHA-256 of the file text recorded with it; "" if none
   };
-  Result<std::map<std::string, RecordedChecksum>> ReadChecksums(pg::Connection& connection) const;
+  // `rows_read`, when given, receives the number of checksum rows read.
+  Result<std::map<std::string, RecordedChecksum>> ReadChecksums(
+      pg::Connection& connection, long long* rows_read = nullptr) const;
   // The file text recorded with that checksum, for showing what changed.
   Result<std::map<std::string, std::string>> ReadSources(
       pg::Connection& connection, const std::vector<std::string>& revisions) const;
@@ -159,15 +180,33 @@ class VersionStore {
   // Every progress row, ordered by revision, direction, statement; empty without the table.
   Result<std::vector<ProgressRow>> ReadProgress(pg::Connection& connection) const;
 
+  // Stores `digest` (docs/formats.md, "The applied digest") for the history as it stands when
+  // the statement runs, provided its checksum rows number `expected_rows` then: the writer
+  // checked the files against that many rows (and appended the rest itself), and rows are only
+  // ever appended, so they are the same rows. Otherwise, or when a digest written for a newer
+  // history is there already, it leaves the row alone. A single statement, for the transaction
+  // that records a run's last migration, which holds the migration lock and the version table's
+  // lock: no other history writer can be between appending a row and committing it. An error
+  // writing it is swallowed: the migration commits without a digest.
+  std::string RecordDigestStatement(const std::string& digest, long long expected_rows) const;
+  // The same after a no-op run compared every file, holding no lock: in a transaction of its own
+  // that first waits for every transaction that wrote to the history to end (at most a moment,
+  // or it gives up) and need not reach the disk (the digest is a shortcut the next run can do
+  // without).
+  std::string RecordDigestSql(const std::string& digest, long long expected_rows) const;
+
   // Current rows, sorted; empty when the table does not exist yet. One round trip.
   Result<std::vector<std::string>> ReadRows(pg::Connection& connection) const;
   struct StateParts {
     bool checksums = false;
+    bool digest = false;
     bool progress = false;
   };
   struct RecordedState {
     std::vector<std::string> rows;
     std::map<std::string, RecordedChecksum> checksums;
+    long long checksum_rows = 0;  // the history rows `checksums` was read from
+    StoredDigest digest;
     std::vector<ProgressRow> progress;
   };
   // The rows, and the checksums and progress rows when asked for, in one round trip: what a
@@ -183,7 +222,13 @@ class VersionStore {
   std::string ChecksumsSql(bool stored_hash) const;
   // Reads again without the stored hash when the table predates that column.
   Result<std::map<std::string, RecordedChecksum>> ParseChecksums(
-      pg::PgOutcome<pg::PgResult> outcome, pg::Connection& connection) const;
+      pg::PgOutcome<pg::PgResult> outcome, pg::Connection& connection, long long* rows_read) const;
+  std::string DigestSql() const;
+  StoredDigest ParseDigest(const pg::PgOutcome<pg::PgResult>& outcome) const;
+  // The upsert of RecordDigestStatement and RecordDigestSql.
+  std::string DigestUpsertSql(const std::string& digest, long long expected_rows) const;
+  // The history's newest id (0 when empty), as a scalar subquery: one step down its primary key.
+  std::string NewestHistoryIdSql() const;
   std::string ProgressSql() const;
   Result<std::vector<ProgressRow>> ParseProgress(const pg::PgOutcome<pg::PgResult>& outcome) const;
 

@@ -15,6 +15,7 @@
 #include "schema/model.h"
 #include "schema/model_json.h"
 #include "support/pg_harness.h"
+#include "support/printed_definitions.h"
 
 namespace retort::catalog {
 namespace {
@@ -35,6 +36,7 @@ class TestDb {
   }
 
   const std::string& name() const { return name_; }
+  PgHarness* pg() const { return pg_; }
   void Run(const std::string& sql) const { pg_->Query(name_, sql); }
   std::vector<std::vector<std::string>> Query(const std::string& sql) const {
     return pg_->Query(name_, sql);
@@ -95,36 +97,10 @@ bool HasDependency(const Database& database, ObjectId dependent, ObjectId refere
 
 // Every index and constraint of the model printed as PostgreSQL prints it itself.
 void ExpectDefinitionsMatchPostgres(const TestDb& db, const Database& database) {
-  auto indexdefs = db.Query(
-      "SET search_path = public; "
-      "SELECT n.nspname, c.relname, pg_get_indexdef(c.oid) FROM pg_class c "
-      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('i', 'I')");
-  int compared = 0;
-  for (const schema::Index& index : database.indexes) {
-    for (const auto& row : indexdefs) {
-      if (row[0] == index.name.schema && row[1] == index.name.name) {
-        EXPECT_EQ(index.definition, row[2]) << index.name.Sql();
-        ++compared;
-      }
-    }
+  for (const std::string& problem :
+       testing::DefinitionsUnlikePostgres(db.pg(), db.name(), database)) {
+    ADD_FAILURE() << problem;
   }
-  EXPECT_EQ(compared, static_cast<int>(database.indexes.size()));
-  auto constraintdefs = db.Query(
-      "SET search_path = public; "
-      "SELECT n.nspname, c.relname, con.conname, pg_get_constraintdef(con.oid) "
-      "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
-      "JOIN pg_namespace n ON n.oid = c.relnamespace");
-  compared = 0;
-  for (const schema::Constraint& constraint : database.constraints) {
-    for (const auto& row : constraintdefs) {
-      if (row[0] == constraint.table.schema && row[1] == constraint.table.name &&
-          row[2] == constraint.name) {
-        EXPECT_EQ(constraint.definition, row[3]) << constraint.name;
-        ++compared;
-      }
-    }
-  }
-  EXPECT_EQ(compared, static_cast<int>(database.constraints.size()));
 }
 
 TEST(CatalogQueries, AreAFixedListOfNamedFiles) {

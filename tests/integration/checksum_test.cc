@@ -140,6 +140,102 @@ TEST(AppliedChecksums, RecordedSourceHashesAndTablesOfAnOlderRetort) {
   EXPECT_EQ(project.Run({"validate"}).exit_code, 3) << "an edit missed in a row without a hash";
 }
 
+// A no-op upgrade compares the files with the applied digest (one row) instead of every recorded
+// checksum. The run that migrates writes it; it is trusted only while the history's newest row is
+// the one it was written for, since retort only ever appends to the history: a row rewritten in
+// place goes unnoticed until the history moves on, and then the files are compared again.
+TEST(AppliedChecksums, ANoOpUpgradeTrustsTheAppliedDigestUntilTheHistoryMovesOn) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("digest"));
+  std::string original = "CREATE TABLE a (id int);";
+  project.Write("a1", "none", original);
+  project.Write("b2", "a1", "CREATE TABLE b (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  EXPECT_EQ(project.Scalar("SELECT version_table || ' ' || history_rows || ' ' || (history_max_id "
+                           "= (SELECT max(id) FROM retort_history)) FROM retort_digest"),
+            "retort_version 2 true");
+
+  // An edited file is refused whatever the digest says.
+  project.Write("a1", "none", original + "\nINSERT INTO a VALUES (1);");
+  CommandOutput refused = project.Run({"upgrade", "head"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("a1.sql (revision a1)"), std::string::npos) << refused.err;
+  project.Write("a1", "none", original);
+
+  // Rewritten in place, not appended: the no-op run does not read it.
+  project.Scalar(
+      "UPDATE retort_history SET source_sha256 = 'rewritten', checksum = 'rewritten' "
+      "WHERE revision = 'a1'");
+  CommandOutput trusted = project.Run({"upgrade", "head"});
+  EXPECT_EQ(trusted.exit_code, 0) << trusted.err;
+
+  // Any appended row (here as an older retort would stamp) makes it stale: every file is compared.
+  project.Scalar(
+      "INSERT INTO retort_history (revision, direction, started_at, finished_at, "
+      "duration_ms, tool_version) VALUES ('b2', 'stamp', now(), now(), 0, 'older')");
+  CommandOutput compared = project.Run({"upgrade", "head"});
+  EXPECT_EQ(compared.exit_code, 2) << compared.err;
+  EXPECT_NE(compared.err.find("a1.sql (revision a1)"), std::string::npos) << compared.err;
+}
+
+// Another checkout accepts an edit (`stamp --update-checksums`): the digest this checkout's
+// files matched is stale, so this checkout's files are compared again and refused; once they
+// match, the no-op run writes the digest again. A database whose tables an older retort made
+// (no digest table) is compared every time and not written to.
+TEST(AppliedChecksums, TheAppliedDigestIsWrittenAgainAfterTheFilesWereCompared) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("digeststale"));
+  std::string original = "CREATE TABLE a (id int);";
+  std::string edited = original + "\nINSERT INTO a VALUES (1);";
+  project.Write("a1", "none", original);
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  std::string written = project.Scalar("SELECT history_max_id FROM retort_digest");
+
+  project.Write("a1", "none", edited);
+  ASSERT_EQ(project.Run({"stamp", "--update-checksums"}).exit_code, 0);
+  project.Write("a1", "none", original);
+  CommandOutput refused = project.Run({"upgrade", "head"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("a1.sql (revision a1)"), std::string::npos) << refused.err;
+  EXPECT_EQ(project.Scalar("SELECT history_max_id FROM retort_digest"), written);
+
+  project.Write("a1", "none", edited);
+  CommandOutput matching = project.Run({"upgrade", "head"});
+  EXPECT_EQ(matching.exit_code, 0) << matching.err;
+  EXPECT_EQ(project.Scalar("SELECT history_rows || ' ' || (history_max_id = (SELECT max(id) FROM "
+                           "retort_history)) FROM retort_digest"),
+            "2 true");
+
+  project.Scalar("DROP TABLE retort_digest");
+  project.Write("a1", "none", original);
+  EXPECT_EQ(project.Run({"upgrade", "head"}).exit_code, 2);
+  project.Write("a1", "none", edited);
+  EXPECT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  EXPECT_EQ(project.Scalar("SELECT to_regclass('retort_digest') IS NULL"), "t");
+}
+
+// The digest is a shortcut: a migration whose transaction cannot write it (here a trigger
+// stands in for a role that may not) commits without it, and a no-op run that cannot write it
+// succeeds all the same.
+TEST(AppliedChecksums, AMigrationCommitsWhenItsDigestCannotBeWritten) {
+  RETORT_REQUIRE_PG(pg);
+  ChecksumProject project(pg, pg->CreateDatabase("digestrefused"));
+  project.Write("a1", "none", "CREATE TABLE a (id int);");
+  ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
+  project.Scalar(
+      "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+      "'no digest' USING ERRCODE = 'insufficient_privilege'; END $$;\n"
+      "CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON retort_digest FOR EACH ROW EXECUTE "
+      "FUNCTION refuse()");
+  project.Write("b2", "a1", "CREATE TABLE b (id int);");
+  CommandOutput upgraded = project.Run({"upgrade", "head"});
+  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.err;
+  EXPECT_EQ(project.Scalar("SELECT string_agg(version_num, ',') FROM retort_version"), "b2");
+  CommandOutput noop = project.Run({"upgrade", "head"});
+  EXPECT_EQ(noop.exit_code, 0) << noop.err;
+  EXPECT_EQ(project.Scalar("SELECT history_rows FROM retort_digest"), "1");
+}
+
 TEST(AppliedChecksums, EditingAMigrationThatHasNotRunIsFine) {
   RETORT_REQUIRE_PG(pg);
   ChecksumProject project(pg, pg->CreateDatabase("pending"));

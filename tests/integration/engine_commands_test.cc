@@ -1040,7 +1040,7 @@ TEST(DiffCommand, LeavesRetortsOwnTablesOut) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
   ASSERT_EQ(project.Run({"upgrade", "head"}).exit_code, 0);
-  // The database has retort_version and retort_history; the schema files do not.
+  // The database has retort_version, retort_history and retort_digest; the schema files do not.
   std::string url = pg->Url(project.db());
   CommandOutput diff = project.Run({"diff", url, "schema"});
   EXPECT_EQ(diff.exit_code, 0) << Describe(diff);

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "catalog/inspect.h"
+#include "catalog/query_lanes.h"
 #include "pg/connection.h"
 #include "schema/model.h"
 #include "schema/model_json.h"
@@ -126,6 +129,32 @@ TEST(InspectSessions, OtherSessionSharesTheSnapshot) {
       EXPECT_TRUE(has_index) << table.name.name << " has no index in the model";
     }
   }
+}
+
+// The caller's pipeline breaks (its session is gone) before every query is sent: each query,
+// sent or not, reports the lost connection. Those never sent ran in pipeline mode before, which
+// libpq refuses with "synchronous command execution functions are not allowed in pipeline mode".
+TEST(QueryLanes, QueriesNeverSentSayWhyOnTheirOwn) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  // Waits until the backend has exited, so the next statement finds the connection closed.
+  EXPECT_EQ(pg->Scalar(db, "SELECT pg_terminate_backend(" +
+                               std::to_string(connection->BackendPid()) + ", 10000)"),
+            "t");
+  ASSERT_FALSE(connection->Execute("SELECT 1").ok());
+
+  const std::vector<std::string_view> queries = {"SELECT 1", "SELECT 2", "SELECT 3"};
+  QueryLanes lanes(*connection, "", "", queries);
+  for (size_t index = 0; index < queries.size(); ++index) {
+    pg::PgOutcome<pg::PgResult> outcome = lanes.Take(index);
+    ASSERT_FALSE(outcome.ok()) << queries[index];
+    // libpq's words for a session that is gone, whether the query was sent or not.
+    EXPECT_EQ(outcome.error.message, "no connection to the server") << queries[index];
+  }
+  lanes.Finish();
+  EXPECT_EQ(lanes.Sessions(), 0);
 }
 
 }  // namespace

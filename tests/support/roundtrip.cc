@@ -13,6 +13,7 @@
 #include "devdb/scratch.h"
 #include "pg/connection.h"
 #include "render/render.h"
+#include "support/printed_definitions.h"
 
 namespace retort::testing {
 namespace {
@@ -201,6 +202,10 @@ RoundTripResult RoundTripper::Run(const std::vector<std::string>& files) {
     if (!desired) return result;
     result.desired = std::move(*desired);
     timings << ", inspect " << MsSince(started) << "ms";
+    // The definitions retort printed itself are PostgreSQL's text.
+    for (std::string& problem : DefinitionsUnlikePostgres(pg_, s_name, result.desired)) {
+      problems.push_back("S's " + std::move(problem));
+    }
     // What the round trip can rebuild: S without its named-only objects (retort cannot plan
     // those; the corpus test pins which kinds each schema has).
     schema::Database modelled = result.desired;

@@ -1,5 +1,6 @@
 // Round trips of a whole schema (issue 5's acceptance, grown by issue 12): the schema S, loaded
-// into a database with devdb::ApplySqlFiles, must survive
+// into a database with devdb::ApplySqlFiles, is read with every index and constraint definition
+// exactly as PostgreSQL prints it (support/printed_definitions.h), and must survive
 //   (a) the SQL rendered from diff(empty -> S), applied to an empty database, rebuilds S: equal
 //       models and `pg_dump --schema-only` equal up to line order;
 //   (b) a second diff, S against the rebuilt database, is empty;

@@ -198,19 +198,33 @@ TEST(Color, AnErasedProgressLineLeavesTheNextMessageAtALineStart) {
             "\r\033[Kstatement 1/1 of r1: 2.0 s\r\033[Kretort: \033[1;31merror:\033[0m failed\n");
 }
 
+// A retort.toml holding `key = value` and what else its section needs to be valid (a
+// [[targets]] group needs a name and one source of targets).
+std::string TomlWith(const config::KeyDoc& key, const std::string& value) {
+  if (key.section != "targets") {
+    return "[" + std::string(key.section) + "]\n" + std::string(key.key) + " = " + value + "\n";
+  }
+  std::map<std::string, std::string> group = {{"name", R"("g")"},
+                                              {"urls", R"(["postgresql://app@db/app"])"}};
+  if (key.key == "file" || key.key == "query" || key.key == "registry_url") group.erase("urls");
+  if (key.key == "registry_url") group["query"] = R"("SELECT 1")";
+  group[std::string(key.key)] = value;
+  std::string toml = "[[targets]]\n";
+  for (const auto& [name, literal] : group) toml += name + " = " + literal + "\n";
+  return toml;
+}
+
 // retort.toml(5) is written from config's key table; each key's example must be a value the
 // parser accepts, and each key is described.
 TEST(ConfigKeyDocs, EveryDocumentedKeyParsesAndIsDescribed) {
   std::vector<config::KeyDoc> keys = config::DocumentedKeys();
   ASSERT_GE(keys.size(), 25u);
   for (const config::KeyDoc& key : keys) {
-    std::string toml = "[" + std::string(key.section) + "]\n" + std::string(key.key) + " = " +
-                       std::string(key.example) + "\n";
+    std::string toml = TomlWith(key, std::string(key.example));
     auto parsed = config::ParseConfig(toml, "retort.toml");
     EXPECT_TRUE(parsed.ok()) << toml << parsed.status().message();
     if (!key.default_value.empty()) {
-      toml = "[" + std::string(key.section) + "]\n" + std::string(key.key) + " = " +
-             key.default_value + "\n";
+      toml = TomlWith(key, key.default_value);
       EXPECT_TRUE(config::ParseConfig(toml, "retort.toml").ok()) << toml;
     }
     EXPECT_GE(key.description.size(), 10u) << key.section << "." << key.key;

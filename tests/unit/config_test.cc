@@ -122,6 +122,84 @@ pk = "pk_{table}"
                                        }));
 }
 
+TEST(ConfigTest, TargetGroupsAreReadInFileOrder) {
+  auto config = ParseConfig(R"([[targets]]
+name = "shards"
+urls = ["postgresql://app@db1/app", { url = "postgresql://app@db2/app", schema = "tenant_7" }]
+canary = 2
+width = 8
+max_failures = 3
+
+[[targets]]
+name = "tenants"
+query = "SELECT url FROM tenants"
+registry_url = "postgresql://ops@registry/tenants"
+search_path = "{schema}"
+
+[[targets]]
+name = "listed"
+file = "fleet.txt"
+)",
+                            "retort.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  ASSERT_EQ(config->target_groups.size(), 3u);
+  const TargetGroup& shards = config->target_groups[0];
+  EXPECT_EQ(shards.name, "shards");
+  EXPECT_EQ(shards.line, 1);
+  ASSERT_EQ(shards.urls.size(), 2u);
+  EXPECT_EQ(shards.urls[0].url, "postgresql://app@db1/app");
+  EXPECT_EQ(shards.urls[0].schema, "");
+  EXPECT_EQ(shards.urls[1].url, "postgresql://app@db2/app");
+  EXPECT_EQ(shards.urls[1].schema, "tenant_7");
+  EXPECT_EQ(shards.canary, 2);
+  EXPECT_EQ(shards.width, 8);
+  EXPECT_EQ(shards.max_failures, 3);
+  EXPECT_EQ(shards.search_path, "{schema}, public");
+  const TargetGroup& tenants = config->target_groups[1];
+  EXPECT_EQ(tenants.query, "SELECT url FROM tenants");
+  EXPECT_EQ(tenants.registry_url, "postgresql://ops@registry/tenants");
+  EXPECT_EQ(tenants.search_path, "{schema}");
+  EXPECT_EQ(tenants.canary, 1);
+  EXPECT_EQ(tenants.width, 4);
+  EXPECT_EQ(tenants.max_failures, 1);
+  EXPECT_EQ(config->target_groups[2].file, "fleet.txt");
+}
+
+TEST(ConfigTest, BadTargetGroupsAreNamedWithTheirLines) {
+  struct Case {
+    const char* toml;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"[targets]\nname = \"a\"\n", "retort.toml:1: targets must be an array of tables"},
+      {"[[targets]]\nurls = [\"postgresql://a@b/c\"]\n", "retort.toml:1: [[targets]] needs a name"},
+      {"[[targets]]\nname = \"a\"\n", "needs exactly one of urls, file and query (it has 0)"},
+      {"[[targets]]\nname = \"a\"\nfile = \"f\"\nquery = \"q\"\n",
+       "needs exactly one of urls, file and query (it has 2)"},
+      {"[[targets]]\nname = \"a\"\nfile = \"f\"\n[[targets]]\nname = \"a\"\nfile = \"g\"\n",
+       "retort.toml:4: [[targets]] name 'a' is used twice"},
+      {"[[targets]]\nname = \"a\"\nfile = \"f\"\nwidht = 3\n",
+       "retort.toml:4: unknown key 'widht' in [[targets]] (did you mean 'width'?)"},
+      {"[[targets]]\nname = \"a\"\nfile = \"f\"\nwidth = 0\n",
+       "retort.toml:4: [[targets]] width must be a whole number >= 1"},
+      {"[[targets]]\nname = \"a\"\nfile = \"f\"\nsearch_path = \"public\"\n",
+       "retort.toml:4: [[targets]] search_path must contain {schema}"},
+      {"[[targets]]\nname = \"a\"\nfile = \"f\"\nregistry_url = \"postgresql://a@b/c\"\n",
+       "registry_url is only used with query"},
+      {"[[targets]]\nname = \"a\"\nurls = []\n", "urls must be a non-empty array"},
+      {"[[targets]]\nname = \"a\"\nurls = [{ schema = \"s\" }]\n", "a target needs a url"},
+      {"[[targets]]\nname = \"a\"\nurls = [{ url = \"postgresql://a@b/c\", db = \"s\" }]\n",
+       "unknown key 'db' in a target (url, schema)"},
+  };
+  for (const Case& test : cases) {
+    auto config = ParseConfig(test.toml, "retort.toml");
+    ASSERT_FALSE(config.ok()) << test.toml;
+    EXPECT_EQ(config.status().code(), Code::kInvalidInput);
+    EXPECT_NE(config.status().message().find(test.expected), std::string::npos)
+        << test.toml << "\n" << config.status().message();
+  }
+}
+
 TEST(ConfigTest, DefaultConfigTomlParsesToTheDefaults) {
   std::string text = DefaultConfigToml();
   Result<Config> config = ParseConfig(text, "retort.toml");

@@ -184,6 +184,27 @@ INSTANTIATE_TEST_SUITE_P(DatabaseUrl, RejectionTest, testing::ValuesIn(kRejectio
                            return std::string(param_info.param.name);
                          });
 
+// A schema target's sessions get their search_path through libpq's options, in either form
+// of conninfo; one that sets options itself is refused rather than silently overridden.
+TEST(DatabaseUrlTest, ServerOptionsAreAddedToUrisAndKeywordValues) {
+  std::string option = ServerOption("search_path", "\"tenant 7\", public");
+  EXPECT_EQ(option, "-c search_path=\"tenant\\ 7\",\\ public");
+  auto uri = WithServerOptions("postgresql://app@db/app", option);
+  ASSERT_TRUE(uri.ok());
+  EXPECT_EQ(*uri,
+            "postgresql://app@db/app?options=-c%20search_path%3D%22tenant%5C%207%22%2C%5C%20public");
+  auto with_query = WithServerOptions("postgresql://app@db/app?sslmode=require", "-c a=b");
+  ASSERT_TRUE(with_query.ok());
+  EXPECT_EQ(*with_query, "postgresql://app@db/app?sslmode=require&options=-c%20a%3Db");
+  auto keywords = WithServerOptions("host=db dbname=app", option);
+  ASSERT_TRUE(keywords.ok());
+  EXPECT_EQ(*keywords, "host=db dbname=app options='-c search_path=\"tenant\\\\ 7\",\\\\ public'");
+  auto taken = WithServerOptions("postgresql://app:secret@db/app?options=-c%20x%3Dy", option);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.status().message().find("secret"), std::string::npos);
+  EXPECT_FALSE(WithServerOptions("host=db options='-c x=y'", option).ok());
+}
+
 TEST(DatabaseUrlTest, EmbeddedIsOnlyTheLiteral) {
   EXPECT_TRUE(IsEmbeddedUrl("embedded"));
   EXPECT_FALSE(IsEmbeddedUrl("Embedded"));

@@ -39,6 +39,10 @@ TEST(StringsTest, QuotingAndSlugs) {
   EXPECT_EQ(SplitList("a, b  c,,d"), (std::vector<std::string>{"a", "b", "c", "d"}));
   EXPECT_EQ(LineOfOffset("a\nb\nc", 4), 3);
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // FIPS 180-2's long vector: many blocks through one context, as a migration file is hashed.
+  EXPECT_EQ(Sha256Hex(std::string(1'000'000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 }  // namespace
