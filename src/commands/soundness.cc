@@ -642,8 +642,8 @@ Result<TestReport> TestMigrations(const config::Config& config, const TestOption
 std::string TestReportJunit(const TestReport& report, const std::string& suite) {
   std::ostringstream xml;
   xml << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << report.checks.size() << "\" failures=\""
-      << report.Count(Outcome::kFailed) << "\" errors=\"0\" skipped=\""
+      << "<testsuite name=\"" << XmlEscape(suite) << "\" tests=\"" << report.checks.size()
+      << "\" failures=\"" << report.Count(Outcome::kFailed) << "\" errors=\"0\" skipped=\""
       << report.Count(Outcome::kSkipped) << "\" time=\""
       << FixedPoint(report.elapsed_ms / 1000.0, 3) << "\">\n";
   for (const TestCheck& check : report.checks) {
