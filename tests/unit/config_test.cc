@@ -196,7 +196,8 @@ TEST(ConfigTest, BadTargetGroupsAreNamedWithTheirLines) {
     ASSERT_FALSE(config.ok()) << test.toml;
     EXPECT_EQ(config.status().code(), Code::kInvalidInput);
     EXPECT_NE(config.status().message().find(test.expected), std::string::npos)
-        << test.toml << "\n" << config.status().message();
+        << test.toml << "\n"
+        << config.status().message();
   }
 }
 

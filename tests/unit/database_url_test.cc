@@ -191,8 +191,9 @@ TEST(DatabaseUrlTest, ServerOptionsAreAddedToUrisAndKeywordValues) {
   EXPECT_EQ(option, "-c search_path=\"tenant\\ 7\",\\ public");
   auto uri = WithServerOptions("postgresql://app@db/app", option);
   ASSERT_TRUE(uri.ok());
-  EXPECT_EQ(*uri,
-            "postgresql://app@db/app?options=-c%20search_path%3D%22tenant%5C%207%22%2C%5C%20public");
+  EXPECT_EQ(
+      *uri,
+      "postgresql://app@db/app?options=-c%20search_path%3D%22tenant%5C%207%22%2C%5C%20public");
   auto with_query = WithServerOptions("postgresql://app@db/app?sslmode=require", "-c a=b");
   ASSERT_TRUE(with_query.ok());
   EXPECT_EQ(*with_query, "postgresql://app@db/app?sslmode=require&options=-c%20a%3Db");
