@@ -52,39 +52,50 @@ Result<const config::TargetGroup*> FindGroup(const config::Config& config,
                               (closest ? " (did you mean '" + *closest + "'?)" : ""));
 }
 
-// Checks a listed target's URL and schema; the error names where it is listed.
-Status AddTarget(std::string url, std::string schema, std::string where,
-                 std::vector<FleetTarget>& targets) {
-  url = std::string(Trim(url));
-  if (config::IsEmbeddedUrl(url)) {
-    return Status::InvalidInput(where +
-                                ": 'embedded' cannot be a fleet target (it is this project's "
-                                "private development server)");
-  }
-  Result<std::string> conninfo = config::ToLibpqConninfo(url);
-  if (!conninfo.ok()) return conninfo.status().WithContext(where + ": ");
-  if (!schema.empty() && (schema.size() > 63 || schema.find('\0') != std::string::npos)) {
-    return Status::InvalidInput(where + ": schema '" + schema +
-                                "' is not a PostgreSQL identifier of 1 to 63 bytes");
-  }
-  FleetTarget target{.label = config::RedactPassword(url),
-                     .schema = std::move(schema),
-                     .url = std::move(url),
-                     .where = std::move(where)};
-  for (const FleetTarget& other : targets) {
-    if (other.url == target.url && other.schema == target.schema) {
-      return Status::InvalidInput(target.where + ": " + target.Name() + " is listed twice (also " +
-                                  other.where + ")");
+// A group's targets as they are listed, each checked as it is added.
+class TargetList {
+ public:
+  // Checks a listed target's URL and schema; the error names where it is listed, and for a
+  // target listed twice both places.
+  Status Add(std::string url, std::string schema, std::string where) {
+    url = std::string(Trim(url));
+    if (config::IsEmbeddedUrl(url)) {
+      return Status::InvalidInput(where +
+                                  ": 'embedded' cannot be a fleet target (it is this project's "
+                                  "private development server)");
     }
+    Result<std::string> conninfo = config::ToLibpqConninfo(url);
+    if (!conninfo.ok()) return conninfo.status().WithContext(where + ": ");
+    if (!schema.empty() && (schema.size() > 63 || schema.find('\0') != std::string::npos)) {
+      return Status::InvalidInput(where + ": schema '" + schema +
+                                  "' is not a PostgreSQL identifier of 1 to 63 bytes");
+    }
+    FleetTarget target{.label = config::RedactPassword(url),
+                       .schema = std::move(schema),
+                       .url = std::move(url),
+                       .where = std::move(where)};
+    auto [listed, added] =
+        positions_.emplace(std::pair{target.url, target.schema}, targets_.size());
+    if (!added) {
+      return Status::InvalidInput(target.where + ": " + target.Name() + " is listed twice (also " +
+                                  targets_[listed->second].where + ")");
+    }
+    targets_.push_back(std::move(target));
+    return Status::Ok();
   }
-  targets.push_back(std::move(target));
-  return Status::Ok();
-}
+
+  size_t size() const { return targets_.size(); }
+  std::vector<FleetTarget> Take() { return std::move(targets_); }
+
+ private:
+  std::vector<FleetTarget> targets_;
+  std::map<std::pair<std::string, std::string>, size_t> positions_;  // (url, schema) -> index
+};
 
 // "URL" or "URL SCHEMA" a line; blank lines and # comments skipped. A keyword/value conninfo
 // has blanks of its own, so only a URI can be followed by a schema.
 Status TargetsFromFile(const config::Config& config, const config::TargetGroup& group,
-                       std::vector<FleetTarget>& targets) {
+                       TargetList& targets) {
   std::string path = AbsolutePath(JoinPath(config.project_dir, group.file));
   Result<std::string> text = ReadFile(path);
   if (!text.ok()) {
@@ -108,8 +119,7 @@ Status TargetsFromFile(const config::Config& config, const config::TargetGroup& 
                                     ": expected URL or URL SCHEMA, got more words");
       }
     }
-    RETORT_RETURN_IF_ERROR(
-        AddTarget(url, schema, path + ":" + std::to_string(line_number), targets));
+    RETORT_RETURN_IF_ERROR(targets.Add(url, schema, path + ":" + std::to_string(line_number)));
   }
   return Status::Ok();
 }
@@ -117,7 +127,7 @@ Status TargetsFromFile(const config::Config& config, const config::TargetGroup& 
 // The registry query's rows: a `url` column, a `schema` column or both. A row without a url is
 // a schema in the registry database itself.
 Status TargetsFromQuery(const config::Config& config, const config::TargetGroup& group,
-                        std::vector<FleetTarget>& targets) {
+                        TargetList& targets) {
   std::string registry_url = group.registry_url.empty() ? config.database_url : group.registry_url;
   std::string what = "[[targets]] '" + group.name + "' registry";
   RETORT_ASSIGN_OR_RETURN(std::string conninfo, ResolveConninfo(config, registry_url, what));
@@ -147,7 +157,7 @@ Status TargetsFromQuery(const config::Config& config, const config::TargetGroup&
       return Status::InvalidInput("the query of [[targets]] '" + group.name + "' returned no " +
                                   "schema in " + where);
     }
-    RETORT_RETURN_IF_ERROR(AddTarget(url, schema, where, targets));
+    RETORT_RETURN_IF_ERROR(targets.Add(url, schema, where));
   }
   return Status::Ok();
 }
@@ -408,17 +418,17 @@ json LogRecord(const FleetTargetRun& run, bool upgrade) {
 Result<std::vector<FleetTarget>> ResolveFleetTargets(const config::Config& config,
                                                      const std::string& group_name) {
   RETORT_ASSIGN_OR_RETURN(const config::TargetGroup* group, FindGroup(config, group_name));
-  std::vector<FleetTarget> targets;
+  TargetList targets;
   std::string toml = config.config_path.empty() ? "retort.toml" : config.config_path;
   for (const config::TargetEntry& entry : group->urls) {
-    RETORT_RETURN_IF_ERROR(AddTarget(entry.url, entry.schema,
-                                     toml + ":" + std::to_string(group->line) + " (" + group->name +
-                                         " #" + std::to_string(targets.size() + 1) + ")",
-                                     targets));
+    RETORT_RETURN_IF_ERROR(targets.Add(entry.url, entry.schema,
+                                       toml + ":" + std::to_string(group->line) + " (" +
+                                           group->name + " #" + std::to_string(targets.size() + 1) +
+                                           ")"));
   }
   if (!group->file.empty()) RETORT_RETURN_IF_ERROR(TargetsFromFile(config, *group, targets));
   if (!group->query.empty()) RETORT_RETURN_IF_ERROR(TargetsFromQuery(config, *group, targets));
-  return targets;
+  return targets.Take();
 }
 
 Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOptions& options,
