@@ -34,7 +34,7 @@ void PrintTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
 }
 
 std::string Cell(const std::string& text) { return text.empty() ? "-" : text; }
-// An error on one line of a table: Excerpt: its lines joined, cut at a readable length.
+// An error on one line of a table (Excerpt joins its lines and cuts it short).
 std::string OneLine(const std::string& text) { return Excerpt(text, 160); }
 std::string Rows(const std::vector<std::string>& rows) {
   return rows.empty() ? "base" : Join(rows, ",");

@@ -328,8 +328,7 @@ class SharedProject {
   std::unique_ptr<Project> project_;
 };
 
-// An error as one line of the log or a verdict: Excerpt: its lines joined, cut at a readable
-// length.
+// An error as one line of the log or a verdict (Excerpt joins its lines and cuts it short).
 std::string OneLine(const std::string& text) { return Excerpt(text, 200); }
 
 // One target moved (or, dry, planned): its connection, the move, and the outcome.
