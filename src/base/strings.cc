@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <ctime>
 
 namespace retort {
 
@@ -498,6 +499,14 @@ std::string Sha256Hex(std::string_view data) {
     hex.push_back(kHex[digest[i] & 0xf]);
   }
   return hex;
+}
+
+std::string FormatUtc(std::time_t time, const char* format) {
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char buffer[64];
+  size_t length = std::strftime(buffer, sizeof(buffer), format, &parts);
+  return std::string(buffer, length);
 }
 
 }  // namespace retort

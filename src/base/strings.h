@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer.
 #pragma once
 
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,5 +62,7 @@ std::optional<std::string> ClosestMatch(std::string_view typed,
                                         const std::vector<std::string>& candidates);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+// `time` in UTC as strftime's `format` prints it (at most 63 bytes): "%Y-%m-%dT%H:%M:%SZ".
+std::string FormatUtc(std::time_t time, const char* format);
 
 }  // namespace retort

@@ -24,12 +24,8 @@ Result<revision::Path> PlanToRows(const ProjectHeaders& project,
   return plan;
 }
 
-Result<DriftReport> Drift(const config::Config& config, const Io& io) {
-  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config));
-  std::string conninfo;
-  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
-  std::string database = connection.Describe();
-  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> rows, project->Store().ReadRows(connection));
+Status CheckReplayableRows(const ProjectHeaders& project, const std::vector<std::string>& rows,
+                           const std::string& database) {
   if (rows.empty()) {
     return Status::InvalidInput(database +
                                 " has no version rows: there is no recorded revision to compare "
@@ -38,14 +34,24 @@ Result<DriftReport> Drift(const config::Config& config, const Io& io) {
   }
   std::vector<std::string> unknown;
   for (const std::string& row : rows) {
-    if (project->graph.Find(row) == nullptr) unknown.push_back(row);
+    if (project.graph.Find(row) == nullptr) unknown.push_back(row);
   }
   if (!unknown.empty()) {
     return Status::InvalidInput(database + " is at " + Join(unknown, ", ") + ", unknown to " +
-                                config.VersionsDirectory() +
+                                project.config.VersionsDirectory() +
                                 ": its expected schema cannot be replayed (a migration of another "
                                 "branch, or a file deleted?)");
   }
+  return Status::Ok();
+}
+
+Result<DriftReport> Drift(const config::Config& config, const Io& io) {
+  RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config));
+  std::string conninfo;
+  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectToDatabase(config, &conninfo));
+  std::string database = connection.Describe();
+  RETORT_ASSIGN_OR_RETURN(std::vector<std::string> rows, project->Store().ReadRows(connection));
+  RETORT_RETURN_IF_ERROR(CheckReplayableRows(*project, rows, database));
   RETORT_ASSIGN_OR_RETURN(auto changed, FindChangedMigrations(*project, connection, rows));
   if (!changed.empty()) {
     io.log << "warning: applied migrations changed since they ran; the expected schema is "

@@ -17,9 +17,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "base/files.h"
+#include "base/parallel.h"
 #include "base/strings.h"
 #include "commands/commands.h"
 #include "commands/migrate.h"
@@ -177,9 +177,7 @@ Result<std::string> TargetConninfo(const config::TargetGroup& group, const Fleet
 
 // A schema target's version table lives in its schema.
 history::VersionStore TargetStore(const config::Config& config, const FleetTarget& target) {
-  return history::VersionStore(
-      history::TableNames{target.schema.empty() ? config.version_table_schema : target.schema,
-                          config.version_table, "retort_history"});
+  return StoreIn(config, target.schema.empty() ? config.version_table_schema : target.schema);
 }
 
 // Connects to a target; a schema target's schema must exist, since with it missing the
@@ -218,34 +216,7 @@ RolloutSettings SettingsFor(const config::TargetGroup& group, const FleetOptions
           std::max(1LL, options.max_failures.value_or(group.max_failures))};
 }
 
-// Calls work(i) for every i in [0, count) on up to `width` threads; work(i) returns false to
-// stop the others from starting new items (those already started finish).
-template <typename Work>
-void ForEachTarget(size_t count, long long width, const Work& work) {
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  auto run = [&] {
-    while (!stop.load()) {
-      size_t i = next.fetch_add(1);
-      if (i >= count) return;
-      if (!work(i)) stop.store(true);
-    }
-  };
-  size_t threads = std::min<size_t>(count, static_cast<size_t>(width));
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < threads; ++t) helpers.emplace_back(run);
-  run();
-  for (std::thread& helper : helpers) helper.join();
-}
-
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
+std::string NowUtc() { return FormatUtc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 // .retort/fleet/GROUP.json: per target (by its printable name, which holds no password) the
 // last rollout's outcome and error and the last drift check. Each record is merged in under an
@@ -412,22 +383,27 @@ json LogRecord(const FleetTargetRun& run, bool upgrade) {
               {"recorded_at", NowUtc()}};
 }
 
+// The group's targets in the order they are listed (ResolveFleetTargets).
+Result<std::vector<FleetTarget>> TargetsOf(const config::Config& config,
+                                           const config::TargetGroup& group) {
+  TargetList targets;
+  std::string toml = config.config_path.empty() ? "retort.toml" : config.config_path;
+  for (const config::TargetEntry& entry : group.urls) {
+    RETORT_RETURN_IF_ERROR(targets.Add(entry.url, entry.schema,
+                                       toml + ":" + std::to_string(group.line) + " (" + group.name +
+                                           " #" + std::to_string(targets.size() + 1) + ")"));
+  }
+  if (!group.file.empty()) RETORT_RETURN_IF_ERROR(TargetsFromFile(config, group, targets));
+  if (!group.query.empty()) RETORT_RETURN_IF_ERROR(TargetsFromQuery(config, group, targets));
+  return targets.Take();
+}
+
 }  // namespace
 
 Result<std::vector<FleetTarget>> ResolveFleetTargets(const config::Config& config,
                                                      const std::string& group_name) {
   RETORT_ASSIGN_OR_RETURN(const config::TargetGroup* group, FindGroup(config, group_name));
-  TargetList targets;
-  std::string toml = config.config_path.empty() ? "retort.toml" : config.config_path;
-  for (const config::TargetEntry& entry : group->urls) {
-    RETORT_RETURN_IF_ERROR(targets.Add(entry.url, entry.schema,
-                                       toml + ":" + std::to_string(group->line) + " (" +
-                                           group->name + " #" + std::to_string(targets.size() + 1) +
-                                           ")"));
-  }
-  if (!group->file.empty()) RETORT_RETURN_IF_ERROR(TargetsFromFile(config, *group, targets));
-  if (!group->query.empty()) RETORT_RETURN_IF_ERROR(TargetsFromQuery(config, *group, targets));
-  return targets.Take();
+  return TargetsOf(config, *group);
 }
 
 Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOptions& options,
@@ -440,8 +416,7 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
                                 ") is only valid with --sql");
   }
   RETORT_ASSIGN_OR_RETURN(const config::TargetGroup* group, FindGroup(config, options.group));
-  RETORT_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets,
-                          ResolveFleetTargets(config, options.group));
+  RETORT_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets, TargetsOf(config, *group));
   RETORT_ASSIGN_OR_RETURN(std::unique_ptr<ProjectHeaders> headers, LoadProjectHeaders(config));
   Direction direction = upgrade ? Direction::kUpgrade : Direction::kDowngrade;
   // A destination the graph does not know is bad input for every target alike: said once,
@@ -508,7 +483,7 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
                        options.group + "' was started; fix it and run the same command again");
     return report;
   }
-  ForEachTarget(targets.size() - canaries, settings.width, [&](size_t k) {
+  ParallelForWhile(targets.size() - canaries, static_cast<size_t>(settings.width), [&](size_t k) {
     // The budget is checked before a target starts: those already started finish.
     if (failures.load() >= settings.max_failures) return false;
     move(canaries + k, /*canary=*/false);
@@ -539,46 +514,46 @@ Result<FleetRunReport> FleetMigrate(const config::Config& config, const FleetOpt
 
 Result<FleetStatusReport> FleetStatus(const config::Config& config, const FleetOptions& options) {
   RETORT_ASSIGN_OR_RETURN(const config::TargetGroup* group, FindGroup(config, options.group));
-  RETORT_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets,
-                          ResolveFleetTargets(config, options.group));
+  RETORT_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets, TargetsOf(config, *group));
   RETORT_ASSIGN_OR_RETURN(std::unique_ptr<ProjectHeaders> headers, LoadProjectHeaders(config));
   FleetStatusReport report{.group = options.group, .heads = headers->graph.Heads()};
   json log = FleetLog(config, options.group).Read();
   report.targets.resize(targets.size());
-  ForEachTarget(targets.size(), SettingsFor(*group, options).width, [&](size_t i) {
-    FleetTargetStatus& status = report.targets[i];
-    status.target = targets[i];
-    if (log.contains(targets[i].Name())) {
-      const json& entry = log[targets[i].Name()];
-      status.last_error = entry.value("last_error", "");
-      status.drift = entry.value("drift", "");
-      status.recorded_at = entry.value("recorded_at", "");
-    }
-    std::string conninfo;
-    auto read = [&]() -> Status {
-      RETORT_ASSIGN_OR_RETURN(conninfo, TargetConninfo(*group, targets[i]));
-      RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectTarget(conninfo, targets[i]));
-      RETORT_ASSIGN_OR_RETURN(
-          auto state, TargetStore(config, targets[i])
-                          .ReadState(connection, history::VersionStore::StateParts{
-                                                     .checksums = false, .progress = true}));
-      status.reachable = true;
-      status.rows = state.rows;
-      for (const std::string& row : state.rows) {
-        if (headers->graph.Find(row) == nullptr) status.unknown.push_back(row);
-      }
-      status.partial = PartialMigrations(*headers, state.progress);
-      if (status.unknown.empty()) {
-        RETORT_ASSIGN_OR_RETURN(revision::Path plan,
-                                headers->graph.PlanUpgrade(state.rows, "heads"));
-        status.pending = static_cast<int>(plan.steps.size());
-      }
-      return Status::Ok();
-    };
-    Status read_status = read();
-    if (!read_status.ok()) status.error = Redacted(targets[i], conninfo, read_status.message());
-    return true;
-  });
+  ParallelForWhile(
+      targets.size(), static_cast<size_t>(SettingsFor(*group, options).width), [&](size_t i) {
+        FleetTargetStatus& status = report.targets[i];
+        status.target = targets[i];
+        if (log.contains(targets[i].Name())) {
+          const json& entry = log[targets[i].Name()];
+          status.last_error = entry.value("last_error", "");
+          status.drift = entry.value("drift", "");
+          status.recorded_at = entry.value("recorded_at", "");
+        }
+        std::string conninfo;
+        auto read = [&]() -> Status {
+          RETORT_ASSIGN_OR_RETURN(conninfo, TargetConninfo(*group, targets[i]));
+          RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectTarget(conninfo, targets[i]));
+          RETORT_ASSIGN_OR_RETURN(
+              auto state, TargetStore(config, targets[i])
+                              .ReadState(connection, history::VersionStore::StateParts{
+                                                         .checksums = false, .progress = true}));
+          status.reachable = true;
+          status.rows = state.rows;
+          for (const std::string& row : state.rows) {
+            if (headers->graph.Find(row) == nullptr) status.unknown.push_back(row);
+          }
+          status.partial = PartialMigrations(*headers, state.progress);
+          if (status.unknown.empty()) {
+            RETORT_ASSIGN_OR_RETURN(revision::Path plan,
+                                    headers->graph.PlanUpgrade(state.rows, "heads"));
+            status.pending = static_cast<int>(plan.steps.size());
+          }
+          return Status::Ok();
+        };
+        Status read_status = read();
+        if (!read_status.ok()) status.error = Redacted(targets[i], conninfo, read_status.message());
+        return true;
+      });
   std::vector<std::string> unreadable;
   for (const FleetTargetStatus& status : report.targets) {
     if (!status.error.empty()) unreadable.push_back(status.target.Name());
@@ -594,8 +569,7 @@ Result<FleetStatusReport> FleetStatus(const config::Config& config, const FleetO
 Result<FleetDriftReport> FleetDrift(const config::Config& config, const FleetOptions& options,
                                     bool require_heads, const Io& io) {
   RETORT_ASSIGN_OR_RETURN(const config::TargetGroup* group, FindGroup(config, options.group));
-  RETORT_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets,
-                          ResolveFleetTargets(config, options.group));
+  RETORT_ASSIGN_OR_RETURN(std::vector<FleetTarget> targets, TargetsOf(config, *group));
   std::vector<std::string> schema_targets;
   for (const FleetTarget& target : targets) {
     if (!target.schema.empty()) schema_targets.push_back(target.Name());
@@ -608,7 +582,7 @@ Result<FleetDriftReport> FleetDrift(const config::Config& config, const FleetOpt
   }
   RETORT_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, LoadProject(config));
   RETORT_ASSIGN_OR_RETURN(std::string dev_conninfo, DevServer(config));
-  long long width = SettingsFor(*group, options).width;
+  size_t width = static_cast<size_t>(SettingsFor(*group, options).width);
   FleetDriftReport report{.group = options.group, .heads = project->graph.Heads()};
   report.targets.resize(targets.size());
   std::vector<std::string> conninfos(targets.size());
@@ -616,22 +590,14 @@ Result<FleetDriftReport> FleetDrift(const config::Config& config, const FleetOpt
   // Every target's rows first, then one replay per distinct set of rows (serially: replays of
   // the same migrations share a template on the dev server), then each live schema against its
   // expected one.
-  ForEachTarget(targets.size(), width, [&](size_t i) {
+  ParallelForWhile(targets.size(), width, [&](size_t i) {
     FleetTargetDrift& drift = report.targets[i];
     drift.target = targets[i];
     auto read = [&]() -> Status {
       RETORT_ASSIGN_OR_RETURN(conninfos[i], TargetConninfo(*group, targets[i]));
       RETORT_ASSIGN_OR_RETURN(pg::Connection connection, ConnectTarget(conninfos[i], targets[i]));
       RETORT_ASSIGN_OR_RETURN(drift.rows, TargetStore(config, targets[i]).ReadRows(connection));
-      if (drift.rows.empty()) {
-        return Status::InvalidInput("no version rows: nothing to compare it with");
-      }
-      for (const std::string& row : drift.rows) {
-        if (project->graph.Find(row) == nullptr) {
-          return Status::InvalidInput("at " + row + ", unknown to " + config.VersionsDirectory());
-        }
-      }
-      return Status::Ok();
+      return CheckReplayableRows(*project, drift.rows, connection.Describe());
     };
     Status status = read();
     if (!status.ok()) drift.error = Redacted(targets[i], conninfos[i], status.message());
@@ -648,7 +614,7 @@ Result<FleetDriftReport> FleetDrift(const config::Config& config, const FleetOpt
     };
     expected.emplace(drift.rows, replay());
   }
-  ForEachTarget(targets.size(), width, [&](size_t i) {
+  ParallelForWhile(targets.size(), width, [&](size_t i) {
     FleetTargetDrift& drift = report.targets[i];
     if (!drift.error.empty()) return true;
     const Result<schema::Database>& replayed = expected.at(drift.rows);

@@ -40,9 +40,12 @@ void SetEmbeddedServerStartedNotice(std::function<void(const std::string&)> noti
   g_embedded_started_notice = std::move(notice);
 }
 
+history::VersionStore StoreIn(const config::Config& config, const std::string& schema) {
+  return history::VersionStore(history::TableNames{schema, config.version_table, "retort_history"});
+}
+
 history::VersionStore ProjectHeaders::Store() const {
-  return history::VersionStore(
-      history::TableNames{config.version_table_schema, config.version_table, "retort_history"});
+  return StoreIn(config, config.version_table_schema);
 }
 
 namespace {

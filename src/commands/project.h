@@ -81,11 +81,15 @@ struct ProjectHeaders {
   // The file parsed where it was (a Project); null after a headers-only load, whose statements
   // are only to be had by parsing the file (WithStatements).
   const migrations::Migration* Parsed(const std::string& id) const;
-  history::VersionStore Store() const;
+  history::VersionStore Store() const;  // StoreIn(config, config.version_table_schema)
 
  protected:
   executor::MigrationIndex index;  // id -> parsed migration: a Project's, else empty
 };
+
+// Where retort keeps its version and history tables for `config`'s project, in `schema` (the
+// configured version_table_schema, or a fleet's tenant schema).
+history::VersionStore StoreIn(const config::Config& config, const std::string& schema);
 
 // Every migration file parsed, and their graph.
 struct Project : ProjectHeaders {

@@ -145,13 +145,18 @@ std::string DescribeTarget(const revision::Path& plan);  // the plan's final row
 Result<schema::Database> ReplayedState(const ProjectHeaders& project, const std::string& target,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
-// The plan from base to exactly `rows` (several when a database holds several branches): what
-// drift replays for a database at those rows.
-Result<revision::Path> PlanToRows(const ProjectHeaders& project,
-                                  const std::vector<std::string>& rows);
 // The same for a plan from base (to several rows, say).
 Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revision::Path& plan,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare = false);
+
+// The plan from base to exactly `rows` (several when a database holds several branches): what
+// drift replays for a database at those rows.
+Result<revision::Path> PlanToRows(const ProjectHeaders& project,
+                                  const std::vector<std::string>& rows);
+// InvalidInput, naming `database`, unless `rows` are version rows a drift check can replay:
+// at least one, each a revision of the project.
+Status CheckReplayableRows(const ProjectHeaders& project, const std::vector<std::string>& rows,
+                           const std::string& database);
 
 }  // namespace retort::commands

@@ -782,14 +782,6 @@ std::string_view TrimBlankLines(std::string_view sql) {
   return sql.substr(begin, end - begin);
 }
 
-std::string FormatUtc(std::time_t time, const char* format) {
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char buffer[64];
-  size_t length = std::strftime(buffer, sizeof(buffer), format, &parts);
-  return std::string(buffer, length);
-}
-
 // Replaces each `open name close` whose name is in `values`, in one pass: a value that itself
 // looks like a placeholder stays as it is.
 std::string Substitute(std::string_view text, std::string_view open, char close,
