@@ -13,6 +13,7 @@
 #include <cassert>
 #include <functional>
 #include <iostream>
+#include <type_traits>
 
 #include "base/files.h"
 #include "base/strings.h"
@@ -73,11 +74,17 @@ struct Run {
   const retort::config::Config& config() const { return *loaded_config; }
   int Report(const Status& status) const { return ::Report(status, redactor); }
   // A command's report printed by `print`; then, for a report with a verdict (check, drift,
-  // lint), the verdict as an error and its exit code.
+  // lint), the verdict as an error and its exit code. A printer that also writes a file
+  // (fleet's --junit) returns its Status, reported first when it failed.
   template <typename T, typename Printer>
   int Print(const Result<T>& report, Printer print) const {
     if (!report.ok()) return Report(report.status());
-    print(*report);
+    if constexpr (std::is_same_v<decltype(print(*report)), Status>) {
+      Status printed = print(*report);
+      if (!printed.ok()) return Report(printed);
+    } else {
+      print(*report);
+    }
     if constexpr (requires { report->verdict; }) return Report(report->verdict);
     return kExitOk;
   }
@@ -396,14 +403,11 @@ int main(int argc, char** argv) {
   }
   // A report, its JUnit file (when asked for) and then its verdict.
   auto fleet_report = [&](Run& run, const auto& report, auto print) {
-    if (!report.ok()) return run.Report(report.status());
-    print(*report);
-    if (!fleet_junit.empty()) {
-      Status written = retort::WriteFile(fleet_junit, commands::FleetJunit(*report));
-      if (!written.ok()) return run.Report(written);
-    }
-    if constexpr (requires { report->verdict; }) return run.Report(report->verdict);
-    return kExitOk;
+    return run.Print(report, [&](const auto& printed) {
+      print(printed);
+      if (fleet_junit.empty()) return Status::Ok();
+      return retort::WriteFile(fleet_junit, commands::FleetJunit(printed));
+    });
   };
   for (auto [command, upgrading] :
        {std::pair{fleet_upgrade, true}, std::pair{fleet_downgrade, false}}) {
