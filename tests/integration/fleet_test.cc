@@ -402,6 +402,36 @@ TEST_F(Fleet, SchemaPerTenantGroupKeepsEachTenantsVersionTableInItsSchema) {
   EXPECT_NE(drift.err.find("has schema targets"), std::string::npos) << drift.err;
 }
 
+// A group's search_path is what its schema targets' sessions get, and --no-backup reaches each
+// target's run: two groups over two tenants of one database, the same migrations.
+TEST_F(Fleet, TheGroupsSearchPathAndNoBackupReachEveryTarget) {
+  FleetProject project(
+      "spath",
+      "[[targets]]\nname = \"one\"\nsearch_path = \"{schema}, pg_catalog\"\nurls = [{ url "
+      "= \"" +
+          tenants_.Url() +
+          "\", schema = \"tenant_00\" }]\n\n[[targets]]\nname = "
+          "\"two\"\nurls = [{ url = \"" +
+          tenants_.Url() + "\", schema = \"tenant_01\" }]\n");
+  project.Write(1,
+                "CREATE TABLE spath_paths (path text);\nINSERT INTO spath_paths SELECT "
+                "current_setting('search_path');\nCREATE TABLE spath_old AS SELECT 1 AS id;",
+                "DROP TABLE spath_paths;");
+  project.Write(2, "DROP TABLE spath_old;", "CREATE TABLE spath_old AS SELECT 1 AS id;");
+  CommandOutput one = project.Run({"fleet", "upgrade", "one", "--no-backup"});
+  ASSERT_EQ(one.exit_code, 0) << Describe(one);
+  CommandOutput two = project.Run({"fleet", "upgrade", "two"});
+  ASSERT_EQ(two.exit_code, 0) << Describe(two);
+  std::string conninfo = tenants_.ConnInfo();
+  EXPECT_EQ(Scalar(conninfo, "SELECT path FROM tenant_00.spath_paths"), "tenant_00, pg_catalog");
+  EXPECT_EQ(Scalar(conninfo, "SELECT path FROM tenant_01.spath_paths"), "tenant_01, public");
+  // The dropped table's rows were copied aside for the target run without --no-backup only.
+  EXPECT_EQ(Query(conninfo,
+                  "SELECT schema_name, table_name FROM retort_backup.backups WHERE "
+                  "revision = 'spath2' ORDER BY 1"),
+            (Rows{{"tenant_01", "spath_old"}}));
+}
+
 TEST_F(Fleet, ACanaryFailureStopsEverything) {
   FleetProject project("canary", TargetsFileToml("all", "width = 8\n"));
   WriteTargetsFile(project, "all", targets_);
