@@ -437,7 +437,7 @@ bool IsIdentifierChar(char c) {
   return std::isalnum(byte) || c == '_' || c == '$' || byte >= 0x80;
 }
 
-std::string QuoteIdentifier(std::string_view name) {
+bool NeedsQuoting(std::string_view name) {
   // Called for every name of every statement printed: ASCII tests (the C locale's islower and
   // isdigit), the keyword search only for names that could be keywords.
   // No keyword has a digit.
@@ -452,7 +452,11 @@ std::string QuoteIdentifier(std::string_view name) {
       plain = false;
     }
   }
-  if (plain && (digits || !IsQuotedKeyword(name))) return std::string(name);
+  return !(plain && (digits || !IsQuotedKeyword(name)));
+}
+
+std::string QuoteIdentifier(std::string_view name) {
+  if (!NeedsQuoting(name)) return std::string(name);
   std::string quoted = "\"";
   for (char c : name) {
     if (c == '"') quoted.push_back('"');

@@ -39,6 +39,8 @@ std::string Slugify(std::string_view text, size_t max_length = 40);
 // SQL literal 'it''s' and identifier "Weird""Name" quoting (identifiers quoted only when needed).
 std::string QuoteLiteral(std::string_view text);
 std::string QuoteIdentifier(std::string_view name);
+// Whether QuoteIdentifier quotes `name` (as PostgreSQL's quote_ident does), without building it.
+bool NeedsQuoting(std::string_view name);
 // Whether `c` can continue an unquoted SQL identifier: a letter, digit, '_', '$', or any byte of
 // a multi-byte UTF-8 character (PostgreSQL's scanner takes bytes >= 0x80 as letters).
 bool IsIdentifierChar(char c);

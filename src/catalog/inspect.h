@@ -26,6 +26,10 @@ struct InspectOptions {
   // Whole schemas to leave out (e.g. retort_backup). pg_catalog, information_schema, pg_toast
   // and pg_temp* are always left out, and so is every object an extension owns.
   std::vector<std::string> exclude_schemas;
+  // Rows per chunk of the four results that grow with the schema (columns, constraints, indexes,
+  // dependencies) when a second session reads them (catalog/query_lanes.h): bounds the memory
+  // the results take while they wait for the reader. Tests make it small to read in many chunks.
+  int rows_per_fetch = 10000;
 };
 
 // One catalog query: its file name under src/catalog/queries (without .sql) and its text.
@@ -44,6 +48,8 @@ struct InspectStats {
   // Sessions that ran them: 2 when a large catalog was read outside the caller's transaction,
   // on two sessions sharing its snapshot; otherwise 1 (the caller's).
   int sessions = 0;
+  // Results read: one per query, more for a query read in chunks.
+  int chunks = 0;
 };
 
 // Reads the schema of the database `connection` is connected to. The model is sorted

@@ -1,16 +1,13 @@
 #include "catalog/query_lanes.h"
 
-#include <chrono>
+#include <algorithm>
 #include <utility>
 
 namespace retort::catalog {
 
 QueryLanes::QueryLanes(pg::Connection& connection, const std::string& snapshot,
-                       const std::string& session_setup,
-                       const std::vector<std::string_view>& queries)
-    : connection_(connection), queries_(queries), promises_(queries.size()) {
-  futures_.reserve(queries.size());
-  for (auto& promise : promises_) futures_.push_back(promise.get_future());
+                       const std::string& session_setup, const std::vector<LaneQuery>& queries)
+    : connection_(connection), queries_(queries), chunks_(queries.size()) {
   if (!snapshot.empty()) {
     Result<pg::Connection::Settings> settings = connection_.SettingsForAnother();
     if (settings.ok()) {
@@ -29,7 +26,7 @@ QueryLanes::QueryLanes(pg::Connection& connection, const std::string& snapshot,
     size_t index = next_.fetch_add(1);
     if (index >= queries_.size()) break;
     in_flight_.push_back(index);
-    if (!connection_.SendPipelined(queries_[index])) broken_ = true;
+    if (!connection_.SendPipelined(queries_[index].sql)) broken_ = true;
   }
 }
 
@@ -40,44 +37,118 @@ pg::PgOutcome<pg::PgResult> QueryLanes::ReadFront() {
   return connection_.ReadPipelined();
 }
 
-pg::PgOutcome<pg::PgResult> QueryLanes::Take(size_t index) {
-  if (pipelining_) {
-    // Replies come in the order sent, and Take goes in increasing order: any reply before this
-    // one belongs to a query nobody will take.
-    while (!in_flight_.empty() && in_flight_.front() < index) (void)ReadFront();
-    if (!in_flight_.empty() && in_flight_.front() == index) return ReadFront();
-    // Not sent: the pipeline broke before it, and nothing is in flight any more. This query and
-    // the ones after it run on their own round trips below, which say why they fail; those
-    // cannot run in pipeline mode (libpq refuses, with an error that names pipeline mode
-    // instead of the cause).
-    connection_.ExitPipeline();
-    pipelining_ = false;
+std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::TakeFromPipeline(size_t index) {
+  // Replies come in the order sent, and Take goes in increasing order: any reply before this
+  // one belongs to a query nobody will take.
+  while (!in_flight_.empty() && in_flight_.front() < index) (void)ReadFront();
+  if (!in_flight_.empty() && in_flight_.front() == index) return ReadFront();
+  // Not sent: the pipeline broke before it, and nothing is in flight any more. This query and
+  // the ones after it run on their own round trips, which say why they fail; those cannot run
+  // in pipeline mode (libpq refuses, with an error that names pipeline mode instead of the
+  // cause).
+  connection_.ExitPipeline();
+  pipelining_ = false;
+  return std::nullopt;
+}
+
+std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::Take(size_t index) {
+  std::unique_lock lock(mutex_);
+  if (index != taking_) {
+    for (size_t earlier = taking_; earlier < index; ++earlier) chunks_.at(earlier).waiting.clear();
+    taking_ = index;
+    changed_.notify_all();  // a lane waiting to deliver an earlier query's chunk drops it
   }
-  std::future<pg::PgOutcome<pg::PgResult>>& future = futures_.at(index);
-  // The lanes set it; the wait ends as soon as one does. Only when every lane has ended without
-  // claiming it (none could open its session) does the caller's session run it, and any before it.
-  auto lanes_running = [this] { return lanes_running_.load() > 0; };
-  while (future.wait_for(std::chrono::milliseconds(lanes_running() ? 5 : 0)) !=
-         std::future_status::ready) {
-    if (lanes_running()) continue;
-    while (next_.load() <= index) {
-      size_t claimed = next_.fetch_add(1);
-      if (claimed >= queries_.size()) break;
-      promises_[claimed].set_value(connection_.Execute(std::string(queries_[claimed])));
+  Chunks& chunks = chunks_.at(index);
+  if (pipelining_ && !chunks.last_in) {
+    lock.unlock();
+    std::optional<pg::PgOutcome<pg::PgResult>> reply = TakeFromPipeline(index);
+    lock.lock();
+    if (reply) {
+      chunks.waiting.push_back(std::move(*reply));
+      chunks.last_in = true;
     }
   }
-  return future.get();
+  while (chunks.waiting.empty() && !chunks.last_in) {
+    if (lanes_running_ > 0) {
+      changed_.wait(lock);
+      continue;
+    }
+    // Every lane has ended without claiming this query (none could open its session): the
+    // caller's session runs it, whole.
+    lock.unlock();
+    while (next_.load() <= index) {
+      // Only this thread claims now, so `claimed` <= `index`. Queries the reader has moved
+      // past are not run.
+      size_t claimed = next_.fetch_add(1);
+      std::optional<pg::PgOutcome<pg::PgResult>> outcome;
+      if (claimed == index) outcome = connection_.Execute(std::string(queries_[claimed].sql));
+      std::lock_guard relock(mutex_);
+      if (outcome) chunks_[claimed].waiting.push_back(std::move(*outcome));
+      chunks_[claimed].last_in = true;
+    }
+    lock.lock();
+  }
+  if (chunks.waiting.empty()) return std::nullopt;
+  pg::PgOutcome<pg::PgResult> chunk = std::move(chunks.waiting.front());
+  chunks.waiting.pop_front();
+  changed_.notify_all();  // room for the lane's next chunk
+  return chunk;
+}
+
+size_t QueryLanes::MostChunksWaiting() const {
+  std::lock_guard lock(mutex_);
+  return most_waiting_;
 }
 
 void QueryLanes::Finish() {
   if (finished_) return;
   finished_ = true;
-  stop_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
   while (!in_flight_.empty()) (void)ReadFront();
   if (pipelining_) connection_.ExitPipeline();
   pipelining_ = false;
   for (std::thread& lane : lanes_) {
     if (lane.joinable()) lane.join();
+  }
+}
+
+bool QueryLanes::Deliver(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last) {
+  std::unique_lock lock(mutex_);
+  Chunks& chunks = chunks_[index];
+  changed_.wait(lock,
+                [&] { return stop_ || taking_ > index || chunks.waiting.size() < kChunksAhead; });
+  if (stop_ || taking_ > index) return false;
+  chunks.waiting.push_back(std::move(chunk));
+  chunks.last_in = last;
+  most_waiting_ = std::max(most_waiting_, chunks.waiting.size());
+  changed_.notify_all();
+  return true;
+}
+
+void QueryLanes::RunOnLane(pg::Connection& session, size_t index) {
+  const LaneQuery& query = queries_[index];
+  if (query.rows_per_fetch <= 0) {
+    Deliver(index, session.Execute(std::string(query.sql)), true);
+    return;
+  }
+  // The cursor lives in the lane's transaction, which ends with its session.
+  std::string cursor = "retort_rows_" + std::to_string(index);
+  auto declared =
+      session.Execute("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + std::string(query.sql));
+  if (!declared.ok()) {
+    Deliver(index, std::move(declared), true);
+    return;
+  }
+  const std::string fetch =
+      "FETCH FORWARD " + std::to_string(query.rows_per_fetch) + " FROM " + cursor;
+  while (!stop_) {
+    pg::PgOutcome<pg::PgResult> chunk = session.Execute(fetch);
+    bool last = !chunk.ok() || chunk.value->rows() < query.rows_per_fetch;
+    if (!Deliver(index, std::move(chunk), last) || last) return;
   }
 }
 
@@ -97,12 +168,16 @@ void QueryLanes::RunLane(const pg::Connection::Settings& settings, int caller_ba
     while (!stop_) {
       size_t index = next_.fetch_add(1);
       if (index >= queries_.size()) return;
-      promises_[index].set_value(session->Execute(std::string(queries_[index])));
+      RunOnLane(*session, index);
     }
     // Closing the session ends its read-only transaction.
   };
   run();
-  --lanes_running_;
+  {
+    std::lock_guard lock(mutex_);
+    --lanes_running_;
+  }
+  changed_.notify_all();
 }
 
 }  // namespace retort::catalog

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "catalog/text_formats.h"
 #include "pg/connection.h"
 #include "schema/model.h"
@@ -143,6 +144,28 @@ TEST(CatalogTextFormats, ParsesArraysAndNodeTrees) {
   EXPECT_EQ(NodeField(tree, "funcresulttype"), "25");
   EXPECT_EQ(NodeField(tree, "funccollid"), "100");
   EXPECT_EQ(NodeField(tree, "missing"), std::nullopt);
+}
+
+// Index and constraint definitions name columns as retort quotes them (columns.sql no longer
+// asks the server): the same answer as quote_ident for every keyword the server knows and for
+// names that are almost plain.
+TEST(Catalog, QuotesNamesAsQuoteIdentDoes) {
+  RETORT_REQUIRE_PG(pg);
+  TestDb db(pg);
+  auto connection = pg::Connection::Open(pg->ConnInfo(db.name()));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  auto names = connection->Execute(
+      "SELECT word, quote_ident(word) FROM pg_get_keywords() UNION ALL "
+      "SELECT n, quote_ident(n) FROM unnest(ARRAY['plain', '_under', 'with1digit', '1st', "
+      "'Mixed', 'sp ace', 'dollar$', 'quo\"te', 'ünïcode', '', 'select1', 'a-b']) n");
+  ASSERT_TRUE(names.ok()) << names.error.message;
+  ASSERT_GT(names.value->rows(), 400);
+  for (int i = 0; i < names.value->rows(); ++i) {
+    std::string name = names.value->Get(i, 0);
+    std::string quoted = names.value->Get(i, 1);
+    EXPECT_EQ(NeedsQuoting(name), quoted != name) << name;
+    EXPECT_EQ(QuoteIdentifier(name), quoted) << name;
+  }
 }
 
 TEST(Catalog, RunsTheSameNumberOfQueriesWhateverTheSize) {

@@ -75,6 +75,48 @@ TEST(InspectSessions, TwoSessionsReadTheSameModelAsOne) {
             "1");  // the connection above
 }
 
+// The largest results come through cursors, a chunk at a time, so that they never sit in
+// memory whole; how they are cut must not show in the model.
+TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  pg->Query(db, kLargeSchema);
+  // Generated columns, whose expressions name other columns (possibly in a later chunk), and a
+  // default on every table.
+  pg->Query(db,
+            "DO $$ BEGIN FOR k IN 1..40 LOOP EXECUTE format('ALTER TABLE t%s ADD COLUMN twice "
+            "integer GENERATED ALWAYS AS (n * 2) STORED', k); END LOOP; END $$;");
+  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+
+  InspectStats whole_stats;
+  ASSERT_TRUE(connection->Execute("BEGIN").ok());
+  schema::Database whole = InspectOn(*connection, &whole_stats);
+  ASSERT_TRUE(connection->Execute("ROLLBACK").ok());
+  EXPECT_EQ(whole_stats.chunks, whole_stats.catalog_queries);
+
+  InspectOptions small_chunks;
+  small_chunks.rows_per_fetch = 37;  // a relation's columns straddle chunks
+  InspectStats chunked_stats;
+  auto chunked = Inspect(*connection, small_chunks, &chunked_stats);
+  ASSERT_TRUE(chunked.ok()) << chunked.status().message();
+  EXPECT_EQ(chunked_stats.sessions, 2);
+  EXPECT_EQ(chunked_stats.catalog_queries, whole_stats.catalog_queries);
+  // 260 tables: columns alone are ~1600 rows, so ~40 chunks of 37.
+  EXPECT_GT(chunked_stats.chunks, whole_stats.chunks + 40);
+  EXPECT_EQ(schema::ToJson(*chunked).dump(1), schema::ToJson(whole).dump(1));
+  int generated = 0;
+  for (const schema::Table& table : chunked->tables) {
+    for (const schema::Column& column : table.columns) {
+      if (column.generated_expr) {
+        EXPECT_EQ(*column.generated_expr, "(n * 2)") << table.name.name;
+        ++generated;
+      }
+    }
+  }
+  EXPECT_EQ(generated, 40);
+}
+
 TEST(InspectSessions, SmallCatalogUsesOneSession) {
   RETORT_REQUIRE_PG(pg);
   std::string db = pg->CreateDatabase("lanes");
@@ -145,16 +187,89 @@ TEST(QueryLanes, QueriesNeverSentSayWhyOnTheirOwn) {
             "t");
   ASSERT_FALSE(connection->Execute("SELECT 1").ok());
 
-  const std::vector<std::string_view> queries = {"SELECT 1", "SELECT 2", "SELECT 3"};
+  const std::vector<LaneQuery> queries = {{"SELECT 1"}, {"SELECT 2"}, {"SELECT 3"}};
   QueryLanes lanes(*connection, "", "", queries);
   for (size_t index = 0; index < queries.size(); ++index) {
-    pg::PgOutcome<pg::PgResult> outcome = lanes.Take(index);
-    ASSERT_FALSE(outcome.ok()) << queries[index];
+    pg::PgOutcome<pg::PgResult> outcome = *lanes.Take(index);
+    ASSERT_FALSE(outcome.ok()) << queries[index].sql;
     // libpq's words for a session that is gone, whether the query was sent or not.
-    EXPECT_EQ(outcome.error.message, "no connection to the server") << queries[index];
+    EXPECT_EQ(outcome.error.message, "no connection to the server") << queries[index].sql;
   }
   lanes.Finish();
   EXPECT_EQ(lanes.Sessions(), 0);
+}
+
+// A connection inside a transaction that exported its snapshot, as QueryLanes needs for lanes.
+std::string ExportSnapshot(pg::Connection& connection) {
+  auto exported =
+      connection.Execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot()");
+  EXPECT_TRUE(exported.ok()) << exported.error.message;
+  return exported.ok() ? exported.value->Get(0, 0) : "";
+}
+
+// A lane reads a query with rows_per_fetch through a cursor: the rows arrive in order, in chunks
+// of that size, and a lane never holds more than kChunksAhead of them for a reader that is
+// slower than the server.
+TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  std::string snapshot = ExportSnapshot(*connection);
+  const std::vector<LaneQuery> queries = {
+      {"SELECT g, repeat('x', 100) AS filler FROM generate_series(1, 1000) g ORDER BY g", 10},
+      {"SELECT 'after'"},
+  };
+  QueryLanes lanes(*connection, snapshot, "", queries);
+  int next_value = 1;
+  int chunks = 0;
+  while (auto chunk = lanes.Take(0)) {
+    ASSERT_TRUE(chunk->ok()) << chunk->error.message;
+    ++chunks;
+    for (int row = 0; row < chunk->value->rows(); ++row) {
+      EXPECT_EQ(chunk->value->Get(row, 0), std::to_string(next_value++));
+    }
+  }
+  EXPECT_EQ(next_value, 1001);
+  EXPECT_EQ(chunks, 101);  // 100 full chunks, then the empty one that says the rows ended
+  auto after = lanes.Take(1);
+  ASSERT_TRUE(after && after->ok());
+  EXPECT_EQ(after->value->Get(0, 0), "after");
+  EXPECT_FALSE(lanes.Take(1).has_value());
+  lanes.Finish();
+  EXPECT_EQ(lanes.Sessions(), 2);
+  EXPECT_GE(lanes.MostChunksWaiting(), 1u);
+  EXPECT_LE(lanes.MostChunksWaiting(), QueryLanes::kChunksAhead);
+}
+
+// A reader that leaves a chunked query half read moves on without waiting for the rest, and a
+// query that fails on the server fails after the chunks before the failure.
+TEST(QueryLanes, ReaderMayLeaveChunkedQueryAndFailuresArrive) {
+  RETORT_REQUIRE_PG(pg);
+  std::string db = pg->CreateDatabase("lanes");
+  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  std::string snapshot = ExportSnapshot(*connection);
+  const std::vector<LaneQuery> queries = {
+      {"SELECT g FROM generate_series(1, 100000) g", 100},
+      {"SELECT 10 / (g - 250) FROM generate_series(1, 300) g", 100},
+  };
+  QueryLanes lanes(*connection, snapshot, "", queries);
+  auto first = lanes.Take(0);
+  ASSERT_TRUE(first && first->ok());
+  EXPECT_EQ(first->value->rows(), 100);
+  // Query 1: two chunks, then the division by zero at row 250.
+  std::vector<bool> outcomes;
+  std::string error;
+  while (auto chunk = lanes.Take(1)) {
+    outcomes.push_back(chunk->ok());
+    if (!chunk->ok()) error = chunk->error.message;
+  }
+  EXPECT_EQ(outcomes, (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(error, "division by zero");
+  // The lane left on query 0 (its reader gone) ends instead of waiting to deliver.
+  lanes.Finish();
+  EXPECT_EQ(lanes.Sessions(), 2);
 }
 
 }  // namespace

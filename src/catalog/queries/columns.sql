@@ -3,16 +3,13 @@
 -- (so this query needs no schema or extension filter) and decides itself which columns of a
 -- partition or inheritance child are worth listing. Also the columns of indexes that carry
 -- opclass options (attoptions), so retort knows to leave those indexes to pg_get_indexdef.
--- quoted_name is quote_ident(name) where that differs from name (NULL otherwise), for the index
--- and constraint definitions retort prints. Column privileges (attacl) as the grants of
--- tables.sql.
+-- Column privileges (attacl) as the grants of tables.sql.
 -- Types and expressions are printed by deparse.sql once per distinct value, not per column:
 -- format_type for each distinct (type_oid, type_modifier); expression_tree is the raw node
 -- tree of the default (generated = '') or generation expression (generated = 's').
 SELECT a.attrelid AS relid,
        a.attnum,
        a.attname AS name,
-       NULLIF(quote_ident(a.attname), a.attname) AS quoted_name,
        a.atttypid AS type_oid,
        a.atttypmod AS type_modifier,
        -- Nine one-letter codes in one field (a result holds 16 bytes per field and row, and at
