@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/boxed.h"
 #include "schema/model.h"
 
 namespace retort::diff {
@@ -341,9 +342,10 @@ struct AttachIndex {
 // Not a difference between models but a step of an online plan: a primary key or unique
 // constraint whose definition changes, swapped in one ALTER TABLE for the one built under
 // `added`'s USING INDEX (the constraint is never missing).
+// Boxed: a Change is as large as its largest alternative (a plan holds one per object).
 struct ReplaceKey {
-  schema::Constraint dropped;
-  schema::Constraint added;  // "PRIMARY KEY USING INDEX tmp": the index takes the name
+  Boxed<schema::Constraint> dropped;
+  Boxed<schema::Constraint> added;  // "PRIMARY KEY USING INDEX tmp": the index takes the name
   bool operator==(const ReplaceKey&) const = default;
 };
 
@@ -450,9 +452,10 @@ struct DropOperator {
 };
 // ALTER OPERATOR ... SET (RESTRICT = ..., JOIN = ...): the only options PostgreSQL 15 lets
 // change in place.
+// Boxed, as ReplaceKey's: the two largest alternatives, which would set every Change's size.
 struct AlterOperator {
-  schema::Operator from;
-  schema::Operator to;
+  Boxed<schema::Operator> from;
+  Boxed<schema::Operator> to;
   bool operator==(const AlterOperator&) const = default;
 };
 

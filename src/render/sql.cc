@@ -587,13 +587,13 @@ std::string RuleEnabled(const schema::Rule& rule) {
 // ALTER OPERATOR ... SET (RESTRICT = ..., JOIN = ...); NONE removes an estimator.
 std::string AlterOperator(const diff::AlterOperator& change) {
   std::vector<std::string> options;
-  if (change.from.restrict_estimator != change.to.restrict_estimator) {
-    options.push_back("RESTRICT = " + change.to.restrict_estimator.value_or("NONE"));
+  if (change.from->restrict_estimator != change.to->restrict_estimator) {
+    options.push_back("RESTRICT = " + change.to->restrict_estimator.value_or("NONE"));
   }
-  if (change.from.join_estimator != change.to.join_estimator) {
-    options.push_back("JOIN = " + change.to.join_estimator.value_or("NONE"));
+  if (change.from->join_estimator != change.to->join_estimator) {
+    options.push_back("JOIN = " + change.to->join_estimator.value_or("NONE"));
   }
-  return "ALTER OPERATOR " + change.to.Sql() + " SET (" + Join(options, ", ") + ")";
+  return "ALTER OPERATOR " + change.to->Sql() + " SET (" + Join(options, ", ") + ")";
 }
 
 std::string CreateOperator(const schema::Operator& op) {
@@ -797,8 +797,8 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {"ALTER INDEX " + Name(c.parent) + " ATTACH PARTITION " + Name(c.child)};
           },
           [](const diff::ReplaceKey& c) -> S {
-            return {AlterTable(c.dropped.table) + " DROP CONSTRAINT " + Ident(c.dropped.name) +
-                    ", ADD CONSTRAINT " + Ident(c.added.name) + " " + c.added.definition};
+            return {AlterTable(c.dropped->table) + " DROP CONSTRAINT " + Ident(c.dropped->name) +
+                    ", ADD CONSTRAINT " + Ident(c.added->name) + " " + c.added->definition};
           },
           [](const diff::BackfillColumn& c) -> S {
             // Only the rows still NULL: a batch that runs again after a failure changes nothing

@@ -116,20 +116,21 @@ struct Sequence {
   bool operator==(const Sequence&) const = default;
 };
 
-// Rarely set fields are Boxed (base/boxed.h): a large model has 100,000 columns and more.
+// Rarely set fields are Boxed (base/boxed.h): a large model has 100,000 columns and more, and
+// the one-byte fields come last, together, so that they share one word.
 struct Column {
   std::string name;
   std::string type;  // format_type, e.g. "character varying(255)", "vector(1536)"
   // Only when it differs from the type's default; SQL-ready: `"C"`, `"en_US"` (pg_catalog
   // collations unqualified, others schema-qualified), as in `COLLATE "C"`.
   Boxed<std::string> collation;
-  bool not_null = false;
   Boxed<std::string> default_expr;  // pg_get_expr(adbin); absent for generated columns
-  char identity = '\0';             // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
   Boxed<SequenceOptions> identity_options;
   Boxed<std::string> generated_expr;  // GENERATED ALWAYS AS (...) STORED
   Boxed<std::string> comment;
   std::vector<Grant> grants{};  // column privileges (GRANT SELECT (c) ON t); sorted
+  bool not_null = false;
+  char identity = '\0';  // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
   // attstorage when it differs from the type's typstorage, '\0' otherwise: 'p' PLAIN,
   // 'e' EXTERNAL, 'x' EXTENDED, 'm' MAIN.
   char storage = '\0';
