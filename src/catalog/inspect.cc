@@ -171,10 +171,10 @@ static_assert(std::size(kNames) == kCount);
 namespace columns_col {
 enum { kRelid, kAttnum, kName, kTypeOid, kTypeModifier, kFlags, kCollationOid, kCollation,
       kInheritedCount, kAttrdefOid, kExpressionTree, kComment, kGrantGrantees, kGrantPrivileges,
-      kGrantOptions, kCount };
+      kGrantOptions, kSetting, kCount };
 constexpr std::string_view kNames[] = {"relid", "attnum", "name", "type_oid", "type_modifier",
     "flags", "collation_oid", "collation", "inherited_count", "attrdef_oid", "expression_tree",
-    "comment", "grant_grantees", "grant_privileges", "grant_options"};
+    "comment", "grant_grantees", "grant_privileges", "grant_options", "setting"};
 static_assert(std::size(kNames) == kCount);
 // Positions in kFlags.
 enum { kTypeKind, kTypeCategory, kNotNull, kIdentity, kGenerated, kIsLocal, kStorage,
@@ -526,6 +526,14 @@ void ReleaseMemory(Containers&... containers) {
   ((containers = Containers()), ...);
 }
 
+// A row's `setting` of columns.sql, reported with the unmodelled objects once every relation's
+// name is known.
+struct ColumnSetting {
+  Oid relid = 0;
+  std::string column;
+  std::string definition;
+};
+
 // A generation expression's node tree, kept until every column of its table is read.
 struct GenerationTree {
   Oid relid = 0;
@@ -611,6 +619,7 @@ class Inspector {
   std::vector<ConstraintText> constraint_texts_;
   std::vector<DependencyRow> dependency_rows_;
   std::vector<GenerationTree> generation_trees_;
+  std::vector<ColumnSetting> column_settings_;
 
   // Deparse requests: key -> representative oid, and the printed results.
   std::unordered_map<std::string, Oid> index_keys_;
@@ -819,6 +828,21 @@ void Inspector::ReadUnmodelled(const pg::PgResult& result) {
     database_.unmodelled.push_back(schema::UnmodelledObject{
         row.Text(c::kKind), row.Text(c::kIdentity), row.Text(c::kDefinition)});
   }
+  // Column settings, from columns.sql: of the tables and materialized views tables.sql and
+  // views.sql listed (user schemas, no extension's), as unmodelled.sql reports its objects.
+  for (ColumnSetting& setting : column_settings_) {
+    const QualifiedName* relation = nullptr;
+    if (auto table = tables_.find(setting.relid); table != tables_.end()) {
+      relation = &table->second.name;
+    } else if (auto view = views_.find(setting.relid); view != views_.end()) {
+      relation = &view->second.name;
+    }
+    if (relation == nullptr || exclusions_.Schema(relation->schema)) continue;
+    database_.unmodelled.push_back(schema::UnmodelledObject{
+        "column setting", relation->Sql() + "." + QuoteIdentifier(setting.column),
+        std::move(setting.definition)});
+  }
+  ReleaseMemory(column_settings_);
 }
 
 Status Inspector::ReadTypes(const pg::PgResult& result) {
@@ -1036,6 +1060,9 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
       }
     }
     column.comment = row.Optional(c::kComment);
+    if (!row.Null(c::kSetting)) {
+      column_settings_.push_back({relid, column.name, std::string(row.View(c::kSetting))});
+    }
     std::vector<schema::Grant> grants;
     RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "columns", &grants));
     if (!grants.empty()) column.grants = std::move(grants);

@@ -237,7 +237,9 @@ TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
   EXPECT_EQ(after->value->Get(0, 0), "after");
   EXPECT_FALSE(lanes.Take(1).has_value());
   lanes.Finish();
-  EXPECT_EQ(lanes.Sessions(), 2);
+  // On lanes (the caller's own session reads a query whole); one lane may have done it all
+  // before the other connected.
+  EXPECT_GE(lanes.Sessions(), 1);
   EXPECT_GE(lanes.MostChunksWaiting(), 1u);
   EXPECT_LE(lanes.MostChunksWaiting(), QueryLanes::kChunksAhead);
 }
@@ -267,9 +269,10 @@ TEST(QueryLanes, ReaderMayLeaveChunkedQueryAndFailuresArrive) {
   }
   EXPECT_EQ(outcomes, (std::vector<bool>{true, true, false}));
   EXPECT_EQ(error, "division by zero");
-  // The lane left on query 0 (its reader gone) ends instead of waiting to deliver.
+  // The lane left on query 0 (its reader gone) ends instead of waiting to deliver: Finish
+  // returns.
   lanes.Finish();
-  EXPECT_EQ(lanes.Sessions(), 2);
+  EXPECT_GE(lanes.Sessions(), 1);
 }
 
 }  // namespace

@@ -44,7 +44,24 @@ SELECT a.attrelid AS relid,
          ARRAY(SELECT bool_or(g.is_grantable)
                FROM aclexplode(a.attacl) g WHERE g.grantee <> c.relowner
                GROUP BY g.grantee, g.privilege_type ORDER BY g.grantee, g.privilege_type)
-       END AS grant_options
+       END AS grant_options,
+       -- What the model does not carry of a table's or materialized view's column, for the
+       -- unmodelled objects (kind 'column setting'): tables' storage and compression are
+       -- modelled, a materialized view's are not.
+       CASE WHEN c.relkind IN ('r', 'p', 'm')
+                 AND (a.attstattarget >= 0 OR a.attoptions IS NOT NULL
+                      OR (c.relkind = 'm' AND (a.attstorage <> t.typstorage
+                                               OR a.attcompression <> ''))) THEN
+         concat_ws(' ',
+                   CASE WHEN c.relkind = 'm' AND a.attstorage <> t.typstorage THEN
+                        'STORAGE ' || CASE a.attstorage
+                        WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
+                        ELSE 'EXTENDED' END END,
+                   CASE WHEN c.relkind = 'm' THEN CASE a.attcompression
+                        WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END END,
+                   CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
+                   'OPTIONS ' || a.attoptions::text)
+       END AS setting
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_type t ON t.oid = a.atttypid

@@ -4,6 +4,8 @@
 -- of extensions and the system's own objects are left out; objects outside any schema (casts,
 -- event triggers, languages, ...) count when they were made after initdb (oid >= 16384).
 -- Columns: kind, schema ('' for objects outside any schema), identity, definition.
+-- Column settings (kind 'column setting') come with columns.sql's rows instead (its `setting`),
+-- which saves a second pass over pg_attribute.
 WITH ext AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 ), ns AS (
@@ -102,27 +104,6 @@ UNION ALL
 SELECT 'clustered index', r.nspname, format('%I.%I', r.nspname, r.relname), ic.relname
 FROM rel r JOIN pg_index x ON x.indrelid = r.oid AND x.indisclustered
 JOIN pg_class ic ON ic.oid = x.indexrelid
-UNION ALL
--- Tables' column storage and compression are modelled (Column::storage, compression); a
--- materialized view's are not.
-SELECT 'column setting', r.nspname, format('%I.%I.%I', r.nspname, r.relname, a.attname),
-       concat_ws(' ',
-                 CASE WHEN r.relkind = 'm' AND a.attstorage <> t.typstorage THEN
-                      'STORAGE ' || CASE a.attstorage
-                      WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
-                      ELSE 'EXTENDED' END END,
-                 CASE WHEN r.relkind = 'm' THEN CASE a.attcompression
-                      WHEN 'p' THEN 'COMPRESSION pglz' WHEN 'l' THEN 'COMPRESSION lz4' END END,
-                 CASE WHEN a.attstattarget >= 0 THEN 'STATISTICS ' || a.attstattarget END,
-                 'OPTIONS ' || a.attoptions::text)
-FROM pg_attribute a JOIN rel r ON r.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
-WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'm')
-  AND ((r.relkind = 'm' AND (a.attstorage <> t.typstorage OR a.attcompression <> ''))
-       OR a.attstattarget >= 0 OR a.attoptions IS NOT NULL)
-  -- The same test, coarser, on pg_attribute alone, so that the few candidate columns are picked
-  -- before the joins: joining all of them (some 100,000 at 2000 tables) cost 0.3 s.
-  AND (a.attstattarget >= 0 OR a.attoptions IS NOT NULL
-       OR a.attrelid IN (SELECT m.oid FROM pg_class m WHERE m.relkind = 'm'))
 UNION ALL
 -- Objects outside any schema.
 SELECT 'cast', '', format('(%s AS %s)', format_type(c.castsource, NULL),
