@@ -75,7 +75,8 @@ void PrintFindings(const commands::LintFindings& report, Format format, std::ost
 
 void PrintSchema(const schema::Database& database, Format format, std::ostream& out) {
   if (format == Format::kJson) {
-    out << schema::ToJson(database).dump(2) << "\n";
+    schema::WriteJson(database, out);
+    out << "\n";
   } else {
     out << commands::CreateScriptOnThreads(database);
   }

@@ -1,6 +1,11 @@
 #include "schema/model_json.h"
 
+#include <functional>
+#include <map>
+#include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace retort::schema {
 
@@ -186,27 +191,25 @@ json TableJson(const Table& table) {
   return out;
 }
 
-}  // namespace
-
-json ToJson(const Database& database) {
-  json out = json::object();
-  out["server_version"] = database.server_version;
-  PutList(out, "schemas", database.schemas, [](const Schema& item) {
+template <typename Sink>
+void VisitTopLevel(const Database& database, Sink& sink) {
+  sink.Scalar("server_version", database.server_version);
+  sink.List("schemas", database.schemas, [](const Schema& item) {
     json j{{"name", item.name}};
     PutOptional(j, "comment", item.comment);
     PutList(j, "grants", item.grants, GrantJson);
     return j;
   });
-  PutList(out, "extensions", database.extensions, [](const Extension& item) {
+  sink.List("extensions", database.extensions, [](const Extension& item) {
     return json{{"name", item.name}, {"schema", item.schema}, {"version", item.version}};
   });
-  PutList(out, "enums", database.enums, [](const EnumType& item) {
+  sink.List("enums", database.enums, [](const EnumType& item) {
     json j = Name(item.name);
     j["labels"] = item.labels;
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "domains", database.domains, [](const Domain& item) {
+  sink.List("domains", database.domains, [](const Domain& item) {
     json j = Name(item.name);
     j["base_type"] = item.base_type;
     PutOptional(j, "collation", item.collation);
@@ -220,7 +223,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "composite_types", database.composite_types, [](const CompositeType& item) {
+  sink.List("composite_types", database.composite_types, [](const CompositeType& item) {
     json j = Name(item.name);
     PutList(j, "attributes", item.attributes, [](const CompositeAttribute& attribute) {
       json a{{"name", attribute.name}, {"type", attribute.type}};
@@ -231,7 +234,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "sequences", database.sequences, [](const Sequence& item) {
+  sink.List("sequences", database.sequences, [](const Sequence& item) {
     json j = Name(item.name);
     j["options"] = SequenceOptionsJson(item.options);
     if (item.owned_by_table) {
@@ -242,8 +245,8 @@ json ToJson(const Database& database) {
     PutList(j, "grants", item.grants, GrantJson);
     return j;
   });
-  PutList(out, "tables", database.tables, TableJson);
-  PutList(out, "constraints", database.constraints, [](const Constraint& item) {
+  sink.List("tables", database.tables, TableJson);
+  sink.List("constraints", database.constraints, [](const Constraint& item) {
     json j{{"table", Name(item.table)},
            {"name", item.name},
            {"type", ConstraintTypeWord(item.type)},
@@ -252,7 +255,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "indexes", database.indexes, [](const Index& item) {
+  sink.List("indexes", database.indexes, [](const Index& item) {
     json j = Name(item.name);
     j["table"] = Name(item.table);
     j["definition"] = item.definition;
@@ -261,7 +264,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "views", database.views, [](const View& item) {
+  sink.List("views", database.views, [](const View& item) {
     json j = Name(item.name);
     j["materialized"] = item.materialized;
     j["definition"] = item.definition;
@@ -274,7 +277,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "functions", database.functions, [](const Function& item) {
+  sink.List("functions", database.functions, [](const Function& item) {
     json j = Name(item.name);
     j["arguments"] = item.arguments;
     j["kind"] = FunctionKind(item.kind);
@@ -284,7 +287,7 @@ json ToJson(const Database& database) {
     PutList(j, "grants", item.grants, GrantJson);
     return j;
   });
-  PutList(out, "triggers", database.triggers, [](const Trigger& item) {
+  sink.List("triggers", database.triggers, [](const Trigger& item) {
     json j{{"table", Name(item.table)},
            {"name", item.name},
            {"definition", item.definition},
@@ -292,7 +295,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "policies", database.policies, [](const Policy& item) {
+  sink.List("policies", database.policies, [](const Policy& item) {
     json j{{"table", Name(item.table)},
            {"name", item.name},
            {"permissive", item.permissive},
@@ -303,7 +306,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "rules", database.rules, [](const Rule& item) {
+  sink.List("rules", database.rules, [](const Rule& item) {
     json j{{"table", Name(item.table)},
            {"name", item.name},
            {"definition", item.definition},
@@ -311,13 +314,13 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "collations", database.collations, [](const Collation& item) {
+  sink.List("collations", database.collations, [](const Collation& item) {
     json j = Name(item.name);
     j["definition"] = item.definition;
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "operators", database.operators, [](const Operator& item) {
+  sink.List("operators", database.operators, [](const Operator& item) {
     json j = Name(item.name);
     j["left_type"] = item.left_type;
     j["right_type"] = item.right_type;
@@ -327,7 +330,7 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "operator_families", database.operator_families, [](const OperatorFamily& item) {
+  sink.List("operator_families", database.operator_families, [](const OperatorFamily& item) {
     json j = Name(item.name);
     j["method"] = item.method;
     PutList(j, "members", item.members, [](const OperatorFamilyMember& member) {
@@ -336,23 +339,100 @@ json ToJson(const Database& database) {
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "operator_classes", database.operator_classes, [](const OperatorClass& item) {
+  sink.List("operator_classes", database.operator_classes, [](const OperatorClass& item) {
     json j = Name(item.name);
     j["method"] = item.method;
     j["definition"] = item.definition;
     PutOptional(j, "comment", item.comment);
     return j;
   });
-  PutList(out, "dependencies", database.dependencies, [](const Dependency& item) {
+  sink.List("dependencies", database.dependencies, [](const Dependency& item) {
     return json{
         {"dependent", {{"kind", ObjectKind(item.dependent.kind)}, {"id", item.dependent.identity}}},
         {"referenced",
          {{"kind", ObjectKind(item.referenced.kind)}, {"id", item.referenced.identity}}}};
   });
-  PutList(out, "unmodelled", database.unmodelled, [](const UnmodelledObject& item) {
+  sink.List("unmodelled", database.unmodelled, [](const UnmodelledObject& item) {
     return json{{"kind", item.kind}, {"identity", item.identity}, {"definition", item.definition}};
   });
-  return out;
+}
+
+// ToJson's object, built whole.
+class DocumentSink {
+ public:
+  void Scalar(const char* key, json value) { out_[key] = std::move(value); }
+  template <typename T, typename Convert>
+  void List(const char* key, const std::vector<T>& items, Convert convert) {
+    PutList(out_, key, items, convert);
+  }
+  json Take() && { return std::move(out_); }
+
+ private:
+  json out_ = json::object();
+};
+
+// `text` with every line indented by `spaces`.
+void WriteIndented(std::ostream& out, const std::string& text, int spaces) {
+  const std::string indent(static_cast<size_t>(spaces), ' ');
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out << indent;
+    out.write(text.data() + start, static_cast<std::streamsize>(end - start));
+    if (end == text.size()) break;
+    out << '\n';
+    start = end + 1;
+  }
+}
+
+// ToJson(...).dump(2), written entry by entry: only one list element is a json value at a
+// time. Keys in json's order (sorted), empty lists left out, as ToJson does.
+class StreamSink {
+ public:
+  void Scalar(const char* key, json value) {
+    entries_[key] = [value = std::move(value)](std::ostream& out) { out << value.dump(2); };
+  }
+  template <typename T, typename Convert>
+  void List(const char* key, const std::vector<T>& items, Convert convert) {
+    if (items.empty()) return;
+    entries_[key] = [&items, convert](std::ostream& out) {
+      out << "[\n";
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out << ",\n";
+        WriteIndented(out, convert(items[i]).dump(2), 4);
+      }
+      out << "\n  ]";
+    };
+  }
+  void Write(std::ostream& out) const {
+    out << "{\n";
+    bool first = true;
+    for (const auto& [key, write] : entries_) {
+      if (!first) out << ",\n";
+      first = false;
+      out << "  " << json(key).dump() << ": ";
+      write(out);
+    }
+    out << "\n}";
+  }
+
+ private:
+  std::map<std::string, std::function<void(std::ostream&)>> entries_;
+};
+
+}  // namespace
+
+json ToJson(const Database& database) {
+  DocumentSink sink;
+  VisitTopLevel(database, sink);
+  return std::move(sink).Take();
+}
+
+void WriteJson(const Database& database, std::ostream& out) {
+  StreamSink sink;
+  VisitTopLevel(database, sink);
+  sink.Write(out);
 }
 
 }  // namespace retort::schema

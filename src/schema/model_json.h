@@ -4,11 +4,15 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "schema/model.h"
 
 namespace retort::schema {
 
 nlohmann::json ToJson(const Database& database);
+// The same as ToJson(database).dump(2), written as it is made: a large model's JSON document
+// (90 MB at 10,000 wide tables) is never a json value whole, which took five times its size.
+void WriteJson(const Database& database, std::ostream& out);
 
 }  // namespace retort::schema

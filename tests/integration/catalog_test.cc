@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,11 @@ class TestDb {
     auto database = catalog::Inspect(*connection, options, stats);
     EXPECT_TRUE(database.ok()) << database.status().message();
     if (!database.ok()) return {};
+    // `inspect --format json` streams the document (WriteJson): the same text as the whole
+    // json value's, for every kind of object these tests make.
+    std::ostringstream streamed;
+    schema::WriteJson(*database, streamed);
+    EXPECT_EQ(streamed.str(), schema::ToJson(*database).dump(2));
     return std::move(*database);
   }
 
