@@ -199,12 +199,16 @@ TEST(QueryLanes, QueriesNeverSentSayWhyOnTheirOwn) {
   EXPECT_EQ(lanes.Sessions(), 0);
 }
 
-// A connection inside a transaction that exported its snapshot, as QueryLanes needs for lanes.
-std::string ExportSnapshot(pg::Connection& connection) {
+// A session to a new database, inside a transaction that exported its snapshot (`snapshot`), as
+// QueryLanes needs to start lanes.
+Result<pg::Connection> OpenExportingSnapshot(testing::PgHarness* pg, std::string* snapshot) {
+  auto connection = pg::Connection::Open(pg->ConnInfo(pg->CreateDatabase("lanes")));
+  if (!connection.ok()) return connection.status();
   auto exported =
-      connection.Execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot()");
-  EXPECT_TRUE(exported.ok()) << exported.error.message;
-  return exported.ok() ? exported.value->Get(0, 0) : "";
+      connection->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT pg_export_snapshot()");
+  if (!exported.ok()) return Status::Failed(exported.error.message);
+  *snapshot = exported.value->Get(0, 0);
+  return connection;
 }
 
 // A lane reads a query with rows_per_fetch through a cursor: the rows arrive in order, in chunks
@@ -212,10 +216,9 @@ std::string ExportSnapshot(pg::Connection& connection) {
 // slower than the server.
 TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
   RETORT_REQUIRE_PG(pg);
-  std::string db = pg->CreateDatabase("lanes");
-  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  std::string snapshot;
+  auto connection = OpenExportingSnapshot(pg, &snapshot);
   ASSERT_TRUE(connection.ok()) << connection.status().message();
-  std::string snapshot = ExportSnapshot(*connection);
   const std::vector<LaneQuery> queries = {
       {"SELECT g, repeat('x', 100) AS filler FROM generate_series(1, 1000) g ORDER BY g", 10},
       {"SELECT 'after'"},
@@ -248,10 +251,9 @@ TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
 // query that fails on the server fails after the chunks before the failure.
 TEST(QueryLanes, ReaderMayLeaveChunkedQueryAndFailuresArrive) {
   RETORT_REQUIRE_PG(pg);
-  std::string db = pg->CreateDatabase("lanes");
-  auto connection = pg::Connection::Open(pg->ConnInfo(db));
+  std::string snapshot;
+  auto connection = OpenExportingSnapshot(pg, &snapshot);
   ASSERT_TRUE(connection.ok()) << connection.status().message();
-  std::string snapshot = ExportSnapshot(*connection);
   const std::vector<LaneQuery> queries = {
       {"SELECT g FROM generate_series(1, 100000) g", 100},
       {"SELECT 10 / (g - 250) FROM generate_series(1, 300) g", 100},
