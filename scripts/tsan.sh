@@ -16,18 +16,18 @@ if [ "${RETORT_TSAN_ALL:-0}" = 1 ]; then
   RETORT_CRASH_TRIALS=4 ctest --test-dir build-tsan --output-on-failure -j "$jobs"
   exit 0
 fi
-# Only retort itself is built with TSan, and one in-process test: the unit tests and the other
-# catalog tests are not compiled a second time (a minute and a half of CI's twenty). Their thread
-# sites run under TSan all the same, inside retort (the rendering in both directions), except the
-# catalog's query lanes: those start only on a catalog of 1000 relations or more, which the
-# command tests do not build, so inspect_sessions_test (lanes, chunked results, a reader that
-# leaves a query half read) runs in-process under TSan.
-cmake --build build-tsan --target retort inspect_sessions_test
+# Only retort itself is built with TSan: the unit tests and the catalog's in-process tests are
+# not compiled a second time (a minute and a half of CI's twenty). Their thread sites run under
+# TSan all the same, inside retort: the catalog's query lanes (InspectCommand.* has a catalog
+# large enough to start them, with results in chunks), the rendering in both directions.
+cmake --build build-tsan --target retort
 # The command tests below run against the TSan-built retort (RETORT_TEST_BINARY), each binary
 # filtered to the tests that reach a place where retort starts a thread, once each verb: the
 # whole five binaries took 111 s under TSan, mostly repeating the same sites on other inputs.
 #   src/commands/project.cc   connecting while the migration files are read (upgrade, current,
 #                             downgrade, stamp, history against a database)
+#   src/catalog/query_lanes   inspect and diff of a catalog of 1000 relations and more: two lane
+#                             sessions, results in chunks handed to the reader
 #   src/commands/render_threads  both directions planned and rendered at once, each one's
 #                             dependency graphs beside its diff (diff, check, autogenerate,
 #                             drift, test), and inspect's create script beside its graphs
@@ -59,8 +59,6 @@ for binary in "${!filters[@]}"; do
 done
 logs=$(mktemp -d)
 pids=()
-build-tsan/tests/inspect_sessions_test --gtest_brief=1 >"$logs/inspect_sessions_test" 2>&1 &
-pids+=("$!:inspect_sessions_test")
 for binary in "${!filters[@]}"; do
   build-asan/tests/"$binary" --gtest_brief=1 --gtest_filter="${filters[$binary]}" \
     >"$logs/$binary" 2>&1 &

@@ -1069,6 +1069,40 @@ TEST(InspectCommand, PrintsTheSchemaAsSqlOrJson) {
   ExpectNoScratchDatabases(pg);
 }
 
+// A catalog of 1000 relations and more is read on two sessions, and columns.sql's 32,000 rows
+// come through a cursor in chunks of 10,000 that a lane hands over no faster than inspect reads
+// them (catalog/query_lanes.h): all of it comes out, in inspect and in both sides of a diff.
+// scripts/tsan.sh runs this against the TSan-built retort: it is where the lanes' threads are
+// checked.
+TEST(InspectCommand, LargeCatalogComesThroughTheLanesInChunks) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  // Each table has a TOAST table and its index besides the key's: 320 tables are 1280 relations.
+  pg->Query(project.db(),
+            "DO $$ BEGIN FOR k IN 1..320 LOOP EXECUTE format('CREATE TABLE wide%s (id bigint "
+            "PRIMARY KEY, note text, %s)', k, (SELECT string_agg(format('c%s integer DEFAULT %s', "
+            "c, c), ', ') FROM generate_series(1, 98) c)); END LOOP; END $$");
+  CommandOutput inspect = project.Run({"inspect", project.Url()});
+  ASSERT_EQ(inspect.exit_code, 0) << Describe(inspect);
+  size_t tables = 0;
+  size_t defaults = 0;
+  for (size_t at = inspect.out.find("CREATE TABLE"); at != std::string::npos;
+       at = inspect.out.find("CREATE TABLE", at + 1)) {
+    ++tables;
+  }
+  for (size_t at = inspect.out.find(" integer DEFAULT "); at != std::string::npos;
+       at = inspect.out.find(" integer DEFAULT ", at + 1)) {
+    ++defaults;
+  }
+  EXPECT_EQ(tables, 320u);
+  EXPECT_EQ(defaults, 320u * 98u);
+  EXPECT_TRUE(Contains(inspect.out, "c98 integer DEFAULT 98")) << inspect.out.substr(0, 2000);
+
+  CommandOutput diff = project.Run({"diff", project.Url(), project.Url()});
+  EXPECT_EQ(diff.exit_code, 0) << Describe(diff);
+  EXPECT_TRUE(diff.out.empty()) << Describe(diff);
+}
+
 // Templates of other projects (or of this one before it moved) and spares pile up on a dev
 // server: a kept template drops the oldest beyond the cache size, and `retort dev prune` drops
 // them all.
