@@ -87,6 +87,14 @@ std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::Take(size_t index) {
       chunks_[claimed].last_in = true;
     }
     lock.lock();
+    if (chunks.waiting.empty() && !chunks.last_in) {
+      // A lane claimed it and ended without its last chunk, which a lane only does after
+      // Finish: say so instead of waiting for rows that cannot come.
+      pg::PgOutcome<pg::PgResult> lost;
+      lost.error.message = "the session reading this query ended before its last rows";
+      chunks.waiting.push_back(std::move(lost));
+      chunks.last_in = true;
+    }
   }
   if (chunks.waiting.empty()) return std::nullopt;
   pg::PgOutcome<pg::PgResult> chunk = std::move(chunks.waiting.front());
