@@ -1071,9 +1071,8 @@ TEST(InspectCommand, PrintsTheSchemaAsSqlOrJson) {
 
 // A catalog of 1000 relations and more is read on two sessions, and columns.sql's 32,000 rows
 // come through a cursor in chunks of 10,000 that a lane hands over no faster than inspect reads
-// them (catalog/query_lanes.h): all of it comes out, in inspect and in both sides of a diff.
-// scripts/tsan.sh runs this against the TSan-built retort: it is where the lanes' threads are
-// checked.
+// them (catalog/query_lanes.h): all of it comes out. scripts/tsan.sh runs this against the
+// TSan-built retort: it is where the lanes' threads are checked.
 TEST(InspectCommand, LargeCatalogComesThroughTheLanesInChunks) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
@@ -1097,10 +1096,6 @@ TEST(InspectCommand, LargeCatalogComesThroughTheLanesInChunks) {
   EXPECT_EQ(tables, 320u);
   EXPECT_EQ(defaults, 320u * 98u);
   EXPECT_TRUE(Contains(inspect.out, "c98 integer DEFAULT 98")) << inspect.out.substr(0, 2000);
-
-  CommandOutput diff = project.Run({"diff", project.Url(), project.Url()});
-  EXPECT_EQ(diff.exit_code, 0) << Describe(diff);
-  EXPECT_TRUE(diff.out.empty()) << Describe(diff);
 }
 
 // Templates of other projects (or of this one before it moved) and spares pile up on a dev
