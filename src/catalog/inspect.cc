@@ -839,7 +839,7 @@ void Inspector::ReadUnmodelled(const pg::PgResult& result) {
     }
     if (relation == nullptr || exclusions_.Schema(relation->schema)) continue;
     database_.unmodelled.push_back(schema::UnmodelledObject{
-        "column setting", relation->Sql() + "." + QuoteIdentifier(setting.column),
+        "column setting", ObjectId::ForColumn(*relation, setting.column).identity,
         std::move(setting.definition)});
   }
   ReleaseMemory(column_settings_);
@@ -1617,7 +1617,7 @@ void Inspector::Finish() {
   // Dependencies name columns by the names in columns_, which FinishColumns moves into the model.
   ResolveDependencies();
   FinishColumns();
-  ReleaseMemory(columns_, generation_trees_);
+  ReleaseMemory(columns_);
   database_.Sort();
 }
 

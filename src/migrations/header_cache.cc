@@ -146,8 +146,7 @@ std::optional<std::vector<ListedFile>> ListWithStamps(const std::string& version
   std::vector<std::string> names;
   while (const struct dirent* entry = readdir(dir.get())) {
     std::string_view name = entry->d_name;
-    if (name.starts_with(".") || !name.ends_with(".sql")) continue;
-    names.emplace_back(name);
+    if (IsMigrationFileName(name)) names.emplace_back(name);
   }
   std::sort(names.begin(), names.end());
   // The paths as ListMigrationFiles spells them: the directory joined with the name.

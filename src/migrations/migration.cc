@@ -924,9 +924,14 @@ Result<MigrationHeader> ReadMigrationHeader(const std::string& path) {
   return ParseMigrationHeader(text, path);
 }
 
+bool IsMigrationFileName(std::string_view name) {
+  return EndsWith(name, ".sql") && !StartsWith(name, ".");
+}
+
 Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_dir) {
   RETORT_ASSIGN_OR_RETURN(std::vector<std::string> files, ListFiles(versions_dir, ".sql"));
-  std::erase_if(files, [](const std::string& file) { return StartsWith(BaseName(file), "."); });
+  std::erase_if(files,
+                [](const std::string& file) { return !IsMigrationFileName(BaseName(file)); });
   return files;
 }
 

@@ -130,8 +130,10 @@ Result<MigrationHeader> ParseMigrationHeader(std::string_view text, const std::s
 Result<Migration> ReadMigration(const std::string& path, ParseDepth depth = ParseDepth::kFull);
 Result<MigrationHeader> ReadMigrationHeader(const std::string& path);
 
-// The migration files of `versions_dir`: its *.sql files sorted by name, less those whose name
-// starts with '.' (editor and OS droppings).
+// Whether a file of the versions directory named `name` is a migration: a *.sql file whose name
+// does not start with '.' (editor and OS droppings).
+bool IsMigrationFileName(std::string_view name);
+// The migration files of `versions_dir` (IsMigrationFileName), sorted by name.
 Result<std::vector<std::string>> ListMigrationFiles(const std::string& versions_dir);
 
 // `migration.source`, or the file read again when the migration came from the header cache.
