@@ -35,6 +35,15 @@ SetComment Comment(Kind kind, const QualifiedName& name, std::optional<std::stri
                     std::move(comment)};
 }
 
+// A child's column as inherited from its parent's: comments and column privileges are not.
+void ForgetUninherited(Column& column) {
+  if (!column.comment() && column.grants().empty()) return;
+  schema::ColumnDetails& details = column.mutable_details();
+  details.comment.reset();
+  details.grants.clear();
+  column.CompactDetails();
+}
+
 Kind FunctionCommentKind(char kind) {
   if (kind == 'p') return Kind::kProcedure;
   if (kind == 'a') return Kind::kAggregate;
@@ -490,7 +499,7 @@ class Differ {
     // A child entry without a default where the parent has one: CREATE TABLE copied it.
     for (const Column& column : table.columns) {
       const Column* parent = ParentColumn(to_, table, column.name);
-      if (parent && parent->default_expr && !column.default_expr && !column.generated_expr) {
+      if (parent && parent->default_expr && !column.default_expr && !column.generated_expr()) {
         out_.push_back(DropColumnDefault{table.name, column.name});
       }
       // A column the child has only from its parents is not in its CREATE TABLE: it gets the
@@ -525,13 +534,13 @@ class Differ {
     if (table.force_row_security) out_.push_back(SetForceRowSecurity{table.name, true});
     if (table.comment) out_.push_back(Comment(Kind::kTable, table.name, table.comment));
     for (const Column& column : table.columns) {
-      if (column.comment) {
-        out_.push_back(Comment(Kind::kColumn, table.name, column.comment, column.name));
+      if (column.comment()) {
+        out_.push_back(Comment(Kind::kColumn, table.name, column.comment(), column.name));
       }
     }
     DiffGrants(table.name, {}, table.grants, out_);
     for (const Column& column : table.columns) {
-      DiffGrants(table.name, {}, column.grants, out_, GrantObject::kTable, column.name);
+      DiffGrants(table.name, {}, column.grants(), out_, GrantObject::kTable, column.name);
     }
   }
 
@@ -699,8 +708,7 @@ class Differ {
         if (to_inherited.count(column.name) && InheritedFromOldParent(from, to, column.name)) {
           if (const Column* parent = ParentColumn(to_, to, column.name)) {
             Column after = *parent;
-            after.comment.reset();
-            after.grants.clear();
+            ForgetUninherited(after);
             after.compression = '\0';  // the parent's SET COMPRESSION stops at the parent
             SetInheritedColumn(table, after, column);
           }
@@ -711,10 +719,10 @@ class Differ {
         added.storage = '\0';
         added.compression = '\0';
         DiffStorage(table, added, column);
-        if (column.comment) {
-          out_.push_back(Comment(Kind::kColumn, table, column.comment, column.name));
+        if (column.comment()) {
+          out_.push_back(Comment(Kind::kColumn, table, column.comment(), column.name));
         }
-        DiffGrants(table, {}, column.grants, out_, GrantObject::kTable, column.name);
+        DiffGrants(table, {}, column.grants(), out_, GrantObject::kTable, column.name);
         continue;
       }
       if (from_inherited.count(column.name) && to_inherited.count(column.name)) {
@@ -734,10 +742,10 @@ class Differ {
     }
     for (const Column* column : regenerated) {
       out_.push_back(AddColumn{table, *column});
-      if (column->comment) {
-        out_.push_back(Comment(Kind::kColumn, table, column->comment, column->name));
+      if (column->comment()) {
+        out_.push_back(Comment(Kind::kColumn, table, column->comment(), column->name));
       }
-      DiffGrants(table, {}, column->grants, out_, GrantObject::kTable, column->name);
+      DiffGrants(table, {}, column->grants(), out_, GrantObject::kTable, column->name);
     }
   }
 
@@ -753,7 +761,7 @@ class Differ {
     for (const Column& column : to_columns) {
       auto it = old_columns.find(column.name);
       if (it == old_columns.end()) continue;
-      if (it->second->type != column.type || it->second->collation != column.collation) {
+      if (it->second->type != column.type || it->second->collation() != column.collation()) {
         retyped.push_back(column.name);
       }
     }
@@ -761,11 +769,11 @@ class Differ {
     if (retyped.empty()) return regenerated;
     for (const Column& column : to_columns) {
       auto it = old_columns.find(column.name);
-      if (!column.generated_expr || it == old_columns.end() || !it->second->generated_expr) {
+      if (!column.generated_expr() || it == old_columns.end() || !it->second->generated_expr()) {
         continue;
       }
       bool reads_retyped = std::any_of(retyped.begin(), retyped.end(), [&](const std::string& c) {
-        return c != column.name && MentionsIdentifier(*column.generated_expr, c);
+        return c != column.name && MentionsIdentifier(*column.generated_expr(), c);
       });
       if (!reads_retyped) continue;
       out_.push_back(DropColumn{table, *it->second});
@@ -811,7 +819,7 @@ class Differ {
       // The parent's type change resets the child's storage and compression; its SET STORAGE
       // reaches the child, its SET COMPRESSION does not.
       bool retyped =
-          parent_from->type != parent_to->type || parent_from->collation != parent_to->collation;
+          parent_from->type != parent_to->type || parent_from->collation() != parent_to->collation();
       if (retyped) {
         after.compression = '\0';
         after.type_storage = to.type_storage;
@@ -835,8 +843,8 @@ class Differ {
     if (after.not_null && !to.not_null) out_.push_back(DropNotNull{table, to.name});
     if (!after.not_null && to.not_null) out_.push_back(SetNotNull{table, to.name});
     DiffStorage(table, after, to);
-    DiffComment({Kind::kColumn, table, to.name, ""}, after.comment, to.comment, out_);
-    DiffGrants(table, after.grants, to.grants, out_, GrantObject::kTable, to.name);
+    DiffComment({Kind::kColumn, table, to.name, ""}, after.comment(), to.comment(), out_);
+    DiffGrants(table, after.grants(), to.grants(), out_, GrantObject::kTable, to.name);
   }
 
   const Table* FindTable(const Database& db, const QualifiedName& name) const {
@@ -864,8 +872,7 @@ class Differ {
         bool seen = std::any_of(columns.begin(), columns.end(),
                                 [&](const Column& c) { return c.name == column.name; });
         if (!seen) {
-          column.comment.reset();  // comments and column privileges are not inherited
-          column.grants.clear();
+          ForgetUninherited(column);
           columns.push_back(std::move(column));
         }
       }
@@ -923,27 +930,27 @@ class Differ {
   }
 
   void AlterColumn(const QualifiedName& table, const Column& from, const Column& to) {
-    if (to.generated_expr && from.generated_expr != to.generated_expr) {
+    if (to.generated_expr() && from.generated_expr() != to.generated_expr()) {
       out_.push_back(RecreateColumn{table, from, to});
       Column added = to;
       added.storage = '\0';
       added.compression = '\0';
       DiffStorage(table, added, to);
-      if (to.comment) out_.push_back(Comment(Kind::kColumn, table, to.comment, to.name));
-      DiffGrants(table, {}, to.grants, out_, GrantObject::kTable, to.name);
+      if (to.comment()) out_.push_back(Comment(Kind::kColumn, table, to.comment(), to.name));
+      DiffGrants(table, {}, to.grants(), out_, GrantObject::kTable, to.name);
       return;
     }
     Column current = from;
-    if (from.generated_expr && !to.generated_expr) {
+    if (from.generated_expr() && !to.generated_expr()) {
       out_.push_back(DropExpression{table, to.name});
-      current.generated_expr.reset();
+      current.mutable_details().generated_expr.reset();
     }
     if (current.identity && !to.identity) {
       out_.push_back(DropIdentity{table, to.name});
       current.identity = '\0';
-      current.identity_options.reset();
+      current.mutable_details().identity_options.reset();
     }
-    bool type_changes = current.type != to.type || current.collation != to.collation;
+    bool type_changes = current.type != to.type || current.collation() != to.collation();
     bool default_swapped = swapped_defaults_.count({table, to.name}) > 0;
     if (default_swapped) current.default_expr.reset();
     // A default is dropped before a type change and set again after it: the old default may
@@ -962,15 +969,16 @@ class Differ {
       out_.push_back(AddIdentity{table, to});
     } else if (current.identity && to.identity &&
                (current.identity != to.identity ||
-                current.identity_options != to.identity_options)) {
+                current.identity_options() != to.identity_options())) {
       // A type change moves the identity sequence to the new type by itself.
       Column moved = current;
-      if (type_changes && moved.identity_options && to.identity_options) {
-        moved.identity_options->data_type = to.identity_options->data_type;
-        moved.identity_options->max_value = to.identity_options->max_value;
-        moved.identity_options->min_value = to.identity_options->min_value;
+      if (type_changes && moved.identity_options() && to.identity_options()) {
+        schema::SequenceOptions& options = *moved.mutable_details().identity_options;
+        options.data_type = to.identity_options()->data_type;
+        options.max_value = to.identity_options()->max_value;
+        options.min_value = to.identity_options()->min_value;
       }
-      if (moved.identity != to.identity || moved.identity_options != to.identity_options) {
+      if (moved.identity != to.identity || moved.identity_options() != to.identity_options()) {
         out_.push_back(AlterIdentity{table, moved, to});
       }
     }
@@ -980,8 +988,8 @@ class Differ {
       current.compression = '\0';
     }
     DiffStorage(table, current, to);
-    DiffComment({Kind::kColumn, table, to.name, ""}, from.comment, to.comment, out_);
-    DiffGrants(table, from.grants, to.grants, out_, GrantObject::kTable, to.name);
+    DiffComment({Kind::kColumn, table, to.name, ""}, from.comment(), to.comment(), out_);
+    DiffGrants(table, from.grants(), to.grants(), out_, GrantObject::kTable, to.name);
   }
 
   // A new primary key or unique constraint that an existing unique index of the same name
@@ -1421,9 +1429,9 @@ class Differ {
       if (next == nullptr || Recreated(table.name)) continue;
       std::set<std::string> inherited = InheritedNames(from_, table);
       for (const Column& column : table.columns) {
-        if (column.collation != sql || inherited.count(column.name)) continue;
+        if (column.collation() != sql || inherited.count(column.name)) continue;
         auto kept = std::find_if(next->columns.begin(), next->columns.end(), [&](const Column& c) {
-          return c.name == column.name && c.type == column.type && c.collation == sql;
+          return c.name == column.name && c.type == column.type && c.collation() == sql;
         });
         if (kept != next->columns.end()) {
           uses.push_back(CollatedColumn{table.name, column.name, column.type});
@@ -1762,7 +1770,7 @@ void ReportReplacedInUse(const Database& from, const Database& to,
       for (const Table& table : from.tables) {
         if (!table.partition_key) continue;
         for (const Column& column : table.columns) {
-          if (column.collation == sql && MentionsIdentifier(*table.partition_key, column.name)) {
+          if (column.collation() == sql && MentionsIdentifier(*table.partition_key, column.name)) {
             users.push_back("partition key column " + QuoteIdentifier(column.name) + " of " +
                             table.name.Sql());
           }

@@ -190,9 +190,9 @@ bool SameDefault(const std::optional<std::string>& a, const std::optional<std::s
 }
 
 bool SameShape(const Column& a, const Column& b) {
-  return a.type == b.type && a.collation == b.collation && a.not_null == b.not_null &&
+  return a.type == b.type && a.collation() == b.collation() && a.not_null == b.not_null &&
          SameDefault(a.default_expr, b.default_expr) && a.identity == b.identity &&
-         a.identity_options == b.identity_options && a.generated_expr == b.generated_expr;
+         a.identity_options() == b.identity_options() && a.generated_expr() == b.generated_expr();
 }
 
 // A table's constraints by what they are, whatever their names.

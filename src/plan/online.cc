@@ -931,7 +931,7 @@ class Onliner {
       out_.push_back(std::move(step));
       return;
     }
-    if (column.generated_expr) {
+    if (column.generated_expr()) {
       KeepPlain(std::move(step), {RuleId::kAddingGeneratedColumn},
                 "Rewrites " + change.table.Sql() +
                     " under ACCESS EXCLUSIVE: a stored generated column has no online form. "

@@ -1484,7 +1484,7 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             }
             // Without a USING clause (the render writes one whenever the type changes) the
             // server may find the types binary-coercible and skip the rewrite.
-            bool has_using = c.using_expr || (c.from.type != c.to.type && !c.to.generated_expr);
+            bool has_using = c.using_expr || (c.from.type != c.to.type && !c.to.generated_expr());
             step.hazards.push_back({RuleId::kChangingColumnType, std::move(message),
                                     /*uncertain=*/!has_using && MayBeBinaryCoercible(c.to.type)});
           },
@@ -1501,7 +1501,7 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           [&](const diff::AddColumn& c) {
             if (!exists(c.table)) return;
             const schema::Column& column = c.column;
-            if (column.generated_expr) {
+            if (column.generated_expr()) {
               add(RuleId::kAddingGeneratedColumn, "rewrites table " + c.table.Sql());
             } else if (column.identity) {
               add(RuleId::kVolatileDefault,

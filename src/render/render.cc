@@ -93,7 +93,7 @@ void ApplyUsing(plan::Plan& plan, const std::map<std::string, std::string>& usin
         alter->using_expr = given->second;
         used.insert(given->first);
       } else if (!alter->using_expr && alter->from.type != alter->to.type &&
-                 !alter->to.generated_expr) {
+                 !alter->to.generated_expr()) {
         conversions.push_back({identity, alter->from.type, alter->to.type});
       }
     }

@@ -24,6 +24,21 @@ std::string Operator::Sql() const {
 std::string OperatorFamily::Sql() const { return name.Sql() + " USING " + method; }
 std::string OperatorClass::Sql() const { return name.Sql() + " USING " + method; }
 
+// A large schema's model is mostly columns (see Column).
+static_assert(sizeof(Column) <= 64);
+
+const ColumnDetails& Column::Details() const {
+  static const ColumnDetails kNone;
+  return details_ ? *details_ : kNone;
+}
+
+bool operator==(const Column& a, const Column& b) {
+  return a.name == b.name && a.type == b.type && a.default_expr == b.default_expr &&
+         a.not_null == b.not_null && a.identity == b.identity && a.storage == b.storage &&
+         a.type_storage == b.type_storage && a.compression == b.compression &&
+         a.inherited_only == b.inherited_only && a.Details() == b.Details();
+}
+
 std::string_view StorageKeyword(char storage) {
   switch (storage) {
     case 'p':
@@ -182,7 +197,11 @@ void Database::Sort() {
   for (Table& table : tables) {
     std::sort(table.grants.begin(), table.grants.end());
     std::sort(table.options.begin(), table.options.end());
-    for (Column& column : table.columns) std::sort(column.grants.begin(), column.grants.end());
+    for (Column& column : table.columns) {
+      if (column.grants().empty()) continue;
+      std::vector<Grant>& grants = column.mutable_details().grants;
+      std::sort(grants.begin(), grants.end());
+    }
   }
   for (Schema& schema : schemas) std::sort(schema.grants.begin(), schema.grants.end());
   for (Sequence& sequence : sequences) {

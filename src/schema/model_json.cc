@@ -151,17 +151,17 @@ std::string ReplicaIdentity(const Table& table) {
 
 json ColumnJson(const Column& column) {
   json out{{"name", column.name}, {"type", column.type}, {"not_null", column.not_null}};
-  PutOptional(out, "collation", column.collation);
+  PutOptional(out, "collation", column.collation());
   PutOptional(out, "default", column.default_expr);
   if (column.identity != '\0') {
     out["identity"] = column.identity == 'a' ? "always" : "by_default";
   }
-  if (column.identity_options)
-    out["identity_options"] = SequenceOptionsJson(*column.identity_options);
-  PutOptional(out, "generated", column.generated_expr);
-  PutOptional(out, "comment", column.comment);
+  if (column.identity_options())
+    out["identity_options"] = SequenceOptionsJson(*column.identity_options());
+  PutOptional(out, "generated", column.generated_expr());
+  PutOptional(out, "comment", column.comment());
   if (column.inherited_only) out["inherited_only"] = true;
-  PutList(out, "grants", column.grants, GrantJson);
+  PutList(out, "grants", column.grants(), GrantJson);
   // The type's own storage (Column::type_storage) is left out: it follows from the type.
   if (column.storage != '\0') {
     out["storage"] = CodeName(StorageKeyword(column.storage), column.storage);

@@ -391,16 +391,16 @@ TEST(Catalog, SequencesSerialAndIdentity) {
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(a->identity, 'a');
   EXPECT_TRUE(a->not_null);
-  ASSERT_TRUE(a->identity_options.has_value());
-  EXPECT_EQ(a->identity_options->start, 100);
-  EXPECT_EQ(a->identity_options->increment, 2);
-  EXPECT_EQ(a->identity_options->data_type, "bigint");
+  ASSERT_TRUE(a->identity_options().has_value());
+  EXPECT_EQ(a->identity_options()->start, 100);
+  EXPECT_EQ(a->identity_options()->increment, 2);
+  EXPECT_EQ(a->identity_options()->data_type, "bigint");
   EXPECT_EQ(a->default_expr, std::nullopt);
   const schema::Column* b = ColumnOf(t, "b");
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->identity, 'd');
-  ASSERT_TRUE(b->identity_options.has_value());
-  EXPECT_EQ(b->identity_options->max_value, 2147483647);
+  ASSERT_TRUE(b->identity_options().has_value());
+  EXPECT_EQ(b->identity_options()->max_value, 2147483647);
   EXPECT_TRUE(HasDependency(model, ObjectId::ForColumn(Public("t"), "id"),
                             ObjectId::ForSequence(Public("t_id_seq"))));
 }
@@ -437,7 +437,7 @@ TEST(Catalog, TablesAndColumns) {
   EXPECT_TRUE(name->not_null);
   EXPECT_EQ(name->default_expr, "'anon'::character varying");
   EXPECT_EQ(ColumnOf(t, "price")->type, "numeric(10,2)");
-  EXPECT_EQ(ColumnOf(t, "price")->comment, "in cents");
+  EXPECT_EQ(ColumnOf(t, "price")->comment(), "in cents");
   EXPECT_FALSE(ColumnOf(t, "price")->not_null);
   EXPECT_EQ(ColumnOf(t, "tags")->type, "text[]");
   EXPECT_EQ(ColumnOf(t, "m")->type, "mood");
@@ -445,10 +445,10 @@ TEST(Catalog, TablesAndColumns) {
   EXPECT_EQ(ColumnOf(t, "moods")->type, "mood[]");
   EXPECT_EQ(ColumnOf(t, "at")->type, "timestamp with time zone");
   EXPECT_EQ(ColumnOf(t, "at")->default_expr, "now()");
-  EXPECT_EQ(ColumnOf(t, "code")->collation, "\"C\"");
-  EXPECT_EQ(ColumnOf(t, "label")->collation, std::nullopt);  // the type's own collation
+  EXPECT_EQ(ColumnOf(t, "code")->collation(), "\"C\"");
+  EXPECT_EQ(ColumnOf(t, "label")->collation(), std::nullopt);  // the type's own collation
   const schema::Column* total = ColumnOf(t, "total");
-  EXPECT_EQ(total->generated_expr, "(price * (2)::numeric)");
+  EXPECT_EQ(total->generated_expr(), "(price * (2)::numeric)");
   EXPECT_EQ(total->default_expr, std::nullopt);
   EXPECT_TRUE(HasDependency(model, ObjectId::ForColumn(Public("t"), "total"),
                             ObjectId::ForColumn(Public("t"), "price")));
@@ -858,10 +858,10 @@ TEST(Catalog, ColumnFunctionSequenceAndSchemaGrants) {
   const schema::Table* t = ByName(model.tables, "t");
   ASSERT_NE(t, nullptr);
   ASSERT_EQ(t->columns.size(), 3u);
-  EXPECT_EQ(t->columns[0].grants, (std::vector<schema::Grant>{{reader, "SELECT", false}}));
-  EXPECT_EQ(t->columns[1].grants,
+  EXPECT_EQ(t->columns[0].grants(), (std::vector<schema::Grant>{{reader, "SELECT", false}}));
+  EXPECT_EQ(t->columns[1].grants(),
             (std::vector<schema::Grant>{{reader, "SELECT", false}, {reader, "UPDATE", false}}));
-  EXPECT_EQ(t->columns[2].grants, (std::vector<schema::Grant>{{"PUBLIC", "INSERT", false}}));
+  EXPECT_EQ(t->columns[2].grants(), (std::vector<schema::Grant>{{"PUBLIC", "INSERT", false}}));
   EXPECT_TRUE(t->grants.empty());
   EXPECT_EQ(ByName(model.sequences, "s")->grants,
             (std::vector<schema::Grant>{{reader, "USAGE", true}}));
@@ -942,7 +942,7 @@ TEST(Catalog, CommentsOnEveryKind) {
   EXPECT_EQ(model.domains.at(0).comment, "domain");
   EXPECT_EQ(model.sequences.at(0).comment, "sequence");
   EXPECT_EQ(model.tables.at(0).comment, "table");
-  EXPECT_EQ(model.tables.at(0).columns.at(0).comment, "column");
+  EXPECT_EQ(model.tables.at(0).columns.at(0).comment(), "column");
   EXPECT_EQ(model.constraints.at(0).comment, "check");
   EXPECT_EQ(model.indexes.at(0).comment, "index");
   EXPECT_EQ(model.views.at(0).comment, "view");

@@ -108,8 +108,8 @@ TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
   int generated = 0;
   for (const schema::Table& table : chunked->tables) {
     for (const schema::Column& column : table.columns) {
-      if (column.generated_expr) {
-        EXPECT_EQ(*column.generated_expr, "(n * 2)") << table.name.name;
+      if (column.generated_expr()) {
+        EXPECT_EQ(*column.generated_expr(), "(n * 2)") << table.name.name;
         ++generated;
       }
     }

@@ -112,17 +112,17 @@ TEST(Diff, IdentityKindChangeIsAlterIdentity) {
 TEST(Diff, GenerationExpressionChangeRecreatesTheColumn) {
   Database from = Base();
   Column total = Col("total", "integer");
-  total.generated_expr = "(id * 2)";
+  total.mutable_details().generated_expr = "(id * 2)";
   from.tables[0].columns.push_back(total);
   Database to = from;
-  to.tables[0].columns[2].generated_expr = "(id * 3)";
+  to.tables[0].columns[2].mutable_details().generated_expr = "(id * 3)";
   auto changes = Diff(from, to);
   ASSERT_EQ(changes.size(), 1u);
   ASSERT_TRUE(std::holds_alternative<RecreateColumn>(changes[0]));
 
   // Generated -> plain keeps the values: DROP EXPRESSION.
   Database plain = from;
-  plain.tables[0].columns[2].generated_expr.reset();
+  plain.tables[0].columns[2].mutable_details().generated_expr.reset();
   auto to_plain = Diff(from, plain);
   ASSERT_EQ(to_plain.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<DropExpression>(to_plain[0]));
@@ -472,7 +472,7 @@ TEST(Diff, ChangedCollationIsSwappedWhenColumnsUseIt) {
   EXPECT_TRUE(All<SwapCollation>(changes).empty());
 
   Column name = Col("name", "text");
-  name.collation = "public.names";
+  name.mutable_details().collation = "public.names";
   from.tables = {MakeTable("people", {Col("id", "integer"), name})};
   Database to = from;
   to.collations[0].definition = "provider = icu, locale = 'sv'";

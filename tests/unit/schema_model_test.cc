@@ -112,8 +112,8 @@ Database Sample() {
   t.columns.push_back(MakeColumn("z", "integer"));
   t.columns.push_back(MakeColumn("a", "text"));
   t.columns[0].identity = 'a';
-  t.columns[0].identity_options = SequenceOptions{};
-  t.columns[1].collation = "\"C\"";
+  t.columns[0].mutable_details().identity_options = SequenceOptions{};
+  t.columns[1].mutable_details().collation = "\"C\"";
   t.options = {"fillfactor=70", "autovacuum_enabled=false"};
   t.grants = {{"writer", "UPDATE", true}, {"PUBLIC", "SELECT", false}};
   Table partition;
