@@ -43,7 +43,9 @@ class InternedString {
   const std::string* text_;
 };
 
-inline std::ostream& operator<<(std::ostream& out, InternedString text) { return out << text.str(); }
+inline std::ostream& operator<<(std::ostream& out, InternedString text) {
+  return out << text.str();
+}
 
 inline std::string operator+(const std::string& a, InternedString b) { return a + b.str(); }
 inline std::string operator+(InternedString a, const std::string& b) { return a.str() + b; }

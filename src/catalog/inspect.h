@@ -29,7 +29,7 @@ struct InspectOptions {
   // Rows per chunk of the four results that grow with the schema (columns, constraints, indexes,
   // dependencies) when a second session reads them (catalog/query_lanes.h): bounds the memory
   // the results take while they wait for the reader. Tests make it small to read in many chunks.
-  int rows_per_fetch = 10000;
+  int rows_per_fetch = 2500;
 };
 
 // One catalog query: its file name under src/catalog/queries (without .sql) and its text.

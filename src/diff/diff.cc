@@ -818,8 +818,8 @@ class Differ {
       if (parent_from->not_null != parent_to->not_null) after.not_null = parent_to->not_null;
       // The parent's type change resets the child's storage and compression; its SET STORAGE
       // reaches the child, its SET COMPRESSION does not.
-      bool retyped =
-          parent_from->type != parent_to->type || parent_from->collation() != parent_to->collation();
+      bool retyped = parent_from->type != parent_to->type ||
+                     parent_from->collation() != parent_to->collation();
       if (retyped) {
         after.compression = '\0';
         after.type_storage = to.type_storage;

@@ -138,7 +138,7 @@ struct ColumnDetails {
 // 64 bytes: a 10,000-table schema has 450,000 of them on each side of a diff.
 struct Column {
   std::string name;
-  InternedString type;  // format_type, e.g. "character varying(255)", "vector(1536)"
+  InternedString type;              // format_type, e.g. "character varying(255)", "vector(1536)"
   Boxed<std::string> default_expr;  // pg_get_expr(adbin); absent for generated columns
   bool not_null = false;
   char identity = '\0';  // '\0', 'a' (ALWAYS) or 'd' (BY DEFAULT)
@@ -233,9 +233,9 @@ struct Constraint {
   QualifiedName table;
   std::string name;
   ConstraintType type = ConstraintType::kCheck;
-  std::string definition;  // pg_get_constraintdef, incl. DEFERRABLE and NOT VALID
-  std::optional<QualifiedName> referenced_table;  // foreign keys
-  std::optional<std::string> comment;
+  std::string definition;                 // pg_get_constraintdef, incl. DEFERRABLE and NOT VALID
+  Boxed<QualifiedName> referenced_table;  // foreign keys
+  Boxed<std::string> comment;
   bool operator==(const Constraint&) const = default;
 };
 
@@ -251,7 +251,7 @@ struct Index {
   std::string definition;
   bool unique = false;
   bool valid = true;  // false: indisvalid is off (a failed CREATE INDEX CONCURRENTLY)
-  std::optional<std::string> comment;
+  Boxed<std::string> comment;
   bool operator==(const Index&) const = default;
 };
 

@@ -92,7 +92,8 @@ TEST(RenderStatements, Columns) {
 TEST(RenderStatements, Identity) {
   Column id = Col("id", "integer", true);
   id.identity = 'a';
-  id.mutable_details().identity_options = schema::SequenceOptions{"integer", 1, 1, 1, 2147483647, 1, false};
+  id.mutable_details().identity_options =
+      schema::SequenceOptions{"integer", 1, 1, 1, 2147483647, 1, false};
   EXPECT_EQ(One(diff::AddIdentity{Q("t"), id}),
             "ALTER TABLE public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY");
   Column stepped = id;
