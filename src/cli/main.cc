@@ -150,6 +150,11 @@ int main(int argc, char** argv) {
   // another. At 10,000 tables peak RSS 222 -> 196-207 MB, time unchanged within noise (one
   // arena: 173-192 MB, but 15% slower from the lock).
   mallopt(M_ARENA_MAX, 2);
+  // Blocks of 128 KiB and more always from mmap, and back to the system when freed. glibc
+  // raises this threshold to the size of each mapped block freed, after which the catalog-sized
+  // vectors (a plan's steps, a chunked result grown by half) come from the heap, whose freed
+  // pages stay resident. At 10,000 wide tables: inspect 253 -> 244 MB, diff 242 -> 227 MB.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 #endif
   CLI::App app{"retort: versioned schema migrations for PostgreSQL"};
   app.require_subcommand(1);

@@ -84,8 +84,8 @@ struct RebasedDomain {
 // under the name, every column using the old one converted through text (domains over it
 // follow, see RebasedDomain), then the old type dropped.
 struct SwapEnum {
-  schema::EnumType from;
-  schema::EnumType to;
+  Boxed<schema::EnumType> from;
+  Boxed<schema::EnumType> to;
   std::vector<ColumnUse> uses;
   std::vector<std::string> removed_values;  // rows holding them fail to convert
   std::vector<RebasedDomain> domains{};
@@ -102,14 +102,14 @@ struct DropDomain {
 };
 // Default, NOT NULL and constraints (ALTER DOMAIN); the base type and collation are equal.
 struct AlterDomain {
-  schema::Domain from;
-  schema::Domain to;
+  Boxed<schema::Domain> from;
+  Boxed<schema::Domain> to;
   bool operator==(const AlterDomain&) const = default;
 };
 // A new base type or collation: swapped like an enum (columns converted with USING col::new).
 struct SwapDomain {
-  schema::Domain from;
-  schema::Domain to;
+  Boxed<schema::Domain> from;
+  Boxed<schema::Domain> to;
   std::vector<ColumnUse> uses;
   bool operator==(const SwapDomain&) const = default;
 };
@@ -125,8 +125,8 @@ struct DropCompositeType {
 // ALTER TYPE ... DROP/ADD/ALTER ATTRIBUTE; only when the kept attributes keep their order and
 // new ones come last (otherwise the diff drops and recreates the type).
 struct AlterCompositeType {
-  schema::CompositeType from;
-  schema::CompositeType to;
+  Boxed<schema::CompositeType> from;
+  Boxed<schema::CompositeType> to;
   bool operator==(const AlterCompositeType&) const = default;
 };
 
@@ -139,8 +139,8 @@ struct DropSequence {
   bool operator==(const DropSequence&) const = default;
 };
 struct AlterSequence {
-  schema::Sequence from;
-  schema::Sequence to;
+  Boxed<schema::Sequence> from;
+  Boxed<schema::Sequence> to;
   bool operator==(const AlterSequence&) const = default;
 };
 // ALTER SEQUENCE ... OWNED BY table.column (or NONE).
@@ -393,8 +393,8 @@ struct DropPolicy {
 };
 // Roles, USING and WITH CHECK (ALTER POLICY cannot change the command or remove an expression).
 struct AlterPolicy {
-  schema::Policy from;
-  schema::Policy to;
+  Boxed<schema::Policy> from;
+  Boxed<schema::Policy> to;
   bool operator==(const AlterPolicy&) const = default;
 };
 
@@ -436,23 +436,23 @@ struct CollatedColumn {
 // after by the plan; the old collation is dropped at the end (a DropCollation of the renamed
 // one), once nothing uses it. Domains and composite types using it are refused (Unsupported).
 struct SwapCollation {
-  schema::Collation from;
-  schema::Collation to;
+  Boxed<schema::Collation> from;
+  Boxed<schema::Collation> to;
   std::vector<CollatedColumn> uses;
   bool operator==(const SwapCollation&) const = default;
 };
 
 struct CreateOperator {
-  schema::Operator op;
+  Boxed<schema::Operator> op;
   bool operator==(const CreateOperator&) const = default;
 };
 struct DropOperator {
-  schema::Operator op;
+  Boxed<schema::Operator> op;
   bool operator==(const DropOperator&) const = default;
 };
 // ALTER OPERATOR ... SET (RESTRICT = ..., JOIN = ...): the only options PostgreSQL 15 lets
 // change in place.
-// Boxed, as ReplaceKey's: the two largest alternatives, which would set every Change's size.
+// Boxed, as ReplaceKey's: the largest alternatives would set every Change's size.
 struct AlterOperator {
   Boxed<schema::Operator> from;
   Boxed<schema::Operator> to;

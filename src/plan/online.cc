@@ -342,12 +342,12 @@ class Onliner {
                 for (const diff::ColumnUse& use : domain.uses) tables.push_back(use.table);
               }
             }
-            std::string type = change.from.name.Sql();
+            std::string type = change.from->name.Sql();
             Swap(std::move(step), tables, type);
           } else if constexpr (std::is_same_v<T, diff::SwapCollation>) {
             std::vector<QualifiedName> tables;
             for (const diff::CollatedColumn& use : change.uses) tables.push_back(use.table);
-            std::string collation = change.from.name.Sql();
+            std::string collation = change.from->name.Sql();
             Swap(std::move(step), tables, collation);
           } else if constexpr (std::is_same_v<T, diff::RecreateColumn>) {
             QualifiedName table = change.table;

@@ -349,7 +349,7 @@ std::optional<std::string> CreatedNode(const Change& change) {
             return CollationKey(c.collation.name);
           },
           [](const diff::CreateOperator& c) -> std::optional<std::string> {
-            return OperatorKey(c.op);
+            return OperatorKey(*c.op);
           },
           [](const diff::CreateOperatorClass& c) -> std::optional<std::string> {
             return OperatorClassKey(c.opclass);
@@ -426,7 +426,7 @@ std::optional<std::string> DroppedNode(const Change& change) {
             return CollationKey(c.collation.name);
           },
           [](const diff::DropOperator& c) -> std::optional<std::string> {
-            return OperatorKey(c.op);
+            return OperatorKey(*c.op);
           },
           [](const diff::DropOperatorClass& c) -> std::optional<std::string> {
             return OperatorClassKey(c.opclass);
@@ -589,10 +589,10 @@ class Rebuilder {
                 seeds.emplace_back(FunctionKey(c.function), true);
               },
               [&](const diff::SwapEnum& c) {
-                seeds.emplace_back(TypeKey(c.from.name), true);
+                seeds.emplace_back(TypeKey(c.from->name), true);
                 for (const auto& use : c.uses) {
                   seeds.emplace_back(ColumnKey(use.table, use.column), true);
-                  if (MentionedInAnyIndexOrCheck(use, c.from.name)) {
+                  if (MentionedInAnyIndexOrCheck(use, c.from->name)) {
                     rewritten_columns.emplace_back(use.table, use.column);
                   }
                 }
@@ -601,7 +601,7 @@ class Rebuilder {
                   seeds.emplace_back(TypeKey(domain.from.name), true);
                   for (const auto& use : domain.uses) {
                     seeds.emplace_back(ColumnKey(use.table, use.column), true);
-                    if (MentionedInAnyIndexOrCheck(use, c.from.name) ||
+                    if (MentionedInAnyIndexOrCheck(use, c.from->name) ||
                         MentionedInAnyIndexOrCheck(use, domain.from.name)) {
                       rewritten_columns.emplace_back(use.table, use.column);
                     }
@@ -609,10 +609,10 @@ class Rebuilder {
                 }
               },
               [&](const diff::SwapDomain& c) {
-                seeds.emplace_back(TypeKey(c.from.name), true);
+                seeds.emplace_back(TypeKey(c.from->name), true);
                 for (const auto& use : c.uses) {
                   seeds.emplace_back(ColumnKey(use.table, use.column), true);
-                  if (MentionedInAnyIndexOrCheck(use, c.from.name)) {
+                  if (MentionedInAnyIndexOrCheck(use, c.from->name)) {
                     rewritten_columns.emplace_back(use.table, use.column);
                   }
                 }
@@ -625,14 +625,14 @@ class Rebuilder {
               // What names the collation is built again around the swap, and views on the
               // columns it moves.
               [&](const diff::SwapCollation& c) {
-                seeds.emplace_back(CollationKey(c.from.name), true);
+                seeds.emplace_back(CollationKey(c.from->name), true);
                 for (const auto& use : c.uses) {
                   seeds.emplace_back(ColumnKey(use.table, use.column), true);
                 }
               },
               // Views, indexes, constraints, triggers, policies, rules and functions using an
               // operator that is replaced are dropped before and created again after.
-              [&](const diff::DropOperator& c) { seeds.emplace_back(OperatorKey(c.op), true); },
+              [&](const diff::DropOperator& c) { seeds.emplace_back(OperatorKey(*c.op), true); },
               // Indexes using a replaced operator class are dropped and built again.
               [&](const diff::DropOperatorClass& c) {
                 seeds.emplace_back(OperatorClassKey(c.opclass), true);
@@ -860,7 +860,7 @@ void Simplify(std::vector<Change>& changes, size_t first_added) {
     Change& change = changes[i];
     if (i >= first_added && std::find(kept.begin(), kept.end(), change) != kept.end()) continue;
     if (const auto* alter = std::get_if<diff::AlterPolicy>(&change)) {
-      if (created.count(PolicyKey(alter->to.table, alter->to.name))) continue;
+      if (created.count(PolicyKey(alter->to->table, alter->to->name))) continue;
     }
     if (const auto* validate = std::get_if<diff::ValidateConstraint>(&change)) {
       if (created.count(ConstraintKey(validate->constraint.table, validate->constraint.name))) {
@@ -1176,7 +1176,7 @@ class Placer {
               return Placement{Phase::kOperators, 0};
             },
             [this](const diff::DropOperator& c) {
-              if (created_nodes_.count(OperatorKey(c.op))) {
+              if (created_nodes_.count(OperatorKey(*c.op))) {
                 return Placement{Phase::kDropReplacedOperators, 1, false};
               }
               return Placement{Phase::kDropOperators, 0, false};
@@ -1441,7 +1441,7 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
               for (const auto& value : c.removed_values) quoted.push_back(QuoteLiteral(value));
               bool several = quoted.size() > 1;
               step.destructive_note = std::string(several ? "removes values " : "removes value ") +
-                                      Join(quoted, ", ") + " from enum " + c.from.name.Sql() +
+                                      Join(quoted, ", ") + " from enum " + c.from->name.Sql() +
                                       (several ? ": rows holding them" : ": rows holding it") +
                                       " fail to convert";
             }
@@ -1455,21 +1455,21 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             }
             if (converts) {
               add(RuleId::kChangingColumnType,
-                  "rewrites every table with a column of type " + c.from.name.Sql());
+                  "rewrites every table with a column of type " + c.from->name.Sql());
             }
           },
           [&](const diff::SwapDomain& c) {
             if (std::any_of(c.uses.begin(), c.uses.end(),
                             [&](const diff::ColumnUse& use) { return exists(use.table); })) {
               add(RuleId::kChangingColumnType,
-                  "rewrites every table with a column of type " + c.from.name.Sql());
+                  "rewrites every table with a column of type " + c.from->name.Sql());
             }
           },
           [&](const diff::SwapCollation& c) {
             if (std::any_of(c.uses.begin(), c.uses.end(),
                             [&](const diff::CollatedColumn& use) { return exists(use.table); })) {
               add(RuleId::kChangingColumnType,
-                  "rebuilds the indexes of every column using collation " + c.from.name.Sql());
+                  "rebuilds the indexes of every column using collation " + c.from->name.Sql());
             }
           },
           [&](const diff::AlterColumnType& c) {

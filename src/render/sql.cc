@@ -331,10 +331,10 @@ void ConvertThroughText(const std::vector<diff::ColumnUse>& uses, const Qualifie
 // again over it, are created under their final names: their defaults and checks, printed
 // against the final name ('a'::mood), then name the new type.
 std::vector<std::string> SwapEnumStatements(const diff::SwapEnum& change) {
-  const QualifiedName& name = change.to.name;
+  const QualifiedName& name = change.to->name;
   std::vector<std::string> statements{"ALTER TYPE " + Name(name) + " RENAME TO " +
                                       Ident(OldName(name).name)};
-  statements.push_back(CreateEnum(name, change.to.labels));
+  statements.push_back(CreateEnum(name, change.to->labels));
   ConvertThroughText(change.uses, name, statements);
   for (const diff::RebasedDomain& domain : change.domains) {
     const QualifiedName& domain_name = domain.to.name;
@@ -448,9 +448,9 @@ std::string CreateView(const schema::View& view) {
 
 std::vector<std::string> AlterDomain(const diff::AlterDomain& change) {
   std::vector<std::string> statements;
-  std::string prefix = "ALTER DOMAIN " + Name(change.to.name);
-  const schema::Domain& from = change.from;
-  const schema::Domain& to = change.to;
+  std::string prefix = "ALTER DOMAIN " + Name(change.to->name);
+  const schema::Domain& from = *change.from;
+  const schema::Domain& to = *change.to;
   std::map<std::string, std::string> old_constraints;
   for (const auto& c : from.constraints) old_constraints[c.name] = c.definition;
   std::map<std::string, std::string> new_constraints;
@@ -480,13 +480,13 @@ std::vector<std::string> AlterDomain(const diff::AlterDomain& change) {
 std::string AlterComposite(const diff::AlterCompositeType& change) {
   std::vector<std::string> actions;
   std::map<std::string, const schema::CompositeAttribute*> old_attributes;
-  for (const auto& a : change.from.attributes) old_attributes[a.name] = &a;
+  for (const auto& a : change.from->attributes) old_attributes[a.name] = &a;
   std::set<std::string> new_names;
-  for (const auto& a : change.to.attributes) new_names.insert(a.name);
-  for (const auto& a : change.from.attributes) {
+  for (const auto& a : change.to->attributes) new_names.insert(a.name);
+  for (const auto& a : change.from->attributes) {
     if (!new_names.count(a.name)) actions.push_back("DROP ATTRIBUTE " + Ident(a.name));
   }
-  for (const auto& a : change.to.attributes) {
+  for (const auto& a : change.to->attributes) {
     std::string collate = a.collation ? " COLLATE " + Collation(*a.collation) : "";
     auto it = old_attributes.find(a.name);
     if (it == old_attributes.end()) {
@@ -495,16 +495,16 @@ std::string AlterComposite(const diff::AlterCompositeType& change) {
       actions.push_back("ALTER ATTRIBUTE " + Ident(a.name) + " TYPE " + a.type + collate);
     }
   }
-  return "ALTER TYPE " + Name(change.to.name) + "\n    " + Join(actions, ",\n    ");
+  return "ALTER TYPE " + Name(change.to->name) + "\n    " + Join(actions, ",\n    ");
 }
 
 std::string AlterSequence(const diff::AlterSequence& change) {
-  const SequenceOptions& from = change.from.options;
-  const SequenceOptions& to = change.to.options;
+  const SequenceOptions& from = change.from->options;
+  const SequenceOptions& to = change.to->options;
   std::vector<std::string> clauses;
   if (from.data_type != to.data_type) clauses.push_back("AS " + to.data_type);
   for (auto& clause : OptionClauses(to, from, "")) clauses.push_back(std::move(clause));
-  return "ALTER SEQUENCE " + Name(change.to.name) + " " + Join(clauses, " ");
+  return "ALTER SEQUENCE " + Name(change.to->name) + " " + Join(clauses, " ");
 }
 
 std::string CreateSequence(const schema::Sequence& sequence) {
@@ -604,16 +604,16 @@ std::string CreateOperator(const schema::Operator& op) {
 }
 
 std::string AlterPolicy(const diff::AlterPolicy& change) {
-  std::string sql = "ALTER POLICY " + Ident(change.to.name) + " ON " + Name(change.to.table);
-  if (change.from.roles != change.to.roles) {
+  std::string sql = "ALTER POLICY " + Ident(change.to->name) + " ON " + Name(change.to->table);
+  if (change.from->roles != change.to->roles) {
     sql +=
-        " TO " + (EveryoneOnly(change.to.roles) ? std::string("PUBLIC") : Roles(change.to.roles));
+        " TO " + (EveryoneOnly(change.to->roles) ? std::string("PUBLIC") : Roles(change.to->roles));
   }
-  if (change.from.using_expr != change.to.using_expr && change.to.using_expr) {
-    sql += " USING " + Parenthesized(*change.to.using_expr);
+  if (change.from->using_expr != change.to->using_expr && change.to->using_expr) {
+    sql += " USING " + Parenthesized(*change.to->using_expr);
   }
-  if (change.from.check_expr != change.to.check_expr && change.to.check_expr) {
-    sql += " WITH CHECK " + Parenthesized(*change.to.check_expr);
+  if (change.from->check_expr != change.to->check_expr && change.to->check_expr) {
+    sql += " WITH CHECK " + Parenthesized(*change.to->check_expr);
   }
   return sql;
 }
@@ -669,7 +669,7 @@ std::vector<std::string> Statements(const diff::Change& change) {
           [](const diff::DropDomain& c) -> S { return {"DROP DOMAIN " + Name(c.domain.name)}; },
           [](const diff::AlterDomain& c) -> S { return AlterDomain(c); },
           [](const diff::SwapDomain& c) -> S {
-            return Swap(c.to.name, CreateDomain(SwapName(c.to.name), c.to), c.uses, false,
+            return Swap(c.to->name, CreateDomain(SwapName(c.to->name), *c.to), c.uses, false,
                         "DOMAIN");
           },
           [](const diff::CreateCompositeType& c) -> S {
@@ -840,17 +840,17 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {"DROP COLLATION " + Name(c.collation.name)};
           },
           [](const diff::SwapCollation& c) -> S {
-            S statements{"ALTER COLLATION " + Name(c.from.name) + " RENAME TO " +
-                             Ident(diff::ReplacedCollationName(c.from.name).name),
-                         "CREATE COLLATION " + Name(c.to.name) + " (" + c.to.definition + ")"};
+            S statements{"ALTER COLLATION " + Name(c.from->name) + " RENAME TO " +
+                             Ident(diff::ReplacedCollationName(c.from->name).name),
+                         "CREATE COLLATION " + Name(c.to->name) + " (" + c.to->definition + ")"};
             for (const auto& use : c.uses) {
               statements.push_back(AlterColumn(use.table, use.column) + " TYPE " + use.type +
-                                   " COLLATE " + Name(c.to.name));
+                                   " COLLATE " + Name(c.to->name));
             }
             return statements;
           },
-          [](const diff::CreateOperator& c) -> S { return {CreateOperator(c.op)}; },
-          [](const diff::DropOperator& c) -> S { return {"DROP OPERATOR " + c.op.Sql()}; },
+          [](const diff::CreateOperator& c) -> S { return {CreateOperator(*c.op)}; },
+          [](const diff::DropOperator& c) -> S { return {"DROP OPERATOR " + c.op->Sql()}; },
           [](const diff::AlterOperator& c) -> S { return {AlterOperator(c)}; },
           [](const diff::CreateOperatorFamily& c) -> S {
             return {"CREATE OPERATOR FAMILY " + c.family.Sql()};

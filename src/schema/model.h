@@ -196,11 +196,11 @@ struct Table {
   // entry holds the child's full values, e.g. no default_expr
   // where the parent has one means "DROP DEFAULT" on the child (an attached table).
   std::vector<Column> columns;
-  std::optional<std::string> partition_key;    // pg_get_partkeydef: "LIST (partition_key)"
-  std::optional<QualifiedName> partition_of;   // set for a partition
-  std::optional<std::string> partition_bound;  // "FOR VALUES IN (0)", "DEFAULT"
-  std::vector<QualifiedName> inherits;         // classic inheritance parents, in order
-  std::vector<std::string> options;            // reloptions, "fillfactor=70"; sorted
+  Boxed<std::string> partition_key;     // pg_get_partkeydef: "LIST (partition_key)"
+  Boxed<QualifiedName> partition_of;    // set for a partition
+  Boxed<std::string> partition_bound;   // "FOR VALUES IN (0)", "DEFAULT"
+  std::vector<QualifiedName> inherits;  // classic inheritance parents, in order
+  std::vector<std::string> options;     // reloptions, "fillfactor=70"; sorted
   bool row_security = false;
   bool force_row_security = false;
   // relreplident: 'd' DEFAULT (the primary key), 'f' FULL, 'n' NOTHING, 'i' USING INDEX.
@@ -209,7 +209,7 @@ struct Table {
   // index. Empty when that index was dropped (PostgreSQL then acts as for NOTHING).
   std::string replica_identity_index{};
   std::vector<Grant> grants;  // sorted
-  std::optional<std::string> comment;
+  Boxed<std::string> comment;
   bool operator==(const Table&) const = default;
 };
 
