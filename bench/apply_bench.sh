@@ -147,8 +147,6 @@ timed_with_server() {
 }
 wall_of() { awk '{ printf "%.4f", $1 }' "$1"; }
 cpu_of() { awk '{ printf "%.4f", $2 + $3 }' "$1"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-  if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
 seconds() { awk -v s="$1" 'BEGIN { printf "%.2f s", s }'; }
 millis() { awk -v s="$1" 'BEGIN { printf "%.1f ms", s * 1000 }'; }

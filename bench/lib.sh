@@ -3,6 +3,10 @@
 #   bench_start_cluster NAME [EXTRA_POSTGRESQL_CONF]
 # which sets superuser, as_server_owner, tmp, data and project, and installs the EXIT trap.
 
+# The median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+  if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 bench_start_cluster() {
   local name=$1 extra_conf=${2:-}
   bench_name=$name
