@@ -9,7 +9,6 @@
 // model therefore expects public on the search_path.
 #pragma once
 
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,12 +30,6 @@ struct InspectOptions {
   // dependencies) when a second session reads them (catalog/query_lanes.h): bounds the memory
   // the results take while they wait for the reader. Tests make it small to read in many chunks.
   int rows_per_fetch = 2500;
-  // From how many user relations (tables, indexes, TOAST tables, ...) on a second session reads
-  // half of the catalog. Unset: from the first over a local connection (pg::Connection::IsLocal,
-  // where a session costs a millisecond and halves the server's planning of the catalog
-  // queries), from 1,000 over a network (where it costs round trips that a small catalog,
-  // pipelined on the one session, does not win back). Tests set it to reach either path.
-  std::optional<int> second_session_from_relations;
 };
 
 // One catalog query: its file name under src/catalog/queries (without .sql) and its text.

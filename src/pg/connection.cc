@@ -2,9 +2,7 @@
 
 #include <libpq-fe.h>
 
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -374,25 +372,6 @@ std::string Connection::Database() const { return PQdb(connection_.get()); }
 std::string Connection::Describe() const {
   std::string host = PQhost(connection_.get());
   return "database \"" + Database() + "\" on " + host + ":" + PQport(connection_.get());
-}
-
-bool Connection::IsLocal() const {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (getsockname(PQsocket(connection_.get()), reinterpret_cast<sockaddr*>(&address), &length) !=
-      0) {
-    return false;
-  }
-  switch (address.ss_family) {
-    case AF_UNIX:
-      return true;
-    case AF_INET:
-      return (ntohl(reinterpret_cast<const sockaddr_in*>(&address)->sin_addr.s_addr) >> 24) == 127;
-    case AF_INET6:
-      return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(&address)->sin6_addr);
-    default:
-      return false;
-  }
 }
 
 void Connection::Cancel() {

@@ -152,9 +152,6 @@ class Connection {
   std::string Database() const;
   // Where we connected: "db on host:port" without credentials, safe to print.
   std::string Describe() const;
-  // Connected over a Unix-domain socket or a loopback address: another session to the same
-  // server costs about a millisecond, not network round trips and a TLS handshake.
-  bool IsLocal() const;
   // Asks the server to cancel the running statement (from another thread).
   void Cancel();
   bool InTransaction() const;

@@ -117,30 +117,17 @@ TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
   EXPECT_EQ(generated, 40);
 }
 
-// Over a network a second session costs round trips that a small catalog does not win back;
-// over the harness's Unix socket it costs a millisecond, and every catalog gets one.
-TEST(InspectSessions, SmallCatalogUsesOneSessionUnlessTheServerIsLocal) {
+TEST(InspectSessions, SmallCatalogUsesOneSession) {
   RETORT_REQUIRE_PG(pg);
   std::string db = pg->CreateDatabase("lanes");
   pg->Query(db, "CREATE TABLE small (id int PRIMARY KEY, note text)");
   auto connection = pg::Connection::Open(pg->ConnInfo(db));
   ASSERT_TRUE(connection.ok()) << connection.status().message();
-  ASSERT_TRUE(connection->IsLocal());
-
-  InspectOptions remote;  // what a connection over a network gets
-  remote.second_session_from_relations = 1000;
-  InspectStats remote_stats;
-  auto alone = Inspect(*connection, remote, &remote_stats);
-  ASSERT_TRUE(alone.ok()) << alone.status().message();
-  EXPECT_EQ(remote_stats.sessions, 1);
-
-  InspectStats local_stats;
-  schema::Database database = InspectOn(*connection, &local_stats);
-  EXPECT_EQ(local_stats.sessions, 2);
-  EXPECT_EQ(local_stats.catalog_queries, remote_stats.catalog_queries);
+  InspectStats stats;
+  schema::Database database = InspectOn(*connection, &stats);
+  EXPECT_EQ(stats.sessions, 1);
   ASSERT_EQ(database.tables.size(), 1u);
   EXPECT_EQ(database.tables[0].name.name, "small");
-  EXPECT_EQ(schema::ToJson(database).dump(1), schema::ToJson(*alone).dump(1));
 }
 
 TEST(InspectSessions, OtherSessionSharesTheSnapshot) {
