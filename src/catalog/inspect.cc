@@ -471,20 +471,24 @@ struct ViewInfo {
 };
 
 // An index definition: retort's pieces, with the expression and predicate deparse.sql prints.
+// An index whose definition waits for deparse.sql: the server prints it whole, or its
+// expressions or predicate. A plain index gets its definition as it is read (ReadIndexes).
 struct IndexText {
   size_t index = 0;  // in Database::indexes
   Oid oid = 0;
   std::optional<IndexPieces> pieces;  // nullopt: pg_get_indexdef prints it whole
-  Oid printer = 0;  // the index printed for this expression and predicate (deparse.sql)
+  Oid printer = 0;  // with pieces: the index printed for this expression and predicate
 };
 
+// A constraint whose definition waits for deparse.sql: the server prints it whole, or its CHECK
+// expression. Any other gets its definition as it is read (ReadConstraints).
 struct ConstraintText {
   size_t index = 0;  // in Database::constraints
   Oid oid = 0;
   std::optional<ConstraintPieces> pieces;  // nullopt: pg_get_constraintdef prints it whole
   // Keys: " WITH (fillfactor='70')" from the index, which pg_get_constraintdef leaves out.
   std::string index_with;
-  Oid check_printer = 0;  // CHECK: the constraint printed for this expression
+  Oid check_printer = 0;  // with pieces: the constraint printed for this CHECK expression
 };
 
 struct DependencyRow {
@@ -1629,29 +1633,23 @@ Status Inspector::ReadDeparsed(const pg::PgResult& result) {
 }
 
 void Inspector::Finish() {
-  const std::pair<std::optional<std::string>, std::optional<std::string>> no_expression;
   for (const IndexText& text : index_texts_) {
     std::string& definition = database_.indexes[text.index].definition;
     if (!text.pieces) {
       definition = indexdefs_[text.oid];
       continue;
     }
-    const auto& [expression, predicate] =
-        text.printer == 0 ? no_expression : deparsed_index_[text.printer];
+    const auto& [expression, predicate] = deparsed_index_[text.printer];
     definition = text.pieces->Definition(expression, predicate);
   }
   for (const ConstraintText& text : constraint_texts_) {
     std::string& definition = database_.constraints[text.index].definition;
-    if (!text.pieces) {
-      definition = WithIndexParameters(constraintdefs_[text.oid], text.index_with);
-      continue;
-    }
-    std::string_view check =
-        text.pieces->check ? std::string_view(deparsed_check_[text.check_printer]) : "";
-    definition = text.pieces->Definition(check, text.index_with);
+    definition = text.pieces
+                     ? text.pieces->Definition(deparsed_check_[text.check_printer], text.index_with)
+                     : WithIndexParameters(constraintdefs_[text.oid], text.index_with);
   }
-  // The pieces are in the definitions now: let their memory go before FinishColumns builds
-  // the model's columns, the largest allocation of a large schema.
+  // The pieces are in the definitions now: let their memory go before the columns are
+  // finished.
   ReleaseMemory(index_texts_, constraint_texts_, indexdefs_, constraintdefs_, deparsed_index_,
                 deparsed_check_);
   // Dependencies name columns by the names in columns_, which FinishColumns moves into the model.

@@ -117,8 +117,6 @@ struct Sequence {
   bool operator==(const Sequence&) const = default;
 };
 
-// Rarely set fields are Boxed (base/boxed.h): a large model has 100,000 columns and more, and
-// the one-byte fields come last, together, so that they share one word.
 // What most columns have none of, kept in one box so that a column without any of it costs
 // one pointer.
 struct ColumnDetails {
@@ -135,7 +133,9 @@ struct ColumnDetails {
   }
 };
 
-// 64 bytes: a 10,000-table schema has 450,000 of them on each side of a diff.
+// 64 bytes: a 10,000-table schema has 450,000 of them on each side of a diff. Rarely set fields
+// are boxed (ColumnDetails, default_expr), and the one-byte fields come together, so that they
+// share one word.
 struct Column {
   std::string name;
   InternedString type;              // format_type, e.g. "character varying(255)", "vector(1536)"
