@@ -1070,7 +1070,7 @@ TEST(InspectCommand, PrintsTheSchemaAsSqlOrJson) {
 }
 
 // A catalog of 1000 relations and more is read on two sessions, and columns.sql's 32,000 rows
-// come through a cursor in chunks of 10,000 that a lane hands over no faster than inspect reads
+// come through a cursor in chunks of 2,500 that a lane hands over no faster than inspect reads
 // them (catalog/query_lanes.h): all of it comes out. scripts/tsan.sh runs this against the
 // TSan-built retort: it is where the lanes' threads are checked.
 TEST(InspectCommand, LargeCatalogComesThroughTheLanesInChunks) {
