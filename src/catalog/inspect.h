@@ -9,6 +9,7 @@
 // model therefore expects public on the search_path.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,17 @@ struct InspectOptions {
   // dependencies) when a second session reads them (catalog/query_lanes.h): bounds the memory
   // the results take while they wait for the reader. Tests make it small to read in many chunks.
   int rows_per_fetch = 2500;
+  // From how many user relations (tables, indexes, TOAST tables, ...) on second sessions read
+  // the catalog beside the caller's. Unset: from the first over a local connection
+  // (pg::Connection::IsLocal, where a session costs a millisecond and halves the server's
+  // planning of the catalog queries), from 1,000 over a network (where it costs round trips
+  // that a small catalog, pipelined on the one session, does not win back). Tests set it to
+  // reach either path.
+  std::optional<int> second_session_from_relations;
+  // The caller's session reads a catalog query only when no second session is left to read it
+  // (catalog/query_lanes.h, LaneOptions::caller_waits). Tests set it so that the second sessions
+  // read everything, as they mostly do on a large catalog.
+  bool caller_waits_for_lanes = false;
 };
 
 // One catalog query: its file name under src/catalog/queries (without .sql) and its text.
@@ -45,9 +57,12 @@ std::span<const CatalogQuery> CatalogQueries();
 // What one Inspect did, for tests and benchmarks.
 struct InspectStats {
   int catalog_queries = 0;  // statements that read the catalog (not BEGIN/SET/COMMIT)
-  // Sessions that ran them: 2 when a large catalog was read outside the caller's transaction,
-  // on two sessions sharing its snapshot; otherwise 1 (the caller's).
+  // Sessions that read the snapshot: up to 3 outside the caller's transaction (the caller's
+  // and two sharing its snapshot), 1 inside it or over a network on a small catalog.
   int sessions = 0;
+  // Second sessions were started to share the caller's snapshot (whether or not they got to
+  // read anything before the caller's session had read it all).
+  bool shared_snapshot = false;
   // Results read: one per query, more for a query read in chunks.
   int chunks = 0;
 };

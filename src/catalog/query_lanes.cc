@@ -1,20 +1,28 @@
 #include "catalog/query_lanes.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <utility>
 
 namespace retort::catalog {
 
-QueryLanes::QueryLanes(pg::Connection& connection, const std::string& snapshot,
-                       const std::string& session_setup, const std::vector<LaneQuery>& queries)
+QueryLanes::QueryLanes(pg::Connection& connection, LaneOptions lanes,
+                       const std::vector<LaneQuery>& queries)
     : connection_(connection), queries_(queries), chunks_(queries.size()) {
-  if (!snapshot.empty()) {
-    Result<pg::Connection::Settings> settings = connection_.SettingsForAnother();
-    if (settings.ok()) {
+  if (!lanes.snapshot.empty()) {
+    Result<pg::Connection::Settings> settings =
+        lanes.server ? Result<pg::Connection::Settings>(std::move(*lanes.server))
+                     : connection_.SettingsForAnother();
+    if (settings.ok() && pipe2(give_up_pipe_, O_CLOEXEC) == 0) {
+      with_lanes_ = true;
+      caller_waits_ = lanes.caller_waits;
       lanes_running_ = kLanes;
       for (std::thread& lane : lanes_) {
-        lane = std::thread([this, settings = *settings, pid = connection_.BackendPid(), snapshot,
-                            session_setup] { RunLane(settings, pid, snapshot, session_setup); });
+        lane = std::thread([this, settings = *settings, pid = connection_.BackendPid(), lanes] {
+          RunLane(settings, pid, lanes);
+        });
       }
       return;
     }
@@ -26,11 +34,17 @@ QueryLanes::QueryLanes(pg::Connection& connection, const std::string& snapshot,
     size_t index = next_.fetch_add(1);
     if (index >= queries_.size()) break;
     in_flight_.push_back(index);
+    caller_ran_ = true;
     if (!connection_.SendPipelined(queries_[index].sql)) broken_ = true;
   }
 }
 
-QueryLanes::~QueryLanes() { Finish(); }
+QueryLanes::~QueryLanes() {
+  Finish();
+  for (int end : give_up_pipe_) {
+    if (end >= 0) close(end);
+  }
+}
 
 pg::PgOutcome<pg::PgResult> QueryLanes::ReadFront() {
   in_flight_.pop_front();
@@ -58,42 +72,32 @@ std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::Take(size_t index) {
     taking_ = index;
     changed_.notify_all();  // a lane waiting to deliver an earlier query's chunk drops it
   }
+  // A cursor the reader has moved past stays open until the transaction ends; nobody fetches it.
+  if (caller_cursor_ && caller_cursor_->index < index) caller_cursor_.reset();
   Chunks& chunks = chunks_.at(index);
   if (pipelining_ && !chunks.last_in) {
     lock.unlock();
     std::optional<pg::PgOutcome<pg::PgResult>> reply = TakeFromPipeline(index);
     lock.lock();
-    if (reply) {
-      chunks.waiting.push_back(std::move(*reply));
-      chunks.last_in = true;
-    }
+    if (reply) AddChunk(index, std::move(*reply), true);
   }
   while (chunks.waiting.empty() && !chunks.last_in) {
-    if (lanes_running_ > 0) {
+    if (caller_cursor_ && caller_cursor_->index == index) {
+      lock.unlock();
+      FetchOnCaller();
+      lock.lock();
+    } else if ((!caller_waits_ || lanes_running_ == 0) && ClaimForCaller(index)) {
+      lock.unlock();
+      RunOnCaller(index);
+      lock.lock();
+    } else if (lanes_running_ > 0) {
       changed_.wait(lock);
-      continue;
-    }
-    // Every lane has ended without claiming this query (none could open its session): the
-    // caller's session runs it, whole.
-    lock.unlock();
-    while (next_.load() <= index) {
-      // Only this thread claims now, so `claimed` <= `index`. Queries the reader has moved
-      // past are not run.
-      size_t claimed = next_.fetch_add(1);
-      std::optional<pg::PgOutcome<pg::PgResult>> outcome;
-      if (claimed == index) outcome = connection_.Execute(std::string(queries_[claimed].sql));
-      std::lock_guard relock(mutex_);
-      if (outcome) chunks_[claimed].waiting.push_back(std::move(*outcome));
-      chunks_[claimed].last_in = true;
-    }
-    lock.lock();
-    if (chunks.waiting.empty() && !chunks.last_in) {
+    } else {
       // A lane claimed it and ended without its last chunk, which a lane only does after
       // Finish: say so instead of waiting for rows that cannot come.
       pg::PgOutcome<pg::PgResult> lost;
       lost.error.message = "the session reading this query ended before its last rows";
-      chunks.waiting.push_back(std::move(lost));
-      chunks.last_in = true;
+      AddChunk(index, std::move(lost), true);
     }
   }
   if (chunks.waiting.empty()) return std::nullopt;
@@ -101,6 +105,54 @@ std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::Take(size_t index) {
   chunks.waiting.pop_front();
   changed_.notify_all();  // room for the lane's next chunk
   return chunk;
+}
+
+bool QueryLanes::ClaimForCaller(size_t index) {
+  size_t next = next_.load();
+  while (next <= index) {
+    if (next_.compare_exchange_weak(next, index + 1)) return true;
+  }
+  return false;
+}
+
+void QueryLanes::RunOnCaller(size_t index) {
+  caller_ran_ = true;
+  const LaneQuery& query = queries_[index];
+  // Without lanes the caller's session may not be in a transaction block, which a cursor needs.
+  if (query.rows_per_fetch <= 0 || !with_lanes_) {
+    pg::PgOutcome<pg::PgResult> outcome = connection_.Execute(std::string(query.sql));
+    std::lock_guard lock(mutex_);
+    AddChunk(index, std::move(outcome), true);
+    return;
+  }
+  std::string cursor = "retort_caller_rows_" + std::to_string(index);
+  auto declared =
+      connection_.Execute("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + std::string(query.sql));
+  if (!declared.ok()) {
+    std::lock_guard lock(mutex_);
+    AddChunk(index, std::move(declared), true);
+    return;
+  }
+  caller_cursor_ = CallerCursor{
+      index, "FETCH FORWARD " + std::to_string(query.rows_per_fetch) + " FROM " + cursor};
+  FetchOnCaller();
+}
+
+void QueryLanes::FetchOnCaller() {
+  pg::PgOutcome<pg::PgResult> chunk = connection_.Execute(caller_cursor_->fetch);
+  size_t index = caller_cursor_->index;
+  bool last = !chunk.ok() || chunk.value->rows() < queries_[index].rows_per_fetch;
+  if (last) caller_cursor_.reset();
+  std::lock_guard lock(mutex_);
+  AddChunk(index, std::move(chunk), last);
+}
+
+void QueryLanes::AddChunk(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last) {
+  Chunks& chunks = chunks_[index];
+  chunks.waiting.push_back(std::move(chunk));
+  chunks.last_in = last;
+  most_waiting_ = std::max(most_waiting_, chunks.waiting.size());
+  changed_.notify_all();
 }
 
 size_t QueryLanes::MostChunksWaiting() const {
@@ -116,6 +168,11 @@ void QueryLanes::Finish() {
     stop_ = true;
   }
   changed_.notify_all();
+  if (give_up_pipe_[1] >= 0) {
+    // Stays readable for every lane that polls it; a lane past connecting never reads it.
+    char wake = 1;
+    (void)!write(give_up_pipe_[1], &wake, 1);
+  }
   while (!in_flight_.empty()) (void)ReadFront();
   if (pipelining_) connection_.ExitPipeline();
   pipelining_ = false;
@@ -126,14 +183,11 @@ void QueryLanes::Finish() {
 
 bool QueryLanes::Deliver(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last) {
   std::unique_lock lock(mutex_);
-  Chunks& chunks = chunks_[index];
-  changed_.wait(lock,
-                [&] { return stop_ || taking_ > index || chunks.waiting.size() < kChunksAhead; });
+  changed_.wait(lock, [&] {
+    return stop_ || taking_ > index || chunks_[index].waiting.size() < kChunksAhead;
+  });
   if (stop_ || taking_ > index) return false;
-  chunks.waiting.push_back(std::move(chunk));
-  chunks.last_in = last;
-  most_waiting_ = std::max(most_waiting_, chunks.waiting.size());
-  changed_.notify_all();
+  AddChunk(index, std::move(chunk), last);
   return true;
 }
 
@@ -161,21 +215,21 @@ void QueryLanes::RunOnLane(pg::Connection& session, size_t index) {
 }
 
 void QueryLanes::RunLane(const pg::Connection::Settings& settings, int caller_backend_pid,
-                         const std::string& snapshot, const std::string& session_setup) {
+                         const LaneOptions& options) {
   auto run = [&] {
-    auto session = pg::Connection::Open(settings);
+    auto session = pg::Connection::Open(settings, give_up_pipe_[0]);
     if (!session.ok() || stop_) return;
     // A server that multiplexes clients onto one backend (PGlite's socket server) would run our
     // BEGIN inside the caller's transaction.
     if (session->BackendPid() == caller_backend_pid) return;
     auto began = session->Execute(
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT " +
-        pg::QuoteLiteral(snapshot) + "; " + session_setup);
+        pg::QuoteLiteral(options.snapshot) + "; " + options.session_setup);
     if (!began.ok()) return;
-    ++sessions_;
+    ++lanes_began_;
     while (!stop_) {
       size_t index = next_.fetch_add(1);
-      if (index >= queries_.size()) return;
+      if (index >= queries_.size()) break;
       RunOnLane(*session, index);
     }
     // Closing the session ends its read-only transaction.

@@ -2,11 +2,16 @@
 
 #include <libpq-fe.h>
 
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
+#include <memory>
 #include <string_view>
 
 #include "base/strings.h"
@@ -179,25 +184,66 @@ Result<Connection::Settings> Connection::SettingsForAnother() const {
   return settings;
 }
 
-Result<Connection> Connection::Open(const Settings& settings) {
+namespace {
+
+// Settings as the two null-terminated arrays libpq's *Params functions take; the strings stay
+// owned by `settings`.
+struct KeywordArrays {
+  explicit KeywordArrays(const Connection::Settings& settings) {
+    for (const auto& [keyword, value] : settings.keywords) {
+      keywords.push_back(keyword.c_str());
+      values.push_back(value.c_str());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+  }
   std::vector<const char*> keywords;
   std::vector<const char*> values;
-  for (const auto& [keyword, value] : settings.keywords) {
-    keywords.push_back(keyword.c_str());
-    values.push_back(value.c_str());
-  }
-  keywords.push_back(nullptr);
-  values.push_back(nullptr);
-  pg_conn* raw = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/0);
+};
+
+Status AnotherSessionFailed(pg_conn* raw) {
+  return Status::Failed("cannot open another session: " + std::string(Trim(PQerrorMessage(raw))));
+}
+
+}  // namespace
+
+Result<Connection> Connection::Open(const Settings& settings) {
+  KeywordArrays arrays(settings);
+  std::unique_ptr<pg_conn, Deleter> raw(
+      PQconnectdbParams(arrays.keywords.data(), arrays.values.data(), /*expand_dbname=*/0));
   if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
-  if (PQstatus(raw) != CONNECTION_OK) {
-    std::string message = std::string(Trim(PQerrorMessage(raw)));
-    PQfinish(raw);
-    return Status::Failed("cannot open another session: " + message);
+  if (PQstatus(raw.get()) != CONNECTION_OK) return AnotherSessionFailed(raw.get());
+  PQsetNoticeProcessor(
+      raw.get(), [](void*, const char*) {}, nullptr);
+  return Connection(raw.release());
+}
+
+Result<Connection> Connection::Open(const Settings& settings, int give_up_fd) {
+  KeywordArrays arrays(settings);
+  std::unique_ptr<pg_conn, Deleter> raw(
+      PQconnectStartParams(arrays.keywords.data(), arrays.values.data(), /*expand_dbname=*/0));
+  if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
+  if (PQstatus(raw.get()) == CONNECTION_BAD) return AnotherSessionFailed(raw.get());
+  // libpq's protocol for a connection it does not block on: start as if the last poll asked to
+  // write, wait for what each PQconnectPoll asks (its socket may change between hosts).
+  PostgresPollingStatusType polling = PGRES_POLLING_WRITING;
+  while (polling != PGRES_POLLING_OK) {
+    if (polling == PGRES_POLLING_FAILED) return AnotherSessionFailed(raw.get());
+    short wanted = polling == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+    pollfd waiting[2] = {{PQsocket(raw.get()), wanted, 0}, {give_up_fd, POLLIN, 0}};
+    if (poll(waiting, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return Status::Failed(std::string("cannot open another session: poll: ") +
+                            std::strerror(errno));
+    }
+    if (waiting[1].revents != 0) {
+      return Status::Failed("cannot open another session: given up before the server answered");
+    }
+    polling = PQconnectPoll(raw.get());
   }
   PQsetNoticeProcessor(
-      raw, [](void*, const char*) {}, nullptr);
-  return Connection(raw);
+      raw.get(), [](void*, const char*) {}, nullptr);
+  return Connection(raw.release());
 }
 
 PgOutcome<PgResult> Connection::Execute(const std::string& sql) {
@@ -372,6 +418,25 @@ std::string Connection::Database() const { return PQdb(connection_.get()); }
 std::string Connection::Describe() const {
   std::string host = PQhost(connection_.get());
   return "database \"" + Database() + "\" on " + host + ":" + PQport(connection_.get());
+}
+
+bool Connection::IsLocal() const {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (getsockname(PQsocket(connection_.get()), reinterpret_cast<sockaddr*>(&address), &length) !=
+      0) {
+    return false;
+  }
+  switch (address.ss_family) {
+    case AF_UNIX:
+      return true;
+    case AF_INET:
+      return (ntohl(reinterpret_cast<const sockaddr_in*>(&address)->sin_addr.s_addr) >> 24) == 127;
+    case AF_INET6:
+      return IN6_IS_ADDR_LOOPBACK(&reinterpret_cast<const sockaddr_in6*>(&address)->sin6_addr);
+    default:
+      return false;
+  }
 }
 
 void Connection::Cancel() {

@@ -82,6 +82,10 @@ class Connection {
   };
   Result<Settings> SettingsForAnother() const;
   static Result<Connection> Open(const Settings& settings);
+  // Open(settings) that gives up as soon as `give_up_fd` is readable, however long the server
+  // takes to answer (one that accepts connections and then holds them, like PGlite's socket
+  // server with a session open, or a saturated pooler). Ignores connect_timeout.
+  static Result<Connection> Open(const Settings& settings, int give_up_fd);
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;
@@ -152,6 +156,9 @@ class Connection {
   std::string Database() const;
   // Where we connected: "db on host:port" without credentials, safe to print.
   std::string Describe() const;
+  // Connected over a Unix-domain socket or a loopback address: another session to the same
+  // server costs about a millisecond, not network round trips and a TLS handshake.
+  bool IsLocal() const;
   // Asks the server to cancel the running statement (from another thread).
   void Cancel();
   bool InTransaction() const;

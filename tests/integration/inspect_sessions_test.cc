@@ -3,6 +3,9 @@
 // caller's transaction) and on two gives the same model, and the second session sees exactly
 // the snapshot of the first even while the database changes.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <string>
 #include <string_view>
@@ -39,8 +42,16 @@ END $$;
 CREATE VIEW v AS SELECT id, bump(n) AS m FROM t1;
 )sql";
 
-schema::Database InspectOn(pg::Connection& connection, InspectStats* stats) {
-  auto database = Inspect(connection, {}, stats);
+// The second sessions read everything they can, so that a test knows they took part.
+InspectOptions LanesRead() {
+  InspectOptions options;
+  options.caller_waits_for_lanes = true;
+  return options;
+}
+
+schema::Database InspectOn(pg::Connection& connection, InspectStats* stats,
+                           const InspectOptions& options = LanesRead()) {
+  auto database = Inspect(connection, options, stats);
   EXPECT_TRUE(database.ok()) << database.status().message();
   return database.ok() ? std::move(*database) : schema::Database{};
 }
@@ -65,9 +76,17 @@ TEST(InspectSessions, TwoSessionsReadTheSameModelAsOne) {
   EXPECT_EQ(single_stats.sessions, 1);
   EXPECT_EQ(single_stats.catalog_queries, parallel_stats.catalog_queries);
 
+  // By default the caller's session reads what the others have not claimed yet: the three
+  // sessions' shares differ from run to run, the model does not.
+  InspectStats mixed_stats;
+  schema::Database mixed = InspectOn(*connection, &mixed_stats, {});
+  EXPECT_TRUE(mixed_stats.shared_snapshot);
+  EXPECT_GE(mixed_stats.sessions, 1);
+
   EXPECT_EQ(parallel.tables.size(), 260u);
   EXPECT_EQ(parallel.views.size(), 1u);
   EXPECT_EQ(schema::ToJson(parallel).dump(1), schema::ToJson(single).dump(1));
+  EXPECT_EQ(schema::ToJson(mixed).dump(1), schema::ToJson(single).dump(1));
   // Nothing is left running: the second session is gone once Inspect returns.
   EXPECT_EQ(pg->Scalar(db,
                        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
@@ -95,7 +114,7 @@ TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
   ASSERT_TRUE(connection->Execute("ROLLBACK").ok());
   EXPECT_EQ(whole_stats.chunks, whole_stats.catalog_queries);
 
-  InspectOptions small_chunks;
+  InspectOptions small_chunks = LanesRead();
   small_chunks.rows_per_fetch = 37;  // a relation's columns straddle chunks
   InspectStats chunked_stats;
   auto chunked = Inspect(*connection, small_chunks, &chunked_stats);
@@ -117,17 +136,31 @@ TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
   EXPECT_EQ(generated, 40);
 }
 
-TEST(InspectSessions, SmallCatalogUsesOneSession) {
+// Over a network a second session costs round trips that a small catalog does not win back;
+// over the harness's Unix socket it costs a millisecond, and every catalog gets one.
+TEST(InspectSessions, SmallCatalogUsesOneSessionUnlessTheServerIsLocal) {
   RETORT_REQUIRE_PG(pg);
   std::string db = pg->CreateDatabase("lanes");
   pg->Query(db, "CREATE TABLE small (id int PRIMARY KEY, note text)");
   auto connection = pg::Connection::Open(pg->ConnInfo(db));
   ASSERT_TRUE(connection.ok()) << connection.status().message();
-  InspectStats stats;
-  schema::Database database = InspectOn(*connection, &stats);
-  EXPECT_EQ(stats.sessions, 1);
+  ASSERT_TRUE(connection->IsLocal());
+
+  InspectOptions remote;  // what a connection over a network gets
+  remote.second_session_from_relations = 1000;
+  InspectStats remote_stats;
+  auto alone = Inspect(*connection, remote, &remote_stats);
+  ASSERT_TRUE(alone.ok()) << alone.status().message();
+  EXPECT_EQ(remote_stats.sessions, 1);
+  EXPECT_FALSE(remote_stats.shared_snapshot);
+
+  InspectStats local_stats;
+  schema::Database database = InspectOn(*connection, &local_stats, {});
+  EXPECT_TRUE(local_stats.shared_snapshot);
+  EXPECT_EQ(local_stats.catalog_queries, remote_stats.catalog_queries);
   ASSERT_EQ(database.tables.size(), 1u);
   EXPECT_EQ(database.tables[0].name.name, "small");
+  EXPECT_EQ(schema::ToJson(database).dump(1), schema::ToJson(*alone).dump(1));
 }
 
 TEST(InspectSessions, OtherSessionSharesTheSnapshot) {
@@ -188,7 +221,7 @@ TEST(QueryLanes, QueriesNeverSentSayWhyOnTheirOwn) {
   ASSERT_FALSE(connection->Execute("SELECT 1").ok());
 
   const std::vector<LaneQuery> queries = {{"SELECT 1"}, {"SELECT 2"}, {"SELECT 3"}};
-  QueryLanes lanes(*connection, "", "", queries);
+  QueryLanes lanes(*connection, {}, queries);
   for (size_t index = 0; index < queries.size(); ++index) {
     pg::PgOutcome<pg::PgResult> outcome = *lanes.Take(index);
     ASSERT_FALSE(outcome.ok()) << queries[index].sql;
@@ -196,7 +229,8 @@ TEST(QueryLanes, QueriesNeverSentSayWhyOnTheirOwn) {
     EXPECT_EQ(outcome.error.message, "no connection to the server") << queries[index].sql;
   }
   lanes.Finish();
-  EXPECT_EQ(lanes.Sessions(), 0);
+  EXPECT_EQ(lanes.Sessions(), 1);  // the caller's, whose queries all failed
+  EXPECT_FALSE(lanes.WithLanes());
 }
 
 // A session to a new database, inside a transaction that exported its snapshot (`snapshot`), as
@@ -223,7 +257,7 @@ TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
       {"SELECT g, repeat('x', 100) AS filler FROM generate_series(1, 1000) g ORDER BY g", 10},
       {"SELECT 'after'"},
   };
-  QueryLanes lanes(*connection, snapshot, "", queries);
+  QueryLanes lanes(*connection, {.snapshot = snapshot, .caller_waits = true}, queries);
   int next_value = 1;
   int chunks = 0;
   while (auto chunk = lanes.Take(0)) {
@@ -258,7 +292,7 @@ TEST(QueryLanes, ReaderMayLeaveChunkedQueryAndFailuresArrive) {
       {"SELECT g FROM generate_series(1, 100000) g", 100},
       {"SELECT 10 / (g - 250) FROM generate_series(1, 300) g", 100},
   };
-  QueryLanes lanes(*connection, snapshot, "", queries);
+  QueryLanes lanes(*connection, {.snapshot = snapshot, .caller_waits = true}, queries);
   auto first = lanes.Take(0);
   ASSERT_TRUE(first && first->ok());
   EXPECT_EQ(first->value->rows(), 100);
@@ -275,6 +309,63 @@ TEST(QueryLanes, ReaderMayLeaveChunkedQueryAndFailuresArrive) {
   // returns.
   lanes.Finish();
   EXPECT_GE(lanes.Sessions(), 1);
+}
+
+// A server that accepts connections and never answers them, as PGlite's socket server does while
+// another session is open and a saturated pooler may: lanes dialing it wait forever. The caller's
+// session reads every query then, large ones a chunk per Take through its own cursor, and Finish
+// does not wait for the lanes.
+TEST(QueryLanes, CallerReadsEverythingWhileLanesCannotConnect) {
+  RETORT_REQUIRE_PG(pg);
+  std::string snapshot;
+  auto connection = OpenExportingSnapshot(pg, &snapshot);
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  testing::TempDir socket_dir;
+  int silent = socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::string path = socket_dir.path() + "/.s.PGSQL.5999";
+  ASSERT_LT(path.size(), sizeof address.sun_path);
+  path.copy(address.sun_path, path.size());
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(listen(silent, 8), 0);
+  pg::Connection::Settings silent_server;
+  silent_server.keywords = {{"host", socket_dir.path()}, {"port", "5999"}, {"dbname", "x"}};
+
+  const std::vector<LaneQuery> queries = {
+      {"SELECT g FROM generate_series(1, 1000) g ORDER BY g", 300},
+      {"SELECT g FROM generate_series(1, 1000) g", 100},
+      {"SELECT 'last'"},
+  };
+  QueryLanes lanes(*connection, {.snapshot = snapshot, .server = silent_server}, queries);
+  EXPECT_TRUE(lanes.WithLanes());
+  std::vector<int> chunk_rows;
+  int next_value = 1;
+  while (auto chunk = lanes.Take(0)) {
+    ASSERT_TRUE(chunk->ok()) << chunk->error.message;
+    chunk_rows.push_back(chunk->value->rows());
+    for (int row = 0; row < chunk->value->rows(); ++row) {
+      EXPECT_EQ(chunk->value->Get(row, 0), std::to_string(next_value++));
+    }
+  }
+  EXPECT_EQ(chunk_rows, (std::vector<int>{300, 300, 300, 100}));
+  // Query 1 left after its first chunk: its cursor is never fetched again.
+  auto first = lanes.Take(1);
+  ASSERT_TRUE(first && first->ok()) << (first ? first->error.message : "no chunk");
+  EXPECT_EQ(first->value->rows(), 100);
+  auto last = lanes.Take(2);
+  ASSERT_TRUE(last && last->ok()) << (last ? last->error.message : "no chunk");
+  EXPECT_EQ(last->value->Get(0, 0), "last");
+  EXPECT_FALSE(lanes.Take(2).has_value());
+  lanes.Finish();  // returns: the lanes still dialing give up
+  EXPECT_EQ(lanes.Sessions(), 1);
+  EXPECT_LE(lanes.MostChunksWaiting(), 1u);  // fetched when asked for, not ahead
+  // The caller's session is free for other queries, its transaction intact.
+  auto after = connection->Execute("SELECT 1");
+  EXPECT_TRUE(after.ok()) << after.error.message;
+  EXPECT_TRUE(connection->InTransaction());
+  close(silent);
 }
 
 }  // namespace
