@@ -2,8 +2,9 @@
 //
 // For texts that repeat across a large schema: 450,000 columns of a 10,000-table schema name a
 // few dozen distinct types, and 32 bytes of std::string each (more when the text outgrows the
-// small-string buffer) were a fifth of the model. Interned texts are never freed; only use this
-// for values drawn from a small set.
+// small-string buffer) were a fifth of the model. Column names repeat too (id, created_at, ...;
+// zabbix's 1,335 columns have 712 names) and a diff's two sides share them all. Interned texts
+// are never freed; only use this for values that repeat.
 #pragma once
 
 #include <compare>
@@ -35,6 +36,7 @@ class InternedString {
   friend bool operator==(InternedString a, InternedString b) { return a.text_ == b.text_; }
   friend bool operator==(InternedString a, std::string_view b) { return *a.text_ == b; }
   friend bool operator==(InternedString a, const char* b) { return *a.text_ == b; }
+  friend bool operator==(InternedString a, const std::string& b) { return *a.text_ == b; }
   friend std::strong_ordering operator<=>(InternedString a, InternedString b) {
     return *a.text_ <=> *b.text_;
   }

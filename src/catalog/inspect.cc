@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -401,14 +402,13 @@ uint64_t TypeKey(Oid type, int modifier) {
 
 // What the reader needs of a column besides the model's schema::Column, until Finish. The
 // model's columns are read into their final vectors (RelationColumns::columns), which Finish
-// moves into the tables whole; this record sits beside each, 32 bytes: at 10,000 tables both
-// sides of a diff hold 450,000 of them at once while they read.
+// moves into the tables whole; this record sits beside each, 16 bytes: at 10,000 tables both
+// sides of a diff hold 450,000 of them at once while they read. Types and collations, which
+// repeat, are numbers in the reader's tables of them; a default's oids, which most columns do
+// not have, are in RelationColumns::defaults.
 struct ColumnReading {
-  Oid type_oid = 0;
-  int32_t type_modifier = -1;
-  Oid collation_oid = 0;
-  Oid attrdef_oid = 0;
-  Oid expression_printer = 0;  // attrdef printed for the default / generation expression
+  uint32_t type = 0;       // in Inspector::type_keys_
+  uint16_t collation = 0;  // in Inspector::collations_
   int16_t attnum = 0;
   int16_t inherited_count = 0;
   char type_kind = '\0';      // pg_type.typtype
@@ -418,21 +418,32 @@ struct ColumnReading {
   bool in_model = false;  // FinishColumns: the model lists it
 };
 
-static_assert(sizeof(ColumnReading) <= 32);
+static_assert(sizeof(ColumnReading) <= 16);
+
+// A column's default or generation expression.
+struct ColumnDefault {
+  int16_t attnum = 0;
+  Oid attrdef = 0;
+  Oid printer = 0;  // the attrdef deparse.sql prints for this expression
+};
 
 struct RelationColumns {
   std::vector<schema::Column> columns;  // attnum order
   std::vector<ColumnReading> reading;   // columns[k]'s
-  std::vector<int> position;            // attnum -> index in columns, -1 for none
-  // What few columns have, by attnum: quote_ident(name) where it is not `name`, and the attnums
-  // a generation expression reads.
+  // What few columns have, by attnum: quote_ident(name) where it is not `name`, an expression,
+  // and the attnums a generation expression reads.
   std::vector<std::pair<int, std::string>> quoted_names;
+  std::vector<ColumnDefault> defaults;
   std::vector<std::pair<int, std::vector<int>>> generated_reads;
 
-  // The index of the column with `attnum`, or -1.
+  // The index of the column with `attnum`, or -1. Once the columns are in attnum order
+  // (FinishReadingColumns).
   int At(int64_t attnum) const {
-    if (attnum <= 0 || static_cast<size_t>(attnum) >= position.size()) return -1;
-    return position[static_cast<size_t>(attnum)];
+    auto found = std::lower_bound(
+        reading.begin(), reading.end(), attnum,
+        [](const ColumnReading& column, int64_t wanted) { return column.attnum < wanted; });
+    if (found == reading.end() || found->attnum != attnum) return -1;
+    return static_cast<int>(found - reading.begin());
   }
   const schema::Column* ByAttnum(int64_t attnum) const {
     int at = At(attnum);
@@ -641,7 +652,12 @@ class Inspector {
   std::unordered_map<std::string, Oid> index_keys_;
   std::unordered_map<std::string, Oid> check_keys_;
   std::unordered_map<std::string, Oid> attrdef_keys_;
-  std::unordered_set<uint64_t> type_keys_;  // TypeKey(type, modifier) of every column
+  // TypeKey(type, modifier) of every column, each once, and where each is in the list.
+  std::vector<uint64_t> type_keys_;
+  std::unordered_map<uint64_t, uint32_t> type_numbers_;
+  // attcollation of every column, each once (0 first), and where each is in the list.
+  std::vector<Oid> column_collations_{0};
+  std::unordered_map<Oid, uint16_t> collation_numbers_{{0, 0}};
   std::unordered_map<Oid, std::pair<std::optional<std::string>, std::optional<std::string>>>
       deparsed_index_;  // index oid -> (expression, predicate)
   std::unordered_map<Oid, std::string> deparsed_check_;
@@ -1042,9 +1058,12 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     if (NeedsQuoting(column.name)) {
       current->quoted_names.emplace_back(reading.attnum, QuoteIdentifier(column.name));
     }
-    reading.type_oid = row.OidAt(c::kTypeOid);
-    reading.type_modifier = static_cast<int32_t>(row.Int(c::kTypeModifier));
-    type_keys_.insert(TypeKey(reading.type_oid, reading.type_modifier));
+    uint64_t type_key =
+        TypeKey(row.OidAt(c::kTypeOid), static_cast<int32_t>(row.Int(c::kTypeModifier)));
+    auto [type, new_type] =
+        type_numbers_.emplace(type_key, static_cast<uint32_t>(type_keys_.size()));
+    if (new_type) type_keys_.push_back(type_key);
+    reading.type = type->second;
     std::string_view flags = row.View(c::kFlags);
     if (flags.size() != c::kFlagCount) {
       return Status::Failed("columns.sql: column " + std::string(row.View(c::kName)) +
@@ -1057,7 +1076,17 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     };
     reading.type_kind = flag(c::kTypeKind);
     reading.type_category = flag(c::kTypeCategory);
-    reading.collation_oid = row.OidAt(c::kCollationOid);
+    Oid collation_oid = row.OidAt(c::kCollationOid);
+    auto [collation, new_collation] =
+        collation_numbers_.emplace(collation_oid, static_cast<uint16_t>(column_collations_.size()));
+    if (new_collation) {
+      // A database has a few hundred collations, most of them never used by a column.
+      if (column_collations_.size() > std::numeric_limits<uint16_t>::max()) {
+        return Status::Failed("columns.sql: more than 65,535 distinct column collations");
+      }
+      column_collations_.push_back(collation_oid);
+    }
+    reading.collation = collation->second;
     column.not_null = flag(c::kNotNull) == 't';
     column.identity = flag(c::kIdentity);
     reading.generated = flag(c::kGenerated);
@@ -1069,15 +1098,17 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     }
     column.compression = flag(c::kCompression);
     if (!row.Null(c::kAttrdefOid)) {
-      reading.attrdef_oid = row.OidAt(c::kAttrdefOid);
-      attrdefs_.emplace(reading.attrdef_oid, std::make_pair(relid, reading.attnum));
+      ColumnDefault& expression = current->defaults.emplace_back();
+      expression.attnum = reading.attnum;
+      expression.attrdef = row.OidAt(c::kAttrdefOid);
+      attrdefs_.emplace(expression.attrdef, std::make_pair(relid, reading.attnum));
     }
-    if (!row.Null(c::kExpressionTree) && reading.attrdef_oid != 0) {
+    if (!row.Null(c::kExpressionTree) && !row.Null(c::kAttrdefOid)) {
       std::string_view tree = row.View(c::kExpressionTree);
       if (reading.generated == '\0') {
         // A default reads no column (PostgreSQL allows none), so its key needs no names.
-        reading.expression_printer =
-            Representative(attrdef_keys_, relid, {tree}, reading.attrdef_oid);
+        ColumnDefault& expression = current->defaults.back();
+        expression.printer = Representative(attrdef_keys_, relid, {tree}, expression.attrdef);
       } else {
         // A generation expression names the columns it reads, which a later chunk may hold.
         generation_trees_.push_back({relid, reading.attnum, std::string(tree)});
@@ -1115,19 +1146,16 @@ void Inspector::FinishReadingColumns() {
                 [&reading](size_t a, size_t b) { return reading[a].attnum < reading[b].attnum; });
       PermuteInPlace(std::move(order), relation.columns, reading);
     }
-    relation.position.assign(static_cast<size_t>(reading.back().attnum) + 1, -1);
-    for (size_t k = 0; k < reading.size(); ++k) {
-      relation.position[static_cast<size_t>(reading[k].attnum)] = static_cast<int>(k);
-    }
   }
   // Print each distinct generation expression once (deparse.sql), like the defaults.
   for (const GenerationTree& generation : generation_trees_) {
     RelationColumns& relation = columns_[generation.relid];
-    int at = relation.At(generation.attnum);
-    if (at < 0) continue;
-    ColumnReading& reading = relation.reading[static_cast<size_t>(at)];
-    reading.expression_printer =
-        Representative(attrdef_keys_, generation.relid, {generation.tree}, reading.attrdef_oid);
+    if (relation.At(generation.attnum) < 0) continue;
+    for (ColumnDefault& expression : relation.defaults) {
+      if (expression.attnum != generation.attnum) continue;
+      expression.printer =
+          Representative(attrdef_keys_, generation.relid, {generation.tree}, expression.attrdef);
+    }
     relation.generated_reads.emplace_back(generation.attnum, NodeVarAttnos(generation.tree));
   }
   ReleaseMemory(generation_trees_);
@@ -1234,12 +1262,14 @@ void Inspector::ReadOpclasses(const pg::PgResult& result) {
 ColumnLookup Inspector::ColumnsOf(Oid relid) const {
   auto found = columns_.find(relid);
   if (found == columns_.end()) return {};
-  return [relation = &found->second](int64_t attnum) -> std::optional<ColumnFacts> {
+  return [this, relation = &found->second](int64_t attnum) -> std::optional<ColumnFacts> {
     int at = relation->At(attnum);
     if (at < 0) return std::nullopt;
     const ColumnReading& column = relation->reading[static_cast<size_t>(at)];
-    return ColumnFacts{relation->QuotedName(static_cast<size_t>(at)), column.type_oid,
-                       column.collation_oid, column.type_kind, column.type_category};
+    return ColumnFacts{relation->QuotedName(static_cast<size_t>(at)),
+                       static_cast<Oid>(type_keys_[column.type] >> 32),
+                       column_collations_[column.collation], column.type_kind,
+                       column.type_category};
   };
 }
 
@@ -1661,6 +1691,10 @@ void Inspector::Finish() {
                 deparsed_check_);
   // Dependencies name columns by the names in columns_, which FinishColumns moves into the model.
   ResolveDependencies();
+  // Only dependencies look objects up by oid: at 10,000 tables these maps hold 220,000
+  // relations and as many column defaults.
+  ReleaseMemory(dependency_rows_, relations_, rules_, functions_, types_, constraints_,
+                user_rules_, attrdefs_);
   FinishColumns();
   ReleaseMemory(columns_);
   database_.Sort();
@@ -1670,15 +1704,22 @@ void Inspector::FinishColumns() {
   // Each distinct type text interned once, not once per column.
   std::unordered_map<uint64_t, InternedString> types;
   for (const auto& [key, text] : type_texts_) types.emplace(key, InternedString(text));
+  std::vector<InternedString> type_by_number(type_keys_.size());
+  for (size_t number = 0; number < type_keys_.size(); ++number) {
+    auto type = types.find(type_keys_[number]);
+    if (type != types.end()) type_by_number[number] = type->second;
+  }
   for (auto& [relid, relation] : columns_) {
     for (size_t k = 0; k < relation.columns.size(); ++k) {
-      schema::Column& column = relation.columns[k];
-      const ColumnReading& reading = relation.reading[k];
-      auto type = types.find(TypeKey(reading.type_oid, reading.type_modifier));
-      if (type != types.end()) column.type = type->second;
-      if (reading.expression_printer == 0) continue;
-      const std::string& text = deparsed_attrdef_[reading.expression_printer];
-      if (reading.generated == '\0') {
+      const InternedString& type = type_by_number[relation.reading[k].type];
+      if (!type.empty()) relation.columns[k].type = type;
+    }
+    for (const ColumnDefault& expression : relation.defaults) {
+      int at = relation.At(expression.attnum);
+      if (expression.printer == 0 || at < 0) continue;
+      const std::string& text = deparsed_attrdef_[expression.printer];
+      schema::Column& column = relation.columns[static_cast<size_t>(at)];
+      if (relation.reading[static_cast<size_t>(at)].generated == '\0') {
         column.default_expr = text;
       } else {
         column.mutable_details().generated_expr = text;

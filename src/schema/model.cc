@@ -25,7 +25,7 @@ std::string OperatorFamily::Sql() const { return name.Sql() + " USING " + method
 std::string OperatorClass::Sql() const { return name.Sql() + " USING " + method; }
 
 // A large schema's model is mostly columns (see Column).
-static_assert(sizeof(Column) <= 64);
+static_assert(sizeof(Column) <= 40);
 
 const ColumnDetails& Column::Details() const {
   static const ColumnDetails kNone;
