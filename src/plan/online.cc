@@ -401,8 +401,8 @@ class Onliner {
   // The plain form kept on purpose: the reason above it and a lint-ignore naming the rules, so
   // that the choice is visible in the file and lint does not report what was decided.
   void KeepPlain(Step step, const std::vector<RuleId>& rules, const std::string& why) {
-    step.comments.push_back(why);
-    step.lint_ignore = rules;
+    step.mutable_details().comments.push_back(why);
+    step.mutable_details().lint_ignore = rules;
     out_.push_back(std::move(step));
   }
 
@@ -443,19 +443,19 @@ class Onliner {
     }
     create.concurrently = true;
     step.transactional = false;
-    step.hazards.clear();
+    step.mutable_details().hazards.clear();
     if (index.unique) UniqueBuildFailsOnDuplicates(step, index.table);
     out_.push_back(std::move(step));
   }
 
   static void UniqueBuildFailsOnDuplicates(Step& step, const QualifiedName& table) {
-    step.comments.push_back(
+    step.mutable_details().comments.push_back(
         "Fails if " + table.Sql() +
         " holds duplicates: the failed build leaves an INVALID index, which the next `retort "
         "upgrade` drops before it builds again; remove the duplicates, then run it again.");
-    step.hazards.push_back(
+    step.mutable_details().hazards.push_back(
         {RuleId::kAddingUniqueIndex, "fails if " + table.Sql() + " holds duplicates"});
-    step.lint_ignore.push_back(RuleId::kAddingUniqueIndex);
+    step.mutable_details().lint_ignore.push_back(RuleId::kAddingUniqueIndex);
   }
 
   void DropIndex(Step step) {
@@ -470,7 +470,7 @@ class Onliner {
     // queries using it instead of locking them out. (A table the plan creates has none to drop.)
     drop.concurrently = true;
     step.transactional = false;
-    step.hazards.clear();
+    step.mutable_details().hazards.clear();
     out_.push_back(std::move(step));
   }
 
@@ -494,7 +494,8 @@ class Onliner {
         schema::Constraint not_valid = constraint;
         not_valid.definition += " NOT VALID";
         Step add = Derived(diff::AddConstraint{not_valid});
-        add.comments.push_back("Checked apart from the lock: NOT VALID now, VALIDATE below.");
+        add.mutable_details().comments.push_back(
+            "Checked apart from the lock: NOT VALID now, VALIDATE below.");
         out_.push_back(std::move(add));
         Step validate = Derived(diff::ValidateConstraint{constraint});
         validate.commits_apart = true;
@@ -532,7 +533,7 @@ class Onliner {
           over_index.definition =
               parts->kind + " USING INDEX " + QuoteIdentifier(building) + parts->deferrable;
           Step swap = Derived(diff::ReplaceKey{*old, over_index});
-          swap.comments.push_back(
+          swap.mutable_details().comments.push_back(
               "The old key and the new one swapped in one statement (ACCESS EXCLUSIVE, briefly): "
               "the index built above takes the constraint's name.");
           out_.push_back(std::move(swap));
@@ -762,9 +763,9 @@ class Onliner {
       if (const schema::Index* own = AdoptableIndex(*partition, unique, shape)) {
         adopted_.insert(own->name);
         Step attach = Derived(diff::AttachIndex{parent_index, own->name});
-        attach.comments.push_back(partition->name.Sql() + " has an index of this shape (" +
-                                  QuoteIdentifier(own->name.name) +
-                                  "): attached, not built again.");
+        attach.mutable_details().comments.push_back(
+            partition->name.Sql() + " has an index of this shape (" +
+            QuoteIdentifier(own->name.name) + "): attached, not built again.");
         out_.push_back(std::move(attach));
         continue;
       }
@@ -777,11 +778,11 @@ class Onliner {
             create + QuoteIdentifier(child.name.name) + " ON ONLY " + partition->name.Sql() + shape;
         child.valid = false;
         Step only = Derived(diff::CreateIndex{child});
-        only.comments.push_back(
+        only.mutable_details().comments.push_back(
             "A partitioned partition: its own index ON ONLY, attached once "
             "its partitions' are.");
-        only.lint_ignore.push_back(RuleId::kRequireConcurrentIndexCreation);
-        if (unique) only.lint_ignore.push_back(RuleId::kAddingUniqueIndex);
+        only.mutable_details().lint_ignore.push_back(RuleId::kRequireConcurrentIndexCreation);
+        if (unique) only.mutable_details().lint_ignore.push_back(RuleId::kAddingUniqueIndex);
         out_.push_back(std::move(only));
         AttachPartitionIndexes(child.name, partition->name, unique, shape, addition, depth + 1);
       } else {
@@ -877,14 +878,14 @@ class Onliner {
     schema::Constraint not_valid = check;
     not_valid.definition += " NOT VALID";
     Step add = Derived(diff::AddConstraint{not_valid});
-    add.comments.push_back(
+    add.mutable_details().comments.push_back(
         "NOT NULL without a scan under ACCESS EXCLUSIVE: a CHECK validated "
         "apart, which SET NOT NULL then relies on.");
     out_.push_back(std::move(add));
     Step validate = Derived(diff::ValidateConstraint{check});
     validate.commits_apart = true;
     out_.push_back(std::move(validate));
-    set_not_null.hazards.clear();  // the validated CHECK spares the scan
+    set_not_null.mutable_details().hazards.clear();  // the validated CHECK spares the scan
     out_.push_back(std::move(set_not_null));
     out_.push_back(Derived(diff::DropConstraint{check}));
   }
@@ -962,7 +963,7 @@ class Onliner {
     nullable.not_null = false;
     nullable.default_expr.reset();
     Step add = Derived(diff::AddColumn{change.table, nullable});
-    add.comments.push_back(
+    add.mutable_details().comments.push_back(
         "The default is computed per row: added without it, set for new rows, "
         "existing rows filled in batches" +
         std::string(column.not_null ? ", then NOT NULL." : "."));
@@ -971,7 +972,7 @@ class Onliner {
         Derived(diff::SetColumnDefault{change.table, column.name, *column.default_expr}));
     Step fill = Derived(diff::BackfillColumn{change.table, column.name, key});
     fill.commits_apart = true;
-    fill.directives.push_back("batch size=10000 key=" + key);
+    fill.mutable_details().directives.push_back("batch size=10000 key=" + key);
     out_.push_back(std::move(fill));
     if (column.not_null) {
       NotNullRecipe(change.table, column.name,
@@ -995,8 +996,9 @@ class Onliner {
       return;
     }
     step.directives_on_every_alter_table = true;
-    step.note = "replacing " + type + " converts columns of " + Join(existing, ", ") +
-                " under ACCESS EXCLUSIVE (a rewrite unless the conversion is binary coercible)";
+    step.mutable_details().note =
+        "replacing " + type + " converts columns of " + Join(existing, ", ") +
+        " under ACCESS EXCLUSIVE (a rewrite unless the conversion is binary coercible)";
     KeepPlain(std::move(step), {RuleId::kChangingColumnType},
               "Converts the columns of " + Join(existing, ", ") + " that use " + type +
                   " under ACCESS EXCLUSIVE, a rewrite unless binary coercible. Online, over "
@@ -1011,7 +1013,7 @@ class Onliner {
       return;
     }
     std::string column = change.table.Sql() + "." + QuoteIdentifier(change.to.name);
-    step.comments.push_back(
+    step.mutable_details().comments.push_back(
         "Rewrites " + change.table.Sql() +
         " and rebuilds its indexes under ACCESS EXCLUSIVE "
         "(unless the types are binary coercible). Online, over several releases (expand and "
@@ -1020,10 +1022,11 @@ class Onliner {
         ", keep it in step with a trigger, "
         "backfill it in batches keyed by the primary key, move readers and writers to it, then "
         "drop the old column and rename the new one.");
-    step.lint_ignore.push_back(RuleId::kChangingColumnType);
-    step.note = "the type change of " + column +
-                " rewrites the table under ACCESS EXCLUSIVE; the online expand/contract recipe is "
-                "in the file as a comment";
+    step.mutable_details().lint_ignore.push_back(RuleId::kChangingColumnType);
+    step.mutable_details().note =
+        "the type change of " + column +
+        " rewrites the table under ACCESS EXCLUSIVE; the online expand/contract recipe is "
+        "in the file as a comment";
     out_.push_back(std::move(step));
   }
 

@@ -1391,7 +1391,7 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           const std::set<std::pair<QualifiedName, std::string>>& readded,
           const std::set<QualifiedName>& existing) {
   auto add = [&step](RuleId rule, std::string message) {
-    step.hazards.push_back({rule, std::move(message)});
+    step.mutable_details().hazards.push_back({rule, std::move(message)});
   };
   auto exists = [&existing](const QualifiedName& table) { return existing.count(table) > 0; };
   std::visit(
@@ -1403,12 +1403,12 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             step.destructive = true;
             bool again = new_tables.count(c.table.name) > 0;
             // Its partitions go with it (the diff drops none of them on its own).
-            step.destructive_note =
+            step.mutable_details().destructive_note =
                 std::string(c.table.partition_of ? "drops partition " : "drops table ") +
                 c.table.name.Sql() +
                 (c.table.partitioned ? ", its partitions and their data" : " and its data") +
                 (again ? " to create it again (its partitioning changes)" : "");
-            add(RuleId::kDropTable, step.destructive_note);
+            add(RuleId::kDropTable, step.destructive_note());
           },
           [&](const diff::DropColumn& c) {
             if (readded.count({c.table, c.column.name})) {
@@ -1419,17 +1419,18 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
               return;
             }
             step.destructive = true;
-            step.destructive_note = "drops column " + c.table.Sql() + "." +
-                                    QuoteIdentifier(c.column.name) + " and its data";
-            add(RuleId::kDropColumn, step.destructive_note);
+            step.mutable_details().destructive_note = "drops column " + c.table.Sql() + "." +
+                                                      QuoteIdentifier(c.column.name) +
+                                                      " and its data";
+            add(RuleId::kDropColumn, step.destructive_note());
           },
           [&](const diff::RecreateColumn& c) {
             step.destructive = true;
-            step.destructive_note = "drops column " + c.table.Sql() + "." +
-                                    QuoteIdentifier(c.from.name) +
-                                    " and adds it again as a generated column (PostgreSQL 15 "
-                                    "cannot change a generation expression)";
-            add(RuleId::kDropColumn, step.destructive_note);
+            step.mutable_details().destructive_note =
+                "drops column " + c.table.Sql() + "." + QuoteIdentifier(c.from.name) +
+                " and adds it again as a generated column (PostgreSQL 15 "
+                "cannot change a generation expression)";
+            add(RuleId::kDropColumn, step.destructive_note());
             if (exists(c.table)) {
               add(RuleId::kAddingGeneratedColumn, "rewrites table " + c.table.Sql());
             }
@@ -1440,10 +1441,10 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
               std::vector<std::string> quoted;
               for (const auto& value : c.removed_values) quoted.push_back(QuoteLiteral(value));
               bool several = quoted.size() > 1;
-              step.destructive_note = std::string(several ? "removes values " : "removes value ") +
-                                      Join(quoted, ", ") + " from enum " + c.from->name.Sql() +
-                                      (several ? ": rows holding them" : ": rows holding it") +
-                                      " fail to convert";
+              step.mutable_details().destructive_note =
+                  std::string(several ? "removes values " : "removes value ") + Join(quoted, ", ") +
+                  " from enum " + c.from->name.Sql() +
+                  (several ? ": rows holding them" : ": rows holding it") + " fail to convert";
             }
             bool converts =
                 std::any_of(c.uses.begin(), c.uses.end(),
@@ -1485,8 +1486,9 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
             // Without a USING clause (the render writes one whenever the type changes) the
             // server may find the types binary-coercible and skip the rewrite.
             bool has_using = c.using_expr || (c.from.type != c.to.type && !c.to.generated_expr());
-            step.hazards.push_back({RuleId::kChangingColumnType, std::move(message),
-                                    /*uncertain=*/!has_using && MayBeBinaryCoercible(c.to.type)});
+            step.mutable_details().hazards.push_back(
+                {RuleId::kChangingColumnType, std::move(message),
+                 /*uncertain=*/!has_using && MayBeBinaryCoercible(c.to.type)});
           },
           [&](const diff::SetNotNull& c) {
             if (!exists(c.table)) return;
@@ -1654,18 +1656,25 @@ Plan OrderWithGraphs(const Database& from, const Database& to, std::vector<Chang
   for (size_t i = 0; i < changes.size(); ++i) {
     nodes[i] = placements[i].creates ? CreatedNode(changes[i]) : DroppedNode(changes[i]);
   }
+  std::vector<size_t> order;
+  order.reserve(changes.size());
+  for (const auto& [group, members] : groups) {
+    bool creates = placements[members.front()].creates;
+    for (size_t index :
+         TopologicalOrder(members, nodes, creates ? to_graph : from_graph, creates)) {
+      order.push_back(index);
+    }
+  }
+  // Gone before the steps are made: a 10,000-table create script has 100,000 of each.
+  std::vector<std::optional<std::string>>().swap(nodes);
+  std::vector<Placement>().swap(placements);
+  groups.clear();
   std::set<QualifiedName> new_tables;
   for (const schema::Table& table : to.tables) new_tables.insert(table.name);
   std::set<std::pair<QualifiedName, std::string>> readded = ReaddedColumns(changes);
   Plan plan;
   plan.steps.reserve(changes.size());
-  for (const auto& [group, members] : groups) {
-    bool creates = placements[members.front()].creates;
-    for (size_t index :
-         TopologicalOrder(members, nodes, creates ? to_graph : from_graph, creates)) {
-      plan.steps.emplace_back().change = std::move(changes[index]);
-    }
-  }
+  for (size_t index : order) plan.steps.emplace_back().change = std::move(changes[index]);
   std::set<QualifiedName> existing = ExistingRelations(from, plan.steps);
   for (Step& step : plan.steps) Flag(step, new_tables, readded, existing);
   return plan;
@@ -1695,17 +1704,18 @@ Step RenameStep(const diff::Rename& rename) {
   std::string old_name =
       column ? rename.object.Sql() + "." + QuoteIdentifier(rename.member) : rename.object.Sql();
   if (column || rename.kind == diff::Rename::Kind::kTable) {
-    step.hazards.push_back({column ? RuleId::kRenamingColumn : RuleId::kRenamingTable,
-                            "renames " + old_name + " to " + QuoteIdentifier(rename.new_name)});
+    step.mutable_details().hazards.push_back(
+        {column ? RuleId::kRenamingColumn : RuleId::kRenamingTable,
+         "renames " + old_name + " to " + QuoteIdentifier(rename.new_name)});
   }
   if (!rename.asked) return step;
-  step.comments.push_back(
+  step.mutable_details().comments.push_back(
       "Renamed as the author asked (--rename, or yes at the prompt), which keeps the data. "
       "Application code that still names " +
       old_name +
       " fails from the moment this commits: deploy the code that uses the new name with it, "
       "or expand and contract instead (see `retort lint --rules`).");
-  step.lint_ignore = {column ? RuleId::kRenamingColumn : RuleId::kRenamingTable};
+  step.mutable_details().lint_ignore = {column ? RuleId::kRenamingColumn : RuleId::kRenamingTable};
   return step;
 }
 
@@ -1737,16 +1747,17 @@ void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
                              ? "the same columns and constraints"
                              : "the same type, collation, NOT NULL, default and identity";
       // The flag on a line of its own: a comment is wrapped at spaces.
-      step.comments.push_back("Probably a rename: " + new_name + ", which this migration " +
-                              (likely.column.empty() ? "creates" : "adds") + ", has " + same +
-                              ". If it is, autogenerate again with the flag below: ALTER TABLE "
-                              "... RENAME keeps the data this DROP destroys.");
-      step.comments.push_back("--rename " + hint.flag);
+      step.mutable_details().comments.push_back(
+          "Probably a rename: " + new_name + ", which this migration " +
+          (likely.column.empty() ? "creates" : "adds") + ", has " + same +
+          ". If it is, autogenerate again with the flag below: ALTER TABLE "
+          "... RENAME keeps the data this DROP destroys.");
+      step.mutable_details().comments.push_back("--rename " + hint.flag);
       if (hint.note) {
-        step.note = old_name + " is dropped and " + new_name + " " +
-                    (likely.column.empty() ? "created" : "added") + " with " + same +
-                    ": if it is a rename, --rename " + hint.flag +
-                    " keeps the data (the file says so above the DROP)";
+        step.mutable_details().note = old_name + " is dropped and " + new_name + " " +
+                                      (likely.column.empty() ? "created" : "added") + " with " +
+                                      same + ": if it is a rename, --rename " + hint.flag +
+                                      " keeps the data (the file says so above the DROP)";
       }
     }
   }
@@ -1785,11 +1796,19 @@ Plan Build(const Database& from, const Database& to, const Options& options,
   return plan;
 }
 
+// A create script has a step per object: only the change itself and the flags stay inline.
+static_assert(sizeof(Step) <= sizeof(diff::Change) + 16);
+
+const StepDetails& Step::Details() const {
+  static const StepDetails kNone;
+  return details_ ? *details_ : kNone;
+}
+
 std::vector<Hazard> ReportedHazards(const Step& step) {
   std::vector<Hazard> reported;
-  for (const Hazard& hazard : step.hazards) {
-    if (std::find(step.lint_ignore.begin(), step.lint_ignore.end(), hazard.rule) ==
-        step.lint_ignore.end()) {
+  for (const Hazard& hazard : step.hazards()) {
+    if (std::find(step.lint_ignore().begin(), step.lint_ignore().end(), hazard.rule) ==
+        step.lint_ignore().end()) {
       reported.push_back(hazard);
     }
   }

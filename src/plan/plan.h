@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "base/boxed.h"
 #include "diff/diff.h"
 #include "diff/renames.h"
 #include "plan/dependencies.h"
@@ -26,12 +27,9 @@
 
 namespace retort::plan {
 
-struct Step {
-  diff::Change change;
-  // False for statements PostgreSQL refuses inside a transaction block.
-  bool transactional = true;
-  // Data is lost (dropped tables and columns, enum values removed).
-  bool destructive = false;
+// What few steps of a large plan carry (the 100,000 steps of a 10,000-table create script have
+// none of it): Step keeps it in one box.
+struct StepDetails {
   std::string destructive_note;  // "drops column public.t.c and its data"
   // What the step risks in lint's terms (plan/hazards.h): the findings lint would report for its
   // statements, which `revision --autogenerate` reports without linting what it rendered.
@@ -39,22 +37,45 @@ struct Step {
   // Hazards kept on purpose (an online plan's plain form, a confirmed rename): written as one
   // `-- retort:lint-ignore` directive below `directives`, and not reported.
   std::vector<RuleId> lint_ignore;
+  // Comment lines written above the step's first statement (without the leading "-- "): why
+  // the step has the form it has, or the online recipe the plan could not apply.
+  std::vector<std::string> comments;
+  // Migration directives written below the comments (without the leading "-- retort:"):
+  // "batch size=10000 key=id". Online plans only.
+  std::vector<std::string> directives;
+  // A line for the terminal when the file is written: what the author should know.
+  std::string note;
+  bool operator==(const StepDetails&) const = default;
+};
+
+struct Step {
+  diff::Change change;
+  // False for statements PostgreSQL refuses inside a transaction block.
+  bool transactional = true;
+  // Data is lost (dropped tables and columns, enum values removed).
+  bool destructive = false;
 
   // Online plans (Options::online) only:
   // The step must not share a transaction with the steps before it (a VALIDATE CONSTRAINT after
   // its NOT VALID, a batched backfill), so the migration runs `-- retort:transaction none`.
   bool commits_apart = false;
-  // Comment lines written above the step's first statement (without the leading "-- "): why
-  // the step has the form it has, or the online recipe the plan could not apply.
-  std::vector<std::string> comments;
-  // Migration directives written below the comments (without the leading "-- retort:"):
-  // "batch size=10000 key=id".
-  std::vector<std::string> directives;
   // The directives go above every ALTER TABLE statement of the step, not just the first: a type
   // swap converts several columns, each in a statement of its own.
   bool directives_on_every_alter_table = false;
-  // A line for the terminal when the file is written: what the author should know.
-  std::string note;
+
+  // The rarely set fields (StepDetails), read as if they were members.
+  const std::string& destructive_note() const { return Details().destructive_note; }
+  const std::vector<Hazard>& hazards() const { return Details().hazards; }
+  const std::vector<RuleId>& lint_ignore() const { return Details().lint_ignore; }
+  const std::vector<std::string>& comments() const { return Details().comments; }
+  const std::vector<std::string>& directives() const { return Details().directives; }
+  const std::string& note() const { return Details().note; }
+  // For setting them: boxes the details on first use.
+  StepDetails& mutable_details() { return details_ ? *details_ : details_.emplace(); }
+
+ private:
+  const StepDetails& Details() const;
+  Boxed<StepDetails> details_;
 };
 
 // A drop+add that is probably a rename the author did not confirm (diff::LikelyRenames): the

@@ -161,7 +161,7 @@ std::vector<const std::string*> HazardStatements(const plan::Hazard& hazard,
 // on purpose, by the names lint reads back.
 std::string LintIgnoreDirective(const plan::Step& step) {
   std::vector<std::string> names;
-  for (plan::RuleId rule : step.lint_ignore) names.push_back(plan::RuleName(rule));
+  for (plan::RuleId rule : step.lint_ignore()) names.push_back(plan::RuleName(rule));
   return "lint-ignore " + Join(names, ", ");
 }
 
@@ -205,7 +205,7 @@ Script RenderPlan(const plan::Plan& plan) {
     const plan::Step& step = plan.steps[i];
     if (!step.transactional || step.commits_apart) script.needs_no_transaction = true;
     if (step.destructive) ++script.destructive_steps;
-    if (!step.note.empty()) script.notes.push_back(step.note);
+    if (!step.note().empty()) script.notes.push_back(step.note());
     for (const plan::Hazard& hazard : plan::ReportedHazards(step)) {
       for (const std::string* statement : HazardStatements(hazard, rendered[i])) {
         script.hazards.push_back({*statement, hazard});
@@ -215,18 +215,18 @@ Script RenderPlan(const plan::Plan& plan) {
       start_block();
       if (k == 0 && step.destructive) {
         sql += "-- DESTRUCTIVE: ";
-        sql += OneLine(step.destructive_note);
+        sql += OneLine(step.destructive_note());
         sql.push_back('\n');
       }
       if (k == 0) {
-        for (const std::string& comment : step.comments) sql += CommentLines(comment);
+        for (const std::string& comment : step.comments()) sql += CommentLines(comment);
       }
       if (step.directives_on_every_alter_table ? StartsWith(rendered[i][k], "ALTER TABLE ")
                                                : k == 0) {
-        for (const std::string& directive : step.directives) {
+        for (const std::string& directive : step.directives()) {
           sql += "-- retort:" + OneLine(directive) + "\n";
         }
-        if (!step.lint_ignore.empty()) sql += "-- retort:" + LintIgnoreDirective(step) + "\n";
+        if (!step.lint_ignore().empty()) sql += "-- retort:" + LintIgnoreDirective(step) + "\n";
       }
       sql += rendered[i][k];
       sql += ";\n";

@@ -600,15 +600,15 @@ TEST(RenderMigration, PlanStepsCarryFlags) {
   plan::Plan plan = plan::Build(from, to);
   ASSERT_EQ(plan.steps.size(), 2u);
   EXPECT_FALSE(plan.steps[0].destructive);
-  ASSERT_EQ(plan.steps[0].hazards.size(), 1u);
-  EXPECT_EQ(plan.steps[0].hazards[0].rule, plan::RuleId::kChangingColumnType);
-  EXPECT_NE(plan.steps[0].hazards[0].message.find("rewrites table public.t"), std::string::npos);
-  EXPECT_FALSE(plan.steps[0].hazards[0].uncertain);  // the type changes: USING converts every row
+  ASSERT_EQ(plan.steps[0].hazards().size(), 1u);
+  EXPECT_EQ(plan.steps[0].hazards()[0].rule, plan::RuleId::kChangingColumnType);
+  EXPECT_NE(plan.steps[0].hazards()[0].message.find("rewrites table public.t"), std::string::npos);
+  EXPECT_FALSE(plan.steps[0].hazards()[0].uncertain);  // the type changes: USING converts every row
   EXPECT_TRUE(plan.steps[1].destructive);
-  EXPECT_EQ(plan.steps[1].destructive_note, "drops column public.t.name and its data");
-  ASSERT_EQ(plan.steps[1].hazards.size(), 1u);
-  EXPECT_EQ(plan.steps[1].hazards[0].rule, plan::RuleId::kDropColumn);
-  EXPECT_EQ(plan.steps[1].hazards[0].message, plan.steps[1].destructive_note);
+  EXPECT_EQ(plan.steps[1].destructive_note(), "drops column public.t.name and its data");
+  ASSERT_EQ(plan.steps[1].hazards().size(), 1u);
+  EXPECT_EQ(plan.steps[1].hazards()[0].rule, plan::RuleId::kDropColumn);
+  EXPECT_EQ(plan.steps[1].hazards()[0].message, plan.steps[1].destructive_note());
 }
 
 TEST(RenderMigration, InsteadOfTriggersComeBackWithTheirView) {
