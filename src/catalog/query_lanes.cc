@@ -18,6 +18,7 @@ QueryLanes::QueryLanes(pg::Connection& connection, LaneOptions lanes,
     if (settings.ok() && pipe2(give_up_pipe_, O_CLOEXEC) == 0) {
       with_lanes_ = true;
       caller_waits_ = lanes.caller_waits;
+      bytes_ahead_ = lanes.bytes_ahead;
       lanes_running_ = kLanes;
       for (std::thread& lane : lanes_) {
         lane = std::thread([this, settings = *settings, pid = connection_.BackendPid(), lanes] {
@@ -68,7 +69,9 @@ std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::TakeFromPipeline(size_t i
 std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::Take(size_t index) {
   std::unique_lock lock(mutex_);
   if (index != taking_) {
-    for (size_t earlier = taking_; earlier < index; ++earlier) chunks_.at(earlier).waiting.clear();
+    for (size_t earlier = taking_; earlier < index; ++earlier) {
+      while (!chunks_.at(earlier).waiting.empty()) (void)PopChunk(earlier);
+    }
     taking_ = index;
     changed_.notify_all();  // a lane waiting to deliver an earlier query's chunk drops it
   }
@@ -101,8 +104,7 @@ std::optional<pg::PgOutcome<pg::PgResult>> QueryLanes::Take(size_t index) {
     }
   }
   if (chunks.waiting.empty()) return std::nullopt;
-  pg::PgOutcome<pg::PgResult> chunk = std::move(chunks.waiting.front());
-  chunks.waiting.pop_front();
+  pg::PgOutcome<pg::PgResult> chunk = PopChunk(index);
   changed_.notify_all();  // room for the lane's next chunk
   return chunk;
 }
@@ -147,17 +149,40 @@ void QueryLanes::FetchOnCaller() {
   AddChunk(index, std::move(chunk), last);
 }
 
+namespace {
+
+size_t Bytes(const pg::PgOutcome<pg::PgResult>& chunk) {
+  return chunk.ok() ? chunk.value->MemorySize() : 0;
+}
+
+}  // namespace
+
 void QueryLanes::AddChunk(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last) {
   Chunks& chunks = chunks_[index];
+  bytes_waiting_ += Bytes(chunk);
   chunks.waiting.push_back(std::move(chunk));
   chunks.last_in = last;
   most_waiting_ = std::max(most_waiting_, chunks.waiting.size());
+  most_bytes_waiting_ = std::max(most_bytes_waiting_, bytes_waiting_);
   changed_.notify_all();
+}
+
+pg::PgOutcome<pg::PgResult> QueryLanes::PopChunk(size_t index) {
+  Chunks& chunks = chunks_[index];
+  pg::PgOutcome<pg::PgResult> chunk = std::move(chunks.waiting.front());
+  chunks.waiting.pop_front();
+  bytes_waiting_ -= Bytes(chunk);
+  return chunk;
 }
 
 size_t QueryLanes::MostChunksWaiting() const {
   std::lock_guard lock(mutex_);
   return most_waiting_;
+}
+
+size_t QueryLanes::MostBytesWaiting() const {
+  std::lock_guard lock(mutex_);
+  return most_bytes_waiting_;
 }
 
 void QueryLanes::Finish() {
@@ -183,8 +208,10 @@ void QueryLanes::Finish() {
 
 bool QueryLanes::Deliver(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last) {
   std::unique_lock lock(mutex_);
+  size_t bytes = Bytes(chunk);
   changed_.wait(lock, [&] {
-    return stop_ || taking_ > index || chunks_[index].waiting.size() < kChunksAhead;
+    return stop_ || taking_ > index || chunks_[index].waiting.size() < kChunksAhead ||
+           bytes_waiting_ + bytes <= bytes_ahead_;
   });
   if (stop_ || taking_ > index) return false;
   AddChunk(index, std::move(chunk), last);

@@ -109,6 +109,7 @@ std::optional<std::string> PgResult::GetOptional(int row, int column) const {
   if (IsNull(row, column)) return std::nullopt;
   return Get(row, column);
 }
+size_t PgResult::MemorySize() const { return result_ ? PQresultMemorySize(result_.get()) : 0; }
 long PgResult::AffectedRows() const {
   if (!result_) return 0;
   const char* tuples = PQcmdTuples(result_.get());

@@ -47,6 +47,8 @@ class PgResult {
   std::string_view View(int row, int column) const;
   std::optional<std::string> GetOptional(int row, int column) const;
   long AffectedRows() const;  // from the command tag; 0 when none
+  // What libpq holds for this result, in bytes (PQresultMemorySize).
+  size_t MemorySize() const;
 
  private:
   struct Deleter {

@@ -165,35 +165,50 @@ std::string LintIgnoreDirective(const plan::Step& step) {
   return "lint-ignore " + Join(names, ", ");
 }
 
+// A step's statements as they are written, each reparsable on its own.
+std::vector<std::string> RenderedStatements(const plan::Step& step) {
+  std::vector<std::string> statements = Statements(step.change);
+  for (std::string& statement : statements) statement = Reparsable(statement);
+  return statements;
+}
+
+// Whether a later step uses an enum value an earlier one adds, which PostgreSQL 15 refuses before
+// the ALTER TYPE ... ADD VALUE commits.
+bool UsesValueAddedEarlier(const plan::Plan& plan) {
+  size_t first = 0;
+  while (first < plan.steps.size() &&
+         !std::holds_alternative<diff::AddEnumValue>(plan.steps[first].change)) {
+    ++first;
+  }
+  if (first == plan.steps.size()) return false;
+  // Rendered once each, only for plans that add a value.
+  std::vector<std::vector<std::string>> later;
+  for (size_t j = first + 1; j < plan.steps.size(); ++j) {
+    later.push_back(RenderedStatements(plan.steps[j]));
+  }
+  for (size_t i = first; i < plan.steps.size(); ++i) {
+    const auto* added = std::get_if<diff::AddEnumValue>(&plan.steps[i].change);
+    if (added == nullptr) continue;
+    for (size_t j = i + 1; j < plan.steps.size(); ++j) {
+      if (UsesAddedValue(*added, plan.steps[j], later[j - first - 1])) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Script RenderPlan(const plan::Plan& plan) {
   Script script;
-  std::vector<std::vector<std::string>> rendered;
-  rendered.reserve(plan.steps.size());
   bool creates_functions = false;
   for (const plan::Step& step : plan.steps) {
-    rendered.push_back(Statements(step.change));
-    for (std::string& statement : rendered.back()) statement = Reparsable(statement);
     if (std::holds_alternative<diff::CreateFunction>(step.change)) creates_functions = true;
   }
-  for (size_t i = 0; i < plan.steps.size() && !script.needs_no_transaction; ++i) {
-    const auto* added = std::get_if<diff::AddEnumValue>(&plan.steps[i].change);
-    if (added == nullptr) continue;
-    for (size_t j = i + 1; j < plan.steps.size(); ++j) {
-      if (UsesAddedValue(*added, plan.steps[j], rendered[j])) {
-        script.needs_no_transaction = true;
-        break;
-      }
-    }
-  }
-  // Blocks (a statement, with its destructive note) separated by blank lines.
-  size_t size = 64;
-  for (const auto& statements : rendered) {
-    for (const std::string& statement : statements) size += statement.size() + 3;
-  }
+  script.needs_no_transaction = UsesValueAddedEarlier(plan);
+  // Blocks (a statement, with its destructive note) separated by blank lines. Each step is
+  // rendered as it is written: a 10,000-table create script's 660,000 statements held apart
+  // before being joined cost a fifth of its peak memory.
   std::string& sql = script.sql;
-  sql.reserve(size);
   auto start_block = [&sql] {
     if (!sql.empty()) sql.push_back('\n');
   };
@@ -201,17 +216,17 @@ Script RenderPlan(const plan::Plan& plan) {
     start_block();
     sql += "SET check_function_bodies = off;\n";
   }
-  for (size_t i = 0; i < plan.steps.size(); ++i) {
-    const plan::Step& step = plan.steps[i];
+  for (const plan::Step& step : plan.steps) {
+    std::vector<std::string> rendered = RenderedStatements(step);
     if (!step.transactional || step.commits_apart) script.needs_no_transaction = true;
     if (step.destructive) ++script.destructive_steps;
     if (!step.note().empty()) script.notes.push_back(step.note());
     for (const plan::Hazard& hazard : plan::ReportedHazards(step)) {
-      for (const std::string* statement : HazardStatements(hazard, rendered[i])) {
+      for (const std::string* statement : HazardStatements(hazard, rendered)) {
         script.hazards.push_back({*statement, hazard});
       }
     }
-    for (size_t k = 0; k < rendered[i].size(); ++k) {
+    for (size_t k = 0; k < rendered.size(); ++k) {
       start_block();
       if (k == 0 && step.destructive) {
         sql += "-- DESTRUCTIVE: ";
@@ -221,14 +236,13 @@ Script RenderPlan(const plan::Plan& plan) {
       if (k == 0) {
         for (const std::string& comment : step.comments()) sql += CommentLines(comment);
       }
-      if (step.directives_on_every_alter_table ? StartsWith(rendered[i][k], "ALTER TABLE ")
-                                               : k == 0) {
+      if (step.directives_on_every_alter_table ? StartsWith(rendered[k], "ALTER TABLE ") : k == 0) {
         for (const std::string& directive : step.directives()) {
           sql += "-- retort:" + OneLine(directive) + "\n";
         }
         if (!step.lint_ignore().empty()) sql += "-- retort:" + LintIgnoreDirective(step) + "\n";
       }
-      sql += rendered[i][k];
+      sql += rendered[k];
       sql += ";\n";
     }
   }

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -246,8 +247,8 @@ Result<pg::Connection> OpenExportingSnapshot(testing::PgHarness* pg, std::string
 }
 
 // A lane reads a query with rows_per_fetch through a cursor: the rows arrive in order, in chunks
-// of that size, and a lane never holds more than kChunksAhead of them for a reader that is
-// slower than the server.
+// of that size, and with no byte allowance a lane never holds more than kChunksAhead of them for
+// a reader that is slower than the server.
 TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
   RETORT_REQUIRE_PG(pg);
   std::string snapshot;
@@ -257,7 +258,8 @@ TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
       {"SELECT g, repeat('x', 100) AS filler FROM generate_series(1, 1000) g ORDER BY g", 10},
       {"SELECT 'after'"},
   };
-  QueryLanes lanes(*connection, {.snapshot = snapshot, .caller_waits = true}, queries);
+  QueryLanes lanes(*connection, {.snapshot = snapshot, .caller_waits = true, .bytes_ahead = 0},
+                   queries);
   int next_value = 1;
   int chunks = 0;
   while (auto chunk = lanes.Take(0)) {
@@ -279,6 +281,37 @@ TEST(QueryLanes, LargeResultsComeInBoundedChunks) {
   EXPECT_GE(lanes.Sessions(), 1);
   EXPECT_GE(lanes.MostChunksWaiting(), 1u);
   EXPECT_LE(lanes.MostChunksWaiting(), QueryLanes::kChunksAhead);
+}
+
+// With a byte allowance the lanes run further ahead, and the results waiting for the reader stay
+// within it (give or take the kChunksAhead chunks a query may always have waiting).
+TEST(QueryLanes, ChunksWaitingStayWithinTheByteAllowance) {
+  RETORT_REQUIRE_PG(pg);
+  std::string snapshot;
+  auto connection = OpenExportingSnapshot(pg, &snapshot);
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  const std::vector<LaneQuery> queries = {
+      {"SELECT g, repeat('x', 1000) AS filler FROM generate_series(1, 2000) g", 20},
+      {"SELECT g, repeat('y', 1000) AS filler FROM generate_series(1, 2000) g", 20},
+  };
+  constexpr size_t kAllowance = 512 * 1024;
+  QueryLanes lanes(*connection,
+                   {.snapshot = snapshot, .caller_waits = true, .bytes_ahead = kAllowance},
+                   queries);
+  size_t largest_chunk = 0;
+  int rows = 0;
+  for (size_t index = 0; index < queries.size(); ++index) {
+    while (auto chunk = lanes.Take(index)) {
+      ASSERT_TRUE(chunk->ok()) << chunk->error.message;
+      largest_chunk = std::max(largest_chunk, chunk->value->MemorySize());
+      rows += chunk->value->rows();
+    }
+  }
+  lanes.Finish();
+  EXPECT_EQ(rows, 4000);
+  ASSERT_GT(largest_chunk, 20u * 1000);  // each chunk holds its 20 rows of 1 kB
+  EXPECT_LE(lanes.MostBytesWaiting(),
+            kAllowance + QueryLanes::kChunksAhead * queries.size() * largest_chunk);
 }
 
 // A reader that leaves a chunked query half read moves on without waiting for the rest, and a
