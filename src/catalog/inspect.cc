@@ -76,6 +76,13 @@ constexpr char kSessionSettings[] =
     "SET LOCAL search_path = public; SET LOCAL work_mem = '64MB'; "
     "SET LOCAL enable_nestloop = off; SET LOCAL jit = off; SET LOCAL cursor_tuple_fraction = 1";
 
+// Up to this many user relations (about 3,000 wide tables) the lanes may keep results waiting
+// beyond two chunks a query (LaneOptions::bytes_ahead): the server finishes constraints, indexes
+// and dependencies while the reader is on the columns (wide 2000 tables: 469 -> 422 ms). Beyond
+// it the results outgrow the allowance, which then only adds to the peak: a 10,000-table `diff`
+// peaked at 196 to 211 MB with it, 196 MB without.
+constexpr int64_t kReadAheadUpToRelations = 25000;
+
 // The order matters: later queries attach their rows to objects read by earlier ones.
 enum QueryId {
   kSchemas,
@@ -566,6 +573,13 @@ struct GenerationTree {
   std::string tree;
 };
 
+// The snapshot the connection's transaction exported for other sessions (empty: none), and how
+// many user relations it sees.
+struct SharedSnapshot {
+  std::string id;
+  int64_t relations = 0;
+};
+
 class Inspector {
  public:
   Inspector(const InspectOptions& options, int server_version)
@@ -578,12 +592,12 @@ class Inspector {
 
   // `snapshot`: exported by the connection's transaction, so that a second session can run
   // queries in it; empty for one session only.
-  Status Run(pg::Connection& connection, const std::string& snapshot, InspectStats* stats);
+  Status Run(pg::Connection& connection, const SharedSnapshot& snapshot, InspectStats* stats);
   schema::Database Take() && { return std::move(database_); }
 
  private:
   // Run without the translation of MalformedNumber.
-  Status ReadEverything(pg::Connection& connection, const std::string& snapshot,
+  Status ReadEverything(pg::Connection& connection, const SharedSnapshot& snapshot,
                         InspectStats* stats);
   // Reads every chunk of query `id`'s rows (QueryLanes::Take) with `read`, a Read* member.
   template <typename Reader>
@@ -731,7 +745,7 @@ Result<pg::PgResult> CheckResult(QueryId id, std::span<const std::string_view> e
   return std::move(*outcome.value);
 }
 
-Status Inspector::Run(pg::Connection& connection, const std::string& snapshot,
+Status Inspector::Run(pg::Connection& connection, const SharedSnapshot& snapshot,
                       InspectStats* stats) {
   try {
     return ReadEverything(connection, snapshot, stats);
@@ -760,7 +774,7 @@ Status Inspector::ReadRows(QueryLanes& lanes, QueryId id,
   return Status::Ok();
 }
 
-Status Inspector::ReadEverything(pg::Connection& connection, const std::string& snapshot,
+Status Inspector::ReadEverything(pg::Connection& connection, const SharedSnapshot& snapshot,
                                  InspectStats* stats) {
   // Every query but the last (deparse.sql, which needs the others' rows) runs ahead of the
   // reading below, in QueryId order, on this session and maybe a second one. The four whose
@@ -771,11 +785,14 @@ Status Inspector::ReadEverything(pg::Connection& connection, const std::string& 
     bool large = id == kColumns || id == kConstraints || id == kIndexes || id == kDependencies;
     ahead.push_back({kQueries[id].sql, large ? rows_per_fetch_ : 0});
   }
-  QueryLanes lanes(connection,
-                   {.snapshot = snapshot,
-                    .session_setup = kSessionSettings,
-                    .caller_waits = caller_waits_for_lanes_},
-                   ahead);
+  QueryLanes lanes(
+      connection,
+      {.snapshot = snapshot.id,
+       .session_setup = kSessionSettings,
+       .caller_waits = caller_waits_for_lanes_,
+       .bytes_ahead =
+           snapshot.relations <= kReadAheadUpToRelations ? LaneOptions().bytes_ahead : 0},
+      ahead);
   RETORT_RETURN_IF_ERROR(ReadRows(lanes, kSchemas, schemas_col::kNames, &Inspector::ReadSchemas));
   RETORT_RETURN_IF_ERROR(
       ReadRows(lanes, kExtensions, extensions_col::kNames, &Inspector::ReadExtensions));
@@ -1693,8 +1710,8 @@ void Inspector::Finish() {
   ResolveDependencies();
   // Only dependencies look objects up by oid: at 10,000 tables these maps hold 220,000
   // relations and as many column defaults.
-  ReleaseMemory(dependency_rows_, relations_, rules_, functions_, types_, constraints_,
-                user_rules_, attrdefs_);
+  ReleaseMemory(dependency_rows_, relations_, rules_, functions_, types_, constraints_, user_rules_,
+                attrdefs_);
   FinishColumns();
   ReleaseMemory(columns_);
   database_.Sort();
@@ -1973,7 +1990,7 @@ Status WithInspectionSession(pg::Connection& connection,
                                       "set_config('enable_nestloop', 'off', true), "
                                       "set_config('jit', 'off', true)")
                                .status());
-    Status status = body(std::string());
+    Status status = body(SharedSnapshot{});
     auto restored = connection.QueryParams(
         "SELECT set_config('search_path', $1, true), set_config('work_mem', $2, true), "
         "set_config('enable_nestloop', $3, true), set_config('jit', $4, true)",
@@ -1984,7 +2001,7 @@ Status WithInspectionSession(pg::Connection& connection,
   }
   const std::string begin =
       std::string("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ") + kSessionSettings;
-  std::string snapshot;
+  SharedSnapshot snapshot;
   auto exported = connection.Execute(
       begin + "; SELECT pg_export_snapshot(), (SELECT count(*) FROM pg_class WHERE oid >= " +
       std::to_string(kFirstUserOid) + ")");
@@ -1992,7 +2009,7 @@ Status WithInspectionSession(pg::Connection& connection,
     int from_relations = second_session_from_relations.value_or(
         connection.IsLocal() ? 0 : kSecondSessionFromRelationsRemote);
     if (exported.value->rows() == 1 && Row(*exported.value, 0).Int(1) >= from_relations) {
-      snapshot = exported.value->Get(0, 0);
+      snapshot = {exported.value->Get(0, 0), Row(*exported.value, 0).Int(1)};
     }
   } else {
     // No snapshot to share (a server or pooler that refuses): one session reads everything.
@@ -2019,7 +2036,7 @@ Result<schema::Database> Inspect(pg::Connection& connection, const InspectOption
   Inspector inspector(options, server_version);
   RETORT_RETURN_IF_ERROR(WithInspectionSession(
       connection, options.second_session_from_relations,
-      [&](const std::string& snapshot) { return inspector.Run(connection, snapshot, stats); }));
+      [&](const SharedSnapshot& snapshot) { return inspector.Run(connection, snapshot, stats); }));
   return std::move(inspector).Take();
 }
 

@@ -57,8 +57,8 @@ struct LaneOptions {
   // then read everything, as on a large catalog).
   bool caller_waits = false;
   // How many bytes of libpq results may wait for the reader beyond kChunksAhead chunks of a
-  // query. 16 MiB: wide 2000-table catalogs fit whole (their inspection took 13% less than with
-  // none); a 10,000-table one's peak, which comes later, is unchanged.
+  // query. 16 MiB holds a wide 2000-table catalog's results (its inspection took 10% less);
+  // Inspect passes 0 for a catalog too large for that to pay (catalog/inspect.cc).
   size_t bytes_ahead = size_t{16} << 20;
 };
 

@@ -1492,8 +1492,8 @@ class Differ {
         out_.push_back(CreateOperatorFamily{bare});
       }
       AlterOperatorFamily alter{*family, {}, {}};
-      alter.family.members.clear();
-      alter.family.comment.reset();
+      alter.family->members.clear();
+      alter.family->comment.reset();
       for (const auto& member : old_members) {
         if (std::find(family->members.begin(), family->members.end(), member) ==
             family->members.end()) {

@@ -235,10 +235,10 @@ std::set<QualifiedName> ExistingRelations(const Database& from, const std::vecto
   }
   for (const Step& step : steps) {
     if (const auto* table = std::get_if<diff::CreateTable>(&step.change)) {
-      existing.erase(table->table.name);
+      existing.erase(table->table->name);
     }
     if (const auto* view = std::get_if<diff::CreateView>(&step.change)) {
-      existing.erase(view->view.name);
+      existing.erase(view->view->name);
     }
   }
   return existing;

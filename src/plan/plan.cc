@@ -310,13 +310,13 @@ std::optional<std::string> CreatedNode(const Change& change) {
   return std::visit(
       Overloaded{
           [](const diff::CreateTable& c) -> std::optional<std::string> {
-            return RelationKey(c.table.name);
+            return RelationKey(c.table->name);
           },
           [](const diff::CreateView& c) -> std::optional<std::string> {
-            return RelationKey(c.view.name);
+            return RelationKey(c.view->name);
           },
           [](const diff::CreateFunction& c) -> std::optional<std::string> {
-            return FunctionKey(c.function);
+            return FunctionKey(*c.function);
           },
           [](const diff::CreateEnum& c) -> std::optional<std::string> {
             return TypeKey(c.type.name);
@@ -358,7 +358,7 @@ std::optional<std::string> CreatedNode(const Change& change) {
             return OperatorFamilyKey(c.family);
           },
           [](const diff::AlterOperatorFamily& c) -> std::optional<std::string> {
-            return OperatorFamilyKey(c.family);
+            return OperatorFamilyKey(*c.family);
           },
           NothingFor<
               std::optional<std::string>, diff::CreateSchema, diff::DropSchema,
@@ -387,13 +387,13 @@ std::optional<std::string> DroppedNode(const Change& change) {
   return std::visit(
       Overloaded{
           [](const diff::DropTable& c) -> std::optional<std::string> {
-            return RelationKey(c.table.name);
+            return RelationKey(c.table->name);
           },
           [](const diff::DropView& c) -> std::optional<std::string> {
-            return RelationKey(c.view.name);
+            return RelationKey(c.view->name);
           },
           [](const diff::DropFunction& c) -> std::optional<std::string> {
-            return FunctionKey(c.function);
+            return FunctionKey(*c.function);
           },
           [](const diff::DropEnum& c) -> std::optional<std::string> {
             return TypeKey(c.type.name);
@@ -581,12 +581,12 @@ class Rebuilder {
                 seeds.emplace_back(ColumnKey(c.table, c.from.name), false);
               },
               [&](const diff::DropTable& c) {
-                seeds.emplace_back(RelationKey(c.table.name), true);
-                key_tables.insert(c.table.name);
+                seeds.emplace_back(RelationKey(c.table->name), true);
+                key_tables.insert(c.table->name);
               },
-              [&](const diff::DropView& c) { seeds.emplace_back(RelationKey(c.view.name), true); },
+              [&](const diff::DropView& c) { seeds.emplace_back(RelationKey(c.view->name), true); },
               [&](const diff::DropFunction& c) {
-                seeds.emplace_back(FunctionKey(c.function), true);
+                seeds.emplace_back(FunctionKey(*c.function), true);
               },
               [&](const diff::SwapEnum& c) {
                 seeds.emplace_back(TypeKey(c.from->name), true);
@@ -721,10 +721,10 @@ class Rebuilder {
       if (auto node = DroppedNode(change)) dropped_.insert(*node);
       if (auto node = CreatedNode(change)) created_.insert(*node);
       if (const auto* drop = std::get_if<diff::DropTable>(&change)) {
-        gone_relations_.insert(drop->table.name);
+        gone_relations_.insert(drop->table->name);
       }
       if (const auto* drop = std::get_if<diff::DropView>(&change)) {
-        gone_relations_.insert(drop->view.name);
+        gone_relations_.insert(drop->view->name);
       }
     }
     for (const std::string& key : rebuild) Rebuild(key, changes);
@@ -779,7 +779,7 @@ class Rebuilder {
       // CREATE OR REPLACE still works after the drop; say it is a plain create now.
       for (Change& change : changes) {
         if (auto* create = std::get_if<diff::CreateFunction>(&change)) {
-          if (FunctionKey(create->function) == key) create->replace = false;
+          if (FunctionKey(*create->function) == key) create->replace = false;
         }
       }
       return;
@@ -938,8 +938,8 @@ class Placer {
     }
     std::set<QualifiedName> claimed;  // relation names (tables, views, indexes) created
     for (const Change& change : changes) {
-      if (const auto* c = std::get_if<diff::CreateTable>(&change)) claimed.insert(c->table.name);
-      if (const auto* c = std::get_if<diff::CreateView>(&change)) claimed.insert(c->view.name);
+      if (const auto* c = std::get_if<diff::CreateTable>(&change)) claimed.insert(c->table->name);
+      if (const auto* c = std::get_if<diff::CreateView>(&change)) claimed.insert(c->view->name);
       if (const auto* c = std::get_if<diff::CreateIndex>(&change)) claimed.insert(c->index.name);
       if (const auto* c = std::get_if<diff::AddConstraint>(&change)) {
         if (schema::HasIndex(c->constraint.type)) {
@@ -947,7 +947,7 @@ class Placer {
         }
       }
       if (const auto* c = std::get_if<diff::AttachPartition>(&change)) {
-        if (c->table.partition_of) parents_gaining_children_.insert(*c->table.partition_of);
+        if (c->table->partition_of) parents_gaining_children_.insert(*c->table->partition_of);
       }
       if (const auto* c = std::get_if<diff::SetInherit>(&change)) {
         if (c->inherit) parents_gaining_children_.insert(c->parent);
@@ -972,21 +972,21 @@ class Placer {
     }
     for (const Change& change : changes) {
       if (const auto* c = std::get_if<diff::CreateTable>(&change)) {
-        created_tables_.insert(c->table.name);
-        created_relation_names_.push_back(c->table.name);
+        created_tables_.insert(c->table->name);
+        created_relation_names_.push_back(c->table->name);
       }
       if (const auto* c = std::get_if<diff::CreateView>(&change)) {
-        created_relation_names_.push_back(c->view.name);
+        created_relation_names_.push_back(c->view->name);
       }
       if (const auto* c = std::get_if<diff::DropTable>(&change)) {
-        dropped_tables_[c->table.name] = c->table.partition_of;
-        dropped_table_names_.push_back(c->table.name);
+        dropped_tables_[c->table->name] = c->table->partition_of;
+        dropped_table_names_.push_back(c->table->name);
       }
       if (const auto* c = std::get_if<diff::DropView>(&change)) {
-        dropped_table_names_.push_back(c->view.name);
+        dropped_table_names_.push_back(c->view->name);
       }
       if (const auto* c = std::get_if<diff::CreateFunction>(&change)) {
-        created_functions_.insert(c->function.name);
+        created_functions_.insert(c->function->name);
       }
       if (const auto* c = std::get_if<diff::CreateCompositeType>(&change)) {
         created_types_.insert(c->type.name);
@@ -1057,7 +1057,7 @@ class Placer {
             },
             [](const diff::CreateTable&) { return Placement{Phase::kTables}; },
             [this](const diff::DropTable& c) {
-              if (Replaced(c.table.name) || name_taken_tables_.count(c.table.name)) {
+              if (Replaced(c.table->name) || name_taken_tables_.count(c.table->name)) {
                 return Placement{Phase::kDropReplacedTables, 0, false};
               }
               return Placement{Phase::kDropTables, 0, false};
@@ -1128,12 +1128,12 @@ class Placer {
               return Placement{Phase::kDropViews, 0, false};
             },
             [this](const diff::CreateFunction& c) {
-              return Placement{NeedsNewRelation(c.function) ? Phase::kViews : Phase::kFunctions};
+              return Placement{NeedsNewRelation(*c.function) ? Phase::kViews : Phase::kFunctions};
             },
             [this](const diff::DropFunction& c) {
               // Before a table whose row type it returns or takes goes away.
-              if (created_functions_.count(c.function.name) ||
-                  SignatureUses(c.function, dropped_table_names_)) {
+              if (created_functions_.count(c.function->name) ||
+                  SignatureUses(*c.function, dropped_table_names_)) {
                 return Placement{Phase::kDropReplacedFunctions, 0, false};
               }
               return Placement{Phase::kDropFunctions, 0, false};
@@ -1401,12 +1401,12 @@ void Flag(Step& step, const std::set<QualifiedName>& new_tables,
           },
           [&](const diff::DropTable& c) {
             step.destructive = true;
-            bool again = new_tables.count(c.table.name) > 0;
+            bool again = new_tables.count(c.table->name) > 0;
             // Its partitions go with it (the diff drops none of them on its own).
             step.mutable_details().destructive_note =
-                std::string(c.table.partition_of ? "drops partition " : "drops table ") +
-                c.table.name.Sql() +
-                (c.table.partitioned ? ", its partitions and their data" : " and its data") +
+                std::string(c.table->partition_of ? "drops partition " : "drops table ") +
+                c.table->name.Sql() +
+                (c.table->partitioned ? ", its partitions and their data" : " and its data") +
                 (again ? " to create it again (its partitioning changes)" : "");
             add(RuleId::kDropTable, step.destructive_note());
           },
@@ -1735,7 +1735,7 @@ void AddRenameHints(Plan& plan, const std::vector<RenameHint>& hints,
         drops = !likely.column.empty() && column->table == table &&
                 column->column.name == likely.column;
       } else if (const auto* dropped = std::get_if<diff::DropTable>(&step.change)) {
-        drops = likely.column.empty() && dropped->table.name == table;
+        drops = likely.column.empty() && dropped->table->name == table;
       }
       if (!drops) continue;
       std::string old_name =

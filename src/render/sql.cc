@@ -695,8 +695,8 @@ std::vector<std::string> Statements(const diff::Change& change) {
             }
             return {"ALTER SEQUENCE " + Name(c.sequence.name) + " OWNED BY " + owner};
           },
-          [](const diff::CreateTable& c) -> S { return {CreateTable(c.table)}; },
-          [](const diff::DropTable& c) -> S { return {"DROP TABLE " + Name(c.table.name)}; },
+          [](const diff::CreateTable& c) -> S { return {CreateTable(*c.table)}; },
+          [](const diff::DropTable& c) -> S { return {"DROP TABLE " + Name(c.table->name)}; },
           [](const diff::AddColumn& c) -> S {
             return {AlterTable(c.table) + " ADD COLUMN " + ColumnDefinition(c.column)};
           },
@@ -731,11 +731,12 @@ std::vector<std::string> Statements(const diff::Change& change) {
             return {AlterColumn(c.table, c.column) + " DROP EXPRESSION"};
           },
           [](const diff::AttachPartition& c) -> S {
-            return {AlterTable(*c.table.partition_of) + " ATTACH PARTITION " + Name(c.table.name) +
-                    " " + c.table.partition_bound.value_or("DEFAULT")};
+            return {AlterTable(*c.table->partition_of) + " ATTACH PARTITION " +
+                    Name(c.table->name) + " " + c.table->partition_bound.value_or("DEFAULT")};
           },
           [](const diff::DetachPartition& c) -> S {
-            return {AlterTable(*c.table.partition_of) + " DETACH PARTITION " + Name(c.table.name)};
+            return {AlterTable(*c.table->partition_of) + " DETACH PARTITION " +
+                    Name(c.table->name)};
           },
           [](const diff::SetInherit& c) -> S {
             return {AlterTable(c.table) + (c.inherit ? " INHERIT " : " NO INHERIT ") +
@@ -807,15 +808,15 @@ std::vector<std::string> Statements(const diff::Change& change) {
                     c.key + " BETWEEN :batch_start AND :batch_end AND " + Ident(c.column) +
                     " IS NULL"};
           },
-          [](const diff::CreateView& c) -> S { return {CreateView(c.view)}; },
+          [](const diff::CreateView& c) -> S { return {CreateView(*c.view)}; },
           [](const diff::DropView& c) -> S {
-            return {(c.view.materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
-                    Name(c.view.name)};
+            return {(c.view->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
+                    Name(c.view->name)};
           },
-          [](const diff::CreateFunction& c) -> S { return {Statement(c.function.definition)}; },
+          [](const diff::CreateFunction& c) -> S { return {Statement(c.function->definition)}; },
           [](const diff::DropFunction& c) -> S {
-            return {"DROP " + FunctionKeyword(c.function.kind) + " " + Name(c.function.name) + "(" +
-                    c.function.arguments + ")"};
+            return {"DROP " + FunctionKeyword(c.function->kind) + " " + Name(c.function->name) +
+                    "(" + c.function->arguments + ")"};
           },
           [](const diff::CreateTrigger& c) -> S { return {Statement(c.trigger.definition)}; },
           [](const diff::DropTrigger& c) -> S {
@@ -860,7 +861,7 @@ std::vector<std::string> Statements(const diff::Change& change) {
           },
           [](const diff::AlterOperatorFamily& c) -> S {
             S statements;
-            std::string head = "ALTER OPERATOR FAMILY " + c.family.Sql();
+            std::string head = "ALTER OPERATOR FAMILY " + c.family->Sql();
             std::vector<std::string> dropped;
             for (const auto& member : c.dropped) dropped.push_back(member.identity);
             std::vector<std::string> added;

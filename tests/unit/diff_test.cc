@@ -258,7 +258,7 @@ TEST(Diff, PartitionBoundChangeIsDetachAndAttach) {
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<DetachPartition>(changes[0]));
   ASSERT_TRUE(std::holds_alternative<AttachPartition>(changes[1]));
-  EXPECT_EQ(std::get<AttachPartition>(changes[1]).table.partition_bound, "FOR VALUES IN (1, 2)");
+  EXPECT_EQ(std::get<AttachPartition>(changes[1]).table->partition_bound, "FOR VALUES IN (1, 2)");
 
   // A new partition key recreates the parent and its partitions; the parent's DROP TABLE takes
   // the partitions along.
@@ -267,7 +267,7 @@ TEST(Diff, PartitionBoundChangeIsDetachAndAttach) {
   rekeyed.tables[2].partition_bound = "FOR VALUES WITH (modulus 1, remainder 0)";
   auto recreated = Diff(from, rekeyed);
   ASSERT_EQ(All<DropTable>(recreated).size(), 1u);
-  EXPECT_EQ(All<DropTable>(recreated)[0].table.name, Q("p"));
+  EXPECT_EQ(All<DropTable>(recreated)[0].table->name, Q("p"));
   EXPECT_EQ(All<CreateTable>(recreated).size(), 2u);
 }
 
