@@ -75,8 +75,8 @@ class QueryLanes {
 
   // The next chunk of queries[index]'s rows, once it is there; nullopt when every chunk has been
   // taken. A query read whole comes as one chunk, a failed one as one failed outcome (after the
-  // chunks before the failure). Indexes are taken in increasing order
-  // from the thread that made this object; taking a later index drops what is left of earlier ones.
+  // chunks before the failure). Indexes are taken in increasing order from the thread that made
+  // this object; taking a later index drops what is left of earlier ones.
   std::optional<pg::PgOutcome<pg::PgResult>> Take(size_t index);
   // Stops claiming queries, reads what the caller's session still has in flight, stops the lanes
   // still connecting and waits for the others to finish their query: `connection` is then out of
@@ -87,8 +87,8 @@ class QueryLanes {
   int Sessions() const { return lanes_began_ + (caller_ran_ ? 1 : 0); }
   // Lanes were started (a snapshot to share, and the settings to reach the server).
   bool WithLanes() const { return with_lanes_; }
-  // The most chunks of one query that were ever waiting for the reader at once: at most
-  // kChunksAhead, however many rows the query has.
+  // The most chunks of one query that were ever waiting for the reader at once: with no byte
+  // allowance at most kChunksAhead, however many rows the query has.
   size_t MostChunksWaiting() const;
   // The most bytes of results that were ever waiting for the reader at once.
   size_t MostBytesWaiting() const;
@@ -128,7 +128,8 @@ class QueryLanes {
   // Runs queries[index] on a lane's session, chunk by chunk when it asks for that.
   void RunOnLane(pg::Connection& session, size_t index);
   // Hands a chunk to the reader, first waiting while kChunksAhead of the query's chunks are
-  // waiting. False: nobody will take it (the reader has moved past the query, or Finish ran).
+  // waiting and the chunk would take the bytes waiting past the allowance. False: nobody will
+  // take it (the reader has moved past the query, or Finish ran).
   bool Deliver(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last);
   // Take() for the caller's pipeline: the query's one reply.
   std::optional<pg::PgOutcome<pg::PgResult>> TakeFromPipeline(size_t index);
