@@ -30,7 +30,6 @@
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -406,6 +405,8 @@ constexpr size_t kNotInModel = static_cast<size_t>(-1);
 uint64_t TypeKey(Oid type, int modifier) {
   return (static_cast<uint64_t>(type) << 32) | static_cast<uint32_t>(modifier);
 }
+Oid TypeOfKey(uint64_t key) { return static_cast<Oid>(key >> 32); }
+int32_t ModifierOfKey(uint64_t key) { return static_cast<int32_t>(key & 0xffffffffu); }
 
 // What the reader needs of a column besides the model's schema::Column, until Finish. The
 // model's columns are read into their final vectors (RelationColumns::columns), which Finish
@@ -415,7 +416,7 @@ uint64_t TypeKey(Oid type, int modifier) {
 // not have, are in RelationColumns::defaults.
 struct ColumnReading {
   uint32_t type = 0;       // in Inspector::type_keys_
-  uint16_t collation = 0;  // in Inspector::collations_
+  uint16_t collation = 0;  // in Inspector::column_collations_
   int16_t attnum = 0;
   int16_t inherited_count = 0;
   char type_kind = '\0';      // pg_type.typtype
@@ -1119,16 +1120,15 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
       expression.attnum = reading.attnum;
       expression.attrdef = row.OidAt(c::kAttrdefOid);
       attrdefs_.emplace(expression.attrdef, std::make_pair(relid, reading.attnum));
-    }
-    if (!row.Null(c::kExpressionTree) && !row.Null(c::kAttrdefOid)) {
-      std::string_view tree = row.View(c::kExpressionTree);
-      if (reading.generated == '\0') {
-        // A default reads no column (PostgreSQL allows none), so its key needs no names.
-        ColumnDefault& expression = current->defaults.back();
-        expression.printer = Representative(attrdef_keys_, relid, {tree}, expression.attrdef);
-      } else {
-        // A generation expression names the columns it reads, which a later chunk may hold.
-        generation_trees_.push_back({relid, reading.attnum, std::string(tree)});
+      if (!row.Null(c::kExpressionTree)) {
+        std::string_view tree = row.View(c::kExpressionTree);
+        if (reading.generated == '\0') {
+          // A default reads no column (PostgreSQL allows none), so its key needs no names.
+          expression.printer = Representative(attrdef_keys_, relid, {tree}, expression.attrdef);
+        } else {
+          // A generation expression names the columns it reads, which a later chunk may hold.
+          generation_trees_.push_back({relid, reading.attnum, std::string(tree)});
+        }
       }
     }
     std::vector<schema::Grant> grants;
@@ -1284,9 +1284,8 @@ ColumnLookup Inspector::ColumnsOf(Oid relid) const {
     if (at < 0) return std::nullopt;
     const ColumnReading& column = relation->reading[static_cast<size_t>(at)];
     return ColumnFacts{relation->QuotedName(static_cast<size_t>(at)),
-                       static_cast<Oid>(type_keys_[column.type] >> 32),
-                       column_collations_[column.collation], column.type_kind,
-                       column.type_category};
+                       TypeOfKey(type_keys_[column.type]), column_collations_[column.collation],
+                       column.type_kind, column.type_category};
   };
 }
 
@@ -1648,8 +1647,8 @@ std::vector<std::optional<std::string>> Inspector::DeparseParameters() const {
       types += ',';
       modifiers += ',';
     }
-    types += std::to_string(key >> 32);
-    modifiers += std::to_string(static_cast<int32_t>(key & 0xffffffffu));
+    types += std::to_string(TypeOfKey(key));
+    modifiers += std::to_string(ModifierOfKey(key));
   }
   return {OidArray(indexdefs),
           OidArray(Representatives(index_keys_)),
@@ -1719,12 +1718,10 @@ void Inspector::Finish() {
 
 void Inspector::FinishColumns() {
   // Each distinct type text interned once, not once per column.
-  std::unordered_map<uint64_t, InternedString> types;
-  for (const auto& [key, text] : type_texts_) types.emplace(key, InternedString(text));
   std::vector<InternedString> type_by_number(type_keys_.size());
   for (size_t number = 0; number < type_keys_.size(); ++number) {
-    auto type = types.find(type_keys_[number]);
-    if (type != types.end()) type_by_number[number] = type->second;
+    auto text = type_texts_.find(type_keys_[number]);
+    if (text != type_texts_.end()) type_by_number[number] = InternedString(text->second);
   }
   for (auto& [relid, relation] : columns_) {
     for (size_t k = 0; k < relation.columns.size(); ++k) {

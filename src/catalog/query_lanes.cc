@@ -8,6 +8,31 @@
 
 namespace retort::catalog {
 
+namespace {
+
+// The statements that read queries[index] through a cursor, rows_per_fetch rows at a time. The
+// cursor lives in the transaction of the session that declares it.
+struct Cursor {
+  Cursor(const LaneQuery& query, size_t index)
+      : declare("DECLARE retort_rows_" + std::to_string(index) + " NO SCROLL CURSOR FOR " +
+                std::string(query.sql)),
+        fetch("FETCH FORWARD " + std::to_string(query.rows_per_fetch) + " FROM retort_rows_" +
+              std::to_string(index)) {}
+  std::string declare;
+  std::string fetch;
+};
+
+// A short chunk (or a failure) is a cursor's last.
+bool LastChunk(const pg::PgOutcome<pg::PgResult>& chunk, const LaneQuery& query) {
+  return !chunk.ok() || chunk.value->rows() < query.rows_per_fetch;
+}
+
+size_t Bytes(const pg::PgOutcome<pg::PgResult>& chunk) {
+  return chunk.ok() ? chunk.value->MemorySize() : 0;
+}
+
+}  // namespace
+
 QueryLanes::QueryLanes(pg::Connection& connection, LaneOptions lanes,
                        const std::vector<LaneQuery>& queries)
     : connection_(connection), queries_(queries), chunks_(queries.size()) {
@@ -127,35 +152,25 @@ void QueryLanes::RunOnCaller(size_t index) {
     AddChunk(index, std::move(outcome), true);
     return;
   }
-  std::string cursor = "retort_caller_rows_" + std::to_string(index);
-  auto declared =
-      connection_.Execute("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + std::string(query.sql));
+  Cursor cursor(query, index);
+  auto declared = connection_.Execute(cursor.declare);
   if (!declared.ok()) {
     std::lock_guard lock(mutex_);
     AddChunk(index, std::move(declared), true);
     return;
   }
-  caller_cursor_ = CallerCursor{
-      index, "FETCH FORWARD " + std::to_string(query.rows_per_fetch) + " FROM " + cursor};
+  caller_cursor_ = CallerCursor{index, std::move(cursor.fetch)};
   FetchOnCaller();
 }
 
 void QueryLanes::FetchOnCaller() {
   pg::PgOutcome<pg::PgResult> chunk = connection_.Execute(caller_cursor_->fetch);
   size_t index = caller_cursor_->index;
-  bool last = !chunk.ok() || chunk.value->rows() < queries_[index].rows_per_fetch;
+  bool last = LastChunk(chunk, queries_[index]);
   if (last) caller_cursor_.reset();
   std::lock_guard lock(mutex_);
   AddChunk(index, std::move(chunk), last);
 }
-
-namespace {
-
-size_t Bytes(const pg::PgOutcome<pg::PgResult>& chunk) {
-  return chunk.ok() ? chunk.value->MemorySize() : 0;
-}
-
-}  // namespace
 
 void QueryLanes::AddChunk(size_t index, pg::PgOutcome<pg::PgResult> chunk, bool last) {
   Chunks& chunks = chunks_[index];
@@ -224,19 +239,15 @@ void QueryLanes::RunOnLane(pg::Connection& session, size_t index) {
     Deliver(index, session.Execute(std::string(query.sql)), true);
     return;
   }
-  // The cursor lives in the lane's transaction, which ends with its session.
-  std::string cursor = "retort_rows_" + std::to_string(index);
-  auto declared =
-      session.Execute("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + std::string(query.sql));
+  const Cursor cursor(query, index);
+  auto declared = session.Execute(cursor.declare);
   if (!declared.ok()) {
     Deliver(index, std::move(declared), true);
     return;
   }
-  const std::string fetch =
-      "FETCH FORWARD " + std::to_string(query.rows_per_fetch) + " FROM " + cursor;
   while (!stop_) {
-    pg::PgOutcome<pg::PgResult> chunk = session.Execute(fetch);
-    bool last = !chunk.ok() || chunk.value->rows() < query.rows_per_fetch;
+    pg::PgOutcome<pg::PgResult> chunk = session.Execute(cursor.fetch);
+    bool last = LastChunk(chunk, query);
     if (!Deliver(index, std::move(chunk), last) || last) return;
   }
 }

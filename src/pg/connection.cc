@@ -118,6 +118,11 @@ long PgResult::AffectedRows() const {
 
 void Connection::Deleter::operator()(pg_conn* connection) const { PQfinish(connection); }
 
+Connection::Connection(pg_conn* connection) : connection_(connection) {
+  PQsetNoticeProcessor(
+      connection, [](void*, const char*) {}, nullptr);
+}
+
 Result<Connection> Connection::Open(const std::string& conninfo,
                                     const std::string& application_name) {
   return OpenDatabase(conninfo, "", application_name);
@@ -149,8 +154,6 @@ Result<Connection> Connection::OpenDatabase(const std::string& conninfo, const s
     }
     return Status::Failed("cannot connect to the database: " + message);
   }
-  PQsetNoticeProcessor(
-      raw, [](void*, const char*) {}, nullptr);
   return Connection(raw);
 }
 
@@ -214,8 +217,6 @@ Result<Connection> Connection::Open(const Settings& settings) {
       PQconnectdbParams(arrays.keywords.data(), arrays.values.data(), /*expand_dbname=*/0));
   if (raw == nullptr) return Status::Failed("cannot connect: out of memory");
   if (PQstatus(raw.get()) != CONNECTION_OK) return AnotherSessionFailed(raw.get());
-  PQsetNoticeProcessor(
-      raw.get(), [](void*, const char*) {}, nullptr);
   return Connection(raw.release());
 }
 
@@ -242,8 +243,6 @@ Result<Connection> Connection::Open(const Settings& settings, int give_up_fd) {
     }
     polling = PQconnectPoll(raw.get());
   }
-  PQsetNoticeProcessor(
-      raw.get(), [](void*, const char*) {}, nullptr);
   return Connection(raw.release());
 }
 

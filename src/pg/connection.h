@@ -172,7 +172,8 @@ class Connection {
   struct Deleter {
     void operator()(pg_conn* connection) const;
   };
-  explicit Connection(pg_conn* connection) : connection_(connection) {}
+  // Takes a connected session; its notices (NOTICE, WARNING) are not printed.
+  explicit Connection(pg_conn* connection);
 
   std::unique_ptr<pg_conn, Deleter> connection_;
 };

@@ -172,30 +172,6 @@ std::vector<std::string> RenderedStatements(const plan::Step& step) {
   return statements;
 }
 
-// Whether a later step uses an enum value an earlier one adds, which PostgreSQL 15 refuses before
-// the ALTER TYPE ... ADD VALUE commits.
-bool UsesValueAddedEarlier(const plan::Plan& plan) {
-  size_t first = 0;
-  while (first < plan.steps.size() &&
-         !std::holds_alternative<diff::AddEnumValue>(plan.steps[first].change)) {
-    ++first;
-  }
-  if (first == plan.steps.size()) return false;
-  // Rendered once each, only for plans that add a value.
-  std::vector<std::vector<std::string>> later;
-  for (size_t j = first + 1; j < plan.steps.size(); ++j) {
-    later.push_back(RenderedStatements(plan.steps[j]));
-  }
-  for (size_t i = first; i < plan.steps.size(); ++i) {
-    const auto* added = std::get_if<diff::AddEnumValue>(&plan.steps[i].change);
-    if (added == nullptr) continue;
-    for (size_t j = i + 1; j < plan.steps.size(); ++j) {
-      if (UsesAddedValue(*added, plan.steps[j], later[j - first - 1])) return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 Script RenderPlan(const plan::Plan& plan) {
@@ -204,7 +180,6 @@ Script RenderPlan(const plan::Plan& plan) {
   for (const plan::Step& step : plan.steps) {
     if (std::holds_alternative<diff::CreateFunction>(step.change)) creates_functions = true;
   }
-  script.needs_no_transaction = UsesValueAddedEarlier(plan);
   // Blocks (a statement, with its destructive note) separated by blank lines. Each step is
   // rendered as it is written: a 10,000-table create script's 660,000 statements held apart
   // before being joined cost a fifth of its peak memory.
@@ -216,8 +191,16 @@ Script RenderPlan(const plan::Plan& plan) {
     start_block();
     sql += "SET check_function_bodies = off;\n";
   }
+  // PostgreSQL 15 refuses a new enum value before its ALTER TYPE ... ADD VALUE commits.
+  std::vector<const diff::AddEnumValue*> added_values;
   for (const plan::Step& step : plan.steps) {
     std::vector<std::string> rendered = RenderedStatements(step);
+    for (const diff::AddEnumValue* added : added_values) {
+      if (UsesAddedValue(*added, step, rendered)) script.needs_no_transaction = true;
+    }
+    if (const auto* added = std::get_if<diff::AddEnumValue>(&step.change)) {
+      added_values.push_back(added);
+    }
     if (!step.transactional || step.commits_apart) script.needs_no_transaction = true;
     if (step.destructive) ++script.destructive_steps;
     if (!step.note().empty()) script.notes.push_back(step.note());
