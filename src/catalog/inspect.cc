@@ -89,7 +89,10 @@ enum QueryId {
   kTypes,
   kTables,
   kViews,
+  kColumnTypes,
   kColumns,
+  kColumnComments,
+  kColumnDefaults,
   kSequences,
   kOpclasses,
   kConstraints,
@@ -103,6 +106,7 @@ enum QueryId {
   kOperatorClasses,
   kDependencies,
   kUnmodelled,
+  kColumnExtras,
   kDeparse,
   kQueryCount,
 };
@@ -113,7 +117,10 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
     {"types", queries::k_types},
     {"tables", queries::k_tables},
     {"views", queries::k_views},
+    {"column_types", queries::k_column_types},
     {"columns", queries::k_columns},
+    {"column_comments", queries::k_column_comments},
+    {"column_defaults", queries::k_column_defaults},
     {"sequences", queries::k_sequences},
     {"opclasses", queries::k_opclasses},
     {"constraints", queries::k_constraints},
@@ -127,6 +134,7 @@ constexpr std::array<CatalogQuery, kQueryCount> kQueries = {{
     {"operator_classes", queries::k_operator_classes},
     {"dependencies", queries::k_dependencies},
     {"unmodelled", queries::k_unmodelled},
+    {"column_extras", queries::k_column_extras},
     {"deparse", queries::k_deparse},
 }};
 
@@ -177,17 +185,34 @@ constexpr std::string_view kNames[] = {"oid", "schema", "name", "qualified_sql",
     "comment"};
 static_assert(std::size(kNames) == kCount);
 }
-namespace columns_col {
-enum { kRelid, kAttnum, kName, kTypeOid, kTypeModifier, kFlags, kCollationOid, kCollation,
-      kInheritedCount, kAttrdefOid, kExpressionTree, kComment, kGrantGrantees, kGrantPrivileges,
-      kGrantOptions, kSetting, kCount };
-constexpr std::string_view kNames[] = {"relid", "attnum", "name", "type_oid", "type_modifier",
-    "flags", "collation_oid", "collation", "inherited_count", "attrdef_oid", "expression_tree",
-    "comment", "grant_grantees", "grant_privileges", "grant_options", "setting"};
+namespace column_types_col {
+enum { kOid, kKind, kCategory, kStorage, kCollationOid, kCount };
+constexpr std::string_view kNames[] = {"oid", "kind", "category", "storage", "collation_oid"};
 static_assert(std::size(kNames) == kCount);
-// Positions in kFlags.
-enum { kTypeKind, kTypeCategory, kNotNull, kIdentity, kGenerated, kIsLocal, kStorage,
-      kTypeStorage, kCompression, kFlagCount };
+}
+namespace columns_col {
+enum { kRelid, kAttnum, kName, kTypeOid, kTypeModifier, kNotNull, kIdentity, kGenerated,
+      kIsLocal, kStorage, kCompression, kCollationOid, kInheritedCount, kHasExtras, kCount };
+constexpr std::string_view kNames[] = {"relid", "attnum", "name", "type_oid", "type_modifier",
+    "not_null", "identity", "generated", "is_local", "storage", "compression", "collation_oid",
+    "inherited_count", "has_extras"};
+static_assert(std::size(kNames) == kCount);
+}
+namespace column_comments_col {
+enum { kRelid, kAttnum, kComment, kCount };
+constexpr std::string_view kNames[] = {"relid", "attnum", "comment"};
+static_assert(std::size(kNames) == kCount);
+}
+namespace column_defaults_col {
+enum { kRelid, kAttnum, kAttrdefOid, kExpressionTree, kCount };
+constexpr std::string_view kNames[] = {"relid", "attnum", "attrdef_oid", "expression_tree"};
+static_assert(std::size(kNames) == kCount);
+}
+namespace column_extras_col {
+enum { kRelid, kAttnum, kGrantGrantees, kGrantPrivileges, kGrantOptions, kSetting, kCount };
+constexpr std::string_view kNames[] = {"relid", "attnum", "grant_grantees", "grant_privileges",
+    "grant_options", "setting"};
+static_assert(std::size(kNames) == kCount);
 }
 namespace sequences_col {
 enum { kOid, kSchema, kName, kDataTypeOid, kStart, kIncrement, kMinValue, kMaxValue, kCache,
@@ -415,12 +440,10 @@ int32_t ModifierOfKey(uint64_t key) { return static_cast<int32_t>(key & 0xffffff
 // repeat, are numbers in the reader's tables of them; a default's oids, which most columns do
 // not have, are in RelationColumns::defaults.
 struct ColumnReading {
-  uint32_t type = 0;       // in Inspector::type_keys_
+  uint32_t type = 0;       // in Inspector::type_keys_ and type_facts_
   uint16_t collation = 0;  // in Inspector::column_collations_
   int16_t attnum = 0;
   int16_t inherited_count = 0;
-  char type_kind = '\0';      // pg_type.typtype
-  char type_category = '\0';  // pg_type.typcategory
   char generated = '\0';
   bool is_local = true;
   bool in_model = false;  // FinishColumns: the model lists it
@@ -559,19 +582,29 @@ void ReserveForChunk(std::vector<T>& items, int rows) {
   if (needed > items.capacity()) items.reserve(std::max(needed, items.size() + items.size() / 2));
 }
 
-// A row's `setting` of columns.sql, reported with the unmodelled objects once every relation's
-// name is known.
+// A row's `setting` of column_extras.sql, reported with the unmodelled objects once every
+// relation's name is known.
 struct ColumnSetting {
   Oid relid = 0;
   std::string column;
   std::string definition;
 };
 
-// A generation expression's node tree, kept until every column of its table is read.
-struct GenerationTree {
-  Oid relid = 0;
-  int attnum = 0;
-  std::string tree;
+std::string OidArray(const std::vector<Oid>& oids) {
+  std::string out = "{";
+  for (size_t i = 0; i < oids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(oids[i]);
+  }
+  return out + "}";
+}
+
+// What column_types.sql says of a type.
+struct TypeFacts {
+  char kind = '\0';      // typtype
+  char category = '\0';  // typcategory
+  char storage = '\0';   // typstorage
+  Oid collation = 0;     // typcollation
 };
 
 // The snapshot the connection's transaction exported for other sessions (empty: none), and how
@@ -614,9 +647,15 @@ class Inspector {
   Status ReadTypes(const pg::PgResult& result);
   Status ReadTables(const pg::PgResult& result);
   Status ReadViews(const pg::PgResult& result);
+  void ReadColumnTypes(const pg::PgResult& result);
   Status ReadColumns(const pg::PgResult& result);
-  // Once every chunk of columns.sql is in: attnum order and lookup, generation expressions.
+  // Once every chunk of columns.sql is in: attnum order and lookup.
   void FinishReadingColumns();
+  void ReadColumnComments(const pg::PgResult& result);
+  void ReadColumnDefaults(const pg::PgResult& result);
+  Status ReadColumnExtras(const pg::PgResult& result);
+  // The column settings of column_extras.sql, as unmodelled objects.
+  void ReportColumnSettings();
   Status ReadSequences(const pg::PgResult& result);
   void ReadOpclasses(const pg::PgResult& result);
   Status ReadConstraints(const pg::PgResult& result);
@@ -660,19 +699,25 @@ class Inspector {
   std::vector<IndexText> index_texts_;
   std::vector<ConstraintText> constraint_texts_;
   std::vector<DependencyRow> dependency_rows_;
-  std::vector<GenerationTree> generation_trees_;
   std::vector<ColumnSetting> column_settings_;
 
   // Deparse requests: key -> representative oid, and the printed results.
   std::unordered_map<std::string, Oid> index_keys_;
   std::unordered_map<std::string, Oid> check_keys_;
   std::unordered_map<std::string, Oid> attrdef_keys_;
-  // TypeKey(type, modifier) of every column, each once, and where each is in the list.
+  // Every type by oid (column_types.sql), until the columns are read.
+  std::unordered_map<Oid, TypeFacts> every_type_;
+  // TypeKey(type, modifier) of every column, each once, and where each is in the list; the
+  // facts of each one's type at the same position.
   std::vector<uint64_t> type_keys_;
+  std::vector<TypeFacts> type_facts_;
   std::unordered_map<uint64_t, uint32_t> type_numbers_;
   // attcollation of every column, each once (0 first), and where each is in the list.
   std::vector<Oid> column_collations_{0};
   std::unordered_map<Oid, uint16_t> collation_numbers_{{0, 0}};
+  std::unordered_map<Oid, std::string> collation_names_;  // deparse.sql: quoted, qualified
+  // Relations with a column that column_extras.sql reads (has_extras), in the order first met.
+  std::vector<Oid> extras_relids_;
   std::unordered_map<Oid, std::pair<std::optional<std::string>, std::optional<std::string>>>
       deparsed_index_;  // index oid -> (expression, predicate)
   std::unordered_map<Oid, std::string> deparsed_check_;
@@ -777,13 +822,14 @@ Status Inspector::ReadRows(QueryLanes& lanes, QueryId id,
 
 Status Inspector::ReadEverything(pg::Connection& connection, const SharedSnapshot& snapshot,
                                  InspectStats* stats) {
-  // Every query but the last (deparse.sql, which needs the others' rows) runs ahead of the
-  // reading below, in QueryId order, on this session and maybe a second one. The four whose
-  // rows grow with the columns and tables come in chunks.
-  static_assert(kDeparse == kQueryCount - 1);
+  // Every query but the last two (column_extras.sql and deparse.sql, which need the others'
+  // rows) runs ahead of the reading below, in QueryId order, on this session and maybe a second
+  // one. The five whose rows grow with the columns and tables come in chunks.
+  static_assert(kColumnExtras == kQueryCount - 2 && kDeparse == kQueryCount - 1);
   std::vector<LaneQuery> ahead;
-  for (int id = 0; id < kDeparse; ++id) {
-    bool large = id == kColumns || id == kConstraints || id == kIndexes || id == kDependencies;
+  for (int id = 0; id < kColumnExtras; ++id) {
+    bool large = id == kColumns || id == kColumnDefaults || id == kConstraints || id == kIndexes ||
+                 id == kDependencies;
     ahead.push_back({kQueries[id].sql, large ? rows_per_fetch_ : 0});
   }
   QueryLanes lanes(
@@ -800,8 +846,14 @@ Status Inspector::ReadEverything(pg::Connection& connection, const SharedSnapsho
   RETORT_RETURN_IF_ERROR(ReadRows(lanes, kTypes, types_col::kNames, &Inspector::ReadTypes));
   RETORT_RETURN_IF_ERROR(ReadRows(lanes, kTables, tables_col::kNames, &Inspector::ReadTables));
   RETORT_RETURN_IF_ERROR(ReadRows(lanes, kViews, views_col::kNames, &Inspector::ReadViews));
+  RETORT_RETURN_IF_ERROR(
+      ReadRows(lanes, kColumnTypes, column_types_col::kNames, &Inspector::ReadColumnTypes));
   RETORT_RETURN_IF_ERROR(ReadRows(lanes, kColumns, columns_col::kNames, &Inspector::ReadColumns));
   FinishReadingColumns();
+  RETORT_RETURN_IF_ERROR(ReadRows(lanes, kColumnComments, column_comments_col::kNames,
+                                  &Inspector::ReadColumnComments));
+  RETORT_RETURN_IF_ERROR(ReadRows(lanes, kColumnDefaults, column_defaults_col::kNames,
+                                  &Inspector::ReadColumnDefaults));
   RETORT_RETURN_IF_ERROR(
       ReadRows(lanes, kSequences, sequences_col::kNames, &Inspector::ReadSequences));
   RETORT_RETURN_IF_ERROR(
@@ -827,6 +879,16 @@ Status Inspector::ReadEverything(pg::Connection& connection, const SharedSnapsho
   RETORT_RETURN_IF_ERROR(
       ReadRows(lanes, kUnmodelled, unmodelled_col::kNames, &Inspector::ReadUnmodelled));
   lanes.Finish();
+  {
+    reading_ = kColumnExtras;
+    ++queries_read_;
+    std::vector<std::optional<std::string>> params = {OidArray(extras_relids_)};
+    RETORT_ASSIGN_OR_RETURN(
+        auto result, RunQuery(connection, kColumnExtras, column_extras_col::kNames, &params));
+    ++chunks_read_;
+    RETORT_RETURN_IF_ERROR(ReadColumnExtras(result));
+    ReportColumnSettings();
+  }
   {
     reading_ = kDeparse;
     ++queries_read_;
@@ -883,8 +945,11 @@ void Inspector::ReadUnmodelled(const pg::PgResult& result) {
     database_.unmodelled.push_back(schema::UnmodelledObject{
         row.Text(c::kKind), row.Text(c::kIdentity), row.Text(c::kDefinition)});
   }
-  // Column settings, from columns.sql: of the tables and materialized views tables.sql and
-  // views.sql listed (user schemas, no extension's), as unmodelled.sql reports its objects.
+}
+
+void Inspector::ReportColumnSettings() {
+  // Of the tables and materialized views tables.sql and views.sql listed (user schemas, no
+  // extension's), as unmodelled.sql reports its objects.
   for (ColumnSetting& setting : column_settings_) {
     const QualifiedName* relation = nullptr;
     if (auto table = tables_.find(setting.relid); table != tables_.end()) {
@@ -1052,6 +1117,17 @@ Status Inspector::ReadViews(const pg::PgResult& result) {
   return Status::Ok();
 }
 
+void Inspector::ReadColumnTypes(const pg::PgResult& result) {
+  namespace c = column_types_col;
+  every_type_.reserve(static_cast<size_t>(result.rows()));
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    every_type_.emplace(row.OidAt(c::kOid),
+                        TypeFacts{row.Char(c::kKind), row.Char(c::kCategory), row.Char(c::kStorage),
+                                  row.OidAt(c::kCollationOid)});
+  }
+}
+
 Status Inspector::ReadColumns(const pg::PgResult& result) {
   namespace c = columns_col;
   RelationColumns* current = nullptr;
@@ -1076,24 +1152,22 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
     if (NeedsQuoting(column.name)) {
       current->quoted_names.emplace_back(reading.attnum, QuoteIdentifier(column.name));
     }
-    uint64_t type_key =
-        TypeKey(row.OidAt(c::kTypeOid), static_cast<int32_t>(row.Int(c::kTypeModifier)));
+    Oid type_oid = row.OidAt(c::kTypeOid);
+    uint64_t type_key = TypeKey(type_oid, static_cast<int32_t>(row.Int(c::kTypeModifier)));
     auto [type, new_type] =
         type_numbers_.emplace(type_key, static_cast<uint32_t>(type_keys_.size()));
-    if (new_type) type_keys_.push_back(type_key);
-    reading.type = type->second;
-    std::string_view flags = row.View(c::kFlags);
-    if (flags.size() != c::kFlagCount) {
-      return Status::Failed("columns.sql: column " + std::string(row.View(c::kName)) +
-                            " has flags '" + std::string(flags) + "', expected " +
-                            std::to_string(c::kFlagCount) + " codes");
+    if (new_type) {
+      auto facts = every_type_.find(type_oid);
+      if (facts == every_type_.end()) {
+        return Status::Failed("inspecting the catalog: column " + std::string(column.name) +
+                              " (columns.sql) has type oid " + std::to_string(type_oid) +
+                              ", which column_types.sql did not list");
+      }
+      type_keys_.push_back(type_key);
+      type_facts_.push_back(facts->second);
     }
-    auto flag = [&flags](int position) {
-      char code = flags[static_cast<size_t>(position)];
-      return code == ' ' ? '\0' : code;
-    };
-    reading.type_kind = flag(c::kTypeKind);
-    reading.type_category = flag(c::kTypeCategory);
+    reading.type = type->second;
+    const TypeFacts& type_facts = type_facts_[type->second];
     Oid collation_oid = row.OidAt(c::kCollationOid);
     auto [collation, new_collation] =
         collation_numbers_.emplace(collation_oid, static_cast<uint16_t>(column_collations_.size()));
@@ -1105,42 +1179,18 @@ Status Inspector::ReadColumns(const pg::PgResult& result) {
       column_collations_.push_back(collation_oid);
     }
     reading.collation = collation->second;
-    column.not_null = flag(c::kNotNull) == 't';
-    column.identity = flag(c::kIdentity);
-    reading.generated = flag(c::kGenerated);
-    reading.is_local = flag(c::kIsLocal) == 't';
+    column.not_null = row.Bool(c::kNotNull);
+    column.identity = row.Char(c::kIdentity);
+    reading.generated = row.Char(c::kGenerated);
+    reading.is_local = row.Bool(c::kIsLocal);
     reading.inherited_count = static_cast<int16_t>(row.Int(c::kInheritedCount));
-    column.type_storage = flag(c::kTypeStorage);
-    if (char storage = flag(c::kStorage); storage != column.type_storage) {
+    column.type_storage = type_facts.storage;
+    if (char storage = row.Char(c::kStorage); storage != column.type_storage) {
       column.storage = storage;
     }
-    column.compression = flag(c::kCompression);
-    if (!row.Null(c::kAttrdefOid)) {
-      ColumnDefault& expression = current->defaults.emplace_back();
-      expression.attnum = reading.attnum;
-      expression.attrdef = row.OidAt(c::kAttrdefOid);
-      attrdefs_.emplace(expression.attrdef, std::make_pair(relid, reading.attnum));
-      if (!row.Null(c::kExpressionTree)) {
-        std::string_view tree = row.View(c::kExpressionTree);
-        if (reading.generated == '\0') {
-          // A default reads no column (PostgreSQL allows none), so its key needs no names.
-          expression.printer = Representative(attrdef_keys_, relid, {tree}, expression.attrdef);
-        } else {
-          // A generation expression names the columns it reads, which a later chunk may hold.
-          generation_trees_.push_back({relid, reading.attnum, std::string(tree)});
-        }
-      }
-    }
-    std::vector<schema::Grant> grants;
-    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "columns", &grants));
-    if (!row.Null(c::kCollation) || !row.Null(c::kComment) || !grants.empty()) {
-      schema::ColumnDetails& details = column.mutable_details();
-      details.collation = row.Optional(c::kCollation);
-      details.comment = row.Optional(c::kComment);
-      details.grants = std::move(grants);
-    }
-    if (!row.Null(c::kSetting)) {
-      column_settings_.push_back({relid, column.name, std::string(row.View(c::kSetting))});
+    column.compression = row.Char(c::kCompression);
+    if (row.Bool(c::kHasExtras) && (extras_relids_.empty() || extras_relids_.back() != relid)) {
+      extras_relids_.push_back(relid);
     }
     current->columns.push_back(std::move(column));
     current->reading.push_back(std::move(reading));
@@ -1164,18 +1214,69 @@ void Inspector::FinishReadingColumns() {
       PermuteInPlace(std::move(order), relation.columns, reading);
     }
   }
-  // Print each distinct generation expression once (deparse.sql), like the defaults.
-  for (const GenerationTree& generation : generation_trees_) {
-    RelationColumns& relation = columns_[generation.relid];
-    if (relation.At(generation.attnum) < 0) continue;
-    for (ColumnDefault& expression : relation.defaults) {
-      if (expression.attnum != generation.attnum) continue;
-      expression.printer =
-          Representative(attrdef_keys_, generation.relid, {generation.tree}, expression.attrdef);
+  ReleaseMemory(every_type_);
+  // A relation's columns come together, but its rows may be split by a chunk boundary.
+  std::sort(extras_relids_.begin(), extras_relids_.end());
+  extras_relids_.erase(std::unique(extras_relids_.begin(), extras_relids_.end()),
+                       extras_relids_.end());
+}
+
+void Inspector::ReadColumnComments(const pg::PgResult& result) {
+  namespace c = column_comments_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    auto relation = columns_.find(row.OidAt(c::kRelid));
+    if (relation == columns_.end()) continue;
+    if (schema::Column* column = relation->second.MutableByAttnum(row.Int(c::kAttnum))) {
+      column->mutable_details().comment = row.Text(c::kComment);
     }
-    relation.generated_reads.emplace_back(generation.attnum, NodeVarAttnos(generation.tree));
   }
-  ReleaseMemory(generation_trees_);
+}
+
+void Inspector::ReadColumnDefaults(const pg::PgResult& result) {
+  namespace c = column_defaults_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    Oid relid = row.OidAt(c::kRelid);
+    auto found = columns_.find(relid);
+    if (found == columns_.end()) continue;
+    RelationColumns& relation = found->second;
+    int at = relation.At(row.Int(c::kAttnum));
+    if (at < 0) continue;
+    const ColumnReading& reading = relation.reading[static_cast<size_t>(at)];
+    ColumnDefault& expression = relation.defaults.emplace_back();
+    expression.attnum = reading.attnum;
+    expression.attrdef = row.OidAt(c::kAttrdefOid);
+    attrdefs_.emplace(expression.attrdef, std::make_pair(relid, reading.attnum));
+    if (row.Null(c::kExpressionTree)) continue;
+    std::string_view tree = row.View(c::kExpressionTree);
+    // Every column of the relation is read by now, so a generation expression's key has the
+    // names of the columns it reads.
+    expression.printer = Representative(attrdef_keys_, relid, {tree}, expression.attrdef);
+    if (reading.generated != '\0') {
+      relation.generated_reads.emplace_back(reading.attnum, NodeVarAttnos(tree));
+    }
+  }
+}
+
+Status Inspector::ReadColumnExtras(const pg::PgResult& result) {
+  namespace c = column_extras_col;
+  for (int i = 0; i < result.rows(); ++i) {
+    Row row(result, i);
+    std::vector<schema::Grant> grants;
+    RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "column_extras", &grants));
+    if (grants.empty() && row.Null(c::kSetting)) continue;
+    Oid relid = row.OidAt(c::kRelid);
+    auto relation = columns_.find(relid);
+    if (relation == columns_.end()) continue;
+    schema::Column* column = relation->second.MutableByAttnum(row.Int(c::kAttnum));
+    if (column == nullptr) continue;
+    if (!grants.empty()) column->mutable_details().grants = std::move(grants);
+    if (!row.Null(c::kSetting)) {
+      column_settings_.push_back({relid, column->name, std::string(row.View(c::kSetting))});
+    }
+  }
+  return Status::Ok();
 }
 
 Oid Inspector::Representative(std::unordered_map<std::string, Oid>& keys, Oid relid,
@@ -1283,9 +1384,10 @@ ColumnLookup Inspector::ColumnsOf(Oid relid) const {
     int at = relation->At(attnum);
     if (at < 0) return std::nullopt;
     const ColumnReading& column = relation->reading[static_cast<size_t>(at)];
+    const TypeFacts& type = type_facts_[column.type];
     return ColumnFacts{relation->QuotedName(static_cast<size_t>(at)),
                        TypeOfKey(type_keys_[column.type]), column_collations_[column.collation],
-                       column.type_kind, column.type_category};
+                       type.kind, type.category};
   };
 }
 
@@ -1614,15 +1716,6 @@ void Inspector::ReadDependencies(const pg::PgResult& result) {
   }
 }
 
-std::string OidArray(const std::vector<Oid>& oids) {
-  std::string out = "{";
-  for (size_t i = 0; i < oids.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(oids[i]);
-  }
-  return out + "}";
-}
-
 template <typename Map>
 std::vector<Oid> Representatives(const Map& keys) {
   std::vector<Oid> oids;
@@ -1656,7 +1749,8 @@ std::vector<std::optional<std::string>> Inspector::DeparseParameters() const {
           OidArray(constraintdefs),
           OidArray(Representatives(attrdef_keys_)),
           types + "}",
-          modifiers + "}"};
+          modifiers + "}",
+          OidArray(column_collations_)};
 }
 
 Status Inspector::ReadDeparsed(const pg::PgResult& result) {
@@ -1678,6 +1772,8 @@ Status Inspector::ReadDeparsed(const pg::PgResult& result) {
       deparsed_attrdef_.emplace(oid, text(c::kText).value_or(""));
     } else if (kind == "type") {
       type_texts_.emplace(TypeKey(oid, static_cast<int>(row.Int(c::kText2))), row.Text(c::kText));
+    } else if (kind == "collation") {
+      collation_names_.emplace(oid, row.Text(c::kText));
     } else {
       return Malformed("deparse", "a row kind", kind);
     }
@@ -1725,8 +1821,17 @@ void Inspector::FinishColumns() {
   }
   for (auto& [relid, relation] : columns_) {
     for (size_t k = 0; k < relation.columns.size(); ++k) {
-      const InternedString& type = type_by_number[relation.reading[k].type];
-      if (!type.empty()) relation.columns[k].type = type;
+      const ColumnReading& reading = relation.reading[k];
+      schema::Column& column = relation.columns[k];
+      const InternedString& type = type_by_number[reading.type];
+      if (!type.empty()) column.type = type;
+      // A collation is part of the column's definition only where it is not its type's.
+      Oid collation = column_collations_[reading.collation];
+      if (collation != 0 && collation != type_facts_[reading.type].collation) {
+        if (auto name = collation_names_.find(collation); name != collation_names_.end()) {
+          column.mutable_details().collation = name->second;
+        }
+      }
     }
     for (const ColumnDefault& expression : relation.defaults) {
       int at = relation.At(expression.attnum);

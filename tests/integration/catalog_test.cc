@@ -112,7 +112,7 @@ void ExpectDefinitionsMatchPostgres(const TestDb& db, const Database& database) 
 
 TEST(CatalogQueries, AreAFixedListOfNamedFiles) {
   auto queries = CatalogQueries();
-  EXPECT_EQ(queries.size(), 20u);
+  EXPECT_EQ(queries.size(), 24u);
   for (const CatalogQuery& query : queries) {
     EXPECT_FALSE(query.name.empty());
     EXPECT_NE(query.sql.find("SELECT"), std::string_view::npos) << query.name;

@@ -102,10 +102,21 @@ TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
   std::string db = pg->CreateDatabase("lanes");
   pg->Query(db, kLargeSchema);
   // Generated columns, whose expressions name other columns (possibly in a later chunk), and a
-  // default on every table.
+  // default on every table. Every tenth table has what comes from the queries beside columns.sql
+  // and after it: a column privilege, a comment, a statistics target and a collation other than
+  // its type's.
   pg->Query(db,
             "DO $$ BEGIN FOR k IN 1..40 LOOP EXECUTE format('ALTER TABLE t%s ADD COLUMN twice "
             "integer GENERATED ALWAYS AS (n * 2) STORED', k); END LOOP; END $$;");
+  pg->Query(
+      db,
+      "DO $$ BEGIN CREATE ROLE lanes_reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$; "
+      "DO $$ BEGIN FOR k IN 10..260 BY 10 LOOP "
+      "EXECUTE format('GRANT SELECT (name, body) ON t%s TO lanes_reader', k); "
+      "EXECUTE format('COMMENT ON COLUMN t%s.body IS ''body %s''', k, k); "
+      "EXECUTE format('ALTER TABLE t%s ALTER COLUMN n SET STATISTICS 300', k); "
+      "EXECUTE format('ALTER TABLE t%s ALTER COLUMN name TYPE text COLLATE \"C\"', k); "
+      "END LOOP; END $$;");
   auto connection = pg::Connection::Open(pg->ConnInfo(db));
   ASSERT_TRUE(connection.ok()) << connection.status().message();
 
@@ -135,6 +146,36 @@ TEST(InspectSessions, ChunkedResultsReadTheSameModelAsWholeOnes) {
     }
   }
   EXPECT_EQ(generated, 40);
+  int granted = 0;
+  int commented = 0;
+  int collated = 0;
+  for (const schema::Table& table : chunked->tables) {
+    for (const schema::Column& column : table.columns) {
+      if (!column.grants().empty()) {
+        EXPECT_EQ(column.grants(), (std::vector<schema::Grant>{{"lanes_reader", "SELECT", false}}))
+            << table.name.name << "." << column.name;
+        ++granted;
+      }
+      if (column.comment()) {
+        EXPECT_EQ(*column.comment(), "body " + table.name.name.substr(1)) << table.name.name;
+        ++commented;
+      }
+      if (column.collation()) {
+        EXPECT_EQ(*column.collation(), "\"C\"") << table.name.name << "." << column.name;
+        ++collated;
+      }
+    }
+  }
+  EXPECT_EQ(granted, 52);
+  EXPECT_EQ(commented, 26);
+  EXPECT_EQ(collated, 26);
+  int settings = 0;
+  for (const schema::UnmodelledObject& object : chunked->unmodelled) {
+    if (object.kind != "column setting") continue;
+    EXPECT_EQ(object.definition, "STATISTICS 300") << object.identity;
+    ++settings;
+  }
+  EXPECT_EQ(settings, 26);
 }
 
 // Over a network a second session costs round trips that a small catalog does not win back;
