@@ -315,10 +315,10 @@ Result<executor::MigrationIndex> WithStatements(const ProjectHeaders& project,
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
 std::string ContentKey(const ProjectHeaders& project, const revision::Path& plan,
-                       const executor::MigrationIndex& migrations) {
-  std::string material = std::string("retort template v1\n") + RETORT_VERSION + "\n" +
-                         project.config.version_table_schema + "." + project.config.version_table +
-                         "\n" +
+                       const executor::MigrationIndex& migrations, const std::string& server) {
+  std::string material = std::string("retort template v1\n") + RETORT_VERSION + "\n" + server +
+                         "\n" + project.config.version_table_schema + "." +
+                         project.config.version_table + "\n" +
                          (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
   for (const revision::Move& step : plan.steps) {
     const migrations::Migration& migration = *migrations.at(step.revision);
@@ -355,12 +355,15 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revi
                           WithStatements(project, plan, &parsed));
   RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, migrations));
   std::string project_key = ProjectKey(config);
-  std::string content_key = ContentKey(project, plan, migrations);
-  std::string template_name = devdb::TemplateName(project_key, content_key);
+  std::string content_key;
+  std::string template_name;
 
   auto started = Clock::now();
   {
     RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(dev_conninfo));
+    RETORT_ASSIGN_OR_RETURN(std::string server, devdb::ServerFingerprint(admin));
+    content_key = ContentKey(project, plan, migrations, server);
+    template_name = devdb::TemplateName(project_key, content_key);
     RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, template_name));
     if (cached) {
       auto connection = pg::Connection::OpenDatabase(dev_conninfo, template_name, "retort");

@@ -131,9 +131,9 @@ Result<executor::MigrationIndex> WithStatements(const ProjectHeaders& project,
                                                 std::deque<migrations::Migration>* parsed);
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
-// the same schema.
+// the same schema. `server`: devdb::ServerFingerprint of the dev server.
 std::string ContentKey(const ProjectHeaders& project, const revision::Path& plan,
-                       const executor::MigrationIndex& migrations);
+                       const executor::MigrationIndex& migrations, const std::string& server);
 std::string ProjectKey(const config::Config& config);
 std::string DescribeTarget(const revision::Path& plan);  // the plan's final rows, or "base"
 

@@ -340,6 +340,15 @@ std::string TemplateName(const std::string& project_key, const std::string& cont
   return std::string(kTemplatePrefix) + project_key.substr(0, 12) + "_" + content_key.substr(0, 16);
 }
 
+Result<std::string> ServerFingerprint(pg::Connection& admin) {
+  RETORT_ASSIGN_OR_RETURN(
+      auto found,
+      admin.Query("SELECT current_setting('server_version_num') || ' ' || "
+                  "coalesce(string_agg(name || ' ' || coalesce(default_version, ''), ',' "
+                  "ORDER BY name), '') FROM pg_available_extensions"));
+  return found.Get(0, 0);
+}
+
 Result<bool> DatabaseExists(pg::Connection& admin, const std::string& name) {
   RETORT_ASSIGN_OR_RETURN(
       auto found, admin.QueryParams("SELECT 1 FROM pg_database WHERE datname = $1", {name}));

@@ -73,6 +73,12 @@ Status PrepareSpare(const std::string& server_conninfo);
 // Both are cut to 12 and 16 characters (hex digests are expected).
 std::string TemplateName(const std::string& project_key, const std::string& content_key);
 
+// What of the server, beyond the migrations, decides what replaying them builds: its version,
+// and the version CREATE EXTENSION installs of each extension it has. An upgraded extension
+// package changes the latter, and a template replayed before it would then differ from a fresh
+// replay (and from the schema files) by an ALTER EXTENSION ... UPDATE no migration asked for.
+Result<std::string> ServerFingerprint(pg::Connection& admin);
+
 // Whether a database named `name` exists on the server `admin` is connected to.
 Result<bool> DatabaseExists(pg::Connection& admin, const std::string& name);
 

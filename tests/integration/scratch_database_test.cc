@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -204,6 +205,24 @@ TEST(TemplateCache, KeepsOneTemplatePerProject) {
   EXPECT_TRUE(*exists);
   EXPECT_TRUE(DatabasesLike(pg, "retort\\_scratch\\_head%").empty());
   pg->Query("postgres", "DROP DATABASE " + others);
+}
+
+// The template key's server part: a template replayed before an extension package upgrade (a
+// new default version) must not be read after it.
+TEST(TemplateCache, ServerFingerprintNamesTheVersionAndEveryExtensionOnOffer) {
+  RETORT_REQUIRE_PG(pg);
+  auto connection = pg::Connection::Open(pg->ConnInfo("postgres"));
+  ASSERT_TRUE(connection.ok()) << connection.status().message();
+  auto fingerprint = ServerFingerprint(*connection);
+  ASSERT_TRUE(fingerprint.ok()) << fingerprint.status().message();
+  EXPECT_EQ(fingerprint->substr(0, fingerprint->find(' ')),
+            Scalar(*connection, "SHOW server_version_num"));
+  std::string plpgsql = "plpgsql " + Scalar(*connection,
+                                            "SELECT default_version FROM pg_available_extensions "
+                                            "WHERE name = 'plpgsql'");
+  EXPECT_NE(fingerprint->find(plpgsql), std::string::npos) << *fingerprint;
+  EXPECT_EQ(std::to_string(std::count(fingerprint->begin(), fingerprint->end(), ',') + 1),
+            Scalar(*connection, "SELECT count(*) FROM pg_available_extensions"));
 }
 
 // ---- ApplySqlFiles
