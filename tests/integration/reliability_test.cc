@@ -289,7 +289,10 @@ TEST(LostLock, TerminatedLockSessionStopsTheFirstDeployer) {
                "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                "'retort migration lock'") == "2";
   }));
-  ASSERT_EQ(project.Scalar("SELECT pg_terminate_backend(" + lock_pid + ")"), "t");
+  // With a timeout, pg_terminate_backend returns once the session is gone and its lock with it:
+  // without one it returns as soon as the signal is sent, and a guard run before the backend
+  // exits still finds the lock held (and rightly lets the first deployer go on).
+  ASSERT_EQ(project.Scalar("SELECT pg_terminate_backend(" + lock_pid + ", 60000)"), "t");
   gate.Open();
 
   ChildResult a_result = first.Wait(a);
