@@ -223,6 +223,32 @@ std::string SchemaPathsText(const config::Config& config) {
   return Join(shown, ", ");
 }
 
+namespace {
+
+// Everything that decides what applying the schema files builds: a template made from the same
+// inputs holds the same schema. `texts`: the files' contents, in the order they apply.
+std::string SchemaContentKey(const config::Config& config, const std::vector<devdb::SqlFile>& files,
+                             const std::vector<std::string>& texts, const std::string& server) {
+  std::string material =
+      std::string("retort schema template v1\n") + RETORT_VERSION + "\n" + server + "\n";
+  for (const auto& [key, value] : config.naming_convention) {
+    material += "naming " + key + "=" + value + "\n";
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    material += (files[i].display_name.empty() ? files[i].path : files[i].display_name) + " " +
+                Sha256Hex(texts[i]) + "\n";
+  }
+  return Sha256Hex(material);
+}
+
+// The schema side's templates are told from the migrations side's of the same project by their
+// project key, so that keeping one never drops the other.
+std::string SchemaProjectKey(const config::Config& config) {
+  return Sha256Hex(AbsolutePath(config.project_dir) + "\nschema files");
+}
+
+}  // namespace
+
 Result<schema::Database> DesiredState(const config::Config& config, const std::string& dev_conninfo,
                                       const Io& io) {
   std::vector<devdb::SqlFile> files;
@@ -238,32 +264,69 @@ Result<schema::Database> DesiredState(const config::Config& config, const std::s
   } else {
     RETORT_ASSIGN_OR_RETURN(files, SchemaFiles(config));
   }
+  std::vector<std::string> texts;
+  std::vector<std::string> names;
+  for (const devdb::SqlFile& file : files) {
+    auto text = ReadFile(file.path);
+    if (!text.ok()) return Status::InvalidInput(text.status().message());
+    texts.push_back(std::move(*text));
+    names.push_back(file.display_name.empty() ? file.path : file.display_name);
+  }
+  const std::string files_text =
+      std::to_string(files.size()) + " file" + (files.size() == 1 ? "" : "s");
+
+  // Unchanged files were applied before: their result is read from the template kept then,
+  // which saves applying them again and dropping the scratch database (on PostgreSQL 15 a
+  // DROP DATABASE forces a checkpoint, which on a durable dev server writes out and syncs what
+  // the other side just built).
+  std::string project_key = SchemaProjectKey(config);
+  std::string content_key;
+  std::string template_name;
+  {
+    RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(dev_conninfo));
+    RETORT_ASSIGN_OR_RETURN(std::string server, devdb::ServerFingerprint(admin));
+    content_key = SchemaContentKey(config, files, texts, server);
+    template_name = devdb::TemplateName(project_key, content_key);
+    RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, template_name));
+    if (cached) {
+      auto connection = pg::Connection::OpenDatabase(dev_conninfo, template_name, "retort");
+      // A template dropped between the two calls is simply made again below.
+      if (connection.ok()) {
+        RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, *connection));
+        io.log << SchemaPathsText(config) << ": " << files_text << " read from template "
+               << template_name << " (" << FormatMs(MillisecondsSince(started)) << ")\n";
+        return database;
+      }
+    }
+  }
+
   RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase scratch,
                           devdb::ScratchDatabase::Create(dev_conninfo, "schema"));
-  RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
-  double created_ms = MillisecondsSince(started);
-  RETORT_RETURN_IF_ERROR(devdb::ApplySqlFiles(connection, files));
+  schema::Database database;
   int renamed = 0;
-  if (!config.naming_convention.empty()) {
-    RETORT_ASSIGN_OR_RETURN(config::NamingConvention convention,
-                            config::NamingConvention::Make(config.naming_convention));
-    std::vector<std::string> texts;
-    std::vector<std::string> names;
-    for (const devdb::SqlFile& file : files) {
-      RETORT_ASSIGN_OR_RETURN(std::string text, ReadFile(file.path));
-      texts.push_back(std::move(text));
-      names.push_back(file.display_name.empty() ? file.path : file.display_name);
+  double created_ms = 0;
+  double applied_ms = 0;
+  {
+    RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
+    created_ms = MillisecondsSince(started);
+    RETORT_RETURN_IF_ERROR(devdb::ApplySqlFiles(connection, files));
+    if (!config.naming_convention.empty()) {
+      RETORT_ASSIGN_OR_RETURN(config::NamingConvention convention,
+                              config::NamingConvention::Make(config.naming_convention));
+      RETORT_ASSIGN_OR_RETURN(renamed, ApplyNamingConvention(connection, convention, texts, names));
     }
-    RETORT_ASSIGN_OR_RETURN(renamed, ApplyNamingConvention(connection, convention, texts, names));
+    applied_ms = MillisecondsSince(started);
+    RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
   }
-  double applied_ms = MillisecondsSince(started);
-  RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, connection));
-  io.log << SchemaPathsText(config) << ": " << files.size() << " file"
-         << (files.size() == 1 ? "" : "s") << " applied"
+  io.log << SchemaPathsText(config) << ": " << files_text << " applied"
          << (renamed > 0 ? ", " + std::to_string(renamed) + " names from [naming_convention]" : "")
          << " and read (" << FormatMs(MillisecondsSince(started)) << ": database "
          << FormatMs(created_ms) << ", apply " << FormatMs(applied_ms - created_ms) << ", read "
-         << FormatMs(MillisecondsSince(started) - applied_ms) << ")\n";
+         << FormatMs(MillisecondsSince(started) - applied_ms) << "), kept as template "
+         << template_name << "\n";
+  // Failing to keep the template costs the next run time, not this run its result.
+  Status kept = devdb::KeepAsTemplate(std::move(scratch), project_key, content_key);
+  if (!kept.ok()) io.log << "warning: " << kept.message() << "\n";
   return database;
 }
 

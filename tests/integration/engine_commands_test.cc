@@ -323,40 +323,90 @@ TEST(CheckCommand, AFailingMigrationNamesItsFileAndLine) {
   ExpectNoScratchDatabases(pg);
 }
 
-TEST(CheckCommand, KeepsTheReplayedHeadAsATemplateKeyedByTheMigrations) {
+// The template a check's log names on the line that starts with `side` ("migrations at",
+// "schema/:"), or "" when that line names none.
+std::string TemplateOf(const std::string& log, const std::string& side) {
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(side, 0) != 0) continue;
+    size_t at = line.find("retort_tpl_");
+    if (at == std::string::npos) return "";
+    size_t end = line.find_first_of(" )", at);
+    return line.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  }
+  return "";
+}
+
+// Both sides of a check keep what they built: the replayed head keyed by the migrations, the
+// applied schema keyed by the schema files; an unchanged side is read instead of rebuilt.
+TEST(CheckCommand, KeepsEachSideAsATemplateKeyedByItsFiles) {
   RETORT_REQUIRE_PG(pg);
   EngineProject project(pg);
-  ASSERT_TRUE(DatabasesLike(pg, "retort\\_tpl\\_%").empty());
+  auto templates = [pg] {
+    Strings names = DatabasesLike(pg, "retort\\_tpl\\_%");
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  ASSERT_TRUE(templates().empty());
   CommandOutput first = project.Run({"check"});
   ASSERT_EQ(first.exit_code, 0) << Describe(first);
-  Strings templates = DatabasesLike(pg, "retort\\_tpl\\_%");
-  ASSERT_EQ(templates.size(), 1u);
   EXPECT_TRUE(Contains(first.err, "replayed 1 migration")) << Describe(first);
+  EXPECT_TRUE(Contains(first.err, "schema/: 1 file applied")) << Describe(first);
+  std::string migrations = TemplateOf(first.err, "migrations at");
+  std::string schema = TemplateOf(first.err, "schema/:");
+  ASSERT_FALSE(migrations.empty()) << Describe(first);
+  ASSERT_FALSE(schema.empty()) << Describe(first);
+  EXPECT_NE(migrations, schema);
+  Strings both = {migrations, schema};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(templates(), both);
 
-  // Unchanged migrations: the template is read, nothing is replayed.
+  // Nothing changed: both are read, nothing is replayed or applied.
   CommandOutput second = project.Run({"check"});
   ASSERT_EQ(second.exit_code, 0) << Describe(second);
-  EXPECT_TRUE(Contains(second.err, "read from template " + templates[0])) << Describe(second);
+  EXPECT_TRUE(Contains(second.err, "read from template " + migrations)) << Describe(second);
+  EXPECT_TRUE(Contains(second.err, "schema/: 1 file read from template " + schema))
+      << Describe(second);
   EXPECT_FALSE(Contains(second.err, "replayed")) << Describe(second);
-  EXPECT_EQ(DatabasesLike(pg, "retort\\_tpl\\_%"), templates);
+  EXPECT_FALSE(Contains(second.err, "applied")) << Describe(second);
+  EXPECT_EQ(templates(), both);
 
   // Reformatting a migration keeps its checksum, and the template.
   std::string path = project.VersionsDir() + "/20250101_0000-aaa000000001_docs.sql";
   WriteText(path, ReadText(path) + "\n-- a trailing comment\n");
   CommandOutput reformatted = project.Run({"check"});
   ASSERT_EQ(reformatted.exit_code, 0) << Describe(reformatted);
-  EXPECT_EQ(DatabasesLike(pg, "retort\\_tpl\\_%"), templates);
+  EXPECT_EQ(templates(), both);
+
+  // A changed schema file is applied again, and its template replaces the old one; the
+  // migrations' stays. The result is the new file's, not the template's.
+  project.WriteSchema("10_docs.sql", kDocsWithTitle);
+  CommandOutput schema_changed = project.Run({"check"});
+  EXPECT_EQ(schema_changed.exit_code, 3) << Describe(schema_changed);
+  EXPECT_TRUE(HasStatement(schema_changed.out, {"ADD COLUMN", "title"}))
+      << Describe(schema_changed);
+  EXPECT_TRUE(Contains(schema_changed.err, "read from template " + migrations))
+      << Describe(schema_changed);
+  std::string new_schema = TemplateOf(schema_changed.err, "schema/:");
+  EXPECT_TRUE(Contains(schema_changed.err, "schema/: 1 file applied")) << Describe(schema_changed);
+  EXPECT_NE(new_schema, schema);
+  Strings after_schema = {migrations, new_schema};
+  std::sort(after_schema.begin(), after_schema.end());
+  EXPECT_EQ(templates(), after_schema);
 
   // Changing a migration makes a new template that replaces the old one.
   project.AddMigration("20250101_0000-aaa000000001_docs.sql",
                        Migration("aaa000000001", "none", kDocsWithTitle, "DROP TABLE docs;"));
-  project.WriteSchema("10_docs.sql", kDocsWithTitle);
   CommandOutput changed = project.Run({"check"});
   ASSERT_EQ(changed.exit_code, 0) << Describe(changed);
   EXPECT_TRUE(Contains(changed.err, "replayed 1 migration")) << Describe(changed);
-  Strings after = DatabasesLike(pg, "retort\\_tpl\\_%");
-  ASSERT_EQ(after.size(), 1u);
-  EXPECT_NE(after[0], templates[0]);
+  EXPECT_TRUE(Contains(changed.err, "schema/: 1 file read from template " + new_schema))
+      << Describe(changed);
+  std::string new_migrations = TemplateOf(changed.err, "migrations at");
+  EXPECT_NE(new_migrations, migrations);
+  Strings after = {new_migrations, new_schema};
+  std::sort(after.begin(), after.end());
+  EXPECT_EQ(templates(), after);
   ExpectNoScratchDatabases(pg);
 }
 
