@@ -6,6 +6,7 @@
 #   (b) `retort diff URL URL`           vs Alembic autogenerate (compare_metadata) between two
 #                                          identical databases / a database and its metadata
 #   (c) `retort check` cold and warm    vs the same schema files and migrations applied with psql
+#       (and hot: nothing changed since, both sides read from the templates they left)
 # See bench/README.md.
 #
 # Usage: bench/engine_bench.sh [SIZES="200 2000"] [ROUNDS=3]
@@ -131,6 +132,8 @@ bench_size() {
   local project_n=$project/p$n$shape
   mkdir -p "$project_n"
   cp -r "$gen/schema" "$gen/migrations" "$project_n/"
+  # As `retort init` writes it: retort keeps its caches in .retort/ where git ignores it.
+  echo ".retort/" >"$project_n/.gitignore"
   cat >"$project_n/retort.toml" <<EOF
 [database]
 url = "$(url "$db_a")"
@@ -211,7 +214,8 @@ EOF
   # Floors, each into fresh databases made here (CREATE DATABASE is part of the work):
   #   cold: the schema files into one database and the migrations (one transaction and one
   #         version-row update each) into another, in parallel as retort does;
-  #   warm: the schema files alone.
+  #   warm: the schema files alone (retort's warm check reads the migrations' template and applies
+  #         the schema files, one of them edited since).
   # Each schema file runs as one transaction (psql -1), as retort applies it: statement by
   # statement in autocommit would be a slower floor (a commit per statement).
   apply_schema_files() {
@@ -240,7 +244,7 @@ EOF
     cp "$tmp/check.out.err" "$tmp/check.$1.log"
   }
 
-  local cold_walls=() warm_walls=() cold_floor_walls=() warm_floor_walls=() check_rss=()
+  local cold_walls=() warm_walls=() hot_walls=() cold_floor_walls=() warm_floor_walls=() check_rss=()
   local cold_ratios=() warm_ratios=()
   for ((round = 1; round <= rounds; round++)); do
     # Cold: no template, no spare database left by an earlier run.
@@ -255,12 +259,21 @@ EOF
     grep -q 'replayed' "$tmp/check.cold.log" || fail_with "$tmp/check.out" "cold check did not replay the migrations"
     cold_walls+=("$(wall_of "$tmp/check.time")")
     check_rss+=("$(rss_of "$tmp/check.time")")
-    # Warm: the template the cold run kept is read instead of replaying.
+    # Warm: the migrations' template the cold run kept is read instead of replaying; a schema
+    # file edited since (a comment) is applied again, as after editing the desired schema.
+    local last_schema_file
+    last_schema_file=$(find "$project_n/schema" -name '*.sql' | sort | tail -n 1)
+    echo "-- edited in round $round" >>"$last_schema_file"
     sql -d postgres -c CHECKPOINT
     run_check warm
     grep -q 'read from template' "$tmp/check.warm.log" || fail_with "$tmp/check.out" "warm check did not use the template"
+    grep -q 'applied' "$tmp/check.warm.log" || fail_with "$tmp/check.out" "warm check did not apply the edited schema files"
     warm_walls+=("$(wall_of "$tmp/check.time")")
     check_rss+=("$(rss_of "$tmp/check.time")")
+    # Hot: nothing changed since: both sides are read from their templates.
+    run_check hot
+    grep -Eq 'files? read from template' "$tmp/check.hot.log" || fail_with "$tmp/check.out" "hot check applied the schema files"
+    hot_walls+=("$(wall_of "$tmp/check.time")")
     sql -d postgres -c CHECKPOINT
     timed_shell "$tmp/floor.time" warm_floor || die "the warm floor failed (psql)"
     warm_floor_walls+=("$(wall_of "$tmp/floor.time")")
@@ -271,9 +284,10 @@ EOF
       "$(secs "${cold_walls[-1]}")" "$(secs "${cold_floor_walls[-1]}")" "${cold_ratios[-1]}" \
       "$(secs "${warm_walls[-1]}")" "$(secs "${warm_floor_walls[-1]}")" "${warm_ratios[-1]}" >&2
   done
-  local cold_wall warm_wall cold_floor_wall warm_floor_wall check_peak
+  local cold_wall warm_wall hot_wall cold_floor_wall warm_floor_wall check_peak
   cold_wall=$(median "${cold_walls[@]}")
   warm_wall=$(median "${warm_walls[@]}")
+  hot_wall=$(median "${hot_walls[@]}")
   cold_floor_wall=$(median "${cold_floor_walls[@]}")
   warm_floor_wall=$(median "${warm_floor_walls[@]}")
   check_peak=$(max_of "${check_rss[@]}")
@@ -281,12 +295,16 @@ EOF
   printf '      %-40s %9s\n' "floor: schema files + migrations, psql:" "$(secs "$cold_floor_wall")"
   printf '      %-40s %9s\n' "retort check, warm (template):" "$(secs "$warm_wall")"
   printf '      %-40s %9s\n' "floor: schema files, psql:" "$(secs "$warm_floor_wall")"
+  printf '      %-40s %9s   (%s of the warm floor)\n' "retort check, hot (both templates):" \
+    "$(secs "$hot_wall")" "$(ratio "$hot_wall" "$warm_floor_wall")"
   printf '      ratio cold: %s  warm: %s  (targets <= 1.2x)\n' \
     "$(ratio "$cold_wall" "$cold_floor_wall")" "$(ratio "$warm_wall" "$warm_floor_wall")"
   echo "      last runs' log: cold: $(grep -h 'applied\|replayed' "$tmp/check.cold.log" | tr '\n' ' ')"
   echo "                      warm: $(grep -h 'applied\|template' "$tmp/check.warm.log" | tr '\n' ' ')"
+  echo "                      hot: $(grep -h 'template' "$tmp/check.hot.log" | tr '\n' ' ')"
   summary+=("$(printf '%11s  (c) check cold/floor  %6s   %s vs %s' "$label" "$(ratio "$cold_wall" "$cold_floor_wall")" "$(secs "$cold_wall")" "$(secs "$cold_floor_wall")")")
   summary+=("$(printf '%11s  (c) check warm/floor  %6s   %s vs %s' "$label" "$(ratio "$warm_wall" "$warm_floor_wall")" "$(secs "$warm_wall")" "$(secs "$warm_floor_wall")")")
+  summary+=("$(printf '%11s  (c) check hot/floor   %6s   %s vs %s' "$label" "$(ratio "$hot_wall" "$warm_floor_wall")" "$(secs "$hot_wall")" "$(secs "$warm_floor_wall")")")
 
   local peak
   peak=$(max_of "${inspect_rss[@]}" "${diff_rss[@]}" "${check_rss[@]}")

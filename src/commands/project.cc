@@ -48,12 +48,7 @@ history::VersionStore ProjectHeaders::Store() const {
   return StoreIn(config, config.version_table_schema);
 }
 
-namespace {
-
-// The header cache goes in .retort/, which must not turn up as untracked files in the user's
-// repository: it is used where that directory exists already, or where the project's .gitignore
-// lists it (as `retort init` writes it).
-bool HeaderCacheWanted(const config::Config& config) {
+bool ProjectCacheWanted(const config::Config& config) {
   std::string directory = config.EmbeddedDirectory();
   if (IsDirectory(directory)) return true;
   auto gitignore = ReadFile(JoinPath(DirName(directory), ".gitignore"));
@@ -66,8 +61,6 @@ bool HeaderCacheWanted(const config::Config& config) {
   }
   return false;
 }
-
-}  // namespace
 
 namespace {
 
@@ -135,7 +128,7 @@ Result<std::unique_ptr<ProjectHeaders>> LoadProjectHeaders(const config::Config&
   // Headers come from the cache in .retort/ where the files have not changed since it was
   // written: a deploy's no-op `upgrade` then reads no migration file at all.
   auto headers =
-      HeaderCacheWanted(config)
+      ProjectCacheWanted(config)
           ? migrations::LoadHeadersCached(
                 versions, JoinPath(config.EmbeddedDirectory(), migrations::kHeaderCacheFileName))
           : migrations::LoadHeaders(versions);

@@ -107,6 +107,10 @@ struct Project : ProjectHeaders {
 // files' storage.
 Result<std::unique_ptr<Project>> LoadProject(
     const config::Config& config, migrations::ParseDepth depth = migrations::ParseDepth::kFull);
+// Whether retort may keep caches (the header cache, template keys) in the project's .retort/,
+// which must not turn up as untracked files in the user's repository: where that directory
+// exists already, or where the project's .gitignore lists it (as `retort init` writes it).
+bool ProjectCacheWanted(const config::Config& config);
 // The headers alone (enough for the graph; from the header cache where the files have not
 // changed); a broken directory is parsed fully, so that every mistake is reported at once.
 Result<std::unique_ptr<ProjectHeaders>> LoadProjectHeaders(const config::Config& config);

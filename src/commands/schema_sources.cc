@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <deque>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "base/files.h"
@@ -407,16 +408,75 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const std:
   return ReplayedState(project, plan, dev_conninfo, io, make_spare);
 }
 
+namespace {
+
+constexpr char kTemplateKeysFileName[] = "template-keys";
+constexpr size_t kRememberedTemplateKeys = 32;
+
+// What ContentKey is a function of, from the files' bytes: the same migration files, settings,
+// server and retort give the same content key. ContentKey itself needs every statement parsed
+// and fingerprinted, which at 200 migrations of a 2000-table schema costs more than reading the
+// template it finds.
+std::string SourceKey(const ProjectHeaders& project, const revision::Path& plan,
+                      const std::string& server) {
+  std::string material = std::string("retort source key v1\n") + RETORT_VERSION + "\n" + server +
+                         "\n" + project.config.version_table_schema + "." +
+                         project.config.version_table + "\n" +
+                         (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
+  for (const revision::Move& step : plan.steps) {
+    material += step.revision + " " + project.Header(step.revision).source_sha256 + "\n";
+  }
+  material += "rows " + Join(plan.final_rows, ",") + "\n";
+  return Sha256Hex(material);
+}
+
+// .retort/template-keys: "SOURCE_KEY CONTENT_KEY" lines, the newest first. Only ever a shortcut:
+// a key not found there is computed.
+std::optional<std::string> RememberedContentKey(const config::Config& config,
+                                                const std::string& source_key) {
+  auto text = ReadFile(JoinPath(config.EmbeddedDirectory(), kTemplateKeysFileName));
+  if (!text.ok()) return std::nullopt;
+  for (const std::string& line : Split(*text, '\n')) {
+    std::vector<std::string> keys = Split(line, ' ');
+    if (keys.size() == 2 && keys[0] == source_key && !keys[1].empty()) return keys[1];
+  }
+  return std::nullopt;
+}
+
+void RememberContentKey(const config::Config& config, const std::string& source_key,
+                        const std::string& content_key) {
+  if (!ProjectCacheWanted(config)) return;
+  std::string path = JoinPath(config.EmbeddedDirectory(), kTemplateKeysFileName);
+  std::string text = source_key + " " + content_key + "\n";
+  size_t kept = 1;
+  if (auto old = ReadFile(path); old.ok()) {
+    for (const std::string& line : Split(*old, '\n')) {
+      if (kept == kRememberedTemplateKeys) break;
+      if (line.empty() || line.rfind(source_key + " ", 0) == 0) continue;
+      text += line + "\n";
+      ++kept;
+    }
+  }
+  (void)MakeDirectories(config.EmbeddedDirectory());
+  (void)WriteFile(path, text);
+}
+
+}  // namespace
+
 Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revision::Path& plan,
                                        const std::string& dev_conninfo, const Io& io,
                                        bool make_spare) {
   const config::Config& config = project.config;
   // A project loaded for its headers (check) has its statements parsed here, on the thread that
-  // replays, while the other side applies the schema files.
+  // replays, while the other side applies the schema files; not at all when the template of
+  // files unchanged since an earlier run is there to read.
   std::deque<migrations::Migration> parsed;
-  RETORT_ASSIGN_OR_RETURN(executor::MigrationIndex migrations,
-                          WithStatements(project, plan, &parsed));
-  RETORT_RETURN_IF_ERROR(executor::Executor::Preflight(plan, migrations));
+  std::optional<executor::MigrationIndex> migrations;
+  auto parse = [&]() -> Status {
+    if (migrations) return Status::Ok();
+    RETORT_ASSIGN_OR_RETURN(migrations, WithStatements(project, plan, &parsed));
+    return executor::Executor::Preflight(plan, *migrations);
+  };
   std::string project_key = ProjectKey(config);
   std::string content_key;
   std::string template_name;
@@ -425,7 +485,14 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revi
   {
     RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(dev_conninfo));
     RETORT_ASSIGN_OR_RETURN(std::string server, devdb::ServerFingerprint(admin));
-    content_key = ContentKey(project, plan, migrations, server);
+    std::string source_key = SourceKey(project, plan, server);
+    if (std::optional<std::string> known = RememberedContentKey(config, source_key)) {
+      content_key = std::move(*known);
+    } else {
+      RETORT_RETURN_IF_ERROR(parse());
+      content_key = ContentKey(project, plan, *migrations, server);
+      RememberContentKey(config, source_key, content_key);
+    }
     template_name = devdb::TemplateName(project_key, content_key);
     RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, template_name));
     if (cached) {
@@ -440,6 +507,7 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revi
       }
     }
   }
+  RETORT_RETURN_IF_ERROR(parse());
 
   RETORT_ASSIGN_OR_RETURN(devdb::ScratchDatabase scratch,
                           devdb::ScratchDatabase::Create(dev_conninfo, "head"));
@@ -448,7 +516,7 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revi
   {
     RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
     BatchingSink sink(connection);
-    replayed = Replay(project, plan, migrations, sink);
+    replayed = Replay(project, plan, *migrations, sink);
     if (replayed.ok()) {
       RETORT_ASSIGN_OR_RETURN(database, InspectConnection(config, connection));
     }
@@ -459,7 +527,7 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revi
     RETORT_ASSIGN_OR_RETURN(scratch, devdb::ScratchDatabase::Create(dev_conninfo, "head"));
     RETORT_ASSIGN_OR_RETURN(pg::Connection connection, scratch.Connect());
     executor::LiveSink live(connection);
-    Status precise = Replay(project, plan, migrations, live);
+    Status precise = Replay(project, plan, *migrations, live);
     if (!precise.ok()) {
       return precise.WithContext("replaying the migrations into a scratch database: ");
     }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "commands/commands.h"
 #include "config/config.h"
 #include "support/pg_harness.h"
@@ -408,6 +409,51 @@ TEST(CheckCommand, KeepsEachSideAsATemplateKeyedByItsFiles) {
   std::sort(after.begin(), after.end());
   EXPECT_EQ(templates(), after);
   ExpectNoScratchDatabases(pg);
+}
+
+// Finding the template needs every migration statement parsed and fingerprinted (its content
+// key ignores formatting); .retort/template-keys remembers which content key files with these
+// exact bytes had, so an unchanged project finds its template without parsing anything.
+TEST(CheckCommand, RemembersTheTemplateKeyOfUnchangedFiles) {
+  RETORT_REQUIRE_PG(pg);
+  EngineProject project(pg);
+  WriteText(project.path() + "/.gitignore", ".retort/\n");
+  std::string keys_path = project.path() + "/.retort/template-keys";
+  CommandOutput first = project.Run({"check"});
+  ASSERT_EQ(first.exit_code, 0) << Describe(first);
+  std::string migrations = TemplateOf(first.err, "migrations at");
+  ASSERT_FALSE(migrations.empty()) << Describe(first);
+  Strings lines = Split(ReadText(keys_path), '\n');
+  ASSERT_EQ(lines.size(), 2u) << ReadText(keys_path);  // one line, then the final newline's ""
+  Strings keys = Split(lines[0], ' ');
+  ASSERT_EQ(keys.size(), 2u) << lines[0];
+  // The content key names the template: retort_tpl_<project key>_<content key's first 16>.
+  EXPECT_EQ(migrations.substr(migrations.size() - 16), keys[1].substr(0, 16));
+
+  CommandOutput second = project.Run({"check"});
+  ASSERT_EQ(second.exit_code, 0) << Describe(second);
+  EXPECT_TRUE(Contains(second.err, "read from template " + migrations)) << Describe(second);
+  EXPECT_EQ(Split(ReadText(keys_path), '\n'), lines);
+
+  // Reformatted, the file has new bytes and is parsed again: same content key, same template,
+  // and a second line for its new bytes, first.
+  std::string path = project.VersionsDir() + "/20250101_0000-aaa000000001_docs.sql";
+  WriteText(path, ReadText(path) + "\n-- a trailing comment\n");
+  CommandOutput reformatted = project.Run({"check"});
+  ASSERT_EQ(reformatted.exit_code, 0) << Describe(reformatted);
+  EXPECT_TRUE(Contains(reformatted.err, "read from template " + migrations))
+      << Describe(reformatted);
+  Strings after = Split(ReadText(keys_path), '\n');
+  ASSERT_EQ(after.size(), 3u) << ReadText(keys_path);
+  EXPECT_EQ(after[1], lines[0]);
+  EXPECT_NE(Split(after[0], ' ')[0], keys[0]);
+  EXPECT_EQ(Split(after[0], ' ')[1], keys[1]);
+
+  // A syntax error is still found: new bytes have no remembered key.
+  WriteText(path, ReadText(path) + "\nALTR TABLE docs ADD COLUMN x int;\n");
+  CommandOutput broken = project.Run({"check"});
+  EXPECT_EQ(broken.exit_code, 2) << Describe(broken);
+  EXPECT_TRUE(Contains(broken.err, "at or near \"ALTR\"")) << Describe(broken);
 }
 
 TEST(CheckCommand, WithNoMigrationsComparesAnEmptyDatabase) {
