@@ -242,6 +242,20 @@ std::string SchemaContentKey(const config::Config& config, const std::vector<dev
   return Sha256Hex(material);
 }
 
+// The schema kept in template `name` on the dev server `admin` is connected to; nothing when
+// there is no such template (or it was dropped since), and the caller builds it.
+Result<std::optional<schema::Database>> ReadTemplate(pg::Connection& admin,
+                                                     const config::Config& config,
+                                                     const std::string& dev_conninfo,
+                                                     const std::string& name) {
+  RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, name));
+  if (!cached) return std::optional<schema::Database>();
+  auto connection = pg::Connection::OpenDatabase(dev_conninfo, name, "retort");
+  if (!connection.ok()) return std::optional<schema::Database>();
+  RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, *connection));
+  return std::optional<schema::Database>(std::move(database));
+}
+
 // The schema side's templates are told from the migrations side's of the same project by their
 // project key, so that keeping one never drops the other.
 std::string SchemaProjectKey(const config::Config& config) {
@@ -288,16 +302,11 @@ Result<schema::Database> DesiredState(const config::Config& config, const std::s
     RETORT_ASSIGN_OR_RETURN(std::string server, devdb::ServerFingerprint(admin));
     content_key = SchemaContentKey(config, files, texts, server);
     template_name = devdb::TemplateName(project_key, content_key);
-    RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, template_name));
-    if (cached) {
-      auto connection = pg::Connection::OpenDatabase(dev_conninfo, template_name, "retort");
-      // A template dropped between the two calls is simply made again below.
-      if (connection.ok()) {
-        RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, *connection));
-        io.log << SchemaPathsText(config) << ": " << files_text << " read from template "
-               << template_name << " (" << FormatMs(MillisecondsSince(started)) << ")\n";
-        return database;
-      }
+    RETORT_ASSIGN_OR_RETURN(auto kept, ReadTemplate(admin, config, dev_conninfo, template_name));
+    if (kept) {
+      io.log << SchemaPathsText(config) << ": " << files_text << " read from template "
+             << template_name << " (" << FormatMs(MillisecondsSince(started)) << ")\n";
+      return std::move(*kept);
     }
   }
 
@@ -494,17 +503,12 @@ Result<schema::Database> ReplayedState(const ProjectHeaders& project, const revi
       RememberContentKey(config, source_key, content_key);
     }
     template_name = devdb::TemplateName(project_key, content_key);
-    RETORT_ASSIGN_OR_RETURN(bool cached, devdb::DatabaseExists(admin, template_name));
-    if (cached) {
-      auto connection = pg::Connection::OpenDatabase(dev_conninfo, template_name, "retort");
-      // A template dropped between the two calls is simply rebuilt below.
-      if (connection.ok()) {
-        RETORT_ASSIGN_OR_RETURN(schema::Database database, InspectConnection(config, *connection));
-        io.log << "migrations at " << DescribeTarget(plan) << ": read from template "
-               << template_name << " (" << FormatMs(MillisecondsSince(started)) << ")\n";
-        if (make_spare) (void)devdb::PrepareSpare(dev_conninfo);
-        return database;
-      }
+    RETORT_ASSIGN_OR_RETURN(auto kept, ReadTemplate(admin, config, dev_conninfo, template_name));
+    if (kept) {
+      io.log << "migrations at " << DescribeTarget(plan) << ": read from template " << template_name
+             << " (" << FormatMs(MillisecondsSince(started)) << ")\n";
+      if (make_spare) (void)devdb::PrepareSpare(dev_conninfo);
+      return std::move(*kept);
     }
   }
   RETORT_RETURN_IF_ERROR(parse());
