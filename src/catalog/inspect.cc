@@ -30,6 +30,7 @@
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -694,6 +695,9 @@ class Inspector {
   std::unordered_map<Oid, size_t> composite_index_;  // composite's pg_class oid -> position
   std::unordered_map<Oid, RelationColumns> columns_;
   std::unordered_map<Oid, std::pair<Oid, int>> attrdefs_;  // pg_attrdef oid -> (relid, attnum)
+  // The indexes of the key and exclusion constraints constraints.sql listed, until the indexes
+  // are read: filtering them here costs less than a NOT IN over pg_constraint in indexes.sql.
+  std::unordered_set<Oid> constraint_indexes_;
   OpclassTable opclasses_;
   DefinitionPrinter printer_;  // reads opclasses_
   std::vector<IndexText> index_texts_;
@@ -861,6 +865,7 @@ Status Inspector::ReadEverything(pg::Connection& connection, const SharedSnapsho
   RETORT_RETURN_IF_ERROR(
       ReadRows(lanes, kConstraints, constraints_col::kNames, &Inspector::ReadConstraints));
   RETORT_RETURN_IF_ERROR(ReadRows(lanes, kIndexes, indexes_col::kNames, &Inspector::ReadIndexes));
+  ReleaseMemory(constraint_indexes_);
   RETORT_RETURN_IF_ERROR(
       ReadRows(lanes, kFunctions, functions_col::kNames, &Inspector::ReadFunctions));
   RETORT_RETURN_IF_ERROR(
@@ -1421,6 +1426,7 @@ Status Inspector::ReadConstraints(const pg::PgResult& result) {
   ReserveForChunk(database_.constraints, result.rows());
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
+    if (!row.Null(c::kIndexOid)) constraint_indexes_.insert(row.OidAt(c::kIndexOid));
     auto table = tables_.find(row.OidAt(c::kRelid));
     if (table == tables_.end() || table->second.index == kNotInModel) continue;
     schema::Constraint constraint;
@@ -1511,6 +1517,8 @@ Status Inspector::ReadIndexes(const pg::PgResult& result) {
       continue;
     }
     Oid oid = row.OidAt(c::kOid);
+    // The index behind a key or exclusion constraint is the constraint's (constraints.sql).
+    if (constraint_indexes_.count(oid) > 0) continue;
     index.name = QualifiedName{index.table.schema, row.Text(c::kName)};
     index.unique = row.Bool(c::kUnique);
     index.valid = row.Bool(c::kValid);
