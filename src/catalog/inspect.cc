@@ -681,6 +681,8 @@ class Inspector {
   std::string key_buffer_;
   // The columns of `relid` as the definition printers read them; empty when none was read.
   ColumnLookup ColumnsOf(Oid relid) const;
+  // The column `attnum` of `relid` as read so far, or nullptr. Once FinishReadingColumns ran.
+  schema::Column* ColumnAt(Oid relid, int64_t attnum);
   void FinishColumns();
   void ResolveDependencies();
   std::optional<ObjectId> Resolve(Oid catalog, Oid oid, int subid, bool dependent) const;
@@ -720,7 +722,8 @@ class Inspector {
   std::vector<Oid> column_collations_{0};
   std::unordered_map<Oid, uint16_t> collation_numbers_{{0, 0}};
   std::unordered_map<Oid, std::string> collation_names_;  // deparse.sql: quoted, qualified
-  // Relations with a column that column_extras.sql reads (has_extras), in the order first met.
+  // Relations with a column that column_extras.sql reads (has_extras); sorted and distinct once
+  // FinishReadingColumns ran.
   std::vector<Oid> extras_relids_;
   std::unordered_map<Oid, std::pair<std::optional<std::string>, std::optional<std::string>>>
       deparsed_index_;  // index oid -> (expression, predicate)
@@ -1230,9 +1233,7 @@ void Inspector::ReadColumnComments(const pg::PgResult& result) {
   namespace c = column_comments_col;
   for (int i = 0; i < result.rows(); ++i) {
     Row row(result, i);
-    auto relation = columns_.find(row.OidAt(c::kRelid));
-    if (relation == columns_.end()) continue;
-    if (schema::Column* column = relation->second.MutableByAttnum(row.Int(c::kAttnum))) {
+    if (schema::Column* column = ColumnAt(row.OidAt(c::kRelid), row.Int(c::kAttnum))) {
       column->mutable_details().comment = row.Text(c::kComment);
     }
   }
@@ -1272,9 +1273,7 @@ Status Inspector::ReadColumnExtras(const pg::PgResult& result) {
     RETORT_RETURN_IF_ERROR(ReadGrants(row, c::kGrantGrantees, "column_extras", &grants));
     if (grants.empty() && row.Null(c::kSetting)) continue;
     Oid relid = row.OidAt(c::kRelid);
-    auto relation = columns_.find(relid);
-    if (relation == columns_.end()) continue;
-    schema::Column* column = relation->second.MutableByAttnum(row.Int(c::kAttnum));
+    schema::Column* column = ColumnAt(relid, row.Int(c::kAttnum));
     if (column == nullptr) continue;
     if (!grants.empty()) column->mutable_details().grants = std::move(grants);
     if (!row.Null(c::kSetting)) {
@@ -1338,10 +1337,7 @@ Status Inspector::ReadSequences(const pg::PgResult& result) {
     // NULL: the sequence belongs to no column.
     Oid owner_relid = row.Null(c::kOwnerRelid) ? 0 : row.OidAt(c::kOwnerRelid);
     int64_t owner_attnum = row.Null(c::kOwnerAttnum) ? 0 : row.Int(c::kOwnerAttnum);
-    auto owner_columns = columns_.find(owner_relid);
-    schema::Column* owner_column = owner_columns == columns_.end()
-                                       ? nullptr
-                                       : owner_columns->second.MutableByAttnum(owner_attnum);
+    schema::Column* owner_column = ColumnAt(owner_relid, owner_attnum);
     if (owner_deptype == 'i') {
       // An identity column's sequence: its options belong to the column.
       if (owner_column != nullptr) {
@@ -1380,6 +1376,11 @@ void Inspector::ReadOpclasses(const pg::PgResult& result) {
                        OpclassInfo{row.OidAt(c::kMethodOid), row.OidAt(c::kInputType),
                                    row.Bool(c::kIsDefault), row.Text(c::kNameSql)});
   }
+}
+
+schema::Column* Inspector::ColumnAt(Oid relid, int64_t attnum) {
+  auto relation = columns_.find(relid);
+  return relation == columns_.end() ? nullptr : relation->second.MutableByAttnum(attnum);
 }
 
 ColumnLookup Inspector::ColumnsOf(Oid relid) const {

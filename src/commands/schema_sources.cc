@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <iomanip>
 #include <optional>
 #include <sstream>
@@ -227,9 +228,9 @@ std::string SchemaPathsText(const config::Config& config) {
 namespace {
 
 // Everything that decides what applying the schema files builds: a template made from the same
-// inputs holds the same schema. `texts`: the files' contents, in the order they apply.
+// inputs holds the same schema. Every file's `text` is read.
 std::string SchemaContentKey(const config::Config& config, const std::vector<devdb::SqlFile>& files,
-                             const std::vector<std::string>& texts, const std::string& server) {
+                             const std::string& server) {
   std::string material =
       std::string("retort schema template v1\n") + RETORT_VERSION + "\n" + server + "\n";
   for (const auto& [key, value] : config.naming_convention) {
@@ -237,7 +238,7 @@ std::string SchemaContentKey(const config::Config& config, const std::vector<dev
   }
   for (size_t i = 0; i < files.size(); ++i) {
     material += (files[i].display_name.empty() ? files[i].path : files[i].display_name) + " " +
-                Sha256Hex(texts[i]) + "\n";
+                Sha256Hex(*files[i].text) + "\n";
   }
   return Sha256Hex(material);
 }
@@ -274,18 +275,19 @@ Result<schema::Database> DesiredState(const config::Config& config, const std::s
     RETORT_RETURN_IF_ERROR(MakeDirectories(config.EmbeddedDirectory()));
     std::string path = JoinPath(config.EmbeddedDirectory(), "schema-program.sql");
     RETORT_RETURN_IF_ERROR(WriteFile(path, ddl));
-    files.push_back(devdb::SqlFile{path, SchemaPathsText(config) + " output (" +
-                                             JoinPath(".retort", "schema-program.sql") + ")"});
+    files.push_back(devdb::SqlFile{
+        path,
+        SchemaPathsText(config) + " output (" + JoinPath(".retort", "schema-program.sql") + ")",
+        std::move(ddl)});
   } else {
     RETORT_ASSIGN_OR_RETURN(files, SchemaFiles(config));
   }
-  std::vector<std::string> texts;
-  std::vector<std::string> names;
-  for (const devdb::SqlFile& file : files) {
+  // Read once: the template is keyed by the bytes applied, whatever changes on disk meanwhile.
+  for (devdb::SqlFile& file : files) {
+    if (file.text) continue;
     auto text = ReadFile(file.path);
     if (!text.ok()) return Status::InvalidInput(text.status().message());
-    texts.push_back(std::move(*text));
-    names.push_back(file.display_name.empty() ? file.path : file.display_name);
+    file.text = std::move(*text);
   }
   const std::string files_text =
       std::to_string(files.size()) + " file" + (files.size() == 1 ? "" : "s");
@@ -300,7 +302,7 @@ Result<schema::Database> DesiredState(const config::Config& config, const std::s
   {
     RETORT_ASSIGN_OR_RETURN(pg::Connection admin, pg::Connection::Open(dev_conninfo));
     RETORT_ASSIGN_OR_RETURN(std::string server, devdb::ServerFingerprint(admin));
-    content_key = SchemaContentKey(config, files, texts, server);
+    content_key = SchemaContentKey(config, files, server);
     template_name = devdb::TemplateName(project_key, content_key);
     RETORT_ASSIGN_OR_RETURN(auto kept, ReadTemplate(admin, config, dev_conninfo, template_name));
     if (kept) {
@@ -323,6 +325,12 @@ Result<schema::Database> DesiredState(const config::Config& config, const std::s
     if (!config.naming_convention.empty()) {
       RETORT_ASSIGN_OR_RETURN(config::NamingConvention convention,
                               config::NamingConvention::Make(config.naming_convention));
+      std::vector<std::string> texts;
+      std::vector<std::string> names;
+      for (const devdb::SqlFile& file : files) {
+        texts.push_back(*file.text);
+        names.push_back(file.display_name.empty() ? file.path : file.display_name);
+      }
       RETORT_ASSIGN_OR_RETURN(renamed, ApplyNamingConvention(connection, convention, texts, names));
     }
     applied_ms = MillisecondsSince(started);
@@ -387,19 +395,34 @@ Result<executor::MigrationIndex> WithStatements(const ProjectHeaders& project,
 
 // Everything that decides what a replay produces: a template made from the same inputs holds
 // the same schema.
-std::string ContentKey(const ProjectHeaders& project, const revision::Path& plan,
-                       const executor::MigrationIndex& migrations, const std::string& server) {
-  std::string material = std::string("retort template v1\n") + RETORT_VERSION + "\n" + server +
-                         "\n" + project.config.version_table_schema + "." +
-                         project.config.version_table + "\n" +
+namespace {
+
+// A replay key (ContentKey, SourceKey): `kind`, then what both depend on (retort, the server, the
+// bookkeeping settings and the target) around a line per migration, what `migration_key` says
+// of it.
+std::string ReplayKey(
+    std::string_view kind, const ProjectHeaders& project, const revision::Path& plan,
+    const std::string& server,
+    const std::function<std::string(const std::string& revision)>& migration_key) {
+  std::string material = std::string(kind) + "\n" + RETORT_VERSION + "\n" + server + "\n" +
+                         project.config.version_table_schema + "." + project.config.version_table +
+                         "\n" +
                          (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
   for (const revision::Move& step : plan.steps) {
-    const migrations::Migration& migration = *migrations.at(step.revision);
-    material += step.revision + " " + (migration.transactional ? "tx " : "no-tx ") +
-                migration.checksum + "\n";
+    material += step.revision + " " + migration_key(step.revision) + "\n";
   }
   material += "rows " + Join(plan.final_rows, ",") + "\n";
   return Sha256Hex(material);
+}
+
+}  // namespace
+
+std::string ContentKey(const ProjectHeaders& project, const revision::Path& plan,
+                       const executor::MigrationIndex& migrations, const std::string& server) {
+  return ReplayKey("retort template v1", project, plan, server, [&](const std::string& revision) {
+    const migrations::Migration& migration = *migrations.at(revision);
+    return std::string(migration.transactional ? "tx " : "no-tx ") + migration.checksum;
+  });
 }
 
 std::string ProjectKey(const config::Config& config) {
@@ -428,15 +451,9 @@ constexpr size_t kRememberedTemplateKeys = 32;
 // template it finds.
 std::string SourceKey(const ProjectHeaders& project, const revision::Path& plan,
                       const std::string& server) {
-  std::string material = std::string("retort source key v1\n") + RETORT_VERSION + "\n" + server +
-                         "\n" + project.config.version_table_schema + "." +
-                         project.config.version_table + "\n" +
-                         (project.config.transaction_per_migration ? "per-migration\n" : "one\n");
-  for (const revision::Move& step : plan.steps) {
-    material += step.revision + " " + project.Header(step.revision).source_sha256 + "\n";
-  }
-  material += "rows " + Join(plan.final_rows, ",") + "\n";
-  return Sha256Hex(material);
+  return ReplayKey("retort source key v1", project, plan, server, [&](const std::string& revision) {
+    return project.Header(revision).source_sha256;
+  });
 }
 
 // .retort/template-keys: "SOURCE_KEY CONTENT_KEY" lines, the newest first. Only ever a shortcut:

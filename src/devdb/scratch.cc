@@ -397,10 +397,14 @@ Status ApplySqlFiles(pg::Connection& connection, const std::vector<SqlFile>& fil
   for (const SqlFile& file : files) {
     ParsedFile entry;
     entry.name = file.display_name.empty() ? file.path : file.display_name;
-    auto text = ReadFile(file.path);
-    if (!text.ok()) return Status::InvalidInput(text.status().message());
-    RETORT_RETURN_IF_ERROR(CheckTextFile(*text, entry.name));
-    entry.text = std::move(*text);
+    if (file.text) {
+      entry.text = *file.text;
+    } else {
+      auto text = ReadFile(file.path);
+      if (!text.ok()) return Status::InvalidInput(text.status().message());
+      entry.text = std::move(*text);
+    }
+    RETORT_RETURN_IF_ERROR(CheckTextFile(entry.text, entry.name));
     RETORT_ASSIGN_OR_RETURN(entry.statements, sqltext::SplitStatements(entry.text, entry.name, 1));
     for (const sqltext::Statement& statement : entry.statements) {
       // Without rows after it (or with rows that happen to parse): the server would wait for

@@ -99,6 +99,9 @@ Result<std::vector<std::string>> PruneCaches(const std::string& server_conninfo)
 struct SqlFile {
   std::string path;          // read from here
   std::string display_name;  // named in errors ("schema/10_docs.sql"); `path` when empty
+  // The contents, where the caller read them already (to key a template by them): applied as
+  // they are, and `path` is not read again.
+  std::optional<std::string> text = std::nullopt;
 };
 
 // Applies the files in order on `connection`, each as psql -f would in a fresh session (session
